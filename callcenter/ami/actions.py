@@ -1,0 +1,211 @@
+"""AMI actions as bytes, and the collection of their replies by ActionID.
+
+Pure. An `Action` knows whether it may be sent again after a reconnect: anything that
+changes the PBX (Originate, QueueAdd/Remove, Redirect, Hangup, QueuePause) must never run
+twice, so the driver fails it instead of replaying it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from callcenter.ami.framing import Message
+
+# Actions that only read; they are safe to send again on a new connection.
+READ_ONLY = frozenset(
+    {"Ping", "QueueStatus", "QueueSummary", "CoreShowChannels", "Status", "Login"}
+)
+# Actions whose success reply is followed by events carrying the same ActionID and closed
+# by an event with `EventList: Complete`.
+LISTS = frozenset({"QueueStatus", "QueueSummary", "CoreShowChannels", "Status"})
+
+
+def _clean(value: object) -> str:
+    # A CR or LF inside a value would end the header and let the value inject another one.
+    return str(value).replace("\r", " ").replace("\n", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def replayable(self) -> bool:
+        return self.name in READ_ONLY
+
+    @property
+    def is_list(self) -> bool:
+        return self.name in LISTS
+
+    def to_bytes(self, action_id: str) -> bytes:
+        lines = [f"Action: {self.name}", f"ActionID: {_clean(action_id)}"]
+        lines += [f"{k}: {_clean(v)}" for k, v in self.headers]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+    def header(self, name: str) -> str:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return ""
+
+
+def _make(name: str, **headers: object) -> Action:
+    items = tuple((k, _clean(v)) for k, v in headers.items() if v is not None)
+    return Action(name, items)
+
+
+def login(username: str, secret: str) -> Action:
+    return _make("Login", Username=username, Secret=secret, Events="on")
+
+
+def ping() -> Action:
+    return Action("Ping")
+
+
+def logoff() -> Action:
+    return Action("Logoff")
+
+
+def queue_status(queue: str | None = None, member: str | None = None) -> Action:
+    return _make("QueueStatus", Queue=queue, Member=member)
+
+
+def queue_summary(queue: str | None = None) -> Action:
+    return _make("QueueSummary", Queue=queue)
+
+
+def core_show_channels() -> Action:
+    return Action("CoreShowChannels")
+
+
+def status() -> Action:
+    return Action("Status")
+
+
+def queue_add(queue: str, interface: str, *, member_name: str, state_interface: str,
+              penalty: int = 0, paused: bool = False) -> Action:
+    return _make("QueueAdd", Queue=queue, Interface=interface, Penalty=penalty,
+                 Paused="true" if paused else "false", MemberName=member_name,
+                 StateInterface=state_interface)
+
+
+def queue_remove(queue: str, interface: str) -> Action:
+    return _make("QueueRemove", Queue=queue, Interface=interface)
+
+
+def queue_pause(interface: str, *, paused: bool, reason: str | None = None,
+                queue: str | None = None) -> Action:
+    """Pause or unpause in one queue, or in all of them when `queue` is None."""
+    return _make("QueuePause", Queue=queue, Interface=interface,
+                 Paused="true" if paused else "false", Reason=reason if paused else None)
+
+
+def originate(channel: str, *, context: str, exten: str, priority: int = 1,
+              caller_id: str | None = None, timeout_ms: int = 30000,
+              variables: dict[str, str] | None = None, application: str | None = None,
+              data: str | None = None) -> Action:
+    """Always Async: the reply comes at once and the outcome as OriginateResponse."""
+    items: list[tuple[str, str]] = [("Channel", _clean(channel))]
+    if application:
+        items += [("Application", _clean(application)), ("Data", _clean(data or ""))]
+    else:
+        items += [("Context", _clean(context)), ("Exten", _clean(exten)),
+                  ("Priority", str(priority))]
+    if caller_id:
+        items.append(("CallerID", _clean(caller_id)))
+    items += [("Timeout", str(timeout_ms)), ("Async", "true")]
+    for key, value in (variables or {}).items():
+        items.append(("Variable", _clean(f"{key}={value}")))
+    return Action("Originate", tuple(items))
+
+
+def redirect(channel: str, *, context: str, exten: str, priority: int = 1,
+             extra_channel: str | None = None) -> Action:
+    return _make("Redirect", Channel=channel, ExtraChannel=extra_channel, Context=context,
+                 Exten=exten, Priority=priority)
+
+
+def hangup(channel: str, cause: int = 16) -> Action:
+    return _make("Hangup", Channel=channel, Cause=cause)
+
+
+SPY_MODES = {
+    "listen": "qE",  # q: no beep; E: stop when the spied channel hangs up
+    "whisper": "qEw",  # w: talk to the agent only
+    "barge": "qEB",  # B: talk to both parties
+}
+
+
+def chan_spy(supervisor_channel: str, target_channel: str, mode: str,
+             caller_id: str = '"Supervisor" <1300>') -> Action:
+    """Ring the supervisor's phone; when answered it runs ChanSpy on the agent's channel."""
+    options = SPY_MODES[mode]
+    # ChanSpy matches a channel name prefix; the full name spies on exactly that call.
+    return originate(supervisor_channel, context="", exten="", application="ChanSpy",
+                     data=f"{target_channel},{options}", caller_id=caller_id)
+
+
+@dataclass(slots=True)
+class Reply:
+    """The response to one action, with the list events that followed it if any."""
+
+    action: Action
+    response: Message | None = None
+    items: list[Message] = field(default_factory=list)
+    complete: bool = False
+
+    @property
+    def success(self) -> bool:
+        return self.response is not None and self.response.response in ("Success", "Goodbye")
+
+    @property
+    def error(self) -> str:
+        return "" if self.response is None else self.response.get("Message")
+
+
+@dataclass(slots=True)
+class Pending:
+    """Replies being collected, by ActionID. `offer` says whether a message was consumed."""
+
+    replies: dict[str, Reply] = field(default_factory=dict)
+
+    def expect(self, action_id: str, action: Action) -> Reply:
+        reply = self.replies[action_id] = Reply(action)
+        return reply
+
+    def offer(self, msg: Message) -> tuple[bool, Reply | None]:
+        """Return (consumed, finished reply)."""
+        action_id = msg.action_id
+        if not action_id:
+            return False, None
+        reply = self.replies.get(action_id)
+        if reply is None:
+            return False, None
+        if msg.headers.get("Response") is not None and reply.response is None:
+            reply.response = msg
+            if not reply.action.is_list or not reply.success:
+                reply.complete = True
+        elif "Event" in msg.headers:
+            if reply.action.name == "Originate" and msg.event == "OriginateResponse":
+                # The outcome of an Async Originate is an event the tracker needs too.
+                return False, None
+            if msg.get("EventList") == "Complete":
+                reply.complete = True
+            else:
+                reply.items.append(msg)
+        else:
+            return False, None
+        if reply.complete:
+            del self.replies[action_id]
+            return True, reply
+        return True, None
+
+    def drop(self, action_id: str) -> Reply | None:
+        return self.replies.pop(action_id, None)
+
+    def drain(self) -> Iterable[tuple[str, Reply]]:
+        items = list(self.replies.items())
+        self.replies.clear()
+        return items

@@ -1,0 +1,69 @@
+"""What the tracker asks the driver to do: write a call record, publish a full state.
+
+Pure data. Field names of `CallRecord` match `callcenter.calls.models.Call`, so the
+service copies them across without a mapping table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class CallRecord:
+    uniqueid: str
+    started_at: datetime
+    direction: str = "inbound"
+    linkedid: str | None = None
+    channel: str | None = None
+    caller_number: str | None = None
+    caller_name: str | None = None
+    dialled_number: str | None = None
+    queued_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    ivr_language: str | None = None
+    ivr_choice: str | None = None
+    issue_area: str | None = None
+    priority: int | None = None
+    silent: bool = False
+    queue_name: str | None = None
+    agent_interface: str | None = None
+    agent_name: str | None = None
+    outcome: str = "in_progress"
+    hangup_cause: int | None = None
+    hangup_cause_text: str | None = None
+    wait_seconds: int | None = None
+    talk_seconds: int | None = None
+    ended_by: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.as_dict()
+        for key, value in out.items():
+            if isinstance(value, datetime):
+                out[key] = value.isoformat()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCall:
+    """Create or update the call's row, keyed by (node, uniqueid)."""
+
+    record: CallRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Publish:
+    """Publish the full state of one thing; `live` False removes it from the snapshot."""
+
+    topic: str
+    payload: dict[str, Any]
+    live: bool = True
+
+
+Effect = UpsertCall | Publish

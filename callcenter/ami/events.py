@@ -1,0 +1,390 @@
+"""Typed AMI events: the few the tracker follows, made from framed `Message`s.
+
+Pure. `to_event` returns None for the many events a call carries that the tracker does
+not need (Newexten, DeviceStateChange, Cdr, LocalBridge, AGIExec*, …): they are skipped
+by name before any field is read, which keeps the hot path cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from callcenter.ami.framing import Message
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelEvent:
+    """Newchannel, NewCallerid, Hangup, HangupRequest, SoftHangupRequest, CoreShowChannel."""
+
+    name: str
+    uniqueid: str
+    linkedid: str
+    channel: str
+    context: str
+    exten: str
+    caller_number: str
+    caller_name: str
+    cause: int | None = None
+    cause_text: str = ""
+    duration: int | None = None  # seconds, CoreShowChannel / Status only
+    action_id: str = ""
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VarSet:
+    uniqueid: str
+    linkedid: str
+    channel: str
+    variable: str
+    value: str
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserEvent:
+    uniqueid: str
+    linkedid: str
+    name: str
+    headers: dict[str, str] = field(default_factory=dict)
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCallerEvent:
+    """QueueCallerJoin, QueueCallerLeave, QueueCallerAbandon, QueueEntry (snapshot)."""
+
+    name: str
+    uniqueid: str
+    linkedid: str
+    channel: str
+    queue: str
+    caller_number: str
+    caller_name: str
+    position: int | None = None
+    hold_time: int | None = None  # QueueCallerAbandon HoldTime, QueueEntry Wait
+    priority: int | None = None
+    action_id: str = ""
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentEvent:
+    """AgentCalled, AgentRingNoAnswer, AgentConnect, AgentComplete, AgentDump."""
+
+    name: str
+    uniqueid: str
+    linkedid: str
+    queue: str
+    interface: str
+    member_name: str
+    dest_channel: str = ""
+    dest_uniqueid: str = ""
+    hold_time: int | None = None
+    talk_time: int | None = None
+    ring_time: int | None = None  # whole seconds (RingNoAnswer's milliseconds converted)
+    reason: str = ""
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEvent:
+    """QueueMemberAdded/Removed/Status/Pause/Penalty and QueueMember (snapshot)."""
+
+    name: str
+    queue: str
+    interface: str
+    state_interface: str
+    member_name: str
+    status: int
+    paused: bool
+    paused_reason: str
+    in_call: bool
+    penalty: int
+    membership: str
+    login_time: int | None
+    action_id: str = ""
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueParams:
+    queue: str
+    calls: int
+    hold_time: int
+    talk_time: int
+    completed: int
+    abandoned: int
+    service_level_perf: float
+    action_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OriginateResponse:
+    action_id: str
+    success: bool
+    reason: int
+    channel: str
+    uniqueid: str  # "<unknown>" on failure: match by action_id
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListComplete:
+    """The `…Complete` event that closes an event list (QueueStatusComplete, …)."""
+
+    name: str
+    action_id: str
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Shutdown:
+    restart: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FullyBooted:
+    pass
+
+
+Event = (
+    ChannelEvent
+    | VarSet
+    | UserEvent
+    | QueueCallerEvent
+    | AgentEvent
+    | MemberEvent
+    | QueueParams
+    | OriginateResponse
+    | ListComplete
+    | Shutdown
+    | FullyBooted
+)
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+def timestamp_of(msg: Message) -> datetime | None:
+    """Asterisk's own event time (`Timestamp:` when manager.conf has timestampevents=yes)."""
+    raw = msg.headers.get("Timestamp")
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        return datetime.fromtimestamp(float(raw), UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _channel(msg: Message) -> ChannelEvent:
+    g = msg.get
+    cause = _int(g("Cause")) if "Cause" in msg.headers else None
+    duration = None
+    if "Duration" in msg.headers:  # CoreShowChannel: HH:MM:SS
+        parts = g("Duration").split(":")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            duration = int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+    elif "Seconds" in msg.headers:  # Status
+        duration = _int(g("Seconds"))
+    return ChannelEvent(
+        name=g("Event"),
+        uniqueid=g("Uniqueid"),
+        linkedid=g("Linkedid"),
+        channel=g("Channel"),
+        context=g("Context"),
+        exten=g("Exten"),
+        caller_number=g("CallerIDNum"),
+        caller_name=g("CallerIDName"),
+        cause=cause,
+        cause_text=g("Cause-txt"),
+        duration=duration,
+        action_id=g("ActionID"),
+        timestamp=timestamp_of(msg),
+    )
+
+
+def _varset(msg: Message) -> VarSet:
+    g = msg.get
+    return VarSet(
+        g("Uniqueid"), g("Linkedid"), g("Channel"), g("Variable"), g("Value"), timestamp_of(msg)
+    )
+
+
+def _user_event(msg: Message) -> UserEvent:
+    headers = {k: (v[-1] if isinstance(v, list) else v) for k, v in msg.headers.items()}
+    return UserEvent(
+        msg.get("Uniqueid"), msg.get("Linkedid"), msg.get("UserEvent"), headers, timestamp_of(msg)
+    )
+
+
+def _queue_caller(msg: Message) -> QueueCallerEvent:
+    g = msg.get
+    hold = g("HoldTime") or g("Wait")
+    return QueueCallerEvent(
+        name=g("Event"),
+        uniqueid=g("Uniqueid"),
+        linkedid=g("Linkedid"),
+        channel=g("Channel"),
+        queue=g("Queue"),
+        caller_number=g("CallerIDNum"),
+        caller_name=g("CallerIDName"),
+        position=_int(g("Position")),
+        hold_time=_int(hold) if hold else None,
+        priority=_int(g("Priority")) if g("Event") == "QueueEntry" else None,
+        action_id=g("ActionID"),
+        timestamp=timestamp_of(msg),
+    )
+
+
+def _agent(msg: Message) -> AgentEvent:
+    g = msg.get
+    name = g("Event")
+    ring = _int(g("RingTime")) if "RingTime" in msg.headers else None
+    if name == "AgentRingNoAnswer" and ring is not None:
+        ring = round(ring / 1000)  # this one event says milliseconds
+    return AgentEvent(
+        name=name,
+        uniqueid=g("Uniqueid"),
+        linkedid=g("Linkedid"),
+        queue=g("Queue"),
+        interface=g("Interface"),
+        member_name=g("MemberName"),
+        dest_channel=g("DestChannel"),
+        dest_uniqueid=g("DestUniqueid"),
+        hold_time=_int(g("HoldTime")) if "HoldTime" in msg.headers else None,
+        talk_time=_int(g("TalkTime")) if "TalkTime" in msg.headers else None,
+        ring_time=ring,
+        reason=g("Reason"),
+        timestamp=timestamp_of(msg),
+    )
+
+
+def _member(msg: Message) -> MemberEvent:
+    g = msg.get
+    name = g("Event")
+    snapshot = name == "QueueMember"  # QueueStatus items say Name/Location
+    login = _int(g("LoginTime"))
+    return MemberEvent(
+        name=name,
+        queue=g("Queue"),
+        interface=g("Location") if snapshot else g("Interface"),
+        state_interface=g("StateInterface"),
+        member_name=g("Name") if snapshot else g("MemberName"),
+        status=_int(g("Status")) or 0,
+        paused=g("Paused") == "1",
+        paused_reason=g("PausedReason"),
+        in_call=g("InCall") == "1",
+        penalty=_int(g("Penalty")) or 0,
+        membership=g("Membership"),
+        login_time=login or None,
+        action_id=g("ActionID"),
+        timestamp=timestamp_of(msg),
+    )
+
+
+def _queue_params(msg: Message) -> QueueParams:
+    g = msg.get
+    return QueueParams(
+        queue=g("Queue"),
+        calls=_int(g("Calls")) or 0,
+        hold_time=_int(g("Holdtime")) or 0,
+        talk_time=_int(g("TalkTime")) or 0,
+        completed=_int(g("Completed")) or 0,
+        abandoned=_int(g("Abandoned")) or 0,
+        service_level_perf=_float(g("ServicelevelPerf")),
+        action_id=g("ActionID"),
+    )
+
+
+def _originate(msg: Message) -> OriginateResponse:
+    g = msg.get
+    return OriginateResponse(
+        action_id=g("ActionID"),
+        success=g("Response") == "Success",
+        reason=_int(g("Reason")) or 0,
+        channel=g("Channel"),
+        uniqueid=g("Uniqueid"),
+        timestamp=timestamp_of(msg),
+    )
+
+
+def _complete(msg: Message) -> ListComplete:
+    return ListComplete(msg.get("Event"), msg.get("ActionID"), _int(msg.get("ListItems")) or 0)
+
+
+_MAKERS: dict[str, Callable[[Message], Event]] = {
+    "Newchannel": _channel,
+    "NewCallerid": _channel,
+    "Hangup": _channel,
+    "HangupRequest": _channel,
+    "SoftHangupRequest": _channel,
+    "CoreShowChannel": _channel,
+    "VarSet": _varset,
+    "UserEvent": _user_event,
+    "QueueCallerJoin": _queue_caller,
+    "QueueCallerLeave": _queue_caller,
+    "QueueCallerAbandon": _queue_caller,
+    "QueueEntry": _queue_caller,
+    "AgentCalled": _agent,
+    "AgentRingNoAnswer": _agent,
+    "AgentConnect": _agent,
+    "AgentComplete": _agent,
+    "AgentDump": _agent,
+    "QueueMemberAdded": _member,
+    "QueueMemberRemoved": _member,
+    "QueueMemberStatus": _member,
+    "QueueMemberPause": _member,
+    "QueueMemberPenalty": _member,
+    "QueueMemberRinginuse": _member,
+    "QueueMember": _member,
+    "QueueParams": _queue_params,
+    "OriginateResponse": _originate,
+    "QueueStatusComplete": _complete,
+    "CoreShowChannelsComplete": _complete,
+    "Shutdown": lambda m: Shutdown(restart=m.get("Restart").lower() == "true"),
+    "FullyBooted": lambda m: FullyBooted(),
+}
+
+# Variables the tracker reads; every other VarSet (dozens per call) is dropped early.
+TRACKED_VARIABLES = frozenset(
+    {
+        "IVR_CHOICE",
+        "IVR_QUEUE",
+        "IVR_LANGUAGE",
+        "IVR_PRIORITY",
+        "IVR_SILENT",
+        "IVR_ISSUE",
+        "QUEUESTATUS",
+    }
+)
+
+
+def to_event(msg: Message) -> Event | None:
+    """Return the typed event, or None when the tracker has no use for it."""
+    name = msg.headers.get("Event")
+    if not isinstance(name, str):
+        return None
+    maker = _MAKERS.get(name)
+    if maker is None:
+        return None
+    if name == "VarSet" and msg.get("Variable") not in TRACKED_VARIABLES:
+        return None
+    return maker(msg)
+
+
+def is_tracked(name: str) -> bool:
+    return name in _MAKERS

@@ -1,0 +1,176 @@
+"""Split the AMI byte stream into whole messages, then decode each message once.
+
+Pure: bytes in, `Message`s and `Problem`s out. The driver feeds whatever the socket
+returns; a Thai character split across two TCP reads is only decoded once the whole
+message (ending in CRLF CRLF) has arrived, so it is never cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BANNER_PREFIX = b"Asterisk Call Manager/"
+END = b"\r\n\r\n"
+# Asterisk's largest real messages (Status with many variables) are a few kB; anything this
+# big is garbage or an attack, and buffering it would let one peer exhaust memory.
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_HEADERS = 500
+
+
+@dataclass(slots=True)
+class Message:
+    """One AMI message: headers in wire order; a repeated header becomes a list."""
+
+    headers: dict[str, str | list[str]]
+    size: int = 0
+
+    def get(self, name: str, default: str = "") -> str:
+        value = self.headers.get(name, default)
+        if isinstance(value, list):
+            return value[-1]
+        return value
+
+    def get_all(self, name: str) -> list[str]:
+        value = self.headers.get(name)
+        if value is None:
+            return []
+        return value if isinstance(value, list) else [value]
+
+    @property
+    def event(self) -> str:
+        return self.get("Event")
+
+    @property
+    def response(self) -> str:
+        return self.get("Response")
+
+    @property
+    def action_id(self) -> str:
+        return self.get("ActionID")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong on the wire, reported instead of raised so the stream goes on."""
+
+    kind: str  # oversized | not_utf8 | garbage_line | too_many_headers | no_headers
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Framer:
+    """Incremental framer; keeps at most one partial message (≤ MAX_MESSAGE_BYTES)."""
+
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+    banner: str | None = None
+    _buffer: bytearray = field(default_factory=bytearray)
+    _expect_banner: bool = True
+    # True while throwing away an oversized message up to its end boundary.
+    _skipping: bool = False
+
+    def feed(self, data: bytes) -> tuple[list[Message], list[Problem]]:
+        messages: list[Message] = []
+        problems: list[Problem] = []
+        buf = self._buffer
+        buf += data
+        if self._expect_banner:
+            newline = buf.find(b"\r\n")
+            if newline < 0:
+                if len(buf) > 200:  # no banner line at all: not an AMI server, parse anyway
+                    self._expect_banner = False
+                else:
+                    return messages, problems
+            else:
+                if buf.startswith(BANNER_PREFIX):
+                    self.banner = buf[:newline].decode("ascii", "replace")
+                    del buf[: newline + 2]
+                self._expect_banner = False
+        start = 0
+        while True:
+            end = buf.find(END, start)
+            if end < 0:
+                break
+            if self._skipping:
+                self._skipping = False
+            else:
+                chunk = bytes(buf[start:end])
+                if chunk.strip():
+                    if len(chunk) > self.max_message_bytes:
+                        problems.append(Problem("oversized", f"{len(chunk)} bytes"))
+                    else:
+                        parse_into(chunk, messages, problems)
+            start = end + 4
+        if start:
+            del buf[:start]
+        if len(buf) > self.max_message_bytes:
+            # Keep only the last 3 bytes: they may hold the start of the boundary.
+            if not self._skipping:
+                problems.append(
+                    Problem("oversized", f"message over {self.max_message_bytes} bytes")
+                )
+            self._skipping = True
+            del buf[:-3]
+        return messages, problems
+
+    @property
+    def pending_bytes(self) -> int:
+        return len(self._buffer)
+
+    def reset(self) -> None:
+        """Forget everything: a new connection starts with a new banner."""
+        self._buffer.clear()
+        self._expect_banner = True
+        self._skipping = False
+        self.banner = None
+
+
+def decode(raw: bytes) -> tuple[str, bool]:
+    """Decode a whole message as UTF-8, else as TIS-620 (cp874 is its Windows superset)."""
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("cp874", "replace"), False
+
+
+def parse_into(raw: bytes, messages: list[Message], problems: list[Problem]) -> None:
+    text, was_utf8 = decode(raw)
+    if not was_utf8:
+        problems.append(Problem("not_utf8", "decoded as TIS-620"))
+    headers: dict[str, str | list[str]] = {}
+    count = 0
+    for line in text.split("\r\n"):
+        key, sep, value = line.partition(": ")
+        if not sep:
+            key, sep, value = line.partition(":")
+            if not sep or not key or " " in key:
+                if line.strip():
+                    problems.append(Problem("garbage_line", f"{len(line)} chars"))
+                continue
+        count += 1
+        if count > MAX_HEADERS:
+            problems.append(Problem("too_many_headers", f"over {MAX_HEADERS}"))
+            break
+        old = headers.get(key)
+        if old is None:
+            headers[key] = value
+        elif isinstance(old, list):
+            old.append(value)
+        else:
+            headers[key] = [old, value]
+    if not headers:
+        problems.append(Problem("no_headers"))
+        return
+    messages.append(Message(headers, len(raw)))
+
+
+def parse_message(raw: bytes) -> Message | None:
+    """Parse one message's bytes (without the final CRLF CRLF); for tests and tools."""
+    messages: list[Message] = []
+    parse_into(raw, messages, [])
+    return messages[0] if messages else None
+
+
+def split_messages(data: bytes) -> list[bytes]:
+    """Split a whole recording into raw messages; the bare loop the benchmark compares to."""
+    parts = data.split(END)
+    return [p for p in parts if p]
