@@ -1,0 +1,125 @@
+"""Flows as generators: yield a step, receive its result, return the outcome.
+
+A flow never touches a socket. It yields either an AGI ``Command`` (the driver sends it and
+sends back the ``AgiReply``) or a ``PortCall`` (the driver runs it against ``ivr.ports`` and
+sends back its value). Tests drive a flow with literal replies; ``ivr.server`` drives it over
+FastAGI. The helpers below are sub-generators used with ``yield from``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from ivr import agi
+from ivr.agi import AgiReply, Command
+
+
+class CallerHungUp(Exception):
+    """The caller is gone; raised inside a flow so it can finish its bookkeeping."""
+
+
+@dataclass(frozen=True, slots=True)
+class PortCall:
+    """A side effect the flow needs (see ``ivr.ports``): the method name and its argument."""
+
+    method: str
+    argument: Any
+
+
+Step = Command | PortCall
+Flow = Generator[Step, Any, Any]
+
+
+def command(cmd: Command) -> Generator[Step, Any, AgiReply]:
+    """Send one command and return its reply; raise CallerHungUp on a dead-channel answer."""
+    reply = yield cmd
+    if not isinstance(reply, AgiReply):
+        raise TypeError("a Command must be answered with an AgiReply")
+    if reply.dead_channel:
+        raise CallerHungUp
+    return reply
+
+
+def quiet(cmd: Command) -> Generator[Step, Any, AgiReply]:
+    """Send a bookkeeping command (SET VARIABLE, EXEC…) that also runs on a dead channel."""
+    reply = yield cmd
+    return reply
+
+
+def play(files: list[str], escape_digits: str) -> Generator[Step, Any, str]:
+    """Play the first file that exists; return the key that interrupted it or ``""``.
+
+    ``files`` lists the same prompt in preferred order (language, then Thai): when
+    Asterisk cannot open one it answers ``result=-1 endpos=0`` and the next is tried.
+    """
+    for name in files:
+        cmd = agi.stream_file(name, escape_digits)
+        reply = yield from command(cmd)
+        if agi.missing_file(cmd, reply):
+            continue
+        key = agi.key_of(cmd, reply)
+        if key is None:
+            raise CallerHungUp
+        return key
+    return ""
+
+
+def wait_key(timeout_ms: int) -> Generator[Step, Any, str]:
+    cmd = agi.wait_for_digit(timeout_ms)
+    reply = yield from command(cmd)
+    key = agi.key_of(cmd, reply)
+    if key is None:
+        raise CallerHungUp
+    return key
+
+
+def ask(files: list[str], timeout_ms: int, keys: str) -> Generator[Step, Any, str]:
+    """Play a menu prompt interruptible by ``keys`` and wait for one key; ``""`` for none.
+
+    STREAM FILE + WAIT FOR DIGIT rather than GET DATA: GET DATA answers ``-1`` both for a
+    hang-up and for a missing prompt file, while STREAM FILE tells them apart.
+    """
+    key = yield from play(files, keys)
+    if key:
+        return key
+    return (yield from wait_key(timeout_ms))
+
+
+def set_var(name: str, value: str) -> Generator[Step, Any, None]:
+    yield from quiet(agi.set_variable(name, value))
+
+
+def get_var(name: str) -> Generator[Step, Any, str | None]:
+    reply = yield from quiet(agi.get_variable(name))
+    return agi.value_of(reply)
+
+
+def port(method: str, argument: Any = None) -> Generator[Step, Any, Any]:
+    result = yield PortCall(method, argument)
+    return result
+
+
+@dataclass
+class Runner:
+    """Step a flow by hand: ``start()`` then ``send(result)`` until ``done``."""
+
+    flow: Flow
+    done: bool = False
+    outcome: Any = None
+
+    def start(self) -> Step | None:
+        return self._advance(None, first=True)
+
+    def send(self, result: Any) -> Step | None:
+        return self._advance(result, first=False)
+
+    def _advance(self, result: Any, *, first: bool) -> Step | None:
+        try:
+            step = next(self.flow) if first else self.flow.send(result)
+        except StopIteration as stop:
+            self.done = True
+            self.outcome = stop.value
+            return None
+        return step

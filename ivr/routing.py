@@ -1,0 +1,67 @@
+"""Where a call goes once the caller has chosen: queue, priority, flags. Pure.
+
+Thai callers go to the queue of their issue area. Callers who chose another language go to
+that language's queue (its agents speak it), keeping the issue's priority so a violence
+report waits less than a welfare question there too. Immediate danger and silent callers go
+to ``urgent`` whatever their language: reaching someone matters more than the language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from callcenter.queues.catalog import BY_NAME, GENERAL, QUEUES, URGENT
+from callcenter.taxonomy import IssueArea, Language
+
+
+class Outcome(StrEnum):
+    CHOSEN = "chosen"  # the caller picked an issue or asked for an officer
+    DANGER = "danger"  # the immediate-danger key
+    SILENT = "silent"  # no key at all, or the "I cannot speak" key
+    NO_CHOICE = "no_choice"  # invalid keys or silence after a language was chosen
+    HANGUP = "hangup"  # the caller hung up in the IVR
+    ERROR = "error"  # the IVR itself failed; the call still goes to the general queue
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    queue: str
+    priority: int
+    language: Language
+    issue: IssueArea | None
+    silent: bool
+    outcome: Outcome
+
+
+def language_queue(language: Language) -> str | None:
+    """The queue whose agents speak ``language``, if it has its own (not Thai)."""
+    for spec in QUEUES:
+        if (
+            spec.language == language
+            and spec.issue_area is None
+            and spec.name not in (URGENT, GENERAL)
+        ):
+            return spec.name
+    return None
+
+
+def for_issue(issue_queue: str, issue: IssueArea | None, language: Language) -> Route:
+    """The route for a menu choice whose Thai queue is ``issue_queue``."""
+    priority = BY_NAME[issue_queue].priority
+    queue = issue_queue
+    spoken = language_queue(language) if language != Language.THAI else None
+    if spoken is not None:
+        queue = spoken
+        priority = max(priority, BY_NAME[spoken].priority)
+    return Route(queue, priority, language, issue, False, Outcome.CHOSEN)
+
+
+def urgent(language: Language, *, silent: bool) -> Route:
+    outcome = Outcome.SILENT if silent else Outcome.DANGER
+    return Route(URGENT, BY_NAME[URGENT].priority, language, None, silent, outcome)
+
+
+def general(language: Language, outcome: Outcome = Outcome.NO_CHOICE) -> Route:
+    """The general queue: no usable choice, a hang-up, or the IVR's own error."""
+    return Route(GENERAL, BY_NAME[GENERAL].priority, language, None, False, outcome)

@@ -1,0 +1,216 @@
+"""Every path through the 1300 menus, driven without a socket."""
+
+import pytest
+from ivr_support import drive
+
+from callcenter.queues.catalog import BY_NAME
+from callcenter.taxonomy import IssueArea, Language
+from ivr.flows import hotline
+from ivr.flows.context import CallContext
+from ivr.flows.menus import LANGUAGE_MENU, PROBLEM_MENU
+from ivr.ports import MemoryPorts
+from ivr.prompts import PromptCatalog
+from ivr.routing import Outcome
+from ivr.simulator import SimulatedChannel
+
+LANGUAGE_KEYS = {"1": "th", "2": "en", "3": "my", "4": "km", "5": "lo"}
+LANGUAGE_QUEUE = {"th": None, "en": "english", "my": "burmese", "km": "khmer", "lo": "lao"}
+ISSUES = {
+    "1": ("violence", IssueArea.FAMILY_VIOLENCE),
+    "2": ("trafficking", IssueArea.HUMAN_TRAFFICKING),
+    "3": ("trafficking", IssueArea.CHILD_LABOUR),
+    "4": ("pregnancy", IssueArea.TEENAGE_PREGNANCY),
+    "5": ("missing", IssueArea.MISSING_PERSONS),
+    "6": ("homeless", IssueArea.HOMELESS),
+    "7": ("welfare", IssueArea.WELFARE),
+    "0": ("operator", None),
+}
+
+
+def run(keys, *, hangup_at=None, ports=None, missing=(), ctx=None, channel_vars=None):
+    channel = SimulatedChannel(
+        keys=list(keys), hangup_at=hangup_at, missing=set(missing),
+        channel_vars=channel_vars if channel_vars is not None
+        else {"HOTLINE_CALL_ID": "1795345559.1"},
+    )
+    ctx = ctx or CallContext(call_id="1795345559.1", number="0812345678")
+    result = drive(hotline.run(ctx), channel, ports)
+    return result, channel
+
+
+@pytest.mark.parametrize("lang_key", sorted(LANGUAGE_KEYS))
+@pytest.mark.parametrize("issue_key", sorted(ISSUES))
+def test_every_language_and_issue_routes_and_sets_variables(lang_key, issue_key):
+    result, channel = run([lang_key, issue_key])
+    language = LANGUAGE_KEYS[lang_key]
+    thai_queue, issue = ISSUES[issue_key]
+    expected_queue = LANGUAGE_QUEUE[language] or thai_queue
+    assert channel.variables["IVR_QUEUE"] == expected_queue
+    assert channel.variables["IVR_LANGUAGE"] == language
+    assert channel.variables["IVR_ISSUE"] == (issue.value if issue else "none")
+    assert channel.variables["IVR_CHOICE"] == lang_key + issue_key
+    assert channel.variables["IVR_SILENT"] == "0"
+    assert int(channel.variables["IVR_PRIORITY"]) >= BY_NAME[thai_queue].priority
+    assert result.route.outcome is Outcome.CHOSEN
+    # The prompts were played in the chosen language.
+    assert any(f"1300/{language}/problem_menu" in c for c in channel.commands)
+
+
+def test_result_is_announced_to_the_bridge_in_one_user_event():
+    _, channel = run(["1", "1"])
+    assert len(channel.events) == 1
+    event = channel.events[0]
+    assert event.startswith("IvrResult,CallId: 1795345559.1,")
+    assert "Queue: violence" in event and "Issue: family_violence" in event
+    assert "0812345678" not in event  # the caller's number never leaves in an event
+
+
+def test_queue_is_the_last_variable_set():
+    _, channel = run(["1", "4"])
+    assert list(channel.variables)[-1] == "IVR_QUEUE"
+
+
+@pytest.mark.parametrize("keys", [["9"], ["2", "9"], ["5", "9"]])
+def test_danger_key_goes_straight_to_urgent(keys):
+    result, channel = run(keys)
+    assert channel.variables["IVR_QUEUE"] == "urgent"
+    assert channel.variables["IVR_PRIORITY"] == str(BY_NAME["urgent"].priority)
+    assert channel.variables["IVR_SILENT"] == "0"
+    assert result.route.outcome is Outcome.DANGER
+
+
+def test_danger_key_interrupts_the_greeting():
+    _, channel = run(["9"])
+    media = [c for c in channel.commands if c.startswith(("STREAM FILE", "WAIT FOR DIGIT"))]
+    assert media[0].startswith("STREAM FILE 1300/th/welcome")
+    assert "9" in media[0].split()[-1]  # the greeting accepts the danger key
+
+
+@pytest.mark.parametrize("keys", [[], ["8"], ["3", "8"]])
+def test_silent_caller_is_routed_to_urgent_and_flagged(keys):
+    result, channel = run(keys)
+    assert channel.variables["IVR_QUEUE"] == "urgent"
+    assert channel.variables["IVR_SILENT"] == "1"
+    assert result.route.outcome is Outcome.SILENT
+    assert "Silent: 1" in channel.events[0]
+
+
+def test_silence_repeats_the_language_menu_before_flagging():
+    _, channel = run([])
+    retries = [c for c in channel.commands if "/no_input" in c]
+    assert len(retries) == LANGUAGE_MENU.attempts - 1
+    assert channel.variables["IVR_CHOICE"] == "none"
+
+
+def test_invalid_then_valid_key_is_accepted():
+    _, channel = run(["7", "2", "1"])  # 7 is not a language
+    assert any("/invalid" in c for c in channel.commands)
+    assert channel.variables["IVR_LANGUAGE"] == "en"
+    assert channel.variables["IVR_QUEUE"] == "english"
+
+
+def test_invalid_keys_twice_go_to_the_general_queue():
+    result, channel = run(["7", "6"])
+    assert channel.variables["IVR_QUEUE"] == "operator"
+    assert channel.variables["IVR_SILENT"] == "0"
+    assert result.route.outcome is Outcome.NO_CHOICE
+
+
+@pytest.mark.parametrize("second", [["*", "#"], ["", ""], ["#", ""]])
+def test_no_valid_problem_choice_goes_to_the_general_queue(second):
+    result, channel = run(["1", *second])
+    assert channel.variables["IVR_QUEUE"] == "operator"
+    assert channel.variables["IVR_CHOICE"] == "1"
+    assert result.route.outcome is Outcome.NO_CHOICE
+
+
+def test_media_commands_of_one_menu_attempt():
+    # welcome ×2, language offers ×5, danger hints ×2, then the wait.
+    assert len(LANGUAGE_MENU.prompts) == 9
+    assert len(PROBLEM_MENU.prompts) == 2
+
+
+def count_media(keys):
+    _, channel = run(keys)
+    return sum(c.startswith(("STREAM FILE", "WAIT FOR DIGIT")) for c in channel.commands)
+
+
+@pytest.mark.parametrize("keys", [["1", "1"], ["2", "4"], [], ["7", "7"], ["1", "", ""]])
+def test_hangup_at_every_step_is_recorded(keys):
+    for step in range(count_media(keys)):
+        result, channel = run(keys, hangup_at=step)
+        assert channel.variables["IVR_CHOICE"] == "hangup", step
+        assert channel.variables["IVR_QUEUE"] == "operator"
+        assert result.route.outcome is Outcome.HANGUP
+        assert "Outcome: hangup" in channel.events[0]
+        # Once hung up, no more media commands are sent after the 511/-1.
+        after = channel.commands[channel.commands.index(
+            next(c for c in channel.commands if c.startswith("SET VARIABLE"))):]
+        assert not any(c.startswith("STREAM FILE") for c in after)
+
+
+def test_missing_language_file_falls_back_to_thai():
+    _, channel = run(["4", "1"], missing={"1300/km/problem_menu"})
+    played = [c.split()[2] for c in channel.commands if c.startswith("STREAM FILE")]
+    index = played.index("1300/km/problem_menu")
+    assert played[index + 1] == "1300/th/problem_menu"
+
+
+def test_catalog_of_files_skips_missing_language_without_asking_asterisk():
+    catalog = PromptCatalog(frozenset({(Language.THAI, p) for p in hotline.PromptId}))
+    ctx = CallContext(call_id="1", number="0812345678", prompts=catalog)
+    _, channel = run(["3", "1"], ctx=ctx)
+    assert not any("1300/my/" in c for c in channel.commands)
+    assert channel.variables["IVR_QUEUE"] == "burmese"
+
+
+def test_call_id_falls_back_to_the_uniqueid_when_the_dialplan_did_not_set_it():
+    _, channel = run(["1", "1"], channel_vars={})
+    assert "CallId: 1795345559.1" in channel.events[0]
+
+
+# --- callback offer ---------------------------------------------------------------------
+
+
+def test_long_wait_offers_callback_and_stores_it():
+    ports = MemoryPorts(waits={"violence": 600})
+    _, channel = run(["1", "1", "1"], ports=ports)
+    assert channel.variables["IVR_CALLBACK"] == "yes"
+    [request] = ports.callbacks
+    assert (request.queue, request.number, request.language) == ("violence", "0812345678", "th")
+    assert any("/callback_confirmed" in c for c in channel.commands)
+
+
+def test_caller_may_decline_the_callback_and_keep_waiting():
+    ports = MemoryPorts(waits={"english": 600})
+    _, channel = run(["2", "7", "2"], ports=ports)
+    assert channel.variables["IVR_CALLBACK"] == "no"
+    assert ports.callbacks == []
+    assert channel.variables["IVR_QUEUE"] == "english"
+
+
+def test_short_or_unknown_wait_makes_no_offer():
+    for waits in ({"violence": 30}, {}):
+        ports = MemoryPorts(waits=waits)
+        _, channel = run(["1", "1"], ports=ports)
+        assert not any("/callback_offer" in c for c in channel.commands)
+
+
+def test_urgent_and_withheld_callers_are_never_offered_a_callback():
+    ports = MemoryPorts(waits={"urgent": 900, "violence": 900})
+    _, channel = run(["9"], ports=ports)
+    assert not any("/callback_offer" in c for c in channel.commands)
+    ctx = CallContext(call_id="1", number="")
+    _, channel = run(["1", "1"], ports=ports, ctx=ctx)
+    assert not any("/callback_offer" in c for c in channel.commands)
+
+
+def test_callback_store_failure_keeps_the_caller_in_the_queue():
+    class Failing(MemoryPorts):
+        async def store_callback(self, request):
+            return False
+
+    _, channel = run(["1", "1", "1"], ports=Failing(waits={"violence": 600}))
+    assert channel.variables["IVR_CALLBACK"] == "no"
+    assert any("/callback_failed" in c for c in channel.commands)
+    assert channel.variables["IVR_QUEUE"] == "violence"
