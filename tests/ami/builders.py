@@ -1,0 +1,59 @@
+"""Literal AMI events for one inbound call, as Asterisk 22 orders them."""
+
+from __future__ import annotations
+
+from callcenter.ami.events import to_event
+from callcenter.ami.framing import Message
+
+
+def msg(**headers: str) -> Message:
+    return Message({k.replace("_", "-") if k == "Cause_txt" else k: v
+                    for k, v in headers.items()})
+
+
+def event(**headers: str):
+    return to_event(msg(**headers))
+
+
+def chan(name: str, uid: str, link: str, channel: str, context: str = "from-pstn",
+         number: str = "0812345678", **extra: str):
+    return event(Event=name, Channel=channel, Uniqueid=uid, Linkedid=link, Context=context,
+                 Exten="1300", CallerIDNum=number, CallerIDName="<unknown>", **extra)
+
+
+def inbound_call(n: int, *, queue: str = "violence", agent: int | None = 1,
+                 abandon: bool = False) -> list:
+    """Events of call n: IVR, queue, then answered by `agent` or abandoned."""
+    link, uid = f"1795345{n:03d}.{2 * n}", f"1795345{n:03d}.{2 * n + 1}"
+    ch = f"Local/1300@from-pstn-{n:08x};2"
+    number = f"08{n:08d}"
+    iface = f"Local/agent{agent}@agents/n"
+    common = {"Channel": ch, "Uniqueid": uid, "Linkedid": link, "CallerIDNum": number,
+              "CallerIDName": "<unknown>"}
+    out = [
+        chan("Newchannel", uid, link, ch, number="<unknown>"),
+        chan("NewCallerid", uid, link, ch, number=number),
+        event(Event="VarSet", Variable="IVR_CHOICE", Value="1", **common),
+        event(Event="VarSet", Variable="IVR_QUEUE", Value=queue, **common),
+        event(Event="QueueCallerJoin", Queue=queue, Position="1", Count="1", **common),
+    ]
+    if abandon:
+        out += [
+            event(Event="QueueCallerAbandon", Queue=queue, Position="1", OriginalPosition="1",
+                  HoldTime="5", **common),
+            event(Event="QueueCallerLeave", Queue=queue, Count="0", Position="1", **common),
+        ]
+    else:
+        agent_ch = f"Local/agent{agent}@agents-{n:08x};1"
+        dest = {"DestChannel": agent_ch, "DestUniqueid": f"{uid}9", "Queue": queue,
+                "Interface": iface, "MemberName": f"Agent {agent}"}
+        out += [
+            event(Event="AgentCalled", **common, **dest),
+            event(Event="QueueCallerLeave", Queue=queue, Count="0", Position="1", **common),
+            event(Event="AgentConnect", HoldTime="2", RingTime="2", **common, **dest),
+            event(Event="AgentComplete", HoldTime="2", TalkTime="6", Reason="caller",
+                  **common, **dest),
+        ]
+    out.append(chan("Hangup", uid, link, ch, number=number, Cause="16",
+                    **{"Cause-txt": "Normal Clearing"}))
+    return out

@@ -1,0 +1,178 @@
+"""The tracker with literal events: orderings and faults the recordings do not show."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from callcenter.ami.effects import Publish, UpsertCall
+from callcenter.ami.events import to_event
+from callcenter.ami.framing import Message
+from callcenter.ami.tracker import Tracker, epoch_of
+
+from .builders import event, inbound_call
+
+T0 = datetime(2026, 11, 22, 11, 0, tzinfo=UTC)
+
+
+def feed(tracker, events, start=T0):
+    effects = []
+    for i, e in enumerate(events):
+        effects += tracker.handle(e, start + timedelta(seconds=i))
+    return effects
+
+
+def last_record(effects, uniqueid):
+    return [e.record for e in effects if isinstance(e, UpsertCall)
+            and e.record.uniqueid == uniqueid][-1]
+
+
+def test_uniqueid_epoch_with_and_without_system_name():
+    assert epoch_of("1795345559.1") == datetime(2026, 11, 22, 11, 5, 59, tzinfo=UTC)
+    assert epoch_of("pbx1-1795345559.12") == epoch_of("1795345559.1")
+    assert epoch_of("none") is None and epoch_of("<unknown>") is None
+
+
+def test_agent_complete_after_the_hangup_still_sets_talk_time():
+    events = inbound_call(1)
+    complete, hangup = events[-2], events[-1]
+    tracker = Tracker("n")
+    effects = feed(tracker, [*events[:-2], hangup, complete])
+    r = last_record(effects, "1795345001.3")
+    assert r.outcome == "answered" and r.talk_seconds == 6 and r.ended_by == "caller"
+    assert tracker.calls == {}
+    assert tracker.agents["Local/agent1@agents/n"].current_call is None
+
+
+def test_transfer_reason_marks_the_call_transferred():
+    events = inbound_call(2)
+    tracker = Tracker("n")
+    complete = events[-2]
+    transfer = replace(complete, reason="transfer")
+    effects = feed(tracker, [*events[:-2], transfer, events[-1]])
+    r = last_record(effects, "1795345002.5")
+    assert r.outcome == "transferred"
+
+
+def test_transferred_to_another_queue_and_abandoned_there_is_abandoned():
+    first = inbound_call(3)
+    common = {"Channel": "Local/1300@from-pstn-00000003;2", "Uniqueid": "1795345003.7",
+              "Linkedid": "1795345003.6"}
+    complete = first[-2]
+    transfer = replace(complete, reason="transfer")
+    again = [
+        event(Event="QueueCallerJoin", Queue="welfare", Position="1", Count="1", **common),
+        event(Event="QueueCallerAbandon", Queue="welfare", HoldTime="9", **common),
+    ]
+    tracker = Tracker("n")
+    effects = feed(tracker, [*first[:-2], transfer, *again, first[-1]])
+    r = last_record(effects, "1795345003.7")
+    assert (r.outcome, r.queue_name, r.wait_seconds) == ("abandoned", "welfare", 9)
+
+
+def test_asterisk_timestamp_header_wins_over_receive_time():
+    stamp = T0 + timedelta(hours=3)
+    ev = to_event(Message({"Event": "QueueCallerJoin", "Uniqueid": "1795345559.1",
+                           "Channel": "PJSIP/trunk-1", "Queue": "violence",
+                           "Timestamp": f"{stamp.timestamp():.6f}"}))
+    tracker = Tracker("n")
+    effects = tracker.handle(ev, T0)
+    assert last_record(effects, "1795345559.1").queued_at == stamp
+
+
+def test_trunk_channel_in_from_pstn_is_the_call_and_local_half_one_is_not():
+    tracker = Tracker("n")
+    feed(tracker, [
+        event(Event="Newchannel", Channel="PJSIP/trunk-0000001", Uniqueid="1795345559.9",
+              Linkedid="1795345559.9", Context="from-pstn", Exten="1300",
+              CallerIDNum="0812345678"),
+        event(Event="Newchannel", Channel="Local/1300@from-pstn-00000000;1",
+              Uniqueid="1795345559.0", Linkedid="1795345559.0", Context="from-pstn"),
+        event(Event="Newchannel", Channel="Local/agent1@agents-00000001;2",
+              Uniqueid="1795345559.5", Linkedid="1795345559.9", Context="agents"),
+    ])
+    assert list(tracker.calls) == ["1795345559.9"]
+
+
+def test_ivr_choices_from_variables_and_from_a_user_event():
+    tracker = Tracker("n")
+    call = inbound_call(4)
+    common = {"Channel": "Local/1300@from-pstn-00000004;2", "Uniqueid": "1795345004.9",
+              "Linkedid": "1795345004.8"}
+    effects = feed(tracker, [
+        call[0],
+        event(Event="VarSet", Variable="IVR_LANGUAGE", Value="my", **common),
+        event(Event="VarSet", Variable="IVR_SILENT", Value="1", **common),
+        event(Event="VarSet", Variable="IVR_PRIORITY", Value="10", **common),
+        event(Event="UserEvent", UserEvent="IvrChoice", Choice="2", Queue="trafficking",
+              Issue="child_labour", **common),
+        call[-1],
+    ])
+    r = last_record(effects, "1795345004.9")
+    assert (r.ivr_language, r.silent, r.priority) == ("my", True, 10)
+    assert (r.ivr_choice, r.queue_name, r.issue_area) == ("2", "trafficking", "child_labour")
+    assert r.outcome == "ivr_hangup"
+
+
+def test_unknown_events_and_never_seen_channels_are_counted_not_fatal():
+    tracker = Tracker("n")
+    assert to_event(Message({"Event": "SomethingNew", "X": "1"})) is None
+    effects = feed(tracker, [
+        event(Event="Hangup", Channel="PJSIP/x", Uniqueid="1.2", Cause="16"),
+        event(Event="QueueCallerLeave", Uniqueid="1.3", Queue="violence"),
+        event(Event="AgentComplete", Uniqueid="1.4", Queue="violence",
+              Interface="Local/agent1@agents/n", TalkTime="3", Reason="caller"),
+        event(Event="OriginateResponse", ActionID="nobody", Response="Failure", Reason="5"),
+    ])
+    assert not [e for e in effects if isinstance(e, UpsertCall)]
+    assert tracker.counters["hangup_unknown_channel"] == 1
+    assert tracker.counters["originate_response.unknown_action"] == 1
+
+
+def test_resync_closes_calls_asterisk_no_longer_has_as_interrupted():
+    tracker = Tracker("n")
+    gone, kept = inbound_call(5), inbound_call(6)
+    feed(tracker, gone[:5] + kept[:6])  # both in the queue / ringing when the link drops
+    tracker.begin_resync()
+    kept_uid = "1795345006.13"
+    snapshot = [
+        event(Event="QueueMember", Queue="violence", Name="Agent 1",
+              Location="Local/agent1@agents/n", StateInterface="Local/agent1@agents",
+              Status="1", Paused="0", InCall="0", ActionID="b-2"),
+        event(Event="QueueEntry", Queue="violence", Position="1", Channel="X",
+              Uniqueid=kept_uid, CallerIDNum="0800000006", Wait="4", ActionID="b-2"),
+        event(Event="CoreShowChannel", Channel="Local/1300@from-pstn-00000006;2",
+              Uniqueid=kept_uid, Linkedid="1795345006.12", Context="hotline-queue",
+              Duration="00:00:09", ActionID="b-3"),
+    ]
+    effects = feed(tracker, snapshot)
+    effects += tracker.end_resync(T0 + timedelta(minutes=1))
+    r = last_record(effects, "1795345005.11")
+    assert r.outcome == "interrupted" and r.ended_at == T0 + timedelta(minutes=1)
+    assert list(tracker.calls) == [kept_uid]
+    assert list(tracker.queues["violence"].waiting) == [kept_uid]
+    topics = {e.topic for e in effects if isinstance(e, Publish)}
+    assert {"queue.violence.updated", "agent.Local/agent1@agents/n.updated",
+            f"call.{kept_uid}.updated"} <= topics
+
+
+def test_resync_adopts_a_call_that_started_before_the_bridge():
+    tracker = Tracker("n")
+    tracker.begin_resync()
+    effects = feed(tracker, [
+        event(Event="CoreShowChannel", Channel="Local/1300@from-pstn-0000000a;2",
+              Uniqueid="1795345100.1", Linkedid="1795345100.0", Context="hotline-queue",
+              CallerIDNum="0811111111", Duration="00:01:05", ActionID="b-3"),
+        event(Event="CoreShowChannel", Channel="Local/1300@from-pstn-0000000a;1",
+              Uniqueid="1795345100.0", Linkedid="1795345100.0", Context="caller",
+              Duration="00:01:05", ActionID="b-3"),
+    ])
+    effects += tracker.end_resync(T0)
+    assert list(tracker.calls) == ["1795345100.1"]
+    r = last_record(effects, "1795345100.1")
+    assert r.caller_number == "0811111111" and r.outcome == "in_progress"
+
+
+def test_full_state_republishes_everything_live():
+    tracker = Tracker("n")
+    feed(tracker, inbound_call(7)[:5])
+    topics = [p.topic for p in tracker.full_state()]
+    assert "call.1795345007.15.updated" in topics and "queue.violence.updated" in topics
