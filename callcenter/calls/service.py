@@ -1,0 +1,87 @@
+"""Call records: one row per (node, uniqueid), written idempotently from the AMI bridge.
+
+Services never commit; the caller does. A record is upserted as a whole, but what the row
+already knows is never erased by a record that knows less (a call adopted after a bridge
+restart has no IVR choice), and an ended call never goes back to `in_progress`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from callcenter.calls.models import Call, CallDirection, CallOutcome
+from callcenter.db import utcnow
+
+FIELDS = (
+    "linkedid", "direction", "channel", "caller_number", "caller_name", "dialled_number",
+    "started_at", "queued_at", "answered_at", "ended_at", "ivr_language", "ivr_choice",
+    "issue_area", "priority", "silent", "queue_name", "agent_interface", "agent_name",
+    "outcome", "hangup_cause", "hangup_cause_text", "wait_seconds", "talk_seconds", "ended_by",
+)
+# Columns whose first known value stays: the start of a call does not move.
+KEEP_FIRST = frozenset({"started_at", "queued_at", "answered_at", "direction"})
+
+
+def _row(node: str, record: Any) -> dict[str, Any]:
+    data = asdict(record) if is_dataclass(record) else dict(record)
+    row = {name: data.get(name) for name in FIELDS}
+    row["node"] = node
+    row["uniqueid"] = data["uniqueid"]
+    row["direction"] = CallDirection(row["direction"] or "inbound")
+    row["outcome"] = CallOutcome(row["outcome"] or "in_progress")
+    row["silent"] = bool(row["silent"])
+    for key in ("caller_name", "agent_name", "hangup_cause_text"):
+        if row[key] is not None:
+            row[key] = row[key][:120 if key != "hangup_cause_text" else 80]
+    row["updated_at"] = utcnow()
+    return row
+
+
+def record(session: Session, *, node: str, record: Any) -> int:
+    """Create or update the row of one call; return its id."""
+    return record_many(session, node=node, records=[record])[record.uniqueid]
+
+
+def record_many(session: Session, *, node: str, records: Iterable[Any]) -> dict[str, int]:
+    """Upsert several calls in one statement; the last record of a uniqueid wins."""
+    rows: dict[str, dict[str, Any]] = {}
+    for item in records:
+        row = _row(node, item)
+        rows[row["uniqueid"]] = row
+    if not rows:
+        return {}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Call).values(list(rows.values()))
+    new, old = stmt.excluded, Call.__table__.c
+    updates: dict[str, Any] = {}
+    for name in FIELDS:
+        if name in KEEP_FIRST:
+            updates[name] = func.coalesce(old[name], new[name])
+        elif name == "silent":
+            updates[name] = or_(old.silent, new.silent)
+        elif name == "outcome":
+            updates[name] = case(
+                (
+                    (new.outcome == literal(CallOutcome.IN_PROGRESS.value))
+                    & (old.outcome != literal(CallOutcome.IN_PROGRESS.value)),
+                    old.outcome,
+                ),
+                else_=new.outcome,
+            )
+        else:
+            updates[name] = func.coalesce(new[name], old[name])
+    updates["updated_at"] = new.updated_at
+    stmt = stmt.on_conflict_do_update(index_elements=["node", "uniqueid"], set_=updates)
+    result = session.execute(stmt.returning(Call.uniqueid, Call.id))
+    return {uniqueid: call_id for uniqueid, call_id in result}
+
+
+def get(session: Session, *, node: str, uniqueid: str) -> Call | None:
+    return session.scalars(select(Call).filter_by(node=node, uniqueid=uniqueid)).one_or_none()
