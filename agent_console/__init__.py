@@ -1,0 +1,1 @@
+"""The web console for hotline agents, supervisors and rapid-response units."""

@@ -1,0 +1,35 @@
+"""``python -m agent_console``: the web console under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from callcenter.runtime import announce_ready, run_process
+from callcenter.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="callcenter web", description=__doc__)
+    parser.add_argument("--host", help="bind address (default CALLCENTER_WEB_HOST)")
+    parser.add_argument("--port", type=int, help="port (default CALLCENTER_WEB_PORT)")
+    args = parser.parse_args(argv)
+
+    def run(settings: Settings) -> None:
+        from agent_console.app import create_app
+
+        host, port = args.host or settings.web_host, args.port or settings.web_port
+        config = uvicorn.Config(
+            create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
+            proxy_headers=True, server_header=False,
+        )
+        server = uvicorn.Server(config)
+        announce_ready("web", f"http://{host}:{port}/")
+        server.run()
+
+    run_process("web", run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""One row per call, answered or not, and callback requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callcenter.columns import enum_type
+from callcenter.db import Base, utcnow
+from callcenter.taxonomy import Disposition
+
+
+class CallDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class CallOutcome(StrEnum):
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    QUEUE_TIMEOUT = "queue_timeout"
+    IVR_HANGUP = "ivr_hangup"
+    TRANSFERRED = "transferred"
+    CALLBACK = "callback"
+    FAILED = "failed"
+    # The PBX restarted or the link was lost while the call was up: how it ended is unknown.
+    INTERRUPTED = "interrupted"
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        # A replayed or resynchronised event can never create a second row.
+        UniqueConstraint("node", "uniqueid"),
+        Index("ix_calls_started_at", "started_at"),
+        Index("ix_calls_caller_number", "caller_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node: Mapped[str] = mapped_column(String(40))
+    uniqueid: Mapped[str] = mapped_column(String(64))
+    linkedid: Mapped[str | None] = mapped_column(String(64), index=True)
+    direction: Mapped[CallDirection] = mapped_column(
+        enum_type(CallDirection, "call_direction"), default=CallDirection.INBOUND
+    )
+    channel: Mapped[str | None] = mapped_column(String(128))
+    caller_number: Mapped[str | None] = mapped_column(String(40))
+    caller_name: Mapped[str | None] = mapped_column(String(120))
+    dialled_number: Mapped[str | None] = mapped_column(String(40))
+
+    started_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    ivr_language: Mapped[str | None] = mapped_column(String(8))
+    ivr_choice: Mapped[str | None] = mapped_column(String(16))
+    issue_area: Mapped[str | None] = mapped_column(String(40))
+    priority: Mapped[int | None]
+    silent: Mapped[bool] = mapped_column(default=False)
+
+    queue_name: Mapped[str | None] = mapped_column(String(64), index=True)
+    agent_interface: Mapped[str | None] = mapped_column(String(128))
+    agent_name: Mapped[str | None] = mapped_column(String(120))
+    agent_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    outcome: Mapped[CallOutcome] = mapped_column(
+        enum_type(CallOutcome, "call_outcome"), default=CallOutcome.IN_PROGRESS
+    )
+    hangup_cause: Mapped[int | None]
+    hangup_cause_text: Mapped[str | None] = mapped_column(String(80))
+    wait_seconds: Mapped[int | None]
+    talk_seconds: Mapped[int | None]
+    # caller, agent or console: Asterisk's own AgentComplete reason is wrong when the
+    # console hangs up over AMI, so the bridge records who it was.
+    ended_by: Mapped[str | None] = mapped_column(String(16))
+    # For calls that did not become a case: prank, silent, information …
+    disposition: Mapped[Disposition | None] = mapped_column(
+        enum_type(Disposition, "disposition")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CallbackStatus(StrEnum):
+    PENDING = "pending"
+    DIALLING = "dialling"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class CallbackRequest(Base):
+    """A caller who chose to keep their place and be called back (virtual hold)."""
+
+    __tablename__ = "callback_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    queue_name: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(default=0)
+    status: Mapped[CallbackStatus] = mapped_column(
+        enum_type(CallbackStatus, "callback_status"), default=CallbackStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]

@@ -1,0 +1,209 @@
+"""Cases, the people on them, their calls, notes, status history and referrals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from callcenter.columns import enum_type
+from callcenter.db import Base, utcnow
+from callcenter.taxonomy import ChiCategory, GbvType, Gender, IssueArea, TargetGroup, Urgency
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    SCREENING = "screening"
+    REFERRED = "referred"
+    DISPATCHED = "dispatched"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+class Consent(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    NOT_ASKED = "not_asked"
+
+
+class LegalBasis(StrEnum):
+    """Why the hotline may process the data (Thailand's PDPA, sections 24 and 26)."""
+
+    CONSENT = "consent"
+    VITAL_INTEREST = "vital_interest"
+    LEGAL_OBLIGATION = "legal_obligation"
+    PUBLIC_TASK = "public_task"
+
+
+class PersonRole(StrEnum):
+    VICTIM = "victim"
+    REPORTER = "reporter"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator"
+
+
+class ReferralStatus(StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DONE = "done"
+    REVOKED = "revoked"
+
+
+class AgencyType(StrEnum):
+    POLICE = "police"
+    HOSPITAL_OSCC = "hospital_oscc"
+    SHELTER = "shelter"
+    LABOUR_OFFICE = "labour_office"
+    PROVINCIAL_OFFICE = "provincial_office"
+    OTHER_HOTLINE = "other_hotline"
+    NGO = "ngo"
+    OTHER = "other"
+
+
+class CaseSequence(Base):
+    """The last case number given in a Buddhist-era year; numbers are never reused."""
+
+    __tablename__ = "case_sequences"
+
+    year_be: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("number"),
+        UniqueConstraint("year_be", "sequence"),
+        Index("ix_cases_status_province", "status", "province_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 1300-2569-000123: hotline, Buddhist-era year, sequence in that year.
+    number: Mapped[str] = mapped_column(String(20))
+    year_be: Mapped[int]
+    sequence: Mapped[int]
+    status: Mapped[CaseStatus] = mapped_column(
+        enum_type(CaseStatus, "case_status"), default=CaseStatus.NEW
+    )
+    issue_area: Mapped[IssueArea | None] = mapped_column(enum_type(IssueArea, "issue_area"))
+    chi_category: Mapped[ChiCategory | None] = mapped_column(
+        enum_type(ChiCategory, "chi_category")
+    )
+    gbv_type: Mapped[GbvType | None] = mapped_column(enum_type(GbvType, "gbv_type"))
+    urgency: Mapped[Urgency] = mapped_column(
+        enum_type(Urgency, "urgency"), default=Urgency.NORMAL
+    )
+    # Answers of the short risk checklist, by question id.
+    risk: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    target_group: Mapped[TargetGroup | None] = mapped_column(
+        enum_type(TargetGroup, "target_group")
+    )
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    district: Mapped[str | None] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[Consent] = mapped_column(
+        enum_type(Consent, "consent"), default=Consent.NOT_ASKED
+    )
+    legal_basis: Mapped[LegalBasis | None] = mapped_column(enum_type(LegalBasis, "legal_basis"))
+    # Safe-contact flags, shown wherever a callback could be made.
+    do_not_call_back: Mapped[bool] = mapped_column(default=False)
+    call_window: Mapped[str | None] = mapped_column(String(120))
+    withhold_caller_id: Mapped[bool] = mapped_column(default=False)
+
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    persons: Mapped[list[CasePerson]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+
+
+class CaseCall(Base):
+    """A call that belongs to a case; a case may span many calls and a call many cases."""
+
+    __tablename__ = "case_calls"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), primary_key=True, index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CasePerson(Base):
+    """A victim, reporter or alleged perpetrator, as a social worker records them."""
+
+    __tablename__ = "case_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    role: Mapped[PersonRole] = mapped_column(enum_type(PersonRole, "person_role"))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    nickname: Mapped[str | None] = mapped_column(String(80))
+    gender: Mapped[Gender] = mapped_column(enum_type(Gender, "gender"), default=Gender.UNKNOWN)
+    age_years: Mapped[int | None]
+    birth_date: Mapped[date | None]
+    nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    language: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    relationship_to_victim: Mapped[str | None] = mapped_column(String(80))
+    has_disability: Mapped[bool] = mapped_column(default=False)
+    needs_interpreter: Mapped[bool] = mapped_column(default=False)
+    # The 13-digit national ID is never stored: a keyed hash finds the same person
+    # again, and the last four digits let a worker confirm it on the phone.
+    national_id_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    national_id_last4: Mapped[str | None] = mapped_column(String(4))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="persons")
+
+
+class CaseNote(Base):
+    """A note on a case; append-only (the migration adds triggers that refuse changes)."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseStatusChange(Base):
+    __tablename__ = "case_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[CaseStatus | None] = mapped_column(enum_type(CaseStatus, "from_status"))
+    to_status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, "to_status"))
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class Referral(Base):
+    """The case sent on to an agency responsible for a part of the help."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_type: Mapped[AgencyType] = mapped_column(enum_type(AgencyType, "agency_type"))
+    agency_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_type(ReferralStatus, "referral_status"), default=ReferralStatus.SENT
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,124 @@
+"""The ``callcenter`` command: database, seed data, and the system's processes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from callcenter.runtime import configure_logging, load_or_exit
+
+log = logging.getLogger("callcenter.cli")
+
+# Each process is its own module, started as `python -m …`; the CLI names them rather
+# than importing them, so callcenter never depends on ivr or agent_console.
+PROCESS_MODULES = {
+    "web": "agent_console",
+    "bridge": "callcenter.ami",
+    "ivr": "ivr",
+    "worker": "callcenter.worker",
+    "simulator": "callcenter.ami.simulator",
+}
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from callcenter import migrate
+
+    settings = load_or_exit()
+    url = settings.effective_database_url
+    if settings.embedded_database:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if args.action == "upgrade":
+        migrate.upgrade(url, args.revision or "head")
+    else:
+        migrate.downgrade(url, args.revision or "base")
+    target = args.revision or ("head" if args.action == "upgrade" else "base")
+    print(f"database {args.action} to {target}: done")
+    return 0
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from callcenter import seed
+    from callcenter.db import session_scope
+
+    settings = load_or_exit()
+    demo_users = args.demo_users if args.demo_users is not None else (
+        settings.environment == "development"
+    )
+    if demo_users and settings.environment == "production":
+        print("refusing to create demo accounts in production", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        seed.seed_all(session, demo_users=demo_users)
+    print("seed: provinces, units, queues" + (", demo users" if demo_users else "") + ": done")
+    return 0
+
+
+def _cmd_process(args: argparse.Namespace) -> int:
+    module = PROCESS_MODULES[args.command]
+    argv = [sys.executable, "-m", module, *args.rest]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)  # replaces this process: signals reach it directly
+    return 0  # pragma: no cover
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from callcenter.demo import run_demo
+
+    settings = load_or_exit()
+    configure_logging(settings.log_level)
+    return run_demo(settings, with_simulator=not args.no_simulator)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callcenter",
+        description="The 1300 hotline call-center system.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = sub.add_parser("db", help="migrate the database schema")
+    db.add_argument("action", choices=("upgrade", "downgrade"))
+    db.add_argument("--revision", help="target revision (default: head, or base to downgrade)")
+    db.set_defaults(handler=_cmd_db)
+
+    seed = sub.add_parser(
+        "seed", help="load provinces, units, queues (and demo users); safe to run twice"
+    )
+    group = seed.add_mutually_exclusive_group()
+    group.add_argument("--demo-users", dest="demo_users", action="store_true", default=None,
+                       help="create the demo accounts (default in development)")
+    group.add_argument("--no-demo-users", dest="demo_users", action="store_false")
+    seed.set_defaults(handler=_cmd_seed)
+
+    for name, text in (
+        ("web", "run the web console (uvicorn)"),
+        ("bridge", "run the AMI bridge, one per Asterisk node"),
+        ("ivr", "run the FastAGI IVR server"),
+        ("worker", "run the RQ worker and its scheduler"),
+        ("simulator", "run the AMI traffic simulator (no real Asterisk)"),
+    ):
+        proc = sub.add_parser(name, help=text, description=text)
+        proc.add_argument("rest", nargs=argparse.REMAINDER,
+                          help=f"options passed to python -m {PROCESS_MODULES[name]}")
+        proc.set_defaults(handler=_cmd_process)
+
+    demo = sub.add_parser(
+        "demo", help="migrate, seed and run every process together (Ctrl-C stops them)"
+    )
+    demo.add_argument("--no-simulator", action="store_true",
+                      help="do not start the traffic simulator even with no Asterisk configured")
+    demo.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,115 @@
+"""Dispatches to rapid-response units, their timeline, and the alerts owed to units.
+
+An ``Alert`` row is the outbox: it is written in the same transaction as its dispatch,
+so PostgreSQL, not Redis, is the record of what must still be delivered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callcenter.columns import enum_type
+from callcenter.db import Base, utcnow
+from callcenter.provinces.models import AlertChannel
+from callcenter.taxonomy import Urgency
+
+
+class DispatchStatus(StrEnum):
+    CREATED = "created"
+    ALERTED = "alerted"
+    ACKNOWLEDGED = "acknowledged"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    ESCALATED = "escalated"
+
+
+class AlertStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Dispatch(Base):
+    __tablename__ = "dispatches"
+    __table_args__ = (Index("ix_dispatches_unit_status", "unit_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("response_units.id"))
+    status: Mapped[DispatchStatus] = mapped_column(
+        enum_type(DispatchStatus, "dispatch_status"), default=DispatchStatus.CREATED
+    )
+    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, "urgency"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    alerted_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    en_route_at: Mapped[datetime | None]
+    on_scene_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(String(300))
+    outcome: Mapped[str | None] = mapped_column(String(80))
+    field_report: Mapped[str | None] = mapped_column(Text)
+
+
+class DispatchEvent(Base):
+    """One step of a dispatch's timeline."""
+
+    __tablename__ = "dispatch_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(
+        ForeignKey("dispatches.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[DispatchStatus] = mapped_column(enum_type(DispatchStatus, "dispatch_status"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Alert(Base):
+    """An alert owed to a unit over one channel (the outbox row)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        # Retried deliveries carry the same key, so the unit never sees two alerts.
+        UniqueConstraint("idempotency_key"),
+        Index("ix_alerts_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id"), index=True)
+    channel: Mapped[AlertChannel] = mapped_column(enum_type(AlertChannel, "alert_channel"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("unit_contacts.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[AlertStatus] = mapped_column(
+        enum_type(AlertStatus, "alert_status"), default=AlertStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+    attempt_count: Mapped[int] = mapped_column(default=0)
+
+
+class AlertAttempt(Base):
+    """One try at delivering an alert, with the provider's answer or error."""
+
+    __tablename__ = "alert_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    provider_reference: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(String(500))

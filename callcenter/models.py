@@ -1,0 +1,26 @@
+"""Every mapped model, imported once so that metadata and mappers are complete."""
+
+from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.audit import AuditEvent
+from callcenter.calls.models import Call, CallbackRequest, CallOutcome
+from callcenter.cases.models import (
+    Case,
+    CaseCall,
+    CaseNote,
+    CasePerson,
+    CaseSequence,
+    CaseStatus,
+    CaseStatusChange,
+    Referral,
+)
+from callcenter.db import Base
+from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
+from callcenter.provinces.models import Province, ResponseUnit, UnitContact
+from callcenter.queues.models import Queue
+
+__all__ = [
+    "AgentSkill", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call", "CallOutcome",
+    "CallbackRequest", "Case", "CaseCall", "CaseNote", "CasePerson", "CaseSequence",
+    "CaseStatus", "CaseStatusChange", "Dispatch", "DispatchEvent", "Province", "Queue",
+    "Referral", "ResponseUnit", "Role", "UnitContact", "User",
+]

@@ -1,0 +1,25 @@
+"""Asterisk queues as the console and the reports know them."""
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callcenter.columns import enum_type
+from callcenter.db import Base
+from callcenter.taxonomy import IssueArea, Language
+
+
+class Queue(Base):
+    __tablename__ = "queues"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The name in queues.conf and in AMI events.
+    name: Mapped[str] = mapped_column(String(64))
+    label_th: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    issue_area: Mapped[IssueArea | None] = mapped_column(enum_type(IssueArea, "issue_area"))
+    language: Mapped[Language] = mapped_column(enum_type(Language, "language"))
+    priority: Mapped[int] = mapped_column(default=0)
+    # Answered within this many seconds counts toward the service level.
+    service_level_seconds: Mapped[int] = mapped_column(default=20)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,1 @@
+"""Reports the ministry publishes, computed in SQL."""

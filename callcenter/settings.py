@@ -1,0 +1,186 @@
+"""Configuration, read once from the environment (prefix ``CALLCENTER_``).
+
+A bad or missing value stops the process at start with a message naming the variable;
+nothing downstream has to guess whether a setting is usable.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
+
+ENV_PREFIX = "CALLCENTER_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names the environment variable."""
+
+
+class AmiNode(BaseModel):
+    """One Asterisk node the bridge connects to."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    host: str = Field(min_length=1)
+    port: int = Field(default=5038, ge=1, le=65535)
+    username: str = Field(min_length=1)
+    secret: str = Field(min_length=1, repr=False)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str | None = Field(default=None, repr=False)
+    time_zone: str = "Asia/Bangkok"
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    # FastAGI: the dialplan's AGI(agi://host:port/…) must point here.
+    agi_host: str = "127.0.0.1"
+    agi_port: int = Field(default=4573, ge=1, le=65535)
+    # JSON list of nodes; empty means "no Asterisk": the demo then starts the simulator.
+    ami_nodes: list[AmiNode] = Field(default_factory=list)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("postgresql", "sqlite")):
+            raise ValueError("must start with postgresql+psycopg:// or sqlite:///")
+        if value.startswith("postgresql://"):
+            # SQLAlchemy would pick psycopg2, which we do not ship.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _supported_redis(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    @field_validator("ami_nodes")
+    @classmethod
+    def _unique_names(cls, nodes: list[AmiNode]) -> list[AmiNode]:
+        names = [n.name for n in nodes]
+        if len(names) != len(set(names)):
+            raise ValueError("node names must be unique")
+        return nodes
+
+    @model_validator(mode="after")
+    def _production_needs_real_services(self) -> Settings:
+        if self.environment == "production":
+            missing = [
+                name
+                for name, value in (
+                    ("database_url", self.database_url),
+                    ("redis_url", self.redis_url),
+                    ("secret_key", self.secret_key),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(
+                    "production needs "
+                    + ", ".join(ENV_PREFIX + m.upper() for m in missing)
+                )
+        return self
+
+    # Derived values -----------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'callcenter.sqlite3').resolve()}"
+
+    @property
+    def embedded_redis_path(self) -> Path:
+        return (self.data_dir / "redis.db").resolve()
+
+    def effective_secret_key(self) -> str:
+        """The configured key, or (development only) one kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """Turn pydantic's errors into lines that name the environment variable."""
+    lines = []
+    for error in exc.errors():
+        location = [str(part) for part in error["loc"]]
+        variable = ENV_PREFIX + location[0].upper() if location else ENV_PREFIX + "*"
+        detail = " ".join(location[1:])
+        message = error["msg"].removeprefix("Value error, ")
+        where = f"{variable} ({detail})" if detail else variable
+        if not location:
+            lines.append(f"configuration: {message}")
+        else:
+            lines.append(f"{where}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; raise SettingsError naming each bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+    except SourceError as exc:
+        # pydantic-settings fails before validation when a JSON value does not parse.
+        match = re.search(r'field "(\w+)"', str(exc))
+        variable = ENV_PREFIX + match.group(1).upper() if match else ENV_PREFIX + "*"
+        raise SettingsError(f"{variable}: not valid JSON") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

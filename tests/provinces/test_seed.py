@@ -1,0 +1,56 @@
+from sqlalchemy import func, select
+
+from callcenter.agents.models import User
+from callcenter.provinces.catalog import provinces
+from callcenter.provinces.models import Province, Region, ResponseUnit
+from callcenter.queues.catalog import QUEUES
+from callcenter.queues.models import Queue
+from callcenter.seed import seed_all
+
+
+def test_the_catalog_has_bangkok_and_76_provinces_with_thai_names():
+    specs = provinces()
+    assert len(specs) == 77
+    assert all(spec.name_th and not spec.name_th.isascii() for spec in specs)
+    by_code = {spec.code: spec for spec in specs}
+    assert by_code["TH-10"].name_th == "กรุงเทพมหานคร"
+    assert by_code["TH-38"].name_th == "บึงกาฬ"
+    assert by_code["TH-50"].name_th == "เชียงใหม่"
+    assert by_code["TH-50"].region is Region.NORTH
+    assert "TH-S" not in by_code
+
+
+def test_region_counts_follow_the_six_region_system():
+    counts = {}
+    for spec in provinces():
+        counts[spec.region] = counts.get(spec.region, 0) + 1
+    assert counts == {
+        Region.NORTH: 9, Region.CENTRAL: 22, Region.EAST: 7,
+        Region.WEST: 5, Region.NORTHEAST: 20, Region.SOUTH: 14,
+    }
+
+
+def snapshot(session):
+    return (
+        sorted(session.execute(select(Province.code, Province.name_th, Province.region)).all()),
+        sorted(session.execute(select(ResponseUnit.code, ResponseUnit.province_code)).all()),
+        sorted(session.execute(select(Queue.name, Queue.priority)).all()),
+        sorted(session.execute(select(User.login, User.role)).all()),
+    )
+
+
+def test_seeding_twice_gives_the_same_rows(db_session):
+    seed_all(db_session, demo_users=True)
+    first = snapshot(db_session)
+    seed_all(db_session, demo_users=True)
+    assert snapshot(db_session) == first
+    assert len(first[0]) == 77
+    assert len(first[2]) == len(QUEUES)
+
+
+def test_every_province_has_a_unit_alerted_on_its_console_first(db_session):
+    seed_all(db_session, demo_users=False)
+    units = db_session.scalars(select(ResponseUnit)).all()
+    assert {u.province_code for u in units} == {p.code for p in provinces()}
+    assert all(u.contacts[0].channel == "console" for u in units)
+    assert db_session.scalar(select(func.count(User.id))) == 0
