@@ -116,7 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Complain with the subcommand's own usage, which names its options.
+        subcommands = next(
+            a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+        )
+        subcommands.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     return args.handler(args)
 
 

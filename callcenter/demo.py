@@ -23,7 +23,6 @@ from callcenter.settings import Settings, get_settings
 
 log = logging.getLogger("callcenter.demo")
 
-SIMULATOR_PORT = 5039
 STOP_GRACE_SECONDS = 10
 
 
@@ -55,10 +54,9 @@ def _process_plan(settings: Settings, *, with_simulator: bool) -> tuple[list, di
     if not settings.ami_nodes and with_simulator and find_spec("callcenter.ami.simulator"):
         plan.append(("simulator", "callcenter.ami.simulator"))
         extra_env["CALLCENTER_AMI_NODES"] = json.dumps(
-            [{"name": "sim", "host": "127.0.0.1", "port": SIMULATOR_PORT,
+            [{"name": "sim", "host": "127.0.0.1", "port": settings.simulator_port,
               "username": "callcenter", "secret": "simulator"}]
         )
-        extra_env["CALLCENTER_SIMULATOR_PORT"] = str(SIMULATOR_PORT)
     plan += [
         ("worker", "callcenter.worker"),
         ("ivr", "ivr"),

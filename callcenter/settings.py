@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     agi_port: int = Field(default=4573, ge=1, le=65535)
     # JSON list of nodes; empty means "no Asterisk": the demo then starts the simulator.
     ami_nodes: list[AmiNode] = Field(default_factory=list)
+    # Where `callcenter demo` runs the AMI traffic simulator when no node is configured.
+    simulator_port: int = Field(default=5039, ge=1, le=65535)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
