@@ -1,14 +1,26 @@
 """The flows FastAGI can run, by the URL path of ``agi://host:port/<name>``."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ivr.flow import Flow
 from ivr.flows import dispatch, hotline
 from ivr.flows.context import CallContext
 
-FLOWS: dict[str, Callable[[CallContext], Flow]] = {
+
+@dataclass(frozen=True, slots=True)
+class FlowSpec:
+    run: Callable[[CallContext], Flow]
+    # What to do when the IVR itself fails part-way: route the call somewhere safe.
+    fallback: Callable[[CallContext, str], Flow]
+
+
+HOTLINE = FlowSpec(hotline.run, hotline.fallback)
+DISPATCH = FlowSpec(dispatch.run, dispatch.fallback)
+
+FLOWS: dict[str, FlowSpec] = {
     # The dialplan uses "ivr"; "1300" is accepted as an alias (the number itself).
-    "ivr": hotline.run,
-    "1300": hotline.run,
-    "dispatch": dispatch.run,
+    "ivr": HOTLINE,
+    "1300": HOTLINE,
+    "dispatch": DISPATCH,
 }

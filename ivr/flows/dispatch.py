@@ -65,3 +65,9 @@ def _ask(ctx: CallContext) -> Generator[Step, Any, str]:
         if key in DISPATCH_KEYS:
             return DISPATCH_KEYS[key]
     return "none"
+
+
+def fallback(ctx: CallContext, reason: str) -> Flow:
+    """The IVR failed: leave DISPATCH_ACK as "none" so the alert is escalated as unanswered."""
+    yield from flow.set_var(v.DISPATCH_ACK, "none")
+    return Result(ctx.args[0] if ctx.args else "", "", "none", False)

@@ -203,3 +203,10 @@ def user_event(call_id: str, result: Result, error: str = "") -> str:
 def _clean(value: str) -> str:
     # A comma would split the UserEvent's arguments; a pipe is the old separator.
     return "".join(ch for ch in value if ch not in ",|\r\n")[:80]
+
+
+def fallback(ctx: CallContext, reason: str) -> Flow:
+    """The IVR failed: send the caller to the general queue and say why (run by the server)."""
+    result = Result(routing.general(Language.THAI, Outcome.ERROR), "error")
+    yield from publish(ctx, result, error=reason)
+    return result
