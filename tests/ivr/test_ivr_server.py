@@ -192,7 +192,7 @@ async def test_recorded_hangup_replay_records_the_hangup(start):
 
 async def test_half_header_then_close_ends_that_session_only(start):
     running = await start()
-    reader, writer = await asyncio.open_connection(running.host, running.port)
+    _, writer = await asyncio.open_connection(running.host, running.port)
     writer.write(b"agi_network: yes\nagi_network_scr")
     await writer.drain()
     writer.close()
