@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ivr.flow import Flow
-from ivr.flows import dispatch, hotline
+from ivr.flows import callback, dispatch, hotline
 from ivr.flows.context import CallContext
 
 
@@ -17,10 +17,12 @@ class FlowSpec:
 
 HOTLINE = FlowSpec(hotline.run, hotline.fallback)
 DISPATCH = FlowSpec(dispatch.run, dispatch.fallback)
+CALLBACK = FlowSpec(callback.run, callback.fallback)
 
 FLOWS: dict[str, FlowSpec] = {
     # The dialplan uses "ivr"; "1300" is accepted as an alias (the number itself).
     "ivr": HOTLINE,
     "1300": HOTLINE,
     "dispatch": DISPATCH,
+    "callback": CALLBACK,
 }

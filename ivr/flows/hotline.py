@@ -132,6 +132,13 @@ def _offer_callback(ctx: CallContext, route: Route) -> Generator[Step, Any, bool
     wait = yield from flow.port(ports.ESTIMATED_WAIT, route.queue)
     if wait is None or wait <= ctx.callback_threshold_s:
         return False
+    return (yield from offer_callback(ctx, route))
+
+
+def offer_callback(ctx: CallContext, route: Route) -> Generator[Step, Any, bool]:
+    """Ask "press 1 to be called back"; store the request; True if it is booked."""
+    if not ctx.number:
+        return False
     key = yield from flow.ask(
         ctx.prompts.files(PromptId.CALLBACK_OFFER, route.language),
         CALLBACK_TIMEOUT_MS,

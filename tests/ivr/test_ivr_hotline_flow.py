@@ -214,3 +214,39 @@ def test_callback_store_failure_keeps_the_caller_in_the_queue():
     assert channel.variables["IVR_CALLBACK"] == "no"
     assert any("/callback_failed" in c for c in channel.commands)
     assert channel.variables["IVR_QUEUE"] == "violence"
+
+
+# --- callback offer after the queue's wait limit (flow "callback") -----------------------
+
+
+def run_callback(keys, channel_vars, number="0812345678"):
+    from ivr.flows import callback
+
+    ports = MemoryPorts()
+    channel = SimulatedChannel(keys=list(keys), channel_vars=channel_vars)
+    booked = drive(callback.run(CallContext(call_id="9.1", number=number)), channel, ports)
+    return booked, channel, ports
+
+
+def test_timed_out_caller_can_book_a_callback_in_their_language():
+    booked, channel, ports = run_callback(
+        ["1"], {"IVR_QUEUE": "lao", "IVR_LANGUAGE": "lo", "IVR_PRIORITY": "5",
+                "IVR_ISSUE": "missing_persons"})
+    assert booked and channel.variables["IVR_CALLBACK"] == "yes"
+    [request] = ports.callbacks
+    assert (request.queue, request.priority, request.language, request.issue) == (
+        "lao", 5, Language.LAO, IssueArea.MISSING_PERSONS)
+    assert any("1300/lo/callback_offer" in c for c in channel.commands)
+
+
+def test_timed_out_caller_who_declines_goes_back_to_the_queue():
+    booked, channel, ports = run_callback(["2"], {"IVR_QUEUE": "operator"})
+    assert not booked and channel.variables["IVR_CALLBACK"] == "no"
+    assert ports.callbacks == []
+
+
+def test_callback_flow_survives_missing_or_odd_variables():
+    booked, channel, ports = run_callback(["1"], {"IVR_QUEUE": "nope", "IVR_PRIORITY": "x"})
+    assert booked and ports.callbacks[0].queue == "operator"
+    booked, channel, _ = run_callback(["1"], {}, number="")
+    assert not booked and channel.variables["IVR_CALLBACK"] == "no"

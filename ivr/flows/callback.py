@@ -1,0 +1,54 @@
+"""The callback offer after a queue's wait limit ran out (dialplan: ``AGI(…/callback)``).
+
+The hotline flow offers a call back up front when the estimated wait is long; this flow
+covers the caller whose wait turned out long anyway. It reads the routing variables the
+hotline flow left on the channel, asks, and sets IVR_CALLBACK; the dialplan hangs up when
+it is ``yes`` and puts the caller back in the queue otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from enum import StrEnum
+from typing import TypeVar
+
+from callcenter.queues.catalog import BY_NAME, GENERAL
+from callcenter.taxonomy import IssueArea, Language
+from ivr import flow, routing
+from ivr import variables as v
+from ivr.flow import CallerHungUp, Flow
+from ivr.flows.context import CallContext
+from ivr.flows.hotline import offer_callback
+
+
+def run(ctx: CallContext) -> Flow:
+    queue = (yield from flow.get_var(v.IVR_QUEUE)) or GENERAL
+    language = _parse(Language, (yield from flow.get_var(v.IVR_LANGUAGE)), None) or Language.THAI
+    issue = _parse(IssueArea, (yield from flow.get_var(v.IVR_ISSUE)), None)
+    priority_text = (yield from flow.get_var(v.IVR_PRIORITY)) or ""
+    if queue not in BY_NAME:
+        queue = GENERAL
+    priority = int(priority_text) if priority_text.isdigit() else BY_NAME[queue].priority
+    route = routing.Route(queue, priority, language, issue, False, routing.Outcome.CHOSEN)
+    booked = False
+    with contextlib.suppress(CallerHungUp):  # a caller who left books nothing
+        booked = yield from offer_callback(ctx, route)
+    yield from flow.set_var(v.IVR_CALLBACK, "yes" if booked else "no")
+    return booked
+
+
+def fallback(ctx: CallContext, reason: str) -> Flow:
+    """On our own error the caller simply goes back to the queue."""
+    yield from flow.set_var(v.IVR_CALLBACK, "no")
+    yield from flow.set_var(v.IVR_ERROR, reason)
+    return False
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _parse(kind: type[E], text: str | None, default: E | None) -> E | None:
+    try:
+        return kind(text or "")
+    except ValueError:
+        return default
