@@ -1,0 +1,388 @@
+"""The AMI bridge of one Asterisk node: connect, log in, resync, track, ping, reconnect.
+
+The read path only frames bytes and queues messages; one handler task feeds them, in
+order, to the reply collector and to the pure tracker, and hands the effects to the sink.
+Actions always time out; after a reconnect nothing that changes the PBX is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from callcenter.ami import actions
+from callcenter.ami.actions import Action, Pending, Reply
+from callcenter.ami.connection import AmiManager, FramedProtocol
+from callcenter.ami.effects import Effect
+from callcenter.ami.events import to_event
+from callcenter.ami.framing import Message, Problem
+from callcenter.ami.sink import Sink
+from callcenter.ami.tracker import Tracker
+
+log = logging.getLogger(__name__)
+
+
+class BridgeError(Exception):
+    pass
+
+
+class LinkDown(BridgeError):
+    """The action could not be sent, or the link dropped before its reply."""
+
+
+class ActionTimeout(BridgeError):
+    pass
+
+
+class LoginFailed(BridgeError):
+    pass
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    name: str
+    host: str
+    port: int
+    username: str
+    secret: str
+
+
+@dataclass
+class Timing:
+    connect_timeout: float = 5.0
+    banner_timeout: float = 5.0
+    action_timeout: float = 10.0
+    ping_interval: float = 10.0
+    pong_timeout: float = 5.0
+    missed_pongs: int = 2
+    backoff_first: float = 0.5
+    backoff_max: float = 30.0
+    login_failed_retry: float = 60.0
+    inbox_high: int = 20_000  # messages; reading pauses above it
+    batch: int = 500
+
+
+class Bridge:
+    def __init__(self, node: NodeConfig, sink: Sink, *, tracker: Tracker | None = None,
+                 timing: Timing | None = None) -> None:
+        self.node = node
+        self.sink = sink
+        self.tracker = tracker or Tracker(node.name)
+        self.timing = timing or Timing()
+        self.counters: Counter[str] = Counter()
+        self.manager = AmiManager(host=node.host, port=node.port)
+        self.protocol: FramedProtocol | None = None
+        self.logged_in = False
+        self.link: dict[str, Any] = {"node": node.name, "state": "down", "since": None,
+                                     "fault": None}
+        self.up = asyncio.Event()
+        self.on_arrival_handled: Callable[[float], None] | None = None
+        self._inbox: deque[tuple[Any, datetime, float]] = deque()
+        self._wakeup = asyncio.Event()
+        self._paused = False
+        self._pending = Pending()
+        self._futures: dict[str, asyncio.Future[Reply]] = {}
+        self._login_reply: asyncio.Future[Message] | None = None
+        self._lost: asyncio.Future[None] | None = None
+        self._ids = 0
+        self._session_no = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+
+    # ------------------------------------------------------------------ public
+    async def run(self) -> None:
+        """Run until `stop()`: the session loop, the handler and the record writer."""
+        self._spawn(self._handle_forever(), "handler")
+        self._spawn(self.sink.writer.run(), "writer")
+        await self._set_link("reconnecting")
+        delay = self.timing.backoff_first
+        while not self._stopping:
+            try:
+                await self._session()
+                delay = self.timing.backoff_first
+            except LoginFailed as exc:
+                self.counters["login_failed"] += 1
+                log.error("AMI login refused on node %s: %s", self.node.name, exc)
+                await self._set_link("down", fault=f"login failed: {exc}")
+                await self._sleep(self.timing.login_failed_retry)
+                continue
+            except (OSError, ConnectionError, TimeoutError, LinkDown, ActionTimeout) as exc:
+                self.counters["connect_failed"] += 1
+                log.warning("AMI node %s unreachable (%s)", self.node.name,
+                            type(exc).__name__)
+            finally:
+                self._drop_session()
+            if self._stopping:
+                break
+            await self._set_link("reconnecting")
+            # Jitter keeps several bridges from reconnecting to a restarted PBX in step.
+            await self._sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, self.timing.backoff_max)
+        await self._set_link("down")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self.protocol is not None:
+            self.protocol.close()
+        if self._lost is not None and not self._lost.done():
+            self._lost.set_result(None)
+        await self.drain()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait until every queued message is handled and every record written."""
+        deadline = time.monotonic() + timeout
+        while self._inbox and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        await self.sink.writer.flush(max(0.1, deadline - time.monotonic()))
+
+    async def send(self, action: Action, *, timeout: float | None = None) -> Reply:
+        """Send one action and wait for its whole reply; never resent after a disconnect."""
+        if not self.logged_in or self.protocol is None:
+            raise LinkDown(action.name)
+        action_id = self._next_id()
+        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self._futures[action_id] = future
+        self._pending.expect(action_id, action)
+        try:
+            self.protocol.write(action.to_bytes(action_id))
+            return await asyncio.wait_for(future, timeout or self.timing.action_timeout)
+        except TimeoutError:
+            self.counters[f"timeout.{action.name}"] += 1
+            raise ActionTimeout(action.name) from None
+        except ConnectionError:
+            raise LinkDown(action.name) from None
+        finally:
+            self._futures.pop(action_id, None)
+            self._pending.drop(action_id)
+
+    async def call_tracker(self, fn: Callable[[Tracker], Any], *, full: bool = False) -> None:
+        """Run `fn` on the tracker in order with the events already queued.
+
+        With `full`, its effects are the whole live state and replace the snapshot.
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._push([(("fn", fn, done, full), datetime.now(UTC), time.perf_counter())])
+        await done
+
+    def next_action_id(self) -> str:
+        return self._next_id()
+
+    # ------------------------------------------------------------------ session
+    async def _session(self) -> None:
+        self._session_no += 1
+        # Messages of the last session go first, so none is taken for this Login's reply.
+        deadline = time.monotonic() + 5
+        while self._inbox and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        protocol = await self.manager.open(self.timing.connect_timeout)
+        self.protocol = protocol
+        loop = asyncio.get_running_loop()
+        self._lost = loop.create_future()
+        self._login_reply = loop.create_future()
+        protocol.on_messages = self._on_messages
+        protocol.on_problems = self._on_problems
+        protocol.on_lost = self._on_lost
+        # Asterisk still starting closes at once, before the banner: "not up yet".
+        await asyncio.wait_for(asyncio.shield(protocol.banner), self.timing.banner_timeout)
+        action_id = self._next_id()
+        protocol.write(actions.login(self.node.username, self.node.secret).to_bytes(action_id))
+        reply = await self._await_or_lost(self._login_reply, self.timing.action_timeout)
+        if reply.response != "Success":
+            raise LoginFailed(reply.get("Message") or reply.response)
+        self.logged_in = True
+        self.counters["logins"] += 1
+        log.info("AMI node %s logged in (session %d)", self.node.name, self._session_no)
+        await self._resync()
+        await self._set_link("up")
+        self.up.set()
+        pinger = self._spawn(self._ping_forever(), "pinger")
+        try:
+            await self._lost
+        finally:
+            pinger.cancel()
+
+    async def _await_or_lost(self, future: asyncio.Future[Any], timeout: float) -> Any:
+        assert self._lost is not None
+        done, _ = await asyncio.wait({future, self._lost}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if future in done:
+            return future.result()
+        if self._lost in done:
+            raise LinkDown("closed")
+        raise TimeoutError("no reply")
+
+    async def _resync(self) -> None:
+        """Ask Asterisk what is live now; close what ended unseen; republish everything."""
+        await self.call_tracker(lambda t: t.begin_resync())
+        try:
+            await self.send(actions.queue_status())
+            await self.send(actions.core_show_channels())
+        except (ActionTimeout, LinkDown):
+            await self.call_tracker(lambda t: t.abort_resync())
+            self.counters["resync_failed"] += 1
+            log.warning("resync of node %s incomplete; state republished as tracked",
+                        self.node.name)
+            await self.call_tracker(lambda t: t.full_state(), full=True)
+            return
+        now = datetime.now(UTC)
+        await self.call_tracker(lambda t: t.end_resync(now), full=True)
+        self.counters["resyncs"] += 1
+
+    async def _ping_forever(self) -> None:
+        missed = 0
+        while True:
+            await asyncio.sleep(self.timing.ping_interval)
+            try:
+                await self.send(actions.ping(), timeout=self.timing.pong_timeout)
+                missed = 0
+            except ActionTimeout:
+                missed += 1
+                self.counters["pong_missed"] += 1
+                log.warning("no Pong from node %s (%d missed)", self.node.name, missed)
+                if missed >= self.timing.missed_pongs and self.protocol is not None:
+                    # A half-open TCP link never reports itself: cut it and reconnect.
+                    self.protocol.abort()
+                    return
+            except LinkDown:
+                return
+
+    def _drop_session(self) -> None:
+        self.logged_in = False
+        self.up.clear()
+        self._pending.drain()
+        for future in list(self._futures.values()):
+            if not future.done():
+                future.set_exception(LinkDown("link lost before the reply"))
+        if self.protocol is not None:
+            self.protocol.on_messages = None
+            self.protocol.abort()
+            self.protocol = None
+
+    # ------------------------------------------------------------------ read path
+    def _on_messages(self, messages: list[Message], received_at: datetime,
+                     arrived: float) -> None:
+        self._push([(m, received_at, arrived) for m in messages])
+
+    def _push(self, items: list[tuple[Any, datetime, float]]) -> None:
+        self._inbox.extend(items)
+        self._wakeup.set()
+        if not self._paused and len(self._inbox) > self.timing.inbox_high \
+                and self.protocol is not None and self.protocol.transport is not None:
+            self._paused = True
+            self.protocol.transport.pause_reading()
+            self.counters["read_paused"] += 1
+
+    def _on_problems(self, problems: list[Problem]) -> None:
+        for p in problems:
+            self.counters[f"problem.{p.kind}"] += 1
+            log.warning("AMI node %s: %s (%s)", self.node.name, p.kind, p.detail)
+
+    def _on_lost(self, exc: Exception | None) -> None:
+        self.counters["disconnects"] += 1
+        if self._lost is not None and not self._lost.done():
+            self._lost.set_result(None)
+        if self._login_reply is not None and not self._login_reply.done():
+            self._login_reply.set_exception(LinkDown("closed during login"))
+            self._login_reply.exception()  # mark retrieved
+
+    # ------------------------------------------------------------------ handler
+    async def _handle_forever(self) -> None:
+        while True:
+            if not self._inbox:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+            effects: list[Effect] = []
+            full = False
+            arrivals: list[float] = []
+            for _ in range(min(self.timing.batch, len(self._inbox))):
+                item, received_at, arrived = self._inbox.popleft()
+                try:
+                    if isinstance(item, tuple):
+                        _, fn, done, replaces = item
+                        result = fn(self.tracker)
+                        if result:
+                            effects += result
+                        full = full or replaces
+                        if not done.done():
+                            done.set_result(None)
+                    else:
+                        effects += self._handle_message(item, received_at)
+                        arrivals.append(arrived)
+                except Exception:
+                    self.counters["handler_errors"] += 1
+                    name = item.event if isinstance(item, Message) else "call"
+                    log.exception("AMI handler failed on %s", name)
+            if self._paused and len(self._inbox) < self.timing.inbox_high // 2 \
+                    and self.protocol is not None and self.protocol.transport is not None:
+                self._paused = False
+                self.protocol.transport.resume_reading()
+            if effects or full:
+                await self.sink.apply(effects, full=full)
+            if self.on_arrival_handled is not None:
+                for arrived in arrivals:
+                    self.on_arrival_handled(arrived)
+
+    def _handle_message(self, msg: Message, received_at: datetime) -> list[Effect]:
+        headers = msg.headers
+        if "Response" in headers:
+            if self._login_reply is not None and not self._login_reply.done():
+                # The first response of a session is the Login's, whatever its ActionID.
+                self._login_reply.set_result(msg)
+                return []
+            self._offer(msg)
+            return []
+        self.counters["events"] += 1
+        if "ActionID" in headers:
+            self._offer(msg)
+        event = to_event(msg)
+        if event is None:
+            return []
+        return self.tracker.handle(event, received_at)
+
+    def _offer(self, msg: Message) -> None:
+        consumed, reply = self._pending.offer(msg)
+        if not consumed:
+            if "Response" in msg.headers:
+                self.counters["reply_unmatched"] += 1
+            return
+        if reply is not None:
+            future = self._futures.get(msg.action_id)
+            if future is not None and not future.done():
+                future.set_result(reply)
+
+    # ------------------------------------------------------------------ helpers
+    def _next_id(self) -> str:
+        self._ids += 1
+        return f"{self.node.name}-{self._session_no}-{self._ids}"
+
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=f"ami-{self.node.name}-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("bridge task %s died", task.get_name(), exc_info=task.exception())
+
+    async def _set_link(self, state: str, fault: str | None = None) -> None:
+        if self.link["state"] != state or self.link["fault"] != fault:
+            self.link = {"node": self.node.name, "state": state,
+                         "since": datetime.now(UTC).isoformat(), "fault": fault}
+            await self.sink.link(self.link)
+
+    async def _sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self._stopping and time.monotonic() < end:
+            await asyncio.sleep(min(0.05, end - time.monotonic()))

@@ -1,0 +1,152 @@
+"""Carry out the tracker's effects: call rows to the database, live state to Redis.
+
+Publishing is immediate (pub/sub message plus a snapshot hash a new page reads at once).
+Call rows go through a writer task that coalesces by uniqueid and retries while the
+database is away, so a slow or restarting database never stalls the AMI read path and
+never loses a row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.ami.effects import CallRecord, Effect, Publish, UpsertCall
+from callcenter.calls import service as calls
+
+log = logging.getLogger(__name__)
+
+KINDS = ("call", "queue", "agent")
+
+
+def snapshot_key(node: str, kind: str) -> str:
+    """Redis hash of the live `kind`s of a node: field = id, value = the full-state JSON."""
+    return f"live.{node}.{kind}s"
+
+
+def link_key(node: str) -> str:
+    return f"bridge.{node}.link"
+
+
+def _split(topic: str) -> tuple[str, str]:
+    kind, _, rest = topic.partition(".")
+    return kind, rest.removesuffix(".updated")
+
+
+class RecordWriter:
+    """Coalescing, retrying writer of call records (one DB statement per batch)."""
+
+    def __init__(self, node: str, sessions: sessionmaker[Session] | None,
+                 on_written: Callable[[int], None] | None = None) -> None:
+        self.node = node
+        self.sessions = sessions
+        self.pending: dict[str, CallRecord] = {}
+        self.written = 0
+        self._wake = asyncio.Event()
+        self._on_written = on_written
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def add(self, records: Sequence[CallRecord]) -> None:
+        for record in records:
+            self.pending[record.uniqueid] = record
+        if self.pending:
+            self._idle.clear()
+            self._wake.set()
+
+    async def run(self) -> None:
+        delay = 0.2
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self.pending:
+                batch, self.pending = self.pending, {}
+                try:
+                    await asyncio.to_thread(self._write, list(batch.values()))
+                    delay = 0.2
+                except Exception:
+                    log.exception("call records not written; retrying in %.1fs", delay)
+                    # Newer records that arrived meanwhile win over the failed batch.
+                    self.pending = {**batch, **self.pending}
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10.0)
+            self._idle.set()
+
+    def _write(self, records: list[CallRecord]) -> None:
+        if self.sessions is None:
+            self.written += len(records)
+            return
+        with self.sessions() as session:
+            calls.record_many(session, node=self.node, records=records)
+            session.commit()
+        self.written += len(records)
+        if self._on_written is not None:
+            self._on_written(len(records))
+
+    async def flush(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self._idle.wait(), timeout)
+
+
+class Sink:
+    def __init__(self, node: str, redis: Any | None, writer: RecordWriter) -> None:
+        self.node = node
+        self.redis = redis  # redis.asyncio.Redis
+        self.writer = writer
+        self.published = 0
+        self.on_published: Callable[[list[Publish]], None] | None = None
+
+    async def apply(self, effects: Sequence[Effect], *, full: bool = False) -> None:
+        """Apply one batch; with `full`, the snapshot is replaced rather than updated."""
+        records: dict[str, CallRecord] = {}
+        publishes: dict[str, Publish] = {}
+        for effect in effects:
+            if isinstance(effect, UpsertCall):
+                records[effect.record.uniqueid] = effect.record
+            else:
+                # Full state: within a batch only the last state of a topic matters.
+                publishes.pop(effect.topic, None)
+                publishes[effect.topic] = effect
+        if records:
+            self.writer.add(list(records.values()))
+        if publishes or full:
+            await self._publish(list(publishes.values()), full)
+
+    async def _publish(self, publishes: list[Publish], full: bool) -> None:
+        if self.redis is not None:
+            try:
+                pipe = self.redis.pipeline(transaction=True)
+                if full:
+                    for kind in KINDS:
+                        pipe.delete(snapshot_key(self.node, kind))
+                for p in publishes:
+                    kind, ident = _split(p.topic)
+                    body = json.dumps(p.payload, ensure_ascii=False, default=str)
+                    if kind in KINDS:
+                        if p.live:
+                            pipe.hset(snapshot_key(self.node, kind), ident, body)
+                        else:
+                            pipe.hdel(snapshot_key(self.node, kind), ident)
+                    pipe.publish(p.topic, body)
+                await pipe.execute()
+            except Exception:
+                # Live state heals at the next resync; losing it is better than stalling.
+                log.exception("publish to redis failed (%d updates)", len(publishes))
+                return
+        self.published += len(publishes)
+        if self.on_published is not None:
+            self.on_published(publishes)
+
+    async def link(self, state: dict[str, Any]) -> None:
+        if self.redis is None:
+            return
+        body = json.dumps(state)
+        try:
+            await self.redis.set(link_key(self.node), body)
+            await self.redis.publish(f"bridge.{self.node}.link.updated", body)
+        except Exception:
+            log.exception("link state not written to redis")

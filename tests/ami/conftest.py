@@ -1,0 +1,80 @@
+"""Real Redis (a db number of its own, flushed) and the lead's PostgreSQL fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+
+import pytest
+import redis.asyncio as aioredis
+
+from callcenter.ami.bridge import Bridge, NodeConfig, Timing
+from callcenter.ami.sink import RecordWriter, Sink
+
+AMI_REDIS_URL = os.environ.get("CALLCENTER_TEST_AMI_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+@pytest.fixture
+async def aredis():
+    client = aioredis.Redis.from_url(AMI_REDIS_URL)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
+
+
+class Published:
+    """Every message the bridge published, read back from Redis pub/sub."""
+
+    def __init__(self, client):
+        self.client = client
+        self.messages: list[tuple[str, dict]] = []
+        self._task = None
+
+    async def start(self):
+        self.pubsub = self.client.pubsub()
+        await self.pubsub.psubscribe("call.*", "queue.*", "agent.*", "bridge.*")
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self):
+        async for item in self.pubsub.listen():
+            if item["type"] == "pmessage":
+                self.messages.append((item["channel"].decode(), json.loads(item["data"])))
+
+    async def stop(self):
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        await self.pubsub.aclose()
+
+    def topic(self, topic: str) -> list[dict]:
+        return [payload for name, payload in self.messages if name == topic]
+
+
+@pytest.fixture
+async def published(aredis):
+    p = Published(aredis)
+    await p.start()
+    yield p
+    await p.stop()
+
+
+def make_bridge(port: int, *, redis, sessions, name: str = "pbx1", secret="hotline1300",
+                **timing) -> Bridge:
+    node = NodeConfig(name, "127.0.0.1", port, "callcenter", secret)
+    defaults = dict(action_timeout=2.0, ping_interval=30.0, backoff_first=0.05,
+                    backoff_max=0.2, login_failed_retry=0.5)
+    sink = Sink(name, redis, RecordWriter(name, sessions))
+    return Bridge(node, sink, timing=Timing(**{**defaults, **timing}))
+
+
+async def wait_for(predicate, timeout: float = 10.0, step: float = 0.02):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        if predicate():
+            return
+        await asyncio.sleep(step)
+    raise AssertionError("condition not reached in time")

@@ -1,0 +1,136 @@
+"""The bridge against the simulated Asterisk over TCP: records, state, reconnects."""
+
+import asyncio
+import json
+
+from sqlalchemy import select
+
+from callcenter.ami.simulator import AmiSimulator
+from callcenter.calls.models import Call, CallOutcome
+
+from .conftest import make_bridge, wait_for
+
+
+async def started(sim, bridge):
+    task = asyncio.create_task(bridge.run())
+    await asyncio.wait_for(bridge.up.wait(), 5)
+    return task
+
+
+async def finish(bridge, task):
+    await bridge.stop()
+    await asyncio.wait_for(task, 5)
+
+
+def rows(sessions):
+    with sessions() as s:
+        return list(s.scalars(select(Call).order_by(Call.uniqueid)))
+
+
+async def test_simulated_calls_become_rows_and_live_state(aredis, published,
+                                                          committing_sessionmaker):
+    sim = AmiSimulator(speed=50)
+    port = await sim.start()
+    bridge = make_bridge(port, redis=aredis, sessions=committing_sessionmaker)
+    task = await started(sim, bridge)
+    try:
+        snapshot = await aredis.hgetall("live.pbx1.agents")
+        assert b"Local/agent1@agents/n" in snapshot
+        link = json.loads(await aredis.get("bridge.pbx1.link"))
+        assert link["state"] == "up"
+        calls = [sim.new_call(shape=s, queue="violence", caller=f"08000000{i:02d}")
+                 for i, s in enumerate(["answered", "abandoned", "queue_timeout",
+                                        "ivr_hangup", "agent_hangup"])]
+        await asyncio.gather(*(sim.play(c) for c in calls))
+        await bridge.drain()
+        await wait_for(lambda: len(rows(committing_sessionmaker)) == 5
+                       and all(r.ended_at for r in rows(committing_sessionmaker)))
+        got = {r.caller_number: r for r in rows(committing_sessionmaker)}
+        assert got["0800000000"].outcome is CallOutcome.ANSWERED
+        assert got["0800000001"].outcome is CallOutcome.ABANDONED
+        assert got["0800000002"].outcome is CallOutcome.QUEUE_TIMEOUT
+        assert got["0800000003"].outcome is CallOutcome.IVR_HANGUP
+        assert got["0800000004"].ended_by == "agent"
+        assert await aredis.hlen("live.pbx1.calls") == 0
+        updates = published.topic(f"call.{calls[0].uniqueid}.updated")
+        assert updates and updates[-1]["outcome"] == "answered"
+    finally:
+        await finish(bridge, task)
+        await sim.stop()
+
+
+async def test_link_drop_mid_call_loses_and_doubles_no_row(aredis, committing_sessionmaker):
+    sim = AmiSimulator(speed=50)
+    port = await sim.start()
+    bridge = make_bridge(port, redis=aredis, sessions=committing_sessionmaker)
+    task = await started(sim, bridge)
+    try:
+        survives = sim.new_call(shape="answered", queue="violence", caller="0811111111",
+                                talk=300)
+        ends_unseen = sim.new_call(shape="answered", queue="welfare", caller="0822222222",
+                                   talk=10)
+        play = [asyncio.create_task(sim.play(survives)),
+                asyncio.create_task(sim.play(ends_unseen))]
+        await wait_for(lambda: bridge.tracker.calls.get(survives.uniqueid) is not None
+                       and bridge.tracker.calls[survives.uniqueid].state == "talking")
+        logins = bridge.counters["logins"]
+        sim.frozen = True  # the PBX stops answering; then the link drops
+        sim.drop_all()
+        await asyncio.sleep(0.8)  # the second call ends while the bridge is away
+        sim.frozen = False
+        await wait_for(lambda: bridge.counters["logins"] > logins, timeout=10)
+        await asyncio.gather(*play)
+        await bridge.drain()
+        await wait_for(lambda: all(r.ended_at for r in rows(committing_sessionmaker)))
+        got = {r.caller_number: r for r in rows(committing_sessionmaker)}
+        assert len(got) == 2 and len(rows(committing_sessionmaker)) == 2
+        assert got["0811111111"].outcome is CallOutcome.ANSWERED
+        assert got["0811111111"].talk_seconds == 300
+        assert got["0822222222"].outcome is CallOutcome.INTERRUPTED
+        assert bridge.counters["resyncs"] >= 2
+    finally:
+        await finish(bridge, task)
+        await sim.stop()
+
+
+async def test_failed_login_is_reported_as_a_fault(aredis):
+    sim = AmiSimulator()
+    port = await sim.start()
+    bridge = make_bridge(port, redis=aredis, sessions=None, secret="wrong")
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.counters["login_failed"] >= 1)
+        link = json.loads(await aredis.get("bridge.pbx1.link"))
+        assert link["state"] == "down" and link["fault"].startswith("login failed")
+        assert "Authentication failed" in link["fault"]
+    finally:
+        await finish(bridge, task)
+        await sim.stop()
+
+
+async def test_missed_pongs_cut_a_hung_link_and_it_comes_back(aredis):
+    sim = AmiSimulator()
+    port = await sim.start()
+    bridge = make_bridge(port, redis=aredis, sessions=None, ping_interval=0.1,
+                         pong_timeout=0.1, missed_pongs=2)
+    task = await started(sim, bridge)
+    try:
+        sim.frozen = True
+        await wait_for(lambda: bridge.counters["pong_missed"] >= 2)
+        await wait_for(lambda: bridge.counters["disconnects"] >= 1)
+        sim.frozen = False
+        await wait_for(lambda: bridge.counters["logins"] >= 2)
+    finally:
+        await finish(bridge, task)
+        await sim.stop()
+
+
+async def test_nothing_listening_means_reconnecting_with_backoff(aredis):
+    bridge = make_bridge(1, redis=aredis, sessions=None)
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.counters["connect_failed"] >= 3)
+        link = json.loads(await aredis.get("bridge.pbx1.link"))
+        assert link["state"] == "reconnecting"
+    finally:
+        await finish(bridge, task)
