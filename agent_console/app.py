@@ -4,18 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+import redis
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
 
+from agent_console import errors
 from agent_console.routers import auth, health
+from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
 # Front-end packages installed by `make` from the npm registry (see package.json).
 VENDOR = HERE.parent / "node_modules"
 
+SECURITY_HEADERS = {
+    # Everything is served from this origin: no CDN, no inline script.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), geolocation=(), microphone=()",
+}
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    redis_client: redis.Redis | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="1300 hotline console",
@@ -24,6 +46,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.redis = redis_client or connect(settings)
+    app.state.sessionmaker = session_factory
+    errors.install(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith(("/static/", "/vendor/")):
+            # Case data must not linger in shared browser caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")

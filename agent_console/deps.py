@@ -1,20 +1,40 @@
-"""Request-scoped dependencies: the database session and the page context."""
+"""Request-scoped dependencies: database session, Redis, the signed-in user, CSRF, roles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
-from fastapi import Request
+import redis
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from agent_console import i18n
+from agent_console import i18n, sessions
+from callcenter.agents.models import Role, User
 from callcenter.db import default_sessionmaker
+from callcenter.errors import DomainError, Forbidden
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def db_session() -> Iterator[Session]:
+class NotSignedIn(DomainError):
+    status_code = 401
+    code = "not_signed_in"
+
+
+class CsrfRejected(DomainError):
+    status_code = 403
+    code = "csrf"
+
+
+def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, else rolled back."""
-    session = default_sessionmaker()()
+    factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
+    session = factory()
     try:
         yield session
         session.commit()
@@ -25,13 +45,87 @@ def db_session() -> Iterator[Session]:
         session.close()
 
 
+def redis_client(request: Request) -> redis.Redis:
+    return request.app.state.redis
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The signed-in user of this request and their session."""
+
+    user: User
+    session: sessions.SessionData
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+
+async def _submitted_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def current_viewer(
+    request: Request,
+    db: Session = Depends(db_session),
+    client: redis.Redis = Depends(redis_client),
+) -> Viewer:
+    """The signed-in, active user; checks the CSRF token on every unsafe request."""
+    data = sessions.load(client, request.cookies.get(sessions.COOKIE))
+    if data is None:
+        raise NotSignedIn("please sign in")
+    user = db.get(User, data.user_id)
+    if user is None or not user.active:
+        sessions.end(client, data)
+        raise NotSignedIn("please sign in")
+    if user.role in SECOND_FACTOR_ROLES and user.totp_secret and not data.second_factor_done:
+        raise NotSignedIn("second factor required")
+    if request.method in UNSAFE_METHODS:
+        submitted = await _submitted_csrf(request)
+        if not submitted or not hmac.compare_digest(submitted, data.csrf_token):
+            raise CsrfRejected("the form has expired; reload the page and try again")
+    request.state.viewer = Viewer(user=user, session=data)
+    return request.state.viewer
+
+
+# Supervisors and admins see everything: they sign in with a second factor (TOTP).
+SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def require(*roles: Role) -> Callable[..., Viewer]:
+    """A dependency that lets only the given roles through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    async def check(viewer: Viewer = Depends(current_viewer)) -> Viewer:
+        if viewer.role not in allowed:
+            raise Forbidden("your role may not do this")
+        return viewer
+
+    return check
+
+
 def page_context(request: Request, **values: object) -> dict[str, object]:
     lang = i18n.pick_language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
     settings = request.app.state.settings
+    viewer = getattr(request.state, "viewer", None)
     return {
         "request": request,
         "lang": lang,
         "_": i18n.translator(lang),
         "today": datetime.now(settings.zone),
+        "viewer": viewer,
+        "csrf_token": viewer.session.csrf_token if viewer else None,
         **values,
     }

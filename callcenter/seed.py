@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -96,6 +97,12 @@ def seed_queues(session: Session) -> None:
     session.flush()
 
 
+@cache
+def _demo_password_hash() -> str:
+    # argon2 is slow on purpose; one hash serves every demo account.
+    return agents.hash_password(DEMO_PASSWORD)
+
+
 def seed_demo_users(session: Session) -> None:
     queues = {q.name: q for q in session.scalars(select(Queue))}
     units = {u.code: u for u in session.scalars(select(ResponseUnit))}
@@ -106,7 +113,7 @@ def seed_demo_users(session: Session) -> None:
             session,
             login=demo.login,
             display_name=demo.display_name,
-            password=DEMO_PASSWORD,
+            password_hash=_demo_password_hash(),
             role=demo.role,
             unit_id=units[demo.unit_code].id if demo.unit_code else None,
             languages=list(demo.languages),

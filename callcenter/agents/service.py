@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.agents.models import Role, User
-from callcenter.errors import Conflict
+from callcenter.errors import Conflict, DomainError
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# Verified when the login is unknown, so that a wrong login costs as long as a wrong password.
+_DUMMY_HASH = PasswordHasher().hash("no such user")
+
+
+class SignInRefused(DomainError):
+    """Wrong login or password, or locked: one message for all, so logins cannot be probed."""
+
+    status_code = 401
+    code = "sign_in_refused"
 
 _hasher = PasswordHasher()
 
@@ -39,22 +53,25 @@ def create_user(
     *,
     login: str,
     display_name: str,
-    password: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     role: Role,
     unit_id: int | None = None,
     languages: list[str] | None = None,
     phone_interface: str | None = None,
 ) -> User:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Conflict(
-            f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password"
-        )
+    if password_hash is None:
+        if password is None or len(password) < MIN_PASSWORD_LENGTH:
+            raise Conflict(
+                f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            )
+        password_hash = hash_password(password)
     if by_login(session, login) is not None:
         raise Conflict("that login is taken", field="login")
     user = User(
         login=login,
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=role,
         unit_id=unit_id,
         languages=languages or ["th"],
@@ -62,4 +79,25 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    return user
+
+
+def authenticate(session: Session, *, login: str, password: str, now: datetime) -> User:
+    """The active user with this login and password, counting failures toward a lockout."""
+    user = by_login(session, login)
+    if user is None or not user.active:
+        verify_password(_DUMMY_HASH, password)
+        raise SignInRefused("wrong login or password")
+    if user.locked_until is not None and user.locked_until > now:
+        raise SignInRefused("wrong login or password")
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        raise SignInRefused("wrong login or password")
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return user

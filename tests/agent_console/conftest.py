@@ -1,0 +1,79 @@
+"""A console app wired to the test database (rolled back) and the test Redis db."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from agent_console.app import create_app
+from callcenter.seed import DEMO_PASSWORD
+from callcenter.settings import load_settings
+
+
+class _OneSession:
+    """A sessionmaker stand-in that hands the test's rolled-back session to every request."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __call__(self) -> Session:
+        return _Borrowed(self.session)  # type: ignore[return-value]
+
+
+class _Borrowed:
+    """A request's unit of work as a savepoint of the test's transaction.
+
+    Commit releases the savepoint and rollback undoes it, as a real request would,
+    while the test's outer transaction is still rolled back at the end.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._savepoint = session.begin_nested()
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+    def commit(self) -> None:
+        if self._savepoint.is_active:
+            self._savepoint.commit()
+
+    def rollback(self) -> None:
+        if self._savepoint.is_active:
+            self._savepoint.rollback()
+
+    def close(self) -> None:
+        if self._savepoint.is_active:
+            self._savepoint.rollback()
+
+
+@pytest.fixture
+def app(seeded_session, redis_client):
+    return create_app(load_settings(), redis_client=redis_client,
+                      session_factory=_OneSession(seeded_session))
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, login: str, password: str = DEMO_PASSWORD, **extra):
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"username": login, "password": password, "csrf_token": csrf_from(page.text),
+              **extra},
+        follow_redirects=False,
+    )
