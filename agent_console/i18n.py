@@ -14,7 +14,14 @@ COOKIE = "lang"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    """All of a language's messages; each feature keeps its own file (core, cases …)."""
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in messages:
+                raise ValueError(f"message {key} is defined twice ({path.name})")
+            messages[key] = text
+    return messages
 
 
 def pick_language(query: str | None, cookie: str | None) -> str:
