@@ -1,0 +1,157 @@
+"""A small reader for Asterisk's .conf syntax, enough for the checks in this folder.
+
+Handles sections with templates (``[name](!)``, ``[name](tmpl1,tmpl2)``), ``key = value`` and
+``key => value`` lines, ``;`` comments (``\\;`` is a literal semicolon) and ``same =>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[2] / "asterisk_conf"
+
+_SECTION = re.compile(r"^\[(?P<name>[^\]]+)\](?:\((?P<opts>[^)]*)\))?\s*$")
+_ITEM = re.compile(r"^(?P<key>[A-Za-z0-9_.+-]+)\s*(?:=>|=)\s*(?P<value>.*)$")
+
+
+class ConfError(Exception):
+    pass
+
+
+@dataclass
+class Section:
+    name: str
+    line: int
+    template: bool = False
+    parents: list[str] = field(default_factory=list)
+    items: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def get(self, key: str) -> str | None:
+        values = [v for k, v, _ in self.items if k == key]
+        return values[-1] if values else None
+
+    def keys(self) -> list[str]:
+        return [k for k, _, _ in self.items]
+
+
+def strip_comment(line: str) -> str:
+    out = []
+    escaped = False
+    for ch in line:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif ch == ";":
+            break
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def parse(path: Path) -> list[Section]:
+    sections: list[Section] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = strip_comment(raw)
+        if not line:
+            continue
+        header = _SECTION.match(line)
+        if header:
+            opts = [o.strip() for o in (header["opts"] or "").split(",") if o.strip()]
+            sections.append(Section(
+                header["name"].strip(), number, template="!" in opts,
+                parents=[o for o in opts if o != "!"],
+            ))
+            continue
+        item = _ITEM.match(line)
+        if not item:
+            raise ConfError(f"{path.name}:{number}: not a section or key = value line")
+        if not sections:
+            raise ConfError(f"{path.name}:{number}: setting before the first section")
+        sections[-1].items.append((item["key"].lower(), item["value"].strip(), number))
+    return sections
+
+
+def effective(sections: list[Section], section: Section) -> dict[str, str]:
+    """Settings of ``section`` including those inherited from its templates."""
+    by_name = {s.name: s for s in sections if s.template}
+    values: dict[str, str] = {}
+    for parent in section.parents:
+        if parent not in by_name:
+            raise ConfError(f"[{section.name}] uses unknown template {parent!r}")
+        values.update(effective(sections, by_name[parent]))
+    for key, value, _ in section.items:
+        values[key] = value
+    return values
+
+
+# --- extensions.conf -------------------------------------------------------------------------
+
+_VAR_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+_VAR_SET = re.compile(r"Set\((?:__|_)?([A-Za-z_][A-Za-z0-9_]*)=")
+_AGI = re.compile(r"AGI\(\$\{IVR_URL\}/([A-Za-z0-9_-]+)")
+_GOTO = re.compile(r"(?:Goto|Gosub)\(([^)]*)\)")
+_GOTOIF = re.compile(r"GotoIf\(.*\?([^:)]+)(?::([^)]+))?\)\s*$")
+_LABEL = re.compile(r"^n\(([A-Za-z0-9_-]+)\)")
+
+
+@dataclass
+class Dialplan:
+    contexts: dict[str, list[str]]  # context → extension names (in order)
+    lines: dict[str, list[str]]  # context → application parts
+    globals: dict[str, str]
+
+    def text(self) -> str:
+        return "\n".join(line for parts in self.lines.values() for line in parts)
+
+    def variables(self) -> set[str]:
+        text = self.text()
+        return set(_VAR_REF.findall(text)) | set(_VAR_SET.findall(text))
+
+    def agi_scripts(self) -> set[str]:
+        return set(_AGI.findall(self.text()))
+
+    def jumps(self) -> list[tuple[str, str]]:
+        """(context the jump is in, its target argument) for every Goto/Gosub/GotoIf."""
+        out = []
+        for context, parts in self.lines.items():
+            for part in parts:
+                for target in _GOTO.findall(part):
+                    out.append((context, target))
+                conditional = _GOTOIF.search(part)
+                if conditional:
+                    out.extend((context, t) for t in conditional.groups() if t)
+        return out
+
+    def labels(self, context: str) -> set[str]:
+        return {m.group(1) for part in self.lines[context] if (m := _LABEL.match(part))}
+
+
+def dialplan(path: Path = CONF / "extensions.conf") -> Dialplan:
+    contexts: dict[str, list[str]] = {}
+    lines: dict[str, list[str]] = {}
+    globals_: dict[str, str] = {}
+    for section in parse(path):
+        if section.name == "general":
+            continue
+        if section.name == "globals":
+            globals_ = {k.upper(): v for k, v, _ in section.items}
+            continue
+        contexts[section.name] = []
+        lines[section.name] = []
+        for key, value, number in section.items:
+            if key == "exten":
+                name, _, rest = value.partition(",")
+                contexts[section.name].append(name.strip())
+                lines[section.name].append(rest)
+            elif key == "same":
+                lines[section.name].append(value)
+            elif key == "include":
+                lines[section.name].append(f"include {value}")
+            else:
+                raise ConfError(f"extensions.conf:{number}: unexpected {key!r}")
+    return Dialplan(contexts, lines, globals_)
