@@ -183,11 +183,11 @@ class Pending:
         reply = self.replies.get(action_id)
         if reply is None:
             return False, None
-        if msg.headers.get("Response") is not None and reply.response is None:
+        if "Event" not in msg.headers and reply.response is None:
             reply.response = msg
             if not reply.action.is_list or not reply.success:
                 reply.complete = True
-        elif "Event" in msg.headers:
+        elif "Event" in msg.headers and reply.response is not None:
             if reply.action.name == "Originate" and msg.event == "OriginateResponse":
                 # The outcome of an Async Originate is an event the tracker needs too.
                 return False, None

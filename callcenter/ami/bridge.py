@@ -95,12 +95,19 @@ class Bridge:
         self._session_no = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        self._stopped = asyncio.Event()
 
     # ------------------------------------------------------------------ public
     async def run(self) -> None:
         """Run until `stop()`: the session loop, the handler and the record writer."""
         self._spawn(self._handle_forever(), "handler")
         self._spawn(self.sink.writer.run(), "writer")
+        try:
+            await self._sessions()
+        finally:
+            self._stopped.set()
+
+    async def _sessions(self) -> None:
         await self._set_link("reconnecting")
         delay = self.timing.backoff_first
         while not self._stopping:
@@ -128,11 +135,16 @@ class Bridge:
         await self._set_link("down")
 
     async def stop(self) -> None:
+        """Close the link, let the session loop end, handle what was read, then stop."""
         self._stopping = True
         if self.protocol is not None:
             self.protocol.close()
         if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)
+        try:
+            await asyncio.wait_for(self._stopped.wait(), 10)
+        except TimeoutError:
+            log.error("bridge %s session loop did not stop", self.node.name)
         await self.drain()
         for task in list(self._tasks):
             task.cancel()
@@ -289,6 +301,10 @@ class Bridge:
 
     def _on_lost(self, exc: Exception | None) -> None:
         self.counters["disconnects"] += 1
+        # Waiting actions fail now rather than at their timeout; none is ever resent.
+        for future in list(self._futures.values()):
+            if not future.done():
+                future.set_exception(LinkDown("link lost before the reply"))
         if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)
         if self._login_reply is not None and not self._login_reply.done():
@@ -334,7 +350,8 @@ class Bridge:
 
     def _handle_message(self, msg: Message, received_at: datetime) -> list[Effect]:
         headers = msg.headers
-        if "Response" in headers:
+        # OriginateResponse is an event with a Response header: test Event first.
+        if "Event" not in headers:
             if self._login_reply is not None and not self._login_reply.done():
                 # The first response of a session is the Login's, whatever its ActionID.
                 self._login_reply.set_result(msg)

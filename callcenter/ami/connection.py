@@ -61,6 +61,7 @@ class FramedProtocol(asyncio.Protocol):
         self.closed = True
         if not self.banner.done():
             self.banner.set_exception(ConnectionError("closed before the banner"))
+            self.banner.exception()  # retrieved here: the bridge may have stopped waiting
         if self.on_lost is not None:
             self.on_lost(exc)
 

@@ -150,6 +150,13 @@ class FullyBooted:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class ClockHint:
+    """Asterisk's own wall time, from an event the tracker has no other use for (EventTV)."""
+
+    at: datetime
+
+
 Event = (
     ChannelEvent
     | VarSet
@@ -162,6 +169,7 @@ Event = (
     | ListComplete
     | Shutdown
     | FullyBooted
+    | ClockHint
 )
 
 
@@ -380,10 +388,18 @@ def to_event(msg: Message) -> Event | None:
         return None
     maker = _MAKERS.get(name)
     if maker is None:
-        return None
+        tv = msg.headers.get("EventTV")  # security events (SuccessfulAuth) carry one
+        return _clock_hint(tv) if isinstance(tv, str) else None
     if name == "VarSet" and msg.get("Variable") not in TRACKED_VARIABLES:
         return None
     return maker(msg)
+
+
+def _clock_hint(tv: str) -> ClockHint | None:
+    try:
+        return ClockHint(datetime.strptime(tv, "%Y-%m-%dT%H:%M:%S.%f%z"))
+    except ValueError:
+        return None
 
 
 def is_tracked(name: str) -> bool:

@@ -89,14 +89,40 @@ class Tracker:
         self._originates: dict[str, str] = {}  # pending ActionID → call key
         self._console_hangups: set[str] = set()
         self._resync: _Resync | None = None
+        # Asterisk's clock minus the driver's: receive times are moved onto Asterisk's
+        # clock so that a call's times all come from one clock.
+        self.clock_offset = timedelta(0)
+        self._clock_exact = False
 
     # ------------------------------------------------------------------ entry points
     def handle(self, event: ev.Event, received_at: datetime) -> list[Effect]:
         out: list[Effect] = []
-        handler = _HANDLERS.get(type(event))
+        kind = type(event)
+        if kind is ev.ClockHint:
+            self.clock_offset = event.at - received_at  # type: ignore[union-attr]
+            self._clock_exact = True
+            return out
+        if kind is ev.ChannelEvent and event.name == "Newchannel":  # type: ignore[union-attr]
+            self._calibrate(event.uniqueid, received_at)  # type: ignore[union-attr]
+        handler = _HANDLERS.get(kind)
         if handler is not None:
-            handler(self, event, received_at, out)
+            handler(self, event, received_at + self.clock_offset, out)
         return out
+
+    def asterisk_time(self, received_at: datetime) -> datetime:
+        return received_at + self.clock_offset
+
+    def _calibrate(self, uniqueid: str, received_at: datetime) -> None:
+        """A new channel's Uniqueid holds Asterisk's current second; keep the offset in it."""
+        created = epoch_of(uniqueid)
+        if created is None:
+            return
+        low = created - received_at
+        high = low + timedelta(seconds=1)
+        slack = timedelta(seconds=1.5 if self._clock_exact else 0)
+        if not (low - slack <= self.clock_offset <= high + slack):
+            self.clock_offset = low + timedelta(seconds=0.5)
+            self._clock_exact = False
 
     def originate_requested(
         self, *, action_id: str, channel: str, received_at: datetime,
@@ -105,7 +131,8 @@ class Tracker:
         """Open an outbound call record before the Originate goes out."""
         exten = channel.partition("/")[2].partition("@")[0] or None
         record = CallRecord(
-            uniqueid=action_id, started_at=received_at, direction="outbound",
+            uniqueid=action_id, started_at=self.asterisk_time(received_at),
+            direction="outbound",
             channel=channel, dialled_number=exten, caller_number=caller_number,
         )
         call = _Call(record, state="dialling", channels={channel})
@@ -131,6 +158,7 @@ class Tracker:
         """Close what Asterisk no longer has, then republish the full state."""
         seen, self._resync = self._resync, None
         out: list[Effect] = []
+        received_at = self.asterisk_time(received_at)
         if seen is None:
             return out
         for key, call in list(self.calls.items()):
@@ -309,6 +337,9 @@ class Tracker:
             if e.uniqueid not in self.calls and e.uniqueid not in self._ended \
                     and self._is_hotline(e):
                 call = self._open(e.uniqueid, e.linkedid, e.channel, at)
+                created = call.record.started_at
+                if created <= at < created + timedelta(seconds=1):
+                    call.record.started_at = at  # the Uniqueid only holds whole seconds
                 call.record.dialled_number = e.exten or None
                 call.record.caller_number = _clean(e.caller_number)
                 call.record.caller_name = _clean(e.caller_name)
