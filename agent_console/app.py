@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import redis
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_console import errors
 from agent_console.routers import auth, health
+from agent_console.sse import Hub
 from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
 
@@ -39,7 +41,15 @@ def create_app(
     session_factory: sessionmaker[Session] | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if app.state.hub is not None:
+            await app.state.hub.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="1300 hotline console",
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
@@ -48,6 +58,8 @@ def create_app(
     app.state.settings = settings
     app.state.redis = redis_client or connect(settings)
     app.state.sessionmaker = session_factory
+    # One Redis subscriber per process for every SSE client (see sse.py).
+    app.state.hub = Hub(url=settings.redis_url) if settings.redis_url else None
     errors.install(app)
 
     @app.middleware("http")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from agent_console.app import create_app
 from callcenter.seed import DEMO_PASSWORD
 from callcenter.settings import load_settings
+from tests.conftest import REDIS_URL
 
 
 class _OneSession:
@@ -53,7 +54,7 @@ class _Borrowed:
 
 @pytest.fixture
 def app(seeded_session, redis_client):
-    return create_app(load_settings(), redis_client=redis_client,
+    return create_app(load_settings(redis_url=REDIS_URL), redis_client=redis_client,
                       session_factory=_OneSession(seeded_session))
 
 

@@ -1,0 +1,172 @@
+"""Live updates: one Redis subscriber per web process, fanned out to its SSE clients.
+
+Each browser tab holds one EventSource. The hub subscribes once (pattern subscriptions)
+and hands each message to the clients whose filter accepts it. A client's buffer keeps
+only the latest body per topic, so a slow tab receives the newest state of each queue
+or call rather than a backlog, and memory stays bounded by the number of topics.
+
+Redis pub/sub loses what is published while a subscriber reconnects; so every
+(re)connection of a tab, and every reconnection of the hub to Redis, starts with a full
+snapshot that the page's own code provides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
+
+PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*")
+HEARTBEAT_SECONDS = 15.0
+MAX_TOPICS_PER_CLIENT = 5000
+RECONNECT_DELAYS = (0.5, 1, 2, 5)
+
+TopicFilter = Callable[[str], bool]
+Snapshot = Callable[[], Awaitable[list[tuple[str, str]]]]
+
+
+def event_name(topic: str) -> str:
+    """The SSE event name of a topic: its first part (call, queue, agent, dispatch …)."""
+    return topic.split(".", 1)[0]
+
+
+def format_event(name: str, data: str) -> bytes:
+    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
+    return f"event: {name}\n{lines}\n".encode()
+
+
+@dataclass(eq=False)
+class Client:
+    accepts: TopicFilter
+    latest: dict[str, str] = field(default_factory=dict)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    resync: bool = False
+
+    def offer(self, topic: str, body: str) -> None:
+        if not self.accepts(topic):
+            return
+        if len(self.latest) >= MAX_TOPICS_PER_CLIENT and topic not in self.latest:
+            # Far behind: drop the backlog and start again from a snapshot.
+            self.latest.clear()
+            self.resync = True
+        self.latest[topic] = body
+        self.wake.set()
+
+    def take(self) -> list[tuple[str, str]]:
+        items = list(self.latest.items())
+        self.latest.clear()
+        self.wake.clear()
+        return items
+
+
+class Hub:
+    """The process's single subscriber and its clients."""
+
+    def __init__(self, url: str | None = None, client: aioredis.Redis | None = None) -> None:
+        self._redis = client or aioredis.Redis.from_url(url)  # type: ignore[arg-type]
+        self._clients: set[Client] = set()
+        self._task: asyncio.Task[None] | None = None
+        self.connected = False
+
+    def _ensure_running(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="sse-hub")
+
+    async def _run(self) -> None:
+        attempt = 0
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.psubscribe(*PATTERNS)
+                    if attempt:
+                        # Messages published while we were away are lost: resync everyone.
+                        for client in self._clients:
+                            client.resync = True
+                            client.wake.set()
+                    self.connected, attempt = True, 0
+                    self._broadcast_link()
+                    async for message in pubsub.listen():
+                        if message.get("type") != "pmessage":
+                            continue
+                        topic = _text(message["channel"])
+                        body = _text(message["data"])
+                        for client in tuple(self._clients):
+                            client.offer(topic, body)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any Redis failure: retry
+                if self.connected:
+                    log.warning("live updates lost their Redis link (%s)", type(exc).__name__)
+                self.connected = False
+                self._broadcast_link()
+                delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    def _broadcast_link(self) -> None:
+        body = json.dumps({"live": self.connected})
+        for client in self._clients:
+            client.latest["hub.link"] = body
+            client.wake.set()
+
+    async def stream(self, accepts: TopicFilter, snapshot: Snapshot) -> AsyncIterator[bytes]:
+        """Server-sent events for one tab: a snapshot, then changes, with heartbeats."""
+        self._ensure_running()
+        client = Client(accepts=accepts)
+        self._clients.add(client)
+        try:
+            yield format_event("hub", json.dumps({"live": self.connected}))
+            for topic, body in await snapshot():
+                yield format_event(event_name(topic), body)
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(client.wake.wait(), HEARTBEAT_SECONDS)
+                if client.resync:
+                    client.resync = False
+                    client.take()
+                    for topic, body in await snapshot():
+                        yield format_event(event_name(topic), body)
+                    continue
+                items = client.take()
+                if not items:
+                    yield b": keep-alive\n\n"
+                for topic, body in items:
+                    yield format_event(event_name(topic), body)
+        finally:
+            self._clients.discard(client)
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._redis.aclose()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+async def read_snapshot(
+    client: aioredis.Redis, kinds: tuple[str, ...], accepts: TopicFilter
+) -> list[tuple[str, str]]:
+    """The bridge's live state (hashes ``live.<node>.<kind>s``) as (topic, body) pairs."""
+    result: list[tuple[str, str]] = []
+    for kind in kinds:
+        async for key in client.scan_iter(match=f"live.*.{kind}s", count=100):
+            for ident, body in (await client.hgetall(key)).items():
+                topic = f"{kind}.{_text(ident)}.updated"
+                if accepts(topic):
+                    result.append((topic, _text(body)))
+    return result
