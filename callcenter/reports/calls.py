@@ -1,0 +1,250 @@
+"""Call reports: volume by hour, day, queue and outcome; service level; call records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from callcenter.calls.models import Call, CallDirection, CallOutcome
+from callcenter.queues.models import Queue
+from callcenter.reports.spec import (
+    Column,
+    Context,
+    ReportSpec,
+    as_date,
+    number,
+)
+from callcenter.reports.sql import instant, local_bucket, local_hour
+
+# A caller who hangs up within this many seconds of joining a queue counts neither as
+# answered nor as abandoned: misdials and callers who meant to ring off.
+SHORT_ABANDON_SECONDS = 5
+# For calls whose queue is not (or no longer) configured.
+DEFAULT_THRESHOLD_SECONDS = 20
+
+SERVICE_LEVEL_DEFINITION = {
+    "en": (
+        "Service level = inbound calls answered within their queue's answer threshold "
+        "(the queue's setting, 10–30 s) ÷ (inbound calls answered + inbound calls "
+        f"abandoned after waiting more than {SHORT_ABANDON_SECONDS} s). Callers who hang up "
+        f"within {SHORT_ABANDON_SECONDS} s are left out of both. Abandonment rate = calls "
+        "abandoned after that time ÷ the same denominator. Only calls that reached a queue "
+        "count; a call counts on the local day (Asia/Bangkok) it started."
+    ),
+    "th": (
+        "ระดับการให้บริการ = จำนวนสายเข้าที่รับภายในเวลาที่กำหนดของคิว (ค่าของแต่ละคิว 10–30 วินาที) "
+        "÷ (สายที่รับ + สายที่ผู้โทรวางสายหลังรอเกิน "
+        f"{SHORT_ABANDON_SECONDS} วินาที) สายที่วางภายใน {SHORT_ABANDON_SECONDS} วินาทีไม่นับทั้งสองฝั่ง "
+        "อัตราการละทิ้งสาย = สายที่วางหลังรอเกินเวลานั้น ÷ ตัวหารเดียวกัน "
+        "นับเฉพาะสายที่เข้าคิว ตามวันที่เริ่มสายตามเวลาประเทศไทย"
+    ),
+}
+
+VOLUME_DEFINITION = (
+    "Inbound calls that started in the range. Offered: every call. Answered: taken by an "
+    f"agent. Abandoned: the caller hung up while queued (short: within "
+    f"{SHORT_ABANDON_SECONDS} s). IVR only: ended before reaching a queue. Other: queue "
+    "timeout, callback, failed or interrupted. Average wait and talk are over answered calls."
+)
+
+ANSWERED = Call.answered_at.is_not(None)
+ABANDONED = Call.outcome == CallOutcome.ABANDONED
+SHORT_ABANDON = and_(
+    ABANDONED, Call.wait_seconds.is_not(None), Call.wait_seconds <= SHORT_ABANDON_SECONDS
+)
+COUNTED_ABANDON = and_(
+    ABANDONED, or_(Call.wait_seconds.is_(None), Call.wait_seconds > SHORT_ABANDON_SECONDS)
+)
+IVR_ONLY = Call.outcome == CallOutcome.IVR_HANGUP
+
+
+def _in_range(ctx: Context) -> Any:
+    return and_(
+        Call.direction == CallDirection.INBOUND,
+        Call.started_at >= instant(ctx.range.start),
+        Call.started_at < instant(ctx.range.end),
+    )
+
+
+def _count(condition: Any) -> Any:
+    return func.count().filter(condition)
+
+
+def _volume_columns() -> list[Any]:
+    return [
+        func.count().label("offered"),
+        _count(ANSWERED).label("answered"),
+        _count(COUNTED_ABANDON).label("abandoned"),
+        _count(SHORT_ABANDON).label("short_abandoned"),
+        _count(IVR_ONLY).label("ivr_only"),
+        func.avg(Call.wait_seconds).filter(ANSWERED).label("avg_wait_s"),
+        func.avg(Call.talk_seconds).filter(ANSWERED).label("avg_talk_s"),
+    ]
+
+
+VOLUME_COLUMNS = (
+    Column("offered", "Offered", "สายเข้า"),
+    Column("answered", "Answered", "รับสาย"),
+    Column("abandoned", "Abandoned", "ผู้โทรวางสาย"),
+    Column("short_abandoned", "Abandoned ≤5 s", "วางสายภายใน 5 วินาที"),
+    Column("ivr_only", "Ended in IVR", "จบในระบบตอบรับ"),
+    Column("other", "Other", "อื่น ๆ"),
+    Column("avg_wait_s", "Average wait (s)", "เวลารอเฉลี่ย (วินาที)"),
+    Column("avg_talk_s", "Average talk (s)", "เวลาสนทนาเฉลี่ย (วินาที)"),
+)
+
+
+def _volume_shape(key: Any, row: Sequence[Any]) -> tuple[Any, ...]:
+    offered, answered, abandoned, short, ivr, wait, talk = row[-7:]
+    other = offered - answered - abandoned - short - ivr
+    return (key, offered, answered, abandoned, short, ivr, other, number(wait), number(talk))
+
+
+def by_hour_query(ctx: Context) -> Select[Any]:
+    hour = local_hour(Call.started_at, ctx.zone_name, ctx.offset_seconds).label("hour")
+    return (select(hour, *_volume_columns()).where(_in_range(ctx))
+            .group_by(hour).order_by(hour))
+
+
+def by_day_query(ctx: Context) -> Select[Any]:
+    day = local_bucket(Call.started_at, "day", ctx.zone_name, ctx.offset_seconds).label("day")
+    return select(day, *_volume_columns()).where(_in_range(ctx)).group_by(day).order_by(day)
+
+
+def by_queue_query(ctx: Context) -> Select[Any]:
+    return (
+        select(Call.queue_name, Queue.label_th, *_volume_columns())
+        .select_from(Call)
+        .outerjoin(Queue, Queue.name == Call.queue_name)
+        .where(_in_range(ctx))
+        .group_by(Call.queue_name, Queue.label_th)
+        .order_by(Call.queue_name)
+    )
+
+
+def by_outcome_query(ctx: Context) -> Select[Any]:
+    return (
+        select(Call.outcome, func.count().label("calls"))
+        .where(_in_range(ctx))
+        .group_by(Call.outcome)
+        .order_by(Call.outcome)
+    )
+
+
+def service_level_query(ctx: Context) -> Select[Any]:
+    day = local_bucket(Call.started_at, "day", ctx.zone_name, ctx.offset_seconds).label("day")
+    threshold = func.coalesce(Queue.service_level_seconds, DEFAULT_THRESHOLD_SECONDS)
+    queued = Call.queue_name.is_not(None)
+    within = and_(ANSWERED, queued, func.coalesce(Call.wait_seconds, 0) <= threshold)
+    return (
+        select(
+            day,
+            _count(and_(ANSWERED, queued)).label("answered"),
+            _count(within).label("answered_within"),
+            _count(and_(COUNTED_ABANDON, queued)).label("abandoned"),
+            _count(and_(SHORT_ABANDON, queued)).label("short_abandoned"),
+        )
+        .select_from(Call)
+        .outerjoin(Queue, Queue.name == Call.queue_name)
+        .where(_in_range(ctx))
+        .group_by(day)
+        .order_by(day)
+    )
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _service_level_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
+    day, answered, within, abandoned, short = row
+    base = answered + abandoned
+    return (as_date(day), answered, within, abandoned, short,
+            _percent(within, base), _percent(abandoned, base))
+
+
+def records_query(ctx: Context) -> Select[Any]:
+    # No caller number or name: an export leaves the building, a person's data does not.
+    return (
+        select(
+            Call.id, Call.started_at, Call.queue_name, Call.outcome, Call.wait_seconds,
+            Call.talk_seconds, Call.agent_user_id, Call.ivr_language, Call.ivr_choice,
+            Call.issue_area, Call.silent, Call.disposition,
+        )
+        .where(_in_range(ctx))
+        .order_by(Call.started_at, Call.id)
+    )
+
+
+def _records_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
+    values = list(row)
+    values[1] = values[1].astimezone(ctx.range.zone).replace(tzinfo=None)
+    values[3] = str(values[3]) if values[3] is not None else None
+    values[11] = str(values[11]) if values[11] is not None else None
+    return tuple(values)
+
+
+REPORTS = (
+    ReportSpec(
+        "calls_by_hour", "Calls by hour of day", "สายเข้าตามช่วงเวลาของวัน",
+        (Column("hour", "Hour", "ชั่วโมง"), *VOLUME_COLUMNS),
+        by_hour_query, lambda row, ctx: _volume_shape(row[0], row),
+        VOLUME_DEFINITION,
+    ),
+    ReportSpec(
+        "calls_by_day", "Calls by day", "สายเข้ารายวัน",
+        (Column("day", "Day", "วันที่"), *VOLUME_COLUMNS),
+        by_day_query, lambda row, ctx: _volume_shape(as_date(row[0]), row),
+        VOLUME_DEFINITION,
+    ),
+    ReportSpec(
+        "calls_by_queue", "Calls by queue", "สายเข้าตามคิว",
+        (Column("queue", "Queue", "คิว"), Column("queue_label", "Queue name", "ชื่อคิว"),
+         *VOLUME_COLUMNS),
+        by_queue_query,
+        lambda row, ctx: (row[0] or "-", row[1] or "", *_volume_shape(None, row)[1:]),
+        VOLUME_DEFINITION,
+    ),
+    ReportSpec(
+        "calls_by_outcome", "Calls by outcome", "สายเข้าตามผลการรับสาย",
+        (Column("outcome", "Outcome", "ผล"), Column("calls", "Calls", "จำนวนสาย")),
+        by_outcome_query, lambda row, ctx: (str(row[0]), row[1]),
+        VOLUME_DEFINITION,
+    ),
+    ReportSpec(
+        "service_level", "Service level and abandonment by day",
+        "ระดับการให้บริการและอัตราการละทิ้งสายรายวัน",
+        (
+            Column("day", "Day", "วันที่"),
+            Column("answered", "Answered", "รับสาย"),
+            Column("answered_within", "Answered within threshold", "รับภายในเวลาที่กำหนด"),
+            Column("abandoned", "Abandoned (counted)", "วางสาย (นับ)"),
+            Column("short_abandoned", "Abandoned ≤5 s (not counted)", "วางสายภายใน 5 วินาที (ไม่นับ)"),
+            Column("service_level_pct", "Service level %", "ระดับการให้บริการ %"),
+            Column("abandonment_pct", "Abandonment %", "อัตราการละทิ้งสาย %"),
+        ),
+        service_level_query, _service_level_shape,
+        SERVICE_LEVEL_DEFINITION["en"],
+    ),
+    ReportSpec(
+        "call_records", "Call records", "รายการสาย",
+        (
+            Column("id", "Call id", "รหัสสาย"),
+            Column("started_at", "Started (local time)", "เวลาเริ่ม"),
+            Column("queue", "Queue", "คิว"),
+            Column("outcome", "Outcome", "ผล"),
+            Column("wait_s", "Wait (s)", "เวลารอ (วินาที)"),
+            Column("talk_s", "Talk (s)", "เวลาสนทนา (วินาที)"),
+            Column("agent_user_id", "Agent id", "รหัสเจ้าหน้าที่"),
+            Column("ivr_language", "Language", "ภาษา"),
+            Column("ivr_choice", "IVR choice", "ตัวเลือก IVR"),
+            Column("issue_area", "Issue area", "ประเด็นปัญหา"),
+            Column("silent", "Silent caller", "ผู้โทรไม่พูด"),
+            Column("disposition", "Disposition", "ประเภทสาย"),
+        ),
+        records_query, _records_shape,
+        "One row per inbound call that started in the range; no caller number or name.",
+    ),
+)

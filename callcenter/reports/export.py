@@ -1,0 +1,86 @@
+"""Reports as CSV and XLSX, written as the rows arrive.
+
+CSV comes out as a generator of text chunks (a web response can stream it). XLSX is
+written with openpyxl's write-only workbook into a temporary file that spills to disk,
+then read back in chunks: memory stays flat however long the range.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+
+from callcenter.reports.spec import Month, Report
+from callcenter.thaidate import BUDDHIST_ERA_OFFSET
+
+CHUNK_ROWS = 500
+CHUNK_BYTES = 64 * 1024
+# Excel reads a UTF-8 CSV as Thai only when it starts with a byte-order mark.
+BOM = "\ufeff"
+
+
+def cell(value: Any) -> Any:
+    """Dates in the Buddhist era, as the ministry's tables write them."""
+    if isinstance(value, datetime):
+        return f"{value.day:02d}/{value.month:02d}/{value.year + BUDDHIST_ERA_OFFSET} " \
+               f"{value:%H:%M:%S}"
+    if isinstance(value, date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year + BUDDHIST_ERA_OFFSET}"
+    if isinstance(value, Month):
+        return str(value)
+    return value
+
+
+def header(report: Report, lang: str) -> list[str]:
+    return [c.label_th if lang == "th" else c.label_en for c in report.spec.columns]
+
+
+def filename(report: Report, extension: str) -> str:
+    rng = report.range
+    return (f"{report.spec.name}_{cell(rng.first).replace('/', '')}-"
+            f"{cell(rng.last).replace('/', '')}.{extension}")
+
+
+def csv_chunks(report: Report, *, lang: str = "th") -> Iterator[str]:
+    """The report as CSV text, a few hundred rows per chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow(header(report, lang))
+    for count, row in enumerate(report.rows, start=1):
+        writer.writerow([cell(v) for v in row])
+        if count % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_xlsx(report: Report, target: Any, *, lang: str = "th") -> None:
+    """Write the report as one sheet (write-only: rows go straight to disk)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(report.spec.name[:31])
+    title = report.spec.title_th if lang == "th" else report.spec.title_en
+    sheet.append([f"{title} {report.range.label(lang)}"])
+    sheet.append(header(report, lang))
+    for row in report.rows:
+        sheet.append([cell(v) for v in row])
+    if report.spec.definition:
+        sheet.append([])
+        sheet.append([report.spec.definition])
+    book.save(target)
+
+
+def xlsx_chunks(report: Report, *, lang: str = "th") -> Iterator[bytes]:
+    """The report as XLSX bytes, built in a temporary file and read back in chunks."""
+    with tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES * 16) as spool:
+        write_xlsx(report, spool, lang=lang)
+        spool.seek(0)
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk

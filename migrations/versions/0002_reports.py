@@ -1,0 +1,53 @@
+"""Reports: agents' state history (pause time by reason) and range indexes.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 18:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0002'
+down_revision: str | None = '0001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('agent_state_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('node', sa.String(length=40), nullable=False),
+    sa.Column('agent_interface', sa.String(length=128), nullable=False),
+    sa.Column('agent_user_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.Enum('logged_in', 'available', 'ringing', 'in_call', 'wrap_up', 'paused', 'logged_out', name='agent_state', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('reason', sa.String(length=80), nullable=True),
+    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['agent_user_id'], ['users.id'], name=op.f('fk_agent_state_changes_agent_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agent_state_changes'))
+    )
+    with op.batch_alter_table('agent_state_changes', schema=None) as batch_op:
+        batch_op.create_index('ix_agent_state_changes_changed_at', ['changed_at'], unique=False)
+        batch_op.create_index('ix_agent_state_changes_interface_at', ['agent_interface', 'changed_at'], unique=False)
+
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_created_at', ['created_at'], unique=False)
+
+    with op.batch_alter_table('dispatches', schema=None) as batch_op:
+        batch_op.create_index('ix_dispatches_created_at', ['created_at'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('dispatches', schema=None) as batch_op:
+        batch_op.drop_index('ix_dispatches_created_at')
+
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_created_at')
+
+    with op.batch_alter_table('agent_state_changes', schema=None) as batch_op:
+        batch_op.drop_index('ix_agent_state_changes_interface_at')
+        batch_op.drop_index('ix_agent_state_changes_changed_at')
+
+    op.drop_table('agent_state_changes')
