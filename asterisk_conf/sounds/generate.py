@@ -36,6 +36,13 @@ VOICES: dict[Language, str | None] = {
 }
 
 
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise SystemExit(f"{name} is missing: apt-get install -y espeak-ng sox")
+    return path
+
+
 def speak(text: str, voice: str, target: Path) -> bool:
     """Synthesize ``text`` into ``target``; False when espeak-ng cannot say it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,15 +52,16 @@ def speak(text: str, voice: str, target: Path) -> bool:
         for index, phrase in enumerate(phrases(text, voice)):
             part = Path(tmp) / f"{index:03}.wav"
             done = subprocess.run(
-                ["espeak-ng", "-v", voice, "-s", "150", "-w", str(part), phrase],
+                [tool("espeak-ng"), "-v", voice, "-s", "150", "-w", str(part), phrase],
                 check=False, capture_output=True,
             )
             if done.returncode != 0:
                 return False
             parts.append(str(part))
         # GSM at 8 kHz mono: about 1.6 kB per second; Asterisk plays it natively.
+        # -R (repeatable dither): regenerating unchanged texts gives identical files.
         subprocess.run(
-            ["sox", *parts, "-r", "8000", "-c", "1", str(target), "norm", "-3"],
+            [tool("sox"), "-R", *parts, "-r", "8000", "-c", "1", str(target), "norm", "-3"],
             check=True, capture_output=True,
         )
     return True
@@ -68,7 +76,7 @@ def phrases(text: str, voice: str) -> list[str]:
 def quiet_hold_music(target: Path) -> None:
     """A soft two-note tone every few seconds for the `quiet` class (urgent queue)."""
     subprocess.run(
-        ["sox", "-n", "-r", "8000", "-c", "1", str(target),
+        [tool("sox"), "-R", "-n", "-r", "8000", "-c", "1", str(target),
          "synth", "0.6", "sine", "392", "sine", "523", "vol", "0.08", "pad", "0", "4.4",
          "repeat", "5"],
         check=True,
@@ -76,10 +84,7 @@ def quiet_hold_music(target: Path) -> None:
 
 
 def main() -> int:
-    for tool in ("espeak-ng", "sox"):
-        if shutil.which(tool) is None:
-            print(f"{tool} is missing: apt-get install -y espeak-ng sox", file=sys.stderr)
-            return 1
+    tool("espeak-ng"), tool("sox")
     for language, voice in VOICES.items():
         folder = HERE / language.value
         folder.mkdir(exist_ok=True)

@@ -1,0 +1,200 @@
+"""Benchmark: the FastAGI IVR under 200 concurrent simulated callers over loopback TCP.
+
+Each simulated caller plays Asterisk's side (``ivr.simulator``): sends the agi_* block,
+answers every command the way Asterisk 22 does, and measures each round trip (from its
+answer, or the block, to the next command). Callers take a seeded mix of paths: every
+language and issue, danger key, silent caller, invalid keys, hang-ups, callback offers.
+
+The same client then runs against a minimal AGI server that sends the very same commands
+without any flow logic or parsing (the commands are computed beforehand per path), so the
+difference is the cost of our server and flows. Each server runs in its own process.
+
+    .venv/bin/python bench/ivr_agi.py [--callers 200] [--sessions 2000]
+
+Ends with: RESULT p50_ms=… p99_ms=… sessions_per_s=… baseline_p99_ms=… ratio=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ivr.agi import Command, ReplyReader
+from ivr.flow import PortCall, Runner
+from ivr.flows import hotline
+from ivr.flows.context import CallContext
+from ivr.ports import MemoryPorts
+from ivr.server import FastAgiServer
+from ivr.simulator import SimulatedChannel, call, environment
+
+HOST = "127.0.0.1"
+WAITS = {"violence": 900.0, "english": 30.0}  # a long wait (callback offer) and a short one
+THRESHOLD = 120.0
+
+
+def paths(count: int, seed: int = 1300) -> list[tuple[list[str], int | None]]:
+    """(keys, hangup_at) for ``count`` callers: a fixed, seeded mix of every path."""
+    rng = random.Random(seed)
+    base: list[tuple[list[str], int | None]] = []
+    for language in "12345":
+        for issue in "12345670":
+            base.append(([language, issue], None))
+    base += [
+        (["9"], None), (["2", "9"], None), (["8"], None), ([], None),  # danger, silent
+        (["7", "6"], None), (["1", "*", "#"], None), (["6", "1", "1"], None),  # invalid
+        (["1", "1", "1"], None), (["1", "1", "2"], None),  # callback offer: yes / no
+        (["2"], 3), (["1", "4"], 1), ([], 5),  # hang-ups
+    ]
+    return [base[i % len(base)] if i < len(base) else rng.choice(base) for i in range(count)]
+
+
+def channel_for(keys: list[str], hangup_at: int | None) -> SimulatedChannel:
+    return SimulatedChannel(
+        keys=list(keys), hangup_at=hangup_at, channel_vars={"HOTLINE_CALL_ID": "1.1"}
+    )
+
+
+def scripted_commands(keys: list[str], hangup_at: int | None) -> list[bytes]:
+    """The commands our IVR sends for this path, computed without a socket."""
+    channel = channel_for(keys, hangup_at)
+    ports = MemoryPorts(waits=dict(WAITS))
+    runner = Runner(hotline.run(CallContext(call_id="1.1", number="0812345678",
+                                            callback_threshold_s=THRESHOLD)))
+    step = runner.start()
+    sent: list[bytes] = []
+    while not runner.done:
+        if isinstance(step, Command):
+            sent.append(step.wire())
+            reader = ReplyReader()
+            reply = None
+            for line in channel.answer(step.line()):
+                reply = reader.feed(line) or reply
+            step = runner.send(reply)
+        elif isinstance(step, PortCall):
+            step = runner.send(asyncio.run(getattr(ports, step.method)(step.argument)))
+    return sent
+
+
+# --- the two servers, each in its own process ---------------------------------------------
+
+
+def run_ivr(port_queue: multiprocessing.Queue) -> None:
+    async def main() -> None:
+        server = FastAgiServer(MemoryPorts(waits=dict(WAITS)), callback_threshold_s=THRESHOLD)
+        listener = await server.start(HOST, 0)
+        port_queue.put(listener.sockets[0].getsockname()[1])
+        await listener.serve_forever()
+
+    asyncio.run(main())
+
+
+def run_baseline(port_queue: multiprocessing.Queue, scripts: list[list[bytes]]) -> None:
+    """Send the precomputed commands of path ``agi_arg_2``; one reply line read per command."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        index = 0
+        while True:
+            line = await reader.readline()
+            if line in (b"\n", b""):
+                break
+            if line.startswith(b"agi_arg_2: "):
+                index = int(line[11:])
+        for command in scripts[index]:
+            writer.write(command)
+            # Read up to the line that is an answer (skipping a HANGUP line).
+            while (await reader.readline()) == b"HANGUP\n":
+                pass
+        writer.close()
+
+    async def main() -> None:
+        listener = await asyncio.start_server(handle, HOST, 0)
+        port_queue.put(listener.sockets[0].getsockname()[1])
+        await listener.serve_forever()
+
+    asyncio.run(main())
+
+
+# --- the client ---------------------------------------------------------------------------
+
+
+async def drive(port: int, callers: int, mix, script_of: list[int]):
+    """Run every path of ``mix`` with at most ``callers`` sessions at once."""
+    limit = asyncio.Semaphore(callers)
+    round_trips: list[float] = []
+    completed = 0
+
+    async def one(index: int) -> None:
+        nonlocal completed
+        keys, hangup_at = mix[index]
+        # agi_arg_2 tells the baseline server which precomputed script to send.
+        env = environment(uniqueid=f"1795345559.{index}", args=("1300", str(script_of[index])))
+        async with limit:
+            record = await call(HOST, port, channel_for(keys, hangup_at), env, timeout=30)
+        round_trips.extend(record.round_trips)
+        if record.closed_cleanly and "IVR_QUEUE" in record.channel.variables:
+            completed += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(len(mix))))
+    return round_trips, completed, time.perf_counter() - started
+
+
+def measure(target, args: tuple, callers: int, mix, script_of: list[int]):
+    ports: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=target, args=(ports, *args), daemon=True)
+    process.start()
+    try:
+        port = ports.get(timeout=10)
+        return asyncio.run(drive(port, callers, mix, script_of))
+    finally:
+        process.terminate()
+        process.join()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--callers", type=int, default=200, help="concurrent callers")
+    parser.add_argument("--sessions", type=int, default=2000, help="IVR sessions in all")
+    options = parser.parse_args()
+
+    mix = paths(options.sessions)
+    unique = sorted({(tuple(keys), hangup_at) for keys, hangup_at in mix},
+                    key=lambda p: (p[0], p[1] if p[1] is not None else -1))
+    index_of = {path: i for i, path in enumerate(unique)}
+    script_of = [index_of[(tuple(keys), hangup_at)] for keys, hangup_at in mix]
+    scripts = [scripted_commands(list(keys), hangup_at) for keys, hangup_at in unique]
+
+    ours, completed, elapsed = measure(run_ivr, (), options.callers, mix, script_of)
+    baseline, _, base_elapsed = measure(
+        run_baseline, (scripts,), options.callers, mix, script_of
+    )
+
+    p50, p99 = percentile(ours, 0.50) * 1000, percentile(ours, 0.99) * 1000
+    base_p50, base_p99 = percentile(baseline, 0.50) * 1000, percentile(baseline, 0.99) * 1000
+    rate = completed / elapsed
+    print(f"paths: {len(unique)} distinct, {len(mix)} sessions, {options.callers} concurrent")
+    print(f"ivr:      {len(ours)} round trips, mean {statistics.fmean(ours) * 1000:.3f} ms, "
+          f"p50 {p50:.3f} ms, p99 {p99:.3f} ms; {completed}/{len(mix)} sessions completed "
+          f"in {elapsed:.2f} s")
+    print(f"baseline: {len(baseline)} round trips, p50 {base_p50:.3f} ms, p99 {base_p99:.3f} ms;"
+          f" {len(mix) / base_elapsed:.1f} sessions/s")
+    print(f"RESULT p50_ms={p50:.3f} p99_ms={p99:.3f} sessions_per_s={rate:.1f} "
+          f"baseline_p99_ms={base_p99:.3f} ratio={p99 / base_p99:.2f}")
+    return 0 if completed == len(mix) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
