@@ -157,11 +157,12 @@ class Bridge:
             await asyncio.sleep(0.005)
         await self.sink.writer.flush(max(0.1, deadline - time.monotonic()))
 
-    async def send(self, action: Action, *, timeout: float | None = None) -> Reply:
+    async def send(self, action: Action, *, timeout: float | None = None,
+                   action_id: str | None = None) -> Reply:
         """Send one action and wait for its whole reply; never resent after a disconnect."""
         if not self.logged_in or self.protocol is None:
             raise LinkDown(action.name)
-        action_id = self._next_id()
+        action_id = action_id or self._next_id()
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         self._futures[action_id] = future
         self._pending.expect(action_id, action)
