@@ -1,0 +1,68 @@
+"""Dispatch settings from the environment (prefix ``CALLCENTER_``).
+
+Provider addresses have no real defaults: a channel with no address configured is
+"not reachable", so a unit is never silently alerted through a provider nobody set up.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from callcenter.taxonomy import Urgency
+
+
+class DispatchSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CALLCENTER_", extra="ignore")
+
+    # Where the unit opens its dispatch; only this link goes into SMS, LINE and e-mail.
+    console_base_url: str = "http://127.0.0.1:8000"
+
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = Field(default=None, repr=False)
+    sms_sender: str = "1300"
+
+    line_api_url: str | None = None
+    line_channel_token: str | None = Field(default=None, repr=False)
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_starttls: bool = False
+    smtp_sender: str = "dispatch@1300.invalid"
+
+    # How long the bridge may take to accept a voice alert's Originate.
+    voice_reply_timeout_seconds: float = Field(default=8.0, gt=0)
+
+    # A provider that has not answered by then is treated as down for this attempt.
+    provider_timeout_seconds: float = Field(default=5.0, gt=0)
+    # An alert claimed by a worker that then died is taken back after this long; it must
+    # exceed the provider timeout, or a slow but live attempt would be sent twice.
+    alert_lease_seconds: float = Field(default=20.0, gt=0)
+    max_attempts: int = Field(default=6, ge=1)
+    retry_base_seconds: float = Field(default=2.0, gt=0)
+    retry_max_seconds: float = Field(default=60.0, gt=0)
+
+    # No acknowledgement within this long escalates one step.
+    ack_timeout_immediate_seconds: float = Field(default=5 * 60, gt=0)
+    ack_timeout_high_seconds: float = Field(default=10 * 60, gt=0)
+    ack_timeout_normal_seconds: float = Field(default=30 * 60, gt=0)
+    ack_timeout_low_seconds: float = Field(default=60 * 60, gt=0)
+
+    relay_interval_seconds: float = Field(default=2.0, gt=0)
+
+    def ack_timeout(self, urgency: Urgency) -> float:
+        return {
+            Urgency.IMMEDIATE: self.ack_timeout_immediate_seconds,
+            Urgency.HIGH: self.ack_timeout_high_seconds,
+            Urgency.NORMAL: self.ack_timeout_normal_seconds,
+            Urgency.LOW: self.ack_timeout_low_seconds,
+        }[urgency]
+
+
+@lru_cache(maxsize=1)
+def get_dispatch_settings() -> DispatchSettings:
+    return DispatchSettings()

@@ -1,0 +1,88 @@
+"""Full-state updates to Redis after a commit: the dispatch board, the wallboard alarm,
+and a declined dispatch back to the agent who sent it.
+
+Topics: ``dispatch.<id>.updated`` (the whole dispatch), ``alarms.updated`` (every open
+alarm), ``user.<id>.notices`` (the agent's own notices). A snapshot of each is kept in
+Redis so a page that connects late starts from the current state.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis as redis_lib
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from callcenter.cases.models import Case
+from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
+from callcenter.provinces.models import ResponseUnit
+
+DISPATCH_TOPIC = "dispatch.{id}.updated"
+DISPATCH_SNAPSHOT = "snapshot:dispatch.{id}"
+ALARMS_TOPIC = "alarms.updated"
+ALARMS_SNAPSHOT = "snapshot:alarms.dispatch"
+NOTICE_TOPIC = "user.{id}.notices"
+# A closed dispatch's snapshot is only for late pages; it need not live for ever.
+SNAPSHOT_TTL_SECONDS = 7 * 24 * 3600
+
+
+def state(session: Session, dispatch_id: int) -> dict[str, Any] | None:
+    """The dispatch as the board shows it: ids, steps, no person's data."""
+    row = session.execute(
+        select(Dispatch, Case.number, ResponseUnit.code, ResponseUnit.province_code)
+        .join(Case, Case.id == Dispatch.case_id)
+        .join(ResponseUnit, ResponseUnit.id == Dispatch.unit_id)
+        .where(Dispatch.id == dispatch_id)
+    ).first()
+    if row is None:
+        return None
+    d, case_number, unit_code, province_code = row
+    escalations = session.scalar(
+        select(func.count()).select_from(DispatchEvent).where(
+            DispatchEvent.dispatch_id == d.id, DispatchEvent.status == DispatchStatus.ESCALATED)
+    )
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "dispatch_id": d.id, "case_id": d.case_id, "case_number": case_number,
+        "unit_id": d.unit_id, "unit_code": unit_code, "province_code": province_code,
+        "status": d.status.value, "urgency": d.urgency.value,
+        "created_by_id": d.created_by_id, "escalations": escalations,
+        "decline_reason": d.decline_reason, "outcome": d.outcome,
+        **{f"{step}_at": iso(getattr(d, f"{step}_at")) for step in (
+            "created", "alerted", "acknowledged", "en_route", "on_scene", "completed",
+            "declined", "escalated")},
+    }
+
+
+def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
+    dispatch_id = current["dispatch_id"]
+    body = json.dumps(current, ensure_ascii=False)
+    pipe = redis.pipeline()
+    pipe.set(DISPATCH_SNAPSHOT.format(id=dispatch_id), body, ex=SNAPSHOT_TTL_SECONDS)
+    pipe.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
+    # The alarm lasts while nobody has taken the dispatch: escalated and not yet answered.
+    alarmed = current["status"] == DispatchStatus.ESCALATED.value
+    if alarmed:
+        pipe.hset(ALARMS_SNAPSHOT, str(dispatch_id), body)
+    else:
+        pipe.hdel(ALARMS_SNAPSHOT, str(dispatch_id))
+    pipe.hgetall(ALARMS_SNAPSHOT)
+    results = pipe.execute()
+    if alarmed or results[2]:
+        alarms = sorted((json.loads(v) for v in results[3].values()),
+                        key=lambda a: a["dispatch_id"])
+        redis.publish(ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False))
+    if current["status"] == DispatchStatus.DECLINED.value:
+        redis.publish(NOTICE_TOPIC.format(id=current["created_by_id"]), json.dumps(
+            {"kind": "dispatch_declined", "dispatch_id": dispatch_id,
+             "case_id": current["case_id"], "case_number": current["case_number"],
+             "reason": current["decline_reason"]}, ensure_ascii=False))
+
+
+def open_alarms(redis: redis_lib.Redis) -> list[dict[str, Any]]:
+    return [json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()]

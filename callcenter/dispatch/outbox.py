@@ -1,0 +1,170 @@
+"""The alert outbox: claim an owed alert, describe it, record how the attempt went.
+
+A worker claims an alert before sending (status ``sending`` with a lease in
+``next_attempt_at``), so two jobs for one alert never send at once; a worker that dies
+mid-send leaves a lease that runs out, and the relay hands the alert to another worker,
+which sends it again under the same idempotency key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from callcenter.cases.models import Case
+from callcenter.dispatch import escalation, lifecycle, policy
+from callcenter.dispatch.channels import Delivery
+from callcenter.dispatch.config import DispatchSettings
+from callcenter.dispatch.message import AlertMessage, dispatch_link
+from callcenter.dispatch.models import (
+    Alert,
+    AlertAttempt,
+    AlertStatus,
+    Dispatch,
+    DispatchStatus,
+)
+from callcenter.provinces.models import AlertChannel, Province, ResponseUnit, UnitContact
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    alert_id: int
+    dispatch_id: int
+    attempt_id: int
+    channel: AlertChannel
+    delivery: Delivery
+
+
+def claimable(now: datetime):
+    """Owed and due, or claimed by a worker whose lease has run out."""
+    return or_(
+        and_(Alert.status == AlertStatus.PENDING, Alert.next_attempt_at <= now),
+        and_(Alert.status == AlertStatus.SENDING, Alert.next_attempt_at <= now),
+    )
+
+
+def claim(
+    session: Session, alert_id: int, *, now: datetime, settings: DispatchSettings
+) -> Claim | None:
+    """Take the alert for one attempt, or None if it is not owed (or not ours) right now."""
+    lease_until = now + timedelta(seconds=settings.alert_lease_seconds)
+    claimed = session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id, claimable(now))
+        .values(status=AlertStatus.SENDING, next_attempt_at=lease_until,
+                attempt_count=Alert.attempt_count + 1)
+        .returning(Alert.id)
+    ).scalar()
+    if claimed is None:
+        return None
+    alert = session.get(Alert, alert_id, populate_existing=True)
+    assert alert is not None
+    dispatch = session.get(Dispatch, alert.dispatch_id)
+    assert dispatch is not None
+    if dispatch.status not in policy.AWAITING_UNIT:
+        # Acknowledged, declined or closed meanwhile: nobody needs this alert any more.
+        alert.status = AlertStatus.CANCELLED
+        return None
+    attempt = AlertAttempt(alert_id=alert.id, started_at=now)
+    session.add(attempt)
+    session.flush()
+    return Claim(alert.id, dispatch.id, attempt.id, alert.channel,
+                 delivery_for(session, alert, dispatch, settings))
+
+
+def delivery_for(
+    session: Session, alert: Alert, dispatch: Dispatch, settings: DispatchSettings
+) -> Delivery:
+    case = session.get(Case, dispatch.case_id)
+    unit = session.get(ResponseUnit, dispatch.unit_id)
+    assert case is not None and unit is not None
+    province = session.get(Province, unit.province_code)
+    contact = session.get(UnitContact, alert.contact_id) if alert.contact_id else None
+    message = AlertMessage(
+        dispatch_id=dispatch.id,
+        case_number=case.number,
+        province=province.name_th if province else unit.province_code,
+        district=case.district,
+        urgency=dispatch.urgency,
+        link=dispatch_link(settings.console_base_url, dispatch.id),
+    )
+    return Delivery(
+        alert_id=alert.id,
+        idempotency_key=alert.idempotency_key,
+        unit_id=unit.id,
+        unit_code=unit.code,
+        address=contact.address if contact else "",
+        message=message,
+    )
+
+
+def record_success(
+    session: Session, claim: Claim, *, reference: str | None, now: datetime
+) -> None:
+    attempt = session.get(AlertAttempt, claim.attempt_id)
+    alert = session.get(Alert, claim.alert_id, populate_existing=True)
+    assert attempt is not None and alert is not None
+    attempt.finished_at, attempt.succeeded, attempt.provider_reference = now, True, reference
+    if alert.status is AlertStatus.DELIVERED:
+        return  # a second worker got there first after a lease ran out
+    alert.status, alert.delivered_at = AlertStatus.DELIVERED, now
+    dispatch = lifecycle.lock(session, alert.dispatch_id)
+    if dispatch.status is DispatchStatus.CREATED:
+        lifecycle.move(session, dispatch, to=DispatchStatus.ALERTED, now=now, actor_id=None,
+                       note=f"alert delivered by {alert.channel.value}")
+
+
+def record_failure(
+    session: Session,
+    claim: Claim,
+    *,
+    error: str,
+    transient: bool,
+    now: datetime,
+    settings: DispatchSettings,
+) -> None:
+    """Schedule a retry with backoff, or give up on this contact and go to the next."""
+    attempt = session.get(AlertAttempt, claim.attempt_id)
+    alert = session.get(Alert, claim.alert_id, populate_existing=True)
+    assert attempt is not None and alert is not None
+    attempt.finished_at, attempt.succeeded, attempt.error = now, False, error[:500]
+    if alert.status is not AlertStatus.SENDING:
+        return
+    if transient and alert.attempt_count < settings.max_attempts:
+        delay = policy.retry_delay(alert.attempt_count, base=settings.retry_base_seconds,
+                                   cap=settings.retry_max_seconds)
+        alert.status, alert.next_attempt_at = AlertStatus.PENDING, now + timedelta(seconds=delay)
+        return
+    alert.status = AlertStatus.FAILED
+    dispatch = lifecycle.lock(session, alert.dispatch_id)
+    newest = session.scalars(
+        select(Alert.id).where(Alert.dispatch_id == dispatch.id)
+        .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(1)
+    ).first()
+    # Only the newest rung moves the ladder; an older rung failing late changes nothing.
+    if dispatch.status in policy.AWAITING_UNIT and newest == alert.id:
+        escalation.step(session, dispatch, now=now, settings=settings,
+                        reason=f"{alert.channel.value} alert failed")
+
+
+def owed(session: Session, dispatch_id: int | None = None, *, now: datetime,
+         limit: int = 500) -> list[tuple[int, int]]:
+    """(alert id, attempts so far) of alerts a worker should take now."""
+    query = select(Alert.id, Alert.attempt_count).where(claimable(now))
+    if dispatch_id is not None:
+        query = query.where(Alert.dispatch_id == dispatch_id)
+    return [(r.id, r.attempt_count) for r in session.execute(
+        query.order_by(Alert.next_attempt_at).limit(limit))]
+
+
+def waiting(
+    session: Session, dispatch_id: int, *, now: datetime
+) -> list[tuple[int, int, datetime]]:
+    """(alert id, attempts, when) of the dispatch's alerts owed later (retry backoff)."""
+    return [(r.id, r.attempt_count, r.next_attempt_at) for r in session.execute(
+        select(Alert.id, Alert.attempt_count, Alert.next_attempt_at).where(
+            Alert.dispatch_id == dispatch_id, Alert.status == AlertStatus.PENDING,
+            Alert.next_attempt_at > now))]

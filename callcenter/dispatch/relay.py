@@ -1,0 +1,79 @@
+"""The outbox relay: every few seconds, turn owed alerts into jobs and overdue dispatches
+into escalation steps.
+
+PostgreSQL is the record of what is owed; Redis keeps no append-only file and a worker
+killed outright leaves its job "started" for minutes. So this sweep, not RQ, is what
+guarantees delivery: after a Redis restart, a dead worker or a provider outage, the rows
+are still owed and the next sweep enqueues them again. Run it as ``python -m
+callcenter.dispatch.relay``; two relays are harmless (job ids are unique per attempt).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import redis as redis_lib
+from sqlalchemy.exc import SQLAlchemyError
+
+from callcenter.db import session_scope, utcnow
+from callcenter.dispatch import enqueue, escalation, outbox
+from callcenter.dispatch.jobs import Context, default_context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Sweep:
+    enqueued: int = 0
+    escalated: list[int] = field(default_factory=list)
+
+
+def sweep(ctx: Context) -> Sweep:
+    """One pass: escalations first, so the alerts they add go out in the same pass."""
+    result = Sweep()
+    now = utcnow()
+    with ctx.sessions() as session:
+        overdue = escalation.overdue_ids(session, now=now, settings=ctx.settings)
+    for dispatch_id in overdue:
+        with session_scope(ctx.sessions) as session:
+            if escalation.escalate_if_due(session, dispatch_id, now=now, settings=ctx.settings):
+                result.escalated.append(dispatch_id)
+    for dispatch_id in result.escalated:
+        enqueue.after_commit(ctx.redis, dispatch_id, sessions=ctx.sessions,
+                             settings=ctx.settings)
+    with ctx.sessions() as session:
+        owed = outbox.owed(session, now=now)
+    for alert_id, attempts in owed:
+        if enqueue.enqueue_alert(ctx.redis, alert_id, attempts,
+                                 stale_after=ctx.settings.alert_lease_seconds):
+            result.enqueued += 1
+    return result
+
+
+def run(ctx: Context, stop: threading.Event) -> None:
+    """Sweep until ``stop`` is set; a database or Redis outage only skips a pass."""
+    while not stop.is_set():
+        try:
+            result = sweep(ctx)
+            if result.enqueued or result.escalated:
+                log.info("dispatch.relay enqueued=%s escalated=%s", result.enqueued,
+                         len(result.escalated))
+        except (SQLAlchemyError, redis_lib.RedisError) as exc:
+            log.warning("dispatch.relay_skipped error=%s", type(exc).__name__)
+        stop.wait(ctx.settings.relay_interval_seconds)
+
+
+def main() -> None:
+    from callcenter.runtime import announce_ready, run_process
+
+    def start(_settings) -> None:
+        announce_ready("dispatch-relay")
+        run(default_context(), threading.Event())
+
+    run_process("dispatch-relay", start)
+
+
+if __name__ == "__main__":
+    main()
