@@ -149,6 +149,7 @@ class Bridge:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._set_link("down")
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait until every queued message is handled and every record written."""

@@ -378,8 +378,29 @@ class AmiSimulator:
             await self._sleep(random.expovariate(calls_per_minute / 60.0))
 
 
-async def main(port: int = 5038) -> None:  # pragma: no cover - manual use
-    sim = AmiSimulator()
+async def serve(port: int, secret: str, calls_per_minute: float) -> None:
+    sim = AmiSimulator(secret=secret)
     await sim.start("127.0.0.1", port)
-    log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d (not a real PBX)", sim.port)
-    await sim.traffic()
+    log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d: made-up calls, not a real PBX",
+                sim.port)
+    await sim.traffic(calls_per_minute=calls_per_minute)
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - process entry
+    import argparse
+
+    from callcenter.runtime import configure_logging, load_or_exit
+
+    settings = load_or_exit()
+    configure_logging(settings.log_level)
+    parser = argparse.ArgumentParser(prog="python -m callcenter.ami.simulator")
+    parser.add_argument("--port", type=int, default=settings.simulator_port)
+    parser.add_argument("--secret", default="simulator")
+    parser.add_argument("--calls-per-minute", type=float, default=20.0)
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args.port, args.secret, args.calls_per_minute))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
