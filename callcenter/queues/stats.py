@@ -1,0 +1,329 @@
+"""Wallboard numbers from the bridge's live state and today's call records.
+
+Pure: no clock, no Redis, no database. Inputs are the full-state payloads the bridge
+publishes (``queue.<name>.updated``, ``agent.<id>.updated``, ``call.<id>.updated``) and
+today's call records as dicts (the bridge's ``CallRecord`` fields or the ``calls`` rows);
+``now`` is passed in. ``agent_console/static/wallboard.js`` applies the same rules to
+live updates; the numbers on page load come from here.
+
+Service level, the one definition used on the wallboard and in the reports:
+inbound calls answered within their queue's threshold ÷ (inbound calls answered + inbound
+calls abandoned after more than ``SHORT_ABANDON_SECONDS`` in the queue). Callers who hang
+up within those seconds count on neither side; queue timeouts are not abandons.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from callcenter.queues.catalog import BY_NAME, QUEUES
+
+SHORT_ABANDON_SECONDS = 5
+DEFAULT_THRESHOLD_SECONDS = 20
+SERVICE_LEVEL_TARGET = 90.0  # percent; NENA: 90 % of calls answered within the threshold
+# Fewer counted calls than this make a percentage too noisy to raise an alarm on.
+SERVICE_LEVEL_ALARM_MIN_CALLS = 5
+LONG_WAIT_SECONDS = 60
+# asterisk_conf/queues.conf: wrapuptime = 10 (no new call is offered meanwhile).
+WRAP_UP_SECONDS = 10
+
+# Colour bands of time in state: (amber from, red from) seconds; None: never.
+BANDS: dict[str, tuple[int | None, int | None]] = {
+    "available": (None, None),
+    "ringing": (15, 30),
+    "talking": (600, 1200),
+    "wrap_up": (30, 60),
+    "paused": (900, 1800),
+    "signed_out": (None, None),
+}
+
+DEFINITION = {
+    "en": (
+        "Service level = calls answered within the queue's threshold ÷ (calls answered + "
+        f"calls abandoned after more than {SHORT_ABANDON_SECONDS} s in the queue), "
+        "today (Asia/Bangkok). Callers who hang up sooner and queue timeouts are left out. "
+        f"Target {SERVICE_LEVEL_TARGET:g} %."
+    ),
+    "th": (
+        "ระดับการให้บริการ = สายที่รับภายในเวลาที่กำหนดของคิว ÷ (สายที่รับ + สายที่ผู้โทรวางหลังรอเกิน "
+        f"{SHORT_ABANDON_SECONDS} วินาที) ของวันนี้ ไม่นับสายที่วางเร็วกว่านั้นและสายที่หมดเวลารอ "
+        f"เป้าหมาย {SERVICE_LEVEL_TARGET:g} %"
+    ),
+}
+
+
+def parse_time(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def threshold_of(queue: str | None, thresholds: Mapping[str, int] | None = None) -> int:
+    if queue and thresholds and queue in thresholds:
+        return thresholds[queue]
+    spec = BY_NAME.get(queue or "")
+    return spec.service_level_seconds if spec else DEFAULT_THRESHOLD_SECONDS
+
+
+@dataclass(slots=True)
+class Tally:
+    """One queue's finished calls of the day."""
+
+    answered: int = 0
+    answered_within: int = 0
+    abandoned: int = 0  # after more than SHORT_ABANDON_SECONDS
+    short_abandoned: int = 0
+    timed_out: int = 0
+    wait_total: int = 0  # seconds, answered calls
+    talk_total: int = 0  # seconds, answered calls with a known talk time
+    talk_count: int = 0
+
+    def add(self, call: Mapping[str, Any], threshold: int) -> None:
+        outcome = str(call.get("outcome") or "")
+        wait = call.get("wait_seconds")
+        if call.get("answered_at") is not None and outcome != "in_progress":
+            self.answered += 1
+            self.wait_total += wait or 0
+            if (wait or 0) <= threshold:
+                self.answered_within += 1
+            if call.get("talk_seconds") is not None:
+                self.talk_total += call["talk_seconds"]
+                self.talk_count += 1
+        elif outcome == "abandoned":
+            if wait is not None and wait <= SHORT_ABANDON_SECONDS:
+                self.short_abandoned += 1
+            else:
+                self.abandoned += 1
+        elif outcome == "queue_timeout":
+            self.timed_out += 1
+
+    def merge(self, other: Tally) -> None:
+        for name in self.__slots__:  # type: ignore[attr-defined]
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def service_level(self) -> float | None:
+        base = self.answered + self.abandoned
+        return round(100.0 * self.answered_within / base, 1) if base else None
+
+    @property
+    def average_wait(self) -> float | None:
+        return round(self.wait_total / self.answered, 1) if self.answered else None
+
+    @property
+    def average_handle(self) -> float | None:
+        """Average talk time of answered calls plus the fixed wrap-up."""
+        if not self.talk_count:
+            return None
+        return round(self.talk_total / self.talk_count + WRAP_UP_SECONDS, 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+
+def tally_calls(
+    calls: Iterable[Mapping[str, Any]], thresholds: Mapping[str, int] | None = None
+) -> dict[str, Tally]:
+    """Per queue, the day's finished inbound calls that reached a queue."""
+    out: dict[str, Tally] = {}
+    for call in calls:
+        queue = call.get("queue_name")
+        if not queue or str(call.get("direction") or "inbound") != "inbound":
+            continue
+        if str(call.get("outcome") or "in_progress") == "in_progress":
+            continue
+        out.setdefault(queue, Tally()).add(call, threshold_of(queue, thresholds))
+    return out
+
+
+@dataclass(slots=True)
+class AgentView:
+    interface: str
+    name: str
+    state: str  # available | ringing | talking | wrap_up | paused | signed_out
+    reason: str | None
+    since: datetime | None
+    seconds: int | None
+    band: str  # ok | warn | alarm
+    queues: tuple[str, ...]
+    # Queues the agent is paused in, with the reason (a pause may cover some queues only).
+    paused_in: dict[str, str | None] = field(default_factory=dict)
+    node: str = ""
+
+
+def band(state: str, seconds: int | None) -> str:
+    amber, red = BANDS.get(state, (None, None))
+    if seconds is None:
+        return "ok"
+    if red is not None and seconds >= red:
+        return "alarm"
+    if amber is not None and seconds >= amber:
+        return "warn"
+    return "ok"
+
+
+def agent_view(payload: Mapping[str, Any], now: datetime,
+               last_call_end: datetime | None = None) -> AgentView:
+    """An agent's wallboard state; wrap-up is the WRAP_UP_SECONDS after their last call."""
+    status = payload.get("status") or "logged_out"
+    since = parse_time(payload.get("changed_at"))
+    state = {"in_call": "talking", "ringing": "ringing", "paused": "paused",
+             "available": "available"}.get(status, "signed_out")
+    memberships = payload.get("queues") or {}
+    paused_in = {name: m.get("paused_reason") for name, m in memberships.items()
+                 if m.get("paused")}
+    reason = payload.get("paused_reason") if paused_in else None
+    if state == "available" and last_call_end is not None \
+            and 0 <= (now - last_call_end).total_seconds() < WRAP_UP_SECONDS:
+        state, since = "wrap_up", last_call_end
+    seconds = max(0, int((now - since).total_seconds())) if since else None
+    return AgentView(
+        interface=str(payload.get("interface")), name=str(payload.get("name") or ""),
+        state=state, reason=reason, since=since, seconds=seconds, band=band(state, seconds),
+        queues=tuple(sorted(memberships)), paused_in=paused_in,
+        node=str(payload.get("node") or ""),
+    )
+
+
+@dataclass(slots=True)
+class WaitingCaller:
+    uniqueid: str
+    queue: str
+    position: int | None
+    priority: int | None
+    seconds: int
+    ivr_choice: str | None
+    language: str | None
+    silent: bool
+    node: str = ""
+
+
+@dataclass(slots=True)
+class QueueView:
+    name: str
+    label_th: str
+    label_en: str
+    threshold: int
+    waiting: int = 0
+    longest_wait: int | None = None
+    signed_in: int = 0
+    available: int = 0
+    talking: int = 0
+    ringing: int = 0
+    paused: int = 0
+    pause_reasons: dict[str, int] = field(default_factory=dict)
+    wrap_up: int = 0
+    today: Tally = field(default_factory=Tally)
+
+    @property
+    def service_level(self) -> float | None:
+        return self.today.service_level
+
+    @property
+    def below_target(self) -> bool:
+        sl = self.service_level
+        counted = self.today.answered + self.today.abandoned
+        return sl is not None and sl < SERVICE_LEVEL_TARGET \
+            and counted >= SERVICE_LEVEL_ALARM_MIN_CALLS
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    kind: str  # long_wait | service_level | dispatch
+    subject: str  # queue name, call uniqueid or dispatch id
+    value: float | int | None = None
+
+
+@dataclass(slots=True)
+class Board:
+    queues: list[QueueView]
+    agents: list[AgentView]
+    waiting: list[WaitingCaller]
+    alarms: list[Alarm]
+    total: Tally
+
+
+def build(
+    *,
+    queues: Iterable[Mapping[str, Any]],
+    agents: Iterable[Mapping[str, Any]],
+    calls: Iterable[Mapping[str, Any]] = (),
+    today: Mapping[str, Tally] | None = None,
+    last_call_end: Mapping[str, datetime] | None = None,
+    dispatch_alarms: Iterable[Mapping[str, Any]] = (),
+    thresholds: Mapping[str, int] | None = None,
+    now: datetime,
+) -> Board:
+    """The whole wallboard at ``now``."""
+    today = today or {}
+    last_call_end = last_call_end or {}
+    live_calls = {str(c.get("uniqueid")): c for c in calls}
+    views: dict[str, QueueView] = {}
+
+    def view(name: str) -> QueueView:
+        if name not in views:
+            spec = BY_NAME.get(name)
+            views[name] = QueueView(
+                name, spec.label_th if spec else name, spec.label_en if spec else name,
+                threshold_of(name, thresholds))
+        return views[name]
+
+    agent_views = sorted(
+        (agent_view(a, now, last_call_end.get(str(a.get("interface")))) for a in agents),
+        key=lambda a: (a.name, a.interface))
+    for agent in agent_views:
+        if agent.state == "signed_out":
+            continue
+        for name in agent.queues:
+            q = view(name)
+            q.signed_in += 1
+            if name in agent.paused_in and agent.state in ("available", "paused"):
+                q.paused += 1
+                reason = agent.paused_in[name] or "-"
+                q.pause_reasons[reason] = q.pause_reasons.get(reason, 0) + 1
+            elif agent.state != "paused":
+                setattr(q, agent.state, getattr(q, agent.state) + 1)
+
+    waiting: list[WaitingCaller] = []
+    for payload in queues:
+        q = view(str(payload["name"]))
+        for entry in payload.get("waiting") or ():
+            joined = parse_time(entry.get("joined_at"))
+            seconds = max(0, int((now - joined).total_seconds())) if joined else 0
+            call = live_calls.get(str(entry.get("uniqueid")), {})
+            waiting.append(WaitingCaller(
+                uniqueid=str(entry.get("uniqueid")), queue=q.name,
+                position=entry.get("position"),
+                priority=entry.get("priority") if entry.get("priority") is not None
+                else call.get("priority"),
+                seconds=seconds, ivr_choice=call.get("ivr_choice"),
+                language=call.get("ivr_language"), silent=bool(call.get("silent")),
+                node=str(payload.get("node") or "")))
+            q.waiting += 1
+            q.longest_wait = max(q.longest_wait or 0, seconds)
+
+    total = Tally()
+    for name, tally in today.items():
+        view(name).today = tally
+        total.merge(tally)
+
+    order = {spec.name: i for i, spec in enumerate(QUEUES)}
+    queue_views = sorted(views.values(), key=lambda q: (order.get(q.name, len(order)), q.name))
+    waiting.sort(key=lambda w: (-(w.priority or 0), -w.seconds))
+
+    alarms = [Alarm("long_wait", w.uniqueid, w.seconds) for w in waiting
+              if w.seconds > LONG_WAIT_SECONDS]
+    alarms += [Alarm("service_level", q.name, q.service_level) for q in queue_views
+               if q.below_target]
+    alarms += [Alarm("dispatch", str(d.get("dispatch_id")), d.get("escalations"))
+               for d in dispatch_alarms]
+    return Board(queue_views, agent_views, waiting, alarms, total)
+
+
+def pause_summary(board: Board) -> Counter[str]:
+    """Paused agents by reason, over the whole board (each agent once)."""
+    return Counter(a.reason or "-" for a in board.agents if a.state == "paused")
