@@ -35,6 +35,7 @@ def _pg(element, compiler, **kw) -> str:
             f"{compiler.process(earlier, **kw)}))")
 
 
+# julianday() is a float of days: exact to about a millisecond, which the reports need.
 @compiles(seconds_between, "sqlite")
 def _sqlite(element, compiler, **kw) -> str:
     later, earlier = list(element.clauses)
