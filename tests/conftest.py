@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Iterator
 
+import psutil
 import pytest
 import redis
 from sqlalchemy import Engine, create_engine, text
@@ -59,8 +60,23 @@ def _test_environment() -> Iterator[None]:
     os.environ.update(saved)
 
 
+def drop_abandoned_databases() -> None:
+    """Drop test databases left by runs that were killed (their pid is gone)."""
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        names = conn.execute(text(
+            "SELECT datname FROM pg_database WHERE datname ~ '^callcenter_[a-z]+_[0-9]+_[0-9a-f]+$'"
+        )).scalars().all()
+        for name in names:
+            pid = int(name.rsplit("_", 2)[1])
+            if pid != os.getpid() and not psutil.pid_exists(pid):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
+    drop_abandoned_databases()
     url = create_database()
     try:
         migrate.upgrade(url)
