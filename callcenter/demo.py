@@ -57,12 +57,12 @@ def _process_plan(settings: Settings, *, with_simulator: bool) -> tuple[list, di
             [{"name": "sim", "host": "127.0.0.1", "port": settings.simulator_port,
               "username": "callcenter", "secret": "simulator"}]
         )
-    plan += [
-        ("worker", "callcenter.worker"),
-        ("ivr", "ivr"),
-        ("bridge", "callcenter.ami"),
-        ("web", "agent_console"),
-    ]
+    plan += [("worker", "callcenter.worker"), ("ivr", "ivr")]
+    if settings.ami_nodes or extra_env:
+        plan.append(("bridge", "callcenter.ami"))
+    else:
+        log.warning("no Asterisk node and no simulator: the bridge is not started")
+    plan.append(("web", "agent_console"))
     return plan, extra_env
 
 
