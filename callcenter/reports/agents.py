@@ -132,15 +132,15 @@ def pauses_query(ctx: Context) -> Select[Any]:
         select(
             intervals.c.iface,
             func.max(User.display_name).label("name"),
-            func.coalesce(intervals.c.reason, "").label("reason"),
+            intervals.c.reason,
             func.count().label("pauses"),
             func.sum(intervals.c.seconds).label("seconds"),
         )
         .select_from(intervals)
         .outerjoin(User, User.id == intervals.c.uid)
         .where(intervals.c.state == AgentState.PAUSED)
-        .group_by(intervals.c.iface, func.coalesce(intervals.c.reason, ""))
-        .order_by(intervals.c.iface, func.coalesce(intervals.c.reason, ""))
+        .group_by(intervals.c.iface, intervals.c.reason)
+        .order_by(intervals.c.iface, intervals.c.reason)
     )
 
 
@@ -169,7 +169,7 @@ REPORTS = (
             Column("paused_s", "Paused (s)", "เวลาพัก (วินาที)"),
         ),
         pauses_query,
-        lambda row, ctx: (row[0], row[1] or "", row[2], row[3], number(row[4], 0)),
+        lambda row, ctx: (row[0], row[1] or "", row[2] or "", row[3], number(row[4], 0)),
         PAUSE_DEFINITION,
     ),
 )

@@ -1,0 +1,68 @@
+"""Agent activity: calls handled, handle time, and pause time by reason from state history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from callcenter.calls.models import CallOutcome
+from callcenter.reports import service
+from callcenter.reports.models import AgentState
+from callcenter.reports.range import parse_range
+from tests.reports.builders import CallSpec, add_call, add_state
+
+RANGE = parse_range("10/3/2569", "10/3/2569")  # 2026-03-09 17:00 to 03-10 17:00 UTC
+START = datetime(2026, 3, 9, 17, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return START + timedelta(minutes=minutes)
+
+
+def rows(session, name):
+    return list(service.run(session, name, RANGE).rows)
+
+
+def test_handled_calls_and_average_handle_time_include_wrap_up(db_session, agent):
+    for talk in (60, 120, 180):
+        add_call(db_session, CallSpec(at(60), talk=talk, agent_user_id=agent.id))
+    add_call(db_session, CallSpec(at(60), CallOutcome.ABANDONED, agent=None))
+    add_call(db_session, CallSpec(at(-1), talk=999, agent_user_id=agent.id))  # day before
+    add_call(db_session, CallSpec(at(70), talk=30, agent="PJSIP/agent2"))
+    for minute, state in ((100, AgentState.WRAP_UP), (101.5, AgentState.AVAILABLE)):
+        add_state(db_session, at=at(minute), state=state, user_id=agent.id)
+    db_session.flush()
+    by_interface = {r[2]: r for r in rows(db_session, "agent_activity")}
+    uid, name, _, handled, talk, wrap, aht, paused = by_interface["PJSIP/agent1"]
+    assert (uid, name, handled, talk, wrap, paused) == (agent.id, "สมหญิง ใจดี", 3, 360, 90, 0)
+    assert aht == pytest.approx((360 + 90) / 3)
+    assert by_interface["PJSIP/agent2"][3:5] == (1, 30)
+
+
+def test_pause_time_by_reason_is_cut_to_the_range(db_session, agent):
+    states = [
+        (-30, AgentState.PAUSED, "lunch"),  # began before the range: 30 of 40 min count
+        (10, AgentState.AVAILABLE, None),
+        (60, AgentState.PAUSED, "training"),
+        (75, AgentState.AVAILABLE, None),
+        (90, AgentState.PAUSED, "lunch"),
+        (95, AgentState.IN_CALL, None),
+        (24 * 60 - 5, AgentState.PAUSED, "toilet"),  # runs past the end: 5 min count
+        (24 * 60 + 20, AgentState.LOGGED_OUT, None),
+    ]
+    for minute, state, reason in states:
+        add_state(db_session, at=at(minute), state=state, reason=reason, user_id=agent.id)
+    add_state(db_session, at=at(30), state=AgentState.PAUSED, reason="lunch",
+              interface="PJSIP/agent2")  # still paused: counts until the end of the range
+    db_session.flush()
+    got = {(r[0], r[2]): (r[3], r[4]) for r in rows(db_session, "agent_pauses")}
+    assert got == {
+        ("PJSIP/agent1", "lunch"): (2, 15 * 60),
+        ("PJSIP/agent1", "training"): (1, 15 * 60),
+        ("PJSIP/agent1", "toilet"): (1, 5 * 60),
+        ("PJSIP/agent2", "lunch"): (1, (24 * 60 - 30) * 60),
+    }
+    activity = {r[2]: r for r in rows(db_session, "agent_activity")}
+    assert activity["PJSIP/agent1"][3] == 0  # no calls, still listed for the pauses
+    assert activity["PJSIP/agent1"][-1] == 35 * 60

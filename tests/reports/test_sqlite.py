@@ -1,0 +1,82 @@
+"""Every report gives the same figures on SQLite (the demo) as on PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from callcenter import migrate
+from callcenter.db import make_engine
+from callcenter.reports import service
+from callcenter.reports.models import AgentState
+from callcenter.reports.range import parse_range
+from callcenter.taxonomy import Gender, IssueArea, TargetGroup
+from tests.reports.builders import (
+    CaseSpec,
+    DispatchSpec,
+    Victim,
+    add_call,
+    add_case,
+    add_dispatch,
+    add_state,
+    reference_data,
+)
+from tests.reports.test_calls import random_calls
+
+RANGE = parse_range("1/3/2569", "31/3/2569")
+
+
+def build(session: Session) -> None:
+    user = reference_data(session)
+    for spec in random_calls(300, seed=11):
+        add_call(session, spec)
+    rnd = random.Random(5)
+    first = datetime(2026, 2, 27, tzinfo=UTC)
+    for i in range(60):
+        case = add_case(session, CaseSpec(
+            first + timedelta(seconds=rnd.randrange(36 * 86400)),
+            rnd.choice([None, *IssueArea]), rnd.choice([None, *TargetGroup]),
+            rnd.choice([None, "TH-10", "TH-50", "TH-90"]),
+            tuple(Victim(rnd.choice(list(Gender)), rnd.choice([None, 8, 17, 18, 45]))
+                  for _ in range(rnd.randrange(3))),
+        ), user=user)
+        session.flush()
+        steps = {k: rnd.choice([None, rnd.randrange(1, 5000)])
+                 for k in ("alert", "acknowledge", "on_scene", "complete")}
+        add_dispatch(session, DispatchSpec(case.created_at, case.province_code or "TH-10",
+                                           steps), case=case, user=user)
+        add_state(session, at=case.created_at, state=rnd.choice(list(AgentState)),
+                  reason=rnd.choice([None, "lunch", "training"]),
+                  interface=f"PJSIP/agent{i % 3}")
+    session.flush()
+
+
+def everything(session: Session) -> dict[str, list]:
+    out = {}
+    for name in service.REPORTS:
+        rows = [tuple(round(v, 3) if isinstance(v, float) else v for v in r)
+                for r in service.run(session, name, RANGE).rows]
+        out[name] = sorted(rows, key=repr)
+    return out
+
+
+@pytest.fixture
+def sqlite_session(tmp_path):
+    url = f"sqlite:///{tmp_path}/reports.sqlite3"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_sqlite_and_postgresql_give_the_same_figures(db_session, sqlite_session):
+    build(db_session)
+    build(sqlite_session)
+    on_postgres, on_sqlite = everything(db_session), everything(sqlite_session)
+    assert all(on_postgres[name] for name in service.REPORTS), "every report has rows"
+    for name in service.REPORTS:
+        assert on_sqlite[name] == on_postgres[name], name
