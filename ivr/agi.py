@@ -29,6 +29,7 @@ class AgiProtocolError(Exception):
 # --- the environment block ---------------------------------------------------------------
 
 _ENV_NAME = re.compile(r"agi_[a-z0-9_]{1,40}")
+_PHONE = re.compile(r"\+?[0-9]{3,20}")
 
 
 def parse_env_line(line: str) -> tuple[str, str] | None:
@@ -69,9 +70,10 @@ class AgiEnvironment:
 
     @property
     def caller_number(self) -> str:
-        """The caller's number; personal data: never log it."""
+        """The caller's number, "" when withheld or not a number; personal data: never log it."""
         number = self.get("agi_callerid")
-        return "" if number in ("unknown", "") else number
+        # Asterisk says "unknown" for no caller ID; telcos send "anonymous" and the like.
+        return number if _PHONE.fullmatch(number) else ""
 
     @property
     def args(self) -> tuple[str, ...]:

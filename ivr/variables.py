@@ -22,12 +22,16 @@ IVR_ERROR = "IVR_ERROR"
 # Set by the dispatch flow: yes (accepted), no (declined), none (no answer).
 DISPATCH_ACK = "DISPATCH_ACK"
 
+# Set by the worker's Originate of a call back; the dialplan's ``callback`` context uses them.
+CALLBACK_ID = "CALLBACK_ID"
+CALLBACK_QUEUE = "CALLBACK_QUEUE"
+
 SET_BY_HOTLINE = (
     IVR_LANGUAGE, IVR_CHOICE, IVR_ISSUE, IVR_PRIORITY, IVR_QUEUE, IVR_SILENT, IVR_CALLBACK,
     IVR_ERROR,
 )
 READ_BY_IVR = (HOTLINE_CALL_ID, DISPATCH_ID, RRU_UNIT)
-ALL = (*READ_BY_IVR, *SET_BY_HOTLINE, DISPATCH_ACK)
+ALL = (*READ_BY_IVR, *SET_BY_HOTLINE, DISPATCH_ACK, CALLBACK_ID, CALLBACK_QUEUE)
 
 # The UserEvent names the bridge listens for (AMI ``Event: UserEvent``, ``UserEvent: <name>``).
 EVENT_IVR_RESULT = "IvrResult"

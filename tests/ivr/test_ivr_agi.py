@@ -1,5 +1,6 @@
 """The AGI parser and formatter, with literal lines from the recorded transcripts."""
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,35 @@ def test_quoting_escapes_quotes_and_backslashes():
 def test_split_args_reads_back_what_quote_wrote(args):
     line = " ".join(agi.quote(a) for a in args)
     assert agi.split_args(line) == args
+
+
+@pytest.mark.parametrize(
+    ("callerid", "number"),
+    [("0812345678", "0812345678"), ("+66812345678", "+66812345678"), ("unknown", ""),
+     ("anonymous", ""), ("", ""), ("08123;rm", "")],
+)
+def test_caller_number_is_only_a_phone_number(callerid, number):
+    env = agi.AgiEnvironment({"agi_callerid": callerid})
+    assert env.caller_number == number
+
+
+@given(st.text(max_size=200))
+def test_any_reply_line_parses_or_is_a_protocol_error(line):
+    reader = ReplyReader()
+    with contextlib.suppress(AgiProtocolError):
+        reader.feed(line)
+
+
+@given(st.lists(st.text(max_size=60), max_size=30))
+def test_any_environment_parses_or_is_a_protocol_error(lines):
+    with contextlib.suppress(AgiProtocolError):
+        agi.parse_environment(lines)
+
+
+@given(st.binary(max_size=40))
+def test_any_200_line_parses_or_is_a_protocol_error(tail):
+    try:
+        reply = agi.parse_reply_line("200 " + tail.decode("latin-1"))
+    except AgiProtocolError:
+        return
+    assert reply.code == 200

@@ -364,3 +364,32 @@ async def test_bad_peers_do_not_disturb_concurrent_callers(start):
 def test_commands_never_carry_a_line_break():
     with pytest.raises(ValueError, match="line break"):
         agi.set_variable("IVR_ERROR", "a\nb").wire()
+
+
+async def test_random_bytes_from_the_peer_never_crash_the_server(start):
+    import random
+
+    running = await start(limits=Limits(header_timeout_s=0.5, reply_margin_s=0.3,
+                                        fallback_timeout_s=0.2))
+    rng = random.Random(4)
+
+    async def noisy(seed: int) -> None:
+        rng_local = random.Random(seed)
+        _, writer = await asyncio.open_connection(running.host, running.port)
+        if rng_local.random() < 0.5:
+            writer.write(environment())
+        for _ in range(rng_local.randint(1, 6)):
+            writer.write(rng_local.randbytes(rng_local.randint(1, 300)))
+            writer.write(b"\n" if rng_local.random() < 0.7 else b"")
+        await writer.drain()
+        await asyncio.sleep(rng_local.random() * 0.1)
+        writer.close()
+
+    await asyncio.gather(*(noisy(rng.randint(0, 10**9)) for _ in range(60)))
+    good = await running.call(ivr_channel(["5", "7"]))
+    assert good.channel.variables["IVR_QUEUE"] == "lao"
+    deadline = time.monotonic() + 5
+    while running.server.active and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    assert running.server.active == 0
+    assert "ivr.session_crashed" not in running.server.outcomes
