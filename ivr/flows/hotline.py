@@ -45,31 +45,39 @@ class MenuAnswer:
     pressed_any: bool  # whether any key at all was pressed (silence tells a silent caller)
 
 
+@dataclass
+class Progress:
+    """What is known so far, so that a hang-up still reports the language and the choice."""
+
+    language: Language = Language.THAI
+    route: Route | None = None
+
+
 def run(ctx: CallContext) -> Flow:
     """The flow the dialplan's ``AGI(agi://…/ivr)`` runs for an incoming 1300 call."""
     call_id = (yield from flow.get_var(v.HOTLINE_CALL_ID)) or ctx.call_id
     ctx = replace(ctx, call_id=call_id)
-    language = Language.THAI
-    keys = ""
+    progress = Progress()
     try:
-        route, keys = yield from _choose(ctx)
-        language = route.language
+        route, keys = yield from _choose(ctx, progress)
+        progress.route = route
         callback = False
         if route.outcome in (Outcome.CHOSEN, Outcome.NO_CHOICE):
             callback = yield from _offer_callback(ctx, route)
         if not callback:
-            prompt = PromptId.CONNECTING_URGENT if route.silent or route.outcome is Outcome.DANGER \
-                else PromptId.CONNECTING
+            urgent = route.silent or route.outcome is Outcome.DANGER
+            prompt = PromptId.CONNECTING_URGENT if urgent else PromptId.CONNECTING
             # A prompt the caller cannot interrupt: the route is already decided.
             yield from flow.play(ctx.prompts.files(prompt, route.language), "")
         result = Result(route, keys or "none", callback)
     except CallerHungUp:
-        result = Result(routing.general(language, Outcome.HANGUP), "hangup")
+        known = progress.route or routing.general(progress.language)
+        result = Result(replace(known, outcome=Outcome.HANGUP), "hangup")
     yield from publish(ctx, result)
     return result
 
 
-def _choose(ctx: CallContext) -> Generator[Step, Any, tuple[Route, str]]:
+def _choose(ctx: CallContext, progress: Progress) -> Generator[Step, Any, tuple[Route, str]]:
     answer = yield from ask_menu(ctx, LANGUAGE_MENU, Language.THAI)
     first = answer.option
     if first is None:
@@ -77,7 +85,7 @@ def _choose(ctx: CallContext) -> Generator[Step, Any, tuple[Route, str]]:
         return _route_for_action(action, Language.THAI, None), ""
     if first.action is not Action.LANGUAGE:
         return _route_for_action(first.action, Language.THAI, first), first.key
-    language = first.language or Language.THAI
+    language = progress.language = first.language or Language.THAI
     answer = yield from ask_menu(ctx, PROBLEM_MENU, language)
     second = answer.option
     if second is None:

@@ -140,13 +140,29 @@ def test_hangup_at_every_step_is_recorded(keys):
     for step in range(count_media(keys)):
         result, channel = run(keys, hangup_at=step)
         assert channel.variables["IVR_CHOICE"] == "hangup", step
-        assert channel.variables["IVR_QUEUE"] == "operator"
+        # Before the route is decided the general queue is reported, after it the route.
+        assert channel.variables["IVR_QUEUE"] in ("operator", "violence", "english", "urgent")
         assert result.route.outcome is Outcome.HANGUP
         assert "Outcome: hangup" in channel.events[0]
         # Once hung up, no more media commands are sent after the 511/-1.
         after = channel.commands[channel.commands.index(
             next(c for c in channel.commands if c.startswith("SET VARIABLE"))):]
         assert not any(c.startswith("STREAM FILE") for c in after)
+
+
+def test_hangup_while_being_connected_keeps_the_choice_for_the_reports():
+    media = count_media(["2", "1"])
+    result, channel = run(["2", "1"], hangup_at=media - 1)  # during "please hold"
+    assert result.route.outcome is Outcome.HANGUP
+    assert channel.variables["IVR_LANGUAGE"] == "en"
+    assert channel.variables["IVR_ISSUE"] == "family_violence"
+    assert "Outcome: hangup" in channel.events[0]
+
+
+def test_hangup_in_the_problem_menu_keeps_the_language():
+    _, channel = run(["4"], hangup_at=2)
+    assert channel.variables["IVR_LANGUAGE"] == "km"
+    assert channel.variables["IVR_ISSUE"] == "none"
 
 
 def test_missing_language_file_falls_back_to_thai():

@@ -105,7 +105,7 @@ async def test_hangup_at_every_step_over_tcp(start):
         record = await running.call(ivr_channel(["2", "", ""], hangup_at=step))
         variables = record.channel.variables
         assert variables["IVR_CHOICE"] == "hangup", step
-        assert variables["IVR_QUEUE"] == "operator"
+        assert variables["IVR_QUEUE"] in ("operator", "english")
         # After the 511 nothing but bookkeeping was sent.
         dead_at = record.channel.commands.index(next(
             c for c in record.channel.commands if c.startswith("SET VARIABLE")))
