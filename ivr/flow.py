@@ -20,6 +20,10 @@ class CallerHungUp(Exception):
     """The caller is gone; raised inside a flow so it can finish its bookkeeping."""
 
 
+class CommandRejected(Exception):
+    """Asterisk refused a command as unknown (510) or malformed (520): a bug on our side."""
+
+
 @dataclass(frozen=True, slots=True)
 class PortCall:
     """A side effect the flow needs (see ``ivr.ports``): the method name and its argument."""
@@ -34,9 +38,7 @@ Flow = Generator[Step, Any, Any]
 
 def command(cmd: Command) -> Generator[Step, Any, AgiReply]:
     """Send one command and return its reply; raise CallerHungUp on a dead-channel answer."""
-    reply = yield cmd
-    if not isinstance(reply, AgiReply):
-        raise TypeError("a Command must be answered with an AgiReply")
+    reply = yield from quiet(cmd)
     if reply.dead_channel:
         raise CallerHungUp
     return reply
@@ -45,6 +47,10 @@ def command(cmd: Command) -> Generator[Step, Any, AgiReply]:
 def quiet(cmd: Command) -> Generator[Step, Any, AgiReply]:
     """Send a bookkeeping command (SET VARIABLE, EXEC…) that also runs on a dead channel."""
     reply = yield cmd
+    if not isinstance(reply, AgiReply):
+        raise TypeError("a Command must be answered with an AgiReply")
+    if reply.code in (510, 520):
+        raise CommandRejected(f"{cmd.verb}: {reply.code}")
     return reply
 
 

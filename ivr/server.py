@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ivr.agi import AgiEnvironment, AgiProtocolError, Command
-from ivr.flow import Flow, PortCall, Runner
+from ivr.flow import CommandRejected, Flow, PortCall, Runner
 from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.flows.context import CallContext
 from ivr.ports import IvrPorts, NullPorts
@@ -117,6 +117,10 @@ class FastAgiServer:
         except AgiProtocolError:
             self._count("ivr.bad_reply", ctx.call_id)
             await self._fallback(session, spec, ctx, "bad_reply")
+            return
+        except CommandRejected:
+            self._count("ivr.command_rejected", ctx.call_id)
+            await self._fallback(session, spec, ctx, "command_rejected")
             return
         except FlowLimitExceeded:
             self._count("ivr.too_many_steps", ctx.call_id)

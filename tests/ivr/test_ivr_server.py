@@ -393,3 +393,15 @@ async def test_random_bytes_from_the_peer_never_crash_the_server(start):
         await asyncio.sleep(0.02)
     assert running.server.active == 0
     assert "ivr.session_crashed" not in running.server.outcomes
+
+
+@pytest.mark.parametrize("answer", [b"510 Invalid or unknown command\n",
+                                    b"520-Invalid command syntax.  Proper usage follows:\n"
+                                    b" Usage: STREAM FILE <filename> <escape_digits>\n"
+                                    b"520 End of proper usage.\n"])
+async def test_a_rejected_command_is_not_mistaken_for_a_hangup(start, answer):
+    running = await start()
+    channel = await garbage_after(running, 2, answer)
+    assert channel.variables["IVR_QUEUE"] == "operator"
+    assert channel.variables["IVR_ERROR"] == "command_rejected"
+    assert running.server.outcomes["ivr.command_rejected"] == 1
