@@ -9,7 +9,7 @@ row is committed, and the relay will enqueue it when Redis is back.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis as redis_lib
 from rq import Queue
@@ -44,7 +44,7 @@ def enqueue_alert(
     job_id = alert_job_id(alert_id, attempts)
     try:
         if at is not None and at > utcnow():
-            queue.enqueue_at(at, DELIVER, alert_id, job_id=job_id, unique=True, **JOB_OPTIONS)
+            queue.enqueue_at(_whole_second_after(at), DELIVER, alert_id, job_id=job_id, unique=True, **JOB_OPTIONS)
         else:
             queue.enqueue(DELIVER, alert_id, job_id=job_id, unique=True, **JOB_OPTIONS)
         return True
@@ -73,7 +73,14 @@ def _stale(redis: redis_lib.Redis, job_id: str, stale_after: float) -> bool:
     return False
 
 
+def _whole_second_after(at: datetime) -> datetime:
+    # RQ's scheduler keeps times in whole seconds and runs a job up to a second early;
+    # early, the job would find its row not yet due and do nothing.
+    return at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
+
+
 def schedule_escalation(redis: redis_lib.Redis, dispatch_id: int, at: datetime) -> bool:
+    at = _whole_second_after(at)
     queue = Queue(QUEUE_NAME, connection=redis)
     job_id = f"dispatch-escalate-{dispatch_id}-{int(at.timestamp())}"
     try:

@@ -18,7 +18,8 @@ CONFIG = builders.settings(ack_timeout_immediate_seconds=300, ack_timeout_low_se
 
 def start(session, urgency=Urgency.IMMEDIATE, ladder=LADDER):
     world = builders.world(session, ladder, urgency=urgency)
-    dispatch = service.create(session, case_id=world.case_id, actor_id=world.agent.id,
+    dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
                               settings=CONFIG)
     return world, dispatch
 

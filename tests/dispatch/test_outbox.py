@@ -16,7 +16,8 @@ CONFIG = builders.settings(alert_lease_seconds=20, max_attempts=3, retry_base_se
 def start(session, ladder=None):
     world = builders.world(session, ladder or [(AlertChannel.SMS, "+66811"),
                                                (AlertChannel.LINE, "U123")])
-    dispatch = service.create(session, case_id=world.case_id, actor_id=world.agent.id,
+    dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
                               settings=CONFIG)
     alert = session.scalars(select(Alert).where(Alert.dispatch_id == dispatch.id)).one()
     return world, dispatch, alert

@@ -17,7 +17,8 @@ CONFIG = builders.settings()
 
 
 def dispatch_to(session, world, **kw):
-    return service.create(session, case_id=world.case_id, actor_id=world.agent.id,
+    return service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
                           settings=CONFIG, **kw)
 
 
@@ -38,7 +39,8 @@ def test_a_dispatch_and_its_first_alert_are_written_together(db_session):
 def test_a_unit_with_no_reachable_contact_is_escalated_at_once(db_session):
     # An SMS contact with no gateway configured and a LINE contact with no address.
     world = builders.world(db_session, [(AlertChannel.SMS, "+66811"), (AlertChannel.LINE, "")])
-    dispatch = service.create(db_session, case_id=world.case_id, actor_id=world.agent.id,
+    dispatch = service.create(db_session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
                               settings=builders.settings(sms_gateway_url=None))
     assert dispatch.status is S.ESCALATED and dispatch.escalated_at is not None
     assert db_session.scalars(select(Alert).where(Alert.dispatch_id == dispatch.id)).all() == []
@@ -192,3 +194,10 @@ def test_a_dispatch_event_row_is_written_for_every_step(db_session):
         DispatchEvent.dispatch_id == dispatch.id).limit(1))
     assert count is not None
     assert db_session.get(Dispatch, dispatch.id).created_by_id == world.agent.id
+
+
+def test_by_default_the_case_goes_to_its_provinces_unit(db_session):
+    world = builders.world(db_session, province_code="TH-96")
+    dispatch = service.create(db_session, case_id=world.case_id, actor_id=world.agent.id,
+                              settings=CONFIG)
+    assert dispatch.unit_id == world.unit.id

@@ -16,14 +16,16 @@ def two_dispatches(session):
     world = builders.world(session)
     t0 = utcnow() - timedelta(hours=2)
     kw = {"unit_id": world.unit.id, "actor_id": world.member.id}
-    done = service.create(session, case_id=world.case_id, actor_id=world.agent.id,
+    done = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
                           settings=CONFIG, now=t0)
     done.alerted_at = t0 + timedelta(seconds=2)
     service.acknowledge(session, done.id, now=t0 + timedelta(seconds=60), **kw)
     service.mark_on_scene(session, done.id, now=t0 + timedelta(minutes=30), **kw)
     service.complete(session, done.id, outcome="resolved", field_report="",
                      now=t0 + timedelta(hours=1), **kw)
-    open_one = service.create(session, case_id=world.case_id, actor_id=world.agent.id,
+    open_one = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
                               settings=CONFIG, now=t0)
     session.flush()
     return world, done, open_one, t0

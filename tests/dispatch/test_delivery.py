@@ -1,0 +1,135 @@
+"""Delivery through a real ``rq worker --with-scheduler`` process and local providers."""
+
+from __future__ import annotations
+
+import json
+from email import message_from_string
+from email import policy as email_policy
+
+import pytest
+from sqlalchemy import select
+
+from callcenter.db import session_scope
+from callcenter.dispatch import enqueue, service
+from callcenter.dispatch.channels.console import TOPIC as CONSOLE_TOPIC
+from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch
+from callcenter.dispatch.models import DispatchStatus as S
+from callcenter.provinces.models import AlertChannel
+from callcenter.taxonomy import Urgency
+from tests.dispatch import builders
+from tests.dispatch.conftest import wait_for
+
+pytestmark = pytest.mark.usefixtures("worker", "fresh")
+
+
+def send(ctx, contacts, urgency=Urgency.NORMAL) -> tuple[int, int]:
+    """Dispatch a new case to a new unit; enqueue after the commit, as the console does."""
+    with session_scope(ctx.sessions) as session:
+        world = builders.world(session, contacts, urgency=urgency)
+        dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
+                                  settings=ctx.settings)
+        ids = dispatch.id, world.unit.id
+    enqueue.after_commit(ctx.redis, ids[0], sessions=ctx.sessions, settings=ctx.settings)
+    return ids
+
+
+def alerts(ctx, dispatch_id) -> list[Alert]:
+    with ctx.sessions() as session:
+        return list(session.scalars(select(Alert).where(Alert.dispatch_id == dispatch_id)
+                                    .order_by(Alert.id)))
+
+
+def attempts(ctx, alert_id) -> list[AlertAttempt]:
+    with ctx.sessions() as session:
+        return list(session.scalars(select(AlertAttempt).where(AlertAttempt.alert_id == alert_id)
+                                    .order_by(AlertAttempt.id)))
+
+
+def delivered(ctx, dispatch_id) -> bool:
+    return any(a.status is AlertStatus.DELIVERED for a in alerts(ctx, dispatch_id))
+
+
+def test_each_channel_delivers_through_the_worker(ctx, providers, smtp, bridge):
+    listener = ctx.redis.pubsub()
+    listener.psubscribe("unit.*.alerts")
+    listener.get_message(timeout=1)
+    sent = {channel: send(ctx, [(channel, address)]) for channel, address in [
+        (AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66811111111"),
+        (AlertChannel.LINE, "Uunit"), (AlertChannel.EMAIL, "rru@province.test"),
+        (AlertChannel.VOICE, "Local/th50@rru")]}
+    for dispatch_id, _ in sent.values():
+        wait_for(lambda d=dispatch_id: delivered(ctx, d))
+    with ctx.sessions() as session:
+        statuses = {session.get(Dispatch, d).status for d, _ in sent.values()}
+    assert statuses == {S.ALERTED}
+
+    console = wait_for(lambda: listener.get_message(timeout=1))
+    dispatch_id, unit_id = sent[AlertChannel.CONSOLE]
+    assert console["channel"].decode() == CONSOLE_TOPIC.format(unit_id=unit_id)
+    assert json.loads(console["data"])["dispatch_id"] == dispatch_id
+
+    (sms,) = [r for r in providers.requests if r["path"] == "/sms"]
+    (line,) = [r for r in providers.requests if r["path"].endswith("/message/push")]
+    (mail,) = smtp.messages
+    (call,) = bridge.commands
+    assert sms["body"]["to"] == "+66811111111" and line["body"]["to"] == "Uunit"
+    assert mail["to"] == ["rru@province.test"]
+    assert call["destination"] == "Local/th50@rru"
+    mail_text = message_from_string(mail["data"], policy=email_policy.default).get_content()
+    for text in (sms["body"]["text"], line["body"]["messages"][0]["text"], mail_text):
+        assert builders.VICTIM_NAME not in text and "0812345678" not in text
+        assert "/units/dispatches/" in text
+    # The provider's reference is kept on the attempt.
+    (sms_alert,) = alerts(ctx, sent[AlertChannel.SMS][0])
+    assert attempts(ctx, sms_alert.id)[0].provider_reference.startswith("sms-")
+    listener.close()
+
+
+def test_a_gateway_that_fails_then_recovers_is_retried_and_every_try_recorded(ctx, providers):
+    providers.script = ["500", "slow", "malformed"]
+    dispatch_id, _ = send(ctx, [(AlertChannel.SMS, "+66822222222")])
+    wait_for(lambda: delivered(ctx, dispatch_id), timeout=20)
+    (alert,) = alerts(ctx, dispatch_id)
+    tries = attempts(ctx, alert.id)
+    assert [t.error for t in tries] == ["HTTP 500", "timeout after 1s",
+                                        "malformed reply: HTTP 200, not JSON", None]
+    assert [t.succeeded for t in tries] == [False, False, False, True]
+    assert all(t.finished_at for t in tries)
+    # Every retry carried the same key, so the gateway sends one SMS.
+    assert len(providers.keys("/sms")) == 1
+
+
+def test_line_retries_after_a_server_error_show_one_message(ctx, providers):
+    providers.script = ["500"]
+    dispatch_id, _ = send(ctx, [(AlertChannel.LINE, "Uunit")])
+    wait_for(lambda: delivered(ctx, dispatch_id), timeout=20)
+    assert list(providers.keys("/message/push").values()) == [2]
+
+
+def test_a_bridge_that_does_not_answer_moves_the_voice_alert_to_a_retry(ctx):
+    # No FakeBridge: the command waits in Redis and the attempt times out.
+    dispatch_id, _ = send(ctx, [(AlertChannel.VOICE, "Local/th50@rru")])
+    alert = wait_for(lambda: [a for a in alerts(ctx, dispatch_id) if a.attempt_count >= 1
+                              and a.status is AlertStatus.PENDING])[0]
+    assert attempts(ctx, alert.id)[0].error == "bridge did not answer"
+    ctx.redis.delete("ami.commands")
+
+
+def test_the_same_alert_enqueued_many_times_is_sent_once(ctx, providers):
+    with session_scope(ctx.sessions) as session:
+        world = builders.world(session, [(AlertChannel.SMS, "+66833333333")],
+                               urgency=Urgency.NORMAL)
+        dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                              actor_id=world.agent.id,
+                                  settings=ctx.settings)
+        session.flush()
+        (alert_id,) = session.scalars(select(Alert.id).where(Alert.dispatch_id == dispatch.id))
+    from rq import Queue
+    queue = Queue(enqueue.QUEUE_NAME, connection=ctx.redis)
+    for n in range(5):  # as if a relay and a console both enqueued, with distinct ids
+        queue.enqueue(enqueue.DELIVER, alert_id, job_id=f"dup-{alert_id}-{n}")
+    wait_for(lambda: delivered(ctx, dispatch.id))
+    wait_for(lambda: queue.count == 0)
+    assert sum(providers.keys("/sms").values()) == 1
+    assert len(attempts(ctx, alert_id)) == 1
