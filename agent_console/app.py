@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_console import errors
 from agent_console.routers import auth, health
+from agent_console.routers import dispatch_board, metrics, reports, supervisor, wallboard
 from agent_console.sse import Hub
 from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
@@ -77,4 +78,9 @@ def create_app(
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(wallboard.router)
+    app.include_router(supervisor.router)
+    app.include_router(dispatch_board.router)
+    app.include_router(reports.router)
+    app.include_router(metrics.router)
     return app

@@ -1,0 +1,162 @@
+"""Report pages: a Buddhist-era date range, the table, a chart, CSV and XLSX downloads.
+
+Queries and exports are ``callcenter.reports``; this module reads the form, turns a bad
+range into a message next to the field, and streams downloads with a session of their
+own (the request's session has ended by the time a long download is written).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+
+from agent_console.deps import Viewer, db_session, page_context
+from agent_console.routers.wallboard import supervisor_only
+from agent_console.templating import templates
+from callcenter import audit
+from callcenter.db import default_sessionmaker
+from callcenter.errors import DomainError
+from callcenter.reports import export, service
+from callcenter.reports.range import MAX_DAYS, ReportRange, parse_range
+from callcenter.reports.spec import Month, Report
+from callcenter.thaidate import BUDDHIST_ERA_OFFSET
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+# Rows shown on the page; the downloads carry them all.
+PAGE_ROWS = 500
+GROUPS = (
+    ("reports.group.calls", ("calls_by_hour", "calls_by_day", "calls_by_queue",
+                             "calls_by_outcome", "service_level", "call_records")),
+    ("reports.group.agents", ("agent_activity", "agent_pauses")),
+    ("reports.group.cases", ("cases_by_issue_area", "cases_by_target_group",
+                             "cases_by_province", "cases_by_month", "victims_by_group")),
+    ("reports.group.dispatch", ("dispatch_intervals",)),
+)
+# Reports whose rows are records rather than a series: no chart.
+NO_CHART = frozenset({"call_records"})
+
+
+def be(d: date) -> str:
+    return f"{d.day}/{d.month}/{d.year + BUDDHIST_ERA_OFFSET}"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date | Month):
+        return export.cell(value)
+    return value
+
+
+def _factory(request: Request):
+    return getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
+
+
+def _defaults(request: Request) -> tuple[str, str]:
+    today = datetime.now(request.app.state.settings.zone).date()
+    return be(today.replace(day=1)), be(today)
+
+
+def _range(request: Request, start: str | None, end: str | None) -> ReportRange:
+    return parse_range(start, end, zone=request.app.state.settings.zone)
+
+
+@router.get("/reports")
+def reports_page(
+    request: Request,
+    report: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    viewer: Viewer = Depends(supervisor_only),
+    db: Session = Depends(db_session),
+):
+    context = page_context(request)
+    lang = str(context["lang"])
+    first, last = _defaults(request)
+    context.update(groups=[(g, [service.REPORTS[n] for n in names if n in service.REPORTS])
+                           for g, names in GROUPS],
+                   report=report, start=start or first, end=end or last, error=None,
+                   error_field=None, result=None, max_days=MAX_DAYS)
+    if report:
+        try:
+            spec = service.spec(report)
+            rng = _range(request, start, end)
+        except DomainError as exc:
+            context.update(error=exc.message, error_field=exc.field)
+            return templates.TemplateResponse(request, "reports.html", context,
+                                              status_code=400)
+        rows = []
+        for row in service.run(db, report, rng).rows:
+            rows.append([_cell(v) for v in row])
+            if len(rows) > PAGE_ROWS:
+                break
+        columns = [c.label_th if lang == "th" else c.label_en for c in spec.columns]
+        chart = None
+        if rows and report not in NO_CHART:
+            chart = json.dumps({"columns": columns, "keys": [c.key for c in spec.columns],
+                                "rows": rows[:PAGE_ROWS]},
+                               ensure_ascii=False, default=str).replace("</", "<\\/")
+        context.update(
+            spec=spec, columns=columns, rows=rows[:PAGE_ROWS], more=len(rows) > PAGE_ROWS,
+            label=rng.label(lang), chart=chart,
+            title=spec.title_th if lang == "th" else spec.title_en,
+            query=f"start={quote(start or '')}&end={quote(end or '')}",
+            result=True,
+        )
+    return templates.TemplateResponse(request, "reports.html", context)
+
+
+def _download(request: Request, report: str, rng: ReportRange, kind: str,
+              lang: str) -> StreamingResponse:
+    factory = _factory(request)
+
+    def chunks() -> Iterator[bytes]:
+        session = factory()
+        try:
+            result = service.run(session, report, rng)
+            if kind == "csv":
+                for text in export.csv_chunks(result, lang=lang):
+                    yield text.encode("utf-8")
+            else:
+                yield from export.xlsx_chunks(result, lang=lang)
+        finally:
+            session.close()
+
+    probe = Report(service.spec(report), rng, iter(()))
+    name = export.filename(probe, kind)
+    media = ("text/csv; charset=utf-8" if kind == "csv" else
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return StreamingResponse(chunks(), media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"{name}\"",
+    })
+
+
+@router.get("/reports/{report}.{kind}")
+def report_download(
+    request: Request,
+    report: str,
+    kind: str,
+    start: str | None = None,
+    end: str | None = None,
+    viewer: Viewer = Depends(supervisor_only),
+    db: Session = Depends(db_session),
+):
+    if kind not in ("csv", "xlsx"):
+        raise DomainError("download: csv or xlsx", field="kind")
+    service.spec(report)
+    rng = _range(request, start, end)
+    lang = str(page_context(request)["lang"])
+    audit.record(db, actor_id=viewer.id, action="report.export", entity_type="report",
+                 entity_id=f"{report}:{rng.first.isoformat()}:{rng.days}",
+                 source_ip=request.client.host if request.client else None)
+    return _download(request, report, rng, kind, lang)

@@ -1,0 +1,115 @@
+"""Builders for the wallboard tests: bridge snapshots in Redis, call rows, dispatches."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from callcenter.agents.models import User
+from callcenter.calls.models import Call, CallOutcome
+from callcenter.cases.models import Case
+from callcenter.dispatch.models import Dispatch, DispatchStatus
+from callcenter.provinces.models import ResponseUnit
+from callcenter.taxonomy import Urgency
+from tests.agent_console.conftest import app, client, csrf_from, sign_in  # noqa: F401
+
+NODE = "pbx1"
+
+
+def put_live(redis, kind: str, ident: str, payload: dict, node: str = NODE) -> None:
+    redis.hset(f"live.{node}.{kind}s", ident, json.dumps({"node": node, **payload}))
+
+
+def link(redis, state: str = "up", since: datetime | None = None, node: str = NODE) -> None:
+    redis.set(f"bridge.{node}.link", json.dumps({
+        "node": node, "state": state, "fault": None,
+        "since": (since or datetime.now(UTC)).isoformat()}))
+
+
+def agent_payload(interface: str, name: str, status: str, queues: dict, **extra) -> dict:
+    return {"interface": interface, "name": name, "status": status,
+            "paused_reason": extra.pop("paused_reason", None),
+            "changed_at": extra.pop("changed_at", datetime.now(UTC).isoformat()),
+            "current_call": extra.pop("current_call", None), "ringing_call": None,
+            "state_interface": interface.removesuffix("/n"),
+            "queues": {q: {"paused": p, "paused_reason": extra.get("reason") if p else None}
+                       for q, p in queues.items()}}
+
+
+def add_call(db, uniqueid: str, queue: str, outcome: CallOutcome, *, wait: int,
+             talk: int | None = None, started: datetime | None = None) -> Call:
+    started = started or datetime.now(UTC) - timedelta(minutes=5)
+    answered = outcome == CallOutcome.ANSWERED
+    call = Call(node=NODE, uniqueid=uniqueid, started_at=started, queue_name=queue,
+                queued_at=started, outcome=outcome, wait_seconds=wait, talk_seconds=talk,
+                answered_at=started + timedelta(seconds=wait) if answered else None,
+                ended_at=started + timedelta(seconds=wait + (talk or 0)))
+    db.add(call)
+    db.flush()
+    return call
+
+
+def user(db, login: str) -> User:
+    return db.scalar(select(User).where(User.login == login))
+
+
+def add_dispatch(db, *, province: str, status: DispatchStatus, age: timedelta,
+                 urgency: Urgency = Urgency.HIGH, seq: int = 1) -> Dispatch:
+    creator = user(db, "agent1")
+    now = datetime.now(UTC)
+    case = Case(number=f"1300-2569-{seq:06d}", year_be=2569, sequence=seq,
+                urgency=urgency, province_code=province, created_by_id=creator.id,
+                created_at=now - age)
+    db.add(case)
+    db.flush()
+    unit = db.scalar(select(ResponseUnit).where(ResponseUnit.province_code == province))
+    dispatch = Dispatch(case_id=case.id, unit_id=unit.id, status=status, urgency=urgency,
+                        created_by_id=creator.id, created_at=now - age)
+    db.add(dispatch)
+    db.flush()
+    return dispatch
+
+
+class FakeBridge:
+    """Answers PBX commands for one node the way the bridge's CommandServer does."""
+
+    def __init__(self, redis, node: str = NODE, status: str = "ok") -> None:
+        self.redis, self.node, self.status = redis, node, status
+        self.received: list[dict] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            got = self.redis.brpop([f"bridge.{self.node}.commands"], timeout=0.2)
+            if not got:
+                continue
+            request = json.loads(got[1])
+            self.received.append(request)
+            self.redis.rpush(f"bridge.reply.{request['id']}",
+                             json.dumps({"status": self.status, "message": "", "data": {}}))
+
+    def __enter__(self) -> FakeBridge:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+
+@pytest.fixture
+def fake_bridge(redis_client):
+    with FakeBridge(redis_client) as bridge:
+        yield bridge
+
+
+@pytest.fixture
+def supervisor_client(request):
+    signed_in = request.getfixturevalue("client")
+    assert sign_in(signed_in, "supervisor").status_code == 303
+    return signed_in

@@ -1,0 +1,230 @@
+"""Wallboard, dispatch board, supervisor actions and metrics over the real app and Redis."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from callcenter.audit import AuditEvent
+from callcenter.calls.models import CallOutcome
+from callcenter.dispatch.models import DispatchStatus
+from callcenter.taxonomy import Urgency
+
+from .conftest import (
+    NODE,
+    add_call,
+    add_dispatch,
+    agent_payload,
+    csrf_from,
+    link,
+    put_live,
+    sign_in,
+    user,
+)
+
+AGENT = "Local/agent1@agents/n"
+
+
+def live_floor(redis):
+    link(redis)
+    joined = (datetime.now(UTC) - timedelta(seconds=75)).isoformat()
+    put_live(redis, "queue", "violence", {
+        "name": "violence", "waiting": [{"uniqueid": "9.1", "position": 1, "joined_at": joined,
+                                         "caller_number": "0800000000", "priority": 5}]})
+    put_live(redis, "call", "9.1", {"uniqueid": "9.1", "state": "queued", "ivr_choice": "1",
+                                    "channel": "Local/1300@from-pstn-00000009;2",
+                                    "queue_name": "violence"})
+    put_live(redis, "agent", AGENT, agent_payload(AGENT, "Somying", "in_call",
+                                                  {"violence": False}, current_call="8.1"))
+    put_live(redis, "agent", "Local/agent2@agents/n", agent_payload(
+        "Local/agent2@agents/n", "Somchai", "paused", {"violence": True},
+        paused_reason="break", reason="break"))
+
+
+def row(html: str, queue: str) -> dict[str, str]:
+    match = re.search(rf'<tr data-queue="{queue}".*?</tr>', html, re.S)
+    assert match, f"no row for {queue}"
+    cells = re.findall(r'<td data-k="(\w+)"[^>]*>(.*?)</td>', match.group(0), re.S)
+    return {k: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", v)).strip() for k, v in cells}
+
+
+def test_the_wallboard_shows_live_state_and_todays_numbers_on_page_load(
+        supervisor_client, redis_client, seeded_session):
+    live_floor(redis_client)
+    add_call(seeded_session, "1.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
+    add_call(seeded_session, "1.2", "violence", CallOutcome.ANSWERED, wait=40, talk=60)
+    add_call(seeded_session, "1.3", "violence", CallOutcome.ABANDONED, wait=30)
+    add_call(seeded_session, "1.4", "violence", CallOutcome.ABANDONED, wait=3)
+    add_call(seeded_session, "0.9", "violence", CallOutcome.ANSWERED, wait=1, talk=10,
+             started=datetime.now(UTC) - timedelta(days=2))
+    page = supervisor_client.get("/wallboard?lang=en")
+    assert page.status_code == 200
+    cells = row(page.text, "violence")
+    assert cells["waiting"] == "1" and cells["longest_wait"].startswith("1:1")
+    assert (cells["signed_in"], cells["talking"], cells["available"]) == ("2", "1", "0")
+    assert cells["paused"] == "1 (break)"
+    assert (cells["answered"], cells["abandoned"]) == ("2", "1")
+    assert cells["service_level"] == "33.3 %"  # 1 within 20 s ÷ (2 answered + 1 abandoned)
+    assert cells["average_wait"] == "0:22" and cells["average_handle"] == "1:30"
+    assert "÷" in page.text and "A caller has waited" in page.text
+    assert "0800000000" not in page.text, "no caller number on a wall screen"
+    assert 'id="wallboard-setup"' in page.text and "stale" not in page.text
+
+
+def test_a_bridge_that_is_down_shows_since_when_instead_of_live_numbers(
+        supervisor_client, redis_client):
+    live_floor(redis_client)
+    link(redis_client, "reconnecting", since=datetime(2026, 11, 23, 3, 4, tzinfo=UTC))
+    page = supervisor_client.get("/wallboard?lang=en")
+    assert "Live data unavailable since 23 Nov 2569 BE 10:04" in page.text
+    assert 'class="wallboard stale"' in page.text
+    assert row(page.text, "violence")["waiting"] == "–"
+
+
+def test_no_bridge_at_all_is_not_shown_as_live(supervisor_client):
+    page = supervisor_client.get("/wallboard?lang=en&view=big")
+    assert "no bridge to the telephone system has reported" in page.text
+    assert "wallboard big stale" in page.text
+
+
+def test_todays_totals_are_served_for_a_reconnecting_page(supervisor_client, seeded_session):
+    add_call(seeded_session, "2.1", "trafficking", CallOutcome.ANSWERED, wait=2, talk=30)
+    today = supervisor_client.get("/wallboard/today").json()
+    assert today["queues"]["trafficking"]["answered"] == 1
+    assert today["queues"]["trafficking"]["answered_within"] == 1
+
+
+@pytest.mark.parametrize("login", ["agent1", "unit.th50"])
+def test_agents_and_units_may_not_open_supervisor_pages(client, login):
+    assert sign_in(client, login).status_code == 303
+    for path in ("/wallboard", "/wallboard/today", "/wallboard/stream", "/dispatches",
+                 "/dispatches/stream", "/reports", "/reports/calls_by_day.csv"):
+        assert client.get(path).status_code == 403, path
+
+
+@pytest.mark.parametrize("login", ["agent1", "unit.th50"])
+def test_agents_and_units_may_not_act_as_supervisors(client, redis_client, fake_bridge, login):
+    live_floor(redis_client)
+    assert sign_in(client, login).status_code == 303
+    token = csrf_from(client.get("/home").text)
+    headers = {"X-CSRF-Token": token}
+    answer = client.post("/supervisor/agents/listen", headers=headers,
+                         data={"interface": AGENT, "node": NODE, "phone": "PJSIP/sup1"})
+    assert answer.status_code == 403
+    answer = client.post("/supervisor/calls/move", headers=headers,
+                         data={"uniqueid": "9.1", "node": NODE, "queue": "urgent"})
+    assert answer.status_code == 403
+    assert fake_bridge.received == []
+
+
+def supervisor_token(client) -> dict[str, str]:
+    return {"X-CSRF-Token": csrf_from(client.get("/home").text)}
+
+
+def test_listen_in_rings_the_supervisors_phone_onto_the_agents_channel(
+        supervisor_client, redis_client, fake_bridge, seeded_session):
+    live_floor(redis_client)
+    user(seeded_session, "supervisor").phone_interface = "PJSIP/sup1"
+    seeded_session.flush()
+    answer = supervisor_client.post("/supervisor/agents/listen?lang=en",
+                                    headers=supervisor_token(supervisor_client),
+                                    data={"interface": AGENT, "node": NODE})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["ok"] and "listen" in answer.json()["message"]
+    [command] = fake_bridge.received
+    assert command["command"] == "listen"
+    assert command["args"] == {"supervisor_channel": "PJSIP/sup1",
+                               "target_channel": "PJSIP/agent1-"}
+    event = seeded_session.scalar(select(AuditEvent).where(AuditEvent.action == "agent.listen"))
+    assert event.entity_id == AGENT and event.actor_id == user(seeded_session, "supervisor").id
+
+
+def test_whisper_needs_a_phone_and_an_agent_in_a_call(
+        supervisor_client, redis_client, fake_bridge):
+    live_floor(redis_client)
+    headers = supervisor_token(supervisor_client)
+    answer = supervisor_client.post("/supervisor/agents/whisper", headers=headers,
+                                    data={"interface": AGENT, "node": NODE})
+    assert answer.status_code == 400
+    answer = supervisor_client.post("/supervisor/agents/barge", headers=headers, data={
+        "interface": "Local/agent2@agents/n", "node": NODE, "phone": "PJSIP/sup1"})
+    assert answer.status_code == 409
+    assert fake_bridge.received == []
+
+
+def test_pause_sign_out_and_move_send_their_commands_and_are_audited(
+        supervisor_client, redis_client, fake_bridge, seeded_session):
+    live_floor(redis_client)
+    headers = supervisor_token(supervisor_client)
+    assert supervisor_client.post("/supervisor/agents/pause", headers=headers, data={
+        "interface": AGENT, "node": NODE, "reason": "training"}).status_code == 200
+    assert supervisor_client.post("/supervisor/agents/sign_out", headers=headers, data={
+        "interface": AGENT, "node": NODE}).status_code == 200
+    assert supervisor_client.post("/supervisor/calls/move", headers=headers, data={
+        "uniqueid": "9.1", "node": NODE, "queue": "urgent"}).status_code == 200
+    sent = [(c["command"], c["args"]) for c in fake_bridge.received]
+    assert sent == [
+        ("pause", {"interface": AGENT, "reason": "training"}),
+        ("queue_logout", {"queue": "violence", "interface": AGENT}),
+        ("redirect", {"channel": "Local/1300@from-pstn-00000009;2",
+                      "context": "hotline-queue", "exten": "urgent"}),
+    ]
+    actions = seeded_session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.in_(["agent.pause", "agent.sign_out", "call.move"]))).all()
+    assert sorted(actions) == ["agent.pause", "agent.sign_out", "call.move"]
+
+
+def test_a_refused_command_is_reported_and_audited_as_failed(
+        supervisor_client, redis_client, fake_bridge, seeded_session):
+    live_floor(redis_client)
+    fake_bridge.status = "error"
+    answer = supervisor_client.post("/supervisor/agents/unpause",
+                                    headers=supervisor_token(supervisor_client),
+                                    data={"interface": AGENT, "node": NODE})
+    assert answer.status_code == 502 and not answer.json()["ok"]
+    assert seeded_session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "agent.unpause.failed")) is not None
+
+
+def test_supervisor_actions_need_the_csrf_token(supervisor_client, redis_client, fake_bridge):
+    live_floor(redis_client)
+    answer = supervisor_client.post("/supervisor/agents/pause",
+                                    data={"interface": AGENT, "node": NODE})
+    assert answer.status_code == 403 and fake_bridge.received == []
+
+
+def test_the_dispatch_board_groups_open_dispatches_and_highlights_overdue_ones(
+        supervisor_client, seeded_session):
+    overdue = add_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,
+                           age=timedelta(minutes=45), urgency=Urgency.HIGH, seq=1)
+    fresh = add_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,
+                         age=timedelta(minutes=2), urgency=Urgency.HIGH, seq=2)
+    moving = add_dispatch(seeded_session, province="TH-10", status=DispatchStatus.EN_ROUTE,
+                          age=timedelta(hours=3), seq=3)
+    done = add_dispatch(seeded_session, province="TH-10", status=DispatchStatus.COMPLETED,
+                        age=timedelta(hours=5), seq=4)
+    page = supervisor_client.get("/dispatches?lang=en").text
+    assert f'data-dispatch="{overdue.id}" class="overdue"' in page
+    assert f'data-dispatch="{fresh.id}" class=""' in page
+    assert f'data-dispatch="{moving.id}"' in page and f'data-dispatch="{done.id}"' not in page
+    assert "3 open dispatches" in page and "1 overdue" in page
+    assert page.index("TH-10") < page.index("TH-50")
+    only = supervisor_client.get("/dispatches?province=TH-10&lang=en",
+                                 headers={"HX-Request": "true"}).text
+    assert f'data-dispatch="{moving.id}"' in only and f'data-dispatch="{overdue.id}"' not in only
+    assert "<html" not in only, "htmx gets the board block only"
+
+
+def test_metrics_expose_queues_links_and_job_queues(client, redis_client):
+    live_floor(redis_client)
+    redis_client.hset("bridge.pbx1.stats", mapping={"events": 1234, "published": 99})
+    text = client.get("/metrics").text
+    assert 'callcenter_queue_callers_waiting{node="pbx1",queue="violence"} 1' in text
+    assert re.search(r'callcenter_queue_longest_wait_seconds\{node="pbx1",queue="violence"\} 7\d',
+                     text)
+    assert 'callcenter_bridge_link_up{node="pbx1"} 1' in text
+    assert 'callcenter_bridge_events_total{node="pbx1",counter="events"} 1234' in text
+    assert 'callcenter_jobs_queued{queue="alerts"} 0' in text
+    assert 'callcenter_jobs_failed{queue="alerts"} 0' in text
+    assert "0800000000" not in text
