@@ -27,7 +27,9 @@ async def serve(settings: Settings) -> None:
     client = aioredis.Redis.from_url(settings.redis_url) if settings.redis_url else None
     if client is None:
         log.warning("ivr.no_redis: estimated waits unknown, no callback offers")
-    ports = FoundationPorts(client, default_sessionmaker())
+    ports = FoundationPorts(
+        client, default_sessionmaker(), nodes=[node.name for node in settings.ami_nodes]
+    )
     server = FastAgiServer(
         ports, prompts=prompts, callback_threshold_s=ivr_config.callback_threshold_s
     )

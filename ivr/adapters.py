@@ -1,7 +1,8 @@
-"""``IvrPorts`` against the foundation: queue state from Redis, rows through SQLAlchemy.
+"""``IvrPorts`` against the foundation: queue state from Redis, rows through the services.
 
-Services are synchronous, so database work runs in a thread (ARCHITECTURE rule 5). Each
-method raises on failure; the server turns that into "unknown" and the caller carries on.
+Services are synchronous, so database work runs in a thread (ARCHITECTURE rule 5); the
+transaction is committed here, at the boundary. Each method raises on an infrastructure
+failure; the server turns that into "unknown" and the caller carries on.
 """
 
 from __future__ import annotations
@@ -9,38 +10,51 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.models  # noqa: F401  (every mapper, so flushes can resolve foreign keys)
+from callcenter.ami.sink import snapshot_key
 from callcenter.calls.models import Call
 from callcenter.calls.models import CallbackRequest as CallbackRow
-from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
+from callcenter.dispatch import service as dispatches
+from callcenter.errors import DomainError
 from ivr import wait
 from ivr.ports import CallbackRequest, DispatchAnswer
 
 log = logging.getLogger(__name__)
 
-# Where the bridge keeps the last full state of each queue (the payload it publishes as
-# ``queue.<name>.updated``). Agreed with the bridge; see docs/ivr.md.
-QUEUE_SNAPSHOT_KEY = "snapshot:queue.{name}"
-
 
 class FoundationPorts:
-    def __init__(self, redis_client: Any, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        redis_client: Any,
+        sessions: sessionmaker[Session] | None,
+        *,
+        nodes: Sequence[str] = (),
+    ) -> None:
         self.redis = redis_client  # a redis.asyncio.Redis, or None: waits are unknown
         self.sessions = sessions
+        # The bridge keeps each node's queues in the hash live.<node>.queues (field = queue
+        # name, value = the full state it publishes as queue.<name>.updated).
+        self.nodes = tuple(nodes)
 
     async def estimated_wait(self, queue: str) -> float | None:
         if self.redis is None:
             return None
-        raw = await self.redis.get(QUEUE_SNAPSHOT_KEY.format(name=queue))
-        if raw is None:
-            return None
-        return wait.estimate_wait(json.loads(raw))
+        # A call reaches the IVR from one node, but the IVR cannot tell which: the longest
+        # estimate across nodes is the careful one (one node in most deployments).
+        estimates = []
+        for node in self.nodes:
+            raw = await self.redis.hget(snapshot_key(node, "queue"), queue)
+            if raw is not None:
+                estimate = wait.estimate_wait(json.loads(raw))
+                if estimate is not None:
+                    estimates.append(estimate)
+        return max(estimates, default=None)
 
     async def store_callback(self, request: CallbackRequest) -> bool:
         return await asyncio.to_thread(self._store_callback, request)
@@ -50,9 +64,16 @@ class FoundationPorts:
 
     # --- database work, in a thread ------------------------------------------------------
 
+    def _session(self) -> Session:
+        if self.sessions is None:
+            raise RuntimeError("no database configured")
+        return self.sessions()
+
     def _store_callback(self, request: CallbackRequest) -> bool:
-        with self.sessions() as session, session.begin():
-            call_id = session.scalar(select(Call.id).where(Call.uniqueid == request.call_id))
+        with self._session() as session, session.begin():
+            call_id = session.scalar(
+                select(Call.id).where(Call.uniqueid == request.call_id).limit(1)
+            )
             session.add(CallbackRow(
                 call_id=call_id,
                 number=request.number,
@@ -63,30 +84,20 @@ class FoundationPorts:
         return True
 
     def _record_dispatch_answer(self, answer: DispatchAnswer) -> bool:
-        if not answer.dispatch_id.isdigit():
+        if not answer.dispatch_id.isdigit() or answer.answer not in ("yes", "no"):
+            return False  # no answer: the dispatch's escalation ladder takes it from here
+        try:
+            with self._session() as session, session.begin():
+                dispatch = dispatches.record_voice_answer(
+                    session, int(answer.dispatch_id), unit_code=answer.unit,
+                    answer=answer.answer,
+                )
+        except DomainError as exc:
+            log.warning("ivr.dispatch_answer_refused dispatch_id=%s error=%s",
+                        answer.dispatch_id, type(exc).__name__)
             return False
-        status = {"yes": DispatchStatus.ACKNOWLEDGED, "no": DispatchStatus.DECLINED}.get(
-            answer.answer
-        )
-        now = datetime.now(UTC)
-        with self.sessions() as session, session.begin():
-            dispatch = session.get(Dispatch, int(answer.dispatch_id))
-            if dispatch is None:
-                return False
-            note = f"voice alert answer: {answer.answer} (unit {answer.unit})"
-            if status is DispatchStatus.ACKNOWLEDGED and dispatch.acknowledged_at is None:
-                dispatch.status = status
-                dispatch.acknowledged_at = now
-            elif status is DispatchStatus.DECLINED and dispatch.declined_at is None:
-                dispatch.status = status
-                dispatch.declined_at = now
-                dispatch.decline_reason = "declined on the voice alert"
-            # "none" is recorded on the timeline only; escalation is the worker's job.
-            session.add(DispatchEvent(
-                dispatch_id=dispatch.id,
-                status=status or dispatch.status,
-                at=now,
-                note=note,
-            ))
-        log.info("ivr.dispatch_answer dispatch_id=%s answer=%s", answer.dispatch_id, answer.answer)
+        if dispatch is None:
+            return False
+        log.info("ivr.dispatch_answer dispatch_id=%s answer=%s", answer.dispatch_id,
+                 answer.answer)
         return True
