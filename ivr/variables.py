@@ -34,5 +34,5 @@ READ_BY_IVR = (HOTLINE_CALL_ID, DISPATCH_ID, RRU_UNIT)
 ALL = (*READ_BY_IVR, *SET_BY_HOTLINE, DISPATCH_ACK, CALLBACK_ID, CALLBACK_QUEUE)
 
 # The UserEvent names the bridge listens for (AMI ``Event: UserEvent``, ``UserEvent: <name>``).
-EVENT_IVR_RESULT = "IvrResult"
+EVENT_IVR_RESULT = "IvrChoice"  # callcenter.ami.tracker listens for this name
 EVENT_DISPATCH_ANSWER = "DispatchAnswer"

@@ -60,7 +60,7 @@ def test_result_is_announced_to_the_bridge_in_one_user_event():
     _, channel = run(["1", "1"])
     assert len(channel.events) == 1
     event = channel.events[0]
-    assert event.startswith("IvrResult,CallId: 1795345559.1,")
+    assert event.startswith("IvrChoice,CallId: 1795345559.1,")
     assert "Queue: violence" in event and "Issue: family_violence" in event
     assert "0812345678" not in event  # the caller's number never leaves in an event
 
