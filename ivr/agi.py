@@ -347,30 +347,3 @@ def value_of(reply: AgiReply) -> str | None:
         return reply.data or ""
     return None
 
-
-def split_args(text: str) -> list[str]:
-    """Split a command line into arguments as res_agi does (the inverse of ``quote``)."""
-    args: list[str] = []
-    current: list[str] = []
-    in_quotes = escaped = started = False
-    for ch in text:
-        if escaped:
-            current.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = started = True
-        elif ch == '"':
-            in_quotes = not in_quotes
-            started = True
-        elif ch.isspace() and not in_quotes:
-            if started:
-                args.append("".join(current))
-                current, started = [], False
-        else:
-            current.append(ch)
-            started = True
-    if in_quotes:
-        raise AgiProtocolError("unterminated quote")
-    if started:
-        args.append("".join(current))
-    return args

@@ -6,6 +6,9 @@ keys as ASCII codes from STREAM FILE/WAIT FOR DIGIT and as text from GET DATA, k
 during a prompt without escape digits thrown away, and after a hang-up a ``HANGUP`` line
 before the next answer and ``511`` for media commands. ``SimulatedChannel`` is pure;
 ``call`` is the small socket driver.
+
+This module imports nothing from the project, so the demo's traffic simulator (which lives in
+``callcenter`` and may not import ``ivr``) can share it by moving it there.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ import asyncio
 import contextlib
 import time
 from dataclasses import dataclass, field
-
-from ivr.agi import split_args
 
 MEDIA = ("STREAM FILE", "GET DATA", "WAIT FOR DIGIT", "CONTROL STREAM FILE", "SAY DIGITS")
 DEAD = "511 Command Not Permitted on a dead channel or intercept routine"
@@ -64,6 +65,34 @@ def environment(
         *((f"agi_arg_{i}", a) for i, a in enumerate(args, start=1)),
     ]
     return ("".join(f"{k}: {val}\n" for k, val in lines) + "\n").encode()
+
+
+def split_args(text: str) -> list[str]:
+    """Split a command line into arguments as res_agi does (the inverse of ``quote``)."""
+    args: list[str] = []
+    current: list[str] = []
+    in_quotes = escaped = started = False
+    for ch in text:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = started = True
+        elif ch == '"':
+            in_quotes = not in_quotes
+            started = True
+        elif ch.isspace() and not in_quotes:
+            if started:
+                args.append("".join(current))
+                current, started = [], False
+        else:
+            current.append(ch)
+            started = True
+    if in_quotes:
+        raise ValueError("unterminated quote")
+    if started:
+        args.append("".join(current))
+    return args
 
 
 @dataclass
