@@ -23,7 +23,6 @@ from agent_console.deps import Viewer, db_session, page_context
 from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
 from callcenter import audit
-from callcenter.db import default_sessionmaker
 from callcenter.errors import DomainError
 from callcenter.reports import export, service
 from callcenter.reports.range import MAX_DAYS, ReportRange, parse_range
@@ -56,10 +55,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, datetime | date | Month):
         return export.cell(value)
     return value
-
-
-def _factory(request: Request):
-    return getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
 
 
 def _defaults(request: Request) -> tuple[str, str]:
@@ -110,27 +105,23 @@ def reports_page(
             spec=spec, columns=columns, rows=rows[:PAGE_ROWS], more=len(rows) > PAGE_ROWS,
             label=rng.label(lang), chart=chart,
             title=spec.title_th if lang == "th" else spec.title_en,
-            query=f"start={quote(start or '')}&end={quote(end or '')}",
+            query=f"start={quote(start or '', safe='')}&end={quote(end or '', safe='')}",
             result=True,
         )
     return templates.TemplateResponse(request, "reports.html", context)
 
 
-def _download(request: Request, report: str, rng: ReportRange, kind: str,
+def _download(db: Session, report: str, rng: ReportRange, kind: str,
               lang: str) -> StreamingResponse:
-    factory = _factory(request)
-
+    # The request's session stays open until the response is sent (FastAPI runs the
+    # exit of a yield dependency after it), so the rows are read as they are written.
     def chunks() -> Iterator[bytes]:
-        session = factory()
-        try:
-            result = service.run(session, report, rng)
-            if kind == "csv":
-                for text in export.csv_chunks(result, lang=lang):
-                    yield text.encode("utf-8")
-            else:
-                yield from export.xlsx_chunks(result, lang=lang)
-        finally:
-            session.close()
+        result = service.run(db, report, rng)
+        if kind == "csv":
+            for text in export.csv_chunks(result, lang=lang):
+                yield text.encode("utf-8")
+        else:
+            yield from export.xlsx_chunks(result, lang=lang)
 
     probe = Report(service.spec(report), rng, iter(()))
     name = export.filename(probe, kind)
@@ -159,4 +150,4 @@ def report_download(
     audit.record(db, actor_id=viewer.id, action="report.export", entity_type="report",
                  entity_id=f"{report}:{rng.first.isoformat()}:{rng.days}",
                  source_ip=request.client.host if request.client else None)
-    return _download(request, report, rng, kind, lang)
+    return _download(db, report, rng, kind, lang)
