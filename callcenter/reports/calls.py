@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from callcenter.calls.models import Call, CallDirection, CallOutcome
 from callcenter.queues.models import Queue
+from callcenter.queues.stats import DEFAULT_THRESHOLD_SECONDS, SHORT_ABANDON_SECONDS
 from callcenter.reports.spec import (
     Column,
     Context,
@@ -18,27 +19,25 @@ from callcenter.reports.spec import (
 )
 from callcenter.reports.sql import instant, local_bucket, local_hour
 
-# A caller who hangs up within this many seconds of joining a queue counts neither as
-# answered nor as abandoned: misdials and callers who meant to ring off.
-SHORT_ABANDON_SECONDS = 5
-# For calls whose queue is not (or no longer) configured.
-DEFAULT_THRESHOLD_SECONDS = 20
-
+# The wallboard's definition (callcenter.queues.stats), computed here in SQL over a range:
+# callers who hang up within SHORT_ABANDON_SECONDS of joining a queue count on neither
+# side; a call whose queue is not configured has DEFAULT_THRESHOLD_SECONDS.
 SERVICE_LEVEL_DEFINITION = {
     "en": (
         "Service level = inbound calls answered within their queue's answer threshold "
         "(the queue's setting, 10–30 s) ÷ (inbound calls answered + inbound calls "
         f"abandoned after waiting more than {SHORT_ABANDON_SECONDS} s). Callers who hang up "
         f"within {SHORT_ABANDON_SECONDS} s are left out of both. Abandonment rate = calls "
-        "abandoned after that time ÷ the same denominator. Only calls that reached a queue "
-        "count; a call counts on the local day (Asia/Bangkok) it started."
+        "abandoned after that time ÷ the same denominator. Only finished calls that reached "
+        "a queue count; queue timeouts are not abandons; a call counts on the local day "
+        "(Asia/Bangkok) it started."
     ),
     "th": (
         "ระดับการให้บริการ = จำนวนสายเข้าที่รับภายในเวลาที่กำหนดของคิว (ค่าของแต่ละคิว 10–30 วินาที) "
         "÷ (สายที่รับ + สายที่ผู้โทรวางสายหลังรอเกิน "
         f"{SHORT_ABANDON_SECONDS} วินาที) สายที่วางภายใน {SHORT_ABANDON_SECONDS} วินาทีไม่นับทั้งสองฝั่ง "
         "อัตราการละทิ้งสาย = สายที่วางหลังรอเกินเวลานั้น ÷ ตัวหารเดียวกัน "
-        "นับเฉพาะสายที่เข้าคิว ตามวันที่เริ่มสายตามเวลาประเทศไทย"
+        "นับเฉพาะสายที่เข้าคิวและจบแล้ว ไม่นับสายที่หมดเวลารอ ตามวันที่เริ่มสายตามเวลาประเทศไทย"
     ),
 }
 
@@ -136,7 +135,7 @@ def by_outcome_query(ctx: Context) -> Select[Any]:
 def service_level_query(ctx: Context) -> Select[Any]:
     day = local_bucket(Call.started_at, "day", ctx.zone_name, ctx.offset_seconds).label("day")
     threshold = func.coalesce(Queue.service_level_seconds, DEFAULT_THRESHOLD_SECONDS)
-    queued = Call.queue_name.is_not(None)
+    queued = and_(Call.queue_name.is_not(None), Call.outcome != CallOutcome.IN_PROGRESS)
     within = and_(ANSWERED, queued, func.coalesce(Call.wait_seconds, 0) <= threshold)
     return (
         select(
@@ -246,5 +245,6 @@ REPORTS = (
         ),
         records_query, _records_shape,
         "One row per inbound call that started in the range; no caller number or name.",
+        streams=True,
     ),
 )

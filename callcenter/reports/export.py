@@ -27,6 +27,8 @@ BOM = "\ufeff"
 
 def cell(value: Any) -> Any:
     """Dates in the Buddhist era, as the ministry's tables write them."""
+    if value is None or type(value) in (int, str, float, bool):
+        return value
     if isinstance(value, datetime):
         return f"{value.day:02d}/{value.month:02d}/{value.year + BUDDHIST_ERA_OFFSET} " \
                f"{value:%H:%M:%S}"

@@ -4,8 +4,9 @@
     report = reports.service.run(session, "calls_by_day", rng)
     for row in report.rows: ...
 
-Rows are read from the database in batches (a server-side cursor on PostgreSQL), so a
-long export never holds the whole range in memory. Read them inside the session.
+Exports of records (one row per call) are read in batches through a server-side cursor,
+so a long range is never held in memory; summaries have at most a row per hour of the
+range and are read at once. Read the rows inside the session.
 """
 
 from __future__ import annotations
@@ -45,9 +46,8 @@ def run(session: Session, name: str, rng: ReportRange) -> Report:
     """Start the report's query; its rows are read lazily as the caller iterates."""
     report_spec = spec(name)
     ctx = Context(rng, session.get_bind().dialect.name)
-    result = session.execute(
-        report_spec.query(ctx), execution_options={"yield_per": BATCH_ROWS}
-    )
+    options = {"yield_per": BATCH_ROWS} if report_spec.streams else {}
+    result = session.execute(report_spec.query(ctx), execution_options=options)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         try:

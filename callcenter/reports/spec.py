@@ -63,6 +63,9 @@ class ReportSpec:
     shape: Shape = as_is
     # Shown on the page next to the figures: how they are counted.
     definition: str = ""
+    # Read through a server-side cursor: for row-per-record exports. Summaries are read
+    # at once, which leaves PostgreSQL free to plan them in parallel (a cursor is not).
+    streams: bool = False
     # Rows to Python after the query (for reports the SQL returns in long form).
     post: Callable[[Iterator[tuple[Any, ...]]], Iterator[tuple[Any, ...]]] | None = None
 
