@@ -68,7 +68,7 @@ def environment(
 
 
 def split_args(text: str) -> list[str]:
-    """Split a command line into arguments as res_agi does (the inverse of ``quote``)."""
+    """Split a command line into arguments as res_agi does (the inverse of ``ivr.agi.quote``)."""
     args: list[str] = []
     current: list[str] = []
     in_quotes = escaped = started = False
@@ -124,7 +124,10 @@ class SimulatedChannel:
         verb = next((vb for vb in VERBS if line == vb or line.startswith(vb + " ")), None)
         if verb is None:
             return [*self._hangup_line(), "510 Invalid or unknown command"]
-        args = split_args(line[len(verb):])
+        try:
+            args = split_args(line[len(verb):])
+        except ValueError:
+            return [*self._hangup_line(), *USAGE]
         if verb in MEDIA:
             return self._media(verb, args)
         prefix = self._hangup_line()
