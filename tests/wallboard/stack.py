@@ -1,0 +1,87 @@
+"""Real web processes for the SSE and browser tests: uvicorn subprocesses on free ports."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebProcess:
+    """``uvicorn agent_console.app:create_app --factory`` with the given database and Redis."""
+
+    def __init__(self, *, database_url: str, redis_url: str, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.env = {**os.environ, "CALLCENTER_DATABASE_URL": database_url,
+                    "CALLCENTER_REDIS_URL": redis_url, "CALLCENTER_LOG_LEVEL": "WARNING"}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> WebProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+            try:
+                if httpx.get(self.url + "/login", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise TimeoutError("the web process did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+
+def signed_in(base_url: str, login: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=10)
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    answer = client.post("/login", data={"username": login, "password": password,
+                                         "csrf_token": token})
+    assert answer.status_code in (200, 303), answer.status_code
+    return client
+
+
+def events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """(event name, data) from the lines of an SSE response."""
+    name, data = "message", []
+    for line in lines:
+        if line.startswith("event: "):
+            name = line.removeprefix("event: ")
+        elif line.startswith("data: "):
+            data.append(line.removeprefix("data: "))
+        elif line == "":
+            if data:
+                yield name, "\n".join(data)
+            name, data = "message", []

@@ -1,0 +1,59 @@
+"""The wallboard's stream over a real web process: snapshot, live changes, and a restart."""
+
+import json
+import threading
+
+from callcenter.seed import DEMO_PASSWORD, seed_all
+from tests.conftest import REDIS_URL
+
+from .conftest import link, put_live
+from .stack import WebProcess, events, signed_in
+
+
+def receive_live_change(client, redis, marker: str) -> list[str]:
+    """Open the stream, check the snapshot, then wait for a change published now."""
+    stop = threading.Event()
+    body = json.dumps({"node": "pbx1", "name": "violence", "waiting": [], "marker": marker})
+
+    def publish_until_seen() -> None:
+        # The process's subscriber may still be connecting: say it again until heard.
+        while not stop.wait(0.2):
+            redis.publish("queue.violence.updated", body)
+
+    names: list[str] = []
+    with client.stream("GET", "/wallboard/stream", timeout=15) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        publisher = threading.Thread(target=publish_until_seen, daemon=True)
+        try:
+            for name, data in events(response.iter_lines()):
+                names.append(name)
+                if name == "queue" and marker in data:
+                    break
+                if name == "queue" and not names.count("started"):
+                    assert json.loads(data)["name"] == "violence"  # the snapshot
+                    names.append("started")
+                    publisher.start()
+        finally:
+            stop.set()
+    return names
+
+
+def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
+        pg_url, committing_sessionmaker, redis_client):
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        session.commit()
+    link(redis_client)
+    put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": []})
+    web = WebProcess(database_url=pg_url, redis_url=REDIS_URL).start()
+    try:
+        client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
+        before = receive_live_change(client, redis_client, "before-restart")
+        assert before[:2] == ["hub", "bridge"] and "alarms" in before
+        web.stop()
+        web.start()
+        after = receive_live_change(client, redis_client, "after-restart")
+        assert after[:2] == ["hub", "bridge"] and after[-1] == "queue"
+    finally:
+        web.stop()
