@@ -6,6 +6,7 @@ from callcenter.calls.models import Call, CallbackRequest, CallOutcome
 from callcenter.cases.models import (
     Case,
     CaseCall,
+    CaseDraft,
     CaseNote,
     CasePerson,
     CaseSequence,
@@ -20,7 +21,7 @@ from callcenter.queues.models import Queue
 
 __all__ = [
     "AgentSkill", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call", "CallOutcome",
-    "CallbackRequest", "Case", "CaseCall", "CaseNote", "CasePerson", "CaseSequence",
+    "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote", "CasePerson", "CaseSequence",
     "CaseStatus", "CaseStatusChange", "Dispatch", "DispatchEvent", "Province", "Queue",
     "Referral", "ResponseUnit", "Role", "UnitContact", "User",
 ]

@@ -8,15 +8,18 @@ restart has no IVR choice), and an ended call never goes back to `in_progress`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from callcenter import audit
 from callcenter.calls.models import Call, CallDirection, CallOutcome
 from callcenter.db import utcnow
+from callcenter.taxonomy import Disposition
 
 FIELDS = (
     "linkedid", "direction", "channel", "caller_number", "caller_name", "dialled_number",
@@ -85,3 +88,60 @@ def record_many(session: Session, *, node: str, records: Iterable[Any]) -> dict[
 
 def get(session: Session, *, node: str, uniqueid: str) -> Call | None:
     return session.scalars(select(Call).filter_by(node=node, uniqueid=uniqueid)).one_or_none()
+
+
+# --- screen-pop history and dispositions (used by the console) --------------------------
+
+REPEAT_WINDOW_DAYS = 30
+# This many prank or silent calls in the window flags the number on the screen-pop; a
+# silent caller may be someone who cannot speak safely, so the flag never drops a call.
+FLAG_AFTER = 3
+
+
+def by_id(session: Session, call_id: int) -> Call | None:
+    return session.get(Call, call_id)
+
+
+def earlier_calls(
+    session: Session, number: str | None, *, before_id: int | None = None, limit: int = 10
+) -> list[Call]:
+    """The number's earlier calls, newest first (the last nine digits must match)."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if len(digits) < 6:
+        return []
+    stmt = select(Call).where(Call.caller_number.like(f"%{digits[-9:]}"))
+    if before_id is not None:
+        stmt = stmt.where(Call.id != before_id)
+    return list(session.scalars(stmt.order_by(Call.started_at.desc()).limit(limit)))
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFlags:
+    earlier_calls: int
+    nuisance_calls: int
+
+    @property
+    def repeat_caller(self) -> bool:
+        return self.earlier_calls > 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.nuisance_calls >= FLAG_AFTER
+
+
+def number_flags(calls: list[Call], *, now: datetime | None = None) -> NumberFlags:
+    since = (now or utcnow()) - timedelta(days=REPEAT_WINDOW_DAYS)
+    recent = [c for c in calls if c.started_at >= since]
+    nuisance = sum(1 for c in recent
+                   if c.disposition in (Disposition.PRANK, Disposition.SILENT))
+    return NumberFlags(earlier_calls=len(recent), nuisance_calls=nuisance)
+
+
+def set_disposition(
+    session: Session, call: Call, *, disposition: Disposition, actor_id: int
+) -> Call:
+    """Record what a call that is not a case was (prank, silent, information …)."""
+    call.disposition = disposition
+    audit.record(session, actor_id=actor_id, action="call.disposition", entity_type="call",
+                 entity_id=call.id)
+    return call

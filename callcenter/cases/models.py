@@ -76,6 +76,8 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("number"),
         UniqueConstraint("year_be", "sequence"),
+        # One intake form opens at most one case, however often it is submitted.
+        UniqueConstraint("intake_key"),
         Index("ix_cases_status_province", "status", "province_code"),
     )
 
@@ -117,6 +119,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None]
+    # The idempotency key of the intake form (its draft) that opened the case.
+    intake_key: Mapped[str | None] = mapped_column(String(64))
 
     persons: Mapped[list[CasePerson]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
@@ -207,3 +211,26 @@ class Referral(Base):
     responded_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseDraft(Base):
+    """An intake form as typed so far, saved while the call lasts.
+
+    Its ``key`` is the idempotency key of the case it opens: a second tab, a reload or a
+    double click submits the same draft and gets the same case back.
+    """
+
+    __tablename__ = "case_drafts"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("ix_case_drafts_user_call", "user_id", "call_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    data: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

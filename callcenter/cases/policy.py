@@ -1,7 +1,10 @@
 """The case workflow: which status may follow which. Pure."""
 
 from callcenter.cases.models import CaseStatus as S
-from callcenter.errors import InvalidTransition
+from callcenter.cases.models import Consent, LegalBasis
+from callcenter.cases.models import ReferralStatus as R
+from callcenter.errors import DomainError, InvalidTransition
+from callcenter.taxonomy import ChiCategory, GbvType, IssueArea, TargetGroup
 
 ALLOWED: dict[S, frozenset[S]] = {
     S.NEW: frozenset({S.SCREENING, S.CLOSED}),
@@ -23,4 +26,45 @@ def check_move(current: S, target: S) -> None:
     if not can_move(current, target):
         raise InvalidTransition(
             f"a case cannot go from {current.value} to {target.value}", field="status"
+        )
+
+
+# --- intake rules that join several fields ------------------------------------------------
+
+GBV_AREAS = frozenset({IssueArea.FAMILY_VIOLENCE, IssueArea.HUMAN_TRAFFICKING})
+
+
+def check_intake(
+    *, issue_area: IssueArea | None, target_group: TargetGroup | None,
+    chi_category: ChiCategory | None, gbv_type: GbvType | None,
+    consent: Consent, legal_basis: LegalBasis | None,
+) -> None:
+    """Refuse combinations DOMAIN.md rules out, naming the field to fix."""
+    if chi_category is not None and target_group is not TargetGroup.CHILD:
+        raise DomainError("a CHI category is recorded on child cases only", field="chi_category")
+    if gbv_type is not None and issue_area not in GBV_AREAS:
+        raise DomainError("a GBVIMS type is recorded on gender-based violence cases only",
+                          field="gbv_type")
+    if consent is Consent.GIVEN:
+        return
+    if legal_basis in (None, LegalBasis.CONSENT):
+        # PDPA: without consent the hotline needs another lawful basis to keep the data.
+        raise DomainError("without consent, give another legal basis", field="legal_basis")
+
+
+# --- referrals -----------------------------------------------------------------------------
+
+REFERRAL_ALLOWED: dict[R, frozenset[R]] = {
+    R.SENT: frozenset({R.ACCEPTED, R.REJECTED, R.REVOKED}),
+    R.ACCEPTED: frozenset({R.DONE, R.REVOKED}),
+    R.REJECTED: frozenset(),
+    R.DONE: frozenset(),
+    R.REVOKED: frozenset(),
+}
+
+
+def check_referral_move(current: R, target: R) -> None:
+    if target not in REFERRAL_ALLOWED[current]:
+        raise InvalidTransition(
+            f"a referral cannot go from {current.value} to {target.value}", field="status"
         )

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callcenter import audit
-from callcenter.cases import numbering, policy
-from callcenter.cases.models import Case, CaseCall, CaseSequence, CaseStatus, CaseStatusChange
+from callcenter.cases import identity, numbering, policy
+from callcenter.cases.models import (
+    Case,
+    CaseCall,
+    CaseNote,
+    CasePerson,
+    CaseSequence,
+    CaseStatus,
+    CaseStatusChange,
+    Referral,
+    ReferralStatus,
+)
+from callcenter.cases.schemas import CaseFields, CaseIn, PersonIn, ReferralIn
 from callcenter.db import utcnow
 from callcenter.errors import NotFound
 from callcenter.thaidate import buddhist_year
@@ -107,3 +121,148 @@ def link_call(session: Session, case: Case, *, call_id: int, actor_id: int | Non
     ).first()
     if exists is None:
         session.add(CaseCall(case_id=case.id, call_id=call_id, linked_by_id=actor_id))
+
+
+# --- intake and the case file ------------------------------------------------------------
+
+CASE_FIELDS = tuple(CaseFields.model_fields)
+
+
+def by_intake_key(session: Session, intake_key: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.intake_key == intake_key)).first()
+
+
+def open_from_intake(
+    session: Session, *, intake: CaseIn, actor_id: int, id_key: str,
+) -> tuple[Case, bool]:
+    """Open a case from a screened intake; the same intake key gives back the same case.
+
+    Returns the case and whether it is new. Two requests racing with one key both end
+    with the one case: the loser's insert fails on the unique key inside a savepoint,
+    which also hands its case number back.
+    """
+    policy.check_intake(
+        issue_area=intake.issue_area, target_group=intake.target_group,
+        chi_category=intake.chi_category, gbv_type=intake.gbv_type,
+        consent=intake.consent, legal_basis=intake.legal_basis,
+    )
+    if intake.intake_key:
+        existing = by_intake_key(session, intake.intake_key)
+        if existing is not None:
+            return existing, False
+    fields = {name: getattr(intake, name) for name in CASE_FIELDS}
+    try:
+        with session.begin_nested():
+            case = open_case(session, created_by_id=actor_id, intake_key=intake.intake_key,
+                             **fields)
+            # The intake form is the screening: the case leaves it ready to refer or dispatch.
+            change_status(session, case, to=CaseStatus.SCREENING, actor_id=actor_id)
+            for person in intake.persons:
+                session.add(_person(case.id, person, id_key=id_key))
+            if intake.call_id is not None:
+                link_call(session, case, call_id=intake.call_id, actor_id=actor_id)
+            session.flush()
+    except IntegrityError:
+        existing = by_intake_key(session, intake.intake_key) if intake.intake_key else None
+        if existing is None:
+            raise
+        return existing, False
+    return case, True
+
+
+def _person(case_id: int, person: PersonIn, *, id_key: str) -> CasePerson:
+    data = person.model_dump(exclude={"national_id"})
+    row = CasePerson(case_id=case_id, **data)
+    if person.national_id:
+        row.national_id_digest = identity.digest(person.national_id, key=id_key)
+        row.national_id_last4 = person.national_id[-4:]
+    return row
+
+
+def update_fields(session: Session, case: Case, *, changes: CaseFields, actor_id: int) -> Case:
+    """Re-screen a case: the new field values replace the old ones."""
+    policy.check_intake(
+        issue_area=changes.issue_area, target_group=changes.target_group,
+        chi_category=changes.chi_category, gbv_type=changes.gbv_type,
+        consent=changes.consent, legal_basis=changes.legal_basis,
+    )
+    for name in CASE_FIELDS:
+        setattr(case, name, getattr(changes, name))
+    audit.record(session, actor_id=actor_id, action="case.update", entity_type="case",
+                 entity_id=case.id)
+    return case
+
+
+def add_note(session: Session, case: Case, *, body: str, actor_id: int) -> CaseNote:
+    note = CaseNote(case_id=case.id, author_id=actor_id, body=body)
+    session.add(note)
+    session.flush()
+    audit.record(session, actor_id=actor_id, action="case.note", entity_type="case",
+                 entity_id=case.id)
+    return note
+
+
+def notes(session: Session, case: Case) -> list[CaseNote]:
+    return list(session.scalars(
+        select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)))
+
+
+def refer(session: Session, case: Case, *, referral: ReferralIn, actor_id: int) -> Referral:
+    row = Referral(case_id=case.id, created_by_id=actor_id, status=ReferralStatus.SENT,
+                   **referral.model_dump())
+    session.add(row)
+    session.flush()
+    if policy.can_move(case.status, CaseStatus.REFERRED):
+        change_status(session, case, to=CaseStatus.REFERRED, actor_id=actor_id)
+    audit.record(session, actor_id=actor_id, action="referral.create",
+                 entity_type="case", entity_id=case.id)
+    return row
+
+
+def referrals(session: Session, case: Case) -> list[Referral]:
+    return list(session.scalars(
+        select(Referral).where(Referral.case_id == case.id).order_by(Referral.id)))
+
+
+def get_referral(session: Session, referral_id: int) -> Referral:
+    row = session.get(Referral, referral_id)
+    if row is None:
+        raise NotFound(f"referral {referral_id} not found")
+    return row
+
+
+def move_referral(
+    session: Session, referral: Referral, *, to: ReferralStatus, actor_id: int,
+    now: datetime | None = None,
+) -> Referral:
+    """Record the agency's answer (accepted, rejected, done) or our revocation."""
+    policy.check_referral_move(referral.status, to)
+    now = now or utcnow()
+    referral.status = to
+    if to in (ReferralStatus.ACCEPTED, ReferralStatus.REJECTED):
+        referral.responded_at = now
+    if to in (ReferralStatus.DONE, ReferralStatus.REVOKED, ReferralStatus.REJECTED):
+        referral.closed_at = now
+    audit.record(session, actor_id=actor_id, action="referral.status",
+                 entity_type="case", entity_id=referral.case_id)
+    return referral
+
+
+def status_history(session: Session, case: Case) -> list[CaseStatusChange]:
+    return list(session.scalars(
+        select(CaseStatusChange).where(CaseStatusChange.case_id == case.id)
+        .order_by(CaseStatusChange.id)))
+
+
+def call_ids(session: Session, case: Case) -> list[int]:
+    return list(session.scalars(
+        select(CaseCall.call_id).where(CaseCall.case_id == case.id).order_by(CaseCall.linked_at)))
+
+
+def audit_trail(session: Session, case: Case, *, limit: int = 500) -> list[audit.AuditEvent]:
+    """Every recorded view and change of the case, newest first."""
+    return list(session.scalars(
+        select(audit.AuditEvent)
+        .where(audit.AuditEvent.entity_type == "case",
+               audit.AuditEvent.entity_id == str(case.id))
+        .order_by(audit.AuditEvent.id.desc()).limit(limit)))

@@ -1,0 +1,214 @@
+"""The agent page: own queue state, the live stream of the agent's calls, the screen-pop.
+
+One SSE stream per tab (``/agent/events``) forwards the bridge's messages for this
+agent: ``agent`` (own state, as Asterisk reports it), ``call`` (the calls ringing or
+talking on the agent's phone), ``hub``/``bridge`` (link state for the banner). The
+stream starts with a full snapshot, so a reconnecting tab is never out of date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from agent_console import access, htmx, screenpop
+from agent_console.deps import Viewer, db_session, page_context, require
+from agent_console.limits import client_ip
+from agent_console.routers.api_calls import commands, node_for, read_live
+from agent_console.sse import format_event, read_snapshot
+from agent_console.templating import templates
+from callcenter import audit
+from callcenter.agents import state as agent_state
+from callcenter.agents.models import Role, User
+from callcenter.calls import service as calls
+from callcenter.errors import DomainError, NotFound
+
+router = APIRouter(include_in_schema=False)
+Worker = Depends(require(*access.CASE_ROLES))
+AgentOnly = Depends(require(Role.AGENT))
+
+
+@router.get("/agent", response_class=HTMLResponse)
+def agent_page(request: Request, viewer: Viewer = Worker, db: Session = Depends(db_session)):
+    live, redis_ok = read_live(request, viewer) if viewer.role is Role.AGENT else (None, True)
+    memberships = agent_state.queues_for(db, viewer.user) if viewer.role is Role.AGENT else []
+    return templates.TemplateResponse(request, "agent.html", page_context(
+        request, live=live, redis_ok=redis_ok, memberships=memberships,
+        pause_reasons=agent_state.PAUSE_REASONS, wrap_up=agent_state.WRAP_UP_SECONDS))
+
+
+@router.post("/agent/state", response_class=HTMLResponse)
+def change_state(
+    request: Request,
+    action: str = Form(max_length=20),
+    reason: str = Form(default="", max_length=40),
+    viewer: Viewer = AgentOnly,
+    db: Session = Depends(db_session),
+) -> Response:
+    """Sign in, pause, resume, sign out; the new state arrives by SSE as Asterisk reports it."""
+    live, _ok = read_live(request, viewer)
+    node = node_for(request, live)
+    client = commands(request)
+    if action == "sign_in":
+        agent_state.sign_in(db, client, user=viewer.user, node=node)
+    elif action == "sign_out":
+        agent_state.sign_out(db, client, user=viewer.user, node=node,
+                             queues=sorted((live or {}).get("queues", {})) or None)
+    elif action == "pause":
+        agent_state.pause(client, user=viewer.user, node=node, reason=reason)
+    elif action == "unpause":
+        agent_state.unpause(client, user=viewer.user, node=node)
+    else:
+        raise DomainError("unknown action", field="action")
+    audit.record(db, actor_id=viewer.id, action=f"agent.{action}", entity_type="user",
+                 entity_id=viewer.id)
+    _ = page_context(request)["_"]
+    if htmx.is_htmx(request):
+        return HTMLResponse(
+            f'<div class="toast" role="status">{_("agent.requested")}</div>',
+            headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"})
+    return htmx.redirect(request, "/agent")
+
+
+@router.get("/agent/pop", response_class=HTMLResponse)
+def pop(
+    request: Request,
+    node: str = "",
+    uniqueid: str = "",
+    viewer: Viewer = Worker,
+    db: Session = Depends(db_session),
+) -> Response:
+    """The screen-pop fragment of one call (swapped in when the call event arrives)."""
+    if len(node) > 40 or len(uniqueid) > 64:
+        raise NotFound("call not found")
+    live = screenpop.live_call(request.app.state.redis, node, uniqueid)
+    call = calls.get(db, node=node, uniqueid=uniqueid)
+    if live is None and call is None:
+        raise NotFound("call not found")
+    interface = (live or {}).get("agent_interface") or (call.agent_interface if call else None)
+    if viewer.role is Role.AGENT and interface is not None \
+            and not agent_state.is_own_interface(interface, viewer.user):
+        raise NotFound("call not found")
+    if call is not None:
+        audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",
+                     entity_id=call.id, source_ip=client_ip(request))
+    data = screenpop.build(db, role=viewer.role, call=call, live=live)
+    return templates.TemplateResponse(request, "agent.html", page_context(request, pop=data),
+                                      block_name="screenpop")
+
+
+def _filter_for(user: User):
+    """Topics this agent's tab hears: its own agent state, calls, and link state."""
+
+    def accepts(topic: str) -> bool:
+        return topic.startswith(("agent.", "call.", "bridge."))
+
+    return accepts
+
+
+def _mask(body: str, role: Role) -> str:
+    if role in access.FULL_NUMBER_ROLES:
+        return body
+    payload = json.loads(body)
+    payload["caller_number"] = access.mask_number(payload.get("caller_number"), role)
+    return json.dumps(payload, ensure_ascii=False)
+
+
+class AgentStream:
+    """Narrows the process-wide stream to one agent: their state and their calls only.
+
+    A call is forwarded once the agent's own state names it (ringing or current) or its
+    record names the agent's phone; calls seen before that are held (the latest state
+    of each, bounded) so the screen-pop still gets them when the agent event follows.
+    """
+
+    HOLD = 200
+
+    def __init__(self, user: User, role: Role) -> None:
+        self.user = user
+        self.role = role
+        self.mine: set[str] = set()
+        self.held: OrderedDict[str, str] = OrderedDict()
+
+    def handle(self, name: str, body: str) -> list[bytes]:
+        if name == "agent":
+            payload = json.loads(body)
+            if not agent_state.matches(payload, self.user):
+                return []
+            out = [format_event("agent", body)]
+            for key in (payload.get("ringing_call"), payload.get("current_call")):
+                if key and key not in self.mine:
+                    self.mine.add(key)
+                    if key in self.held:
+                        out.append(format_event("call", _mask(self.held.pop(key), self.role)))
+            return out
+        if name == "call":
+            payload = json.loads(body)
+            key = str(payload.get("uniqueid"))
+            if key in self.mine or agent_state.is_own_interface(
+                    payload.get("agent_interface"), self.user):
+                self.mine.add(key)
+                if payload.get("state") == "ended":
+                    self.mine.discard(key)
+                return [format_event("call", _mask(body, self.role))]
+            self.held[key] = body
+            self.held.move_to_end(key)
+            while len(self.held) > self.HOLD:
+                self.held.popitem(last=False)
+            return []
+        return [format_event(name, body)]
+
+
+def _parse(chunk: bytes) -> tuple[str, str] | None:
+    text = chunk.decode("utf-8", "replace")
+    if text.startswith(":"):
+        return None
+    name, data = "", []
+    for line in text.splitlines():
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            data.append(line[6:])
+    return (name, "\n".join(data)) if name else None
+
+
+@router.get("/agent/events")
+async def events(request: Request, viewer: Viewer = Worker) -> Response:
+    hub = request.app.state.hub
+    accepts = _filter_for(viewer.user)
+    narrow = AgentStream(viewer.user, viewer.role)
+
+    async def snapshot() -> list[tuple[str, str]]:
+        from redis import asyncio as aioredis
+
+        client = aioredis.Redis.from_url(request.app.state.settings.redis_url)
+        try:
+            items = await read_snapshot(client, ("agent", "call"), accepts)
+        except Exception:
+            items = []
+        finally:
+            await client.aclose()
+        # Agents first, so that their calls are known to be theirs when the calls follow.
+        return sorted(items, key=lambda item: not item[0].startswith("agent."))
+
+    async def body() -> AsyncIterator[bytes]:
+        if hub is None:
+            yield format_event("hub", json.dumps({"live": False}))
+            return
+        async for chunk in hub.stream(accepts, snapshot):
+            if await request.is_disconnected():
+                break
+            parsed = _parse(chunk)
+            if parsed is None:
+                yield chunk
+                continue
+            for out in narrow.handle(*parsed):
+                yield out
+
+    return StreamingResponse(body(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

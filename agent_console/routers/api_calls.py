@@ -1,0 +1,265 @@
+"""JSON API for the call side: screen-pop, dispositions, intake drafts, agent state,
+and the unit's own dispatches (field-visit view)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from agent_console import access, screenpop
+from agent_console.deps import Viewer, db_session, require
+from agent_console.limits import client_ip, limit_body
+from agent_console.routers.api_cases import id_key
+from callcenter import audit
+from callcenter.agents import state as agent_state
+from callcenter.agents.models import Role
+from callcenter.calls import service as calls
+from callcenter.calls.models import Call
+from callcenter.cases import drafts, schemas
+from callcenter.cases import service as cases
+from callcenter.dispatch import service as dispatches
+from callcenter.errors import NotFound
+
+router = APIRouter(prefix="/api", tags=["calls"], dependencies=[Depends(limit_body)])
+CaseReader = Depends(require(*access.CASE_ROLES))
+AgentOnly = Depends(require(Role.AGENT))
+UnitMember = Depends(require(Role.UNIT_MEMBER))
+# Seconds to wait for the bridge: past this the agent sees "the phone system did not answer".
+COMMAND_TIMEOUT = 5.0
+
+
+def own_call(db: Session, call_id: int, viewer: Viewer) -> Call:
+    """The call, if this viewer took it (supervisors see every call); else 404."""
+    call = calls.by_id(db, call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} not found")
+    if viewer.role is Role.AGENT and call.agent_user_id != viewer.id \
+            and not agent_state.is_own_interface(call.agent_interface, viewer.user):
+        raise NotFound(f"call {call_id} not found")
+    return call
+
+
+@router.get("/calls/{call_id}/screenpop", response_model=screenpop.ScreenPop)
+def get_screenpop(call_id: int, request: Request, viewer: Viewer = CaseReader,
+                  db: Session = Depends(db_session)):
+    call = own_call(db, call_id, viewer)
+    live = screenpop.live_call(request.app.state.redis, call.node, call.uniqueid)
+    audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",
+                 entity_id=call.id, source_ip=client_ip(request))
+    return screenpop.build(db, role=viewer.role, call=call, live=live)
+
+
+class CallOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    disposition: str | None
+
+
+@router.post("/calls/{call_id}/disposition", response_model=CallOut)
+def set_disposition(call_id: int, body: schemas.DispositionIn, viewer: Viewer = CaseReader,
+                    db: Session = Depends(db_session)):
+    """Mark a call that is not a case (prank, silent, information …) for the reports."""
+    call = own_call(db, call_id, viewer)
+    calls.set_disposition(db, call, disposition=body.disposition, actor_id=viewer.id)
+    return CallOut(id=call.id, disposition=body.disposition.value)
+
+
+# --- intake drafts ----------------------------------------------------------------------
+
+
+class DraftOut(BaseModel):
+    key: str
+    call_id: int | None
+    case_id: int | None
+    data: dict[str, str]
+    updated_at: datetime
+
+
+def _draft_out(draft) -> DraftOut:
+    return DraftOut(key=draft.key, call_id=draft.call_id, case_id=draft.case_id,
+                    data={k: str(v) for k, v in (draft.data or {}).items()},
+                    updated_at=draft.updated_at)
+
+
+def prefill(call: Call | None) -> dict[str, str]:
+    """The intake form as the IVR left it: issue area and urgency from the call."""
+    if call is None:
+        return {}
+    data = {}
+    if call.issue_area:
+        data["issue_area"] = call.issue_area
+    if call.silent or (call.priority or 0) >= 10:
+        data["urgency"] = "immediate"
+    if call.ivr_language and call.ivr_language != "th":
+        data["persons.1.language"] = call.ivr_language
+    return data
+
+
+class DraftOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    call_id: int | None = None
+
+
+@router.post("/drafts", response_model=DraftOut)
+def open_draft(body: DraftOpen, viewer: Viewer = CaseReader,
+               db: Session = Depends(db_session)):
+    """The agent's draft for a call (the same one on every tab), pre-filled from the IVR."""
+    call = own_call(db, body.call_id, viewer) if body.call_id is not None else None
+    draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
+                            prefill=prefill(call))
+    return _draft_out(draft)
+
+
+@router.get("/drafts/{key}", response_model=DraftOut)
+def get_draft(key: str, viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+    return _draft_out(drafts.get(db, key, user_id=viewer.id))
+
+
+@router.put("/drafts/{key}", response_model=DraftOut)
+def save_draft(key: str, body: schemas.DraftIn, viewer: Viewer = CaseReader,
+               db: Session = Depends(db_session)):
+    draft = drafts.save(db, drafts.get(db, key, user_id=viewer.id), body.data)
+    db.flush()
+    return _draft_out(draft)
+
+
+@router.post("/drafts/{key}/case", response_model=schemas.CaseOut, status_code=201)
+def open_case_from_draft(key: str, request: Request, response: Response,
+                         viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+    """Open the draft's case; a repeat (second tab, double click) returns the same case."""
+    draft = drafts.get(db, key, user_id=viewer.id)
+    case, created = cases.open_from_intake(db, intake=drafts.check(draft), actor_id=viewer.id,
+                                           id_key=id_key(request))
+    draft.case_id = case.id
+    if not created:
+        response.status_code = 200
+    return case
+
+
+# --- agent state --------------------------------------------------------------------------
+
+
+class AgentStateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["sign_in", "sign_out", "pause", "unpause"]
+    reason: str | None = None
+
+
+class AgentStateOut(BaseModel):
+    queues: list[str]
+    live: dict[str, Any] | None
+    bridge: Literal["ok", "unavailable"]
+
+
+def commands(request: Request):
+    from callcenter.ami.commands import CommandClient
+
+    return CommandClient(request.app.state.redis, timeout=COMMAND_TIMEOUT)
+
+
+def node_for(request: Request, live: dict[str, Any] | None) -> str:
+    if live and live.get("node"):
+        return str(live["node"])
+    nodes = request.app.state.settings.ami_nodes
+    return nodes[0].name if nodes else agent_state.DEFAULT_NODE
+
+
+def read_live(request: Request, viewer: Viewer) -> tuple[dict[str, Any] | None, bool]:
+    try:
+        return agent_state.live_state(request.app.state.redis, viewer.user), True
+    except Exception:
+        return None, False
+
+
+@router.get("/agent/state", response_model=AgentStateOut)
+def get_agent_state(request: Request, viewer: Viewer = AgentOnly,
+                    db: Session = Depends(db_session)):
+    live, ok = read_live(request, viewer)
+    return AgentStateOut(queues=[m.queue for m in agent_state.queues_for(db, viewer.user)],
+                         live=live, bridge="ok" if ok else "unavailable")
+
+
+@router.post("/agent/state", response_model=AgentStateOut)
+def change_agent_state(body: AgentStateIn, request: Request, viewer: Viewer = AgentOnly,
+                       db: Session = Depends(db_session)):
+    """Ask Asterisk (through the bridge) to change the agent's state; 503 if it cannot."""
+    live, _ok = read_live(request, viewer)
+    node = node_for(request, live)
+    client = commands(request)
+    user = viewer.user
+    if body.action == "sign_in":
+        agent_state.sign_in(db, client, user=user, node=node)
+    elif body.action == "sign_out":
+        agent_state.sign_out(db, client, user=user, node=node,
+                             queues=sorted((live or {}).get("queues", {})) or None)
+    elif body.action == "pause":
+        agent_state.pause(client, user=user, node=node, reason=body.reason or "")
+    else:
+        agent_state.unpause(client, user=user, node=node)
+    audit.record(db, actor_id=viewer.id, action=f"agent.{body.action}", entity_type="user",
+                 entity_id=viewer.id)
+    live, ok = read_live(request, viewer)
+    return AgentStateOut(queues=[m.queue for m in agent_state.queues_for(db, user)],
+                         live=live, bridge="ok" if ok else "unavailable")
+
+
+# --- the unit's dispatches ----------------------------------------------------------------
+
+
+class UnitDispatchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: str
+    urgency: str
+    case_number: str
+    province_code: str
+    district: str | None
+    created_at: datetime
+
+
+class VisitPersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    role: str
+    nickname: str | None
+    gender: str
+    age_years: int | None
+    language: str | None
+    needs_interpreter: bool
+    has_disability: bool
+    phone: str | None
+    address: str | None
+
+
+class UnitDispatchDetailOut(BaseModel):
+    dispatch: UnitDispatchOut
+    summary: str
+    do_not_call_back: bool
+    call_window: str | None
+    persons: list[VisitPersonOut]
+
+
+@router.get("/unit/dispatches", response_model=list[UnitDispatchOut])
+def unit_dispatches(viewer: Viewer = UnitMember, db: Session = Depends(db_session)):
+    """The signed-in unit member's own unit's open dispatches, never another unit's."""
+    return [UnitDispatchOut.model_validate(d)
+            for d in dispatches.list_for_unit(db, viewer.user.unit_id)]
+
+
+@router.get("/unit/dispatches/{dispatch_id}", response_model=UnitDispatchDetailOut)
+def unit_dispatch(dispatch_id: int, request: Request, viewer: Viewer = UnitMember,
+                  db: Session = Depends(db_session)):
+    detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.user.unit_id,
+                                     actor_id=viewer.id, source_ip=client_ip(request))
+    return UnitDispatchDetailOut(
+        dispatch=UnitDispatchOut.model_validate(detail.dispatch), summary=detail.summary,
+        do_not_call_back=detail.do_not_call_back, call_window=detail.call_window,
+        persons=[VisitPersonOut.model_validate(p) for p in detail.persons])

@@ -1,0 +1,250 @@
+"""JSON API for cases: the same operations as the pages, for scripts and the load test.
+
+Every call checks the role (``require``) and, for changes, the case's owner; every read,
+search, change and export writes an audit event holding ids only.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from agent_console import access
+from agent_console.deps import Viewer, db_session, require
+from agent_console.limits import client_ip, limit_body
+from callcenter import audit
+from callcenter.cases import schemas
+from callcenter.cases import search as case_search
+from callcenter.cases import service as cases
+from callcenter.cases.models import CasePerson, CaseStatus
+from callcenter.dispatch import service as dispatches
+from callcenter.dispatch.models import DispatchStatus
+from callcenter.settings import Settings
+from callcenter.taxonomy import Urgency
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)])
+CaseReader = Depends(require(*access.CASE_ROLES))
+Supervisor = Depends(require(*access.AUDIT_ROLES))
+
+
+def id_key(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return settings.effective_secret_key()
+
+
+def read_case(db: Session, case_id: int, viewer: Viewer, request: Request, *,
+              action: str = "case.view"):
+    case = cases.get(db, case_id)
+    audit.record(db, actor_id=viewer.id, action=action, entity_type="case",
+                 entity_id=case.id, source_ip=client_ip(request))
+    return case
+
+
+def changeable_case(db: Session, case_id: int, viewer: Viewer):
+    case = cases.get(db, case_id)
+    access.check_change(viewer, case)
+    return case
+
+
+@router.get("/cases", response_model=schemas.CasePage)
+def search_cases(
+    request: Request,
+    number: Annotated[str | None, Query(max_length=20)] = None,
+    phone: Annotated[str | None, Query(max_length=40)] = None,
+    name: Annotated[str | None, Query(max_length=100)] = None,
+    status: CaseStatus | None = None,
+    province_code: Annotated[str | None, Query(pattern=r"^TH-\d{2}$")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 25,
+    viewer: Viewer = CaseReader,
+    db: Session = Depends(db_session),
+):
+    found = case_search.search(db, case_search.Query(
+        number=number, phone=phone, name=name, status=status, province_code=province_code,
+        page=page, per_page=per_page))
+    audit.record(db, actor_id=viewer.id, action="case.search", entity_type="case_search",
+                 entity_id=len(found.items), source_ip=client_ip(request))
+    return schemas.CasePage(
+        items=[schemas.CaseSummaryOut.model_validate(c) for c in found.items],
+        page=found.page, per_page=found.per_page, total=found.total)
+
+
+@router.post("/cases", response_model=schemas.CaseOut, status_code=201)
+def open_case(
+    intake: schemas.CaseIn,
+    request: Request,
+    response: Response,
+    viewer: Viewer = CaseReader,
+    db: Session = Depends(db_session),
+):
+    """Open a case; repeating the request with the same ``intake_key`` returns the same case."""
+    case, created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
+                                           id_key=id_key(request))
+    if not created:
+        response.status_code = 200
+    return case
+
+
+@router.get("/cases/{case_id}", response_model=schemas.CaseOut)
+def get_case(case_id: int, request: Request, viewer: Viewer = CaseReader,
+             db: Session = Depends(db_session)):
+    return read_case(db, case_id, viewer, request)
+
+
+@router.put("/cases/{case_id}", response_model=schemas.CaseOut)
+def update_case(case_id: int, changes: schemas.CaseFields, viewer: Viewer = CaseReader,
+                db: Session = Depends(db_session)):
+    case = changeable_case(db, case_id, viewer)
+    return cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
+
+
+class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    role: str
+    full_name: str | None
+    nickname: str | None
+    gender: str
+    age_years: int | None
+    phone: str | None
+    national_id_last4: str | None
+
+
+class CaseExport(BaseModel):
+    case: schemas.CaseOut
+    persons: list[PersonOut]
+    notes: list[schemas.NoteOut]
+    referrals: list[schemas.ReferralOut]
+    call_ids: list[int]
+
+
+@router.get("/cases/{case_id}/export", response_model=CaseExport)
+def export_case(case_id: int, request: Request, viewer: Viewer = CaseReader,
+                db: Session = Depends(db_session)):
+    """The whole case file as JSON; recorded as an export."""
+    case = read_case(db, case_id, viewer, request, action="case.export")
+    persons = db.query(CasePerson).filter(CasePerson.case_id == case.id).all()
+    return CaseExport(
+        case=schemas.CaseOut.model_validate(case),
+        persons=[PersonOut.model_validate(p) for p in persons],
+        notes=[schemas.NoteOut.model_validate(n) for n in cases.notes(db, case)],
+        referrals=[schemas.ReferralOut.model_validate(r) for r in cases.referrals(db, case)],
+        call_ids=cases.call_ids(db, case),
+    )
+
+
+@router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut])
+def list_notes(case_id: int, request: Request, viewer: Viewer = CaseReader,
+               db: Session = Depends(db_session)):
+    return cases.notes(db, read_case(db, case_id, viewer, request))
+
+
+@router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201)
+def add_note(case_id: int, note: schemas.NoteIn, viewer: Viewer = CaseReader,
+             db: Session = Depends(db_session)):
+    # Any case worker may add a note (a follow-up call reaches any agent); none may edit one.
+    return cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
+
+
+@router.post("/cases/{case_id}/status", response_model=schemas.CaseOut)
+def change_status(case_id: int, move: schemas.StatusIn, viewer: Viewer = CaseReader,
+                  db: Session = Depends(db_session)):
+    case = changeable_case(db, case_id, viewer)
+    return cases.change_status(db, case, to=move.status, actor_id=viewer.id, reason=move.reason)
+
+
+@router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut])
+def list_referrals(case_id: int, request: Request, viewer: Viewer = CaseReader,
+                   db: Session = Depends(db_session)):
+    return cases.referrals(db, read_case(db, case_id, viewer, request))
+
+
+@router.post("/cases/{case_id}/referrals", response_model=schemas.ReferralOut,
+             status_code=201)
+def refer(case_id: int, referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
+          db: Session = Depends(db_session)):
+    case = changeable_case(db, case_id, viewer)
+    return cases.refer(db, case, referral=referral, actor_id=viewer.id)
+
+
+@router.post("/referrals/{referral_id}/status", response_model=schemas.ReferralOut)
+def move_referral(referral_id: int, move: schemas.ReferralStatusIn,
+                  viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+    referral = cases.get_referral(db, referral_id)
+    changeable_case(db, referral.case_id, viewer)
+    return cases.move_referral(db, referral, to=move.status, actor_id=viewer.id)
+
+
+class DispatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: int | None = None
+    urgency: Urgency | None = None
+
+
+class DispatchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    unit_id: int
+    status: DispatchStatus
+    urgency: Urgency
+    created_at: datetime
+
+
+def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> None:
+    """Commit now, then hand the alert to the worker (the relay retries if this fails)."""
+    db.commit()
+    try:
+        from callcenter.db import default_sessionmaker
+        from callcenter.dispatch import enqueue
+        from callcenter.dispatch.config import get_dispatch_settings
+
+        factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
+        enqueue.after_commit(request.app.state.redis, dispatch_id, sessions=factory,
+                             settings=get_dispatch_settings())
+    except Exception as exc:  # Redis down: the row is committed, the relay enqueues it
+        log.warning("dispatch %s not enqueued now (%s)", dispatch_id, type(exc).__name__)
+
+
+@router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
+def dispatch_case(case_id: int, request: Request, body: DispatchIn | None = None,
+                  viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+    """Send the case to its province's rapid-response unit (or the unit given)."""
+    changeable_case(db, case_id, viewer)
+    body = body or DispatchIn()
+    dispatch = dispatches.create(db, case_id=case_id, actor_id=viewer.id,
+                                 unit_id=body.unit_id, urgency=body.urgency)
+    out = DispatchOut.model_validate(dispatch)
+    enqueue_after_commit(request, db, dispatch.id)
+    return out
+
+
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    source_ip: str | None
+
+
+@router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
+def case_audit(case_id: int, request: Request, viewer: Viewer = Supervisor,
+               db: Session = Depends(db_session)):
+    """The case's audit trail (supervisors and admins); reading it is recorded too."""
+    case = cases.get(db, case_id)
+    trail = cases.audit_trail(db, case)
+    audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
+                 entity_id=case.id, source_ip=client_ip(request))
+    return trail

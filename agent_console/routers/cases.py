@@ -1,0 +1,357 @@
+"""Case pages: search, intake from a call (a draft saved as it is typed), the case file.
+
+Plain forms and links that htmx upgrades: the intake form saves itself while the agent
+types (nothing is lost when the call drops or the page reloads), and opening the case
+from the draft is idempotent, so a second tab or a double click gives the same case.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent_console import access, htmx, i18n
+from agent_console.deps import Viewer, db_session, page_context, require
+from agent_console.limits import TooLarge, client_ip, limit_body
+from agent_console.routers.api_calls import own_call, prefill
+from agent_console.routers.api_cases import changeable_case, enqueue_after_commit, id_key
+from agent_console.templating import templates
+from callcenter import audit
+from callcenter.calls import service as calls
+from callcenter.calls.models import Call
+from callcenter.cases import drafts, schemas
+from callcenter.cases import search as case_search
+from callcenter.cases import service as cases
+from callcenter.cases.models import AgencyType, CaseStatus, Consent, LegalBasis, ReferralStatus
+from callcenter.cases.policy import ALLOWED
+from callcenter.dispatch import service as dispatches
+from callcenter.dispatch.models import Dispatch
+from callcenter.errors import DomainError
+from callcenter.provinces.models import Province, ResponseUnit
+from callcenter.taxonomy import (
+    ChiCategory,
+    Disposition,
+    GbvType,
+    Gender,
+    IssueArea,
+    TargetGroup,
+    Urgency,
+)
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
+Worker = Depends(require(*access.CASE_ROLES))
+Supervisor = Depends(require(*access.AUDIT_ROLES))
+FIELD_NAME = re.compile(r"^[a-z0-9_.]{1,60}$")
+CHOICES = {
+    "issue_area": list(IssueArea), "chi_category": list(ChiCategory),
+    "gbv_type": list(GbvType), "target_group": list(TargetGroup), "urgency": list(Urgency),
+    "consent": list(Consent), "legal_basis": list(LegalBasis), "gender": list(Gender),
+    "agency_type": list(AgencyType), "disposition": list(Disposition),
+}
+
+
+def provinces(db: Session) -> list[Province]:
+    return list(db.scalars(select(Province).order_by(Province.name_th)))
+
+
+def unit_of(db: Session, province_code: str | None) -> ResponseUnit | None:
+    if not province_code:
+        return None
+    return db.scalars(select(ResponseUnit).where(
+        ResponseUnit.province_code == province_code, ResponseUnit.active.is_(True))
+        .order_by(ResponseUnit.id)).first()
+
+
+def problems_of(exc: ValidationError) -> dict[str, str]:
+    """Pydantic's errors as {form field: message key}; the template translates them."""
+    out: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error["loc"]]
+        if loc[:1] == ["persons"] and len(loc) >= 3:
+            field = f"persons.{loc[1]}.{loc[2]}"
+        else:
+            field = ".".join(loc) or "form"
+        key = "v." + error["type"]
+        out.setdefault(field, key if key in i18n.catalogue("en") else "v.invalid")
+    return out
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    form = await request.form(max_fields=200)
+    data: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key == "csrf_token" or not isinstance(value, str):
+            continue
+        if not FIELD_NAME.match(key) or len(value) > 10_000:
+            raise TooLarge("a field is too long")
+        data[key] = value
+    return data
+
+
+# --- search and list ----------------------------------------------------------------------
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def list_cases(
+    request: Request,
+    number: str = Query(default="", max_length=20),
+    phone: str = Query(default="", max_length=40),
+    name: str = Query(default="", max_length=100),
+    status: CaseStatus | None = None,
+    province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
+    page: int = Query(default=1, ge=1, le=10_000),
+    viewer: Viewer = Worker,
+    db: Session = Depends(db_session),
+) -> Response:
+    found = case_search.search(db, case_search.Query(
+        number=number or None, phone=phone or None, name=name or None, status=status,
+        province_code=province_code or None, page=page, per_page=25))
+    audit.record(db, actor_id=viewer.id, action="case.search", entity_type="case_search",
+                 entity_id=len(found.items), source_ip=client_ip(request))
+    context = page_context(request, found=found, q={
+        "number": number, "phone": phone, "name": name,
+        "status": status.value if status else "", "province_code": province_code},
+        statuses=list(CaseStatus), provinces=provinces(db))
+    block = "results" if htmx.is_htmx(request) else None
+    return templates.TemplateResponse(request, "cases.html", context, block_name=block)
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+@router.get("/cases/new")
+def new_case(
+    request: Request,
+    call_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
+    node: str = Query(default="", max_length=40),
+    uniqueid: str = Query(default="", max_length=64),
+    viewer: Viewer = Worker,
+    db: Session = Depends(db_session),
+) -> Response:
+    """Open (or find again) the agent's draft for this call and go to its form."""
+    call: Call | None = None
+    if call_id is not None:
+        call = own_call(db, call_id, viewer)
+    elif node and uniqueid:
+        found = calls.get(db, node=node, uniqueid=uniqueid)
+        call = own_call(db, found.id, viewer) if found is not None else None
+    draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
+                            prefill=prefill(call))
+    return htmx.redirect(request, f"/cases/drafts/{draft.key}")
+
+
+def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
+                 status: int = 200) -> Response:
+    data = draft.data or {}
+    call = calls.by_id(db, draft.call_id) if draft.call_id else None
+    context = page_context(
+        request, draft=draft, data=data, call=call, problems=problems or {},
+        choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS,
+        person_roles=drafts.PERSON_ROLES, provinces=provinces(db),
+        unit=unit_of(db, data.get("province_code")))
+    return templates.TemplateResponse(request, "intake.html", context, status_code=status)
+
+
+@router.get("/cases/drafts/{key}", response_class=HTMLResponse)
+def intake_form(key: str, request: Request, viewer: Viewer = Worker,
+                db: Session = Depends(db_session)) -> Response:
+    draft = drafts.get(db, key, user_id=viewer.id)
+    if draft.case_id is not None:
+        return htmx.redirect(request, f"/cases/{draft.case_id}")
+    return _intake_page(request, db, draft)
+
+
+@router.post("/cases/drafts/{key}", response_class=HTMLResponse)
+async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
+                     db: Session = Depends(db_session)) -> Response:
+    """Autosave: the whole form, as typed, replaces the draft's content."""
+    fields = await form_fields(request)
+    draft = drafts.get(db, key, user_id=viewer.id)
+    drafts.save(db, draft, schemas.DraftIn(data=fields).data)
+    db.flush()
+    context = page_context(request, draft=draft)
+    return templates.TemplateResponse(request, "intake.html", context, block_name="saved")
+
+
+@router.get("/cases/unit", response_class=HTMLResponse)
+def province_unit(request: Request,
+                  province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
+                  viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    """The rapid-response unit of the chosen province (swapped in beside the field)."""
+    context = page_context(request, unit=unit_of(db, province_code or None))
+    return templates.TemplateResponse(request, "intake.html", context, block_name="unit")
+
+
+@router.post("/cases/drafts/{key}/open")
+async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
+                          db: Session = Depends(db_session)) -> Response:
+    fields = await form_fields(request)
+    draft = drafts.get(db, key, user_id=viewer.id)
+    if draft.case_id is not None:  # opened already (another tab, a double click)
+        return htmx.redirect(request, f"/cases/{draft.case_id}")
+    drafts.save(db, draft, schemas.DraftIn(data=fields).data)
+    try:
+        intake = drafts.check(draft)
+        case, _created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
+                                                id_key=id_key(request))
+    except ValidationError as exc:
+        return _intake_page(request, db, draft, problems=problems_of(exc), status=422)
+    except DomainError as exc:
+        if exc.field is None:
+            raise
+        return _intake_page(request, db, draft, problems={exc.field: "rule." + exc.field},
+                            status=422)
+    draft.case_id = case.id
+    return htmx.redirect(request, f"/cases/{case.id}")
+
+
+@router.post("/calls/{call_id}/disposition")
+def disposition(call_id: int, request: Request,
+                disposition: Disposition = Form(),
+                viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    call = own_call(db, call_id, viewer)
+    calls.set_disposition(db, call, disposition=disposition, actor_id=viewer.id)
+    return htmx.redirect(request, "/agent")
+
+
+# --- the case file ------------------------------------------------------------------------
+
+
+def timeline(db: Session, case) -> list[dict[str, Any]]:
+    """Calls, status changes, notes, referrals and dispatch steps, oldest first."""
+    entries: list[dict[str, Any]] = []
+    for call_id in cases.call_ids(db, case):
+        call = calls.by_id(db, call_id)
+        if call is not None:
+            entries.append({"at": call.started_at, "kind": "call", "item": call})
+    for change in cases.status_history(db, case):
+        entries.append({"at": change.changed_at, "kind": "status", "item": change})
+    for note in cases.notes(db, case):
+        entries.append({"at": note.created_at, "kind": "note", "item": note})
+    for referral in cases.referrals(db, case):
+        entries.append({"at": referral.sent_at, "kind": "referral", "item": referral})
+    for dispatch in case_dispatches(db, case.id):
+        for step in dispatches.timeline(db, dispatch.id):
+            entries.append({"at": step.at, "kind": "dispatch", "item": step,
+                            "dispatch": dispatch})
+    return sorted(entries, key=lambda e: e["at"])
+
+
+def case_dispatches(db: Session, case_id: int) -> list[Dispatch]:
+    return list(db.scalars(select(Dispatch).where(Dispatch.case_id == case_id)
+                           .order_by(Dispatch.id)))
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_file(case_id: int, request: Request, viewer: Viewer = Worker,
+              db: Session = Depends(db_session)) -> Response:
+    case = cases.get(db, case_id)
+    audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
+                 entity_id=case.id, source_ip=client_ip(request))
+    province = db.get(Province, case.province_code) if case.province_code else None
+    context = page_context(
+        request, case=case, province=province, unit=unit_of(db, case.province_code),
+        entries=timeline(db, case), referrals=cases.referrals(db, case),
+        dispatches=case_dispatches(db, case.id), can_change=access.can_change(viewer, case),
+        next_statuses=sorted(ALLOWED[case.status]), choices=CHOICES,
+        referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
+        mask=lambda n: access.mask_number(n, viewer.role))
+    return templates.TemplateResponse(request, "case.html", context)
+
+
+def _back(request: Request, case_id: int) -> Response:
+    return htmx.redirect(request, f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/notes")
+def add_note(case_id: int, request: Request,
+             body: str = Form(min_length=1, max_length=10_000),
+             viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    note = schemas.NoteIn(body=body)
+    cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
+    return _back(request, case_id)
+
+
+@router.post("/cases/{case_id}/status")
+def change_status(case_id: int, request: Request, status: CaseStatus = Form(),
+                  reason: str = Form(default="", max_length=300),
+                  viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    case = changeable_case(db, case_id, viewer)
+    cases.change_status(db, case, to=status, actor_id=viewer.id, reason=reason.strip() or None)
+    return _back(request, case_id)
+
+
+@router.post("/cases/{case_id}/safe-contact")
+def safe_contact(case_id: int, request: Request,
+                 do_not_call_back: bool = Form(default=False),
+                 withhold_caller_id: bool = Form(default=False),
+                 call_window: str = Form(default="", max_length=120),
+                 viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    case = changeable_case(db, case_id, viewer)
+    flags = schemas.SafeContact(do_not_call_back=do_not_call_back,
+                                withhold_caller_id=withhold_caller_id,
+                                call_window=call_window.strip() or None)
+    case.do_not_call_back = flags.do_not_call_back
+    case.withhold_caller_id = flags.withhold_caller_id
+    case.call_window = flags.call_window
+    audit.record(db, actor_id=viewer.id, action="case.update", entity_type="case",
+                 entity_id=case.id)
+    return _back(request, case_id)
+
+
+@router.post("/cases/{case_id}/referrals")
+def refer(case_id: int, request: Request, agency_type: AgencyType = Form(),
+          agency_name: str = Form(min_length=1, max_length=200),
+          reason: str = Form(default="", max_length=2000),
+          due_date: str = Form(default="", max_length=10),
+          viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    case = changeable_case(db, case_id, viewer)
+    due = None
+    if due_date:
+        from datetime import date, datetime, time
+
+        try:
+            day = date.fromisoformat(due_date)
+        except ValueError:
+            raise DomainError("not a date", field="due_date") from None
+        due = datetime.combine(day, time(17), request.app.state.settings.zone)
+    referral = schemas.ReferralIn(agency_type=agency_type, agency_name=agency_name,
+                                  reason=reason or None, due_at=due)
+    cases.refer(db, case, referral=referral, actor_id=viewer.id)
+    return _back(request, case_id)
+
+
+@router.post("/referrals/{referral_id}/status")
+def move_referral(referral_id: int, request: Request, status: ReferralStatus = Form(),
+                  viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+    referral = cases.get_referral(db, referral_id)
+    changeable_case(db, referral.case_id, viewer)
+    cases.move_referral(db, referral, to=status, actor_id=viewer.id)
+    return _back(request, referral.case_id)
+
+
+@router.post("/cases/{case_id}/dispatch")
+def dispatch(case_id: int, request: Request, viewer: Viewer = Worker,
+             db: Session = Depends(db_session)) -> Response:
+    """Send the case to its province's rapid-response unit."""
+    changeable_case(db, case_id, viewer)
+    created = dispatches.create(db, case_id=case_id, actor_id=viewer.id)
+    enqueue_after_commit(request, db, created.id)
+    return _back(request, case_id)
+
+
+@router.get("/cases/{case_id}/audit", response_class=HTMLResponse)
+def audit_page(case_id: int, request: Request, viewer: Viewer = Supervisor,
+               db: Session = Depends(db_session)) -> Response:
+    case = cases.get(db, case_id)
+    trail = cases.audit_trail(db, case)
+    audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
+                 entity_id=case.id, source_ip=client_ip(request))
+    return templates.TemplateResponse(request, "case_audit.html",
+                                      page_context(request, case=case, trail=trail))

@@ -1,0 +1,89 @@
+// The agent page: one EventSource per tab; own state, the screen-pop, the link banner.
+(function () {
+  "use strict";
+  var root, banner, current = null, wrapTimer = null, lastStatus = null;
+
+  function label(status) {
+    var t = document.getElementById("status-labels");
+    var el = t && t.content.querySelector('[data-status="' + status + '"]');
+    return el ? el.textContent : status;
+  }
+
+  function showBanner(kind) {
+    if (!banner) return;
+    if (!kind) { banner.hidden = true; return; }
+    banner.textContent = banner.dataset[kind === "bridge" ? "msgBridge" : "msgLive"];
+    banner.hidden = false;
+  }
+
+  function startWrapUp() {
+    var box = document.getElementById("wrapup");
+    var left = parseInt(root.dataset.wrapup || "10", 10);
+    if (!box) return;
+    clearInterval(wrapTimer);
+    box.hidden = false;
+    function tick() {
+      box.textContent = root.dataset.msgWrapup.replace("{s}", String(left));
+      if (left <= 0) { clearInterval(wrapTimer); box.hidden = true; }
+      left -= 1;
+    }
+    tick();
+    wrapTimer = setInterval(tick, 1000);
+  }
+
+  function onAgent(e) {
+    var a = JSON.parse(e.data);
+    var pill = document.getElementById("agent-status");
+    if (pill) { pill.dataset.status = a.status; pill.textContent = label(a.status); }
+    var reason = document.getElementById("pause-reason");
+    if (reason) reason.textContent = a.paused_reason || "";
+    if (lastStatus === "in_call" && a.status !== "in_call" && a.status !== "ringing") startWrapUp();
+    lastStatus = a.status;
+  }
+
+  function onCall(e) {
+    var c = JSON.parse(e.data);
+    if (c.state === "ended") {
+      if (current === c.uniqueid) { current = null; startWrapUp(); }
+      return;
+    }
+    if (current === c.uniqueid) return;
+    current = c.uniqueid;
+    var url = "/agent/pop?node=" + encodeURIComponent(c.node || "") +
+              "&uniqueid=" + encodeURIComponent(c.uniqueid || "");
+    window.htmx.ajax("GET", url, { target: "#screenpop", swap: "innerHTML" }).then(function () {
+      var open = document.getElementById("open-case");
+      if (open) open.focus();
+    });
+  }
+
+  function connect() {
+    var es = new EventSource(root.dataset.events);
+    es.addEventListener("agent", onAgent);
+    es.addEventListener("call", onCall);
+    es.addEventListener("hub", function (e) { showBanner(JSON.parse(e.data).live ? null : "live"); });
+    es.addEventListener("bridge", function (e) {
+      var s = JSON.parse(e.data);
+      showBanner(s.state && s.state !== "up" ? "bridge" : null);
+    });
+    es.onopen = function () { showBanner(null); };
+    es.onerror = function () { showBanner("live"); };  // EventSource reconnects by itself
+  }
+
+  function keys(e) {
+    if (!e.altKey) return;
+    var ids = { n: "open-case", p: "pause-select", r: "resume", i: "sign-in" };
+    var el = document.getElementById(ids[e.key.toLowerCase()] || "");
+    if (!el) return;
+    e.preventDefault();
+    if (el.tagName === "SELECT") el.focus(); else el.click();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    root = document.getElementById("agent");
+    banner = document.getElementById("link-banner");
+    if (!root) return;
+    document.addEventListener("keydown", keys);
+    connect();
+  });
+})();

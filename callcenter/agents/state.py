@@ -1,0 +1,134 @@
+"""An agent's queue state, changed through the AMI bridge and read back as Asterisk reports it.
+
+The console never decides an agent's state itself: it asks the bridge (a command over
+Redis, ``callcenter.ami.commands``) and shows what the bridge then publishes. The command
+client is passed in, so this module stays free of the bridge's imports.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Boolean, Integer, String, column, select, table
+from sqlalchemy.orm import Session
+
+from callcenter.agents.models import AgentSkill, User
+from callcenter.errors import DomainError
+
+# The queues table as a plain clause: agents and queues are sibling layers that must not
+# import each other, and a skill only needs a queue's name, language and whether it is on.
+Queue = table("queues", column("id", Integer), column("name", String),
+              column("language", String), column("active", Boolean))
+
+# Reasons an agent may pause for; stored in Asterisk's PausedReason and in the reports.
+PAUSE_REASONS = ("break", "meal", "training", "meeting", "paperwork", "wrap_up")
+# Asterisk's `wrapuptime` in queues.conf: no new call rings for this long after one ends.
+WRAP_UP_SECONDS = 10
+DEFAULT_NODE = "pbx1"
+
+
+class BridgeUnavailable(DomainError):
+    status_code = 503
+    code = "bridge_unavailable"
+
+
+class Commands(Protocol):
+    def send(self, node: str, command: str, **args: Any) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    queue: str
+    penalty: int
+
+
+def queues_for(session: Session, user: User) -> list[Membership]:
+    """The queues of the agent's skills in the languages they speak, best first."""
+    rows = session.execute(
+        select(Queue.c.name, Queue.c.language, AgentSkill.penalty)
+        .join(AgentSkill, AgentSkill.queue_id == Queue.c.id)
+        .where(AgentSkill.user_id == user.id, Queue.c.active.is_(True))
+        .order_by(AgentSkill.penalty, Queue.c.name)
+    ).all()
+    languages = set(user.languages or ["th"])
+    return [Membership(name, penalty) for name, language, penalty in rows
+            if language in languages]
+
+
+def _interface(user: User) -> str:
+    if not user.phone_interface:
+        raise DomainError("no phone is set for this agent", field="phone_interface")
+    return user.phone_interface
+
+
+def _check(result: Any) -> None:
+    if not getattr(result, "ok", False):
+        status = getattr(result, "status", "error")
+        raise BridgeUnavailable(
+            "the phone system did not answer in time" if status == "timeout"
+            else "the phone system refused the change")
+
+
+def sign_in(session: Session, commands: Commands, *, user: User, node: str) -> list[str]:
+    """Join every queue of the agent's skills; returns the queue names."""
+    interface = _interface(user)
+    memberships = queues_for(session, user)
+    if not memberships:
+        raise DomainError("this agent has no queue in their languages", field="queues")
+    for m in memberships:
+        _check(commands.send(node, "queue_login", queue=m.queue, interface=interface,
+                             member_name=user.login, state_interface=interface,
+                             penalty=m.penalty))
+    return [m.queue for m in memberships]
+
+
+def sign_out(session: Session, commands: Commands, *, user: User, node: str,
+             queues: list[str] | None = None) -> None:
+    interface = _interface(user)
+    names = queues if queues is not None else [m.queue for m in queues_for(session, user)]
+    for name in names:
+        _check(commands.send(node, "queue_logout", queue=name, interface=interface))
+
+
+def pause(commands: Commands, *, user: User, node: str, reason: str) -> None:
+    if reason not in PAUSE_REASONS:
+        raise DomainError("choose a reason from the list", field="reason")
+    _check(commands.send(node, "pause", interface=_interface(user), reason=reason))
+
+
+def unpause(commands: Commands, *, user: User, node: str) -> None:
+    _check(commands.send(node, "unpause", interface=_interface(user)))
+
+
+def _device(interface: str) -> str:
+    """`agent1` of PJSIP/agent1, Local/agent1@agents/n and Local/agent1@agents."""
+    return interface.partition("/")[2].partition("@")[0].partition("/")[0]
+
+
+def is_own_interface(interface: str | None, user: User) -> bool:
+    """Whether a member or channel interface is this user's phone."""
+    mine = user.phone_interface
+    if not interface or not mine:
+        return False
+    return interface == mine or _device(interface) == _device(mine)
+
+
+def matches(payload: dict[str, Any], user: User) -> bool:
+    """Whether a published agent state is this user's (by device or member name)."""
+    if is_own_interface(payload.get("interface"), user):
+        return True
+    if is_own_interface(payload.get("state_interface"), user):
+        return True
+    return bool(payload.get("name")) and payload.get("name") == user.login
+
+
+def live_state(redis: Any, user: User) -> dict[str, Any] | None:
+    """The agent's state from the bridge's snapshot (``live.<node>.agents``), if any."""
+    for key in redis.scan_iter(match="live.*.agents", count=100):
+        for body in redis.hvals(key):
+            payload = json.loads(body)
+            if matches(payload, user):
+                return payload
+    return None

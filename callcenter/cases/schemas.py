@@ -1,0 +1,240 @@
+"""What a case accepts from a form or the API: every field typed, bounded and checked.
+
+Field errors carry pydantic's type (``string_too_long``, ``enum`` …) and the field's
+name, so the console can say which field is wrong in Thai or English. Rules that join
+several fields live in ``policy.check_intake``, which names the field it refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from callcenter.cases.identity import is_valid_national_id, normalise
+from callcenter.cases.models import (
+    AgencyType,
+    CaseStatus,
+    Consent,
+    LegalBasis,
+    PersonRole,
+    ReferralStatus,
+)
+from callcenter.taxonomy import (
+    ChiCategory,
+    Disposition,
+    GbvType,
+    Gender,
+    IssueArea,
+    TargetGroup,
+    Urgency,
+)
+
+# The short risk checklist asked on every case; answers are stored by these ids.
+RISK_QUESTIONS = (
+    "in_danger_now",       # the person is in danger right now
+    "perpetrator_present",  # the alleged perpetrator is with them
+    "injured",             # injured or needs a doctor
+    "child_alone",         # a child without a safe adult
+    "weapon",              # a weapon was used or threatened
+    "suicide_risk",        # talks of harming themselves
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40,
+                                         pattern=r"^\+?[0-9 ()\-]{3,40}$")]
+Window = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+ProvinceCode = Annotated[str, StringConstraints(pattern=r"^TH-\d{2}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PersonIn(_Strict):
+    role: PersonRole
+    full_name: Text | None = None
+    nickname: ShortText | None = None
+    gender: Gender = Gender.UNKNOWN
+    age_years: int | None = Field(default=None, ge=0, le=130)
+    nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None = None
+    phone: Phone | None = None
+    address: Address | None = None
+    relationship_to_victim: ShortText | None = None
+    has_disability: bool = False
+    needs_interpreter: bool = False
+    # Taken in, checked, then kept only as a digest and its last four digits.
+    national_id: Annotated[str, StringConstraints(max_length=20)] | None = None
+    notes: Notes | None = None
+
+    @field_validator("national_id")
+    @classmethod
+    def _valid_national_id(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        digits = normalise(value)
+        if not is_valid_national_id(digits):
+            raise ValueError("not a valid 13-digit national ID")
+        return digits
+
+
+class SafeContact(_Strict):
+    do_not_call_back: bool = False
+    call_window: Window | None = None
+    withhold_caller_id: bool = False
+
+
+class CaseFields(SafeContact):
+    """The screening fields of a case (the intake form, and later edits)."""
+
+    issue_area: IssueArea
+    chi_category: ChiCategory | None = None
+    gbv_type: GbvType | None = None
+    target_group: TargetGroup | None = None
+    province_code: ProvinceCode | None = None
+    district: Window | None = None
+    urgency: Urgency = Urgency.NORMAL
+    risk: dict[str, bool] = Field(default_factory=dict)
+    consent: Consent = Consent.NOT_ASKED
+    legal_basis: LegalBasis | None = None
+    summary: LongText = ""
+
+    @field_validator("risk")
+    @classmethod
+    def _known_questions(cls, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(RISK_QUESTIONS))
+        if unknown:
+            raise ValueError("unknown risk question")
+        return value
+
+
+class CaseIn(CaseFields):
+    """Open a case; with ``call_id`` the case starts from that call."""
+
+    persons: list[PersonIn] = Field(default_factory=list, max_length=20)
+    call_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    # A client-made key (e.g. the draft's): the same key never opens two cases.
+    intake_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
+
+
+class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    status: CaseStatus
+    issue_area: IssueArea | None
+    chi_category: ChiCategory | None
+    gbv_type: GbvType | None
+    target_group: TargetGroup | None
+    province_code: str | None
+    district: str | None
+    urgency: Urgency
+    risk: dict[str, bool]
+    consent: Consent
+    legal_basis: LegalBasis | None
+    summary: str
+    do_not_call_back: bool
+    call_window: str | None
+    withhold_caller_id: bool
+    owner_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    status: CaseStatus
+    issue_area: IssueArea | None
+    province_code: str | None
+    urgency: Urgency
+    do_not_call_back: bool
+    created_at: datetime
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummaryOut]
+    page: int
+    per_page: int
+    total: int
+
+
+class NoteIn(_Strict):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author_id: int
+    body: str
+    created_at: datetime
+
+
+class StatusIn(_Strict):
+    status: CaseStatus
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+
+
+class ReferralIn(_Strict):
+    agency_type: AgencyType
+    agency_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                  max_length=200)]
+    reason: Notes | None = None
+    due_at: datetime | None = None
+
+    @field_validator("due_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give a time zone (e.g. +07:00)")
+        if value is not None and not 2000 <= value.year <= 2200:
+            raise ValueError("due date out of range")
+        return value
+
+
+class ReferralStatusIn(_Strict):
+    status: ReferralStatus
+
+
+class ReferralOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    agency_type: AgencyType
+    agency_name: str
+    status: ReferralStatus
+    reason: str | None
+    sent_at: datetime
+    due_at: datetime | None
+
+
+class DispositionIn(_Strict):
+    disposition: Disposition
+
+
+class DraftIn(_Strict):
+    """Whatever the form holds so far; bounded, otherwise unchecked until the case opens."""
+
+    data: dict[str, Annotated[str, StringConstraints(max_length=10_000)]] = Field(
+        default_factory=dict, max_length=200)
+
+    @field_validator("data")
+    @classmethod
+    def _field_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not re.fullmatch(r"[a-z0-9_.\[\]]{1,60}", key):
+                raise ValueError("unexpected field name in the draft")
+        return value

@@ -1,0 +1,122 @@
+"""The case API end to end against the real database: intake, notes, referrals, dispatch."""
+
+from sqlalchemy import func, select
+
+from callcenter.audit import AuditEvent
+from callcenter.cases.models import Case, CasePerson
+from callcenter.dispatch.models import Alert, Dispatch
+from tests.agent_console.console_support import INTAKE, add_call, signed_in
+
+
+def test_an_agent_opens_a_case_from_a_call_and_dispatches_it(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    h = {"X-CSRF-Token": csrf}
+    created = client.post("/api/cases", json={**INTAKE, "call_id": call.id}, headers=h)
+    assert created.status_code == 201, created.text
+    case = created.json()
+    assert case["number"].startswith("1300-25")
+    note = client.post(f"/api/cases/{case['id']}/notes", json={"body": "โทรกลับแล้ว"}, headers=h)
+    assert note.status_code == 201
+    referral = client.post(f"/api/cases/{case['id']}/referrals", headers=h, json={
+        "agency_type": "hospital_oscc", "agency_name": "รพ.นครพิงค์",
+        "due_at": "2026-12-01T17:00:00+07:00"})
+    assert referral.status_code == 201, referral.text
+    moved = client.post(f"/api/referrals/{referral.json()['id']}/status", headers=h,
+                        json={"status": "accepted"})
+    assert moved.json()["status"] == "accepted"
+    dispatched = client.post(f"/api/cases/{case['id']}/dispatches", headers=h, json={})
+    assert dispatched.status_code == 201, dispatched.text
+    dispatch = seeded_session.get(Dispatch, dispatched.json()["id"])
+    assert dispatch.unit_id is not None
+    assert seeded_session.scalar(select(func.count()).select_from(Alert)
+                                 .where(Alert.dispatch_id == dispatch.id)) == 1
+    assert client.get(f"/api/cases/{case['id']}").json()["status"] == "dispatched"
+
+
+def test_the_same_intake_key_never_opens_two_cases(client, seeded_session):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    body = {**INTAKE, "intake_key": "k" * 24}
+    first = client.post("/api/cases", json=body, headers=h)
+    second = client.post("/api/cases", json=body, headers=h)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert seeded_session.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_the_national_id_is_kept_only_as_a_digest_and_last_digits(client, seeded_session):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    victim = seeded_session.scalars(select(CasePerson).where(
+        CasePerson.case_id == case_id, CasePerson.role == "victim")).one()
+    assert victim.national_id_last4 == "7030"
+    assert "1101700207030" not in (victim.national_id_digest or "")
+    assert len(victim.national_id_digest) == 64
+
+
+def test_validation_errors_name_the_field(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    bad = client.post("/api/cases", headers=h, json={
+        **INTAKE, "province_code": "Bangkok",
+        "persons": [{"role": "victim", "national_id": "1234567890123"}]})
+    assert bad.status_code == 422
+    fields = {p["field"] for p in bad.json()["problems"]}
+    assert {"province_code", "persons.0.national_id"} <= fields
+
+
+def test_rules_across_fields_name_the_field_to_fix(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    no_basis = client.post("/api/cases", headers=h,
+                           json={**INTAKE, "consent": "refused", "legal_basis": None})
+    assert no_basis.status_code == 400
+    assert no_basis.json()["field"] == "legal_basis"
+    chi = client.post("/api/cases", headers=h,
+                      json={**INTAKE, "chi_category": "violence_physical"})
+    assert chi.json()["field"] == "chi_category"
+
+
+def test_oversized_input_is_refused(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    too_long = client.post("/api/cases", headers=h, json={**INTAKE, "summary": "x" * 10_001})
+    assert too_long.status_code == 422
+    huge = client.post("/api/cases", headers={**h, "Content-Type": "application/json"},
+                       content=b'{"summary": "' + b"x" * 300_000 + b'"}')
+    assert huge.status_code == 413
+
+
+def test_search_finds_cases_by_phone_name_number_and_status_with_paging(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    ids = [client.post("/api/cases", json=INTAKE, headers=h).json()["id"] for _ in range(3)]
+    by_phone = client.get("/api/cases", params={"phone": "+66 81 234 5678"}).json()
+    assert {c["id"] for c in by_phone["items"]} == set(ids)
+    by_name = client.get("/api/cases", params={"name": "มาลี", "per_page": 2}).json()
+    assert by_name["total"] == 3 and len(by_name["items"]) == 2
+    page2 = client.get("/api/cases", params={"name": "มาลี", "per_page": 2, "page": 2}).json()
+    assert len(page2["items"]) == 1
+    number = client.get(f"/api/cases/{ids[0]}").json()["number"]
+    assert [c["id"] for c in client.get("/api/cases", params={"number": number})
+            .json()["items"]] == [ids[0]]
+    assert client.get("/api/cases", params={"status": "closed"}).json()["total"] == 0
+
+
+def test_status_changes_follow_the_workflow(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    assert client.get(f"/api/cases/{case_id}").json()["status"] == "screening"
+    closed = client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
+    assert closed.json()["status"] == "closed"
+    refused = client.post(f"/api/cases/{case_id}/status", json={"status": "dispatched"},
+                          headers=h)
+    assert refused.status_code == 409 and refused.json()["field"] == "status"
+
+
+def test_views_searches_changes_and_exports_are_audited_with_ids_only(client, seeded_session):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    client.get(f"/api/cases/{case_id}")
+    client.get("/api/cases", params={"name": "มาลี"})
+    client.get(f"/api/cases/{case_id}/export")
+    actions = set(seeded_session.scalars(select(AuditEvent.action)))
+    assert {"case.create", "case.view", "case.search", "case.export"} <= actions
+    for event in seeded_session.scalars(select(AuditEvent)):
+        assert event.entity_id.isdigit()

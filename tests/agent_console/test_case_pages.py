@@ -1,0 +1,120 @@
+"""The intake and case pages: drafts that survive a reload, one case per draft, messages
+in Thai and English, script injection rendered harmless."""
+
+import re
+
+from sqlalchemy import func, select
+
+from callcenter.cases.models import Case
+from tests.agent_console.console_support import add_call, signed_in
+
+FORM = {"issue_area": "family_violence", "target_group": "woman", "province_code": "TH-50",
+        "urgency": "high", "consent": "given", "legal_basis": "consent",
+        "summary": "ถูกทำร้าย", "persons.0.full_name": "มาลี", "risk.in_danger_now": "on"}
+
+
+def open_draft(client, call_id: int) -> str:
+    response = client.get(f"/cases/new?call_id={call_id}", follow_redirects=False)
+    assert response.status_code == 303
+    return response.headers["location"].rsplit("/", 1)[1]
+
+
+def test_the_draft_is_prefilled_from_the_ivr_and_survives_a_reload(client, seeded_session):
+    call = add_call(seeded_session, silent=True)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    page = client.get(f"/cases/drafts/{key}").text
+    assert 'value="family_violence" selected' in page
+    assert 'value="immediate" selected' in page  # a silent caller is urgent
+    saved = client.post(f"/cases/drafts/{key}", data={**FORM, "csrf_token": csrf},
+                        headers={"HX-Request": "true"})
+    assert saved.status_code == 200 and 'id="saved"' in saved.text
+    assert open_draft(client, call.id) == key  # a second tab finds the same draft
+    assert 'value="มาลี"' in client.get(f"/cases/drafts/{key}").text
+
+
+def test_opening_the_case_twice_gives_one_case(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    first = client.post(f"/cases/drafts/{key}/open", data={**FORM, "csrf_token": csrf},
+                        follow_redirects=False)
+    second = client.post(f"/cases/drafts/{key}/open", data={**FORM, "csrf_token": csrf},
+                         follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert seeded_session.scalar(select(func.count()).select_from(Case)) == 1
+    case_page = client.get(first.headers["location"]).text
+    assert "1300-" in case_page and "มาลี" in case_page
+
+
+def test_field_errors_are_shown_in_thai_by_default_and_english_on_request(client,
+                                                                         seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    bad = {**FORM, "persons.0.national_id": "1234567890123", "consent": "refused",
+           "legal_basis": ""}
+    thai = client.post(f"/cases/drafts/{key}/open", data={**bad, "csrf_token": csrf})
+    assert thai.status_code == 422
+    assert "เลขตรวจสอบ" in thai.text
+    client.cookies.set("lang", "en")
+    english = client.post(f"/cases/drafts/{key}/open", data={**bad, "csrf_token": csrf})
+    assert "check digit" in english.text
+    fixed = {**bad, "persons.0.national_id": "", "legal_basis": ""}
+    rule = client.post(f"/cases/drafts/{key}/open", data={**fixed, "csrf_token": csrf})
+    assert "Without consent, choose another legal basis" in rule.text
+
+
+def test_script_in_a_case_is_shown_as_text(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    opened = client.post(f"/cases/drafts/{key}/open",
+                         data={**FORM, "summary": evil, "persons.0.full_name": evil,
+                               "csrf_token": csrf})
+    assert opened.status_code == 200
+    assert "<script>alert(1)" not in opened.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in opened.text
+    assert "<img src=x" not in opened.text
+
+
+def test_cases_are_listed_and_searched_with_the_safe_contact_flags(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    opened = client.post(f"/cases/drafts/{key}/open",
+                         data={**FORM, "do_not_call_back": "on", "csrf_token": csrf})
+    listing = client.get("/cases", params={"phone": "0812345678"}).text
+    assert re.search(r"1300-\d{4}-\d{6}", listing)
+    assert "ห้ามโทรกลับ" in listing
+    assert "ห้ามโทรกลับ" in opened.text
+    pop = client.get("/agent/pop", params={"node": "pbx1", "uniqueid": call.uniqueid}).text
+    assert "ห้ามโทรกลับ" in pop
+
+
+def test_a_call_that_is_not_a_case_gets_a_disposition(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    done = client.post(f"/calls/{call.id}/disposition",
+                       data={"disposition": "prank", "csrf_token": csrf},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    seeded_session.refresh(call)
+    assert call.disposition.value == "prank"
+
+
+def test_the_screen_pop_warns_of_a_repeat_and_flagged_number(client, seeded_session):
+    for n in range(3):
+        add_call(seeded_session, uniqueid=f"1699999999.{n}", disposition="prank",
+                 agent_interface=None)
+    call = add_call(seeded_session)
+    signed_in(client, "agent1")
+    pop = client.get(f"/api/calls/{call.id}/screenpop").json()
+    assert pop["repeat_caller"] and pop["flagged_number"]
+    assert pop["issue_area"] == "family_violence" and pop["ivr_language"] == "th"
+    assert pop["caller_number"] == "0812345678"
+    signed_in(client, "admin")
+    assert client.get(f"/api/calls/{call.id}/screenpop").json()["caller_number"] \
+        == "••••••5678"
