@@ -107,29 +107,13 @@ class FastAgiServer:
             return
         try:
             outcome = await self._drive(session, spec.run(ctx))
-        except (PeerClosed, ConnectionError):
-            self._count("ivr.peer_closed", ctx.call_id)
-            return
-        except TimeoutError:
-            self._count("ivr.reply_timeout", ctx.call_id)
-            await self._fallback(session, spec, ctx, "reply_timeout")
-            return
-        except AgiProtocolError:
-            self._count("ivr.bad_reply", ctx.call_id)
-            await self._fallback(session, spec, ctx, "bad_reply")
-            return
-        except CommandRejected:
-            self._count("ivr.command_rejected", ctx.call_id)
-            await self._fallback(session, spec, ctx, "command_rejected")
-            return
-        except FlowLimitExceeded:
-            self._count("ivr.too_many_steps", ctx.call_id)
-            await self._fallback(session, spec, ctx, "too_many_steps")
-            return
         except Exception as exc:
-            log.exception("ivr.flow_failed call_id=%s", ctx.call_id)
-            self._count("ivr.flow_failed", ctx.call_id)
-            await self._fallback(session, spec, ctx, f"flow_failed:{type(exc).__name__}")
+            reason, can_reach_caller = classify(exc)
+            if reason.startswith("flow_failed"):
+                log.exception("ivr.flow_failed call_id=%s", ctx.call_id)
+            self._count(f"ivr.{reason.split(':')[0]}", ctx.call_id)
+            if can_reach_caller:
+                await self._fallback(session, spec, ctx, reason)
             return
         self._count("ivr.finished", ctx.call_id, _describe(outcome))
 
@@ -192,6 +176,21 @@ class FastAgiServer:
         # Ids and event names only: never the caller's number or anything they pressed
         # beyond the routing result.
         log.info("%s call_id=%s %s", event, call_id, detail)
+
+
+def classify(exc: Exception) -> tuple[str, bool]:
+    """The reason code of a failed session, and whether the channel may still hear us."""
+    if isinstance(exc, PeerClosed | ConnectionError):
+        return "peer_closed", False  # nothing to say it on
+    if isinstance(exc, TimeoutError):
+        return "reply_timeout", True
+    if isinstance(exc, AgiProtocolError):
+        return "bad_reply", True
+    if isinstance(exc, CommandRejected):
+        return "command_rejected", True
+    if isinstance(exc, FlowLimitExceeded):
+        return "too_many_steps", True
+    return f"flow_failed:{type(exc).__name__}", True
 
 
 def _describe(outcome: Any) -> str:
