@@ -16,6 +16,7 @@ from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
 from agent_console.routers import auth, health
 from agent_console.routers import cases as case_pages
+from agent_console.routers import dispatch_board, metrics, reports, supervisor, wallboard
 from agent_console.sse import Hub
 from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
@@ -81,6 +82,11 @@ def create_app(
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(wallboard.router)
+    app.include_router(supervisor.router)
+    app.include_router(dispatch_board.router)
+    app.include_router(reports.router)
+    app.include_router(metrics.router)
     app.include_router(cases_api.router)
     app.include_router(calls_api.router)
     app.include_router(agent_pages.router)
