@@ -107,8 +107,11 @@ def _route_for_action(action: Action, language: Language, option: Option | None)
 def ask_menu(ctx: CallContext, menu: Menu, language: Language) -> Generator[Step, Any, MenuAnswer]:
     """Play the menu up to ``menu.attempts`` times; return the chosen option, if any."""
     pressed_any = False
+    silent_limit = menu.silent_attempts or menu.attempts
     for attempt in range(menu.attempts):
         if attempt:
+            if not pressed_any and attempt >= silent_limit:
+                break
             retry = PromptId.INVALID if pressed_any else PromptId.NO_INPUT
             yield from flow.play(ctx.prompts.files(retry, language), "")
         key = yield from _play_menu(ctx, menu, language)

@@ -45,6 +45,8 @@ class Menu:
     # After ``attempts`` tries with no key pressed at all / with only wrong keys.
     on_silence: Action = Action.GENERAL
     on_invalid: Action = Action.GENERAL
+    # Passes with no key at all before ``on_silence`` applies (None: ``attempts``).
+    silent_attempts: int | None = None
 
     @property
     def keys(self) -> str:
@@ -61,12 +63,14 @@ _SAFETY = (
 
 LANGUAGE_MENU = Menu(
     name="language",
+    # The danger and "cannot speak" keys come first: a Thai caller hears them after about
+    # fifteen seconds, before the language offers.
     prompts=(
         (PromptId.WELCOME, Language.THAI),
-        (PromptId.WELCOME, Language.ENGLISH),
-        *((PromptId.LANGUAGE_OFFER, lang) for lang in Language),
         (PromptId.DANGER_HINT, Language.THAI),
+        (PromptId.WELCOME, Language.ENGLISH),
         (PromptId.DANGER_HINT, Language.ENGLISH),
+        *((PromptId.LANGUAGE_OFFER, lang) for lang in Language),
     ),
     options=(
         Option("1", Action.LANGUAGE, language=Language.THAI),
@@ -76,8 +80,10 @@ LANGUAGE_MENU = Menu(
         Option("5", Action.LANGUAGE, language=Language.LAO),
         *_SAFETY,
     ),
-    # A caller who presses nothing here may be someone who cannot speak safely.
+    # A caller who presses nothing here may be someone who cannot speak safely: after one
+    # silent pass (about 45 s of prompts and waiting) they go to `urgent`, not round again.
     on_silence=Action.SILENT,
+    silent_attempts=1,
 )
 
 PROBLEM_MENU = Menu(

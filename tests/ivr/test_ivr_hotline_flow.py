@@ -95,11 +95,24 @@ def test_silent_caller_is_routed_to_urgent_and_flagged(keys):
     assert "Silent: 1" in channel.events[0]
 
 
-def test_silence_repeats_the_language_menu_before_flagging():
+def test_a_silent_caller_reaches_urgent_after_one_pass_of_the_language_menu():
     _, channel = run([])
-    retries = [c for c in channel.commands if "/no_input" in c]
-    assert len(retries) == LANGUAGE_MENU.attempts - 1
+    assert not any("/no_input" in c for c in channel.commands)
+    menu_prompts = [c for c in channel.commands if c.startswith("STREAM FILE")]
+    assert len(menu_prompts) == len(LANGUAGE_MENU.prompts) + 1  # + "please hold"
     assert channel.variables["IVR_CHOICE"] == "none"
+
+
+def test_danger_keys_are_offered_before_the_languages():
+    names = [p.value for p, _ in LANGUAGE_MENU.prompts]
+    assert names.index("danger_hint") < names.index("language_offer")
+
+
+def test_a_wrong_key_then_silence_gets_a_second_chance_and_then_the_general_queue():
+    _, channel = run(["7"])  # 7 during the greeting, then nothing
+    assert any("/invalid" in c for c in channel.commands)
+    assert channel.variables["IVR_QUEUE"] == "operator"
+    assert channel.variables["IVR_SILENT"] == "0"
 
 
 def test_invalid_then_valid_key_is_accepted():
@@ -125,7 +138,7 @@ def test_no_valid_problem_choice_goes_to_the_general_queue(second):
 
 
 def test_media_commands_of_one_menu_attempt():
-    # welcome ×2, language offers ×5, danger hints ×2, then the wait.
+    # welcome ×2, danger hints ×2, language offers ×5, then the wait.
     assert len(LANGUAGE_MENU.prompts) == 9
     assert len(PROBLEM_MENU.prompts) == 2
 
