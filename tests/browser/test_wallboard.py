@@ -1,0 +1,131 @@
+"""The supervisor watches a simulated caller queue and be answered, live, in Chromium.
+
+Real parts end to end: the simulated Asterisk over TCP, the AMI bridge with its PBX
+command server, Redis, PostgreSQL, a uvicorn web process, and Debian's Chromium.
+"""
+
+import asyncio
+import dataclasses
+
+import pytest
+import redis.asyncio as aioredis
+from sqlalchemy import select
+
+from callcenter.agents.models import User
+from callcenter.ami.bridge import Bridge, NodeConfig, Timing
+from callcenter.ami.commands import CommandServer
+from callcenter.ami.simulated_calls import SimAgent
+from callcenter.ami.simulator import AmiSimulator
+from callcenter.ami.sink import RecordWriter, Sink
+from callcenter.audit import AuditEvent
+from callcenter.seed import DEMO_PASSWORD, seed_all
+from tests.conftest import REDIS_URL
+from tests.wallboard.stack import WebProcess
+
+playwright = pytest.importorskip("playwright.async_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AGENT = SimAgent("Local/agent1@agents/n", "สมหญิง ใจดี")
+AGENTS = {"violence": [AGENT]}
+
+
+def cell(page, queue: str, key: str):
+    return page.locator(f'#wb-queue-rows tr[data-queue="{queue}"] td[data-k="{key}"]')
+
+
+async def until(check, timeout: float = 15.0):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        if await check():
+            return
+        if loop.time() > end:
+            raise AssertionError("not reached in time")
+        await asyncio.sleep(0.1)
+
+
+async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
+        pg_url, committing_sessionmaker, redis_client):
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        session.scalar(select(User).where(User.login == "supervisor")).phone_interface = \
+            "PJSIP/sup1"
+        session.commit()
+    aredis = aioredis.Redis.from_url(REDIS_URL)
+    sim = AmiSimulator(agents=AGENTS)
+    port = await sim.start()
+    bridge = Bridge(NodeConfig("pbx1", "127.0.0.1", port, "callcenter", "hotline1300"),
+                    Sink("pbx1", aredis, RecordWriter("pbx1", committing_sessionmaker)),
+                    timing=Timing(action_timeout=3.0, ping_interval=30.0))
+    tasks = [asyncio.create_task(bridge.run()),
+             asyncio.create_task(CommandServer(bridge, aredis).run())]
+    web = await asyncio.to_thread(
+        WebProcess(database_url=pg_url, redis_url=REDIS_URL).start)
+    try:
+        await asyncio.wait_for(bridge.up.wait(), 10)
+        async with playwright.async_playwright() as p:
+            browser = await p.chromium.launch(executable_path="/usr/bin/chromium",
+                                              args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            await page.goto(web.url + "/login?lang=en")
+            await page.fill('input[name="username"]', "supervisor")
+            await page.fill('input[name="password"]', DEMO_PASSWORD)
+            await page.click('button[type="submit"]')
+            await page.goto(web.url + "/wallboard?lang=en")
+            assert await cell(page, "violence", "waiting").inner_text() == "0"
+            assert await cell(page, "violence", "answered").inner_text() == "0"
+            assert await page.locator("#wb-link").is_hidden()
+
+            call = dataclasses.replace(sim.new_call(shape="answered", queue="violence"),
+                                       agent=AGENT, wait=3.0, talk=6.0)
+            playing = asyncio.create_task(sim.play(call))
+            # The caller joins the queue: the number changes without a reload.
+            await until(lambda: _text_is(cell(page, "violence", "waiting"), "1"))
+            waiting = page.locator(f'#wb-waiting-rows tr[data-call="{call.uniqueid}"]')
+            await until(lambda: _present(waiting))
+            # The agent answers: talking, nobody waiting.
+            await until(lambda: _text_is(cell(page, "violence", "talking"), "1"))
+            assert await cell(page, "violence", "waiting").inner_text() == "0"
+            row = page.locator(f'#wb-agent-rows tr[data-agent="{AGENT.interface}"]')
+            assert "Talking" in await row.inner_text()
+
+            # Listen in: the bridge rings the supervisor's phone into ChanSpy on the agent.
+            await row.locator('button[data-action="listen"]').click()
+            await until(lambda: _present(page.locator("#toasts .toast")))
+            assert "listen" in (await page.locator("#toasts .toast").first.inner_text())
+            originate = [m for m in sim.received if m.get("Action") == "Originate"]
+            assert originate, "no Originate reached the PBX"
+            assert originate[-1].get("Channel") == "PJSIP/sup1"
+            assert originate[-1].get("Application") == "ChanSpy"
+            assert originate[-1].get("Data") == "PJSIP/agent1-,qE"
+
+            await playing
+            # The call ends: answered today goes up, the agent wraps up then is available.
+            await until(lambda: _text_is(cell(page, "violence", "answered"), "1"))
+            assert await cell(page, "violence", "service_level").inner_text() == "100 %"
+            await browser.close()
+        with committing_sessionmaker() as session:
+            listened = session.scalars(select(AuditEvent).where(
+                AuditEvent.action == "agent.listen")).all()
+            assert [e.entity_id for e in listened] == [AGENT.interface]
+    finally:
+        await asyncio.to_thread(web.stop)
+        await bridge.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await sim.stop()
+        await aredis.aclose()
+
+
+async def _text_is(locator, text: str) -> bool:
+    try:
+        return (await locator.inner_text(timeout=500)).strip() == text
+    except Exception:
+        return False
+
+
+async def _present(locator) -> bool:
+    return await locator.count() > 0
