@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ivr.agi import Command, ReplyReader
@@ -173,13 +175,16 @@ def measure(target, args: tuple, callers: int, mix, script_of: list[int], client
         ]
         with multiprocessing.Pool(clients) as pool:
             parts = pool.starmap(client_part, shares)
+        # CPU the server spent: steadier than latency on a machine with other load.
+        times = psutil.Process(process.pid).cpu_times()
+        server_cpu = times.user + times.system
     finally:
         process.terminate()
         process.join()
     trips = [t for part in parts for t in part[0]]
     completed = sum(part[1] for part in parts)
     elapsed = max(p[3] for p in parts) - min(p[2] for p in parts)
-    return trips, completed, elapsed
+    return trips, completed, elapsed, server_cpu
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -206,17 +211,18 @@ def main() -> int:
     scripts = [scripted_commands(list(keys), hangup_at) for keys, hangup_at in unique]
 
     clients = options.client_processes
-    runs: dict[str, list[tuple[float, float, float, int]]] = {"ivr": [], "baseline": []}
+    runs: dict[str, list[tuple[float, float, float, int, float]]] = {"ivr": [], "baseline": []}
     for _ in range(options.rounds):
         # Alternate the two servers so that noise from other load hits both alike.
         for name, target, args in (("ivr", run_ivr, ()), ("baseline", run_baseline, (scripts,))):
-            trips, completed, elapsed = measure(
+            trips, completed, elapsed, cpu = measure(
                 target, args, options.callers, mix, script_of, clients
             )
-            runs[name].append((percentile(trips, 0.50) * 1000, percentile(trips, 0.99) * 1000,
-                               completed / elapsed, completed))
-            print(f"{name:9} p50 {runs[name][-1][0]:7.3f} ms  p99 {runs[name][-1][1]:7.3f} ms  "
-                  f"{runs[name][-1][2]:7.1f} sessions/s  {completed}/{len(mix)} completed "
+            run = (percentile(trips, 0.50) * 1000, percentile(trips, 0.99) * 1000,
+                   completed / elapsed, completed, cpu / len(mix) * 1e6)
+            runs[name].append(run)
+            print(f"{name:9} p50 {run[0]:7.3f} ms  p99 {run[1]:7.3f} ms  {run[2]:7.1f} sessions/s"
+                  f"  server CPU {run[4]:6.0f} us/session  {completed}/{len(mix)} completed "
                   f"({len(trips)} round trips)")
 
     def median(name: str, index: int) -> float:
@@ -227,6 +233,8 @@ def main() -> int:
     completed = min(run[3] for run in runs["ivr"])
     print(f"paths: {len(unique)} distinct, {len(mix)} sessions, {options.callers} concurrent "
           f"over {clients} client process(es), {options.rounds} rounds, medians below")
+    print(f"server CPU per session: ivr {median('ivr', 4):.0f} us, "
+          f"baseline {median('baseline', 4):.0f} us")
     print(f"RESULT p50_ms={p50:.3f} p99_ms={p99:.3f} sessions_per_s={rate:.1f} "
           f"baseline_p99_ms={base_p99:.3f} ratio={p99 / base_p99:.2f}")
     return 0 if completed == len(mix) else 1
