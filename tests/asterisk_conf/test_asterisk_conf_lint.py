@@ -28,6 +28,23 @@ def test_extensions_conf_passes_asterisklint_for_asterisk_22():
     assert done.stdout.strip() == "" and done.stderr.strip() == ""
 
 
+def test_asterisklint_catches_a_broken_dialplan(tmp_path):
+    broken = tmp_path / "extensions.conf"
+    broken.write_text(
+        "[from-pstn]\n"
+        "exten => 1300,1,Answer()\n"
+        " same => n,Goto(nowhere,s,1)\n"  # a context that does not exist
+        " same => n,Queue(violence,,,,300\n"  # unbalanced parenthesis
+        " same => n,NoSuchApplication(x)\n"
+    )
+    done = subprocess.run(
+        [str(ASTERISKLINT), "dialplan-check", "--asterisk-version", "22", str(broken)],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode != 0
+    assert "extensions.conf:3" in done.stdout + done.stderr
+
+
 @pytest.mark.parametrize(
     "name", ["extensions.conf", "queues.conf", "manager.conf", "pjsip.conf", "musiconhold.conf"]
 )

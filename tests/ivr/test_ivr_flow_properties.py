@@ -1,0 +1,59 @@
+"""Whatever a caller does, the hotline flow ends routed, announced and silent after hang-up."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ivr_support import drive
+
+from callcenter.queues.catalog import BY_NAME
+from ivr.flows import dispatch, hotline
+from ivr.flows.context import CallContext
+from ivr.ports import MemoryPorts
+from ivr.simulator import SimulatedChannel
+
+KEYS = st.sampled_from(["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"])
+MEDIA = ("STREAM FILE", "WAIT FOR DIGIT", "GET DATA")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(KEYS, max_size=8),
+    hangup_at=st.none() | st.integers(min_value=0, max_value=30),
+    wait=st.none() | st.floats(min_value=0, max_value=3600),
+    number=st.sampled_from(["0812345678", ""]),
+)
+def test_every_caller_is_routed_and_announced_once(keys, hangup_at, wait, number):
+    ports = MemoryPorts(waits={} if wait is None else {q: wait for q in BY_NAME})
+    channel = SimulatedChannel(keys=list(keys), hangup_at=hangup_at,
+                               channel_vars={"HOTLINE_CALL_ID": "1.1"})
+    result = drive(hotline.run(CallContext(call_id="1.1", number=number)), channel, ports)
+    variables = channel.variables
+    assert variables["IVR_QUEUE"] in BY_NAME
+    assert variables["IVR_QUEUE"] == result.route.queue
+    assert len(channel.events) == 1 and channel.events[0].startswith("IvrChoice,")
+    assert len(channel.commands) < 60
+    if variables["IVR_SILENT"] == "1":
+        assert variables["IVR_QUEUE"] == "urgent"
+    if variables["IVR_CALLBACK"] == "yes":
+        assert len(ports.callbacks) == 1 and number
+    if not channel.alive:
+        # After the caller is gone: bookkeeping only, never another prompt.
+        dead = next(i for i, c in enumerate(channel.commands)
+                    if c.startswith(MEDIA) and i >= _media_index(channel, hangup_at))
+        assert not any(c.startswith(MEDIA) for c in channel.commands[dead + 1:])
+        assert variables["IVR_CHOICE"] == "hangup"
+
+
+def _media_index(channel: SimulatedChannel, hangup_at: int) -> int:
+    media = [i for i, c in enumerate(channel.commands) if c.startswith(MEDIA)]
+    return media[hangup_at]
+
+
+@settings(max_examples=150, deadline=None)
+@given(keys=st.lists(KEYS, max_size=10), hangup_at=st.none() | st.integers(0, 10))
+def test_every_unit_answer_is_recorded_once(keys, hangup_at):
+    ports = MemoryPorts()
+    channel = SimulatedChannel(keys=list(keys), hangup_at=hangup_at,
+                               channel_vars={"RRU_UNIT": "RRU-TH-50"})
+    result = drive(dispatch.run(CallContext(call_id="2.1", args=("42",))), channel, ports)
+    assert channel.variables["DISPATCH_ACK"] in ("yes", "no", "none")
+    assert [a.answer for a in ports.answers] == [result.answer]
