@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import groupby
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Float, Select, String, func, literal, select, union_all
@@ -31,17 +30,46 @@ DEFINITION = (
 )
 
 
-def intervals_query(ctx: Context) -> Select[Any]:
+# PostgreSQL's percentile_disc takes the rank ceil(p·n) in floating point, where 0.9·30
+# is 27.000000000000004; a hair under p gives the exact nearest rank for any n < 10⁸.
+_HAIR = 1e-9
+
+
+def _in_range(ctx: Context) -> Any:
+    return (Dispatch.created_at >= instant(ctx.range.start)) & (
+        Dispatch.created_at < instant(ctx.range.end))
+
+
+def _ordered_set_query(ctx: Context) -> Select[Any]:
+    """PostgreSQL: one pass, an ordered-set aggregate per interval and percentile."""
+    columns: list[Any] = [func.count().label("dispatches")]
+    for name, stamp, *_ in INTERVALS:
+        seconds = seconds_between(Dispatch.created_at, stamp)
+        columns += [
+            func.count(stamp).label(f"{name}_n"),
+            func.percentile_disc(0.5 - _HAIR).within_group(seconds).label(f"{name}_median"),
+            func.percentile_disc(0.9 - _HAIR).within_group(seconds).label(f"{name}_p90"),
+        ]
+    return (
+        select(ResponseUnit.province_code, Province.name_th, *columns)
+        .select_from(Dispatch)
+        .join(ResponseUnit, ResponseUnit.id == Dispatch.unit_id)
+        .outerjoin(Province, Province.code == ResponseUnit.province_code)
+        .where(_in_range(ctx))
+        .group_by(ResponseUnit.province_code, Province.name_th)
+        .order_by(ResponseUnit.province_code)
+    )
+
+
+def _window_query(ctx: Context) -> Select[Any]:
+    """SQLite (no percentile functions): rank each interval's times with window functions."""
     base = (
         select(
             ResponseUnit.province_code.label("province"), Dispatch.created_at,
             *(column for _, column, *_ in INTERVALS),
         )
         .join(ResponseUnit, ResponseUnit.id == Dispatch.unit_id)
-        .where(
-            Dispatch.created_at >= instant(ctx.range.start),
-            Dispatch.created_at < instant(ctx.range.end),
-        )
+        .where(_in_range(ctx))
         .subquery("d")
     )
     parts = [
@@ -62,30 +90,38 @@ def intervals_query(ctx: Context) -> Select[Any]:
         func.row_number().over(**window, order_by=steps.c.seconds).label("rank"),
         func.count().over(**window).label("n"),
     ).subquery("ranked")
-    # Nearest rank in whole numbers: rank >= p·n with p = 1/2 and 9/10.
-    median = func.min(ranked.c.seconds).filter(ranked.c.rank * 2 >= ranked.c.n)
-    p90 = func.min(ranked.c.seconds).filter(ranked.c.rank * 10 >= ranked.c.n * 9)
+    columns: list[Any] = [
+        func.count().filter(ranked.c.step == "created").label("dispatches")]
+    for name in NAMES:
+        here = ranked.c.step == name
+        columns += [
+            func.count().filter(here).label(f"{name}_n"),
+            # Nearest rank in whole numbers: rank >= p·n with p = 1/2 and 9/10.
+            func.min(ranked.c.seconds).filter(here & (ranked.c.rank * 2 >= ranked.c.n))
+            .label(f"{name}_median"),
+            func.min(ranked.c.seconds).filter(here & (ranked.c.rank * 10 >= ranked.c.n * 9))
+            .label(f"{name}_p90"),
+        ]
     return (
-        select(
-            ranked.c.province, Province.name_th, ranked.c.step,
-            func.max(ranked.c.n).label("n"), median.label("median"), p90.label("p90"),
-        )
+        select(ranked.c.province, Province.name_th, *columns)
         .select_from(ranked)
         .outerjoin(Province, Province.code == ranked.c.province)
-        .group_by(ranked.c.province, Province.name_th, ranked.c.step)
-        .order_by(ranked.c.province, ranked.c.step)
+        .group_by(ranked.c.province, Province.name_th)
+        .order_by(ranked.c.province)
     )
 
 
-def _wide(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """One row per province from the query's row per (province, step)."""
-    for (province, name), group in groupby(rows, key=lambda r: (r[0], r[1])):
-        steps = {r[2]: r for r in group}
-        out: list[Any] = [province, name or "", steps["created"][3]]
-        for step in NAMES:
-            row = steps.get(step)
-            out += [row[3], number(row[4], 0), number(row[5], 0)] if row else [0, None, None]
-        yield tuple(out)
+def intervals_query(ctx: Context) -> Select[Any]:
+    return _ordered_set_query(ctx) if ctx.dialect == "postgresql" else _window_query(ctx)
+
+
+def _shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
+    province, name, dispatches, *steps = row
+    out: list[Any] = [province, name or "", dispatches]
+    for i in range(0, len(steps), 3):
+        n, median, p90 = steps[i:i + 3]
+        out += [n, number(median, 0), number(p90, 0)]
+    return tuple(out)
 
 
 def _columns() -> tuple[Column, ...]:
@@ -107,6 +143,6 @@ REPORTS = (
     ReportSpec(
         "dispatch_intervals", "Rapid-response times by province",
         "ระยะเวลาตอบสนองของหน่วยเคลื่อนที่เร็วตามจังหวัด",
-        _columns(), intervals_query, definition=DEFINITION, post=_wide,
+        _columns(), intervals_query, _shape, DEFINITION,
     ),
 )
