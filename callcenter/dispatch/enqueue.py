@@ -44,25 +44,39 @@ def enqueue_alert(
     job_id = alert_job_id(alert_id, attempts)
     try:
         if at is not None and at > utcnow():
-            queue.enqueue_at(_whole_second_after(at), DELIVER, alert_id, job_id=job_id, unique=True, **JOB_OPTIONS)
+            queue.enqueue_at(_whole_second_after(at), DELIVER, alert_id, job_id=job_id,
+                             unique=True, **JOB_OPTIONS)
         else:
             queue.enqueue(DELIVER, alert_id, job_id=job_id, unique=True, **JOB_OPTIONS)
         return True
     except DuplicateJobError:
-        if _stale(redis, job_id, stale_after):
-            # Its worker died before claiming the row: the id must not block the alert.
+        if at is None and _stale(queue, job_id, stale_after):
+            # Its worker died before claiming the row, or the scheduler that held it died
+            # (its lock lasts a minute): the id must not hold the alert back.
+            queue.scheduled_job_registry.remove(job_id)
             Job.fetch(job_id, connection=redis).delete()
             queue.enqueue(DELIVER, alert_id, job_id=job_id, unique=True, **JOB_OPTIONS)
             return True
         return False
 
 
-def _stale(redis: redis_lib.Redis, job_id: str, stale_after: float) -> bool:
+# A scheduled job is moved to its queue within about a second; later than this it is stuck.
+SCHEDULER_GRACE_SECONDS = 3.0
+
+
+def _stale(queue: Queue, job_id: str, stale_after: float) -> bool:
     try:
-        job = Job.fetch(job_id, connection=redis)
+        job = Job.fetch(job_id, connection=queue.connection)
     except NoSuchJobError:
         return False
     status = job.get_status(refresh=False)
+    if status is JobStatus.SCHEDULED:
+        try:
+            when = queue.scheduled_job_registry.get_scheduled_time(job_id)
+        except NoSuchJobError:
+            return True
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        return (utcnow() - when).total_seconds() > SCHEDULER_GRACE_SECONDS
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED,
                   JobStatus.FINISHED):
         return True

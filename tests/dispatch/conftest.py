@@ -12,13 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 import redis
+from rq import Queue, Worker
+from rq.worker import WorkerStatus
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.dispatch import relay
+from callcenter.dispatch import policy, relay
 from callcenter.dispatch.config import DispatchSettings
 from callcenter.dispatch.jobs import Context
+from callcenter.dispatch.models import Alert, AlertStatus, Dispatch, DispatchStatus
 from tests.dispatch.fakes import FakeBridge, FakeProviders, FakeSmtp
 from tests.dispatch.redis_server import RedisServer
 from tests.support.rq_worker import RqWorker
@@ -118,8 +123,36 @@ def fresh(providers: FakeProviders, smtp: FakeSmtp) -> Iterator[None]:
 
 @pytest.fixture
 def ctx(config: DispatchSettings, committing_sessionmaker: sessionmaker[Session],
-        rq_redis: redis.Redis) -> Context:
-    return Context(config, committing_sessionmaker, rq_redis)
+        rq_redis: redis.Redis) -> Iterator[Context]:
+    context = Context(config, committing_sessionmaker, rq_redis)
+    yield context
+    quiesce(context)
+
+
+def quiesce(context: Context) -> None:
+    """Leave nothing owed and let the worker go idle, so emptying the tables never races it.
+
+    (TRUNCATE under a worker that is mid-transaction ends in a deadlock.)
+    """
+    with context.sessions() as session, session.begin():
+        session.execute(update(Alert).where(Alert.status.in_(
+            (AlertStatus.PENDING, AlertStatus.SENDING))).values(status=AlertStatus.CANCELLED))
+        session.execute(update(Dispatch).where(Dispatch.status.in_(policy.AWAITING_UNIT))
+                        .values(status=DispatchStatus.DECLINED))
+    try:
+        for queue in Queue.all(connection=context.redis):
+            queue.empty()
+            for job_id in queue.scheduled_job_registry.get_job_ids():
+                queue.scheduled_job_registry.remove(job_id, delete_job=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            # A killed worker stays registered as busy until its key expires: skip the dead.
+            if all(w.get_state() != WorkerStatus.BUSY or not psutil.pid_exists(w.pid)
+                   for w in Worker.all(connection=context.redis)):
+                return
+            time.sleep(0.05)
+    except redis.RedisError:
+        pass  # the test stopped Redis: no worker can be busy on it
 
 
 @pytest.fixture

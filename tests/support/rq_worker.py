@@ -1,7 +1,7 @@
 """A real ``rq worker --with-scheduler`` process against the test Redis.
 
-Started in its own process group so that ``kill()`` takes the worker and its work horse
-together, as a machine losing power would; ``stop()`` asks politely first.
+``kill()`` takes the worker, its scheduler and its work horse together, as a machine
+losing power would; ``stop()`` asks politely first.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import redis
 from rq import Worker
 
@@ -66,9 +67,17 @@ class RqWorker:
             client.close()
 
     def kill(self) -> None:
-        """SIGKILL the worker and its work horse at once: no cleanup, no goodbye."""
+        """SIGKILL the worker and its work horse at once: no cleanup, no goodbye.
+
+        RQ puts each work horse in a process group of its own (setpgrp), so the horse is
+        found among the worker's children rather than by the group.
+        """
         if self.process is None:
             return
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for child in psutil.Process(self.process.pid).children(recursive=True):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
