@@ -182,7 +182,8 @@ def publish(ctx: CallContext, result: Result, error: str = "") -> Generator[Step
     values = {
         v.IVR_LANGUAGE: route.language.value,
         v.IVR_CHOICE: result.choice,
-        v.IVR_ISSUE: route.issue.value if route.issue else "none",
+        # Empty, not "none", when there is no issue: the bridge then takes the queue's own.
+        v.IVR_ISSUE: route.issue.value if route.issue else "",
         v.IVR_PRIORITY: str(route.priority),
         v.IVR_SILENT: "1" if route.silent else "0",
         v.IVR_CALLBACK: "yes" if result.callback else "no",
@@ -206,12 +207,13 @@ def user_event(call_id: str, result: Result, error: str = "") -> str:
         "Outcome": route.outcome.value,
         "Language": route.language.value,
         "Choice": result.choice,
-        "Issue": route.issue.value if route.issue else "none",
         "Priority": str(route.priority),
         "Queue": route.queue,
         "Silent": "1" if route.silent else "0",
         "Callback": "yes" if result.callback else "no",
     }
+    if route.issue:
+        headers["Issue"] = route.issue.value
     if error:
         headers["Error"] = error
     body = ",".join(f"{k}: {_clean(val)}" for k, val in headers.items())

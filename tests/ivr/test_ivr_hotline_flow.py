@@ -47,7 +47,7 @@ def test_every_language_and_issue_routes_and_sets_variables(lang_key, issue_key)
     expected_queue = LANGUAGE_QUEUE[language] or thai_queue
     assert channel.variables["IVR_QUEUE"] == expected_queue
     assert channel.variables["IVR_LANGUAGE"] == language
-    assert channel.variables["IVR_ISSUE"] == (issue.value if issue else "none")
+    assert channel.variables["IVR_ISSUE"] == (issue.value if issue else "")
     assert channel.variables["IVR_CHOICE"] == lang_key + issue_key
     assert channel.variables["IVR_SILENT"] == "0"
     assert int(channel.variables["IVR_PRIORITY"]) >= BY_NAME[thai_queue].priority
@@ -175,7 +175,7 @@ def test_hangup_while_being_connected_keeps_the_choice_for_the_reports():
 def test_hangup_in_the_problem_menu_keeps_the_language():
     _, channel = run(["4"], hangup_at=2)
     assert channel.variables["IVR_LANGUAGE"] == "km"
-    assert channel.variables["IVR_ISSUE"] == "none"
+    assert channel.variables["IVR_ISSUE"] == ""
 
 
 def test_missing_language_file_falls_back_to_thai():
