@@ -159,3 +159,17 @@ def test_prompt_files_stay_small():
 
 def test_urgent_queue_is_the_highest_priority():
     assert BY_NAME["urgent"].priority == max(q.priority for q in QUEUES)
+
+
+# Contexts entered from outside the dialplan: AMI Originate by the bridge (for the worker and
+# the console) and Local channels of queue members (see asterisk_conf/README.md).
+ORIGINATED_INTO = {"dispatch", "rru", "callback", "supervisor", "agents"}
+
+
+def test_every_context_is_entered_from_somewhere():
+    sections = parse(CONF / "pjsip.conf")
+    from_phones = {effective(sections, s).get("context") for s in sections} - {None}
+    jumped_to = {target.split(",")[0] for _, target in PLAN.jumps() if target.count(",") >= 2}
+    unused = set(PLAN.contexts) - from_phones - jumped_to - ORIGINATED_INTO
+    assert not unused
+
