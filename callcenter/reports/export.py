@@ -15,7 +15,10 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter.reports import service
+from callcenter.reports.range import ReportRange
 from callcenter.reports.spec import Month, Report
 from callcenter.thaidate import BUDDHIST_ERA_OFFSET
 
@@ -86,3 +89,25 @@ def xlsx_chunks(report: Report, *, lang: str = "th") -> Iterator[bytes]:
         spool.seek(0)
         while chunk := spool.read(CHUNK_BYTES):
             yield chunk
+
+
+def stream(sessions: sessionmaker[Session], name: str, rng: ReportRange, *,
+           fmt: str = "csv", lang: str = "th") -> Iterator[str] | Iterator[bytes]:
+    """Chunks of a report for a streaming response, read in a session of their own.
+
+    The report name is checked now (NotFound before the response starts); the session
+    lives as long as the response body is being sent, not as long as the request.
+    """
+    service.spec(name)
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(fmt)
+
+    def chunks() -> Iterator[Any]:
+        with sessions() as session:
+            report = service.run(session, name, rng)
+            if fmt == "csv":
+                yield from csv_chunks(report, lang=lang)
+            else:
+                yield from xlsx_chunks(report, lang=lang)
+
+    return chunks()

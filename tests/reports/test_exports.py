@@ -110,3 +110,15 @@ def test_a_small_report_exports_with_its_definition(db_session, year_of_calls, t
     assert values[1][5] == "Service level %"
     assert values[-1][0].startswith("Service level = ")
     assert export.filename(report, "xlsx") == "service_level_01012569-31122569.xlsx"
+
+
+def test_a_stream_reads_in_its_own_session_and_checks_the_name_first(committing_sessionmaker):
+    from callcenter.errors import NotFound
+
+    with pytest.raises(NotFound):
+        export.stream(committing_sessionmaker, "no_such_report", RANGE)
+    text = "".join(export.stream(committing_sessionmaker, "calls_by_day", RANGE, lang="en"))
+    assert text == export.BOM + "Day,Offered,Answered,Abandoned,Abandoned ≤5 s,Ended in IVR," \
+        "Other,Average wait (s),Average talk (s)\r\n"
+    xlsx = b"".join(export.stream(committing_sessionmaker, "calls_by_day", RANGE, fmt="xlsx"))
+    assert xlsx.startswith(b"PK")
