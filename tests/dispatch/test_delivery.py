@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from email import message_from_string
 from email import policy as email_policy
 
 import pytest
 from sqlalchemy import select
 
+from callcenter.agents.models import User
 from callcenter.db import session_scope
-from callcenter.dispatch import enqueue, service
+from callcenter.dispatch import enqueue, notify, service
 from callcenter.dispatch.channels.console import TOPIC as CONSOLE_TOPIC
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
@@ -133,3 +135,54 @@ def test_the_same_alert_enqueued_many_times_is_sent_once(ctx, providers):
     wait_for(lambda: queue.count == 0)
     assert sum(providers.keys("/sms").values()) == 1
     assert len(attempts(ctx, alert_id)) == 1
+
+
+def test_no_acknowledgement_in_time_alerts_the_next_contact_and_the_wallboard(ctx, providers):
+    """HIGH urgency waits 2 s here; RQ's scheduler runs the step (no relay in this test)."""
+    alarms = ctx.redis.pubsub()
+    alarms.subscribe(notify.ALARMS_TOPIC)
+    alarms.get_message(timeout=1)
+    started = time.monotonic()
+    dispatch_id, unit_id = send(ctx, [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66899")],
+                                urgency=Urgency.HIGH)
+    wait_for(lambda: delivered(ctx, dispatch_id))
+    message = wait_for(lambda: alarms.get_message(timeout=1), timeout=10)
+    waited = time.monotonic() - started
+    assert 2.0 <= waited < 6.0
+    (alarm,) = json.loads(message["data"])["alarms"]
+    assert alarm["dispatch_id"] == dispatch_id and alarm["status"] == "escalated"
+    wait_for(lambda: len(providers.keys("/sms")) == 1)
+    assert [a.channel for a in alerts(ctx, dispatch_id)] == [AlertChannel.CONSOLE,
+                                                             AlertChannel.SMS]
+
+    with session_scope(ctx.sessions) as session:
+        member = session.scalars(select(User.id).where(User.unit_id == unit_id)).one()
+        service.acknowledge(session, dispatch_id, unit_id=unit_id, actor_id=member)
+    enqueue.after_commit(ctx.redis, dispatch_id, sessions=ctx.sessions, settings=ctx.settings)
+    cleared = wait_for(lambda: alarms.get_message(timeout=1))
+    assert json.loads(cleared["data"])["alarms"] == []
+    assert notify.open_alarms(ctx.redis) == []
+    alarms.close()
+
+
+def test_a_decline_goes_back_to_the_agent_with_the_reason(ctx):
+    with session_scope(ctx.sessions) as session:
+        world = builders.world(session, urgency=Urgency.NORMAL)
+        dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
+                                  actor_id=world.agent.id, settings=ctx.settings)
+        ids = dispatch.id, world.unit.id, world.member.id, world.agent.id
+    dispatch_id, unit_id, member_id, agent_id = ids
+    notices = ctx.redis.pubsub()
+    notices.subscribe(notify.NOTICE_TOPIC.format(id=agent_id))
+    notices.get_message(timeout=1)
+    with session_scope(ctx.sessions) as session:
+        service.decline(session, dispatch_id, unit_id=unit_id, actor_id=member_id,
+                        reason="ทีมติดเหตุอื่นในอำเภอฝาง")
+    enqueue.after_commit(ctx.redis, dispatch_id, sessions=ctx.sessions, settings=ctx.settings)
+    notice = json.loads(wait_for(lambda: notices.get_message(timeout=1))["data"])
+    assert notice == {"kind": "dispatch_declined", "dispatch_id": dispatch_id,
+                      "case_id": notice["case_id"], "case_number": notice["case_number"],
+                      "reason": "ทีมติดเหตุอื่นในอำเภอฝาง"}
+    snapshot = json.loads(ctx.redis.get(notify.DISPATCH_SNAPSHOT.format(id=dispatch_id)))
+    assert snapshot["status"] == "declined"
+    notices.close()
