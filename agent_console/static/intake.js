@@ -7,6 +7,7 @@
     if (!form) return;
     var key = "intake:" + form.dataset.draft;
     var offline = document.getElementById("offline");
+    var submitted = false;
 
     function snapshot() {
       var data = {};
@@ -19,23 +20,35 @@
       var data = JSON.parse(saved);
       Object.keys(data).forEach(function (name) {
         var el = form.elements.namedItem(name);
-        if (!el || el.length) return;
+        if (!el || (typeof RadioNodeList !== "undefined" && el instanceof RadioNodeList)) return;
         if (el.type === "checkbox") el.checked = true; else el.value = data[name];
       });
     }
     restore();
-    form.addEventListener("input", function () {
+    var lastInput = 0, sentAt = 0;
+    function keep() {
+      lastInput = Date.now();
       sessionStorage.setItem(key, JSON.stringify(snapshot()));
-    });
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    document.body.addEventListener("htmx:beforeRequest", function () { sentAt = Date.now(); });
     document.body.addEventListener("htmx:afterRequest", function (e) {
+      var path = (e.detail.pathInfo && e.detail.pathInfo.requestPath) || "";
+      if (path.indexOf("/cases/drafts/") !== 0) return;
       var failed = !e.detail.successful;
       if (offline) offline.hidden = !failed;
-      if (!failed) sessionStorage.removeItem(key);  // the server holds it now
+      // The server holds it now, unless the agent typed more after this save was sent.
+      if (!failed && sentAt >= lastInput) sessionStorage.removeItem(key);
+    });
+    // Leaving or reloading the page: send what is typed now, without waiting for the delay.
+    window.addEventListener("pagehide", function () {
+      if (submitted || !navigator.sendBeacon) return;
+      navigator.sendBeacon("/cases/drafts/" + form.dataset.draft, new FormData(form));
     });
     document.body.addEventListener("htmx:sendError", function () {
       if (offline) offline.hidden = false;
     });
-    var submitted = false;
     form.addEventListener("submit", function (e) {
       // One click opens one case; the server refuses a second anyway (idempotency key).
       if (submitted) { e.preventDefault(); return; }

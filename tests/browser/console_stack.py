@@ -1,0 +1,89 @@
+"""Fixtures: a real console (uvicorn in a thread) on a throwaway database, and chromium.
+
+Debian's chromium is driven by Playwright without `playwright install`; the tests skip
+when either is missing, with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+import uvicorn
+
+from callcenter import migrate
+from callcenter.db import make_engine
+from callcenter.settings import load_settings
+from tests.conftest import REDIS_URL, create_database, drop_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def console_db() -> Iterator[str]:
+    from sqlalchemy.orm import Session
+
+    from callcenter.seed import seed_all
+
+    url = create_database("callcenter_browser")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_all(session, demo_users=True)
+        session.commit()
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def live_console(console_db) -> Iterator[str]:
+    from sqlalchemy.orm import sessionmaker
+
+    from agent_console.app import create_app
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    settings = load_settings(database_url=console_db, redis_url=REDIS_URL)
+    engine = make_engine(console_db)
+    app = create_app(settings, session_factory=sessionmaker(engine, expire_on_commit=False))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def console_browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make system-packages)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

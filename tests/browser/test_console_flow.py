@@ -1,0 +1,122 @@
+"""In chromium: an agent signs in, a call rings, the screen-pop shows the IVR's choice,
+the agent opens a case from it, saves it and dispatches it; the unit of that province
+sees the dispatch and a unit of another province does not."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import redis
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from callcenter.calls import service as calls
+from callcenter.seed import DEMO_PASSWORD
+from tests.browser.console_stack import console_browser, console_db, live_console  # noqa: F401
+from tests.conftest import REDIS_URL
+
+UNIQUEID = "1763900000.41"
+AGENT = "Local/agent1@agents/n"
+
+
+def sign_in(page, base: str, login: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", login)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def ring(db_url: str) -> None:
+    """Publish what the AMI bridge would: the call row, its live state, the agent ringing."""
+    now = time.time()
+    record = {"uniqueid": UNIQUEID, "started_at": _iso(now - 40), "queued_at": _iso(now - 25),
+              "caller_number": "0891234567", "ivr_language": "th", "ivr_choice": "1",
+              "issue_area": "family_violence", "priority": 5, "silent": False,
+              "queue_name": "violence", "agent_interface": AGENT, "outcome": "in_progress"}
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with Session(engine) as session:
+        from datetime import datetime
+
+        row = {k: datetime.fromisoformat(v) if k.endswith("_at") else v
+               for k, v in record.items()}
+        calls.record(session, node="pbx1", record=_Record(**row))
+        session.commit()
+    engine.dispose()
+    client = redis.Redis.from_url(REDIS_URL)
+    call = {**record, "node": "pbx1", "state": "ringing"}
+    agent = {"node": "pbx1", "interface": AGENT, "name": "agent1", "status": "ringing",
+             "ringing_call": UNIQUEID, "current_call": None, "paused_reason": None,
+             "queues": {"violence": {"paused": False}}}
+    client.hset("live.pbx1.calls", UNIQUEID, json.dumps(call))
+    client.publish(f"call.{UNIQUEID}.updated", json.dumps(call))
+    client.hset("live.pbx1.agents", AGENT, json.dumps(agent))
+    client.publish(f"agent.{AGENT}.updated", json.dumps(agent))
+    client.close()
+
+
+class _Record(dict):
+    def __getattr__(self, name):
+        return self[name]
+
+
+def _iso(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
+
+
+def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
+    browser = request.getfixturevalue("console_browser")
+    console = request.getfixturevalue("live_console")
+    db_url = request.getfixturevalue("console_db")
+    agent = browser.new_context(locale="th-TH")
+    page = agent.new_page()
+    sign_in(page, console, "agent1")
+    page.wait_for_url(f"{console}/agent")
+    page.wait_for_function("document.getElementById('agent').dataset.events")
+    page.wait_for_timeout(500)  # the EventSource subscribes
+    ring(db_url)
+    page.wait_for_selector("#pop-issue", timeout=10_000)
+    assert page.text_content("#pop-issue").strip() == "ความรุนแรงในครอบครัว"
+    assert page.text_content("#pop-caller").strip() == "0891234567"
+    page.keyboard.press("Alt+n")  # one key opens a case from the call
+    page.wait_for_url(f"{console}/cases/drafts/*")
+    assert page.input_value("#f-issue_area") == "family_violence"  # pre-filled from the IVR
+    page.select_option("#f-target_group", "woman")
+    page.select_option("#f-province_code", "TH-50")
+    page.wait_for_selector("#unit:has-text('เชียงใหม่')")
+    page.fill("input[name='persons.0.full_name']", "มาลี ใจดี")
+    page.select_option("#f-consent", "given")
+    page.select_option("#f-legal_basis", "consent")
+    with page.expect_response(lambda r: "/cases/drafts/" in r.url  # saved as it is typed
+                              and "summary=%E0" in (r.request.post_data or "")):
+        page.fill("#f-summary", "ถูกสามีทำร้าย ต้องการความช่วยเหลือด่วน")
+    assert "บันทึกร่างแล้ว" in page.text_content("#saved")
+    page.reload()  # nothing typed is lost
+    assert page.input_value("#f-summary") == "ถูกสามีทำร้าย ต้องการความช่วยเหลือด่วน"
+    page.click("#open")
+    page.wait_for_url(f"{console}/cases/*")
+    number = page.text_content("#case-h")
+    assert "1300-" in number
+    page.click("#dispatch")
+    page.wait_for_selector("#dispatches li")
+    assert "#" in page.text_content("#dispatches li")
+    agent.close()
+
+    chiang_mai = browser.new_context()
+    unit_page = chiang_mai.new_page()
+    sign_in(unit_page, console, "unit.th50")
+    unit_page.wait_for_load_state()
+    listed = unit_page.request.get(f"{console}/api/unit/dispatches").json()
+    assert len(listed) == 1 and listed[0]["province_code"] == "TH-50"
+    chiang_mai.close()
+
+    bangkok = browser.new_context()
+    other = bangkok.new_page()
+    sign_in(other, console, "unit.th10")
+    other.wait_for_load_state()
+    assert other.request.get(f"{console}/api/unit/dispatches").json() == []
+    assert other.request.get(
+        f"{console}/api/unit/dispatches/{listed[0]['id']}").status == 404
+    bangkok.close()
