@@ -14,9 +14,16 @@ from agent_console import errors
 from agent_console.routers import agent as agent_pages
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
-from agent_console.routers import auth, health
+from agent_console.routers import (
+    auth,
+    dispatch_board,
+    health,
+    metrics,
+    reports,
+    supervisor,
+    wallboard,
+)
 from agent_console.routers import cases as case_pages
-from agent_console.routers import dispatch_board, metrics, reports, supervisor, wallboard
 from agent_console.sse import Hub
 from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
