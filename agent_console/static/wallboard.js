@@ -166,7 +166,7 @@
   }
 
   /* ------------------------------------------------------------------ drawing */
-  function syncRows(tbody, items, keyOf, cellsOf, classOf) {
+  function syncRows(tbody, items, keyOf, cellsOf, classOf, decorate) {
     const existing = new Map();
     for (const tr of [...tbody.children]) {
       if (tr.dataset.key) existing.set(tr.dataset.key, tr); else tr.remove();
@@ -185,6 +185,7 @@
         if (td.dataset.html !== html) { td.innerHTML = html; td.dataset.html = html; }
       });
       tr.className = classOf(item);
+      if (decorate) decorate(tr, item);
       const wanted = previous ? previous.nextSibling : tbody.firstChild;
       if (wanted !== tr) tbody.insertBefore(tr, wanted);
       previous = tr;
@@ -226,12 +227,11 @@
     put("average_wait", secs(avgWait(b.total))); put("average_handle", secs(avgHandle(b.total)));
 
     const agents = l.live ? b.agents.filter((a) => a.state !== "signed_out") : [];
-    syncRows(document.getElementById("wb-agent-rows"), agents, (a) => a.iface, (a) => {
+    syncRows(document.getElementById("wb-agent-rows"), agents, (a) => a.node + "|" + a.iface, (a) => {
       const cells = [esc(a.name), esc(M["state." + a.state]) + (a.reason ? " (" + esc(a.reason) + ")" : ""), secs(a.seconds)];
       if (!BIG) cells.push(agentActions(a));
       return cells;
-    }, (a) => "band-" + a.band + " state-" + a.state);
-    for (const tr of document.getElementById("wb-agent-rows").children) tr.dataset.agent = tr.dataset.key;
+    }, (a) => "band-" + a.band + " state-" + a.state, (tr, a) => { tr.dataset.agent = a.iface; });
 
     const waiting = l.live ? b.waiting : [];
     syncRows(document.getElementById("wb-waiting-rows"), waiting, (w) => w.uid, (w) => {
@@ -364,20 +364,35 @@
     document.getElementById("wb-status").textContent = "";
   });
   source.addEventListener("error", () => {
+    clearTimeout(hubTimer); hubTimer = null;
     if (!S.hubLostAt) S.hubLostAt = now();
     S.hubLive = false;
     S.primed = true;
     schedule();
   });
+  let hubTimer = null;
+  function hubUp() {
+    clearTimeout(hubTimer); hubTimer = null;
+    S.hubLive = true; S.hubLostAt = null;
+  }
   on("hub", (d) => {
-    S.hubLive = !!d.live;
-    S.hubLostAt = d.live ? null : (S.hubLostAt || now());
+    if (d.live) { hubUp(); return; }
+    // A new stream says "not yet" while the process's subscriber connects: only a
+    // subscriber that stays away makes the figures stale.
+    if (hubTimer) return;
+    const lost = now();
+    hubTimer = setTimeout(() => {
+      hubTimer = null; S.hubLive = false; S.hubLostAt = S.hubLostAt || lost; schedule();
+    }, 3000);
   });
+  const key = (d, id) => (d.node || "") + "|" + id;
   on("bridge", (d) => { if (d.node) S.links.set(d.node, d); });
   on("alarms", (d) => { S.alarms = d.alarms || []; });
-  on("queue", (d) => { S.hubLive = true; S.hubLostAt = null; S.queues.set(d.name, d); });
+  on("queue", (d) => { hubUp(); S.queues.set(key(d, d.name), d); });
   on("agent", (d) => {
-    if (d.status === "logged_out") S.agents.delete(d.interface); else S.agents.set(d.interface, d);
+    hubUp();
+    if (d.status === "logged_out") S.agents.delete(key(d, d.interface));
+    else S.agents.set(key(d, d.interface), d);
   });
   on("call", (d) => {
     if (d.state === "ended") { S.calls.delete(String(d.uniqueid)); takeEnded(d); }

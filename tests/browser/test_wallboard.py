@@ -19,8 +19,7 @@ from callcenter.ami.simulator import AmiSimulator
 from callcenter.ami.sink import RecordWriter, Sink
 from callcenter.audit import AuditEvent
 from callcenter.seed import DEMO_PASSWORD, seed_all
-from tests.conftest import REDIS_URL
-from tests.wallboard.stack import WebProcess
+from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
 
@@ -47,13 +46,14 @@ async def until(check, timeout: float = 15.0):
 
 
 async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
-        pg_url, committing_sessionmaker, redis_client):
+        pg_url, committing_sessionmaker, private_redis):
+    redis_url, _ = private_redis
     with committing_sessionmaker() as session:
         seed_all(session, demo_users=True)
         session.scalar(select(User).where(User.login == "supervisor")).phone_interface = \
             "PJSIP/sup1"
         session.commit()
-    aredis = aioredis.Redis.from_url(REDIS_URL)
+    aredis = aioredis.Redis.from_url(redis_url)
     sim = AmiSimulator(agents=AGENTS)
     port = await sim.start()
     bridge = Bridge(NodeConfig("pbx1", "127.0.0.1", port, "callcenter", "hotline1300"),
@@ -62,7 +62,7 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
     tasks = [asyncio.create_task(bridge.run()),
              asyncio.create_task(CommandServer(bridge, aredis).run())]
     web = await asyncio.to_thread(
-        WebProcess(database_url=pg_url, redis_url=REDIS_URL).start)
+        WebProcess(database_url=pg_url, redis_url=redis_url).start)
     try:
         await asyncio.wait_for(bridge.up.wait(), 10)
         async with playwright.async_playwright() as p:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
+import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,3 +88,53 @@ def events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
             if data:
                 yield name, "\n".join(data)
             name, data = "message", []
+
+
+class RedisServer:
+    """A Redis server of the test's own: pub/sub is server-wide, so live-stream tests
+    never hear (or disturb) the other suites' bridges on the shared server."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("redis-server", path=str(Path(sys.executable).parent)) \
+            or shutil.which("redis-server")
+        assert binary, "redis-server not found"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
+@pytest.fixture(name="private_redis")
+def private_redis_fixture() -> Iterator[tuple[str, redis.Redis]]:
+    server = RedisServer().start()
+    client = redis.Redis.from_url(server.url)
+    try:
+        yield server.url, client
+    finally:
+        client.close()
+        server.stop()

@@ -218,13 +218,13 @@ def test_the_dispatch_board_groups_open_dispatches_and_highlights_overdue_ones(
 
 def test_metrics_expose_queues_links_and_job_queues(client, redis_client):
     live_floor(redis_client)
-    redis_client.hset("bridge.pbx1.stats", mapping={"events": 1234, "published": 99})
+    redis_client.hset(f"bridge.{NODE}.stats", mapping={"events": 1234, "published": 99})
     text = client.get("/metrics").text
-    assert 'callcenter_queue_callers_waiting{node="pbx1",queue="violence"} 1' in text
-    assert re.search(r'callcenter_queue_longest_wait_seconds\{node="pbx1",queue="violence"\} 7\d',
-                     text)
-    assert 'callcenter_bridge_link_up{node="pbx1"} 1' in text
-    assert 'callcenter_bridge_events_total{node="pbx1",counter="events"} 1234' in text
+    assert f'callcenter_queue_callers_waiting{{node="{NODE}",queue="violence"}} 1' in text
+    assert re.search(rf'callcenter_queue_longest_wait_seconds\{{node="{NODE}",'
+                     rf'queue="violence"\}} 7\d', text)
+    assert f'callcenter_bridge_link_up{{node="{NODE}"}} 1' in text
+    assert f'callcenter_bridge_events_total{{node="{NODE}",counter="events"}} 1234' in text
     assert 'callcenter_jobs_queued{queue="alerts"} 0' in text
     assert 'callcenter_jobs_failed{queue="alerts"} 0' in text
     assert "0800000000" not in text

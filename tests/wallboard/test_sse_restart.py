@@ -4,16 +4,15 @@ import json
 import threading
 
 from callcenter.seed import DEMO_PASSWORD, seed_all
-from tests.conftest import REDIS_URL
 
 from .conftest import link, put_live
-from .stack import WebProcess, events, signed_in
+from .stack import WebProcess, events, private_redis_fixture, signed_in  # noqa: F401
 
 
 def receive_live_change(client, redis, marker: str) -> list[str]:
     """Open the stream, check the snapshot, then wait for a change published now."""
     stop = threading.Event()
-    body = json.dumps({"node": "pbx1", "name": "violence", "waiting": [], "marker": marker})
+    body = json.dumps({"node": "wbtest", "name": "violence", "waiting": [], "marker": marker})
 
     def publish_until_seen() -> None:
         # The process's subscriber may still be connecting: say it again until heard.
@@ -40,13 +39,14 @@ def receive_live_change(client, redis, marker: str) -> list[str]:
 
 
 def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
-        pg_url, committing_sessionmaker, redis_client):
+        pg_url, committing_sessionmaker, private_redis):
+    redis_url, redis_client = private_redis
     with committing_sessionmaker() as session:
         seed_all(session, demo_users=True)
         session.commit()
     link(redis_client)
     put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": []})
-    web = WebProcess(database_url=pg_url, redis_url=REDIS_URL).start()
+    web = WebProcess(database_url=pg_url, redis_url=redis_url).start()
     try:
         client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
         before = receive_live_change(client, redis_client, "before-restart")
