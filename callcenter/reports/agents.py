@@ -11,6 +11,7 @@ from sqlalchemy import Float, Integer, Select, String, func, literal, null, sele
 from callcenter.agents.models import User
 from callcenter.calls.models import Call, CallDirection
 from callcenter.db import utcnow
+from callcenter.queues.stats import WRAP_UP_SECONDS
 from callcenter.reports.models import AgentState, AgentStateChange
 from callcenter.reports.spec import Column, Context, ReportSpec, number
 from callcenter.reports.sql import greatest, instant, least, seconds_between
@@ -19,16 +20,33 @@ from callcenter.reports.sql import greatest, instant, least, seconds_between
 # sign out at the end of a shift, so a day of history is enough to find it.
 LOOKBACK = timedelta(days=1)
 
-ACTIVITY_DEFINITION = (
-    "Handled: inbound calls in the range an agent answered (by the agent's queue "
-    "interface). Handle time = talk time + wrap-up time; average handle time = handle "
-    "time ÷ calls handled. Wrap-up and pause times come from the agents' state history, "
-    "cut to the range; a state still open counts until now or the end of the range."
-)
-PAUSE_DEFINITION = (
-    "Time agents spent paused, by the reason chosen when pausing, cut to the range. "
-    "Pauses: how many pause periods overlap the range."
-)
+# Pausing for this reason is after-call work: it counts in handle time, not as a pause.
+WRAP_UP_REASON = "wrap_up"
+
+ACTIVITY_DEFINITION = {
+    "en": (
+        "Handled: inbound calls in the range an agent answered (by the agent's queue "
+        "interface). Handle time = talk time + wrap-up; wrap-up = Asterisk's fixed "
+        f"{WRAP_UP_SECONDS} s after each call + time paused for '{WRAP_UP_REASON}' + time "
+        "in the wrap-up state. Average handle time = handle time ÷ calls handled (the "
+        "wallboard's figure when nobody pauses for wrap-up). Paused: all other pauses. "
+        "Times come from the agents' state history, cut to the range; a state still open "
+        "counts until now or the end of the range."
+    ),
+    "th": (
+        "สายที่รับ: สายเข้าในช่วงวันที่ที่เจ้าหน้าที่รับ เวลาจัดการ = เวลาสนทนา + เวลาสรุปงาน "
+        f"(เวลาพักหลังวางสายของระบบ {WRAP_UP_SECONDS} วินาทีต่อสาย + เวลาที่พักด้วยเหตุผล "
+        f"'{WRAP_UP_REASON}' + เวลาในสถานะสรุปงาน) เวลาจัดการเฉลี่ย = เวลาจัดการ ÷ สายที่รับ "
+        "เวลาพัก: การพักด้วยเหตุผลอื่นทั้งหมด ตัดตามช่วงวันที่"
+    ),
+}
+PAUSE_DEFINITION = {
+    "en": (
+        "Time agents spent paused, by the reason chosen when pausing, cut to the range. "
+        "Pauses: how many pause periods overlap the range."
+    ),
+    "th": "เวลาที่เจ้าหน้าที่พัก แยกตามเหตุผลที่เลือก ตัดตามช่วงวันที่ จำนวนครั้ง: ช่วงพักที่อยู่ในช่วงวันที่",
+}
 
 
 def state_intervals(ctx: Context) -> Any:
@@ -83,6 +101,11 @@ def activity_query(ctx: Context) -> Select[Any]:
         )
         .group_by(Call.agent_interface)
     )
+    state, reason = intervals.c.state, intervals.c.reason
+    after_call = (state == AgentState.WRAP_UP) | (
+        (state == AgentState.PAUSED) & (reason == WRAP_UP_REASON))
+    other_pause = (state == AgentState.PAUSED) & (
+        reason.is_(None) | (reason != WRAP_UP_REASON))
     wrap_or_pause = (
         select(
             intervals.c.iface,
@@ -90,12 +113,8 @@ def activity_query(ctx: Context) -> Select[Any]:
             null().cast(String).label("name"),
             literal(0, Integer).label("handled"),
             literal(0, Integer).label("talk"),
-            func.coalesce(
-                func.sum(intervals.c.seconds).filter(intervals.c.state == AgentState.WRAP_UP), 0
-            ).label("wrap"),
-            func.coalesce(
-                func.sum(intervals.c.seconds).filter(intervals.c.state == AgentState.PAUSED), 0
-            ).label("paused"),
+            func.coalesce(func.sum(intervals.c.seconds).filter(after_call), 0).label("wrap"),
+            func.coalesce(func.sum(intervals.c.seconds).filter(other_pause), 0).label("paused"),
         )
         .where(intervals.c.state.in_([AgentState.WRAP_UP, AgentState.PAUSED]))
         .group_by(intervals.c.iface)
@@ -120,7 +139,8 @@ def activity_query(ctx: Context) -> Select[Any]:
 
 def _activity_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
     iface, uid, name, handled, talk, wrap, paused = row
-    handled, talk, wrap = int(handled or 0), int(talk or 0), float(wrap or 0)
+    handled, talk = int(handled or 0), int(talk or 0)
+    wrap = handled * WRAP_UP_SECONDS + float(wrap or 0)
     aht = (talk + wrap) / handled if handled else None
     return (uid, name or "", iface, handled, talk, number(wrap, 0), number(aht),
             number(float(paused or 0), 0))

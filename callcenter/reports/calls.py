@@ -41,12 +41,25 @@ SERVICE_LEVEL_DEFINITION = {
     ),
 }
 
-VOLUME_DEFINITION = (
-    "Inbound calls that started in the range. Offered: every call. Answered: taken by an "
-    f"agent. Abandoned: the caller hung up while queued (short: within "
-    f"{SHORT_ABANDON_SECONDS} s). IVR only: ended before reaching a queue. Other: queue "
-    "timeout, callback, failed or interrupted. Average wait and talk are over answered calls."
-)
+VOLUME_DEFINITION = {
+    "en": (
+        "Inbound calls that started in the range. Offered: every call. Answered: taken by "
+        "an agent. Abandoned: the caller hung up while queued (short: within "
+        f"{SHORT_ABANDON_SECONDS} s). IVR only: ended before reaching a queue. Other: queue "
+        "timeout, callback, failed, interrupted or still in progress. Average wait and talk "
+        "are over answered calls."
+    ),
+    "th": (
+        "สายเข้าที่เริ่มในช่วงวันที่ที่เลือก สายเข้า: ทุกสาย รับสาย: เจ้าหน้าที่รับ วางสาย: ผู้โทรวางสาย"
+        f"ระหว่างรอในคิว (แยกนับเมื่อวางภายใน {SHORT_ABANDON_SECONDS} วินาที) จบในระบบตอบรับ: "
+        "วางก่อนเข้าคิว อื่น ๆ: หมดเวลารอ ขอให้โทรกลับ ล้มเหลว ขาดการเชื่อมต่อ หรือยังไม่จบ "
+        "เวลารอและเวลาสนทนาเฉลี่ยคิดจากสายที่รับ"
+    ),
+}
+RECORDS_DEFINITION = {
+    "en": "One row per inbound call that started in the range; no caller number or name.",
+    "th": "หนึ่งแถวต่อหนึ่งสายเข้าที่เริ่มในช่วงวันที่ ไม่มีหมายเลขหรือชื่อผู้โทร",
+}
 
 ANSWERED = Call.answered_at.is_not(None)
 ABANDONED = Call.outcome == CallOutcome.ABANDONED
@@ -225,7 +238,7 @@ REPORTS = (
             Column("abandonment_pct", "Abandonment %", "อัตราการละทิ้งสาย %"),
         ),
         service_level_query, _service_level_shape,
-        SERVICE_LEVEL_DEFINITION["en"],
+        SERVICE_LEVEL_DEFINITION,
     ),
     ReportSpec(
         "call_records", "Call records", "รายการสาย",
@@ -244,7 +257,7 @@ REPORTS = (
             Column("disposition", "Disposition", "ประเภทสาย"),
         ),
         records_query, _records_shape,
-        "One row per inbound call that started in the range; no caller number or name.",
+        RECORDS_DEFINITION,
         streams=True,
     ),
 )

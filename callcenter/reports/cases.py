@@ -16,16 +16,29 @@ from callcenter.taxonomy import Gender
 CHILD_UNDER_YEARS = 18
 VICTIM_GROUPS = ("child", "woman", "man", "gender_diverse", "unknown")
 
-CASES_DEFINITION = (
-    "Cases opened in the range (by the local date the case was created), whatever their "
-    "status now. A case without the field filled in counts under '-'."
-)
-VICTIMS_DEFINITION = (
-    f"Victims recorded on cases opened in the range. Under {CHILD_UNDER_YEARS}: child, "
-    "whatever the gender. Otherwise (or age not recorded) by gender: woman, man, "
-    "gender-diverse; unknown when the gender was not recorded. A case with two victims "
-    "counts twice."
-)
+CASES_DEFINITION = {
+    "en": (
+        "Cases opened in the range (by the local date the case was created), whatever "
+        "their status now. A case without the field filled in counts under '-'."
+    ),
+    "th": (
+        "กรณีที่เปิดในช่วงวันที่ (ตามวันที่สร้างกรณีตามเวลาประเทศไทย) ไม่ว่าสถานะปัจจุบันเป็นอย่างไร "
+        "กรณีที่ยังไม่ได้ระบุข้อมูลนั้นนับไว้ที่ '-'"
+    ),
+}
+VICTIMS_DEFINITION = {
+    "en": (
+        f"Victims recorded on cases opened in the range. Under {CHILD_UNDER_YEARS}: child, "
+        "whatever the gender. Otherwise (or age not recorded) by gender: woman, man, "
+        "gender-diverse; unknown when the gender was not recorded. A case with two victims "
+        "counts twice."
+    ),
+    "th": (
+        f"ผู้เสียหายในกรณีที่เปิดในช่วงวันที่ อายุต่ำกว่า {CHILD_UNDER_YEARS} ปี: เด็ก ไม่ว่าเพศใด "
+        "นอกนั้น (หรือไม่ทราบอายุ) แยกตามเพศ: สตรี ผู้ชาย เพศทางเลือก และไม่ระบุเมื่อไม่ได้บันทึกเพศ "
+        "กรณีที่มีผู้เสียหายสองคนนับสองคน"
+    ),
+}
 
 VICTIM_GROUP = case(
     (CasePerson.age_years < CHILD_UNDER_YEARS, "child"),

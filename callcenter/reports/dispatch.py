@@ -21,13 +21,21 @@ INTERVALS = (
 )
 NAMES = tuple(name for name, *_ in INTERVALS)
 
-DEFINITION = (
-    "Dispatches created in the range, by the province of the unit they were sent to. "
-    "Each interval is measured from the creation of the dispatch to the unit being "
-    "alerted, acknowledging, arriving on scene and completing; dispatches that never "
-    "reached a step are left out of that step. Median and 90th percentile are nearest-rank "
-    "values (the value at rank ⌈p·n⌉ of the sorted times), in seconds."
-)
+DEFINITION = {
+    "en": (
+        "Dispatches created in the range, by the province of the unit they were sent to. "
+        "Each interval is measured from the creation of the dispatch to the unit being "
+        "alerted, acknowledging, arriving on scene and completing; dispatches that never "
+        "reached a step are left out of that step. Median and 90th percentile are "
+        "nearest-rank values (the value at rank ⌈p·n⌉ of the sorted times), in seconds."
+    ),
+    "th": (
+        "การส่งหน่วยที่สร้างในช่วงวันที่ แยกตามจังหวัดของหน่วยที่รับ แต่ละช่วงเวลานับจากเวลาที่สร้าง"
+        "การส่งหน่วยถึงเวลาที่แจ้งเตือนหน่วย หน่วยตอบรับ ถึงที่เกิดเหตุ และเสร็จสิ้น การส่งหน่วยที่ไม่ถึง"
+        "ขั้นใดไม่นับในขั้นนั้น มัธยฐานและเปอร์เซ็นไทล์ที่ 90 เป็นค่าตามอันดับ (ค่าที่อันดับ ⌈p·n⌉ "
+        "ของเวลาที่เรียงแล้ว) หน่วยเป็นวินาที"
+    ),
+}
 
 
 # PostgreSQL's percentile_disc takes the rank ceil(p·n) in floating point, where 0.9·30

@@ -71,14 +71,13 @@ def write_xlsx(report: Report, target: Any, *, lang: str = "th") -> None:
     """Write the report as one sheet (write-only: rows go straight to disk)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(report.spec.name[:31])
-    title = report.spec.title_th if lang == "th" else report.spec.title_en
-    sheet.append([f"{title} {report.range.label(lang)}"])
+    sheet.append([f"{report.spec.title(lang)} {report.range.label(lang)}"])
     sheet.append(header(report, lang))
     for row in report.rows:
         sheet.append([cell(v) for v in row])
-    if report.spec.definition:
+    if report.spec.define(lang):
         sheet.append([])
-        sheet.append([report.spec.definition])
+        sheet.append([report.spec.define(lang)])
     book.save(target)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,13 +61,19 @@ class ReportSpec:
     columns: tuple[Column, ...]
     query: Callable[[Context], Select[Any]]
     shape: Shape = as_is
-    # Shown on the page next to the figures: how they are counted.
-    definition: str = ""
+    # Shown on the page next to the figures: how they are counted, by language (en, th).
+    definition: Mapping[str, str] = field(default_factory=dict)
     # Read through a server-side cursor: for row-per-record exports. Summaries are read
     # at once, which leaves PostgreSQL free to plan them in parallel (a cursor is not).
     streams: bool = False
     # Rows to Python after the query (for reports the SQL returns in long form).
     post: Callable[[Iterator[tuple[Any, ...]]], Iterator[tuple[Any, ...]]] | None = None
+
+    def define(self, lang: str = "th") -> str:
+        return self.definition.get(lang) or self.definition.get("en", "")
+
+    def title(self, lang: str = "th") -> str:
+        return self.title_th if lang == "th" else self.title_en
 
 
 @dataclass(slots=True)

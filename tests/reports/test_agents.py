@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from callcenter.calls.models import CallOutcome
+from callcenter.queues.stats import WRAP_UP_SECONDS
 from callcenter.reports import service
+from callcenter.reports.agents import WRAP_UP_REASON
 from callcenter.reports.models import AgentState
 from callcenter.reports.range import parse_range
 from tests.reports.builders import CallSpec, add_call, add_state
@@ -30,14 +32,20 @@ def test_handled_calls_and_average_handle_time_include_wrap_up(db_session, agent
     add_call(db_session, CallSpec(at(60), CallOutcome.ABANDONED, agent=None))
     add_call(db_session, CallSpec(at(-1), talk=999, agent_user_id=agent.id))  # day before
     add_call(db_session, CallSpec(at(70), talk=30, agent="PJSIP/agent2"))
-    for minute, state in ((100, AgentState.WRAP_UP), (101.5, AgentState.AVAILABLE)):
-        add_state(db_session, at=at(minute), state=state, user_id=agent.id)
+    for minute, state, reason in (
+        (100, AgentState.WRAP_UP, None), (101.5, AgentState.AVAILABLE, None),
+        (110, AgentState.PAUSED, WRAP_UP_REASON), (111, AgentState.PAUSED, "meal"),
+        (121, AgentState.AVAILABLE, None),
+    ):
+        add_state(db_session, at=at(minute), state=state, reason=reason, user_id=agent.id)
     db_session.flush()
     by_interface = {r[2]: r for r in rows(db_session, "agent_activity")}
     uid, name, _, handled, talk, wrap, aht, paused = by_interface["PJSIP/agent1"]
-    assert (uid, name, handled, talk, wrap, paused) == (agent.id, "สมหญิง ใจดี", 3, 360, 90, 0)
-    assert aht == pytest.approx((360 + 90) / 3)
-    assert by_interface["PJSIP/agent2"][3:5] == (1, 30)
+    # Wrap-up: the fixed 10 s per call, 90 s in wrap-up, 60 s paused for wrap-up.
+    assert (uid, name, handled, talk) == (agent.id, "สมหญิง ใจดี", 3, 360)
+    assert (wrap, paused) == (3 * WRAP_UP_SECONDS + 90 + 60, 600)
+    assert aht == pytest.approx((360 + wrap) / 3)
+    assert by_interface["PJSIP/agent2"][3:6] == (1, 30, WRAP_UP_SECONDS)
 
 
 def test_pause_time_by_reason_is_cut_to_the_range(db_session, agent):

@@ -162,7 +162,8 @@ def test_service_level_by_hand(db_session, agent):
     (row,) = rows(db_session, "service_level")
     assert row[1:] == (3, 2, 1, 1, 50.0, 25.0)
     assert "÷" in SERVICE_LEVEL_DEFINITION["en"] and "÷" in SERVICE_LEVEL_DEFINITION["th"]
-    assert service.spec("service_level").definition == SERVICE_LEVEL_DEFINITION["en"]
+    assert service.spec("service_level").define("th") == SERVICE_LEVEL_DEFINITION["th"]
+    assert all(spec.define("th") and spec.define("en") for spec in service.REPORTS.values())
 
 
 def test_call_records_carry_no_caller_number(db_session, calls):
