@@ -53,6 +53,7 @@ TABLE_OF = {
     "agent_pauses": "agent_state_changes", "cases_by_issue_area": "cases",
     "cases_by_target_group": "cases", "cases_by_province": "cases",
     "cases_by_month": "cases", "victims_by_group": "case_persons",
+    "victims_by_province": "case_persons",
     "dispatch_intervals": "dispatches",
 }
 # Not a summary: the export of every call record, timed apart (rows/s), see below.

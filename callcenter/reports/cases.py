@@ -49,6 +49,10 @@ VICTIM_GROUP = case(
 )
 
 
+def _group_counts() -> list[Any]:
+    return [func.count().filter(VICTIM_GROUP.__eq__(g)).label(g) for g in VICTIM_GROUPS]
+
+
 def _in_range(ctx: Context) -> Any:
     return and_(
         Case.created_at >= instant(ctx.range.start), Case.created_at < instant(ctx.range.end)
@@ -88,7 +92,7 @@ def by_month_query(ctx: Context) -> Select[Any]:
 def victims_query(ctx: Context) -> Select[Any]:
     month = local_bucket(Case.created_at, "month", ctx.zone_name, ctx.offset_seconds)
     month = month.label("month")
-    counts = [func.count().filter(g == VICTIM_GROUP).label(g) for g in VICTIM_GROUPS]
+    counts = _group_counts()
     return (
         select(month, *counts, func.count().label("total"))
         .select_from(CasePerson)
@@ -96,6 +100,19 @@ def victims_query(ctx: Context) -> Select[Any]:
         .where(_in_range(ctx), CasePerson.role == PersonRole.VICTIM)
         .group_by(month)
         .order_by(month)
+    )
+
+
+def victims_by_province_query(ctx: Context) -> Select[Any]:
+    counts = _group_counts()
+    return (
+        select(Case.province_code, Province.name_th, *counts, func.count().label("total"))
+        .select_from(CasePerson)
+        .join(Case, Case.id == CasePerson.case_id)
+        .outerjoin(Province, Province.code == Case.province_code)
+        .where(_in_range(ctx), CasePerson.role == PersonRole.VICTIM)
+        .group_by(Case.province_code, Province.name_th)
+        .order_by(Case.province_code)
     )
 
 
@@ -147,5 +164,17 @@ REPORTS = (
             Column("total", "Total", "รวม"),
         ),
         victims_query, _victims_shape, VICTIMS_DEFINITION,
+    ),
+    ReportSpec(
+        "victims_by_province", "Victims by group and province", "ผู้เสียหายตามกลุ่มและจังหวัด",
+        (
+            Column("province", "Province code", "รหัสจังหวัด"),
+            Column("province_name", "Province", "จังหวัด"),
+            *(Column(g, *GROUP_LABELS[g]) for g in VICTIM_GROUPS),
+            Column("total", "Total", "รวม"),
+        ),
+        victims_by_province_query,
+        lambda row, ctx: (_key(row[0]), row[1] or "", *row[2:]),
+        VICTIMS_DEFINITION,
     ),
 )

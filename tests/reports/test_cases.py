@@ -69,3 +69,14 @@ def test_victims_are_children_under_18_then_counted_by_gender(db_session, cases)
         Month(2025, 11): (2, 0, 1, 1, 1, 5),
         Month(2025, 12): (0, 1, 0, 0, 0, 1),
     }
+
+
+def test_victims_by_province_add_up_to_the_victims_by_month(db_session, cases):
+    by_province = {r[0]: r[2:] for r in rows(db_session, "victims_by_province")}
+    assert by_province == {
+        "TH-10": (0, 1, 0, 0, 0, 1),
+        "TH-50": (2, 1, 1, 0, 0, 4),
+        "-": (0, 0, 0, 1, 1, 2),
+    }
+    by_month = rows(db_session, "victims_by_group")
+    assert sum(r[-1] for r in by_month) == sum(v[-1] for v in by_province.values())
