@@ -51,8 +51,8 @@ def run(session: Session, name: str, rng: ReportRange) -> Report:
 
     def rows() -> Iterator[tuple[Any, ...]]:
         try:
-            shaped = (report_spec.shape(row, ctx) for row in result)
-            yield from report_spec.post(shaped) if report_spec.post else shaped
+            for row in result:
+                yield report_spec.shape(row, ctx)
         finally:
             result.close()
 

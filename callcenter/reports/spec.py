@@ -66,8 +66,6 @@ class ReportSpec:
     # Read through a server-side cursor: for row-per-record exports. Summaries are read
     # at once, which leaves PostgreSQL free to plan them in parallel (a cursor is not).
     streams: bool = False
-    # Rows to Python after the query (for reports the SQL returns in long form).
-    post: Callable[[Iterator[tuple[Any, ...]]], Iterator[tuple[Any, ...]]] | None = None
 
     def define(self, lang: str = "th") -> str:
         return self.definition.get(lang) or self.definition.get("en", "")
