@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
 ENV_PREFIX = "CALLCENTER_"
+DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parents[1] / "asterisk_conf" / "sounds"
+OFF_WORDS = ("off", "none", "no", "")
 
 
 class SettingsError(Exception):
@@ -54,6 +56,11 @@ class Settings(BaseSettings):
     # Where `callcenter demo` runs the AMI traffic simulator when no node is configured.
     simulator_port: int = Field(default=5039, ge=1, le=65535)
 
+    # IVR: offer a call back when the estimated wait is longer than this (None/"off": never).
+    ivr_callback_threshold_seconds: int | None = Field(default=120, ge=0)
+    # The prompt folder laid out like asterisk_conf/sounds: which languages have which prompts.
+    ivr_sounds_dir: Path = DEFAULT_SOUNDS_DIR
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("time_zone")
@@ -63,6 +70,25 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("ivr_callback_threshold_seconds", mode="before")
+    @classmethod
+    def _threshold_off(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text in OFF_WORDS:
+                return None
+            if not text.isdigit():
+                raise ValueError("a whole number of seconds, or 'off'")
+            return int(text)
+        return value
+
+    @field_validator("ivr_sounds_dir")
+    @classmethod
+    def _sounds_folder(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"{str(value)!r} is not a folder")
         return value
 
     @field_validator("database_url")

@@ -20,7 +20,7 @@ log = logging.getLogger("ivr")
 
 
 async def serve(settings: Settings) -> None:
-    ivr_config = config.from_environment(settings)
+    ivr_config = config.from_settings(settings)
     prompts = PromptCatalog()
     if ivr_config.sounds_dir is not None and ivr_config.sounds_dir.is_dir():
         prompts = PromptCatalog.from_directory(ivr_config.sounds_dir)

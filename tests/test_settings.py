@@ -89,3 +89,27 @@ def test_development_keeps_a_generated_secret_key_in_the_data_folder(monkeypatch
     assert len(first) >= 32
     assert load_settings().effective_secret_key() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_ivr_callback_threshold_defaults_to_two_minutes_and_can_be_turned_off(monkeypatch):
+    assert load_settings().ivr_callback_threshold_seconds == 120
+    monkeypatch.setenv("CALLCENTER_IVR_CALLBACK_THRESHOLD_SECONDS", "off")
+    assert load_settings().ivr_callback_threshold_seconds is None
+    monkeypatch.setenv("CALLCENTER_IVR_CALLBACK_THRESHOLD_SECONDS", "45")
+    assert load_settings().ivr_callback_threshold_seconds == 45
+
+
+@pytest.mark.parametrize("value", ["soon", "-5", "1.5"])
+def test_a_bad_ivr_callback_threshold_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("CALLCENTER_IVR_CALLBACK_THRESHOLD_SECONDS", value)
+    with pytest.raises(SettingsError, match="CALLCENTER_IVR_CALLBACK_THRESHOLD_SECONDS: "):
+        load_settings()
+
+
+def test_ivr_sounds_dir_must_be_a_folder(monkeypatch, tmp_path):
+    assert (load_settings().ivr_sounds_dir / "th").is_dir()
+    monkeypatch.setenv("CALLCENTER_IVR_SOUNDS_DIR", str(tmp_path))
+    assert load_settings().ivr_sounds_dir == tmp_path
+    monkeypatch.setenv("CALLCENTER_IVR_SOUNDS_DIR", str(tmp_path / "missing"))
+    with pytest.raises(SettingsError, match="CALLCENTER_IVR_SOUNDS_DIR: .*is not a folder"):
+        load_settings()
