@@ -48,7 +48,8 @@ YEAR = parse_range("1/10/2568", "30/9/2569")
 AGENTS = 50
 # The table whose plain count each report is set beside.
 TABLE_OF = {
-    "calls_by_hour": "calls", "calls_by_day": "calls", "calls_by_queue": "calls",
+    "calls_by_hour": "calls", "calls_hourly": "calls", "calls_by_day": "calls",
+    "calls_by_queue": "calls", "service_level_by_queue": "calls",
     "calls_by_outcome": "calls", "service_level": "calls", "agent_activity": "calls",
     "agent_pauses": "agent_state_changes", "cases_by_issue_area": "cases",
     "cases_by_target_group": "cases", "cases_by_province": "cases",

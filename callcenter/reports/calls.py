@@ -15,6 +15,7 @@ from callcenter.reports.spec import (
     Context,
     ReportSpec,
     as_date,
+    as_local_hour,
     number,
 )
 from callcenter.reports.sql import instant, local_bucket, local_hour
@@ -146,19 +147,28 @@ def by_outcome_query(ctx: Context) -> Select[Any]:
     )
 
 
-def service_level_query(ctx: Context) -> Select[Any]:
-    day = local_bucket(Call.started_at, "day", ctx.zone_name, ctx.offset_seconds).label("day")
+def hourly_query(ctx: Context) -> Select[Any]:
+    hour = local_bucket(Call.started_at, "hour", ctx.zone_name, ctx.offset_seconds)
+    hour = hour.label("hour")
+    return select(hour, *_volume_columns()).where(_in_range(ctx)).group_by(hour).order_by(hour)
+
+
+def _service_level_columns() -> list[Any]:
     threshold = func.coalesce(Queue.service_level_seconds, DEFAULT_THRESHOLD_SECONDS)
     queued = and_(Call.queue_name.is_not(None), Call.outcome != CallOutcome.IN_PROGRESS)
     within = and_(ANSWERED, queued, func.coalesce(Call.wait_seconds, 0) <= threshold)
+    return [
+        _count(and_(ANSWERED, queued)).label("answered"),
+        _count(within).label("answered_within"),
+        _count(and_(COUNTED_ABANDON, queued)).label("abandoned"),
+        _count(and_(SHORT_ABANDON, queued)).label("short_abandoned"),
+    ]
+
+
+def service_level_query(ctx: Context) -> Select[Any]:
+    day = local_bucket(Call.started_at, "day", ctx.zone_name, ctx.offset_seconds).label("day")
     return (
-        select(
-            day,
-            _count(and_(ANSWERED, queued)).label("answered"),
-            _count(within).label("answered_within"),
-            _count(and_(COUNTED_ABANDON, queued)).label("abandoned"),
-            _count(and_(SHORT_ABANDON, queued)).label("short_abandoned"),
-        )
+        select(day, *_service_level_columns())
         .select_from(Call)
         .outerjoin(Queue, Queue.name == Call.queue_name)
         .where(_in_range(ctx))
@@ -167,15 +177,43 @@ def service_level_query(ctx: Context) -> Select[Any]:
     )
 
 
+def service_level_by_queue_query(ctx: Context) -> Select[Any]:
+    return (
+        select(Call.queue_name, Queue.label_th,
+               func.max(func.coalesce(Queue.service_level_seconds, DEFAULT_THRESHOLD_SECONDS)),
+               *_service_level_columns())
+        .select_from(Call)
+        .outerjoin(Queue, Queue.name == Call.queue_name)
+        .where(_in_range(ctx), Call.queue_name.is_not(None))
+        .group_by(Call.queue_name, Queue.label_th)
+        .order_by(Call.queue_name)
+    )
+
+
 def _percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _service_level_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
-    day, answered, within, abandoned, short = row
+def _levels(counts: Sequence[Any]) -> tuple[Any, ...]:
+    answered, within, abandoned, short = counts
     base = answered + abandoned
-    return (as_date(day), answered, within, abandoned, short,
+    return (answered, within, abandoned, short,
             _percent(within, base), _percent(abandoned, base))
+
+
+def _service_level_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
+    return (as_date(row[0]), *_levels(row[1:]))
+
+
+SERVICE_LEVEL_COLUMNS = (
+    Column("answered", "Answered", "รับสาย"),
+    Column("answered_within", "Answered within threshold", "รับภายในเวลาที่กำหนด"),
+    Column("abandoned", "Abandoned (counted)", "วางสาย (นับ)"),
+    Column("short_abandoned", f"Abandoned ≤{SHORT_ABANDON_SECONDS} s (not counted)",
+           f"วางสายภายใน {SHORT_ABANDON_SECONDS} วินาที (ไม่นับ)"),
+    Column("service_level_pct", "Service level %", "ระดับการให้บริการ %"),
+    Column("abandonment_pct", "Abandonment %", "อัตราการละทิ้งสาย %"),
+)
 
 
 def records_query(ctx: Context) -> Select[Any]:
@@ -213,6 +251,12 @@ REPORTS = (
         VOLUME_DEFINITION,
     ),
     ReportSpec(
+        "calls_hourly", "Calls hour by hour", "สายเข้ารายชั่วโมง",
+        (Column("hour", "Hour starting (local time)", "ชั่วโมงที่เริ่ม"), *VOLUME_COLUMNS),
+        hourly_query, lambda row, ctx: _volume_shape(as_local_hour(row[0]), row),
+        VOLUME_DEFINITION,
+    ),
+    ReportSpec(
         "calls_by_queue", "Calls by queue", "สายเข้าตามคิว",
         (Column("queue", "Queue", "คิว"), Column("queue_label", "Queue name", "ชื่อคิว"),
          *VOLUME_COLUMNS),
@@ -229,17 +273,20 @@ REPORTS = (
     ReportSpec(
         "service_level", "Service level and abandonment by day",
         "ระดับการให้บริการและอัตราการละทิ้งสายรายวัน",
-        (
-            Column("day", "Day", "วันที่"),
-            Column("answered", "Answered", "รับสาย"),
-            Column("answered_within", "Answered within threshold", "รับภายในเวลาที่กำหนด"),
-            Column("abandoned", "Abandoned (counted)", "วางสาย (นับ)"),
-            Column("short_abandoned", f"Abandoned ≤{SHORT_ABANDON_SECONDS} s (not counted)",
-                   f"วางสายภายใน {SHORT_ABANDON_SECONDS} วินาที (ไม่นับ)"),
-            Column("service_level_pct", "Service level %", "ระดับการให้บริการ %"),
-            Column("abandonment_pct", "Abandonment %", "อัตราการละทิ้งสาย %"),
-        ),
+        (Column("day", "Day", "วันที่"), *SERVICE_LEVEL_COLUMNS),
         service_level_query, _service_level_shape,
+        SERVICE_LEVEL_DEFINITION,
+    ),
+    ReportSpec(
+        "service_level_by_queue", "Service level and abandonment by queue",
+        "ระดับการให้บริการและอัตราการละทิ้งสายตามคิว",
+        (
+            Column("queue", "Queue", "คิว"), Column("queue_label", "Queue name", "ชื่อคิว"),
+            Column("threshold_s", "Answer threshold (s)", "เวลาที่กำหนด (วินาที)"),
+            *SERVICE_LEVEL_COLUMNS,
+        ),
+        service_level_by_queue_query,
+        lambda row, ctx: (row[0], row[1] or "", row[2], *_levels(row[3:])),
         SERVICE_LEVEL_DEFINITION,
     ),
     ReportSpec(

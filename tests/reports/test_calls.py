@@ -173,3 +173,27 @@ def test_call_records_carry_no_caller_number(db_session, calls):
     # Local time, in order.
     first = min(calls, key=lambda s: s.started_at)
     assert records[0][1] == (first.started_at + BANGKOK).replace(tzinfo=None)
+
+
+def test_hour_by_hour_adds_up_to_the_days(db_session, calls):
+    hourly = rows(db_session, "calls_hourly")
+    assert dict(Counter((s.started_at + BANGKOK).replace(
+        minute=0, second=0, microsecond=0, tzinfo=None) for s in calls)) == {
+        r[0]: r[1] for r in hourly}
+    by_day: Counter = Counter()
+    for r in hourly:
+        by_day[r[0].date()] += r[2]  # answered
+    assert dict(by_day) == {r[0]: r[2] for r in rows(db_session, "calls_by_day")}
+
+
+def test_service_level_by_queue_uses_each_queues_threshold(db_session, calls):
+    for queue, _label, threshold, answered, within, abandoned, _s, level, _a in rows(
+        db_session, "service_level_by_queue"
+    ):
+        mine = [s for s in calls if s.queue == queue]
+        assert threshold == BY_NAME[queue].service_level_seconds
+        assert answered == sum(s.answered for s in mine)
+        assert within == sum(s.answered and (s.wait or 0) <= threshold for s in mine)
+        assert abandoned == sum(counted_abandon(s) for s in mine)
+        base = answered + abandoned
+        assert level == (round(100 * within / base, 1) if base else None)

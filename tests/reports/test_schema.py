@@ -15,4 +15,5 @@ def test_the_migration_adds_the_tables_and_indexes_the_reports_read(engine):
 def test_postgresql_knows_how_many_days_and_hours_a_year_of_calls_has(engine):
     with engine.connect() as conn:
         names = set(conn.scalars(text("SELECT stxname FROM pg_statistic_ext")))
-    assert {"calls_local_day", "calls_local_hour", "cases_local_month"} <= names
+    assert {"calls_local_day", "calls_local_hour", "calls_local_hour_start",
+            "cases_local_month"} <= names
