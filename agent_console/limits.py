@@ -15,15 +15,31 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class NulCharacter(DomainError):
+    status_code = 400
+    code = "invalid"
+
+
 async def limit_body(request: Request) -> None:
+    """Refuse bodies over the limit, and NUL characters (PostgreSQL text cannot hold them)."""
+    if "%00" in request.url.query or "\x00" in request.url.path:
+        raise NulCharacter("NUL characters are not allowed")
     length = request.headers.get("content-length")
-    if length is not None:
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            raise TooLarge("the request is too large")
-    elif request.method in ("POST", "PUT", "PATCH"):
-        body = await request.body()  # chunked: read it, bounded by the server's limits
-        if len(body) > MAX_BODY_BYTES:
-            raise TooLarge("the request is too large")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        raise TooLarge("the request is too large")
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()  # parsed once; FastAPI and the handler reuse it
+        if any(isinstance(v, str) and "\x00" in v for _, v in form.multi_items()):
+            raise NulCharacter("NUL characters are not allowed")
+        return
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise TooLarge("the request is too large")
+    if b"\\u0000" in body or b"\x00" in body:
+        raise NulCharacter("NUL characters are not allowed")
 
 
 def client_ip(request: Request) -> str | None:

@@ -4,16 +4,16 @@ and the unit's own dispatches (field-visit view)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Depends, Path, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from agent_console import access, screenpop
 from agent_console.deps import Viewer, db_session, require
 from agent_console.limits import client_ip, limit_body
-from agent_console.routers.api_cases import id_key
+from agent_console.routers.api_cases import Id, id_key
 from callcenter import audit
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
@@ -30,6 +30,7 @@ AgentOnly = Depends(require(Role.AGENT))
 UnitMember = Depends(require(Role.UNIT_MEMBER))
 # Seconds to wait for the bridge: past this the agent sees "the phone system did not answer".
 COMMAND_TIMEOUT = 5.0
+Key = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def own_call(db: Session, call_id: int, viewer: Viewer) -> Call:
@@ -44,7 +45,7 @@ def own_call(db: Session, call_id: int, viewer: Viewer) -> Call:
 
 
 @router.get("/calls/{call_id}/screenpop", response_model=screenpop.ScreenPop)
-def get_screenpop(call_id: int, request: Request, viewer: Viewer = CaseReader,
+def get_screenpop(call_id: Id, request: Request, viewer: Viewer = CaseReader,
                   db: Session = Depends(db_session)):
     call = own_call(db, call_id, viewer)
     live = screenpop.live_call(request.app.state.redis, call.node, call.uniqueid)
@@ -61,7 +62,7 @@ class CallOut(BaseModel):
 
 
 @router.post("/calls/{call_id}/disposition", response_model=CallOut)
-def set_disposition(call_id: int, body: schemas.DispositionIn, viewer: Viewer = CaseReader,
+def set_disposition(call_id: Id, body: schemas.DispositionIn, viewer: Viewer = CaseReader,
                     db: Session = Depends(db_session)):
     """Mark a call that is not a case (prank, silent, information …) for the reports."""
     call = own_call(db, call_id, viewer)
@@ -103,7 +104,7 @@ def prefill(call: Call | None) -> dict[str, str]:
 class DraftOpen(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    call_id: int | None = None
+    call_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 @router.post("/drafts", response_model=DraftOut)
@@ -117,12 +118,12 @@ def open_draft(body: DraftOpen, viewer: Viewer = CaseReader,
 
 
 @router.get("/drafts/{key}", response_model=DraftOut)
-def get_draft(key: str, viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+def get_draft(key: Key, viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
     return _draft_out(drafts.get(db, key, user_id=viewer.id))
 
 
 @router.put("/drafts/{key}", response_model=DraftOut)
-def save_draft(key: str, body: schemas.DraftIn, viewer: Viewer = CaseReader,
+def save_draft(key: Key, body: schemas.DraftIn, viewer: Viewer = CaseReader,
                db: Session = Depends(db_session)):
     draft = drafts.save(db, drafts.get(db, key, user_id=viewer.id), body.data)
     db.flush()
@@ -130,7 +131,7 @@ def save_draft(key: str, body: schemas.DraftIn, viewer: Viewer = CaseReader,
 
 
 @router.post("/drafts/{key}/case", response_model=schemas.CaseOut, status_code=201)
-def open_case_from_draft(key: str, request: Request, response: Response,
+def open_case_from_draft(key: Key, request: Request, response: Response,
                          viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
     """Open the draft's case; a repeat (second tab, double click) returns the same case."""
     draft = drafts.get(db, key, user_id=viewer.id)
@@ -158,10 +159,28 @@ class AgentStateOut(BaseModel):
     bridge: Literal["ok", "unavailable"]
 
 
-def commands(request: Request):
+class _Unreachable:
+    status = "error"
+    ok = False
+
+
+class SafeCommands:
+    """The bridge's command client; a Redis failure reads as "the bridge did not answer"."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def send(self, node: str, command: str, **args: Any) -> Any:
+        try:
+            return self.client.send(node, command, **args)
+        except Exception:  # Redis away or timing out: the agent gets a 503, not a 500
+            return _Unreachable()
+
+
+def commands(request: Request) -> SafeCommands:
     from callcenter.ami.commands import CommandClient
 
-    return CommandClient(request.app.state.redis, timeout=COMMAND_TIMEOUT)
+    return SafeCommands(CommandClient(request.app.state.redis, timeout=COMMAND_TIMEOUT))
 
 
 def node_for(request: Request, live: dict[str, Any] | None) -> str:
@@ -255,7 +274,7 @@ def unit_dispatches(viewer: Viewer = UnitMember, db: Session = Depends(db_sessio
 
 
 @router.get("/unit/dispatches/{dispatch_id}", response_model=UnitDispatchDetailOut)
-def unit_dispatch(dispatch_id: int, request: Request, viewer: Viewer = UnitMember,
+def unit_dispatch(dispatch_id: Id, request: Request, viewer: Viewer = UnitMember,
                   db: Session = Depends(db_session)):
     detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.user.unit_id,
                                      actor_id=viewer.id, source_ip=client_ip(request))

@@ -10,8 +10,8 @@ import logging
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from agent_console import access
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)])
 CaseReader = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
+# Ids fit PostgreSQL's integer; anything else is a 422, never a database error.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def id_key(request: Request) -> str:
@@ -93,13 +95,13 @@ def open_case(
 
 
 @router.get("/cases/{case_id}", response_model=schemas.CaseOut)
-def get_case(case_id: int, request: Request, viewer: Viewer = CaseReader,
+def get_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
              db: Session = Depends(db_session)):
     return read_case(db, case_id, viewer, request)
 
 
 @router.put("/cases/{case_id}", response_model=schemas.CaseOut)
-def update_case(case_id: int, changes: schemas.CaseFields, viewer: Viewer = CaseReader,
+def update_case(case_id: Id, changes: schemas.CaseFields, viewer: Viewer = CaseReader,
                 db: Session = Depends(db_session)):
     case = changeable_case(db, case_id, viewer)
     return cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
@@ -127,7 +129,7 @@ class CaseExport(BaseModel):
 
 
 @router.get("/cases/{case_id}/export", response_model=CaseExport)
-def export_case(case_id: int, request: Request, viewer: Viewer = CaseReader,
+def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                 db: Session = Depends(db_session)):
     """The whole case file as JSON; recorded as an export."""
     case = read_case(db, case_id, viewer, request, action="case.export")
@@ -142,41 +144,41 @@ def export_case(case_id: int, request: Request, viewer: Viewer = CaseReader,
 
 
 @router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut])
-def list_notes(case_id: int, request: Request, viewer: Viewer = CaseReader,
+def list_notes(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                db: Session = Depends(db_session)):
     return cases.notes(db, read_case(db, case_id, viewer, request))
 
 
 @router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201)
-def add_note(case_id: int, note: schemas.NoteIn, viewer: Viewer = CaseReader,
+def add_note(case_id: Id, note: schemas.NoteIn, viewer: Viewer = CaseReader,
              db: Session = Depends(db_session)):
     # Any case worker may add a note (a follow-up call reaches any agent); none may edit one.
     return cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
 
 
 @router.post("/cases/{case_id}/status", response_model=schemas.CaseOut)
-def change_status(case_id: int, move: schemas.StatusIn, viewer: Viewer = CaseReader,
+def change_status(case_id: Id, move: schemas.StatusIn, viewer: Viewer = CaseReader,
                   db: Session = Depends(db_session)):
     case = changeable_case(db, case_id, viewer)
     return cases.change_status(db, case, to=move.status, actor_id=viewer.id, reason=move.reason)
 
 
 @router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut])
-def list_referrals(case_id: int, request: Request, viewer: Viewer = CaseReader,
+def list_referrals(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                    db: Session = Depends(db_session)):
     return cases.referrals(db, read_case(db, case_id, viewer, request))
 
 
 @router.post("/cases/{case_id}/referrals", response_model=schemas.ReferralOut,
              status_code=201)
-def refer(case_id: int, referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
+def refer(case_id: Id, referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
           db: Session = Depends(db_session)):
     case = changeable_case(db, case_id, viewer)
     return cases.refer(db, case, referral=referral, actor_id=viewer.id)
 
 
 @router.post("/referrals/{referral_id}/status", response_model=schemas.ReferralOut)
-def move_referral(referral_id: int, move: schemas.ReferralStatusIn,
+def move_referral(referral_id: Id, move: schemas.ReferralStatusIn,
                   viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
     referral = cases.get_referral(db, referral_id)
     changeable_case(db, referral.case_id, viewer)
@@ -186,7 +188,7 @@ def move_referral(referral_id: int, move: schemas.ReferralStatusIn,
 class DispatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    unit_id: int | None = None
+    unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     urgency: Urgency | None = None
 
 
@@ -217,7 +219,7 @@ def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> Non
 
 
 @router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
-def dispatch_case(case_id: int, request: Request, body: DispatchIn | None = None,
+def dispatch_case(case_id: Id, request: Request, body: DispatchIn | None = None,
                   viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
     """Send the case to its province's rapid-response unit (or the unit given)."""
     changeable_case(db, case_id, viewer)
@@ -240,7 +242,7 @@ class AuditOut(BaseModel):
 
 
 @router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
-def case_audit(case_id: int, request: Request, viewer: Viewer = Supervisor,
+def case_audit(case_id: Id, request: Request, viewer: Viewer = Supervisor,
                db: Session = Depends(db_session)):
     """The case's audit trail (supervisors and admins); reading it is recorded too."""
     case = cases.get(db, case_id)
