@@ -39,10 +39,11 @@ def state(session: Session, dispatch_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     d, case_number, unit_code, province_code = row
-    escalations = session.scalar(
-        select(func.count()).select_from(DispatchEvent).where(
-            DispatchEvent.dispatch_id == d.id, DispatchEvent.status == DispatchStatus.ESCALATED)
-    )
+    escalations, version = session.execute(
+        select(func.count().filter(DispatchEvent.status == DispatchStatus.ESCALATED),
+               func.max(DispatchEvent.id))
+        .where(DispatchEvent.dispatch_id == d.id)
+    ).one()
 
     def iso(value):
         return value.isoformat() if value else None
@@ -52,6 +53,9 @@ def state(session: Session, dispatch_id: int) -> dict[str, Any] | None:
         "unit_id": d.unit_id, "unit_code": unit_code, "province_code": province_code,
         "status": d.status.value, "urgency": d.urgency.value,
         "created_by_id": d.created_by_id, "escalations": escalations,
+        # The newest timeline event: steps are serialised by the row lock, so a higher
+        # version is a later state.
+        "version": version or 0,
         "decline_reason": d.decline_reason, "outcome": d.outcome,
         **{f"{step}_at": iso(getattr(d, f"{step}_at")) for step in (
             "created", "alerted", "acknowledged", "en_route", "on_scene", "completed",
@@ -59,22 +63,35 @@ def state(session: Session, dispatch_id: int) -> dict[str, Any] | None:
     }
 
 
+# Two processes may publish the same dispatch at once, each with what it read; the
+# older state must not overwrite the newer one, so the check and the writes are atomic.
+STORE_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(cjson.decode(current)['version']) > tonumber(ARGV[1]) then
+  return -1
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[5])
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[2], ARGV[4], ARGV[2])
+  return 1
+end
+return redis.call('HDEL', KEYS[2], ARGV[4])
+"""
+
+
 def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
     dispatch_id = current["dispatch_id"]
     body = json.dumps(current, ensure_ascii=False)
-    pipe = redis.pipeline()
-    pipe.set(DISPATCH_SNAPSHOT.format(id=dispatch_id), body, ex=SNAPSHOT_TTL_SECONDS)
-    pipe.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
     # The alarm lasts while nobody has taken the dispatch: escalated and not yet answered.
     alarmed = current["status"] == DispatchStatus.ESCALATED.value
-    if alarmed:
-        pipe.hset(ALARMS_SNAPSHOT, str(dispatch_id), body)
-    else:
-        pipe.hdel(ALARMS_SNAPSHOT, str(dispatch_id))
-    pipe.hgetall(ALARMS_SNAPSHOT)
-    results = pipe.execute()
-    if alarmed or results[2]:
-        alarms = sorted((json.loads(v) for v in results[3].values()),
+    stored = redis.eval(STORE_IF_NEWER, 2, DISPATCH_SNAPSHOT.format(id=dispatch_id),
+                        ALARMS_SNAPSHOT, current["version"], body, "1" if alarmed else "0",
+                        str(dispatch_id), SNAPSHOT_TTL_SECONDS)
+    if stored == -1:
+        return  # a newer state was published already
+    redis.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
+    if alarmed or stored:
+        alarms = sorted((json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()),
                         key=lambda a: a["dispatch_id"])
         redis.publish(ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False))
     if current["status"] == DispatchStatus.DECLINED.value:

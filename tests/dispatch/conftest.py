@@ -149,8 +149,11 @@ def quiesce(context: Context) -> None:
             # A killed worker stays registered as busy until its key expires: skip the dead.
             if all(w.get_state() != WorkerStatus.BUSY or not psutil.pid_exists(w.pid)
                    for w in Worker.all(connection=context.redis)):
-                return
+                break
             time.sleep(0.05)
+        # Ids restart with the emptied tables: the last test's dispatch 1 is not the next's.
+        for key in context.redis.scan_iter("snapshot:*"):
+            context.redis.delete(key)
     except redis.RedisError:
         pass  # the test stopped Redis: no worker can be busy on it
 
