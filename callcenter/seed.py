@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
-from callcenter.provinces.catalog import provinces
+from callcenter.provinces.catalog import demo_duty_phone, provinces
 from callcenter.provinces.models import AlertChannel, Province, ResponseUnit, UnitContact
 from callcenter.queues.catalog import QUEUES
 from callcenter.queues.models import Queue
@@ -61,29 +61,45 @@ def seed_provinces(session: Session) -> int:
 
 
 def seed_units(session: Session) -> None:
-    """One rapid-response unit per province, alerted on its console first, then by phone."""
+    """One rapid-response unit per province, alerted on its console first, then by phone.
+
+    The phone is a number the dialplan's ``rru`` context dials (``Local/<number>@rru``);
+    a made-up one in the seed (``demo_duty_phone``), replaced by the province's real duty
+    phone when the hotline sets it up.
+    """
     existing = {u.code: u for u in session.scalars(select(ResponseUnit))}
     for province in session.scalars(select(Province).order_by(Province.code)):
         code = f"RRU-{province.code}"
-        if code in existing:
+        phone = demo_duty_phone(province.code)
+        unit = existing.get(code)
+        if unit is not None:
+            _renumber_old_voice_contact(unit, province.code, phone)
             continue
         unit = ResponseUnit(
             code=code,
             province_code=province.code,
             name_th=f"หน่วยเคลื่อนที่เร็ว พมจ.{province.name_th}",
             name_en=f"Rapid-response unit, {province.name_en}",
-            duty_phone=None,
+            duty_phone=phone,
         )
         unit.contacts = [
             UnitContact(position=1, channel=AlertChannel.CONSOLE, label="unit console"),
-            UnitContact(
-                position=2, channel=AlertChannel.VOICE,
-                address=f"Local/{province.code.lower().replace('-', '')}@rru",
-                label="duty phone",
-            ),
+            UnitContact(position=2, channel=AlertChannel.VOICE, address=phone,
+                        label="duty phone"),
         ]
         session.add(unit)
     session.flush()
+
+
+def _renumber_old_voice_contact(unit: ResponseUnit, province_code: str, phone: str) -> None:
+    """Earlier seeds stored the dial string ``Local/th50@rru``, which the ``rru`` context
+    cannot dial; give such a contact the number instead (no other contact is touched)."""
+    old = f"Local/{province_code.lower().replace('-', '')}@rru"
+    for contact in unit.contacts:
+        if contact.channel == AlertChannel.VOICE and contact.address == old:
+            contact.address = phone
+            if unit.duty_phone is None:
+                unit.duty_phone = phone
 
 
 def seed_queues(session: Session) -> None:

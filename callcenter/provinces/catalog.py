@@ -62,3 +62,13 @@ def provinces() -> list[ProvinceSpec]:
             )
         )
     return sorted(result, key=lambda p: p.code)
+
+
+def demo_duty_phone(code: str) -> str:
+    """The made-up duty phone the demo gives a province's unit: 09900000 + its number.
+
+    Not a real line. The dialplan's ``rru`` context dials it as ``Local/<number>@rru``,
+    and the demo's simulated Asterisk answers it (TH-50 presses 1, TH-96 never answers,
+    TH-10 is busy, as in the recordings).
+    """
+    return "09900000" + code.removeprefix("TH-").zfill(2)

@@ -1,8 +1,17 @@
+import re
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from callcenter.agents.models import User
 from callcenter.provinces.catalog import provinces
-from callcenter.provinces.models import Province, Region, ResponseUnit
+from callcenter.provinces.models import (
+    AlertChannel,
+    Province,
+    Region,
+    ResponseUnit,
+    UnitContact,
+)
 from callcenter.queues.catalog import QUEUES
 from callcenter.queues.models import Queue
 from callcenter.seed import seed_all
@@ -54,3 +63,39 @@ def test_every_province_has_a_unit_alerted_on_its_console_first(db_session):
     assert {u.province_code for u in units} == {p.code for p in provinces()}
     assert all(u.contacts[0].channel == "console" for u in units)
     assert db_session.scalar(select(func.count(User.id))) == 0
+
+
+
+def _rru_patterns() -> list[re.Pattern[str]]:
+    """The [rru] context's extension patterns of extensions.conf, as regular expressions."""
+    text = (Path(__file__).resolve().parents[2] / "asterisk_conf" / "extensions.conf").read_text()
+    section = text.split("[rru]", 1)[1].split("\n[", 1)[0]
+    classes = {"X": "[0-9]", "Z": "[1-9]", "N": "[2-9]", ".": ".+", "!": ".*"}
+    patterns = []
+    for exten in re.findall(r"^exten => (_[^,]+),", section, re.MULTILINE):
+        body = "".join(classes.get(ch, re.escape(ch)) for ch in exten[1:])
+        patterns.append(re.compile(body + "$"))
+    return patterns
+
+
+def test_every_units_voice_contact_is_a_number_the_rru_context_dials(db_session):
+    seed_all(db_session, demo_users=False)
+    patterns = _rru_patterns()
+    assert patterns
+    contacts = db_session.scalars(
+        select(UnitContact).where(UnitContact.channel == AlertChannel.VOICE)).all()
+    assert len(contacts) == 77
+    for contact in contacts:
+        assert any(p.match(contact.address) for p in patterns), contact.address
+    unit = db_session.scalars(select(ResponseUnit).where(ResponseUnit.code == "RRU-TH-50")).one()
+    assert unit.duty_phone == "0990000050" == unit.contacts[1].address
+
+
+def test_seeding_again_renumbers_a_voice_contact_left_as_an_old_dial_string(db_session):
+    seed_all(db_session, demo_users=False)
+    unit = db_session.scalars(select(ResponseUnit).where(ResponseUnit.code == "RRU-TH-96")).one()
+    unit.contacts[1].address, unit.duty_phone = "Local/th96@rru", None
+    db_session.flush()
+    seed_all(db_session, demo_users=False)
+    db_session.refresh(unit)
+    assert (unit.contacts[1].address, unit.duty_phone) == ("0990000096", "0990000096")
