@@ -76,9 +76,14 @@ class FoundationPorts:
             )
             session.add(CallbackRow(
                 call_id=call_id,
+                # The bridge may not have written the call yet: the job links it later.
+                call_uniqueid=request.call_id or None,
+                call_node=self.nodes[0] if len(self.nodes) == 1 else None,
                 number=request.number,
                 queue_name=request.queue,
                 priority=request.priority,
+                language=str(request.language),
+                issue_area=str(request.issue) if request.issue else None,
             ))
         log.info("ivr.callback_stored call_id=%s queue=%s", request.call_id, request.queue)
         return True

@@ -94,18 +94,36 @@ class CallbackStatus(StrEnum):
 
 
 class CallbackRequest(Base):
-    """A caller who chose to keep their place and be called back (virtual hold)."""
+    """A caller who chose to keep their place and be called back (virtual hold).
+
+    The IVR stores the row while the call is up, before the bridge has written the call's
+    own row, so the call is named by (``call_node``, ``call_uniqueid``) and ``call_id`` is
+    filled in once that row exists. Each attempt asks a bridge to Originate; the outbound
+    call row is then keyed by (``dial_node``, ``dial_action_id``).
+    """
 
     __tablename__ = "callback_requests"
+    __table_args__ = (Index("ix_callback_requests_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    call_node: Mapped[str | None] = mapped_column(String(40))
+    call_uniqueid: Mapped[str | None] = mapped_column(String(64), index=True)
     number: Mapped[str] = mapped_column(String(40))
     queue_name: Mapped[str] = mapped_column(String(64))
     priority: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str | None] = mapped_column(String(8))
+    issue_area: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[CallbackStatus] = mapped_column(
         enum_type(CallbackStatus, "callback_status"), default=CallbackStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Not dialled before this (a retry's back-off, or the case's call window).
+    next_attempt_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    dial_node: Mapped[str | None] = mapped_column(String(40))
+    dial_action_id: Mapped[str | None] = mapped_column(String(64))
+    # A reason code, never personal data: no_answer, busy, bridge_timeout, do_not_call_back …
+    last_error: Mapped[str | None] = mapped_column(String(120))
     done_at: Mapped[datetime | None]

@@ -62,7 +62,10 @@ def test_callback_request_is_stored_and_linked_to_its_call(adapter):
 def test_callback_request_is_stored_before_the_bridge_wrote_the_call(adapter):
     port, session = adapter
     assert asyncio.run(port.store_callback(request("unknown.9")))
-    assert session.scalars(select(CallbackRequest)).one().call_id is None
+    row = session.scalars(select(CallbackRequest)).one()
+    # The call id waits for the bridge's row; the job links it by the call's uniqueid.
+    assert (row.call_id, row.call_uniqueid) == (None, "unknown.9")
+    assert (row.language, row.issue_area) == ("th", "family_violence")
 
 
 @pytest.mark.parametrize(("answer", "status"), [("yes", DispatchStatus.ACKNOWLEDGED),
