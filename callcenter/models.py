@@ -1,6 +1,6 @@
 """Every mapped model, imported once so that metadata and mappers are complete."""
 
-from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.agents.models import AgentSkill, AgentStateChange, Role, User
 from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome
 from callcenter.cases.models import (
@@ -20,8 +20,9 @@ from callcenter.provinces.models import Province, ResponseUnit, UnitContact
 from callcenter.queues.models import Queue
 
 __all__ = [
-    "AgentSkill", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call", "CallOutcome",
-    "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote", "CasePerson", "CaseSequence",
-    "CaseStatus", "CaseStatusChange", "Dispatch", "DispatchEvent", "Province", "Queue",
-    "Referral", "ResponseUnit", "Role", "UnitContact", "User",
+    "AgentSkill", "AgentStateChange", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call",
+    "CallOutcome", "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote",
+    "CasePerson", "CaseSequence", "CaseStatus", "CaseStatusChange", "Dispatch",
+    "DispatchEvent", "Province", "Queue", "Referral", "ResponseUnit", "Role", "UnitContact",
+    "User",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
@@ -58,3 +58,36 @@ class AgentSkill(Base):
         ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
     )
     penalty: Mapped[int] = mapped_column(default=0)
+
+
+class AgentState(StrEnum):
+    LOGGED_IN = "logged_in"
+    AVAILABLE = "available"
+    RINGING = "ringing"
+    IN_CALL = "in_call"
+    WRAP_UP = "wrap_up"
+    PAUSED = "paused"
+    LOGGED_OUT = "logged_out"
+
+
+class AgentStateChange(Base):
+    """One row each time an agent's state changes; a state lasts until the next row.
+
+    The bridge writes it; the reports read pause time by reason from it.
+    """
+
+    __tablename__ = "agent_state_changes"
+    __table_args__ = (
+        Index("ix_agent_state_changes_interface_at", "agent_interface", "changed_at"),
+        Index("ix_agent_state_changes_changed_at", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node: Mapped[str] = mapped_column(String(40))
+    # The queue member interface, as every AMI queue event names the agent.
+    agent_interface: Mapped[str] = mapped_column(String(128))
+    agent_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[AgentState] = mapped_column(enum_type(AgentState, "agent_state"))
+    # The pause reason the agent or supervisor chose (Asterisk's PausedReason).
+    reason: Mapped[str | None] = mapped_column(String(80))
+    changed_at: Mapped[datetime]

@@ -79,6 +79,8 @@ class Case(Base):
         # One intake form opens at most one case, however often it is submitted.
         UniqueConstraint("intake_key"),
         Index("ix_cases_status_province", "status", "province_code"),
+        # Report ranges read only their dates.
+        Index("ix_cases_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,7 +39,10 @@ class AlertStatus(StrEnum):
 
 class Dispatch(Base):
     __tablename__ = "dispatches"
-    __table_args__ = (Index("ix_dispatches_unit_status", "unit_id", "status"),)
+    __table_args__ = (
+        Index("ix_dispatches_unit_status", "unit_id", "status"),
+        Index("ix_dispatches_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

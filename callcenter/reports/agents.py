@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import Float, Integer, Select, String, func, literal, null, select, union_all
 
-from callcenter.agents.models import User
+from callcenter.agents.models import AgentState, AgentStateChange, User
 from callcenter.calls.models import Call, CallDirection
 from callcenter.db import utcnow
 from callcenter.queues.stats import WRAP_UP_SECONDS
-from callcenter.reports.models import AgentState, AgentStateChange
 from callcenter.reports.spec import Column, Context, ReportSpec, number
 from callcenter.reports.sql import greatest, instant, least, seconds_between
 

@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callcenter.agents.models import Role, User
+from callcenter.agents.models import AgentState, AgentStateChange, Role, User
 from callcenter.calls.models import Call, CallDirection, CallOutcome
 from callcenter.cases.models import Case, CasePerson, PersonRole
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import ResponseUnit
-from callcenter.reports.models import AgentState, AgentStateChange
 from callcenter.seed import seed_provinces, seed_queues, seed_units
 from callcenter.taxonomy import Gender, IssueArea, TargetGroup, Urgency
 

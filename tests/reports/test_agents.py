@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from callcenter.agents.models import AgentState
 from callcenter.calls.models import CallOutcome
 from callcenter.queues.stats import WRAP_UP_SECONDS
 from callcenter.reports import service
 from callcenter.reports.agents import WRAP_UP_REASON
-from callcenter.reports.models import AgentState
 from callcenter.reports.range import parse_range
 from tests.reports.builders import CallSpec, add_call, add_state
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from callcenter import migrate
+from callcenter.agents.models import AgentState
 from callcenter.db import make_engine
 from callcenter.reports import service
-from callcenter.reports.models import AgentState
 from callcenter.reports.range import parse_range
 from callcenter.taxonomy import Gender, IssueArea, TargetGroup
 from tests.reports.builders import (
