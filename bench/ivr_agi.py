@@ -1,8 +1,8 @@
 """Benchmark: the FastAGI IVR under 200 concurrent simulated callers over loopback TCP.
 
-Each simulated caller plays Asterisk's side (``ivr.simulator``): sends the agi_* block,
-answers every command the way Asterisk 22 does, and measures each round trip (from its
-answer, or the block, to the next command). Callers take a seeded mix of paths: every
+Each simulated caller plays Asterisk's side (``callcenter.ami.agi_simulator``): sends the
+agi_* block, answers every command the way Asterisk 22 does, and measures each round trip
+(from its answer, or the block, to the next command). Callers take a seeded mix of paths: every
 language and issue, danger key, silent caller, invalid keys, hang-ups, callback offers.
 
 The same client then runs against a minimal AGI server that sends the very same commands
@@ -30,13 +30,13 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
 from ivr.agi import Command, ReplyReader
 from ivr.flow import PortCall, Runner
 from ivr.flows import hotline
 from ivr.flows.context import CallContext
 from ivr.ports import MemoryPorts
 from ivr.server import FastAgiServer
-from ivr.simulator import SimulatedChannel, call, environment
 
 HOST = "127.0.0.1"
 WAITS = {"violence": 900.0, "english": 30.0}  # a long wait (callback offer) and a short one

@@ -1,14 +1,13 @@
-"""A simulated Asterisk channel that answers AGI commands the way Asterisk 22 does.
+"""SIMULATED Asterisk channel that answers FastAGI commands the way Asterisk 22 does.
 
-Used by the tests, the benchmark and the demo traffic to drive the IVR over real FastAGI
-without a PBX. The answers copy the recorded transcripts (tests/fixtures/asterisk/*.agi):
-keys as ASCII codes from STREAM FILE/WAIT FOR DIGIT and as text from GET DATA, keys pressed
-during a prompt without escape digits thrown away, and after a hang-up a ``HANGUP`` line
-before the next answer and ``511`` for media commands. ``SimulatedChannel`` is pure;
-``call`` is the small socket driver.
-
-This module imports nothing from the project, so the demo's traffic simulator (which lives in
-``callcenter`` and may not import ``ivr``) can share it by moving it there.
+Not Asterisk. The tests, the IVR benchmark and the demo's traffic simulator
+(``callcenter.ami.simulator``) use it to drive the IVR over real FastAGI without a PBX. The
+answers copy the recorded transcripts (``asterisk/transcripts/*.agi``): keys as ASCII codes
+from STREAM FILE/WAIT FOR DIGIT and as text from GET DATA, keys pressed during a prompt
+without escape digits thrown away, and after a hang-up a ``HANGUP`` line before the next
+answer and ``511`` for media commands. ``SimulatedChannel`` is pure; ``call`` is the small
+socket driver. It imports nothing from the project (it lives here because ``callcenter``
+may not import ``ivr``; the IVR's tests import it from here).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MEDIA = ("STREAM FILE", "GET DATA", "WAIT FOR DIGIT", "CONTROL STREAM FILE", "SAY DIGITS")
@@ -103,7 +103,9 @@ class SimulatedChannel:
     DATA, WAIT FOR DIGIT): a digit is pressed during it, ``""`` means nothing pressed.
     When they run out the caller presses nothing. ``hangup_at`` is the index of the media
     command (0 = the first one) during which the caller hangs up. Files named in
-    ``missing`` do not exist (STREAM FILE answers ``result=-1 endpos=0``).
+    ``missing`` do not exist (STREAM FILE answers ``result=-1 endpos=0``). ``listener``
+    hears what Asterisk would announce over AMI as it happens: ``("VarSet", [name, value])``
+    and ``("UserEvent", [data])``.
     """
 
     keys: list[str] = field(default_factory=list)
@@ -114,6 +116,7 @@ class SimulatedChannel:
     events: list[str] = field(default_factory=list)  # UserEvent data
     commands: list[str] = field(default_factory=list)
     alive: bool = True
+    listener: Callable[[str, list[str]], None] | None = None
     _media_count: int = 0
     _hangup_announced: bool = False
 
@@ -133,6 +136,7 @@ class SimulatedChannel:
         prefix = self._hangup_line()
         if verb == "SET VARIABLE" and len(args) == 2:
             self.variables[args[0]] = args[1]
+            self._announce("VarSet", args)
             return [*prefix, "200 result=1"]
         if verb == "GET VARIABLE" and len(args) == 1:
             value = self.channel_vars.get(args[0])
@@ -140,10 +144,15 @@ class SimulatedChannel:
         if verb == "EXEC" and args:
             if args[0] == "UserEvent":
                 self.events.append(args[1] if len(args) > 1 else "")
+                self._announce("UserEvent", self.events[-1:])
             return [*prefix, "200 result=0"]
         if verb in ("VERBOSE", "ANSWER", "HANGUP"):
             return [*prefix, "200 result=1"]
         return [*prefix, *USAGE]
+
+    def _announce(self, kind: str, args: list[str]) -> None:
+        if self.listener is not None:
+            self.listener(kind, list(args))
 
     def _hangup_line(self) -> list[str]:
         if not self.alive and not self._hangup_announced:

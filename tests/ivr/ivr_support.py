@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from callcenter.ami.agi_simulator import SimulatedChannel
 from ivr.agi import AgiReply, Command, ReplyReader
 from ivr.flow import Flow, PortCall, Runner
 from ivr.ports import MemoryPorts
-from ivr.simulator import SimulatedChannel
 
 
 def drive(flow: Flow, channel: SimulatedChannel, ports: MemoryPorts | None = None) -> Any:

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from callcenter.ami.agi_simulator import split_args
 from ivr import agi
 from ivr.agi import AgiProtocolError, ReplyReader
-from ivr.simulator import split_args
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "asterisk"
 

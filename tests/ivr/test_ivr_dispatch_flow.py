@@ -3,10 +3,10 @@
 import pytest
 from ivr_support import drive
 
+from callcenter.ami.agi_simulator import SimulatedChannel
 from ivr.flows import dispatch
 from ivr.flows.context import CallContext
 from ivr.ports import MemoryPorts
-from ivr.simulator import SimulatedChannel
 
 
 def run(keys, *, hangup_at=None, args=("D-42",), channel_vars=None):

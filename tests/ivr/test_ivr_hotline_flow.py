@@ -3,6 +3,7 @@
 import pytest
 from ivr_support import drive
 
+from callcenter.ami.agi_simulator import SimulatedChannel
 from callcenter.queues.catalog import BY_NAME
 from callcenter.taxonomy import IssueArea, Language
 from ivr.flows import hotline
@@ -11,7 +12,6 @@ from ivr.flows.menus import LANGUAGE_MENU, PROBLEM_MENU
 from ivr.ports import MemoryPorts
 from ivr.prompts import PromptCatalog
 from ivr.routing import Outcome
-from ivr.simulator import SimulatedChannel
 
 LANGUAGE_KEYS = {"1": "th", "2": "en", "3": "my", "4": "km", "5": "lo"}
 LANGUAGE_QUEUE = {"th": None, "en": "english", "my": "burmese", "km": "khmer", "lo": "lao"}

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ivr.simulator import SimulatedChannel, call, environment
+from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
 from ivr import agi, flow
 from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.ports import MemoryPorts
 from ivr.server import FastAgiServer, Limits
-from ivr.simulator import SimulatedChannel, call, environment
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "asterisk"
 RECORDED = ["fastagi-valid", "fastagi-invalid-then-valid", "fastagi-timeout", "fastagi-hangup"]

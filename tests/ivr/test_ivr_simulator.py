@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.simulator import SimulatedChannel
+from callcenter.ami.agi_simulator import SimulatedChannel
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "asterisk"
 
