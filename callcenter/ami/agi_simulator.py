@@ -207,9 +207,14 @@ class CallRecord:
 
 
 async def call(
-    host: str, port: int, channel: SimulatedChannel, env: bytes, *, timeout: float = 10.0
+    host: str, port: int, channel: SimulatedChannel, env: bytes, *, timeout: float = 10.0,
+    pace: float = 0.0,
 ) -> CallRecord:
-    """Play Asterisk's side of one FastAGI session against the server at host:port."""
+    """Play Asterisk's side of one FastAGI session against the server at host:port.
+
+    ``pace``: seconds each prompt or key wait lasts before its answer (0: at once), so a
+    demo's callers take a human time through the menus.
+    """
     reader, writer = await asyncio.open_connection(host, port)
     round_trips: list[float] = []
     closed = False
@@ -223,7 +228,10 @@ async def call(
                 closed = True
                 break
             round_trips.append(time.perf_counter() - sent_at)
-            reply = channel.answer(line.decode("utf-8"))
+            text = line.decode("utf-8")
+            if pace and channel.alive and text.startswith(MEDIA):
+                await asyncio.sleep(pace)
+            reply = channel.answer(text)
             writer.write(("".join(r + "\n" for r in reply)).encode())
             await writer.drain()
             sent_at = time.perf_counter()

@@ -99,26 +99,55 @@ def member_headers(queue: str, agent: SimAgent, *, status: int = 1, paused: bool
     }
 
 
-def call_steps(call: SimCall) -> list[Step]:
-    """The whole event sequence of one call."""
-    ev: list[Step] = []
-
+def _adder(ev: list[Step], offset: float = 0.0):
     def add(at: float, name: str, base: Headers, **extra: str) -> None:
-        ev.append((at, {"Event": name, "Privilege": "call,all", **base, **extra}))
+        ev.append((offset + at, {"Event": name, "Privilege": "call,all", **base, **extra}))
+    return add
 
+
+def hotline_channel(call: SimCall, context: str = "from-pstn", exten: str = "1300") -> Headers:
+    """The `;2` hotline channel once answered: the headers its events carry."""
+    return _chan(call, 2, context, exten, "Up")
+
+
+def arrival_steps(call: SimCall) -> list[Step]:
+    """From the telco's call to the dialplan starting the IVR's AGI (0.2 s)."""
+    ev: list[Step] = []
+    add = _adder(ev)
     c1 = _chan(call, 1, "from-pstn", "1300", "Down", "<unknown>")
     c2 = _chan(call, 2, "from-pstn", "1300", "Ring", "<unknown>")
     add(0.0, "Newchannel", c1)
     add(0.0, "Newchannel", c2)
     c2 = _chan(call, 2, "from-pstn", "1300", "Ring")
     add(0.0, "NewCallerid", c2, **{"CID-CallingPres": "0 (Presentation Allowed, Not Screened)"})
-    up = _chan(call, 2, "from-pstn", "1300", "Up")
+    up = hotline_channel(call)
     add(0.1, "Newstate", up)
     add(0.1, "VarSet", up, Variable="__HOTLINE_CALL_ID", Value=call.uniqueid)
     add(0.2, "Newexten", up, Extension="1300", Application="AGI",
         AppData="agi://127.0.0.1:4573/ivr,1300")
     add(0.2, "AGIExecStart", up, Command="GET DATA vm-enter-num-to-call 4000 1", CommandId="1")
+    return ev
+
+
+def hangup_steps(call: SimCall) -> list[Step]:
+    """The caller hangs up before reaching a queue (in the IVR, or after booking a call back)."""
+    ev: list[Step] = []
+    add = _adder(ev)
+    c1 = _chan(call, 1, "from-pstn", "1300", "Up")
+    up = hotline_channel(call)
+    add(0.0, "Hangup", c1, Cause="16", **{"Cause-txt": "Normal Clearing"})
+    add(0.1, "Hangup", up, Cause="16", **{"Cause-txt": "Normal Clearing"})
+    add(0.1, "Cdr", {"Source": call.caller, "Destination": "1300"}, Disposition="ANSWERED")
+    return ev
+
+
+def call_steps(call: SimCall) -> list[Step]:
+    """The whole event sequence of one call, the IVR's choice made up (key of the queue)."""
+    ev = arrival_steps(call)
+    add = _adder(ev)
+    up = hotline_channel(call)
     if call.shape == "ivr_hangup":
+        c1 = _chan(call, 1, "from-pstn", "1300", "Down", "<unknown>")
         add(2.5, "Hangup", c1, Cause="16", **{"Cause-txt": "Normal Clearing"})
         add(2.5, "VarSet", up, Variable="IVR_CHOICE", Value="hangup")
         add(2.6, "Hangup", up, Cause="16", **{"Cause-txt": "Normal Clearing"})
@@ -129,12 +158,20 @@ def call_steps(call: SimCall) -> list[Step]:
     add(3.2, "DTMFEnd", up, Digit=key, DurationMs="100", Direction="Received")
     add(3.3, "VarSet", up, Variable="IVR_CHOICE", Value=key)
     add(3.3, "VarSet", up, Variable="IVR_QUEUE", Value=call.queue)
+    return ev + [(3.4 + at, headers) for at, headers in queue_steps(call)]
+
+
+def queue_steps(call: SimCall) -> list[Step]:
+    """From joining the queue to the end of the call; times from the moment of joining."""
+    ev: list[Step] = []
+    add = _adder(ev)
+    c1 = _chan(call, 1, "from-pstn", "1300", "Down", "<unknown>")
     q = _chan(call, 2, "hotline-queue", call.queue, "Up")
     q["Privilege"] = "agent,all"
-    add(3.4, "VarSet", q, Variable="__HOTLINE_QUEUE", Value=call.queue)
-    add(3.4, "QueueCallerJoin", q, Queue=call.queue, Position="1", Count="1")
-    add(3.4, "MusicOnHoldStart", q, Class="default")
-    t = 3.4
+    add(0.0, "VarSet", q, Variable="__HOTLINE_QUEUE", Value=call.queue)
+    add(0.0, "QueueCallerJoin", q, Queue=call.queue, Position="1", Count="1")
+    add(0.0, "MusicOnHoldStart", q, Class="default")
+    t = 0.0
     if call.shape in ("abandoned", "queue_timeout"):
         t += call.wait
         if call.shape == "abandoned":

@@ -5,6 +5,14 @@ replies by ActionID, event lists), keeps just enough state to answer the bridge'
 (QueueStatus, CoreShowChannels, QueueAdd/Remove/Pause, Originate, Redirect, Hangup, Ping)
 and plays calls in the shapes of the recorded transcripts. `callcenter demo`, the tests
 and the benchmark use it; production connects the bridge to real Asterisk nodes.
+
+Given the IVR's FastAGI address (`agi`), a simulated caller goes through the real IVR as
+Asterisk would send them: the simulator connects, speaks Asterisk's side of FastAGI with a
+made-up keypress script (`agi_simulator`), turns what the IVR sets into the AMI events
+Asterisk would emit (VarSet, UserEvent IvrChoice) and queues the caller where the IVR
+said. A unit's voice alert (Originate into `dispatch`) runs the IVR's `dispatch` route the
+same way, and a call back (Originate into `callback`) puts the called-back caller in the
+queue of the request.
 """
 
 from __future__ import annotations
@@ -15,17 +23,25 @@ import itertools
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 
+from callcenter.ami import agi_simulator
 from callcenter.ami.framing import Framer, Message
 from callcenter.ami.simulated_calls import (
     Headers,
     SimAgent,
     SimCall,
+    Step,
+    arrival_steps,
     call_steps,
     encode,
+    hangup_steps,
+    hotline_channel,
     member_headers,
+    queue_steps,
 )
+from callcenter.provinces.catalog import demo_duty_phone
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +55,17 @@ DEFAULT_AGENTS = {
     "welfare": [SimAgent("Local/agent6@agents/n", "Wichai Thongdee")],
     "operator": [SimAgent("Local/agent7@agents/n", "Kanya Boonmee")],
 }
-# Dial targets of rapid-response units and what their line does, as recorded.
-UNIT_LINES = {"th50": "answer", "th96": "noanswer", "th10": "busy"}
+# Dial targets of rapid-response units and what their line does, as recorded; the seed's
+# made-up duty phones of the same provinces do the same (any other number answers).
+UNIT_LINES = {"th50": "answer", "th96": "noanswer", "th10": "busy",
+              demo_duty_phone("TH-50"): "answer", demo_duty_phone("TH-96"): "noanswer",
+              demo_duty_phone("TH-10"): "busy"}
+# Keypress scripts of simulated callers (language menu, then problem menu) and how often.
+IVR_SCRIPTS: list[tuple[list[str], int]] = [
+    (["1", "1"], 6), (["1", "2"], 2), (["1", "3"], 1), (["1", "4"], 2), (["1", "5"], 1),
+    (["1", "6"], 1), (["1", "7"], 3), (["1", "0"], 2), (["2", "2"], 1), (["3", "2"], 1),
+    (["9"], 1), (["8"], 1), (["1", "6", "6"], 1),
+]
 
 
 @dataclass
@@ -64,9 +89,12 @@ class Session:
 class AmiSimulator:
     def __init__(self, *, username: str = "callcenter",
                  secret: str = "hotline1300",  # noqa: S107 - the recordings' test login
-                 agents: dict[str, list[SimAgent]] | None = None, speed: float = 1.0) -> None:
+                 agents: dict[str, list[SimAgent]] | None = None, speed: float = 1.0,
+                 agi: tuple[str, int] | None = None) -> None:
         self.username, self.secret = username, secret
         self.speed = speed  # 10 = ten times faster than real time
+        self.agi = agi  # the IVR's FastAGI address; None: callers skip the IVR
+        self.lines = dict(UNIT_LINES)
         self.members: dict[tuple[str, str], SimMember] = {}
         for queue, people in (agents or DEFAULT_AGENTS).items():
             for agent in people:
@@ -76,6 +104,7 @@ class AmiSimulator:
         self.sessions: list[Session] = []
         self.frozen = False  # True: read actions but answer nothing (a hung PBX)
         self.received: list[Message] = []
+        self.recent_events: deque[Headers] = deque(maxlen=2000)  # for tests to look at
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
         self._seq = itertools.count(1)
@@ -128,6 +157,7 @@ class AmiSimulator:
     def emit(self, headers: Headers) -> None:
         """Send one event to every logged-in session and keep the state in step."""
         self._track(headers)
+        self.recent_events.append(headers)
         data = encode(headers)
         for session in self.sessions:
             if session.logged_in and not session.writer.is_closing():
@@ -284,16 +314,19 @@ class AmiSimulator:
             reply("Error", Message="Originate failed")
             return
         reply(Message="Originate successfully queued")
-        line = UNIT_LINES.get(target, "answer")
-        self._spawn(self._originate(aid, msg.get("Channel"), line))
+        line = self.lines.get(target, "answer")
+        variables = dict(v.partition("=")[::2] for v in msg.get_all("Variable"))
+        self._spawn(self._originate(aid, msg.get("Channel"), line, msg.get("Context"),
+                                    variables))
 
-    async def _originate(self, aid: str, dial: str, line: str) -> None:
+    async def _originate(self, aid: str, dial: str, line: str, context: str = "",
+                         variables: dict[str, str] | None = None) -> None:
         seq = next(self._seq)
         uid = f"{int(time.time())}.{seq * 4 + 3}"
         chan = f"{dial}-{seq:08x};1"
         base = {"Privilege": "call,all", "Channel": chan, "ChannelState": "0",
                 "ChannelStateDesc": "Down", "CallerIDNum": "1300", "CallerIDName": "OSCC 1300",
-                "Context": "rru", "Exten": dial.partition("/")[2].partition("@")[0],
+                "Context": context or "rru", "Exten": dial.partition("/")[2].partition("@")[0],
                 "Priority": "1", "Uniqueid": uid, "Linkedid": uid}
         self.emit({"Event": "Newchannel", **base})
         if line == "busy":
@@ -314,8 +347,47 @@ class AmiSimulator:
         await self._sleep(2)
         self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
                    "Response": "Success", "Channel": chan, "Reason": "4", "Uniqueid": uid})
-        await self._sleep(3)
+        answered = {**base, "Context": context or "rru", "Exten": "s",
+                    "ChannelState": "6", "ChannelStateDesc": "Up"}
+        if context == "dispatch" and self.agi is not None:
+            await self._dispatch_ivr(answered, variables or {})
+        elif context == "callback":
+            await self._callback_queue(answered, variables or {}, base["Exten"])
+            return
+        else:
+            await self._sleep(3)
         self.emit({"Event": "Hangup", **base, "Cause": "16", "Cause-txt": "Normal Clearing"})
+
+    async def _dispatch_ivr(self, chan: Headers, variables: dict[str, str]) -> None:
+        """The unit's answered leg runs AGI(…/dispatch,<id>): the unit presses 1."""
+        assert self.agi is not None
+        dispatch_id = variables.get("DISPATCH_ID", "")
+        channel = agi_simulator.SimulatedChannel(
+            keys=["1"], channel_vars={k: v for k, v in variables.items() if v},
+            listener=self._ami_listener(chan))
+        env = agi_simulator.environment("dispatch", uniqueid=chan["Uniqueid"], callerid="1300",
+                                        context="dispatch", extension="s",
+                                        args=(dispatch_id,), channel=chan["Channel"])
+        await self._run_agi(channel, env)
+        self.emit({"Event": "UserEvent", "Privilege": "user,all", **chan,
+                   "UserEvent": "DispatchAck", "DispatchId": dispatch_id,
+                   "Unit": variables.get("RRU_UNIT", ""),
+                   "Ack": channel.variables.get("DISPATCH_ACK") or "none"})
+
+    async def _callback_queue(self, chan: Headers, variables: dict[str, str],
+                              number: str) -> None:
+        """The called-back caller goes through [callback] into the request's queue."""
+        for name in ("IVR_LANGUAGE", "IVR_ISSUE", "IVR_PRIORITY", "IVR_SILENT"):
+            if name in variables:
+                self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **chan,
+                           "Variable": name, "Value": variables[name]})
+        queue = variables.get("CALLBACK_QUEUE") or "operator"
+        self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **chan,
+                   "Variable": "IVR_QUEUE", "Value": queue})
+        call = self.new_call(queue=queue, caller=number, talk=6.0, wait=2.0)
+        # The queue events carry the originated channel's own Uniqueid.
+        steps = [(at, {**h, **_same_call(h, call, chan)}) for at, h in queue_steps(call)]
+        await self._play_steps(steps)
 
     # ------------------------------------------------------------------ traffic
     def _track(self, h: Headers) -> None:
@@ -357,12 +429,70 @@ class AmiSimulator:
 
     async def play(self, call: SimCall) -> None:
         """Emit one call's events at its pace (divided by `speed`)."""
+        await self._play_steps(call_steps(call))
+
+    async def _play_steps(self, steps: list[Step]) -> None:
         start = time.monotonic()
-        for at, headers in call_steps(call):
+        for at, headers in steps:
             delay = start + at / self.speed - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             self.emit(headers)
+
+    async def ivr_call(self, keys: list[str], *, caller: str | None = None,
+                       hangup_at: int | None = None, shape: str = "answered",
+                       talk: float = 6.0, wait: float = 2.0,
+                       pace: float = 0.0) -> tuple[SimCall, agi_simulator.SimulatedChannel]:
+        """One caller through the real IVR over FastAGI, then the queue it chose.
+
+        ``keys``: one per chance to press (see ``agi_simulator.SimulatedChannel``);
+        ``shape`` says how the queue part ends (answered, abandoned, queue_timeout…).
+        """
+        assert self.agi is not None, "no FastAGI address: AmiSimulator(agi=(host, port))"
+        call = self.new_call(shape=shape, queue="operator", caller=caller, talk=talk, wait=wait)
+        await self._play_steps(arrival_steps(call))
+        up = hotline_channel(call)
+        channel = agi_simulator.SimulatedChannel(
+            keys=list(keys), hangup_at=hangup_at,
+            channel_vars={"HOTLINE_CALL_ID": call.uniqueid}, listener=self._ami_listener(up))
+        env = agi_simulator.environment("ivr", uniqueid=call.uniqueid, callerid=call.caller,
+                                        channel=call.channel)
+        await self._run_agi(channel, env, pace=pace)
+        self.emit({"Event": "AGIExecEnd", "Privilege": "agi,all", **up, "Command": "",
+                   "CommandId": "1", "ResultCode": "200", "Result": "Success"})
+        if not channel.alive or channel.variables.get("IVR_CALLBACK") == "yes":
+            await self._play_steps(hangup_steps(call))  # hung up, or booked a call back
+            return call, channel
+        # The dialplan's `route`: an empty or unknown IVR_QUEUE means the general queue.
+        queue = channel.variables.get("IVR_QUEUE") or "operator"
+        chosen = self.new_call(shape=shape, queue=queue, caller=call.caller, talk=talk,
+                               wait=wait)
+        call = replace(call, queue=queue, agent=chosen.agent, shape=chosen.shape)
+        await self._play_steps(queue_steps(call))
+        return call, channel
+
+    async def _run_agi(self, channel: agi_simulator.SimulatedChannel, env: bytes,
+                       pace: float = 0.0) -> None:
+        assert self.agi is not None
+        try:
+            await agi_simulator.call(*self.agi, channel, env, pace=pace)
+        except (OSError, TimeoutError):
+            # As on Asterisk: AGI fails, the dialplan goes on with what was set (maybe none).
+            log.warning("simulator: the IVR at %s:%d did not answer", *self.agi)
+
+    def _ami_listener(self, chan: Headers):
+        """What Asterisk announces while the IVR works: VarSet, and UserEvent from EXEC."""
+        def hear(kind: str, args: list[str]) -> None:
+            if kind == "VarSet":
+                self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **chan,
+                           "Variable": args[0], "Value": args[1]})
+                return
+            name, *pairs = (args[0] if args else "").split(",")
+            fields = dict(p.partition(":")[::2] for p in pairs)
+            self.emit({"Event": "UserEvent", "Privilege": "user,all", **chan,
+                       "UserEvent": name,
+                       **{k.strip(): v.strip() for k, v in fields.items() if k.strip()}})
+        return hear
 
     async def traffic(self, *, calls_per_minute: float = 30.0, duration: float | None = None
                       ) -> None:
@@ -371,18 +501,36 @@ class AmiSimulator:
                                      "agent_hangup"]
         queues = list(DEFAULT_AGENTS)
         end = None if duration is None else time.monotonic() + duration
+        scripts = [keys for keys, weight in IVR_SCRIPTS for _ in range(weight)]
         while end is None or time.monotonic() < end:
-            call = self.new_call(shape=random.choice(shapes), queue=random.choice(queues),
-                                 talk=random.uniform(20, 240), wait=random.uniform(1, 40))
-            self._spawn(self.play(call))
+            shape = random.choice(shapes)
+            talk, wait = random.uniform(20, 240), random.uniform(1, 40)
+            if self.agi is not None:
+                keys = random.choice(scripts)
+                hangup_at = random.randrange(1, 4) if shape == "ivr_hangup" else None
+                self._spawn(self.ivr_call(keys, shape=shape, talk=talk, wait=wait,
+                                          hangup_at=hangup_at, pace=1.0 / self.speed))
+            else:
+                call = self.new_call(shape=shape, queue=random.choice(queues), talk=talk,
+                                     wait=wait)
+                self._spawn(self.play(call))
             await self._sleep(random.expovariate(calls_per_minute / 60.0))
 
 
-async def serve(port: int, secret: str, calls_per_minute: float) -> None:
-    sim = AmiSimulator(secret=secret)
+def _same_call(headers: Headers, call: SimCall, chan: Headers) -> Headers:
+    """Give a queue step of a simulated call the identity of an originated channel."""
+    if headers.get("Uniqueid") != call.uniqueid:
+        return {}
+    return {"Channel": chan["Channel"], "Uniqueid": chan["Uniqueid"],
+            "Linkedid": chan["Linkedid"]}
+
+
+async def serve(port: int, secret: str, calls_per_minute: float,
+                agi: tuple[str, int] | None = None) -> None:
+    sim = AmiSimulator(secret=secret, agi=agi)
     await sim.start("127.0.0.1", port)
-    log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d: made-up calls, not a real PBX",
-                sim.port)
+    log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d: made-up calls, not a real PBX%s",
+                sim.port, f"; callers go through the IVR at {agi[0]}:{agi[1]}" if agi else "")
     await sim.traffic(calls_per_minute=calls_per_minute)
 
 
@@ -397,9 +545,12 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - process e
     parser.add_argument("--port", type=int, default=settings.simulator_port)
     parser.add_argument("--secret", default="simulator")
     parser.add_argument("--calls-per-minute", type=float, default=20.0)
+    parser.add_argument("--no-ivr", action="store_true",
+                        help="callers skip the IVR (no FastAGI to the configured address)")
     args = parser.parse_args(argv)
+    agi = None if args.no_ivr else (settings.agi_host, settings.agi_port)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.port, args.secret, args.calls_per_minute))
+        asyncio.run(serve(args.port, args.secret, args.calls_per_minute, agi))
 
 
 if __name__ == "__main__":  # pragma: no cover
