@@ -74,7 +74,7 @@ class Bridge:
                  timing: Timing | None = None) -> None:
         self.node = node
         self.sink = sink
-        self.tracker = tracker or Tracker(node.name)
+        self.tracker = tracker or Tracker(node.name, batch=True)
         self.timing = timing or Timing()
         self.counters: Counter[str] = Counter()
         self.manager = AmiManager(host=node.host, port=node.port)
@@ -83,7 +83,7 @@ class Bridge:
         self.link: dict[str, Any] = {"node": node.name, "state": "down", "since": None,
                                      "fault": None}
         self.up = asyncio.Event()
-        self.on_arrival_handled: Callable[[float], None] | None = None
+        self._busy = False
         self._inbox: deque[tuple[Any, datetime, float]] = deque()
         self._wakeup = asyncio.Event()
         self._paused = False
@@ -102,6 +102,7 @@ class Bridge:
         """Run until `stop()`: the session loop, the handler and the record writer."""
         self._spawn(self._handle_forever(), "handler")
         self._spawn(self.sink.writer.run(), "writer")
+        self._spawn(self.sink.run(), "publisher")
         try:
             await self._sessions()
         finally:
@@ -154,8 +155,9 @@ class Bridge:
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait until every queued message is handled and every record written."""
         deadline = time.monotonic() + timeout
-        while self._inbox and time.monotonic() < deadline:
+        while (self._inbox or self._busy) and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
+        await self.sink.flush(max(0.1, deadline - time.monotonic()))
         await self.sink.writer.flush(max(0.1, deadline - time.monotonic()))
 
     async def send(self, action: Action, *, timeout: float | None = None,
@@ -187,6 +189,12 @@ class Bridge:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._push([(("fn", fn, done, full), datetime.now(UTC), time.perf_counter())])
         await done
+
+    @property
+    def events_seen(self) -> int:
+        """Events read so far: handled ones plus those dropped unread as noise."""
+        live = self.protocol.framer.skipped if self.protocol is not None else 0
+        return self.counters["events"] + self.counters["skipped"] + live
 
     def next_action_id(self) -> str:
         return self._next_id()
@@ -278,6 +286,7 @@ class Bridge:
             if not future.done():
                 future.set_exception(LinkDown("link lost before the reply"))
         if self.protocol is not None:
+            self.counters["skipped"] += self.protocol.framer.skipped
             self.protocol.on_messages = None
             self.protocol.abort()
             self.protocol = None
@@ -317,8 +326,10 @@ class Bridge:
     async def _handle_forever(self) -> None:
         while True:
             if not self._inbox:
+                self._busy = False
                 self._wakeup.clear()
                 await self._wakeup.wait()
+            self._busy = True
             effects: list[Effect] = []
             full = False
             arrivals: list[float] = []
@@ -344,11 +355,10 @@ class Bridge:
                     and self.protocol is not None and self.protocol.transport is not None:
                 self._paused = False
                 self.protocol.transport.resume_reading()
-            if effects or full:
-                await self.sink.apply(effects, full=full)
-            if self.on_arrival_handled is not None:
-                for arrived in arrivals:
-                    self.on_arrival_handled(arrived)
+            effects += self.tracker.take_effects()
+            await self.sink.apply(effects, full=full, arrivals=arrivals)
+            # Let the read path and the publisher run between batches.
+            await asyncio.sleep(0)
 
     def _handle_message(self, msg: Message, received_at: datetime) -> list[Effect]:
         headers = msg.headers

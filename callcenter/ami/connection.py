@@ -19,6 +19,7 @@ from typing import Any
 
 from panoramisk import Manager
 
+from callcenter.ami.events import skip_untracked
 from callcenter.ami.framing import Framer, Message, Problem
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ class FramedProtocol(asyncio.Protocol):
     """Bytes in, whole `Message`s out to `on_messages`; nothing decoded per chunk."""
 
     def __init__(self) -> None:
-        self.framer = Framer()
+        # Events nobody reads are dropped on their bytes, before decoding (most of them).
+        self.framer = Framer(skip=skip_untracked)
         self.transport: asyncio.Transport | None = None
         self.on_messages: Callable[[list[Message], datetime, float], None] | None = None
         self.on_problems: Callable[[list[Problem]], None] | None = None

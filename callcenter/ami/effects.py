@@ -6,7 +6,7 @@ service copies them across without a mapping table.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -40,14 +40,22 @@ class CallRecord:
     ended_by: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in RECORD_FIELDS}
+
+    def copy(self) -> CallRecord:
+        return CallRecord(**self.as_dict())
 
     def to_json(self) -> dict[str, Any]:
         out = self.as_dict()
-        for key, value in out.items():
-            if isinstance(value, datetime):
+        for key in TIME_FIELDS:
+            value = out[key]
+            if value is not None:
                 out[key] = value.isoformat()
         return out
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(CallRecord))
+TIME_FIELDS = ("started_at", "queued_at", "answered_at", "ended_at")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ message (ending in CRLF CRLF) has arrived, so it is never cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BANNER_PREFIX = b"Asterisk Call Manager/"
@@ -67,6 +68,9 @@ class Framer:
     _expect_banner: bool = True
     # True while throwing away an oversized message up to its end boundary.
     _skipping: bool = False
+    # Optional cheap test on the raw bytes: True drops a message before it is decoded.
+    skip: Callable[[bytes], bool] | None = None
+    skipped: int = 0
 
     def feed(self, data: bytes) -> tuple[list[Message], list[Problem]]:
         messages: list[Message] = []
@@ -94,7 +98,9 @@ class Framer:
                 self._skipping = False
             else:
                 chunk = bytes(buf[start:end])
-                if chunk.strip():
+                if self.skip is not None and self.skip(chunk):
+                    self.skipped += 1
+                elif chunk.strip():
                     if len(chunk) > self.max_message_bytes:
                         problems.append(Problem("oversized", f"{len(chunk)} bytes"))
                     else:
@@ -136,9 +142,19 @@ def parse_into(raw: bytes, messages: list[Message], problems: list[Problem]) -> 
     text, was_utf8 = decode(raw)
     if not was_utf8:
         problems.append(Problem("not_utf8", "decoded as TIS-620"))
+    lines = text.split("\r\n")
+    if len(lines) <= MAX_HEADERS:
+        # Fast path for the usual message: every line "Key: value", no key repeated.
+        try:
+            fast = dict(line.split(": ", 1) for line in lines)  # type: ignore[misc]
+        except ValueError:
+            fast = None
+        if fast is not None and len(fast) == len(lines) and "" not in fast:
+            messages.append(Message(fast, len(raw)))  # type: ignore[arg-type]
+            return
     headers: dict[str, str | list[str]] = {}
     count = 0
-    for line in text.split("\r\n"):
+    for line in lines:
         key, sep, value = line.partition(": ")
         if not sep:
             key, sep, value = line.partition(":")

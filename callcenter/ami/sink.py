@@ -51,6 +51,7 @@ class RecordWriter:
         self._on_written = on_written
         self._idle = asyncio.Event()
         self._idle.set()
+        self.coalesce_seconds = 0.2
 
     def add(self, records: Sequence[CallRecord]) -> None:
         for record in records:
@@ -63,6 +64,9 @@ class RecordWriter:
         delay = 0.2
         while True:
             await self._wake.wait()
+            # A call changes several times a second while it starts; waiting a moment lets
+            # those changes collapse into one row write. Live state is published at once.
+            await asyncio.sleep(self.coalesce_seconds)
             self._wake.clear()
             while self.pending:
                 batch, self.pending = self.pending, {}
@@ -93,31 +97,65 @@ class RecordWriter:
 
 
 class Sink:
+    """Hands call rows to the writer and live state to a publisher task.
+
+    The publisher sends everything that piled up during the previous Redis round trip in
+    one pipeline, keeping only the latest full state of each topic: the handler never
+    waits for Redis, and a burst costs one round trip, not one per event.
+    """
+
     def __init__(self, node: str, redis: Any | None, writer: RecordWriter) -> None:
         self.node = node
         self.redis = redis  # redis.asyncio.Redis
         self.writer = writer
         self.published = 0
-        self.on_published: Callable[[list[Publish]], None] | None = None
+        # Called after each pipeline with the arrival times of the messages it covered.
+        self.on_published: Callable[[list[float]], None] | None = None
+        self._outbox: dict[str, Publish] = {}
+        self._replace = False
+        self._arrivals: list[float] = []
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
 
-    async def apply(self, effects: Sequence[Effect], *, full: bool = False) -> None:
-        """Apply one batch; with `full`, the snapshot is replaced rather than updated."""
-        records: dict[str, CallRecord] = {}
-        publishes: dict[str, Publish] = {}
+    async def apply(self, effects: Sequence[Effect], *, full: bool = False,
+                    arrivals: Sequence[float] = ()) -> None:
+        """Take one batch; with `full`, the snapshot is replaced rather than updated."""
+        records: list[CallRecord] = []
+        if full:
+            self._outbox.clear()  # everything before is superseded by the full state
+            self._replace = True
         for effect in effects:
             if isinstance(effect, UpsertCall):
-                records[effect.record.uniqueid] = effect.record
+                records.append(effect.record)
             else:
-                # Full state: within a batch only the last state of a topic matters.
-                publishes.pop(effect.topic, None)
-                publishes[effect.topic] = effect
+                self._outbox.pop(effect.topic, None)  # keep the order of the latest
+                self._outbox[effect.topic] = effect
         if records:
-            self.writer.add(list(records.values()))
-        if publishes or full:
-            await self._publish(list(publishes.values()), full)
+            self.writer.add(records)
+        self._arrivals.extend(arrivals)
+        if self._outbox or self._replace or self._arrivals:
+            self._idle.clear()
+            self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            publishes, self._outbox = list(self._outbox.values()), {}
+            replace, self._replace = self._replace, False
+            arrivals, self._arrivals = self._arrivals, []
+            await self._publish(publishes, replace)
+            if self.on_published is not None and arrivals:
+                self.on_published(arrivals)
+            if not self._outbox and not self._replace:
+                self._idle.set()
+
+    async def flush(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def _publish(self, publishes: list[Publish], full: bool) -> None:
-        if self.redis is not None:
+        if self.redis is not None and (publishes or full):
             try:
                 pipe = self.redis.pipeline(transaction=True)
                 if full:
@@ -138,8 +176,6 @@ class Sink:
                 log.exception("publish to redis failed (%d updates)", len(publishes))
                 return
         self.published += len(publishes)
-        if self.on_published is not None:
-            self.on_published(publishes)
 
     async def link(self, state: dict[str, Any]) -> None:
         if self.redis is None:

@@ -10,10 +10,10 @@ failed Originate never gets a Uniqueid.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from callcenter.ami import events as ev
 from callcenter.ami.effects import CallRecord, Effect, Publish, UpsertCall
@@ -74,8 +74,14 @@ class Tracker:
         *,
         inbound_contexts: tuple[str, ...] = ("from-pstn",),
         remember_ended: int = 5000,
+        batch: bool = False,
     ) -> None:
         self.node = node
+        # In batch mode effects accumulate until `take_effects()`: a call that changes ten
+        # times in one batch is written and published once, with its latest full state.
+        self.batch = batch
+        self._upserts: dict[str, _Call] = {}
+        self._dirty: dict[str, tuple[str, Any]] = {}
         self.inbound_contexts = frozenset(inbound_contexts)
         self.calls: dict[str, _Call] = {}
         self.agents: dict[str, Agent] = {}
@@ -107,6 +113,27 @@ class Tracker:
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, event, received_at + self.clock_offset, out)
+        return out if self.batch else self.take_effects()
+
+    def take_effects(self) -> list[Effect]:
+        """Upserts of every changed call, then the full state of everything changed."""
+        out: list[Effect] = [UpsertCall(c.record.copy()) for c in self._upserts.values()]
+        for topic, (kind, thing) in self._dirty.items():
+            if kind == "call":
+                payload = thing.record.to_json()
+                payload["node"] = self.node
+                payload["state"] = thing.state
+                out.append(Publish(topic, payload, live=thing.state != "ended"))
+            elif kind == "agent":
+                live = bool(thing.queues)
+                out.append(Publish(topic, thing.payload(self.node), live))
+                if not live and thing.current_call is None and thing.ringing_call is None \
+                        and self.agents.get(thing.interface) is thing:
+                    del self.agents[thing.interface]
+            else:
+                out.append(Publish(topic, self._queue(thing).payload(self.node, self.agents)))
+        self._upserts.clear()
+        self._dirty.clear()
         return out
 
     def asterisk_time(self, received_at: datetime) -> datetime:
@@ -138,9 +165,8 @@ class Tracker:
         call = _Call(record, state="dialling", channels={channel})
         self.calls[action_id] = call
         self._originates[action_id] = action_id
-        out: list[Effect] = []
-        self._emit_call(call, out)
-        return out
+        self._emit_call(call, [])
+        return [] if self.batch else self.take_effects()
 
     def note_console_hangup(self, channel: str) -> None:
         """Remember that the console hung up this channel (Asterisk will say `caller`)."""
@@ -180,18 +206,17 @@ class Tracker:
                 if uniqueid not in seen.entries:
                     del queue.waiting[uniqueid]
         self._originates.clear()  # a new session never answers an old ActionID
-        out.extend(self.full_state())
-        return out
+        return self.full_state()
 
-    def full_state(self) -> list[Publish]:
-        out: list[Effect] = []
+    def full_state(self) -> list[Effect]:
+        """Every live call, agent and queue (plus any pending upsert), as effects now."""
         for call in self.calls.values():
-            self._publish_call(call, out)
+            self._publish_call(call, [])
         for agent in list(self.agents.values()):
-            self._publish_agent(agent, out)
-        for queue in self.queues.values():
-            self._publish_queue(queue.name, out)
-        return [e for e in out if isinstance(e, Publish)]
+            self._publish_agent(agent, [])
+        for queue in list(self.queues.values()):
+            self._publish_queue(queue.name, [])
+        return self.take_effects()
 
     def find_call(self, key: str) -> CallRecord | None:
         call = self.calls.get(key) or self._ended.get(key)
@@ -235,26 +260,20 @@ class Tracker:
             agent.name = name
         return agent
 
+    # The `out` lists stay for the handlers' signatures; effects are built in take_effects.
     def _emit_call(self, call: _Call, out: list[Effect]) -> None:
-        out.append(UpsertCall(dataclasses.replace(call.record)))
+        self._upserts[call.record.uniqueid] = call
         self._publish_call(call, out)
 
     def _publish_call(self, call: _Call, out: list[Effect]) -> None:
-        payload = call.record.to_json()
-        payload["node"] = self.node
-        payload["state"] = call.state
-        out.append(Publish(f"call.{call.record.uniqueid}.updated", payload,
-                           live=call.state != "ended"))
+        self._dirty[f"call.{call.record.uniqueid}.updated"] = ("call", call)
 
     def _publish_agent(self, agent: Agent, out: list[Effect]) -> None:
-        live = bool(agent.queues)
-        out.append(Publish(f"agent.{agent.interface}.updated", agent.payload(self.node), live))
-        if not live and agent.current_call is None and agent.ringing_call is None:
-            self.agents.pop(agent.interface, None)
+        self._dirty[f"agent.{agent.interface}.updated"] = ("agent", agent)
 
     def _publish_queue(self, name: str, out: list[Effect]) -> None:
-        queue = self._queue(name)
-        out.append(Publish(f"queue.{name}.updated", queue.payload(self.node, self.agents)))
+        self._queue(name)
+        self._dirty[f"queue.{name}.updated"] = ("queue", name)
 
     def _outcome(self, call: _Call) -> str:
         r = call.record

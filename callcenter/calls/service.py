@@ -7,8 +7,8 @@ restart has no IVR choice), and an ended call never goes back to `in_progress`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, is_dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,10 +32,14 @@ KEEP_FIRST = frozenset({"started_at", "queued_at", "answered_at", "direction"})
 
 
 def _row(node: str, record: Any) -> dict[str, Any]:
-    data = asdict(record) if is_dataclass(record) else dict(record)
-    row = {name: data.get(name) for name in FIELDS}
+    # Attribute reads, not dataclasses.asdict: asdict deep-copies every value.
+    if isinstance(record, Mapping):
+        row = {name: record.get(name) for name in FIELDS}
+        row["uniqueid"] = record["uniqueid"]
+    else:
+        row = {name: getattr(record, name, None) for name in FIELDS}
+        row["uniqueid"] = record.uniqueid
     row["node"] = node
-    row["uniqueid"] = data["uniqueid"]
     row["direction"] = CallDirection(row["direction"] or "inbound")
     row["outcome"] = CallOutcome(row["outcome"] or "in_progress")
     row["silent"] = bool(row["silent"])
@@ -48,20 +52,37 @@ def _row(node: str, record: Any) -> dict[str, Any]:
 
 def record(session: Session, *, node: str, record: Any) -> int:
     """Create or update the row of one call; return its id."""
-    return record_many(session, node=node, records=[record])[record.uniqueid]
+    row = _row(node, record)
+    stmt = _upsert(session).values(row).returning(Call.__table__.c.id)
+    return session.connection().execute(stmt).scalar_one()
 
 
-def record_many(session: Session, *, node: str, records: Iterable[Any]) -> dict[str, int]:
-    """Upsert several calls in one statement; the last record of a uniqueid wins."""
+def record_many(session: Session, *, node: str, records: Iterable[Any]) -> int:
+    """Upsert several calls in one round trip; the last record of a uniqueid wins."""
     rows: dict[str, dict[str, Any]] = {}
     for item in records:
         row = _row(node, item)
         rows[row["uniqueid"]] = row
-    if not rows:
-        return {}
+    if rows:
+        # One Core statement, many parameter sets: compiled once, sent as a batch.
+        session.connection().execute(_upsert(session), list(rows.values()))
+    return len(rows)
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        stmt = _UPSERTS[dialect] = _build_upsert(dialect)
+    return stmt
+
+
+def _build_upsert(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Call).values(list(rows.values()))
+    stmt = insert(Call.__table__)
     new, old = stmt.excluded, Call.__table__.c
     updates: dict[str, Any] = {}
     for name in FIELDS:
@@ -81,9 +102,7 @@ def record_many(session: Session, *, node: str, records: Iterable[Any]) -> dict[
         else:
             updates[name] = func.coalesce(new[name], old[name])
     updates["updated_at"] = new.updated_at
-    stmt = stmt.on_conflict_do_update(index_elements=["node", "uniqueid"], set_=updates)
-    result = session.execute(stmt.returning(Call.uniqueid, Call.id))
-    return {uniqueid: call_id for uniqueid, call_id in result}
+    return stmt.on_conflict_do_update(index_elements=["node", "uniqueid"], set_=updates)
 
 
 def get(session: Session, *, node: str, uniqueid: str) -> Call | None:

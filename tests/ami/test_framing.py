@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from callcenter.ami.framing import MAX_MESSAGE_BYTES, Framer, parse_message
 
 from .support import AMI_FILES, ami_bytes, timing
@@ -108,3 +110,31 @@ def test_stream_without_banner_is_still_parsed():
     framer = Framer()
     messages, _ = framer.feed(b"Event: FullyBooted\r\nStatus: Fully Booted\r\n\r\n")
     assert [m.event for m in messages] == ["FullyBooted"]
+
+
+def test_untracked_events_are_dropped_on_their_bytes_and_tracking_is_unchanged():
+    from callcenter.ami.events import skip_untracked, to_event
+    from callcenter.ami.tracker import Tracker
+
+    assert skip_untracked(b"Event: Newexten\r\nChannel: x")
+    assert skip_untracked(b"Event: VarSet\r\nVariable: CALLER_KEYS\r\nValue: 1")
+    assert not skip_untracked(b"Event: VarSet\r\nVariable: IVR_CHOICE\r\nValue: 1")
+    assert not skip_untracked(b"Event: SuccessfulAuth\r\nEventTV: 2026-11-22T11:05:58.850+0000")
+    assert not skip_untracked(b"Event: StatusComplete\r\nActionID: a-1")
+    assert not skip_untracked(b"Response: Success\r\nActionID: a-1")
+    data = ami_bytes("answered")
+    results = []
+    for skip in (None, skip_untracked):
+        framer = Framer(skip=skip)
+        messages, _ = framer.feed(data)
+        tracker = Tracker("n")
+        records = {}
+        for m in messages:
+            event = to_event(m)
+            if event is not None:
+                for effect in tracker.handle(event, datetime.now(UTC)):
+                    if hasattr(effect, "record"):
+                        records[effect.record.uniqueid] = effect.record.outcome
+        results.append((records, framer.skipped))
+    assert results[0][0] == results[1][0] == {"1795345559.1": "answered"}
+    assert results[1][1] > 100  # most of a call's events are noise

@@ -53,9 +53,9 @@ def test_a_record_that_knows_less_never_erases_or_reopens(db_session):
 
 def test_record_many_keeps_the_last_record_of_each_call(db_session):
     a, b = started("1.1"), started("1.2")
-    ids = service.record_many(db_session, node="pbx1",
-                              records=[a, b, replace(a, outcome="abandoned", ended_at=T0)])
-    assert set(ids) == {"1.1", "1.2"}
+    written = service.record_many(db_session, node="pbx1",
+                                  records=[a, b, replace(a, outcome="abandoned", ended_at=T0)])
+    assert written == 2
     db_session.expire_all()
     assert service.get(db_session, node="pbx1", uniqueid="1.1").outcome is CallOutcome.ABANDONED
     # Another node's call with the same uniqueid is another row.
