@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Integer, String, column, or_, select, table, update
+from sqlalchemy import Boolean, Integer, String, column, func, or_, select, table, update
 from sqlalchemy.orm import Session
 
 from callcenter.calls.models import Call, CallbackRequest, CallbackStatus, CallOutcome
@@ -181,8 +181,12 @@ def number_variants(number: str) -> set[str]:
 
 def safe_contact(session: Session, *, number: str, call_id: int | None) -> SafeContact:
     """The flags of every case linked to the call or holding this number for a person."""
-    linked = select(_case_persons.c.case_id).where(
-        _case_persons.c.phone.in_(sorted(number_variants(number))))
+    # Phones are typed as people write them ("+66 81-234 5678"): compare digits only.
+    digits = _case_persons.c.phone
+    for ch in " -()+":
+        digits = func.replace(digits, ch, "")
+    variants = sorted(v for v in number_variants(number) if v.isdigit())
+    linked = select(_case_persons.c.case_id).where(digits.in_(variants))
     condition = _cases.c.id.in_(linked)
     if call_id is not None:
         condition = or_(condition, _cases.c.id.in_(

@@ -28,7 +28,7 @@ from callcenter.ami.commands import CommandClient
 from callcenter.ami.sink import snapshot_key
 from callcenter.calls import callbacks
 from callcenter.calls.models import CallbackRequest, CallbackStatus
-from callcenter.db import default_sessionmaker, session_scope, utcnow
+from callcenter.db import engine_for, session_scope, utcnow
 from callcenter.redis import connect
 from callcenter.settings import get_settings
 
@@ -51,9 +51,12 @@ class Context:
 
 
 def make_context() -> Context:
+    """Connections of its own: a sweeper thread in the worker's parent process must not
+    fill the cached default engine that RQ's forked work horses would inherit."""
     settings = get_settings()
-    return Context(default_sessionmaker(), connect(settings),
-                   tuple(n.name for n in settings.ami_nodes), settings.zone)
+    return Context(sessionmaker(engine_for(settings), expire_on_commit=False),
+                   connect(settings), tuple(n.name for n in settings.ami_nodes),
+                   settings.zone)
 
 
 @lru_cache(maxsize=1)
