@@ -287,6 +287,8 @@ class Bridge:
                 future.set_exception(LinkDown("link lost before the reply"))
         if self.protocol is not None:
             self.counters["skipped"] += self.protocol.framer.skipped
+            for name, count in self.protocol.unknown_events.items():
+                self.counters[f"unknown_event.{name.decode('ascii', 'replace')}"] += count
             self.protocol.on_messages = None
             self.protocol.abort()
             self.protocol = None

@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from panoramisk import Manager
 
-from callcenter.ami.events import skip_untracked
+from callcenter.ami.events import KNOWN_NOISE, event_name, skip_untracked
 from callcenter.ami.framing import Framer, Message, Problem
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ class FramedProtocol(asyncio.Protocol):
 
     def __init__(self) -> None:
         # Events nobody reads are dropped on their bytes, before decoding (most of them).
-        self.framer = Framer(skip=skip_untracked)
+        self.framer = Framer(skip=self._skip)
+        self.unknown_events: Counter[bytes] = Counter()
         self.transport: asyncio.Transport | None = None
         self.on_messages: Callable[[list[Message], datetime, float], None] | None = None
         self.on_problems: Callable[[list[Problem]], None] | None = None
@@ -41,6 +43,17 @@ class FramedProtocol(asyncio.Protocol):
         self.factory: Any = None
         self.queue: Any = None
         self.responses: dict[str, Any] = {}
+
+    def _skip(self, raw: bytes) -> bool:
+        if not skip_untracked(raw):
+            return False
+        name = event_name(raw)
+        if name not in KNOWN_NOISE:
+            # An event this code does not know: counted by name, logged the first time.
+            if name not in self.unknown_events:
+                log.info("unknown AMI event %s skipped", name.decode("ascii", "replace"))
+            self.unknown_events[name] += 1
+        return True
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -61,6 +74,9 @@ class FramedProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        if self.framer.pending_bytes and self.on_problems is not None:
+            # The link closed in the middle of a message: what arrived of it is dropped.
+            self.on_problems([Problem("truncated", f"{self.framer.pending_bytes} bytes")])
         if not self.banner.done():
             self.banner.set_exception(ConnectionError("closed before the banner"))
             self.banner.exception()  # retrieved here: the bridge may have stopped waiting

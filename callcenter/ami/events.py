@@ -407,6 +407,26 @@ def is_tracked(name: str) -> bool:
 
 
 _TRACKED_NAMES = frozenset(name.encode() for name in _MAKERS)
+# Events Asterisk sends on every call that the bridge has no use for (see docs/ami.md).
+KNOWN_NOISE = frozenset(
+    name.encode()
+    for name in (
+        "Newexten", "Newstate", "NewConnectedLine", "VarSet", "DialBegin", "DialState",
+        "DialEnd", "DeviceStateChange", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart",
+        "MusicOnHoldStop", "MixMonitorStart", "MixMonitorStop", "BridgeCreate",
+        "BridgeEnter", "BridgeLeave", "BridgeDestroy", "LocalBridge", "Cdr", "DTMFBegin",
+        "DTMFEnd", "SuccessfulAuth", "QueueSummary", "Status", "StatusComplete",
+        "QueueSummaryComplete", "RTCPSent", "RTCPReceived", "Registry", "PeerStatus",
+        "ContactStatus", "Reload", "ChallengeSent", "Hold", "Unhold",
+        "AttendedTransfer", "BlindTransfer", "NewAccountCode", "Rename", "LocalOptimizationBegin",
+        "LocalOptimizationEnd", "HangupHandlerPush", "HangupHandlerRun",
+    )
+)
+
+
+def event_name(raw: bytes) -> bytes:
+    end = raw.find(b"\r\n")
+    return raw[7:end] if end > 0 else raw[7:]
 _TRACKED_VARS = frozenset(name.encode() for name in TRACKED_VARIABLES)
 
 

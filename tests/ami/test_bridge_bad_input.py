@@ -1,0 +1,72 @@
+"""Garbage on the wire never crashes the bridge nor loses the call around it."""
+
+import asyncio
+import contextlib
+
+from sqlalchemy import select
+
+from callcenter.ami.simulated_calls import SimAgent, SimCall, call_steps, encode
+from callcenter.calls.models import Call, CallOutcome
+
+from .conftest import make_bridge, wait_for
+
+
+def call_bytes(caller_name: bytes) -> bytes:
+    call = SimCall(seq=7, epoch=1795345559, caller="0812345678", queue="violence",
+                   shape="answered", agent=SimAgent("Local/agent1@agents/n", "สมหญิง ใจดี"))
+    out = b""
+    for _, headers in call_steps(call):
+        raw = encode(headers)
+        if headers["Event"] == "NewCallerid":
+            raw = raw.replace(b"CallerIDName: <unknown>", b"CallerIDName: " + caller_name)
+        out += raw
+    return out
+
+
+async def test_garbage_oversized_tis620_unknown_and_truncated_input(aredis,
+                                                                    committing_sessionmaker):
+    junk = (
+        b"this line is not a header\r\nEvent: Hangup\r\n\r\n"  # garbage, then a stray event
+        + b"Event: VarSet\r\nValue: " + b"x" * (1024 * 1024 + 10) + b"\r\n\r\n"  # 1 MB
+        + b"Event: SomethingNobodyKnows\r\nX: 1\r\n\r\n"
+        + b"Event: QueueCallerLeave\r\nUniqueid: 1.999\r\nQueue: violence\r\n\r\n"
+    )
+    payload = junk + call_bytes("สมชาย".encode("tis-620")) + b"Event: Hangup\r\nChann"
+    connections = []
+
+    async def serve(reader, writer):
+        connections.append(writer)
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n")
+        await reader.readuntil(b"\r\n\r\n")  # the Login
+        writer.write(b"Response: Success\r\nActionID: x\r\nMessage: Authentication accepted"
+                     b"\r\n\r\n")
+        if len(connections) == 1:
+            for i in range(0, len(payload), 4096):  # many reads, splits anywhere
+                writer.write(payload[i:i + 4096])
+                await writer.drain()
+            writer.close()  # mid-message
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    bridge = make_bridge(port, redis=aredis, sessions=committing_sessionmaker,
+                         action_timeout=0.3)
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.counters["disconnects"] >= 1, timeout=15)
+        await bridge.drain()
+        with committing_sessionmaker() as s:
+            rows = list(s.scalars(select(Call)))
+        assert len(rows) == 1
+        assert rows[0].outcome is CallOutcome.ANSWERED and rows[0].caller_name == "สมชาย"
+        for kind in ("garbage_line", "oversized", "not_utf8", "truncated"):
+            assert bridge.counters[f"problem.{kind}"] >= 1, kind
+        assert bridge.counters["unknown_event.SomethingNobodyKnows"] == 1
+        assert bridge.counters["handler_errors"] == 0
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        for w in connections:
+            w.transport.abort()
+        server.close()
+        with contextlib.suppress(Exception):
+            await server.wait_closed()
