@@ -23,6 +23,10 @@ from callcenter.dispatch.jobs import Context, default_context
 
 log = logging.getLogger(__name__)
 
+# Alerts are enqueued right after their commit; the relay is for those still owed a few
+# seconds later (lost with Redis, a dead worker, a crash between commit and enqueue).
+OVERDUE_SECONDS = 2.0
+
 
 @dataclass
 class Sweep:
@@ -30,7 +34,7 @@ class Sweep:
     escalated: list[int] = field(default_factory=list)
 
 
-def sweep(ctx: Context) -> Sweep:
+def sweep(ctx: Context, *, overdue_by: float = OVERDUE_SECONDS) -> Sweep:
     """One pass: escalations first, so the alerts they add go out in the same pass."""
     result = Sweep()
     now = utcnow()
@@ -44,7 +48,7 @@ def sweep(ctx: Context) -> Sweep:
         enqueue.after_commit(ctx.redis, dispatch_id, sessions=ctx.sessions,
                              settings=ctx.settings)
     with ctx.sessions() as session:
-        owed = outbox.owed(session, now=now)
+        owed = outbox.owed(session, now=now, overdue_by=overdue_by)
     for alert_id, attempts in owed:
         if enqueue.enqueue_alert(ctx.redis, alert_id, attempts,
                                  stale_after=ctx.settings.alert_lease_seconds):
