@@ -103,6 +103,7 @@ class Bridge:
         self._spawn(self._handle_forever(), "handler")
         self._spawn(self.sink.writer.run(), "writer")
         self._spawn(self.sink.run(), "publisher")
+        self._spawn(self._report_stats_forever(), "stats")
         try:
             await self._sessions()
         finally:
@@ -259,6 +260,17 @@ class Bridge:
         now = datetime.now(UTC)
         await self.call_tracker(lambda t: t.end_resync(now), full=True)
         self.counters["resyncs"] += 1
+
+    async def _report_stats_forever(self, every: float = 1.0) -> None:
+        """Add this second's counts to `bridge.<node>.stats` (the console's metrics)."""
+        sent = {"events": 0, "published": 0, "written": 0}
+        while True:
+            await asyncio.sleep(every)
+            now = {"events": self.events_seen, "published": self.sink.published,
+                   "written": self.sink.writer.written}
+            delta = {k: now[k] - sent[k] for k in now if now[k] != sent[k]}
+            if delta and await self.sink.add_stats(delta):
+                sent = now
 
     async def _ping_forever(self) -> None:
         missed = 0

@@ -377,6 +377,7 @@ TRACKED_VARIABLES = frozenset(
         "IVR_SILENT",
         "IVR_ISSUE",
         "QUEUESTATUS",
+        "IVR_CALLBACK",
     }
 )
 

@@ -33,6 +33,11 @@ def link_key(node: str) -> str:
     return f"bridge.{node}.link"
 
 
+def stats_key(node: str) -> str:
+    """Hash of counters (events, published, written) that only ever grow."""
+    return f"bridge.{node}.stats"
+
+
 def _split(topic: str) -> tuple[str, str]:
     kind, _, rest = topic.partition(".")
     return kind, rest.removesuffix(".updated")
@@ -176,6 +181,20 @@ class Sink:
                 log.exception("publish to redis failed (%d updates)", len(publishes))
                 return
         self.published += len(publishes)
+
+    async def add_stats(self, counts: dict[str, int]) -> bool:
+        """HINCRBY the bridge's counters; False when Redis did not take them."""
+        if self.redis is None:
+            return True
+        try:
+            pipe = self.redis.pipeline(transaction=False)
+            for name, value in counts.items():
+                pipe.hincrby(stats_key(self.node), name, value)
+            await pipe.execute()
+            return True
+        except Exception:
+            log.warning("bridge counters not written to redis")
+            return False
 
     async def link(self, state: dict[str, Any]) -> None:
         if self.redis is None:

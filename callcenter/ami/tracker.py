@@ -58,6 +58,7 @@ class _Call:
     queue_status: str = ""
     complete_reason: str = ""
     interrupted: bool = False
+    callback: bool = False  # the caller booked a call back instead of waiting
 
 
 @dataclass(slots=True)
@@ -281,6 +282,8 @@ class Tracker:
             return "interrupted"
         if r.direction == "outbound":
             return "answered" if r.answered_at else "failed"
+        if call.callback and not r.answered_at:
+            return "callback"
         if call.abandoned:
             return "queue_timeout" if call.queue_status in SYSTEM_EXITS else "abandoned"
         if call.queue_status in SYSTEM_EXITS and not r.answered_at:
@@ -424,14 +427,19 @@ class Tracker:
             r.issue_area = value or None
         elif variable == "QUEUESTATUS":
             call.queue_status = value
+        elif variable == "IVR_CALLBACK":
+            call.callback = value == "yes"
 
     def _on_user_event(self, e: ev.UserEvent, now: datetime, out: list[Effect]) -> None:
         if e.name.lower() not in ("ivr", "ivrchoice"):
             self.counters[f"userevent.{e.name}"] += 1
             return
-        call = self._lookup(e.uniqueid)
+        # The IVR names the call itself (CallId = the hotline channel's Uniqueid).
+        call = self._lookup(e.uniqueid) or self._lookup(e.headers.get("CallId", ""))
         if call is None:
             return
+        if e.headers.get("Callback") == "yes":
+            call.callback = True
         for header, variable in (("Choice", "IVR_CHOICE"), ("Queue", "IVR_QUEUE"),
                                  ("Language", "IVR_LANGUAGE"), ("Priority", "IVR_PRIORITY"),
                                  ("Silent", "IVR_SILENT"), ("Issue", "IVR_ISSUE")):

@@ -54,6 +54,9 @@ async def test_simulated_calls_become_rows_and_live_state(aredis, published,
         assert await aredis.hlen("live.pbx1.calls") == 0
         updates = published.topic(f"call.{calls[0].uniqueid}.updated")
         assert updates and updates[-1]["outcome"] == "answered"
+        await asyncio.sleep(1.2)  # counters are added once a second
+        stats = {k.decode(): int(v) for k, v in (await aredis.hgetall("bridge.pbx1.stats")).items()}
+        assert stats["events"] > 100 and stats["written"] >= 5 and stats["published"] > 10
     finally:
         await finish(bridge, task)
         await sim.stop()

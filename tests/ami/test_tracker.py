@@ -177,3 +177,21 @@ def test_full_state_republishes_everything_live():
     feed(tracker, inbound_call(7)[:5])
     topics = [p.topic for p in tracker.full_state() if isinstance(p, Publish)]
     assert "call.1795345007.15.updated" in topics and "queue.violence.updated" in topics
+
+
+def test_ivr_user_event_found_by_call_id_and_a_booked_callback_is_the_outcome():
+    tracker = Tracker("n")
+    call = inbound_call(8)
+    uid = "1795345008.17"
+    effects = feed(tracker, [
+        *call[:5],
+        event(Event="QueueCallerAbandon", Queue="violence", HoldTime="600", Uniqueid=uid,
+              Channel="Local/1300@from-pstn-00000008;2"),
+        event(Event="VarSet", Variable="QUEUESTATUS", Value="TIMEOUT", Uniqueid=uid),
+        # Sent from another channel (an AGI helper leg): found by its CallId header.
+        event(Event="UserEvent", UserEvent="IvrChoice", Uniqueid="1795345008.99",
+              CallId=uid, Callback="yes", Choice="1", Queue="violence"),
+        call[-1],
+    ])
+    r = last_record(effects, uid)
+    assert r.outcome == "callback" and r.wait_seconds == 600
