@@ -462,6 +462,9 @@ class Tracker:
         r = call.record
         queue = self._queue(e.queue)
         if name == "QueueCallerJoin":
+            if r.queued_at is not None and call.state != "ended":
+                # Back in a queue after one already: moved (Redirect) or transferred.
+                call.transferred = True
             r.queue_name = e.queue
             r.queued_at = r.queued_at or at
             call.joined_at = at

@@ -195,3 +195,23 @@ def test_ivr_user_event_found_by_call_id_and_a_booked_callback_is_the_outcome():
     ])
     r = last_record(effects, uid)
     assert r.outcome == "callback" and r.wait_seconds == 600
+
+
+def test_a_call_moved_to_another_queue_and_answered_there_is_transferred():
+    tracker = Tracker("n")
+    call = inbound_call(9)
+    uid, ch = "1795345009.19", "Local/1300@from-pstn-00000009;2"
+    moved = [
+        event(Event="QueueCallerAbandon", Queue="violence", HoldTime="4", Uniqueid=uid,
+              Channel=ch),
+        event(Event="QueueCallerLeave", Queue="violence", Uniqueid=uid, Channel=ch),
+        event(Event="QueueCallerJoin", Queue="welfare", Position="1", Uniqueid=uid, Channel=ch),
+        event(Event="AgentConnect", Queue="welfare", Interface="Local/agent6@agents/n",
+              HoldTime="3", Uniqueid=uid, Channel=ch),
+        event(Event="AgentComplete", Queue="welfare", Interface="Local/agent6@agents/n",
+              TalkTime="30", Reason="caller", Uniqueid=uid, Channel=ch),
+    ]
+    effects = feed(tracker, [*call[:5], *moved, call[-1]])
+    r = last_record(effects, uid)
+    assert (r.outcome, r.queue_name, r.talk_seconds) == ("transferred", "welfare", 30)
+    assert tracker.queues["violence"].waiting == {} and tracker.queues["welfare"].waiting == {}
