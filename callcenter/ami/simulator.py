@@ -467,6 +467,8 @@ class AmiSimulator:
             return call, channel
         # The dialplan's `route`: an empty or unknown IVR_QUEUE means the general queue.
         queue = channel.variables.get("IVR_QUEUE") or "operator"
+        if shape not in ("answered", "abandoned", "queue_timeout", "agent_hangup"):
+            shape = "answered"  # meant to hang up in the IVR, but the menus were shorter
         chosen = self.new_call(shape=shape, queue=queue, caller=call.caller, talk=talk,
                                wait=wait)
         call = replace(call, queue=queue, agent=chosen.agent, shape=chosen.shape)

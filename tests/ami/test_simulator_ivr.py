@@ -111,3 +111,14 @@ async def test_a_units_voice_alert_runs_the_ivrs_dispatch_route(rig, aredis):
             break
         await asyncio.sleep(0.02)
     assert acks[0]["Ack"] == "yes"
+
+
+async def test_a_caller_the_ivr_sends_to_a_queue_without_agents_waits_and_gives_up(rig):
+    sim, bridge, _, sessions = rig
+    # English (2), then trafficking: the `english` queue has no simulated agent.
+    call, _ = await sim.ivr_call(["2", "2"], caller="0844444444", shape="ivr_hangup",
+                                 wait=20)
+    assert (call.queue, call.shape) == ("english", "abandoned")
+    await bridge.drain()
+    await wait_for(lambda: (r := row(sessions, call.uniqueid)) is not None and r.ended_at)
+    assert row(sessions, call.uniqueid).outcome is CallOutcome.ABANDONED

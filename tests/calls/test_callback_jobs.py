@@ -152,6 +152,14 @@ async def test_a_pending_request_is_called_back_when_an_agent_is_free(worker, pb
     with ctx.sessions() as session:
         call = session.scalar(select(Call).where(Call.uniqueid == row.dial_action_id))
         assert call.answered_at is not None
+        assert call.direction == "outbound"
+    # Through [callback] the caller is queued again with the routing the IVR had chosen.
+    def queued():
+        with ctx.sessions() as session:
+            call = session.scalar(select(Call).where(Call.uniqueid == row.dial_action_id))
+            return call.queue_name and call
+    call = await until(queued)
+    assert (call.queue_name, call.ivr_language, call.priority) == ("violence", "en", 3)
     # A second sweep and a late duplicate job change nothing.
     await asyncio.to_thread(jobs.sweep, ctx)
     assert await asyncio.to_thread(jobs.place, ctx, callback_id) == "not pending"
