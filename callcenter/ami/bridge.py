@@ -29,6 +29,15 @@ from callcenter.ami.tracker import Tracker
 log = logging.getLogger(__name__)
 
 
+def describe(exc: BaseException) -> str:
+    """`KeyError at tracker.py:123`: what and where, never the exception's message."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else ""
+    return f"{type(exc).__name__}{where}"
+
+
 class BridgeError(Exception):
     pass
 
@@ -361,10 +370,11 @@ class Bridge:
                     else:
                         effects += self._handle_message(item, received_at)
                         arrivals.append(arrived)
-                except Exception:
+                except Exception as exc:
                     self.counters["handler_errors"] += 1
                     name = item.event if isinstance(item, Message) else "call"
-                    log.exception("AMI handler failed on %s", name)
+                    # Type and place only: an exception's text may quote a caller's data.
+                    log.error("AMI handler failed on %s: %s", name, describe(exc))
             if self._paused and len(self._inbox) < self.timing.inbox_high // 2 \
                     and self.protocol is not None and self.protocol.transport is not None:
                 self._paused = False
@@ -417,7 +427,7 @@ class Bridge:
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("bridge task %s died", task.get_name(), exc_info=task.exception())
+            log.error("bridge task %s died: %s", task.get_name(), describe(task.exception()))
 
     async def _set_link(self, state: str, fault: str | None = None) -> None:
         if self.link["state"] != state or self.link["fault"] != fault:

@@ -207,8 +207,8 @@ class CommandServer:
                 result = await handler(self.bridge, request.get("args") or {}, remaining)
         except (KeyError, ValueError, TypeError) as exc:
             result = CommandResult("error", f"bad arguments: {exc}")
-        except Exception:
-            log.exception("PBX command %s failed", command)
+        except Exception as exc:
+            log.error("PBX command %s failed: %s", command, type(exc).__name__)
             result = CommandResult("error", "internal error in the bridge")
         self.handled += 1
         log.info("PBX command %s %s: %s", command, request.get("id"), result.status)

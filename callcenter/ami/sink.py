@@ -78,8 +78,10 @@ class RecordWriter:
                 try:
                     await asyncio.to_thread(self._write, list(batch.values()))
                     delay = 0.2
-                except Exception:
-                    log.exception("call records not written; retrying in %.1fs", delay)
+                except Exception as exc:
+                    # The type only: database errors quote the row's values (phone numbers).
+                    log.error("call records not written (%s); retrying in %.1fs",
+                              type(exc).__name__, delay)
                     # Newer records that arrived meanwhile win over the failed batch.
                     self.pending = {**batch, **self.pending}
                     await asyncio.sleep(delay)
@@ -176,9 +178,10 @@ class Sink:
                             pipe.hdel(snapshot_key(self.node, kind), ident)
                     pipe.publish(p.topic, body)
                 await pipe.execute()
-            except Exception:
+            except Exception as exc:
                 # Live state heals at the next resync; losing it is better than stalling.
-                log.exception("publish to redis failed (%d updates)", len(publishes))
+                log.error("publish to redis failed (%d updates): %s", len(publishes),
+                          type(exc).__name__)
                 return
         self.published += len(publishes)
 
@@ -203,5 +206,5 @@ class Sink:
         try:
             await self.redis.set(link_key(self.node), body)
             await self.redis.publish(f"bridge.{self.node}.link.updated", body)
-        except Exception:
-            log.exception("link state not written to redis")
+        except Exception as exc:
+            log.warning("link state not written to redis: %s", type(exc).__name__)

@@ -137,3 +137,66 @@ async def test_nothing_listening_means_reconnecting_with_backoff(aredis):
         assert link["state"] == "reconnecting"
     finally:
         await finish(bridge, task)
+
+
+async def test_a_fast_stream_pauses_reading_and_loses_nothing(aredis, committing_sessionmaker):
+    from callcenter.ami.simulated_calls import SimAgent, SimCall, call_steps, encode
+
+    stream = b"".join(
+        encode(headers)
+        for n in range(1, 201)
+        for _, headers in call_steps(SimCall(
+            seq=n, epoch=1795345559, caller=f"08{n:08d}", queue="violence",
+            shape="answered", agent=SimAgent("Local/agent1@agents/n", "A1")))
+    )
+
+    async def serve(reader, writer):
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n")
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"Response: Success\r\nActionID: x\r\n\r\n" + stream)
+        await writer.drain()
+        await reader.read()  # keep the link up until the bridge goes
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = make_bridge(server.sockets[0].getsockname()[1], redis=aredis,
+                         sessions=committing_sessionmaker, action_timeout=0.3,
+                         inbox_high=50, batch=10)
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.events_seen >= 200 * 20, timeout=20)
+        await bridge.drain()
+        await wait_for(lambda: len(rows(committing_sessionmaker)) == 200)
+        assert bridge.counters["read_paused"] >= 1
+        assert all(r.outcome is CallOutcome.ANSWERED for r in rows(committing_sessionmaker))
+    finally:
+        await finish(bridge, task)
+        server.close()
+
+
+async def test_an_originate_pending_at_a_link_drop_is_never_sent_again(aredis):
+    from callcenter.ami import actions
+    from callcenter.ami.bridge import LinkDown
+
+    sim = AmiSimulator()
+    port = await sim.start()
+    bridge = make_bridge(port, redis=aredis, sessions=None, action_timeout=5)
+    task = await started(sim, bridge)
+    try:
+        sim.frozen = True
+        pending = asyncio.create_task(bridge.send(actions.originate(
+            "Local/th50@rru", context="dispatch", exten="s")))
+        await wait_for(lambda: any(m.get("Action") == "Originate" for m in sim.received))
+        logins = bridge.counters["logins"]
+        sim.frozen = False
+        sim.drop_all()
+        try:
+            await asyncio.wait_for(pending, 2)
+            raise AssertionError("the Originate cannot have succeeded")
+        except LinkDown:
+            pass
+        await wait_for(lambda: bridge.counters["logins"] > logins)
+        await asyncio.sleep(0.3)
+        assert sum(1 for m in sim.received if m.get("Action") == "Originate") == 1
+    finally:
+        await finish(bridge, task)
+        await sim.stop()
