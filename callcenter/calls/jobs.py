@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 import redis as redis_lib
 from rq import Queue
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -179,15 +180,34 @@ def sweep(ctx: Context, *, now: datetime | None = None) -> Sweep:
     for callback_id, queue in due:
         if free.get(queue, 0) <= 0:
             continue
-        try:
-            rq_queue.enqueue(PLACE, callback_id, job_id=job_id(callback_id,
-                                                                attempts.get(callback_id, 0)),
-                             unique=True, **JOB_OPTIONS)
-        except DuplicateJobError:
-            continue
+        # A job already queued for this attempt will take an agent too.
         free[queue] -= 1
-        result.enqueued += 1
+        if _enqueue(rq_queue, callback_id, job_id(callback_id, attempts.get(callback_id, 0))):
+            result.enqueued += 1
     return result
+
+
+def _enqueue(rq_queue: Queue, callback_id: int, jid: str) -> bool:
+    """Queue the attempt unless it is queued or running; a job of it that failed before
+    claiming the row (a database error, a killed worker) must not hold the request back."""
+    try:
+        rq_queue.enqueue(PLACE, callback_id, job_id=jid, unique=True, **JOB_OPTIONS)
+        return True
+    except DuplicateJobError:
+        pass
+    try:
+        job = Job.fetch(jid, connection=rq_queue.connection)
+    except NoSuchJobError:
+        return False  # finished meanwhile: the next sweep sees the row as it is now
+    if job.get_status(refresh=False) not in (JobStatus.FAILED, JobStatus.STOPPED,
+                                             JobStatus.CANCELED):
+        return False
+    job.delete()
+    try:
+        rq_queue.enqueue(PLACE, callback_id, job_id=jid, unique=True, **JOB_OPTIONS)
+    except DuplicateJobError:
+        return False
+    return True
 
 
 def sweep_forever(stop: threading.Event, ctx: Context | None = None) -> None:

@@ -1,0 +1,126 @@
+"""The call-back sweeper and job against PostgreSQL and the test Redis, no PBX: queueing by
+free agents, a bridge that never answers, attempts that never report back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+from rq import Queue
+from rq.job import Job, JobStatus
+
+from callcenter.calls import callbacks, jobs
+from callcenter.calls.models import Call, CallbackRequest, CallbackStatus
+from callcenter.db import utcnow
+from tests.conftest import REDIS_URL
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def ctx(committing_sessionmaker) -> Iterator[jobs.Context]:
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield jobs.Context(committing_sessionmaker, client, ("pbx1",), ZoneInfo("Asia/Bangkok"),
+                       command_timeout=1.0)
+    client.flushdb()
+    client.close()
+
+
+def live_queue(ctx, name: str, *, available: int, waiting: int = 0) -> None:
+    payload = {"name": name, "available": available,
+               "waiting": [{"uniqueid": f"w{i}"} for i in range(waiting)]}
+    ctx.redis.hset("live.pbx1.queues", name, json.dumps(payload))
+
+
+def add_request(ctx, **fields) -> int:
+    values = {"number": "0812345678", "queue_name": "violence", "priority": 3, **fields}
+    with ctx.sessions.begin() as session:
+        row = CallbackRequest(**values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def get(ctx, callback_id) -> CallbackRequest:
+    with ctx.sessions() as session:
+        return session.get(CallbackRequest, callback_id)
+
+
+def queued_ids(ctx) -> list[str]:
+    return Queue(jobs.QUEUE_NAME, connection=ctx.redis).job_ids
+
+
+def test_only_as_many_call_backs_as_free_agents_are_queued_most_urgent_first(ctx):
+    live_queue(ctx, "violence", available=3, waiting=1)  # two agents free for call backs
+    low = add_request(ctx, priority=1)
+    high = add_request(ctx, priority=8)
+    older = add_request(ctx, priority=3)
+    newer = add_request(ctx, priority=3)
+    other_queue = add_request(ctx, queue_name="welfare")  # nobody logged in there
+    result = jobs.sweep(ctx)
+    assert result.enqueued == 2
+    assert queued_ids(ctx) == [jobs.job_id(high, 0), jobs.job_id(older, 0)]
+    # A second sweep does not queue the same attempts again.
+    assert jobs.sweep(ctx).enqueued == 0
+    assert {low, newer, other_queue}.isdisjoint(int(i.split("-")[1]) for i in queued_ids(ctx))
+
+
+def test_a_bridge_that_does_not_answer_puts_the_request_back_for_later(ctx):
+    live_queue(ctx, "violence", available=1)
+    callback_id = add_request(ctx)
+    assert jobs.place(ctx, callback_id) == "timeout"
+    row = get(ctx, callback_id)
+    assert (row.status, row.attempts, row.last_error) == (
+        CallbackStatus.PENDING, 1, "bridge_timeout")
+    assert row.next_attempt_at > utcnow()
+    assert jobs.place(ctx, callback_id) == "not due"
+
+
+def test_an_attempt_that_never_reports_back_counts_as_failed(ctx):
+    live_queue(ctx, "violence", available=1)
+    callback_id = add_request(ctx)
+    now = utcnow()
+    with ctx.sessions.begin() as session:
+        assert callbacks.claim(session, callback_id, node="pbx1", now=now)
+    assert jobs.sweep(ctx, now=now + timedelta(seconds=30)).settled == {"pending": 1}
+    later = now + callbacks.DIAL_RESULT_WITHIN + timedelta(seconds=1)
+    assert jobs.sweep(ctx, now=later).settled == {"failed": 1}
+    row = get(ctx, callback_id)
+    assert (row.status, row.last_error) == (CallbackStatus.PENDING, "no_result")
+
+
+def test_the_request_is_linked_to_its_call_once_the_bridge_wrote_it(ctx):
+    live_queue(ctx, "violence", available=0)
+    callback_id = add_request(ctx, call_uniqueid="1795345559.1", call_node="pbx1")
+    assert jobs.place(ctx, callback_id) == "no agent free"
+    assert get(ctx, callback_id).call_id is None
+    with ctx.sessions.begin() as session:
+        session.add(Call(node="pbx1", uniqueid="1795345559.1", started_at=utcnow()))
+    jobs.place(ctx, callback_id)
+    with ctx.sessions() as session:
+        call_id = session.query(Call.id).filter(Call.uniqueid == "1795345559.1").scalar()
+    assert get(ctx, callback_id).call_id == call_id
+
+
+def test_a_request_without_a_usable_number_fails_at_once(ctx):
+    live_queue(ctx, "violence", available=1)
+    callback_id = add_request(ctx, number="12")
+    assert jobs.place(ctx, callback_id) == "no number"
+    assert get(ctx, callback_id).status is CallbackStatus.FAILED
+
+
+def test_a_job_that_failed_before_claiming_the_row_does_not_hold_the_request_back(ctx):
+    live_queue(ctx, "violence", available=1)
+    callback_id = add_request(ctx)
+    assert jobs.sweep(ctx).enqueued == 1
+    job = Job.fetch(jobs.job_id(callback_id, 0), connection=ctx.redis)
+    # As RQ leaves a job whose work horse died: failed, kept for inspection.
+    Queue(jobs.QUEUE_NAME, connection=ctx.redis).remove(job)
+    job.set_status(JobStatus.FAILED)
+    assert jobs.sweep(ctx).enqueued == 1
+    assert queued_ids(ctx) == [jobs.job_id(callback_id, 0)]
