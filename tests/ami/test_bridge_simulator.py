@@ -200,3 +200,32 @@ async def test_an_originate_pending_at_a_link_drop_is_never_sent_again(aredis):
     finally:
         await finish(bridge, task)
         await sim.stop()
+
+
+async def test_closed_before_the_banner_means_not_up_yet_and_is_retried(aredis):
+    attempts = []
+
+    async def serve(reader, writer):
+        attempts.append(writer)
+        if len(attempts) <= 2:  # Asterisk still starting: accepted, then closed at once
+            writer.close()
+            return
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n")
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"Response: Success\r\nActionID: x\r\nMessage: Authentication accepted"
+                     b"\r\n\r\n")
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = make_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None,
+                         action_timeout=0.2)
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.counters["logins"] == 1)
+        assert bridge.counters["connect_failed"] >= 2 and len(attempts) >= 3
+        assert bridge.counters["login_failed"] == 0
+    finally:
+        await finish(bridge, task)
+        for w in attempts:
+            w.transport.abort()
+        server.close()
