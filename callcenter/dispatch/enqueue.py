@@ -75,16 +75,25 @@ def _stale(queue: Queue, job_id: str, stale_after: float) -> bool:
             when = queue.scheduled_job_registry.get_scheduled_time(job_id)
         except NoSuchJobError:
             return True
-        when = when if when.tzinfo else when.replace(tzinfo=UTC)
-        return (utcnow() - when).total_seconds() > SCHEDULER_GRACE_SECONDS
+        return _age(when) > SCHEDULER_GRACE_SECONDS
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED,
                   JobStatus.FINISHED):
         return True
-    started = job.started_at
-    if status is JobStatus.STARTED and started is not None:
-        started = started if started.tzinfo else started.replace(tzinfo=UTC)
-        return (utcnow() - started).total_seconds() > stale_after
+    if status is JobStatus.QUEUED:
+        # Dequeued by a worker that died before starting it: RQ parks such a job in an
+        # "intermediate" list, marked queued but in no queue, until a maintenance run.
+        if queue.connection.lpos(queue.key, job_id) is not None:
+            return False
+        return job.enqueued_at is not None and _age(job.enqueued_at) > stale_after
+    if status is JobStatus.STARTED:
+        started = job.started_at or job.enqueued_at
+        return started is not None and _age(started) > stale_after
     return False
+
+
+def _age(when: datetime) -> float:
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return (utcnow() - when).total_seconds()
 
 
 def _whole_second_after(at: datetime) -> datetime:
@@ -102,6 +111,20 @@ def schedule_escalation(redis: redis_lib.Redis, dispatch_id: int, at: datetime) 
         return True
     except DuplicateJobError:
         return False
+
+
+def publish_state(
+    redis: redis_lib.Redis, dispatch_id: int, *, sessions: sessionmaker[Session]
+) -> None:
+    """Publish the dispatch's state only: for a commit that made nothing new owed."""
+    with sessions() as session:
+        current = notify.state(session, dispatch_id)
+    try:
+        if current is not None:
+            notify.publish(redis, current)
+    except redis_lib.RedisError as exc:
+        log.warning("dispatch.publish_deferred dispatch_id=%s error=%s", dispatch_id,
+                    type(exc).__name__)
 
 
 def after_commit(

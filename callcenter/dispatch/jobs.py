@@ -80,6 +80,10 @@ def deliver(ctx: Context, alert_id: int, *, now: datetime | None = None) -> str:
     outcome = "delivered" if failure is None else "failed"
     log.info("dispatch.alert_%s alert_id=%s dispatch_id=%s channel=%s", outcome, alert_id,
              claim.dispatch_id, claim.channel.value)
-    enqueue.after_commit(ctx.redis, claim.dispatch_id, sessions=ctx.sessions,
-                         settings=ctx.settings)
+    if failure is None:
+        # A delivery makes nothing new owed, and the escalation timer is already set.
+        enqueue.publish_state(ctx.redis, claim.dispatch_id, sessions=ctx.sessions)
+    else:
+        enqueue.after_commit(ctx.redis, claim.dispatch_id, sessions=ctx.sessions,
+                             settings=ctx.settings)
     return outcome

@@ -161,3 +161,18 @@ def test_the_committed_dispatch_is_owed_even_if_nothing_was_enqueued(ctx, provid
     assert result.enqueued == 1
     assert relay.sweep(ctx, overdue_by=0).enqueued == 0  # already queued: not twice
     assert only_alert(ctx, dispatch.id).status is AlertStatus.PENDING
+
+
+def test_a_job_taken_by_a_worker_that_died_before_starting_it_is_enqueued_again(
+        ctx, redis_server):
+    dispatch_id, _ = send(ctx, [(AlertChannel.SMS, "+66899999999")])
+    alert = only_alert(ctx, dispatch_id)
+    queue = Queue(enqueue.QUEUE_NAME, connection=ctx.redis)
+    job_id = enqueue.alert_job_id(alert.id, 0)
+    # What a worker does when it dequeues: the id leaves the queue for RQ's intermediate
+    # list; then the worker is killed before the job starts.
+    ctx.redis.lrem(queue.key, 0, job_id)
+    ctx.redis.rpush(queue.key + ":intermediate", job_id)
+    assert not enqueue.enqueue_alert(ctx.redis, alert.id, 0, stale_after=60)
+    assert enqueue.enqueue_alert(ctx.redis, alert.id, 0, stale_after=0)
+    assert queue.get_job_ids() == [job_id]
