@@ -55,6 +55,18 @@ DEFAULT_AGENTS = {
     "welfare": [SimAgent("Local/agent6@agents/n", "Wichai Thongdee")],
     "operator": [SimAgent("Local/agent7@agents/n", "Kanya Boonmee")],
 }
+# The demo's agents: the recorded ones, also sitting in the queues the IVR routes to that
+# the recordings had no member for, so that no demo caller waits in an empty queue.
+DEMO_AGENTS = {
+    **DEFAULT_AGENTS,
+    "urgent": [DEFAULT_AGENTS["violence"][0], DEFAULT_AGENTS["operator"][0]],
+    "english": [DEFAULT_AGENTS["violence"][1]],
+    "burmese": [DEFAULT_AGENTS["trafficking"][0]],
+    "khmer": [DEFAULT_AGENTS["trafficking"][0]],
+    "lao": [DEFAULT_AGENTS["trafficking"][1]],
+    "missing": [DEFAULT_AGENTS["welfare"][0]],
+    "homeless": [DEFAULT_AGENTS["welfare"][0]],
+}
 # Dial targets of rapid-response units and what their line does, as recorded; the seed's
 # made-up duty phones of the same provinces do the same (any other number answers).
 UNIT_LINES = {"th50": "answer", "th96": "noanswer", "th10": "busy",
@@ -421,7 +433,11 @@ class AmiSimulator:
 
     def new_call(self, *, shape: str = "answered", queue: str = "violence",
                  caller: str | None = None, talk: float = 6.0, wait: float = 2.0) -> SimCall:
-        agents = [m.agent for (q, _), m in self.members.items() if q == queue]
+        members = [m for (q, _), m in self.members.items() if q == queue]
+        # Prefer an agent who is free in every queue (agents of the demo sit in several).
+        busy = {m.agent.interface for m in self.members.values() if m.in_call}
+        free = [m.agent for m in members if not m.paused and m.agent.interface not in busy]
+        agents = free or [m.agent for m in members]
         agent = random.choice(agents) if agents else None
         if agent is None and shape in ("answered", "agent_hangup"):
             shape = "abandoned"
@@ -531,7 +547,7 @@ def _same_call(headers: Headers, call: SimCall, chan: Headers) -> Headers:
 
 async def serve(port: int, secret: str, calls_per_minute: float,
                 agi: tuple[str, int] | None = None) -> None:
-    sim = AmiSimulator(secret=secret, agi=agi)
+    sim = AmiSimulator(secret=secret, agi=agi, agents=DEMO_AGENTS)
     await sim.start("127.0.0.1", port)
     log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d: made-up calls, not a real PBX%s",
                 sim.port, f"; callers go through the IVR at {agi[0]}:{agi[1]}" if agi else "")
