@@ -17,7 +17,7 @@ import redis as redis_lib
 from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.models  # noqa: F401  (every mapper, so flushes resolve foreign keys)
-from callcenter.db import default_sessionmaker, session_scope, utcnow
+from callcenter.db import default_sessionmaker, engine_for, session_scope, utcnow
 from callcenter.dispatch import enqueue, escalation, outbox
 from callcenter.dispatch.channels import ProviderError, adapter_for
 from callcenter.dispatch.config import DispatchSettings, get_dispatch_settings
@@ -36,7 +36,16 @@ class Context:
 
 @lru_cache(maxsize=1)
 def default_context() -> Context:
+    """The jobs' context, made on first use inside the work horse (never before the fork)."""
     return Context(get_dispatch_settings(), default_sessionmaker(), connect(get_settings()))
+
+
+def new_context() -> Context:
+    """A context of its own, for a sweeper thread in the worker's parent process: what the
+    parent holds, every horse it forks inherits, so it must not be the jobs' cached one."""
+    settings = get_settings()
+    return Context(get_dispatch_settings(),
+                   sessionmaker(engine_for(settings), expire_on_commit=False), connect(settings))
 
 
 def deliver_alert(alert_id: int) -> str:

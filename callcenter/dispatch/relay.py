@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import session_scope, utcnow
 from callcenter.dispatch import enqueue, escalation, outbox
-from callcenter.dispatch.jobs import Context, default_context
+from callcenter.dispatch.jobs import Context, new_context
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +69,17 @@ def run(ctx: Context, stop: threading.Event) -> None:
         stop.wait(ctx.settings.relay_interval_seconds)
 
 
+def sweep_forever(stop: threading.Event) -> None:
+    """For ``callcenter.worker.start_sweepers``: the relay as a thread of the worker."""
+    run(new_context(), stop)
+
+
 def main() -> None:
     from callcenter.runtime import announce_ready, run_process
 
     def start(_settings) -> None:
         announce_ready("dispatch-relay")
-        run(default_context(), threading.Event())
+        sweep_forever(threading.Event())
 
     run_process("dispatch-relay", start)
 
