@@ -166,6 +166,8 @@ def main() -> None:
     # forking workers on two cores sustain (about 10 alerts/s each).
     parser.add_argument("--rate", type=float, default=10.0, help="dispatches per second")
     parser.add_argument("--baseline-jobs", type=int, default=200)
+    parser.add_argument("--worker-class", default=None,
+                        help="e.g. rq.worker.SimpleWorker (no fork per job); default: RQ's")
     args = parser.parse_args()
     if not shutil.which("redis-server"):
         raise SystemExit("redis-server is not on PATH")
@@ -188,7 +190,8 @@ def main() -> None:
         env = {f"CALLCENTER_{k.upper()}": str(v) for k, v in values.items()}
         env |= {"CALLCENTER_DATABASE_URL": database_url, "CALLCENTER_REDIS_URL": server.url,
                 "CALLCENTER_SECRET_KEY": "bench-" + "x" * 40}
-        workers = [RqWorker(server.url, env, log_path=workdir / f"worker{n}.log").start()
+        workers = [RqWorker(server.url, env, log_path=workdir / f"worker{n}.log",
+                            worker_class=args.worker_class).start()
                    for n in range(args.workers)]
         unit_id, agent_id, case_ids = seed(sessions, args.dispatches)
         ctx = Context(settings, sessions, client)
@@ -229,7 +232,8 @@ def main() -> None:
         duplicates = sum(len(keys) - 1 for keys in receiver.keys_by_dispatch.values())
         p50, p99 = statistics.median(latencies), percentile(latencies, 99)
         base_p99 = percentile(base, 99)
-        print(f"dispatches={len(committed)} workers={args.workers} rate={args.rate:g}/s "
+        print(f"dispatches={len(committed)} workers={args.workers} "
+              f"worker_class={args.worker_class or 'rq.Worker'} rate={args.rate:g}/s "
               f"killed_worker_at={kill_at} gateway_requests={receiver.requests} "
               f"(repeats absorbed by the idempotency key: {receiver.requests - delivered}) "
               f"max_ms={max(latencies):.1f} baseline_p50_ms={statistics.median(base):.1f}")

@@ -25,12 +25,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class RqWorker:
     def __init__(self, redis_url: str, env: dict[str, str], *,
-                 queues: tuple[str, ...] = ("alerts",), log_path: Path | None = None) -> None:
+                 queues: tuple[str, ...] = ("alerts",), log_path: Path | None = None,
+                 worker_class: str | None = None) -> None:
         self.redis_url = redis_url
         self.env = {**os.environ, **env}
         self.queues = queues
         self.name = f"test-{uuid.uuid4().hex[:8]}"
         self.log_path = log_path
+        self.worker_class = worker_class
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, timeout: float = 20.0) -> RqWorker:
@@ -40,6 +42,7 @@ class RqWorker:
              # The same timings as callcenter.worker, on purpose (see its docstring).
              "--worker-ttl", "60", "--maintenance-interval", "30",
              "-c", "callcenter.dispatch.rq_preload", "--logging_level", "WARNING",
+             *(["--worker-class", self.worker_class] if self.worker_class else []),
              *self.queues],
             cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
