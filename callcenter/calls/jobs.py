@@ -213,6 +213,8 @@ def _enqueue(rq_queue: Queue, callback_id: int, jid: str) -> bool:
 def sweep_forever(stop: threading.Event, ctx: Context | None = None) -> None:
     """Sweep until ``stop`` is set; a database or Redis outage only skips a pass."""
     ctx = ctx or make_context()  # not default_context(): forked jobs must not share it
+    log.info("callbacks.sweeper_started nodes=%s interval=%s", ",".join(ctx.nodes),
+             ctx.interval)
     while not stop.is_set():
         try:
             result = sweep(ctx)
