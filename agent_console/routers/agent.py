@@ -17,9 +17,10 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from agent_console import access, htmx, screenpop
-from agent_console.deps import Viewer, db_session, page_context, require
+from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import client_ip
 from agent_console.routers.api_calls import commands, node_for, read_live
+from agent_console.routers.api_cases import DB
 from agent_console.sse import format_event, read_snapshot
 from agent_console.templating import templates
 from callcenter import audit
@@ -34,7 +35,7 @@ AgentOnly = Depends(require(Role.AGENT))
 
 
 @router.get("/agent", response_class=HTMLResponse)
-def agent_page(request: Request, viewer: Viewer = Worker, db: Session = Depends(db_session)):
+def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
     live, redis_ok = read_live(request, viewer) if viewer.role is Role.AGENT else (None, True)
     memberships = agent_state.queues_for(db, viewer.user) if viewer.role is Role.AGENT else []
     return templates.TemplateResponse(request, "agent.html", page_context(
@@ -48,7 +49,7 @@ def change_state(
     action: str = Form(max_length=20),
     reason: str = Form(default="", max_length=40),
     viewer: Viewer = AgentOnly,
-    db: Session = Depends(db_session),
+    db: Session = DB,
 ) -> Response:
     """Sign in, pause, resume, sign out; the new state arrives by SSE as Asterisk reports it."""
     live, _ok = read_live(request, viewer)
@@ -81,7 +82,7 @@ def pop(
     node: str = "",
     uniqueid: str = "",
     viewer: Viewer = Worker,
-    db: Session = Depends(db_session),
+    db: Session = DB,
 ) -> Response:
     """The screen-pop fragment of one call (swapped in when the call event arrives)."""
     if len(node) > 40 or len(uniqueid) > 64:

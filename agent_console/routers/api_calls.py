@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from agent_console import access, screenpop
-from agent_console.deps import Viewer, db_session, require
+from agent_console.deps import Viewer, require
 from agent_console.limits import client_ip, limit_body
-from agent_console.routers.api_cases import Id, id_key
+from agent_console.routers.api_cases import DB, Id, done, id_key
 from callcenter import audit
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
@@ -46,7 +46,7 @@ def own_call(db: Session, call_id: int, viewer: Viewer) -> Call:
 
 @router.get("/calls/{call_id}/screenpop", response_model=screenpop.ScreenPop)
 def get_screenpop(call_id: Id, request: Request, viewer: Viewer = CaseReader,
-                  db: Session = Depends(db_session)):
+                  db: Session = DB):
     call = own_call(db, call_id, viewer)
     live = screenpop.live_call(request.app.state.redis, call.node, call.uniqueid)
     audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",
@@ -63,11 +63,11 @@ class CallOut(BaseModel):
 
 @router.post("/calls/{call_id}/disposition", response_model=CallOut)
 def set_disposition(call_id: Id, body: schemas.DispositionIn, viewer: Viewer = CaseReader,
-                    db: Session = Depends(db_session)):
+                    db: Session = DB):
     """Mark a call that is not a case (prank, silent, information …) for the reports."""
     call = own_call(db, call_id, viewer)
     calls.set_disposition(db, call, disposition=body.disposition, actor_id=viewer.id)
-    return CallOut(id=call.id, disposition=body.disposition.value)
+    return done(db, CallOut(id=call.id, disposition=body.disposition.value))
 
 
 # --- intake drafts ----------------------------------------------------------------------
@@ -109,30 +109,30 @@ class DraftOpen(BaseModel):
 
 @router.post("/drafts", response_model=DraftOut)
 def open_draft(body: DraftOpen, viewer: Viewer = CaseReader,
-               db: Session = Depends(db_session)):
+               db: Session = DB):
     """The agent's draft for a call (the same one on every tab), pre-filled from the IVR."""
     call = own_call(db, body.call_id, viewer) if body.call_id is not None else None
     draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
                             prefill=prefill(call))
-    return _draft_out(draft)
+    return done(db, _draft_out(draft))
 
 
 @router.get("/drafts/{key}", response_model=DraftOut)
-def get_draft(key: Key, viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+def get_draft(key: Key, viewer: Viewer = CaseReader, db: Session = DB):
     return _draft_out(drafts.get(db, key, user_id=viewer.id))
 
 
 @router.put("/drafts/{key}", response_model=DraftOut)
 def save_draft(key: Key, body: schemas.DraftIn, viewer: Viewer = CaseReader,
-               db: Session = Depends(db_session)):
+               db: Session = DB):
     draft = drafts.save(db, drafts.get(db, key, user_id=viewer.id), body.data)
     db.flush()
-    return _draft_out(draft)
+    return done(db, _draft_out(draft))
 
 
 @router.post("/drafts/{key}/case", response_model=schemas.CaseOut, status_code=201)
 def open_case_from_draft(key: Key, request: Request, response: Response,
-                         viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+                         viewer: Viewer = CaseReader, db: Session = DB):
     """Open the draft's case; a repeat (second tab, double click) returns the same case."""
     draft = drafts.get(db, key, user_id=viewer.id)
     case, created = cases.open_from_intake(db, intake=drafts.check(draft), actor_id=viewer.id,
@@ -140,7 +140,7 @@ def open_case_from_draft(key: Key, request: Request, response: Response,
     draft.case_id = case.id
     if not created:
         response.status_code = 200
-    return case
+    return done(db, schemas.CaseOut.model_validate(case))
 
 
 # --- agent state --------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def read_live(request: Request, viewer: Viewer) -> tuple[dict[str, Any] | None, 
 
 @router.get("/agent/state", response_model=AgentStateOut)
 def get_agent_state(request: Request, viewer: Viewer = AgentOnly,
-                    db: Session = Depends(db_session)):
+                    db: Session = DB):
     live, ok = read_live(request, viewer)
     return AgentStateOut(queues=[m.queue for m in agent_state.queues_for(db, viewer.user)],
                          live=live, bridge="ok" if ok else "unavailable")
@@ -207,7 +207,7 @@ def get_agent_state(request: Request, viewer: Viewer = AgentOnly,
 
 @router.post("/agent/state", response_model=AgentStateOut)
 def change_agent_state(body: AgentStateIn, request: Request, viewer: Viewer = AgentOnly,
-                       db: Session = Depends(db_session)):
+                       db: Session = DB):
     """Ask Asterisk (through the bridge) to change the agent's state; 503 if it cannot."""
     live, _ok = read_live(request, viewer)
     node = node_for(request, live)
@@ -267,7 +267,7 @@ class UnitDispatchDetailOut(BaseModel):
 
 
 @router.get("/unit/dispatches", response_model=list[UnitDispatchOut])
-def unit_dispatches(viewer: Viewer = UnitMember, db: Session = Depends(db_session)):
+def unit_dispatches(viewer: Viewer = UnitMember, db: Session = DB):
     """The signed-in unit member's own unit's open dispatches, never another unit's."""
     return [UnitDispatchOut.model_validate(d)
             for d in dispatches.list_for_unit(db, viewer.user.unit_id)]
@@ -275,7 +275,7 @@ def unit_dispatches(viewer: Viewer = UnitMember, db: Session = Depends(db_sessio
 
 @router.get("/unit/dispatches/{dispatch_id}", response_model=UnitDispatchDetailOut)
 def unit_dispatch(dispatch_id: Id, request: Request, viewer: Viewer = UnitMember,
-                  db: Session = Depends(db_session)):
+                  db: Session = DB):
     detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.user.unit_id,
                                      actor_id=viewer.id, source_ip=client_ip(request))
     return UnitDispatchDetailOut(

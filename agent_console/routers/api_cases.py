@@ -30,6 +30,15 @@ from callcenter.taxonomy import Urgency
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)])
+
+DB = Depends(db_session)
+
+
+def done(db: Session, value=None):
+    """Commit now, before the response: ``db_session`` commits only after the response is
+    sent, and a client reading back what it wrote (or following a redirect) must find it."""
+    db.commit()
+    return value
 CaseReader = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
 # Ids fit PostgreSQL's integer; anything else is a 422, never a database error.
@@ -66,7 +75,7 @@ def search_cases(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 25,
     viewer: Viewer = CaseReader,
-    db: Session = Depends(db_session),
+    db: Session = DB,
 ):
     found = case_search.search(db, case_search.Query(
         number=number, phone=phone, name=name, status=status, province_code=province_code,
@@ -84,27 +93,28 @@ def open_case(
     request: Request,
     response: Response,
     viewer: Viewer = CaseReader,
-    db: Session = Depends(db_session),
+    db: Session = DB,
 ):
     """Open a case; repeating the request with the same ``intake_key`` returns the same case."""
     case, created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
                                            id_key=id_key(request))
     if not created:
         response.status_code = 200
-    return case
+    return done(db, schemas.CaseOut.model_validate(case))
 
 
 @router.get("/cases/{case_id}", response_model=schemas.CaseOut)
 def get_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
-             db: Session = Depends(db_session)):
+             db: Session = DB):
     return read_case(db, case_id, viewer, request)
 
 
 @router.put("/cases/{case_id}", response_model=schemas.CaseOut)
 def update_case(case_id: Id, changes: schemas.CaseFields, viewer: Viewer = CaseReader,
-                db: Session = Depends(db_session)):
+                db: Session = DB):
     case = changeable_case(db, case_id, viewer)
-    return cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
+    case = cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
+    return done(db, schemas.CaseOut.model_validate(case))
 
 
 class PersonOut(BaseModel):
@@ -130,7 +140,7 @@ class CaseExport(BaseModel):
 
 @router.get("/cases/{case_id}/export", response_model=CaseExport)
 def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
-                db: Session = Depends(db_session)):
+                db: Session = DB):
     """The whole case file as JSON; recorded as an export."""
     case = read_case(db, case_id, viewer, request, action="case.export")
     persons = db.query(CasePerson).filter(CasePerson.case_id == case.id).all()
@@ -145,44 +155,48 @@ def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
 
 @router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut])
 def list_notes(case_id: Id, request: Request, viewer: Viewer = CaseReader,
-               db: Session = Depends(db_session)):
+               db: Session = DB):
     return cases.notes(db, read_case(db, case_id, viewer, request))
 
 
 @router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201)
 def add_note(case_id: Id, note: schemas.NoteIn, viewer: Viewer = CaseReader,
-             db: Session = Depends(db_session)):
+             db: Session = DB):
     # Any case worker may add a note (a follow-up call reaches any agent); none may edit one.
-    return cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
+    row = cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
+    return done(db, schemas.NoteOut.model_validate(row))
 
 
 @router.post("/cases/{case_id}/status", response_model=schemas.CaseOut)
 def change_status(case_id: Id, move: schemas.StatusIn, viewer: Viewer = CaseReader,
-                  db: Session = Depends(db_session)):
+                  db: Session = DB):
     case = changeable_case(db, case_id, viewer)
-    return cases.change_status(db, case, to=move.status, actor_id=viewer.id, reason=move.reason)
+    case = cases.change_status(db, case, to=move.status, actor_id=viewer.id, reason=move.reason)
+    return done(db, schemas.CaseOut.model_validate(case))
 
 
 @router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut])
 def list_referrals(case_id: Id, request: Request, viewer: Viewer = CaseReader,
-                   db: Session = Depends(db_session)):
+                   db: Session = DB):
     return cases.referrals(db, read_case(db, case_id, viewer, request))
 
 
 @router.post("/cases/{case_id}/referrals", response_model=schemas.ReferralOut,
              status_code=201)
 def refer(case_id: Id, referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
-          db: Session = Depends(db_session)):
+          db: Session = DB):
     case = changeable_case(db, case_id, viewer)
-    return cases.refer(db, case, referral=referral, actor_id=viewer.id)
+    row = cases.refer(db, case, referral=referral, actor_id=viewer.id)
+    return done(db, schemas.ReferralOut.model_validate(row))
 
 
 @router.post("/referrals/{referral_id}/status", response_model=schemas.ReferralOut)
 def move_referral(referral_id: Id, move: schemas.ReferralStatusIn,
-                  viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+                  viewer: Viewer = CaseReader, db: Session = DB):
     referral = cases.get_referral(db, referral_id)
     changeable_case(db, referral.case_id, viewer)
-    return cases.move_referral(db, referral, to=move.status, actor_id=viewer.id)
+    row = cases.move_referral(db, referral, to=move.status, actor_id=viewer.id)
+    return done(db, schemas.ReferralOut.model_validate(row))
 
 
 class DispatchIn(BaseModel):
@@ -220,7 +234,7 @@ def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> Non
 
 @router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
 def dispatch_case(case_id: Id, request: Request, body: DispatchIn | None = None,
-                  viewer: Viewer = CaseReader, db: Session = Depends(db_session)):
+                  viewer: Viewer = CaseReader, db: Session = DB):
     """Send the case to its province's rapid-response unit (or the unit given)."""
     changeable_case(db, case_id, viewer)
     body = body or DispatchIn()
@@ -243,7 +257,7 @@ class AuditOut(BaseModel):
 
 @router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
 def case_audit(case_id: Id, request: Request, viewer: Viewer = Supervisor,
-               db: Session = Depends(db_session)):
+               db: Session = DB):
     """The case's audit trail (supervisors and admins); reading it is recorded too."""
     case = cases.get(db, case_id)
     trail = cases.audit_trail(db, case)

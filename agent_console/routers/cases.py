@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console import access, htmx, i18n
-from agent_console.deps import Viewer, db_session, page_context, require
+from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import TooLarge, client_ip, limit_body
 from agent_console.routers.api_calls import own_call, prefill
-from agent_console.routers.api_cases import changeable_case, enqueue_after_commit, id_key
+from agent_console.routers.api_cases import DB, changeable_case, done, enqueue_after_commit, id_key
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.calls import service as calls
@@ -107,7 +107,7 @@ def list_cases(
     province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
     page: int = Query(default=1, ge=1, le=10_000),
     viewer: Viewer = Worker,
-    db: Session = Depends(db_session),
+    db: Session = DB,
 ) -> Response:
     found = case_search.search(db, case_search.Query(
         number=number or None, phone=phone or None, name=name or None, status=status,
@@ -132,7 +132,7 @@ def new_case(
     node: str = Query(default="", max_length=40),
     uniqueid: str = Query(default="", max_length=64),
     viewer: Viewer = Worker,
-    db: Session = Depends(db_session),
+    db: Session = DB,
 ) -> Response:
     """Open (or find again) the agent's draft for this call and go to its form."""
     call: Call | None = None
@@ -143,7 +143,7 @@ def new_case(
         call = own_call(db, found.id, viewer) if found is not None else None
     draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
                             prefill=prefill(call))
-    return htmx.redirect(request, f"/cases/drafts/{draft.key}")
+    return done(db, htmx.redirect(request, f"/cases/drafts/{draft.key}"))
 
 
 def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
@@ -160,7 +160,7 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
 
 @router.get("/cases/drafts/{key}", response_class=HTMLResponse)
 def intake_form(key: str, request: Request, viewer: Viewer = Worker,
-                db: Session = Depends(db_session)) -> Response:
+                db: Session = DB) -> Response:
     draft = drafts.get(db, key, user_id=viewer.id)
     if draft.case_id is not None:
         return htmx.redirect(request, f"/cases/{draft.case_id}")
@@ -169,7 +169,7 @@ def intake_form(key: str, request: Request, viewer: Viewer = Worker,
 
 @router.post("/cases/drafts/{key}", response_class=HTMLResponse)
 async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
-                     db: Session = Depends(db_session)) -> Response:
+                     db: Session = DB) -> Response:
     """Autosave: the whole form, as typed, replaces the draft's content."""
     fields = await form_fields(request)
     draft = drafts.get(db, key, user_id=viewer.id)
@@ -182,7 +182,7 @@ async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
 @router.get("/cases/unit", response_class=HTMLResponse)
 def province_unit(request: Request,
                   province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
-                  viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+                  viewer: Viewer = Worker, db: Session = DB) -> Response:
     """The rapid-response unit of the chosen province (swapped in beside the field)."""
     context = page_context(request, unit=unit_of(db, province_code or None))
     return templates.TemplateResponse(request, "intake.html", context, block_name="unit")
@@ -190,7 +190,7 @@ def province_unit(request: Request,
 
 @router.post("/cases/drafts/{key}/open")
 async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
-                          db: Session = Depends(db_session)) -> Response:
+                          db: Session = DB) -> Response:
     fields = await form_fields(request)
     draft = drafts.get(db, key, user_id=viewer.id)
     if draft.case_id is not None:  # opened already (another tab, a double click)
@@ -208,16 +208,16 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
         return _intake_page(request, db, draft, problems={exc.field: "rule." + exc.field},
                             status=422)
     draft.case_id = case.id
-    return htmx.redirect(request, f"/cases/{case.id}")
+    return done(db, htmx.redirect(request, f"/cases/{case.id}"))
 
 
 @router.post("/calls/{call_id}/disposition")
 def disposition(call_id: int, request: Request,
                 disposition: Disposition = Form(),
-                viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+                viewer: Viewer = Worker, db: Session = DB) -> Response:
     call = own_call(db, call_id, viewer)
     calls.set_disposition(db, call, disposition=disposition, actor_id=viewer.id)
-    return htmx.redirect(request, "/agent")
+    return done(db, htmx.redirect(request, "/agent"))
 
 
 # --- the case file ------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def case_dispatches(db: Session, case_id: int) -> list[Dispatch]:
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_file(case_id: int, request: Request, viewer: Viewer = Worker,
-              db: Session = Depends(db_session)) -> Response:
+              db: Session = DB) -> Response:
     case = cases.get(db, case_id)
     audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
@@ -265,26 +265,26 @@ def case_file(case_id: int, request: Request, viewer: Viewer = Worker,
     return templates.TemplateResponse(request, "case.html", context)
 
 
-def _back(request: Request, case_id: int) -> Response:
-    return htmx.redirect(request, f"/cases/{case_id}")
+def _back(request: Request, db: Session, case_id: int) -> Response:
+    return done(db, htmx.redirect(request, f"/cases/{case_id}"))
 
 
 @router.post("/cases/{case_id}/notes")
 def add_note(case_id: int, request: Request,
              body: str = Form(min_length=1, max_length=10_000),
-             viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+             viewer: Viewer = Worker, db: Session = DB) -> Response:
     note = schemas.NoteIn(body=body)
     cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
-    return _back(request, case_id)
+    return _back(request, db, case_id)
 
 
 @router.post("/cases/{case_id}/status")
 def change_status(case_id: int, request: Request, status: CaseStatus = Form(),
                   reason: str = Form(default="", max_length=300),
-                  viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+                  viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
     cases.change_status(db, case, to=status, actor_id=viewer.id, reason=reason.strip() or None)
-    return _back(request, case_id)
+    return _back(request, db, case_id)
 
 
 @router.post("/cases/{case_id}/safe-contact")
@@ -292,7 +292,7 @@ def safe_contact(case_id: int, request: Request,
                  do_not_call_back: bool = Form(default=False),
                  withhold_caller_id: bool = Form(default=False),
                  call_window: str = Form(default="", max_length=120),
-                 viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+                 viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
     flags = schemas.SafeContact(do_not_call_back=do_not_call_back,
                                 withhold_caller_id=withhold_caller_id,
@@ -302,7 +302,7 @@ def safe_contact(case_id: int, request: Request,
     case.call_window = flags.call_window
     audit.record(db, actor_id=viewer.id, action="case.update", entity_type="case",
                  entity_id=case.id)
-    return _back(request, case_id)
+    return _back(request, db, case_id)
 
 
 @router.post("/cases/{case_id}/referrals")
@@ -310,7 +310,7 @@ def refer(case_id: int, request: Request, agency_type: AgencyType = Form(),
           agency_name: str = Form(min_length=1, max_length=200),
           reason: str = Form(default="", max_length=2000),
           due_date: str = Form(default="", max_length=10),
-          viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+          viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
     due = None
     if due_date:
@@ -324,31 +324,31 @@ def refer(case_id: int, request: Request, agency_type: AgencyType = Form(),
     referral = schemas.ReferralIn(agency_type=agency_type, agency_name=agency_name,
                                   reason=reason or None, due_at=due)
     cases.refer(db, case, referral=referral, actor_id=viewer.id)
-    return _back(request, case_id)
+    return _back(request, db, case_id)
 
 
 @router.post("/referrals/{referral_id}/status")
 def move_referral(referral_id: int, request: Request, status: ReferralStatus = Form(),
-                  viewer: Viewer = Worker, db: Session = Depends(db_session)) -> Response:
+                  viewer: Viewer = Worker, db: Session = DB) -> Response:
     referral = cases.get_referral(db, referral_id)
     changeable_case(db, referral.case_id, viewer)
     cases.move_referral(db, referral, to=status, actor_id=viewer.id)
-    return _back(request, referral.case_id)
+    return _back(request, db, referral.case_id)
 
 
 @router.post("/cases/{case_id}/dispatch")
 def dispatch(case_id: int, request: Request, viewer: Viewer = Worker,
-             db: Session = Depends(db_session)) -> Response:
+             db: Session = DB) -> Response:
     """Send the case to its province's rapid-response unit."""
     changeable_case(db, case_id, viewer)
     created = dispatches.create(db, case_id=case_id, actor_id=viewer.id)
     enqueue_after_commit(request, db, created.id)
-    return _back(request, case_id)
+    return _back(request, db, case_id)
 
 
 @router.get("/cases/{case_id}/audit", response_class=HTMLResponse)
 def audit_page(case_id: int, request: Request, viewer: Viewer = Supervisor,
-               db: Session = Depends(db_session)) -> Response:
+               db: Session = DB) -> Response:
     case = cases.get(db, case_id)
     trail = cases.audit_trail(db, case)
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
