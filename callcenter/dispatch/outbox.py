@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from callcenter.cases.models import Case
@@ -49,7 +49,11 @@ def claimable(now: datetime):
 def claim(
     session: Session, alert_id: int, *, now: datetime, settings: DispatchSettings
 ) -> Claim | None:
-    """Take the alert for one attempt, or None if it is not owed (or not ours) right now."""
+    """Take the alert for one attempt, or None if it is not owed (or not ours) right now.
+
+    Three statements (claim, read everything the message needs, open the attempt): a job
+    runs in a fresh work horse where every statement is compiled anew.
+    """
     lease_until = now + timedelta(seconds=settings.alert_lease_seconds)
     claimed = session.execute(
         update(Alert)
@@ -60,61 +64,63 @@ def claim(
     ).scalar()
     if claimed is None:
         return None
-    alert = session.get(Alert, alert_id, populate_existing=True)
-    assert alert is not None
-    dispatch = session.get(Dispatch, alert.dispatch_id)
-    assert dispatch is not None
-    if dispatch.status not in policy.AWAITING_UNIT:
+    row = session.execute(
+        select(Alert.dispatch_id, Alert.channel, Alert.idempotency_key, Dispatch.status,
+               Dispatch.urgency, Case.number, Case.district, ResponseUnit.id,
+               ResponseUnit.code, ResponseUnit.province_code, Province.name_th,
+               UnitContact.address)
+        .join(Dispatch, Dispatch.id == Alert.dispatch_id)
+        .join(Case, Case.id == Dispatch.case_id)
+        .join(ResponseUnit, ResponseUnit.id == Dispatch.unit_id)
+        .outerjoin(Province, Province.code == ResponseUnit.province_code)
+        .outerjoin(UnitContact, UnitContact.id == Alert.contact_id)
+        .where(Alert.id == alert_id)
+    ).one()
+    (dispatch_id, channel, key, status, urgency, case_number, district, unit_id, unit_code,
+     province_code, province_name, address) = row
+    if status not in policy.AWAITING_UNIT:
         # Acknowledged, declined or closed meanwhile: nobody needs this alert any more.
-        alert.status = AlertStatus.CANCELLED
+        session.execute(update(Alert).where(Alert.id == alert_id)
+                        .values(status=AlertStatus.CANCELLED))
         return None
-    attempt = AlertAttempt(alert_id=alert.id, started_at=now)
-    session.add(attempt)
-    session.flush()
-    return Claim(alert.id, dispatch.id, attempt.id, alert.channel,
-                 delivery_for(session, alert, dispatch, settings))
-
-
-def delivery_for(
-    session: Session, alert: Alert, dispatch: Dispatch, settings: DispatchSettings
-) -> Delivery:
-    case = session.get(Case, dispatch.case_id)
-    unit = session.get(ResponseUnit, dispatch.unit_id)
-    assert case is not None and unit is not None
-    province = session.get(Province, unit.province_code)
-    contact = session.get(UnitContact, alert.contact_id) if alert.contact_id else None
+    attempt_id = session.execute(
+        insert(AlertAttempt).values(alert_id=alert_id, started_at=now)
+        .returning(AlertAttempt.id)
+    ).scalar_one()
     message = AlertMessage(
-        dispatch_id=dispatch.id,
-        case_number=case.number,
-        province=province.name_th if province else unit.province_code,
-        district=case.district,
-        urgency=dispatch.urgency,
-        link=dispatch_link(settings.console_base_url, dispatch.id),
+        dispatch_id=dispatch_id,
+        case_number=case_number,
+        province=province_name or province_code,
+        district=district,
+        urgency=urgency,
+        link=dispatch_link(settings.console_base_url, dispatch_id),
     )
-    return Delivery(
-        alert_id=alert.id,
-        idempotency_key=alert.idempotency_key,
-        unit_id=unit.id,
-        unit_code=unit.code,
-        address=contact.address if contact else "",
-        message=message,
-    )
+    delivery = Delivery(alert_id=alert_id, idempotency_key=key, unit_id=unit_id,
+                        unit_code=unit_code, address=address or "", message=message)
+    return Claim(alert_id, dispatch_id, attempt_id, channel, delivery)
 
 
 def record_success(
     session: Session, claim: Claim, *, reference: str | None, now: datetime
 ) -> None:
-    attempt = session.get(AlertAttempt, claim.attempt_id)
-    alert = session.get(Alert, claim.alert_id, populate_existing=True)
-    assert attempt is not None and alert is not None
-    attempt.finished_at, attempt.succeeded, attempt.provider_reference = now, True, reference
-    if alert.status is AlertStatus.DELIVERED:
+    session.execute(
+        update(AlertAttempt).where(AlertAttempt.id == claim.attempt_id)
+        .values(finished_at=now, succeeded=True, provider_reference=reference)
+    )
+    delivered = session.execute(
+        update(Alert)
+        .where(Alert.id == claim.alert_id, Alert.status != AlertStatus.DELIVERED)
+        .values(status=AlertStatus.DELIVERED, delivered_at=now)
+        .returning(Alert.id)
+    ).scalar()
+    if delivered is None:
         return  # a second worker got there first after a lease ran out
-    alert.status, alert.delivered_at = AlertStatus.DELIVERED, now
-    dispatch = lifecycle.lock(session, alert.dispatch_id)
-    if dispatch.status is DispatchStatus.CREATED:
-        lifecycle.move(session, dispatch, to=DispatchStatus.ALERTED, now=now, actor_id=None,
-                       note=f"alert delivered by {alert.channel.value}")
+    status = session.scalar(select(Dispatch.status).where(Dispatch.id == claim.dispatch_id))
+    if status is DispatchStatus.CREATED:
+        dispatch = lifecycle.lock(session, claim.dispatch_id)
+        if dispatch.status is DispatchStatus.CREATED:
+            lifecycle.move(session, dispatch, to=DispatchStatus.ALERTED, now=now,
+                           actor_id=None, note=f"alert delivered by {claim.channel.value}")
 
 
 def record_failure(
