@@ -24,7 +24,7 @@ from callcenter.dispatch import policy, relay
 from callcenter.dispatch.config import DispatchSettings
 from callcenter.dispatch.jobs import Context
 from callcenter.dispatch.models import Alert, AlertStatus, Dispatch, DispatchStatus
-from tests.dispatch.fakes import FakeBridge, FakeProviders, FakeSmtp
+from tests.dispatch.fakes import FakeBridge, FakeProviders, FakeSmtp, free_port
 from tests.dispatch.redis_server import RedisServer
 from tests.support.rq_worker import RqWorker
 
@@ -39,7 +39,7 @@ def wait_for(predicate: Callable[[], object], timeout: float = 15.0, step: float
     raise AssertionError(f"condition not met within {timeout}s")
 
 
-def provider_values(providers: FakeProviders, smtp: FakeSmtp, **extra: object) -> dict:
+def provider_values(providers: FakeProviders, smtp_port: int, **extra: object) -> dict:
     return {
         "console_base_url": "https://console.example.test",
         "sms_gateway_url": f"{providers.url}/sms",
@@ -47,7 +47,7 @@ def provider_values(providers: FakeProviders, smtp: FakeSmtp, **extra: object) -
         "line_api_url": providers.url,
         "line_channel_token": "test-line-token",
         "smtp_host": "127.0.0.1",
-        "smtp_port": smtp.port,
+        "smtp_port": smtp_port,
         "provider_timeout_seconds": 1.0,
         "voice_reply_timeout_seconds": 1.0,
         "alert_lease_seconds": 3.0,
@@ -75,15 +75,23 @@ def providers() -> Iterator[FakeProviders]:
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[FakeSmtp]:
-    server = FakeSmtp()
+def smtp(smtp_port: int) -> Iterator[FakeSmtp]:
+    # aiosmtpd must be in the dev dependencies; without it only the e-mail tests skip.
+    pytest.importorskip("aiosmtpd")
+    server = FakeSmtp(smtp_port)
     yield server
     server.close()
 
 
 @pytest.fixture(scope="module")
-def values(providers: FakeProviders, smtp: FakeSmtp) -> dict:
-    return provider_values(providers, smtp)
+def smtp_port() -> int:
+    """Where the e-mail tests' SMTP server listens (chosen before the worker starts)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def values(providers: FakeProviders, smtp_port: int) -> dict:
+    return provider_values(providers, smtp_port)
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +123,8 @@ def worker(pg_url: str, values: dict, redis_server: RedisServer,
 
 
 @pytest.fixture
-def fresh(providers: FakeProviders, smtp: FakeSmtp) -> Iterator[None]:
+def fresh(providers: FakeProviders) -> Iterator[None]:
     providers.reset()
-    smtp.messages.clear()
     yield
 
 

@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import redis
-from aiosmtpd.controller import Controller
 
 from callcenter.dispatch.channels.voice import COMMAND_LIST
 
@@ -129,9 +128,11 @@ class _Mailbox:
 
 
 class FakeSmtp:
-    def __init__(self) -> None:
+    def __init__(self, port: int) -> None:
+        from aiosmtpd.controller import Controller  # a dev dependency; see conftest
+
         self.mailbox = _Mailbox()
-        self.port = free_port()
+        self.port = port
         self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

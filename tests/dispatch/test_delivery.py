@@ -52,14 +52,13 @@ def delivered(ctx, dispatch_id) -> bool:
     return any(a.status is AlertStatus.DELIVERED for a in alerts(ctx, dispatch_id))
 
 
-def test_each_channel_delivers_through_the_worker(ctx, providers, smtp, bridge):
+def test_each_channel_delivers_through_the_worker(ctx, providers, bridge):
     listener = ctx.redis.pubsub()
     listener.psubscribe("unit.*.alerts")
     listener.get_message(timeout=1)
     sent = {channel: send(ctx, [(channel, address)]) for channel, address in [
         (AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66811111111"),
-        (AlertChannel.LINE, "Uunit"), (AlertChannel.EMAIL, "rru@province.test"),
-        (AlertChannel.VOICE, "Local/th50@rru")]}
+        (AlertChannel.LINE, "Uunit"), (AlertChannel.VOICE, "Local/th50@rru")]}
     for dispatch_id, _ in sent.values():
         wait_for(lambda d=dispatch_id: delivered(ctx, d))
     with ctx.sessions() as session:
@@ -73,19 +72,29 @@ def test_each_channel_delivers_through_the_worker(ctx, providers, smtp, bridge):
 
     (sms,) = [r for r in providers.requests if r["path"] == "/sms"]
     (line,) = [r for r in providers.requests if r["path"].endswith("/message/push")]
-    (mail,) = smtp.messages
     (call,) = bridge.commands
     assert sms["body"]["to"] == "+66811111111" and line["body"]["to"] == "Uunit"
-    assert mail["to"] == ["rru@province.test"]
     assert call["destination"] == "Local/th50@rru"
-    mail_text = message_from_string(mail["data"], policy=email_policy.default).get_content()
-    for text in (sms["body"]["text"], line["body"]["messages"][0]["text"], mail_text):
+    for text in (sms["body"]["text"], line["body"]["messages"][0]["text"]):
         assert builders.VICTIM_NAME not in text and "0812345678" not in text
         assert "/units/dispatches/" in text
     # The provider's reference is kept on the attempt.
     (sms_alert,) = alerts(ctx, sent[AlertChannel.SMS][0])
     assert attempts(ctx, sms_alert.id)[0].provider_reference.startswith("sms-")
     listener.close()
+
+
+def test_email_is_delivered_over_smtp_with_the_key_as_message_id(ctx, smtp):
+    smtp.messages.clear()
+    dispatch_id, _ = send(ctx, [(AlertChannel.EMAIL, "rru@province.test")])
+    wait_for(lambda: delivered(ctx, dispatch_id))
+    (mail,) = smtp.messages
+    parsed = message_from_string(mail["data"], policy=email_policy.default)
+    (alert,) = alerts(ctx, dispatch_id)
+    assert mail["to"] == ["rru@province.test"]
+    assert parsed["Message-ID"] == f"<{alert.idempotency_key}@dispatch.1300.invalid>"
+    text = parsed.get_content()
+    assert builders.VICTIM_NAME not in text and "/units/dispatches/" in text
 
 
 def test_a_gateway_that_fails_then_recovers_is_retried_and_every_try_recorded(ctx, providers):

@@ -176,3 +176,15 @@ def test_a_job_taken_by_a_worker_that_died_before_starting_it_is_enqueued_again(
     assert not enqueue.enqueue_alert(ctx.redis, alert.id, 0, stale_after=60)
     assert enqueue.enqueue_alert(ctx.redis, alert.id, 0, stale_after=0)
     assert queue.get_job_ids() == [job_id]
+
+
+def test_an_smtp_server_that_is_down_is_recorded_and_retried(ctx):
+    dispatch_id, _ = send(ctx, [(AlertChannel.EMAIL, "rru@province.test")])
+    alert = only_alert(ctx, dispatch_id)
+    from tests.dispatch.fakes import free_port
+    closed = jobs.Context(ctx.settings.model_copy(update={"smtp_port": free_port()}),
+                          ctx.sessions, ctx.redis)
+    assert jobs.deliver(closed, alert.id) == "failed"
+    (attempt,) = attempts(ctx, alert.id)
+    assert attempt.error == "smtp: ConnectionRefusedError"
+    assert only_alert(ctx, dispatch_id).status is AlertStatus.PENDING
