@@ -1,0 +1,402 @@
+"""Wallboard fan-out: 100 SSE clients, two web processes, the bridge at 1,000+ AMI events/s.
+
+Everything real but Asterisk: a Redis server of its own, two uvicorn web processes
+(``agent_console.app:create_app``) on free loopback ports, the AMI bridge fed over TCP by
+the simulator, and SSE clients in two client processes reading ``/wallboard/stream``.
+
+Latency is measured from an event's arrival at the bridge (the time its bytes were read
+from the socket) to the moment a client has parsed the update it caused. The bridge
+side notes, for every full-state body it publishes, the earliest arrival among the
+events of its batch (an upper bound); a client matches what it receives by a checksum
+of the body. Clocks: time.perf_counter (CLOCK_MONOTONIC, shared by processes on Linux).
+One body in eight (chosen by checksum, the same for every client) is timed. Beside it,
+in the same run, a bare Redis pub/sub round trip (publish → a plain subscriber).
+
+Then the reports over one million generated call rows and 100,000 cases
+(bench/reports.py's ``run``: each report's query time next to a plain count).
+
+    .venv/bin/python bench/wallboard_fanout.py [--clients 100] [--seconds 20] [--rate 1400]
+        [--skip-reports] [--report-calls 1000000] [--report-cases 100000]
+
+Ends with ``RESULT p50_ms=… p99_ms=… baseline_p99_ms=… ratio=… clients=… report_max_s=…
+report_ratio=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SAMPLE = 8  # one body in SAMPLE is timed, chosen by its checksum
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def checksum(body: bytes) -> tuple[int, int]:
+    return zlib.crc32(body), len(body)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# ---------------------------------------------------------------------------- clients
+async def sse_client(port: int, cookie: str, until: float, out: list, counts: list) -> None:
+    """A raw HTTP/1.1 SSE reader: little Python per message, so clients are not the bottleneck."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write((f"GET /wallboard/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                  f"Cookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n").encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in head.split(b"\r\n", 1)[0]:
+        raise RuntimeError(head.decode(errors="replace"))
+    chunked = b"transfer-encoding: chunked" in head.lower()
+    buffer = b""
+    received = 0
+    while time.perf_counter() < until:
+        try:
+            if chunked:
+                size_line = await asyncio.wait_for(reader.readline(), 1)
+                size = int(size_line.strip() or b"0", 16)
+                data = await reader.readexactly(size + 2)
+                buffer += data[:-2]
+            else:
+                buffer += await asyncio.wait_for(reader.read(65536), 1)
+        except TimeoutError:
+            continue
+        now = time.perf_counter()
+        *messages, buffer = buffer.split(b"\n\n")
+        for message in messages:
+            start = message.find(b"data: ")
+            if start < 0:
+                continue
+            body = message[start + 6:]
+            received += 1
+            key = checksum(body)
+            if key[0] % SAMPLE == 0:
+                out.append((key[0], key[1], now))
+    counts.append(received)
+    writer.close()
+
+
+async def client_worker(ports: list[int], cookie: str, clients: int, seconds: float,
+                        start_at: float, path: str) -> None:
+    out: list = []
+    counts: list = []
+    until = start_at + seconds
+    tasks = [asyncio.create_task(sse_client(ports[i % len(ports)], cookie, until, out, counts))
+             for i in range(clients)]
+    await asyncio.gather(*tasks)
+    Path(path).write_text(json.dumps({"samples": out, "counts": counts}))
+
+
+# ---------------------------------------------------------------------------- processes
+class Redis:
+    def __init__(self) -> None:
+        self.port = free_port()
+        binary = shutil.which("redis-server", path=str(Path(sys.executable).parent)) \
+            or shutil.which("redis-server")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--client-output-buffer-limit", "pubsub", "0", "0", "0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        client = redis.Redis(port=self.port)
+        for _ in range(200):
+            if self.process.poll() is not None:
+                raise RuntimeError("redis-server did not start")
+            with contextlib.suppress(redis.ConnectionError):
+                client.ping()
+                break
+            time.sleep(0.05)
+        client.close()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def start_web(port: int, env: dict[str, str]) -> subprocess.Popen:
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--no-access-log"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    for _ in range(200):
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
+                return process
+        time.sleep(0.1)
+    raise RuntimeError("web process did not start")
+
+
+def sign_in(port: int) -> str:
+    import httpx
+
+    from agent_console import sessions
+    from callcenter.seed import DEMO_PASSWORD
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        client.post("/login", data={"username": "supervisor", "password": DEMO_PASSWORD,
+                                    "csrf_token": token})
+        return f"{sessions.COOKIE}={client.cookies[sessions.COOKIE]}"
+
+
+def baseline_thread(url: str, stop: threading.Event, out: list[float]) -> threading.Thread:
+    """A bare pub/sub round trip: publish a timestamp, a plain subscriber reads it."""
+    import redis
+
+    def run() -> None:
+        sub = redis.Redis.from_url(url).pubsub()
+        sub.subscribe("bench.ping")
+        pub = redis.Redis.from_url(url)
+        sub.get_message(timeout=1)
+        while not stop.is_set():
+            sent = time.perf_counter()
+            pub.publish("bench.ping", repr(sent))
+            message = sub.get_message(timeout=1)
+            while message is not None and message["type"] != "message":
+                message = sub.get_message(timeout=1)
+            if message is not None:
+                out.append((time.perf_counter() - float(message["data"])) * 1000)
+            time.sleep(0.01)
+        sub.close()
+        pub.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+# ---------------------------------------------------------------------------- the run
+async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
+    import redis.asyncio as aioredis
+
+    from callcenter.ami.bridge import Bridge, NodeConfig, Timing
+    from callcenter.ami.simulator import AmiSimulator
+    from callcenter.ami.sink import RecordWriter, Sink
+
+    aredis = aioredis.Redis.from_url(redis_url)
+    sim = AmiSimulator()
+    sim_port = await sim.start()
+    sink = Sink("pbx1", aredis, RecordWriter("pbx1", None))
+    bridge = Bridge(NodeConfig("pbx1", "127.0.0.1", sim_port, "callcenter", "hotline1300"),
+                    sink, timing=Timing(ping_interval=60.0))
+    origin: dict[tuple[int, int], float] = {}
+    pending: list[tuple[int, int]] = []
+    publish = sink._publish
+
+    async def publish_noting(publishes, full):
+        # The publisher sends every body that piled up during the last round trip.
+        for p in publishes:
+            body = json.dumps(p.payload, ensure_ascii=False, default=str).encode()
+            key = checksum(body)
+            if key[0] % SAMPLE == 0:
+                pending.append(key)
+        await publish(publishes, full)
+
+    def published(arrivals: list[float]) -> None:
+        # Right after that pipeline: the arrival times of the events it covered.
+        first = min(arrivals)
+        for key in pending:
+            origin[key] = first
+        pending.clear()
+
+    sink._publish = publish_noting  # type: ignore[method-assign]
+    sink.on_published = published
+    runner = asyncio.create_task(bridge.run())
+    await asyncio.wait_for(bridge.up.wait(), 10)
+
+    # Client processes: connect now, count from `start_at`.
+    workdir = tempfile.mkdtemp(prefix="wallboard-bench-")
+    start_at = time.perf_counter() + 3.0
+    # Traffic starts with the clients; figures count only after the warm-up, once calls
+    # overlap as they do in steady state (a simulated call lasts about 5 to 14 s).
+    window_from = start_at + args.warmup
+    window_to = window_from + args.seconds
+    client_seconds = args.warmup + args.seconds + 1
+    per_worker = [args.clients // args.workers + (1 if i < args.clients % args.workers else 0)
+                  for i in range(args.workers)]
+    workers = [subprocess.Popen(
+        [sys.executable, __file__, "--client-worker", "--ports", ",".join(map(str, ports)),
+         "--cookie", cookie, "--clients", str(n), "--seconds", str(client_seconds),
+         "--start-at", repr(start_at), "--out", f"{workdir}/w{i}.json"], cwd=ROOT)
+        for i, n in enumerate(per_worker)]
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
+
+    stop = threading.Event()
+    baseline: list[float] = []
+    pinger: threading.Thread | None = None
+    seen_before = events_before = 0
+    queues = ["violence", "trafficking", "pregnancy", "welfare", "operator"]
+    shapes = ["answered"] * 6 + ["abandoned", "queue_timeout", "ivr_hangup", "agent_hangup"]
+    per_call = 24  # events of an average simulated call (see simulated_calls.call_steps)
+    calls_per_second = args.rate / per_call
+    players: set[asyncio.Task] = set()
+    while time.perf_counter() < window_to:
+        if pinger is None and time.perf_counter() >= window_from:
+            pinger = baseline_thread(redis_url, stop, baseline)
+            seen_before, events_before = bridge.events_seen, bridge.counters["events"]
+            began = time.perf_counter()
+        call = sim.new_call(shape=random.choice(shapes), queue=random.choice(queues),
+                            wait=random.uniform(0.5, 3), talk=random.uniform(2, 8))
+        task = asyncio.create_task(sim.play(call))
+        players.add(task)
+        task.add_done_callback(players.discard)
+        await asyncio.sleep(random.expovariate(calls_per_second))
+    traffic_seconds = time.perf_counter() - began
+    events = bridge.counters["events"] - events_before
+    sent = bridge.events_seen - seen_before
+    stop.set()
+    await asyncio.gather(*players, return_exceptions=True)
+    for worker in workers:
+        await asyncio.to_thread(worker.wait, client_seconds + 60)
+    if pinger is not None:
+        pinger.join(5)
+    with contextlib.suppress(Exception):
+        await bridge.stop()
+    runner.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await runner
+    await sim.stop()
+    await aredis.aclose()
+
+    latencies: list[float] = []
+    delivered = 0
+    for i in range(args.workers):
+        data = json.loads(Path(f"{workdir}/w{i}.json").read_text())
+        delivered += sum(data["counts"])
+        for crc, size, at in data["samples"]:
+            arrived = origin.get((crc, size))
+            if arrived is not None and window_from <= arrived <= window_to and at >= arrived:
+                latencies.append((at - arrived) * 1000)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return {"events_per_s": sent / traffic_seconds, "handled_per_s": events / traffic_seconds,
+            "latencies": latencies,
+            "baseline": baseline, "delivered": delivered,
+            "deliveries_per_s": delivered / client_seconds,
+            "published": sink.published}
+
+
+def prepare_database(path: Path) -> str:
+    from sqlalchemy.orm import Session
+
+    from callcenter import migrate
+    from callcenter.db import make_engine
+    from callcenter.seed import seed_all
+
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_all(session, demo_users=True)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def fanout(args) -> dict:
+    redis_server = Redis()
+    tmp = Path(tempfile.mkdtemp(prefix="wallboard-bench-db-"))
+    webs: list[subprocess.Popen] = []
+    try:
+        env = {**os.environ, "CALLCENTER_DATABASE_URL": prepare_database(tmp / "bench.db"),
+               "CALLCENTER_REDIS_URL": redis_server.url, "CALLCENTER_LOG_LEVEL": "WARNING",
+               "CALLCENTER_SECRET_KEY": os.environ.get("CALLCENTER_SECRET_KEY",
+                                                       "bench-secret-" + "x" * 40)}
+        ports = [free_port(), free_port()]
+        webs = [start_web(port, env) for port in ports]
+        cookie = sign_in(ports[0])
+        return asyncio.run(drive(args, redis_server.url, ports, cookie))
+    finally:
+        for web in webs:
+            web.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                web.wait(10)
+        redis_server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured window")
+    parser.add_argument("--warmup", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=1400.0, help="target AMI events/s")
+    parser.add_argument("--skip-reports", action="store_true")
+    parser.add_argument("--report-calls", type=int, default=1_000_000)
+    parser.add_argument("--report-cases", type=int, default=100_000)
+    # Internal: a client process.
+    parser.add_argument("--client-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--ports", help=argparse.SUPPRESS)
+    parser.add_argument("--cookie", help=argparse.SUPPRESS)
+    parser.add_argument("--start-at", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client_worker:
+        asyncio.run(client_worker([int(p) for p in args.ports.split(",")], args.cookie,
+                                  args.clients, args.seconds, args.start_at, args.out))
+        return
+
+    result = fanout(args)
+    lat, base = result["latencies"], result["baseline"]
+    if not lat or not base:
+        raise SystemExit("no latency samples: the clients received nothing")
+    p50, p99 = percentile(lat, 0.50), percentile(lat, 0.99)
+    b50, b99 = percentile(base, 0.50), percentile(base, 0.99)
+    print(f"bridge: {result['events_per_s']:.0f} AMI events/s read from the simulator "
+          f"({result['handled_per_s']:.0f}/s tracked, the rest skipped unread as noise), "
+          f"{result['published']} updates "
+          f"published; clients: {args.clients} on 2 web processes received "
+          f"{result['delivered']} SSE messages ({result['deliveries_per_s']:.0f}/s)")
+    print(f"event at the bridge → update at a client: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+          f"max {max(lat):.1f} ms over {len(lat)} timed deliveries "
+          f"(mean {statistics.fmean(lat):.1f} ms)")
+    print(f"bare Redis pub/sub round trip, same run: p50 {b50:.2f} ms, p99 {b99:.2f} ms "
+          f"over {len(base)} pings")
+    report_max, report_ratio = "skipped", "skipped"
+    if not args.skip_reports:
+        from bench.reports import run as reports_run
+
+        figures = reports_run(calls=args.report_calls, cases=args.report_cases, repeat=2)
+        report_max, report_ratio = figures["report_max_s"], figures["report_ratio"]
+    print(f"RESULT p50_ms={p50:.1f} p99_ms={p99:.1f} baseline_p99_ms={b99:.2f} "
+          f"ratio={p99 / b99:.1f} clients={args.clients} report_max_s={report_max} "
+          f"report_ratio={report_ratio}")
+
+
+if __name__ == "__main__":
+    main()
