@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -126,7 +127,7 @@ def start_server(db_url: str, port: int, workers: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"], env=env)
+         "--log-level", "warning", "--no-access-log"], env=env, start_new_session=True)
 
 
 async def wait_up(base: str) -> None:
@@ -158,7 +159,12 @@ async def agent(client: httpx.AsyncClient, base: str, token: str, csrf: str,
 
     async def timed(step: str, method: str, url: str, want: int, **kw) -> httpx.Response:
         t0 = time.perf_counter()
-        response = await client.request(method, base + url, headers=headers, **kw)
+        try:
+            response = await client.request(method, base + url, headers=headers, **kw)
+        except httpx.HTTPError as exc:
+            stats.add(step, time.perf_counter() - t0, False)
+            response = httpx.Response(599, text=type(exc).__name__)
+            return response
         stats.add(step, time.perf_counter() - t0, response.status_code == want)
         if response.status_code != want and stats.errors[step] <= 3:
             print(f"{step}: {response.status_code} {response.text[:200]}", file=sys.stderr)
@@ -201,7 +207,10 @@ async def run(args: argparse.Namespace) -> None:
         server = start_server(db_url, port, args.workers)
         await wait_up(base)
         stats = Stats()
-        limits = httpx.Limits(max_connections=args.agents, max_keepalive_connections=args.agents)
+        # The server takes at most this many requests at once; the other agents' requests
+        # wait for a connection, and that wait is part of their measured time.
+        limits = httpx.Limits(max_connections=args.connections,
+                              max_keepalive_connections=args.connections)
         async with httpx.AsyncClient(limits=limits, timeout=60) as client:
             # Warm-up: one pass of a few agents, not counted.
             warm = Stats()
@@ -215,13 +224,18 @@ async def run(args: argparse.Namespace) -> None:
         report(stats, elapsed, args)
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(20)
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(5)
         drop_database(db_url)
 
 
 def report(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
-    print(f"{args.agents} agents, {elapsed:.1f}s, server workers {args.workers}")
+    print(f"{args.agents} agents, {elapsed:.1f}s, server workers {args.workers}, "
+          f"connections {args.connections}")
     print(f"{'request':<12} {'n':>7} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     intake: list[float] = []
     for step, times in stats.times.items():
@@ -244,6 +258,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--calls-each", type=int, default=60)
+    # Each web worker's database pool holds 30 connections and a request keeps one until
+    # its response is sent: more requests in flight than that would wait on the pool.
+    parser.add_argument("--connections", type=int, default=48)
     asyncio.run(run(parser.parse_args()))
 
 

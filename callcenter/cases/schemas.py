@@ -74,6 +74,14 @@ class PersonIn(_Strict):
     national_id: Annotated[str, StringConstraints(max_length=20)] | None = None
     notes: Notes | None = None
 
+    @field_validator("phone")
+    @classmethod
+    def _plain_phone(cls, value: str | None) -> str | None:
+        """Kept as dialled digits (and a leading +), so any spelling finds it again."""
+        if value is None:
+            return None
+        return ("+" if value.startswith("+") else "") + "".join(c for c in value if c.isdigit())
+
     @field_validator("national_id")
     @classmethod
     def _valid_national_id(cls, value: str | None) -> str | None:
