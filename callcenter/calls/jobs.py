@@ -49,6 +49,7 @@ class Context:
     zone: ZoneInfo
     command_timeout: float = 8.0
     interval: float = SWEEP_INTERVAL_SECONDS
+    queue_name: str = QUEUE_NAME  # the RQ queue the jobs go on
 
 
 def make_context() -> Context:
@@ -176,7 +177,7 @@ def sweep(ctx: Context, *, now: datetime | None = None) -> Sweep:
                               for node, payload in _queue_states(ctx, queue).items())
         attempts = {r.id: r.attempts for r in session.query(CallbackRequest).filter(
             CallbackRequest.id.in_([i for i, _ in due]))}
-    rq_queue = Queue(QUEUE_NAME, connection=ctx.redis)
+    rq_queue = Queue(ctx.queue_name, connection=ctx.redis)
     for callback_id, queue in due:
         if free.get(queue, 0) <= 0:
             continue

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -35,7 +36,10 @@ from tests.support.rq_worker import RqWorker
 
 pytestmark = pytest.mark.postgres
 
-NODE = json.dumps([{"name": "pbx1", "host": "127.0.0.1", "port": 5038,
+# Names of this run only: other suites may use the same Redis db (node pbx1, queue default).
+NODE_NAME = f"cb{uuid.uuid4().hex[:8]}"
+RQ_QUEUE = f"callbacks-test-{NODE_NAME}"
+NODE = json.dumps([{"name": NODE_NAME, "host": "127.0.0.1", "port": 5038,
                     "username": "callcenter", "secret": "unused-by-the-worker"}])
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -47,7 +51,7 @@ def worker(pg_url, tmp_path_factory) -> Iterator[RqWorker]:
     env = {"CALLCENTER_DATABASE_URL": pg_url, "CALLCENTER_REDIS_URL": REDIS_URL,
            "CALLCENTER_AMI_NODES": NODE}
     log = tmp_path_factory.mktemp("worker") / "rq.log"
-    with RqWorker(REDIS_URL, env, queues=(jobs.QUEUE_NAME,), log_path=log) as running:
+    with RqWorker(REDIS_URL, env, queues=(RQ_QUEUE,), log_path=log) as running:
         yield running
     client.flushdb()
     client.close()
@@ -58,7 +62,7 @@ def sync_redis() -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(REDIS_URL)
     yield client
     # Only our keys: the worker's registration must survive between tests.
-    for key in client.scan_iter("live.*"):
+    for key in client.scan_iter(f"live.{NODE_NAME}.*"):
         client.delete(key)
     client.close()
 
@@ -68,7 +72,8 @@ async def pbx(committing_sessionmaker, sync_redis):
     """The simulated Asterisk, the bridge of node pbx1 and its command server."""
     aredis = aioredis.Redis.from_url(REDIS_URL)
     sim = AmiSimulator(speed=20)
-    bridge = make_bridge(await sim.start(), redis=aredis, sessions=committing_sessionmaker)
+    bridge = make_bridge(await sim.start(), redis=aredis, sessions=committing_sessionmaker,
+                         name=NODE_NAME)
     tasks = [asyncio.create_task(bridge.run()),
              asyncio.create_task(CommandServer(bridge, aredis).run())]
     await asyncio.wait_for(bridge.up.wait(), 5)
@@ -83,8 +88,8 @@ async def pbx(committing_sessionmaker, sync_redis):
 
 @pytest.fixture
 def ctx(committing_sessionmaker, sync_redis) -> jobs.Context:
-    return jobs.Context(committing_sessionmaker, sync_redis, ("pbx1",), BANGKOK,
-                        command_timeout=3.0, interval=0.2)
+    return jobs.Context(committing_sessionmaker, sync_redis, (NODE_NAME,), BANGKOK,
+                        command_timeout=3.0, interval=0.2, queue_name=RQ_QUEUE)
 
 
 def add_request(sessions, **fields) -> int:
@@ -136,7 +141,7 @@ async def test_a_pending_request_is_called_back_when_an_agent_is_free(worker, pb
     # The worker's job claims the row and asks the bridge to Originate.
     row = await until(lambda: (r := request_row(ctx.sessions, callback_id)).dial_action_id
                       and r)
-    assert (row.status, row.attempts, row.dial_node) == (CallbackStatus.DIALLING, 1, "pbx1")
+    assert (row.status, row.attempts, row.dial_node) == (CallbackStatus.DIALLING, 1, NODE_NAME)
     sent = originates(pbx)[0]
     assert (sent.get("Channel"), sent.get("Context"), sent.get("Exten")) == (
         "PJSIP/0812345678@trunk-telco", "callback", "s")
@@ -208,7 +213,7 @@ async def test_nobody_is_dialled_while_every_agent_of_the_queue_is_busy(pbx, ctx
     callback_id = add_request(ctx.sessions)
 
     def paused():
-        raw = ctx.redis.hget("live.pbx1.queues", "violence")
+        raw = ctx.redis.hget(f"live.{NODE_NAME}.queues", "violence")
         return raw is not None and json.loads(raw)["available"] == 0
     await until(paused)
     assert (await asyncio.to_thread(jobs.sweep, ctx)).enqueued == 0
@@ -239,16 +244,21 @@ async def test_a_busy_line_is_tried_again_later_then_given_up(pbx, ctx):
     assert row.done_at is not None
 
 
-async def test_the_worker_process_sweeps_and_places_call_backs_on_its_own(pg_url, pbx, ctx):
+async def test_the_worker_process_sweeps_and_places_call_backs_on_its_own(
+        pg_url, pbx, ctx, tmp_path):
     env = {**os.environ, "CALLCENTER_DATABASE_URL": pg_url, "CALLCENTER_REDIS_URL": REDIS_URL,
-           "CALLCENTER_AMI_NODES": NODE, "CALLCENTER_LOG_LEVEL": "WARNING"}
+           "CALLCENTER_AMI_NODES": NODE, "CALLCENTER_LOG_LEVEL": "INFO"}
+    log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "callcenter.worker"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               stdout=log, stderr=log, start_new_session=True)
     try:
         callback_id = add_request(ctx.sessions, queue_name="trafficking", priority=5)
-        row = await until(lambda: (r := request_row(ctx.sessions, callback_id)).status
-                          is CallbackStatus.DONE and r, timeout=30)
+        try:
+            row = await until(lambda: (r := request_row(ctx.sessions, callback_id)).status
+                              is CallbackStatus.DONE and r, timeout=45)
+        except AssertionError:
+            print((tmp_path / "worker.log").read_text()[-4000:])
+            raise
         assert row.attempts == 1
         assert originates(pbx)[0].get("Channel") == "PJSIP/0812345678@trunk-telco"
     finally:
@@ -258,3 +268,4 @@ async def test_the_worker_process_sweeps_and_places_call_backs_on_its_own(pg_url
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()

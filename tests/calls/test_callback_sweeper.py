@@ -4,6 +4,7 @@ free agents, a bridge that never answers, attempts that never report back."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -23,18 +24,22 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def ctx(committing_sessionmaker) -> Iterator[jobs.Context]:
+    # Names of this test only: other suites may use the same Redis db (pbx1, "default").
+    node = f"cb{uuid.uuid4().hex[:8]}"
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield jobs.Context(committing_sessionmaker, client, ("pbx1",), ZoneInfo("Asia/Bangkok"),
-                       command_timeout=1.0)
-    client.flushdb()
+    context = jobs.Context(committing_sessionmaker, client, (node,), ZoneInfo("Asia/Bangkok"),
+                           command_timeout=1.0, queue_name=f"callbacks-test-{node}")
+    yield context
+    Queue(context.queue_name, connection=client).empty()
+    for key in client.scan_iter(f"*{node}*"):
+        client.delete(key)
     client.close()
 
 
 def live_queue(ctx, name: str, *, available: int, waiting: int = 0) -> None:
     payload = {"name": name, "available": available,
                "waiting": [{"uniqueid": f"w{i}"} for i in range(waiting)]}
-    ctx.redis.hset("live.pbx1.queues", name, json.dumps(payload))
+    ctx.redis.hset(f"live.{ctx.nodes[0]}.queues", name, json.dumps(payload))
 
 
 def add_request(ctx, **fields) -> int:
@@ -52,7 +57,7 @@ def get(ctx, callback_id) -> CallbackRequest:
 
 
 def queued_ids(ctx) -> list[str]:
-    return Queue(jobs.QUEUE_NAME, connection=ctx.redis).job_ids
+    return Queue(ctx.queue_name, connection=ctx.redis).job_ids
 
 
 def test_only_as_many_call_backs_as_free_agents_are_queued_most_urgent_first(ctx):
@@ -86,7 +91,7 @@ def test_an_attempt_that_never_reports_back_counts_as_failed(ctx):
     callback_id = add_request(ctx)
     now = utcnow()
     with ctx.sessions.begin() as session:
-        assert callbacks.claim(session, callback_id, node="pbx1", now=now)
+        assert callbacks.claim(session, callback_id, node=ctx.nodes[0], now=now)
     assert jobs.sweep(ctx, now=now + timedelta(seconds=30)).settled == {"pending": 1}
     later = now + callbacks.DIAL_RESULT_WITHIN + timedelta(seconds=1)
     assert jobs.sweep(ctx, now=later).settled == {"failed": 1}
@@ -96,11 +101,11 @@ def test_an_attempt_that_never_reports_back_counts_as_failed(ctx):
 
 def test_the_request_is_linked_to_its_call_once_the_bridge_wrote_it(ctx):
     live_queue(ctx, "violence", available=0)
-    callback_id = add_request(ctx, call_uniqueid="1795345559.1", call_node="pbx1")
+    callback_id = add_request(ctx, call_uniqueid="1795345559.1", call_node=ctx.nodes[0])
     assert jobs.place(ctx, callback_id) == "no agent free"
     assert get(ctx, callback_id).call_id is None
     with ctx.sessions.begin() as session:
-        session.add(Call(node="pbx1", uniqueid="1795345559.1", started_at=utcnow()))
+        session.add(Call(node=ctx.nodes[0], uniqueid="1795345559.1", started_at=utcnow()))
     jobs.place(ctx, callback_id)
     with ctx.sessions() as session:
         call_id = session.query(Call.id).filter(Call.uniqueid == "1795345559.1").scalar()
@@ -120,7 +125,7 @@ def test_a_job_that_failed_before_claiming_the_row_does_not_hold_the_request_bac
     assert jobs.sweep(ctx).enqueued == 1
     job = Job.fetch(jobs.job_id(callback_id, 0), connection=ctx.redis)
     # As RQ leaves a job whose work horse died: failed, kept for inspection.
-    Queue(jobs.QUEUE_NAME, connection=ctx.redis).remove(job)
+    Queue(ctx.queue_name, connection=ctx.redis).remove(job)
     job.set_status(JobStatus.FAILED)
     assert jobs.sweep(ctx).enqueued == 1
     assert queued_ids(ctx) == [jobs.job_id(callback_id, 0)]
