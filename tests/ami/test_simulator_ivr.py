@@ -3,6 +3,7 @@ sees what the IVR set. Simulator, IVR server and bridge talk over real sockets."
 
 import asyncio
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -17,13 +18,17 @@ from .conftest import make_bridge, wait_for
 
 pytestmark = pytest.mark.postgres
 
+# A node name of this run: other suites use pbx1 on the same Redis db.
+NODE = f"sim{uuid.uuid4().hex[:8]}"
+
 
 @pytest.fixture
 async def rig(aredis, committing_sessionmaker):
     ports = MemoryPorts()
     ivr = await FastAgiServer(ports, callback_threshold_s=None).start("127.0.0.1", 0)
     sim = AmiSimulator(speed=50, agi=("127.0.0.1", ivr.sockets[0].getsockname()[1]))
-    bridge = make_bridge(await sim.start(), redis=aredis, sessions=committing_sessionmaker)
+    bridge = make_bridge(await sim.start(), redis=aredis, sessions=committing_sessionmaker,
+                         name=NODE)
     tasks = [asyncio.create_task(bridge.run()),
              asyncio.create_task(CommandServer(bridge, aredis).run())]
     await asyncio.wait_for(bridge.up.wait(), 5)
@@ -65,16 +70,16 @@ async def test_a_waiting_callers_ivr_choice_is_in_the_live_queue_state(rig, ared
         sim.ivr_call(["9"], caller="0822222222", shape="abandoned", wait=150))
 
     async def waiting():
-        raw = await aredis.hget("live.pbx1.queues", "urgent")
+        raw = await aredis.hget(f"live.{NODE}.queues", "urgent")
         return raw is not None and json.loads(raw)["waiting"]
 
     for _ in range(200):
         if await waiting():
             break
         await asyncio.sleep(0.02)
-    queue = json.loads(await aredis.hget("live.pbx1.queues", "urgent"))
+    queue = json.loads(await aredis.hget(f"live.{NODE}.queues", "urgent"))
     entry = queue["waiting"][0]
-    live = json.loads(await aredis.hget("live.pbx1.calls", entry["uniqueid"]))
+    live = json.loads(await aredis.hget(f"live.{NODE}.calls", entry["uniqueid"]))
     assert (live["queue_name"], live["ivr_choice"]) == ("urgent", "9")
     assert live["priority"] == 10
     call, _ = await playing
@@ -95,7 +100,7 @@ async def test_a_caller_who_hangs_up_in_the_menu_never_reaches_a_queue(rig):
 async def test_a_units_voice_alert_runs_the_ivrs_dispatch_route(rig, aredis):
     sim, _, ports, _ = rig
     client = AsyncCommandClient(aredis, timeout=3)
-    result = await client.send("pbx1", "originate", channel="Local/0990000050@rru",
+    result = await client.send(NODE, "originate", channel="Local/0990000050@rru",
                                context="dispatch", exten="s",
                                variables={"DISPATCH_ID": "42", "RRU_UNIT": "RRU-TH-50"})
     assert result.ok
