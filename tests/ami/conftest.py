@@ -14,14 +14,24 @@ from callcenter.ami.bridge import Bridge, NodeConfig, Timing
 from callcenter.ami.sink import RecordWriter, Sink
 
 AMI_REDIS_URL = os.environ.get("CALLCENTER_TEST_AMI_REDIS_URL", "redis://127.0.0.1:6379/11")
+# Several test runs may share the Redis server at once: each run names its own node, and
+# only that node's keys and messages are looked at or deleted.
+NODE = f"pbx{os.getpid()}"
+
+
+async def _forget_node(client) -> None:
+    # "pbx1": the default name of make_bridge, which other packages' tests use.
+    for node in (NODE, "pbx1"):
+        async for key in client.scan_iter(match=f"*.{node}.*"):
+            await client.delete(key)
 
 
 @pytest.fixture
 async def aredis():
     client = aioredis.Redis.from_url(AMI_REDIS_URL)
-    await client.flushdb()
+    await _forget_node(client)
     yield client
-    await client.flushdb()
+    await _forget_node(client)
     await client.aclose()
 
 
@@ -50,7 +60,8 @@ class Published:
         await self.pubsub.aclose()
 
     def topic(self, topic: str) -> list[dict]:
-        return [payload for name, payload in self.messages if name == topic]
+        return [payload for name, payload in self.messages
+                if name == topic and payload.get("node") == NODE]
 
 
 @pytest.fixture
@@ -59,6 +70,11 @@ async def published(aredis):
     await p.start()
     yield p
     await p.stop()
+
+
+def node_bridge(port: int, **kwargs) -> Bridge:
+    """A bridge named for this test run (see NODE)."""
+    return make_bridge(port, name=NODE, **kwargs)
 
 
 def make_bridge(port: int, *, redis, sessions, name: str = "pbx1", secret="hotline1300",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from callcenter.ami.simulated_calls import SimAgent, SimCall, call_steps, encode
 from callcenter.calls.models import Call, CallOutcome
 
-from .conftest import make_bridge, wait_for
+from .conftest import node_bridge, wait_for
 
 
 def call_bytes(caller_name: bytes) -> bytes:
@@ -48,7 +48,7 @@ async def test_garbage_oversized_tis620_unknown_and_truncated_input(aredis,
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    bridge = make_bridge(port, redis=aredis, sessions=committing_sessionmaker,
+    bridge = node_bridge(port, redis=aredis, sessions=committing_sessionmaker,
                          action_timeout=0.3)
     task = asyncio.create_task(bridge.run())
     try:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from callcenter.calls.models import Call
 
-from .conftest import make_bridge, wait_for
+from .conftest import NODE, node_bridge, wait_for
 from .replay import ReplayServer
 from .support import sent_actions
 
@@ -43,7 +43,7 @@ def rows(sessions):
 async def replay(name, aredis, sessions, *, split_thai=False, prepare=None, until=None):
     server = ReplayServer(name, split_thai=split_thai)
     port = await server.start()
-    bridge = make_bridge(port, redis=aredis, sessions=sessions, action_timeout=0.3,
+    bridge = node_bridge(port, redis=aredis, sessions=sessions, action_timeout=0.3,
                          banner_timeout=0.5)
     if prepare is not None:
         prepare(bridge)
@@ -100,7 +100,7 @@ async def test_transcript_replayed_over_tcp_gives_the_recorded_calls(
         updates = published.topic(f"call.{record.uniqueid}.updated")
         assert updates[-1]["outcome"] == record.outcome.value
     # No call stays in the live snapshot once the transcript has ended.
-    assert await aredis.hlen("live.pbx1.calls") == 0
+    assert await aredis.hlen(f"live.{NODE}.calls") == 0
 
 
 async def test_answered_call_publishes_agent_and_queue_states(aredis, published,
@@ -110,7 +110,7 @@ async def test_answered_call_publishes_agent_and_queue_states(aredis, published,
     statuses = [a["status"] for a in agent]
     assert statuses.index("ringing") < statuses.index("in_call")
     assert statuses[-1] == "available" and agent[-1]["name"] == "สมหญิง ใจดี"
-    snapshot = json.loads(await aredis.hget("live.pbx1.agents", "Local/agent1@agents/n"))
+    snapshot = json.loads(await aredis.hget(f"live.{NODE}.agents", "Local/agent1@agents/n"))
     assert snapshot["status"] == "available"
     queue = published.topic("queue.violence.updated")
     assert any(q["waiting"] for q in queue) and queue[-1]["waiting"] == []
@@ -142,6 +142,6 @@ async def test_replaying_the_same_calls_twice_leaves_one_row_each(aredis,
 async def test_shutdown_event_then_close_sets_link_reconnecting(aredis, published):
     _, server = await replay("reconnect", aredis, None,
                              until=lambda bridge, server: server.connections >= 2)
-    links = published.topic("bridge.pbx1.link.updated")
+    links = published.topic(f"bridge.{NODE}.link.updated")
     assert [entry["state"] for entry in links][:3] == ["reconnecting", "up", "reconnecting"]
     assert server.connections >= 2

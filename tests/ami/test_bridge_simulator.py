@@ -8,7 +8,7 @@ from sqlalchemy import select
 from callcenter.ami.simulator import AmiSimulator
 from callcenter.calls.models import Call, CallOutcome
 
-from .conftest import make_bridge, wait_for
+from .conftest import NODE, node_bridge, wait_for
 
 
 async def started(sim, bridge):
@@ -31,12 +31,12 @@ async def test_simulated_calls_become_rows_and_live_state(aredis, published,
                                                           committing_sessionmaker):
     sim = AmiSimulator(speed=50)
     port = await sim.start()
-    bridge = make_bridge(port, redis=aredis, sessions=committing_sessionmaker)
+    bridge = node_bridge(port, redis=aredis, sessions=committing_sessionmaker)
     task = await started(sim, bridge)
     try:
-        snapshot = await aredis.hgetall("live.pbx1.agents")
+        snapshot = await aredis.hgetall(f"live.{NODE}.agents")
         assert b"Local/agent1@agents/n" in snapshot
-        link = json.loads(await aredis.get("bridge.pbx1.link"))
+        link = json.loads(await aredis.get(f"bridge.{NODE}.link"))
         assert link["state"] == "up"
         calls = [sim.new_call(shape=s, queue="violence", caller=f"08000000{i:02d}")
                  for i, s in enumerate(["answered", "abandoned", "queue_timeout",
@@ -51,11 +51,12 @@ async def test_simulated_calls_become_rows_and_live_state(aredis, published,
         assert got["0800000002"].outcome is CallOutcome.QUEUE_TIMEOUT
         assert got["0800000003"].outcome is CallOutcome.IVR_HANGUP
         assert got["0800000004"].ended_by == "agent"
-        assert await aredis.hlen("live.pbx1.calls") == 0
+        assert await aredis.hlen(f"live.{NODE}.calls") == 0
         updates = published.topic(f"call.{calls[0].uniqueid}.updated")
         assert updates and updates[-1]["outcome"] == "answered"
         await asyncio.sleep(1.2)  # counters are added once a second
-        stats = {k.decode(): int(v) for k, v in (await aredis.hgetall("bridge.pbx1.stats")).items()}
+        raw = await aredis.hgetall(f"bridge.{NODE}.stats")
+        stats = {k.decode(): int(v) for k, v in raw.items()}
         assert stats["events"] > 100 and stats["written"] >= 5 and stats["published"] > 10
     finally:
         await finish(bridge, task)
@@ -65,7 +66,7 @@ async def test_simulated_calls_become_rows_and_live_state(aredis, published,
 async def test_link_drop_mid_call_loses_and_doubles_no_row(aredis, committing_sessionmaker):
     sim = AmiSimulator(speed=50)
     port = await sim.start()
-    bridge = make_bridge(port, redis=aredis, sessions=committing_sessionmaker)
+    bridge = node_bridge(port, redis=aredis, sessions=committing_sessionmaker)
     task = await started(sim, bridge)
     try:
         survives = sim.new_call(shape="answered", queue="violence", caller="0811111111",
@@ -99,11 +100,11 @@ async def test_link_drop_mid_call_loses_and_doubles_no_row(aredis, committing_se
 async def test_failed_login_is_reported_as_a_fault(aredis):
     sim = AmiSimulator()
     port = await sim.start()
-    bridge = make_bridge(port, redis=aredis, sessions=None, secret="wrong")
+    bridge = node_bridge(port, redis=aredis, sessions=None, secret="wrong")
     task = asyncio.create_task(bridge.run())
     try:
         await wait_for(lambda: bridge.counters["login_failed"] >= 1)
-        link = json.loads(await aredis.get("bridge.pbx1.link"))
+        link = json.loads(await aredis.get(f"bridge.{NODE}.link"))
         assert link["state"] == "down" and link["fault"].startswith("login failed")
         assert "Authentication failed" in link["fault"]
     finally:
@@ -114,7 +115,7 @@ async def test_failed_login_is_reported_as_a_fault(aredis):
 async def test_missed_pongs_cut_a_hung_link_and_it_comes_back(aredis):
     sim = AmiSimulator()
     port = await sim.start()
-    bridge = make_bridge(port, redis=aredis, sessions=None, ping_interval=0.1,
+    bridge = node_bridge(port, redis=aredis, sessions=None, ping_interval=0.1,
                          pong_timeout=0.1, missed_pongs=2)
     task = await started(sim, bridge)
     try:
@@ -129,11 +130,11 @@ async def test_missed_pongs_cut_a_hung_link_and_it_comes_back(aredis):
 
 
 async def test_nothing_listening_means_reconnecting_with_backoff(aredis):
-    bridge = make_bridge(1, redis=aredis, sessions=None)
+    bridge = node_bridge(1, redis=aredis, sessions=None)
     task = asyncio.create_task(bridge.run())
     try:
         await wait_for(lambda: bridge.counters["connect_failed"] >= 3)
-        link = json.loads(await aredis.get("bridge.pbx1.link"))
+        link = json.loads(await aredis.get(f"bridge.{NODE}.link"))
         assert link["state"] == "reconnecting"
     finally:
         await finish(bridge, task)
@@ -158,7 +159,7 @@ async def test_a_fast_stream_pauses_reading_and_loses_nothing(aredis, committing
         await reader.read()  # keep the link up until the bridge goes
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    bridge = make_bridge(server.sockets[0].getsockname()[1], redis=aredis,
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis,
                          sessions=committing_sessionmaker, action_timeout=0.3,
                          inbox_high=50, batch=10)
     task = asyncio.create_task(bridge.run())
@@ -179,7 +180,7 @@ async def test_an_originate_pending_at_a_link_drop_is_never_sent_again(aredis):
 
     sim = AmiSimulator()
     port = await sim.start()
-    bridge = make_bridge(port, redis=aredis, sessions=None, action_timeout=5)
+    bridge = node_bridge(port, redis=aredis, sessions=None, action_timeout=5)
     task = await started(sim, bridge)
     try:
         sim.frozen = True
@@ -217,7 +218,7 @@ async def test_closed_before_the_banner_means_not_up_yet_and_is_retried(aredis):
         await reader.read()
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    bridge = make_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None,
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None,
                          action_timeout=0.2)
     task = asyncio.create_task(bridge.run())
     try:

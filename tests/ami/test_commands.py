@@ -9,7 +9,7 @@ from callcenter.ami.commands import AsyncCommandClient, CommandServer, request_k
 from callcenter.ami.simulator import AmiSimulator
 from callcenter.calls.models import Call, CallOutcome
 
-from .conftest import make_bridge, wait_for
+from .conftest import NODE, node_bridge, wait_for
 
 
 class Rig:
@@ -28,7 +28,7 @@ class Rig:
 async def rig(aredis, sessions=None, *, timeout=3.0, speed=50):
     sim = AmiSimulator(speed=speed)
     port = await sim.start()
-    bridge = make_bridge(port, redis=aredis, sessions=sessions)
+    bridge = node_bridge(port, redis=aredis, sessions=sessions)
     server = CommandServer(bridge, aredis)
     tasks = [asyncio.create_task(bridge.run()), asyncio.create_task(server.run())]
     await asyncio.wait_for(bridge.up.wait(), 5)
@@ -42,27 +42,27 @@ AGENT8 = dict(queue="violence", interface="Local/agent8@agents/n", member_name="
 async def test_agent_login_pause_with_reason_unpause_logout(aredis, published):
     r = await rig(aredis)
     try:
-        ok = await r.client.send("pbx1", "queue_login", **AGENT8)
+        ok = await r.client.send(NODE, "queue_login", **AGENT8)
         assert ok.ok and ok.message == "Added interface to queue"
-        again = await r.client.send("pbx1", "queue_login", **AGENT8)
+        again = await r.client.send(NODE, "queue_login", **AGENT8)
         assert (again.status, again.message) == ("error",
                                                  "Unable to add interface: Already there")
-        paused = await r.client.send("pbx1", "pause", interface=AGENT8["interface"],
+        paused = await r.client.send(NODE, "pause", interface=AGENT8["interface"],
                                      reason="lunch")
         assert paused.ok
         await wait_for(lambda: r.bridge.tracker.agents[AGENT8["interface"]].status == "paused")
-        snapshot = json.loads(await aredis.hget("live.pbx1.agents", AGENT8["interface"]))
+        snapshot = json.loads(await aredis.hget(f"live.{NODE}.agents", AGENT8["interface"]))
         assert (snapshot["status"], snapshot["paused_reason"]) == ("paused", "lunch")
-        assert (await r.client.send("pbx1", "unpause", interface=AGENT8["interface"])).ok
-        assert (await r.client.send("pbx1", "queue_logout", queue="violence",
+        assert (await r.client.send(NODE, "unpause", interface=AGENT8["interface"])).ok
+        assert (await r.client.send(NODE, "queue_logout", queue="violence",
                                     interface=AGENT8["interface"])).ok
-        static = await r.client.send("pbx1", "queue_logout", queue="violence",
+        static = await r.client.send(NODE, "queue_logout", queue="violence",
                                      interface="Local/agent1@agents/n")
         assert (static.status, static.message) == ("error", "Member not dynamic")
         await r.bridge.drain()
         states = [a["status"] for a in published.topic(f"agent.{AGENT8['interface']}.updated")]
         assert states[0] == "available" and "paused" in states and states[-1] == "logged_out"
-        assert await aredis.hget("live.pbx1.agents", AGENT8["interface"]) is None
+        assert await aredis.hget(f"live.{NODE}.agents", AGENT8["interface"]) is None
     finally:
         await r.close()
 
@@ -71,7 +71,7 @@ async def test_originate_to_a_busy_unit_answers_ok_then_records_a_failed_call(
         aredis, committing_sessionmaker):
     r = await rig(aredis, committing_sessionmaker)
     try:
-        result = await r.client.send("pbx1", "originate", channel="Local/th10@rru",
+        result = await r.client.send(NODE, "originate", channel="Local/th10@rru",
                                      context="dispatch", exten="s",
                                      caller_id='"OSCC 1300" <1300>',
                                      variables={"CASE_ID": "C-2568-000125"})
@@ -91,14 +91,14 @@ async def test_originate_to_a_busy_unit_answers_ok_then_records_a_failed_call(
 async def test_hangup_of_an_unknown_channel_is_asterisks_error(aredis):
     r = await rig(aredis)
     try:
-        result = await r.client.send("pbx1", "hangup", channel="Local/nobody-1;1")
+        result = await r.client.send(NODE, "hangup", channel="Local/nobody-1;1")
         assert (result.status, result.message) == ("error", "No such channel")
-        spy = await r.client.send("pbx1", "whisper", supervisor_channel="Local/sup1@supervisor",
+        spy = await r.client.send(NODE, "whisper", supervisor_channel="Local/sup1@supervisor",
                                   target_channel="Local/agent1@agents-00000001;1")
         assert spy.ok
         sent = [m for m in r.sim.received if m.get("Application") == "ChanSpy"]
         assert sent[0].get("Data") == "Local/agent1@agents-00000001;1,qEw"
-        bad = await r.client.send("pbx1", "redirect", channel="x")
+        bad = await r.client.send(NODE, "redirect", channel="x")
         assert bad.status == "error" and "bad arguments" in bad.message
     finally:
         await r.close()
@@ -109,7 +109,7 @@ async def test_a_hung_pbx_gives_timeout_and_never_a_hang(aredis):
     try:
         r.sim.frozen = True
         result = await asyncio.wait_for(
-            r.client.send("pbx1", "pause", interface="Local/agent1@agents/n", reason="x"), 3)
+            r.client.send(NODE, "pause", interface="Local/agent1@agents/n", reason="x"), 3)
         assert result.status == "timeout"
     finally:
         await r.close()
@@ -119,14 +119,14 @@ async def test_link_down_is_an_error_and_expired_requests_are_dropped(aredis):
     r = await rig(aredis, timeout=1.0)
     try:
         await r.bridge.stop()
-        result = await r.client.send("pbx1", "unpause", interface="Local/agent1@agents/n")
+        result = await r.client.send(NODE, "unpause", interface="Local/agent1@agents/n")
         assert result.status == "error" and "down" in result.message
         stale = {"id": "old", "command": "originate", "deadline": 1.0,
                  "args": {"channel": "Local/th50@rru", "context": "dispatch", "exten": "s"}}
-        await aredis.lpush(request_key("pbx1"), json.dumps(stale))
+        await aredis.lpush(request_key(NODE), json.dumps(stale))
         await wait_for(lambda: r.server.handled >= 1)
         await asyncio.sleep(1.5)
         assert not [m for m in r.sim.received if m.get("Action") == "Originate"]
-        assert await aredis.llen(request_key("pbx1")) == 0
+        assert await aredis.llen(request_key(NODE)) == 0
     finally:
         await r.close()
