@@ -311,8 +311,10 @@
     }
     if (action === "sign_out" && !window.confirm(M.confirm_sign_out)) return;
     const reason = document.getElementById("wb-pause-reason");
+    const phone = document.getElementById("wb-phone");
     post("/supervisor/agents/" + action, { interface: button.dataset.agent, node: button.dataset.node,
-                                           reason: reason ? reason.value : "" });
+                                           reason: reason ? reason.value : "",
+                                           phone: phone ? phone.value : "" });
   });
   const soundButton = document.getElementById("wb-sound");
   soundButton.addEventListener("click", () => {
