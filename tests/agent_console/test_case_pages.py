@@ -118,3 +118,26 @@ def test_the_screen_pop_warns_of_a_repeat_and_flagged_number(client, seeded_sess
     signed_in(client, "admin")
     assert client.get(f"/api/calls/{call.id}/screenpop").json()["caller_number"] \
         == "••••••5678"
+
+
+def test_the_case_file_shows_the_timeline_and_supervisors_read_its_audit_trail(
+        client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    opened = client.post(f"/cases/drafts/{key}/open", data={**FORM, "csrf_token": csrf},
+                         follow_redirects=False)
+    case_url = opened.headers["location"]
+    client.post(f"{case_url}/notes", data={"body": "โทรติดตามแล้ว", "csrf_token": csrf})
+    client.post(f"{case_url}/referrals", data={"agency_type": "police",
+                                               "agency_name": "สภ.เมืองเชียงใหม่",
+                                               "due_date": "2026-12-01", "csrf_token": csrf})
+    client.post(f"{case_url}/dispatch", data={"csrf_token": csrf})
+    page = client.get(case_url).text
+    for shown in ("โทรติดตามแล้ว", "สภ.เมืองเชียงใหม่", 'class="tl-call"', 'class="tl-dispatch"',
+                  "หน่วยเคลื่อนที่เร็ว พมจ.เชียงใหม่"):
+        assert shown in page
+    assert client.get(f"{case_url}/audit").status_code == 403
+    signed_in(client, "supervisor")
+    trail = client.get(f"{case_url}/audit").text
+    assert "case.view" in trail and "case.note" in trail and "referral.create" in trail
