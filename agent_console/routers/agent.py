@@ -39,8 +39,22 @@ def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
     live, redis_ok = read_live(request, viewer) if viewer.role is Role.AGENT else (None, True)
     memberships = agent_state.queues_for(db, viewer.user) if viewer.role is Role.AGENT else []
     return templates.TemplateResponse(request, "agent.html", page_context(
-        request, live=live, redis_ok=redis_ok, memberships=memberships,
+        request, live=live, redis_ok=redis_ok, bridge_down=bridge_down(request),
+        memberships=memberships,
         pause_reasons=agent_state.PAUSE_REASONS, wrap_up=agent_state.WRAP_UP_SECONDS))
+
+
+def bridge_down(request: Request) -> bool:
+    """Whether a bridge reports its link to Asterisk as anything but up."""
+    try:
+        client = request.app.state.redis
+        for key in client.scan_iter(match="bridge.*.link", count=100):
+            body = client.get(key)
+            if body and json.loads(body).get("state") != "up":
+                return True
+    except Exception:
+        return False  # Redis itself is away: the other banner says so
+    return False
 
 
 @router.post("/agent/state", response_class=HTMLResponse)
@@ -190,6 +204,10 @@ async def events(request: Request, viewer: Viewer = Worker) -> Response:
         client = aioredis.Redis.from_url(request.app.state.settings.redis_url)
         try:
             items = await read_snapshot(client, ("agent", "call"), accepts)
+            async for key in client.scan_iter(match="bridge.*.link", count=100):
+                body = await client.get(key)
+                if body:
+                    items.append((key.decode() + ".updated", body.decode()))
         except Exception:
             items = []
         finally:

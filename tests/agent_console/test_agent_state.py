@@ -109,3 +109,12 @@ def test_the_stream_masks_the_callers_number_for_roles_that_need_not_see_it():
                                             "agent_interface": "PJSIP/admin",
                                             "caller_number": "0812345678"}))
     assert b"0812345678" not in out[0] and b"5678" in out[0]
+
+
+def test_a_bridge_whose_link_is_down_shows_a_banner(client, redis_client):
+    signed_in(client, "agent1")
+    assert 'id="link-banner" class="banner danger" role="alert" hidden' in client.get("/agent").text
+    redis_client.set("bridge.pbx1.link", json.dumps({"node": "pbx1", "state": "down"}))
+    page = client.get("/agent").text
+    assert 'role="alert" hidden' not in page
+    assert "การเชื่อมต่อระบบโทรศัพท์ขัดข้อง" in page
