@@ -89,25 +89,22 @@ class Framer:
                     self.banner = buf[:newline].decode("ascii", "replace")
                     del buf[: newline + 2]
                 self._expect_banner = False
-        start = 0
-        while True:
-            end = buf.find(END, start)
-            if end < 0:
-                break
-            if self._skipping:
-                self._skipping = False
-            else:
-                chunk = bytes(buf[start:end])
-                if self.skip is not None and self.skip(chunk):
+        if END in buf:
+            # One C-level split per read, rather than a search per message.
+            parts = bytes(buf).split(END)
+            buf[:] = parts.pop()
+            skip = self.skip
+            for chunk in parts:
+                if self._skipping:
+                    self._skipping = False
+                elif skip is not None and skip(chunk):
                     self.skipped += 1
-                elif chunk.strip():
-                    if len(chunk) > self.max_message_bytes:
-                        problems.append(Problem("oversized", f"{len(chunk)} bytes"))
-                    else:
-                        parse_into(chunk, messages, problems)
-            start = end + 4
-        if start:
-            del buf[:start]
+                elif not chunk or (chunk[0] in b" \r\n\t" and not chunk.strip()):
+                    continue
+                elif len(chunk) > self.max_message_bytes:
+                    problems.append(Problem("oversized", f"{len(chunk)} bytes"))
+                else:
+                    parse_into(chunk, messages, problems)
         if len(buf) > self.max_message_bytes:
             # Keep only the last 3 bytes: they may hold the start of the boundary.
             if not self._skipping:
