@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import methodcaller
 
 BANNER_PREFIX = b"Asterisk Call Manager/"
 END = b"\r\n\r\n"
@@ -16,6 +17,7 @@ END = b"\r\n\r\n"
 # big is garbage or an attack, and buffering it would let one peer exhaust memory.
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_HEADERS = 500
+_SPLIT_HEADER = methodcaller("split", ": ", 1)
 
 
 @dataclass(slots=True)
@@ -143,7 +145,7 @@ def parse_into(raw: bytes, messages: list[Message], problems: list[Problem]) -> 
     if len(lines) <= MAX_HEADERS:
         # Fast path for the usual message: every line "Key: value", no key repeated.
         try:
-            fast = dict(line.split(": ", 1) for line in lines)  # type: ignore[misc]
+            fast = dict(map(_SPLIT_HEADER, lines))
         except ValueError:
             fast = None
         if fast is not None and len(fast) == len(lines) and "" not in fast:
