@@ -188,3 +188,20 @@ def test_an_smtp_server_that_is_down_is_recorded_and_retried(ctx):
     (attempt,) = attempts(ctx, alert.id)
     assert attempt.error == "smtp: ConnectionRefusedError"
     assert only_alert(ctx, dispatch_id).status is AlertStatus.PENDING
+
+
+def test_the_relay_escalates_when_the_escalation_timer_was_lost(ctx):
+    quick = jobs.Context(ctx.settings.model_copy(update={"ack_timeout_normal_seconds": 0.5}),
+                         ctx.sessions, ctx.redis)
+    dispatch_id, _ = send(quick, [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66800")])
+    for key in ctx.redis.scan_iter("rq:*"):  # Redis lost everything: no timer, no job
+        ctx.redis.delete(key)
+    time.sleep(0.6)
+    result = relay.sweep(quick)
+    assert result.escalated == [dispatch_id]
+    with ctx.sessions() as session:
+        channels = list(session.scalars(select(Alert.channel).where(
+            Alert.dispatch_id == dispatch_id).order_by(Alert.id)))
+    assert channels == [AlertChannel.CONSOLE, AlertChannel.SMS]
+    # Both owed alerts (the lost one and the new rung) are queued at once, not a pass later.
+    assert len(Queue(enqueue.QUEUE_NAME, connection=ctx.redis).get_job_ids()) == 2
