@@ -163,6 +163,7 @@ async def agent(client: httpx.AsyncClient, base: str, token: str, csrf: str,
             response = await client.request(method, base + url, headers=headers, **kw)
         except httpx.HTTPError as exc:
             stats.add(step, time.perf_counter() - t0, False)
+            print(f"{step}: {type(exc).__name__}", file=sys.stderr)
             response = httpx.Response(599, text=type(exc).__name__)
             return response
         stats.add(step, time.perf_counter() - t0, response.status_code == want)
@@ -211,7 +212,9 @@ async def run(args: argparse.Namespace) -> None:
         # wait for a connection, and that wait is part of their measured time.
         limits = httpx.Limits(max_connections=args.connections,
                               max_keepalive_connections=args.connections)
-        async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        # No limit on the wait for a free connection: that wait is the queue being measured.
+        timeout = httpx.Timeout(60.0, pool=None)
+        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
             # Warm-up: one pass of a few agents, not counted.
             warm = Stats()
             await asyncio.gather(*(agent(client, base, t, c, calls[n][-1:], time.perf_counter() + 5,
