@@ -105,6 +105,14 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
             # The call ends: answered today goes up, the agent wraps up then is available.
             await until(lambda: _text_is(cell(page, "violence", "answered"), "1"))
             assert await cell(page, "violence", "service_level").inner_text() == "100 %"
+
+            # The bridge goes away: the page says since when, and shows no stale figures.
+            await bridge.stop()
+            banner = page.locator("#wb-link")
+            await until(lambda: banner.is_visible())
+            assert "Live data unavailable since" in await banner.inner_text()
+            assert await cell(page, "violence", "waiting").inner_text() == "–"
+            assert await cell(page, "violence", "answered").inner_text() == "1"
             await browser.close()
         with committing_sessionmaker() as session:
             listened = session.scalars(select(AuditEvent).where(

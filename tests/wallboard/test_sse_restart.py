@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 from callcenter.seed import DEMO_PASSWORD, seed_all
 
@@ -57,3 +58,38 @@ def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
         assert after[:2] == ["hub", "bridge"] and after[-1] == "queue"
     finally:
         web.stop()
+
+
+def test_two_web_processes_deliver_the_same_update_to_their_own_clients(
+        pg_url, committing_sessionmaker, private_redis):
+    redis_url, redis_client = private_redis
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        session.commit()
+    link(redis_client)
+    webs = [WebProcess(database_url=pg_url, redis_url=redis_url).start() for _ in range(2)]
+    body = json.dumps({"node": "wbtest", "name": "violence", "waiting": [], "marker": "both"})
+    seen = {web.port: threading.Event() for web in webs}
+
+    def watch(web) -> None:
+        client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
+        with client.stream("GET", "/wallboard/stream", timeout=15) as response:
+            for name, data in events(response.iter_lines()):
+                if name == "queue" and '"both"' in data:
+                    seen[web.port].set()
+                    return
+
+    try:
+        readers = [threading.Thread(target=watch, args=(web,), daemon=True) for web in webs]
+        for reader in readers:
+            reader.start()
+        # One body, published until both processes' subscribers have passed it on.
+        for _ in range(100):
+            if all(event.is_set() for event in seen.values()):
+                break
+            redis_client.publish("queue.violence.updated", body)
+            time.sleep(0.1)
+        assert all(event.is_set() for event in seen.values())
+    finally:
+        for web in webs:
+            web.stop()
