@@ -11,6 +11,7 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from callcenter.settings import AmiNode
 from callcenter.taxonomy import Urgency
 
 
@@ -34,6 +35,10 @@ class DispatchSettings(BaseSettings):
     smtp_starttls: bool = False
     smtp_sender: str = "dispatch@1300.invalid"
 
+    # The Asterisk node whose bridge places voice alerts; by default the first configured
+    # node (CALLCENTER_AMI_NODES, read here for its names only).
+    voice_node: str | None = None
+    ami_nodes: list[AmiNode] = Field(default_factory=list)
     # How long the bridge may take to accept a voice alert's Originate.
     voice_reply_timeout_seconds: float = Field(default=8.0, gt=0)
 
@@ -53,6 +58,12 @@ class DispatchSettings(BaseSettings):
     ack_timeout_low_seconds: float = Field(default=60 * 60, gt=0)
 
     relay_interval_seconds: float = Field(default=2.0, gt=0)
+
+    @property
+    def voice_node_name(self) -> str | None:
+        if self.voice_node:
+            return self.voice_node
+        return self.ami_nodes[0].name if self.ami_nodes else None
 
     def ack_timeout(self, urgency: Urgency) -> float:
         return {

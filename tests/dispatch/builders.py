@@ -33,6 +33,7 @@ def settings(**overrides: object) -> DispatchSettings:
         "line_api_url": "http://127.0.0.1:9",
         "line_channel_token": "test-token",
         "smtp_host": "127.0.0.1",
+        "voice_node": "test",
         "console_base_url": "https://console.example.test",
     }
     values.update(overrides)

@@ -49,6 +49,7 @@ def provider_values(providers: FakeProviders, smtp_port: int, **extra: object) -
         "smtp_host": "127.0.0.1",
         "smtp_port": smtp_port,
         "provider_timeout_seconds": 1.0,
+        "voice_node": "test",
         "voice_reply_timeout_seconds": 1.0,
         "alert_lease_seconds": 3.0,
         "retry_base_seconds": 0.3,

@@ -17,7 +17,7 @@ from typing import Any
 
 import redis
 
-from callcenter.dispatch.channels.voice import COMMAND_LIST
+from callcenter.ami.commands import reply_key, request_key
 
 
 def free_port() -> int:
@@ -145,7 +145,9 @@ class FakeSmtp:
 
 
 class FakeBridge:
-    """Answers the voice channel's Originate command as the AMI bridge would."""
+    """Answers the bridge's ``originate`` command for node ``test`` as the bridge would."""
+
+    NODE = "test"
 
     def __init__(self, redis_url: str) -> None:
         self.client = redis.Redis.from_url(redis_url)
@@ -157,7 +159,7 @@ class FakeBridge:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                item = self.client.blpop([COMMAND_LIST], timeout=0.2)
+                item = self.client.brpop([request_key(self.NODE)], timeout=0.2)
             except redis.RedisError:
                 time.sleep(0.1)
                 continue
@@ -165,8 +167,8 @@ class FakeBridge:
                 continue
             command = json.loads(item[1])
             self.commands.append(command)
-            self.client.rpush(command["reply_to"],
-                              json.dumps({"ok": True, "action_id": f"orig-{len(self.commands)}"}))
+            self.client.rpush(reply_key(command["id"]), json.dumps(
+                {"status": "ok", "data": {"call": f"orig-{len(self.commands)}"}}))
 
     def close(self) -> None:
         self._stop.set()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from callcenter.agents.models import User
+from callcenter.ami.commands import request_key
 from callcenter.db import session_scope
 from callcenter.dispatch import enqueue, notify, service
 from callcenter.dispatch.channels.console import TOPIC as CONSOLE_TOPIC
@@ -74,7 +75,9 @@ def test_each_channel_delivers_through_the_worker(ctx, providers, bridge):
     (line,) = [r for r in providers.requests if r["path"].endswith("/message/push")]
     (call,) = bridge.commands
     assert sms["body"]["to"] == "+66811111111" and line["body"]["to"] == "Uunit"
-    assert call["destination"] == "Local/th50@rru"
+    assert call["command"] == "originate" and call["args"]["channel"] == "Local/th50@rru"
+    assert call["args"]["context"] == "dispatch"
+    assert call["args"]["variables"]["DISPATCH_ID"] == str(sent[AlertChannel.VOICE][0])
     for text in (sms["body"]["text"], line["body"]["messages"][0]["text"]):
         assert builders.VICTIM_NAME not in text and "0812345678" not in text
         assert "/units/dispatches/" in text
@@ -124,7 +127,7 @@ def test_a_bridge_that_does_not_answer_moves_the_voice_alert_to_a_retry(ctx):
     alert = wait_for(lambda: [a for a in alerts(ctx, dispatch_id) if a.attempt_count >= 1
                               and a.status is AlertStatus.PENDING])[0]
     assert attempts(ctx, alert.id)[0].error == "bridge did not answer"
-    ctx.redis.delete("ami.commands")
+    ctx.redis.delete(request_key("test"))
 
 
 def test_the_same_alert_enqueued_many_times_is_sent_once(ctx, providers):

@@ -57,3 +57,22 @@ def test_alert_text_carries_case_number_place_urgency_and_link_only():
     )
     assert set(message.as_payload()) == {"dispatch_id", "case_number", "province", "district",
                                           "urgency", "link"}
+
+
+def test_a_voice_contact_is_a_number_dialled_through_rru_or_a_channel():
+    from callcenter.dispatch.channels.voice import dial_string
+    assert dial_string("0812345678") == "Local/0812345678@rru"
+    assert dial_string("+66812345678") == "Local/+66812345678@rru"
+    assert dial_string("Local/th50@rru") == "Local/th50@rru"
+
+
+def test_voice_is_reachable_only_with_an_asterisk_node():
+    from callcenter.dispatch.channels import reachable
+    from callcenter.dispatch.config import DispatchSettings
+    from callcenter.provinces.models import AlertChannel
+    none = DispatchSettings(_env_file=None)
+    named = DispatchSettings(_env_file=None, ami_nodes=[
+        {"name": "pbx1", "host": "10.0.0.1", "username": "u", "secret": "s"}])
+    assert not reachable(AlertChannel.VOICE, "0812345678", none)
+    assert reachable(AlertChannel.VOICE, "0812345678", named)
+    assert named.voice_node_name == "pbx1"

@@ -80,9 +80,12 @@ def voice_call(db_session, redis_server):
 
 
 def answer_call(db_session, command, keys):
+    # What Asterisk does with the Originate: the answered leg runs the dispatch context
+    # with the command's channel variables.
+    variables = command["args"]["variables"]
     channel = SimulatedChannel(keys=list(keys), hangup_at=None,
-                               channel_vars={"RRU_UNIT": command["unit_code"]})
-    context = CallContext(call_id="1795345714.9", args=(str(command["dispatch_id"]),))
+                               channel_vars={"RRU_UNIT": variables["RRU_UNIT"]})
+    context = CallContext(call_id="1795345714.9", args=(variables["DISPATCH_ID"],))
     return drive(dispatch_route.run(context), channel, ServicePorts(db_session))
 
 

@@ -46,7 +46,7 @@ def configured(channel: AlertChannel, settings: DispatchSettings) -> bool:
         AlertChannel.SMS: bool(settings.sms_gateway_url),
         AlertChannel.LINE: bool(settings.line_api_url and settings.line_channel_token),
         AlertChannel.EMAIL: bool(settings.smtp_host),
-        AlertChannel.VOICE: True,  # the bridge answers, or the attempt times out
+        AlertChannel.VOICE: settings.voice_node_name is not None,
     }[channel]
 
 

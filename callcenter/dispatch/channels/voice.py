@@ -1,31 +1,33 @@
 """A voice alert: ask the AMI bridge to call the unit's duty phone.
 
-Only the bridge holds the AMI connection, so the worker sends it a command through
-Redis and waits for the bridge's reply. The bridge's command API (``callcenter.ami.
-commands``) is not written yet; this adapter speaks the small protocol below and the
-bridge owner has been asked to serve it:
+Only the bridge holds the AMI connection, so the worker sends it an ``originate`` command
+through Redis (``callcenter.ami.commands``) and waits for its answer. The unit's leg goes
+out through the dialplan's ``rru`` context and, once answered, runs the ``dispatch`` context:
+the IVR plays the alert and takes 1 (accept) or 2 (decline), recorded through
+``service.record_voice_answer``.
 
-    RPUSH ami.commands  {"command": "originate_dispatch_alert", "reply_to": <key>,
-                         "dispatch_id": …, "unit_code": …, "destination": …,
-                         "idempotency_key": …}
-    the bridge answers RPUSH <reply_to> {"ok": true, "action_id": …} or {"ok": false,
-    "error": …}; the answered leg runs the IVR's ``dispatch`` route (press 1 / press 2).
-
-The bridge should skip a second Originate for an idempotency key it has already dialled.
+The bridge answers when Asterisk has accepted the Originate, not when the unit picks up:
+an unanswered call is covered by the escalation timer like any unacknowledged alert. The
+bridge does not de-duplicate, so a worker that dies between the command and recording it
+may ring the unit twice; the IVR's answer is idempotent (a second "1" is a no-op).
 """
 
 from __future__ import annotations
 
-import json
-import uuid
-
 import redis as redis_lib
 
+from callcenter.ami.commands import CommandClient
 from callcenter.dispatch.channels import Delivery, ProviderError
 from callcenter.dispatch.config import DispatchSettings
 
-COMMAND_LIST = "ami.commands"
-COMMAND = "originate_dispatch_alert"
+CONTEXT = "dispatch"
+CALLER_ID = '"1300" <1300>'
+RING_TIMEOUT_MS = 45_000
+
+
+def dial_string(address: str) -> str:
+    """A contact holds a phone number (dialled through the ``rru`` context) or a channel."""
+    return address if "/" in address else f"Local/{address.strip()}@rru"
 
 
 class BridgeVoiceChannel:
@@ -34,27 +36,23 @@ class BridgeVoiceChannel:
         self.settings = settings
 
     def send(self, delivery: Delivery) -> str | None:
-        reply_to = f"ami.reply.{uuid.uuid4().hex}"
-        command = {
-            "command": COMMAND,
-            "reply_to": reply_to,
-            "dispatch_id": delivery.message.dispatch_id,
-            "unit_code": delivery.unit_code,
-            "destination": delivery.address,
-            "idempotency_key": delivery.idempotency_key,
-        }
+        node = self.settings.voice_node_name
+        if node is None:
+            raise ProviderError("no Asterisk node configured", transient=False)
+        client = CommandClient(self.redis, timeout=self.settings.voice_reply_timeout_seconds)
         try:
-            self.redis.rpush(COMMAND_LIST, json.dumps(command))
-            answer = self.redis.blpop([reply_to], timeout=self.settings.voice_reply_timeout_seconds)
+            result = client.send(
+                node, "originate", channel=dial_string(delivery.address), context=CONTEXT,
+                exten="s", caller_id=CALLER_ID, timeout_ms=RING_TIMEOUT_MS,
+                variables={"DISPATCH_ID": str(delivery.message.dispatch_id),
+                           "RRU_UNIT": delivery.unit_code,
+                           "DISPATCH_ALERT_KEY": delivery.idempotency_key})
         except redis_lib.RedisError as exc:
             raise ProviderError(f"redis: {type(exc).__name__}") from exc
-        if answer is None:
-            raise ProviderError("bridge did not answer")
-        try:
-            reply = json.loads(answer[1])
-        except ValueError as exc:
+        except (ValueError, KeyError) as exc:
             raise ProviderError("malformed bridge reply") from exc
-        if not isinstance(reply, dict) or not reply.get("ok"):
-            error = str(reply.get("error", "refused")) if isinstance(reply, dict) else "refused"
-            raise ProviderError(f"bridge: {error[:200]}")
-        return str(reply.get("action_id") or "originated")[:120]
+        if result.status == "timeout":
+            raise ProviderError("bridge did not answer")
+        if not result.ok:
+            raise ProviderError(f"bridge: {result.message[:200]}")
+        return str(result.data.get("call") or "originated")[:120]
