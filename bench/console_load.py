@@ -127,7 +127,8 @@ def start_server(db_url: str, port: int, workers: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"], env=env, start_new_session=True)
+         "--log-level", "warning", "--no-access-log", "--timeout-keep-alive", "75"],
+        env=env, start_new_session=True)
 
 
 async def wait_up(base: str) -> None:
@@ -186,8 +187,11 @@ async def agent(client: httpx.AsyncClient, base: str, token: str, csrf: str,
                         json={"body": "ติดตามผลภายใน 24 ชั่วโมง"})
             await timed("dispatch", "POST", f"/api/cases/{case_id}/dispatches", 201, json={})
         t0 = time.perf_counter()
-        response = await client.get(base + "/healthz")
-        stats.add("baseline", time.perf_counter() - t0, response.status_code == 200)
+        try:
+            ok = (await client.get(base + "/healthz")).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        stats.add("baseline", time.perf_counter() - t0, ok)
 
 
 async def run(args: argparse.Namespace) -> None:
