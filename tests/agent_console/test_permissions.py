@@ -115,3 +115,10 @@ def test_unsafe_requests_without_the_csrf_token_are_refused(client, world):
     signed_in(client, "agent1")
     refused = client.post(f"/api/cases/{world['case']}/notes", json={"body": "x"})
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(("login", "status"), [("unit.th50", 403), (None, 303)])
+def test_the_live_stream_is_for_case_workers_only(client, login, status):
+    if login:
+        signed_in(client, login)
+    assert client.get("/agent/events", follow_redirects=False).status_code == status
