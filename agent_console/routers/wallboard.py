@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -286,6 +287,17 @@ async def batched(events: AsyncIterator[bytes], *, interval: float = BATCH_SECON
             await task
 
 
+# The bridge's payloads carry the caller's number and name; a wall screen needs neither.
+# Bodies are json.dumps output (", " and ": " separators), from the bridge or its snapshot.
+PERSON_FIELDS = re.compile(rb'"(caller_number|caller_name)": "(?:[^"\\]|\\.)*"')
+
+
+async def redacted(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Blank the caller's number and name in every update (one C-level pass per chunk)."""
+    async for chunk in chunks:
+        yield PERSON_FIELDS.sub(rb'"\1": null', chunk)
+
+
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
@@ -296,7 +308,7 @@ async def wallboard_stream(request: Request):
     hub = request.app.state.hub
     aredis = async_redis(request)
     return StreamingResponse(
-        batched(hub.stream(accepts, lambda: snapshot(aredis))),
+        redacted(batched(hub.stream(accepts, lambda: snapshot(aredis)))),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -9,6 +9,8 @@ from callcenter.seed import DEMO_PASSWORD, seed_all
 from .conftest import link, put_live
 from .stack import WebProcess, events, private_redis_fixture, signed_in  # noqa: F401
 
+CALLER = "0899999999"
+
 
 def receive_live_change(client, redis, marker: str) -> list[str]:
     """Open the stream, check the snapshot, then wait for a change published now."""
@@ -28,6 +30,7 @@ def receive_live_change(client, redis, marker: str) -> list[str]:
         try:
             for name, data in events(response.iter_lines()):
                 names.append(name)
+                assert CALLER not in data, "a caller's number reached the wall screen"
                 if name == "queue" and marker in data:
                     break
                 if name == "queue" and not names.count("started"):
@@ -46,12 +49,16 @@ def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
         seed_all(session, demo_users=True)
         session.commit()
     link(redis_client)
-    put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": []})
+    put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": [
+        {"uniqueid": "5.1", "position": 1, "joined_at": "2026-11-23T10:00:00+00:00",
+         "caller_number": CALLER, "priority": 1}]})
+    put_live(redis_client, "call", "5.1", {"uniqueid": "5.1", "state": "queued",
+                                           "caller_number": CALLER, "caller_name": "Somchai"})
     web = WebProcess(database_url=pg_url, redis_url=redis_url).start()
     try:
         client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
         before = receive_live_change(client, redis_client, "before-restart")
-        assert before[:2] == ["hub", "bridge"] and "alarms" in before
+        assert before[:2] == ["hub", "bridge"] and "alarms" in before and "call" in before
         web.stop()
         web.start()
         after = receive_live_change(client, redis_client, "after-restart")
