@@ -50,8 +50,15 @@ class Published:
 
     async def _read(self):
         async for item in self.pubsub.listen():
-            if item["type"] == "pmessage":
-                self.messages.append((item["channel"].decode(), json.loads(item["data"])))
+            if item["type"] != "pmessage":
+                continue
+            # Pub/sub spans every Redis db: other test runs' messages arrive here too.
+            try:
+                payload = json.loads(item["data"])
+            except ValueError:
+                continue
+            if isinstance(payload, dict):
+                self.messages.append((item["channel"].decode(), payload))
 
     async def stop(self):
         self._task.cancel()
