@@ -261,6 +261,7 @@ def case_file(case_id: int, request: Request, viewer: Viewer = Worker,
         dispatches=case_dispatches(db, case.id), can_change=access.can_change(viewer, case),
         next_statuses=sorted(ALLOWED[case.status]), choices=CHOICES,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
+        provinces=provinces(db),
         mask=lambda n: access.mask_number(n, viewer.role))
     return templates.TemplateResponse(request, "case.html", context)
 
@@ -284,6 +285,29 @@ def change_status(case_id: int, request: Request, status: CaseStatus = Form(),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
     cases.change_status(db, case, to=status, actor_id=viewer.id, reason=reason.strip() or None)
+    return _back(request, db, case_id)
+
+
+@router.post("/cases/{case_id}/fields")
+async def rescreen(case_id: int, request: Request, viewer: Viewer = Worker,
+                   db: Session = DB) -> Response:
+    """Change the screening fields of a case (the risk checklist and flags stay as they are)."""
+    case = changeable_case(db, case_id, viewer)
+    fields = await form_fields(request)
+    data = {k: v for k, v in fields.items() if v != ""}
+    data.update(risk=case.risk, do_not_call_back=case.do_not_call_back,
+                withhold_caller_id=case.withhold_caller_id, call_window=case.call_window)
+    _ = page_context(request)["_"]
+    try:
+        changes = schemas.CaseFields.model_validate(data)
+        cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
+    except ValidationError as exc:
+        field, key = next(iter(problems_of(exc).items()))
+        raise DomainError(f"{_('f.' + field)}: {_(key)}", field=field) from None
+    except DomainError as exc:
+        if exc.field is None:
+            raise
+        raise DomainError(_("rule." + exc.field), field=exc.field) from None
     return _back(request, db, case_id)
 
 

@@ -141,3 +141,24 @@ def test_the_case_file_shows_the_timeline_and_supervisors_read_its_audit_trail(
     signed_in(client, "supervisor")
     trail = client.get(f"{case_url}/audit").text
     assert "case.view" in trail and "case.note" in trail and "referral.create" in trail
+
+
+def test_the_owner_changes_the_screening_and_gets_rule_errors_in_thai(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    case_url = client.post(f"/cases/drafts/{key}/open", data={**FORM, "csrf_token": csrf},
+                           follow_redirects=False).headers["location"]
+    assert 'id="rescreen"' in client.get(case_url).text
+    changed = client.post(f"{case_url}/fields", follow_redirects=False, data={
+        "issue_area": "human_trafficking", "target_group": "child", "urgency": "immediate",
+        "consent": "given", "province_code": "TH-10", "summary": "ค้ามนุษย์",
+        "chi_category": "child_labour", "csrf_token": csrf})
+    assert changed.status_code == 303
+    page = client.get(case_url).text
+    assert "การค้ามนุษย์" in page and "กรุงเทพมหานคร" in page
+    refused = client.post(f"{case_url}/fields", data={
+        "issue_area": "welfare", "urgency": "normal", "consent": "refused",
+        "legal_basis": "consent", "summary": "x", "csrf_token": csrf})
+    assert refused.status_code == 400
+    assert "เมื่อไม่ได้รับความยินยอม" in refused.text
