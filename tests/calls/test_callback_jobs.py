@@ -1,6 +1,11 @@
-"""Call backs end to end: the sweeper and a real RQ worker process (test Redis db 13) place
-them through the bridge's command API against the simulated Asterisk; the case's
-safe-contact flags hold them back."""
+"""Call backs end to end: the sweeper and a real RQ worker process place them through the
+bridge's command API against the simulated Asterisk; the case's safe-contact flags hold
+them back.
+
+Redis is a throwaway server of this module (as in tests/dispatch): other suites running at
+the same time share the test db 13, flush it, answer node pbx1's commands and leave jobs
+on its queues that a worker listening there would run first.
+"""
 
 from __future__ import annotations
 
@@ -31,12 +36,11 @@ from callcenter.cases.models import CasePerson, PersonRole
 from callcenter.db import utcnow
 from callcenter.taxonomy import IssueArea
 from tests.ami.conftest import make_bridge
-from tests.conftest import REDIS_URL
+from tests.dispatch.redis_server import RedisServer
 from tests.support.rq_worker import RqWorker
 
 pytestmark = pytest.mark.postgres
 
-# Names of this run only: other suites may use the same Redis db (node pbx1, queue default).
 NODE_NAME = f"cb{uuid.uuid4().hex[:8]}"
 RQ_QUEUE = f"callbacks-test-{NODE_NAME}"
 NODE = json.dumps([{"name": NODE_NAME, "host": "127.0.0.1", "port": 5038,
@@ -45,21 +49,24 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 @pytest.fixture(scope="module")
-def worker(pg_url, tmp_path_factory) -> Iterator[RqWorker]:
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    env = {"CALLCENTER_DATABASE_URL": pg_url, "CALLCENTER_REDIS_URL": REDIS_URL,
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(pg_url, redis_url, tmp_path_factory) -> Iterator[RqWorker]:
+    env = {"CALLCENTER_DATABASE_URL": pg_url, "CALLCENTER_REDIS_URL": redis_url,
            "CALLCENTER_AMI_NODES": NODE}
     log = tmp_path_factory.mktemp("worker") / "rq.log"
-    with RqWorker(REDIS_URL, env, queues=(RQ_QUEUE,), log_path=log) as running:
+    with RqWorker(redis_url, env, queues=(RQ_QUEUE,), log_path=log) as running:
         yield running
-    client.flushdb()
-    client.close()
 
 
 @pytest.fixture
-def sync_redis() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(REDIS_URL)
+def sync_redis(redis_url) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
     yield client
     # Only our keys: the worker's registration must survive between tests.
     for key in client.scan_iter(f"live.{NODE_NAME}.*"):
@@ -68,15 +75,20 @@ def sync_redis() -> Iterator[redis.Redis]:
 
 
 @pytest.fixture
-async def pbx(committing_sessionmaker, sync_redis):
-    """The simulated Asterisk, the bridge of node pbx1 and its command server."""
-    aredis = aioredis.Redis.from_url(REDIS_URL)
+async def pbx(committing_sessionmaker, sync_redis, redis_url):
+    """The simulated Asterisk, the bridge of the node and its command server."""
+    aredis = aioredis.Redis.from_url(redis_url)
     sim = AmiSimulator(speed=20)
     bridge = make_bridge(await sim.start(), redis=aredis, sessions=committing_sessionmaker,
                          name=NODE_NAME)
     tasks = [asyncio.create_task(bridge.run()),
              asyncio.create_task(CommandServer(bridge, aredis).run())]
     await asyncio.wait_for(bridge.up.wait(), 5)
+    # The bridge's first full state (after its resync) says who is free.
+    for _ in range(250):
+        if await aredis.hget(f"live.{NODE_NAME}.queues", "trafficking"):
+            break
+        await asyncio.sleep(0.02)
     yield sim
     await bridge.stop()
     for task in tasks:
@@ -245,8 +257,8 @@ async def test_a_busy_line_is_tried_again_later_then_given_up(pbx, ctx):
 
 
 async def test_the_worker_process_sweeps_and_places_call_backs_on_its_own(
-        pg_url, pbx, ctx, tmp_path):
-    env = {**os.environ, "CALLCENTER_DATABASE_URL": pg_url, "CALLCENTER_REDIS_URL": REDIS_URL,
+        pg_url, redis_url, pbx, ctx, tmp_path):
+    env = {**os.environ, "CALLCENTER_DATABASE_URL": pg_url, "CALLCENTER_REDIS_URL": redis_url,
            "CALLCENTER_AMI_NODES": NODE, "CALLCENTER_LOG_LEVEL": "INFO"}
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "callcenter.worker"], env=env,
