@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import logging
 import multiprocessing as mp
+import os
 import random
 import socket
 import statistics
@@ -212,11 +213,16 @@ def main() -> None:
     bare_eps = events / bare_s
     print(f"bare loop: {bare_eps:,.0f} events/s ({bare_s:.2f} s)")
 
+    cpu_before = time.process_time()
     bridge_s, _, rows, published = asyncio.run(run_bridge(
         data, events, rate=0, database_url=database_url, redis_url=args.redis_url))
+    cpu = time.process_time() - cpu_before
     bridge_eps = events / bridge_s
     print(f"bridge: {bridge_eps:,.0f} events/s ({bridge_s:.2f} s), {rows} call rows "
           f"(expected {calls}), {published} publishes")
+    # The wall-clock rate depends on what else the machine runs; CPU time much less so.
+    print(f"bridge CPU: {events / cpu:,.0f} events per CPU-second of the bridge process "
+          f"(load average {os.getloadavg()[0]:.1f})")
     assert rows == calls, "every call must leave exactly one row"
 
     steady_data, steady_events, _ = make_stream(int(args.steady_rate * args.steady_seconds),
