@@ -180,7 +180,13 @@ class CommandServer:
     async def run(self) -> None:
         key = request_key(self.bridge.node.name)
         while True:
-            got = await self.redis.brpop([key], timeout=1)
+            try:
+                got = await self.redis.brpop([key], timeout=1)
+            except Exception as exc:
+                # Redis restarting must not stop the bridge: wait and listen again.
+                log.warning("PBX command queue unreadable (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(1.0)
+                continue
             if not got:
                 continue
             try:
