@@ -380,6 +380,11 @@ class Bridge:
                 self._paused = False
                 self.protocol.transport.resume_reading()
             effects += self.tracker.take_effects()
+            if self.sink.needs_full:
+                # Some updates never reached Redis: replace the snapshot as a whole.
+                self.sink.needs_full = False
+                effects += self.tracker.full_state()
+                full = True
             await self.sink.apply(effects, full=full, arrivals=arrivals)
             # Let the read path and the publisher run between batches.
             await asyncio.sleep(0)

@@ -124,6 +124,8 @@ class Sink:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
+        # Set when a publish failed: the bridge then sends the whole state again.
+        self.needs_full = False
 
     async def apply(self, effects: Sequence[Effect], *, full: bool = False,
                     arrivals: Sequence[float] = ()) -> None:
@@ -182,6 +184,8 @@ class Sink:
                 # Live state heals at the next resync; losing it is better than stalling.
                 log.error("publish to redis failed (%d updates): %s", len(publishes),
                           type(exc).__name__)
+                self.needs_full = True
+                await asyncio.sleep(0.5)  # Redis is away: do not spin
                 return
         self.published += len(publishes)
 

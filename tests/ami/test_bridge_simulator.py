@@ -230,3 +230,39 @@ async def test_closed_before_the_banner_means_not_up_yet_and_is_retried(aredis):
         for w in attempts:
             w.transport.abort()
         server.close()
+
+
+async def test_a_failed_publish_is_healed_by_a_full_republish(aredis):
+    class FlakyRedis:
+        """The real client, whose first pipelines fail as if Redis restarted."""
+
+        def __init__(self, real, failures):
+            self.real, self.failures = real, failures
+
+        def pipeline(self, transaction=True):
+            pipe = self.real.pipeline(transaction=transaction)
+            if self.failures > 0:
+                self.failures -= 1
+
+                async def broken():
+                    raise ConnectionError("redis restarting")
+                pipe.execute = broken
+            return pipe
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    sim = AmiSimulator(speed=50)
+    port = await sim.start()
+    bridge = node_bridge(port, redis=aredis, sessions=None)
+    bridge.sink.redis = FlakyRedis(aredis, failures=1)  # the resync's full state is lost
+    task = await started(sim, bridge)
+    try:
+        assert await aredis.hlen(f"live.{NODE}.agents") == 0
+        await sim.play(sim.new_call(shape="ivr_hangup", queue="violence"))  # any event
+        await wait_for(lambda: bridge.sink.published > 0 and not bridge.sink.needs_full)
+        await bridge.drain()
+        assert await aredis.hlen(f"live.{NODE}.agents") == 7
+    finally:
+        await finish(bridge, task)
+        await sim.stop()
