@@ -1,5 +1,9 @@
-"""The call-back sweeper and job against PostgreSQL and the test Redis, no PBX: queueing by
-free agents, a bridge that never answers, attempts that never report back."""
+"""The call-back sweeper and job against PostgreSQL and Redis, no PBX: queueing by free
+agents, a bridge that never answers, attempts that never report back.
+
+Redis is a throwaway server of this module: suites running at the same time flush the
+shared test db 13, which would empty the RQ queues these tests look at.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +21,22 @@ from rq.job import Job, JobStatus
 from callcenter.calls import callbacks, jobs
 from callcenter.calls.models import Call, CallbackRequest, CallbackStatus
 from callcenter.db import utcnow
-from tests.conftest import REDIS_URL
+from tests.dispatch.redis_server import RedisServer
 
 pytestmark = pytest.mark.postgres
 
 
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture
-def ctx(committing_sessionmaker) -> Iterator[jobs.Context]:
-    # Names of this test only: other suites may use the same Redis db (pbx1, "default").
+def ctx(committing_sessionmaker, redis_url) -> Iterator[jobs.Context]:
     node = f"cb{uuid.uuid4().hex[:8]}"
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     context = jobs.Context(committing_sessionmaker, client, (node,), ZoneInfo("Asia/Bangkok"),
                            command_timeout=1.0, queue_name=f"callbacks-test-{node}")
     yield context
