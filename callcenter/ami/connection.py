@@ -20,8 +20,8 @@ from typing import Any
 
 from panoramisk import Manager
 
-from callcenter.ami.events import KNOWN_NOISE, event_name, skip_untracked
 from callcenter.ami.framing import Framer, Message, Problem
+from callcenter.ami.noise import KNOWN_NOISE, event_name, skip_untracked
 
 log = logging.getLogger(__name__)
 

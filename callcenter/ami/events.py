@@ -407,48 +407,4 @@ def is_tracked(name: str) -> bool:
     return name in _MAKERS
 
 
-_TRACKED_NAMES = frozenset(name.encode() for name in _MAKERS)
-# Events Asterisk sends on every call that the bridge has no use for (see docs/ami.md).
-KNOWN_NOISE = frozenset(
-    name.encode()
-    for name in (
-        "Newexten", "Newstate", "NewConnectedLine", "VarSet", "DialBegin", "DialState",
-        "DialEnd", "DeviceStateChange", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart",
-        "MusicOnHoldStop", "MixMonitorStart", "MixMonitorStop", "BridgeCreate",
-        "BridgeEnter", "BridgeLeave", "BridgeDestroy", "LocalBridge", "Cdr", "DTMFBegin",
-        "DTMFEnd", "SuccessfulAuth", "QueueSummary", "Status", "StatusComplete",
-        "QueueSummaryComplete", "RTCPSent", "RTCPReceived", "Registry", "PeerStatus",
-        "ContactStatus", "Reload", "ChallengeSent", "Hold", "Unhold",
-        "AttendedTransfer", "BlindTransfer", "NewAccountCode", "Rename", "LocalOptimizationBegin",
-        "LocalOptimizationEnd", "HangupHandlerPush", "HangupHandlerRun",
-    )
-)
-
-
-def event_name(raw: bytes) -> bytes:
-    end = raw.find(b"\r\n")
-    return raw[7:end] if end > 0 else raw[7:]
-_TRACKED_VARS = frozenset(name.encode() for name in TRACKED_VARIABLES)
-
-
-def skip_untracked(raw: bytes) -> bool:
-    """True for an event nobody reads; decided on bytes, before any decoding.
-
-    Most of a call's events are noise to the bridge (Newexten, DeviceStateChange, Cdr,
-    VarSet of dialplan variables, …). Kept: tracked events, anything with an ActionID
-    (an action's reply or list item) and anything carrying Asterisk's time (EventTV).
-    """
-    if not raw.startswith(b"Event: "):
-        return False
-    end = raw.find(b"\r\n")
-    name = raw[7:end] if end > 0 else raw[7:]
-    if name == b"VarSet":
-        at = raw.find(b"\r\nVariable: ")
-        if at < 0:
-            return False
-        stop = raw.find(b"\r\n", at + 12)
-        return raw[at + 12:stop if stop > 0 else None] not in _TRACKED_VARS
-    if name in _TRACKED_NAMES:
-        return False
-    return b"\r\nActionID: " not in raw and b"\r\nEventTV: " not in raw
-
+TRACKED_EVENTS = frozenset(_MAKERS)

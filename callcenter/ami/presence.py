@@ -122,8 +122,9 @@ class Queue:
                 }
                 for w in entries
             ],
-            "oldest_joined_at": min((w.joined_at for w in entries), default=None)
-            and min(w.joined_at for w in entries).isoformat(),
+            "oldest_joined_at": (
+                min(w.joined_at for w in entries).isoformat() if entries else None
+            ),
             "members": [
                 {"interface": a.interface, "name": a.name, "status": a.status,
                  "paused": m.paused, "paused_reason": m.paused_reason or None}

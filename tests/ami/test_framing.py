@@ -113,7 +113,8 @@ def test_stream_without_banner_is_still_parsed():
 
 
 def test_untracked_events_are_dropped_on_their_bytes_and_tracking_is_unchanged():
-    from callcenter.ami.events import skip_untracked, to_event
+    from callcenter.ami.events import to_event
+    from callcenter.ami.noise import skip_untracked
     from callcenter.ami.tracker import Tracker
 
     assert skip_untracked(b"Event: Newexten\r\nChannel: x")

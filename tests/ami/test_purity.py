@@ -3,7 +3,8 @@
 import subprocess
 import sys
 
-PURE = ["framing", "events", "effects", "presence", "tracker", "actions", "simulated_calls"]
+PURE = ["framing", "events", "noise", "effects", "presence", "tracker", "actions",
+        "simulated_calls"]
 
 
 def test_pure_modules_import_no_io_library():
