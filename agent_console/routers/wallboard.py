@@ -132,22 +132,25 @@ def link_summary(found: list[dict[str, Any]]) -> dict[str, Any]:
             "nodes": [link.get("node") for link in down]}
 
 
-def board_for(db: Session, client: redis.Redis, now: datetime) -> tuple[stats.Board, dict]:
+def board_for(db: Session, client: redis.Redis, now: datetime,
+              tallies: dict[str, stats.Tally]) -> tuple[stats.Board, dict[str, int]]:
     state = live_state(client)
     limits = thresholds(db)
     board = stats.build(
         queues=state["queue"], agents=state["agent"], calls=state["call"],
-        today=today_tallies(db, now), last_call_end=last_call_ends(db, now),
+        today=tallies, last_call_end=last_call_ends(db, now),
         dispatch_alarms=notify.open_alarms(client), thresholds=limits, now=now,
     )
     return board, limits
 
 
-def today_json(db: Session, now: datetime) -> dict[str, Any]:
+def today_json(db: Session, now: datetime,
+               tallies: dict[str, stats.Tally] | None = None) -> dict[str, Any]:
+    tallies = today_tallies(db, now) if tallies is None else tallies
     return {
         "as_of": now.isoformat(),
         "day_start": day_start(now).isoformat(),
-        "queues": {name: t.as_dict() for name, t in today_tallies(db, now).items()},
+        "queues": {name: t.as_dict() for name, t in tallies.items()},
         "last_call_end": {k: v.isoformat() for k, v in last_call_ends(db, now).items()},
     }
 
@@ -162,15 +165,15 @@ def wallboard(
     client: redis.Redis = Depends(redis_client),
 ):
     now = datetime.now(request.app.state.settings.zone)
-    board, limits = board_for(db, client, now)
+    tallies = today_tallies(db, now)
+    board, limits = board_for(db, client, now, tallies)
     link = link_summary(links(client))
     context = page_context(request, board=board, link=link, big=view == "big", now=now,
                            queue_choices=stats.QUEUES)
     lang = context["lang"]
     context["setup"] = json.dumps({
-        "today": today_json(db, now),
+        "today": today_json(db, now, tallies),
         "thresholds": limits,
-        "labels": {q.name: q.label_th if lang == "th" else q.label_en for q in board.queues},
         "catalog": {name: {"th": s.label_th, "en": s.label_en}
                     for name, s in stats.BY_NAME.items()},
         "order": [q.name for q in stats.QUEUES],

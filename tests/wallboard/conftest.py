@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis as redis_lib
 from sqlalchemy import select
 
 from callcenter.agents.models import User
@@ -16,6 +17,8 @@ from callcenter.dispatch.models import Dispatch, DispatchStatus
 from callcenter.provinces.models import ResponseUnit
 from callcenter.taxonomy import Urgency
 from tests.agent_console.conftest import app, client, csrf_from, sign_in  # noqa: F401
+
+from .stack import RedisServer
 
 # Not pbx1: other suites run bridges for pbx1 against the same Redis.
 NODE = "wbtest"
@@ -101,6 +104,24 @@ class FakeBridge:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(2)
+
+
+@pytest.fixture(scope="session")
+def wallboard_redis_server():
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(wallboard_redis_server):
+    """Keys on a Redis server of this suite's own: other suites running at the same time
+    on the shared server set bridge links and flush databases under our feet."""
+    keys = redis_lib.Redis.from_url(wallboard_redis_server.url)
+    keys.flushdb()
+    yield keys
+    keys.flushdb()
+    keys.close()
 
 
 @pytest.fixture
