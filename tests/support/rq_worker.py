@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class RqWorker:
     def __init__(self, redis_url: str, env: dict[str, str], *,
                  queues: tuple[str, ...] = ("alerts",), log_path: Path | None = None,
-                 worker_class: str | None = None) -> None:
+                 worker_class: str | None = "rq.worker.SimpleWorker") -> None:
         self.redis_url = redis_url
         self.env = {**os.environ, **env}
         self.queues = queues
@@ -39,7 +39,7 @@ class RqWorker:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [RQ, "worker", "--with-scheduler", "--url", self.redis_url, "--name", self.name,
-             # The same timings as callcenter.worker, on purpose (see its docstring).
+             # The same timings and worker class as callcenter.worker (see its docstring).
              "--worker-ttl", "60", "--maintenance-interval", "30",
              "-c", "callcenter.dispatch.rq_preload", "--logging_level", "WARNING",
              *(["--worker-class", self.worker_class] if self.worker_class else []),
