@@ -51,6 +51,7 @@ async def test_agent_login_pause_with_reason_unpause_logout(aredis, published):
                                      reason="lunch")
         assert paused.ok
         await wait_for(lambda: r.bridge.tracker.agents[AGENT8["interface"]].status == "paused")
+        await r.bridge.drain()  # handled and published
         snapshot = json.loads(await aredis.hget(f"live.{NODE}.agents", AGENT8["interface"]))
         assert (snapshot["status"], snapshot["paused_reason"]) == ("paused", "lunch")
         assert (await r.client.send(NODE, "unpause", interface=AGENT8["interface"])).ok
