@@ -23,6 +23,7 @@ from agent_console.deps import Viewer, db_session, page_context
 from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
 from callcenter import audit
+from callcenter.db import default_sessionmaker
 from callcenter.errors import DomainError
 from callcenter.reports import agents, calls, cases, dispatch, export, service
 from callcenter.reports.range import MAX_DAYS, ReportRange, parse_range
@@ -72,7 +73,7 @@ def reports_page(
     start: str | None = None,
     end: str | None = None,
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ):
     context = page_context(request)
     lang = str(context["lang"])
@@ -109,17 +110,23 @@ def reports_page(
     return templates.TemplateResponse(request, "reports.html", context)
 
 
-def _download(db: Session, report: str, rng: ReportRange, kind: str,
+def _download(request: Request, report: str, rng: ReportRange, kind: str,
               lang: str) -> StreamingResponse:
-    # The request's session stays open until the response is sent (FastAPI runs the
-    # exit of a yield dependency after it), so the rows are read as they are written.
+    # A session of the download's own: the request's session is committed and closed
+    # before the response is sent, and a year of rows is read while it is written.
+    factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
+
     def chunks() -> Iterator[bytes]:
-        result = service.run(db, report, rng)
-        if kind == "csv":
-            for text in export.csv_chunks(result, lang=lang):
-                yield text.encode("utf-8")
-        else:
-            yield from export.xlsx_chunks(result, lang=lang)
+        session = factory()
+        try:
+            result = service.run(session, report, rng)
+            if kind == "csv":
+                for text in export.csv_chunks(result, lang=lang):
+                    yield text.encode("utf-8")
+            else:
+                yield from export.xlsx_chunks(result, lang=lang)
+        finally:
+            session.close()
 
     probe = Report(service.spec(report), rng, iter(()))
     name = export.filename(probe, kind)
@@ -138,7 +145,7 @@ def report_download(
     start: str | None = None,
     end: str | None = None,
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ):
     if kind not in ("csv", "xlsx"):
         raise DomainError("download: csv or xlsx", field="kind")
@@ -148,4 +155,4 @@ def report_download(
     audit.record(db, actor_id=viewer.id, action="report.export", entity_type="report",
                  entity_id=f"{report}:{rng.first.isoformat()}:{rng.days}",
                  source_ip=request.client.host if request.client else None)
-    return _download(db, report, rng, kind, lang)
+    return _download(request, report, rng, kind, lang)
