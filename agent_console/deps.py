@@ -32,7 +32,12 @@ class CsrfRejected(DomainError):
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, else rolled back."""
+    """One transaction per request: committed when the handler returns, else rolled back.
+
+    Always use it as ``Depends(db_session, scope="function")`` (or ``DB``): the commit
+    must happen before the response is sent, so that a client that reads back what it
+    just wrote finds it, and so a request returns its connection to the pool at once.
+    """
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
     session = factory()
     try:
@@ -43,6 +48,9 @@ def db_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+DB = Depends(db_session, scope="function")
 
 
 def redis_client(request: Request) -> redis.Redis:
@@ -65,24 +73,28 @@ class Viewer:
         return self.user.id
 
 
-async def _submitted_csrf(request: Request) -> str | None:
+async def submitted_csrf(request: Request) -> str | None:
+    """The CSRF token sent with an unsafe request (header for htmx/API, field for forms)."""
+    if request.method not in UNSAFE_METHODS:
+        return None
     header = request.headers.get(CSRF_HEADER)
     if header:
         return header
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
+        form = await request.form()  # Starlette keeps it for the handler's Form fields
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
 
 
-async def current_viewer(
-    request: Request,
-    db: Session = Depends(db_session),
-    client: redis.Redis = Depends(redis_client),
+def load_viewer(
+    request: Request, db: Session, client: redis.Redis, *, csrf: str | None
 ) -> Viewer:
-    """The signed-in, active user; checks the CSRF token on every unsafe request."""
+    """The signed-in, active user; checks the CSRF token on every unsafe request.
+
+    Blocking (Redis and the database): FastAPI runs it in its thread pool.
+    """
     data = sessions.load(client, request.cookies.get(sessions.COOKIE))
     if data is None:
         raise NotSignedIn("please sign in")
@@ -92,12 +104,21 @@ async def current_viewer(
         raise NotSignedIn("please sign in")
     if user.role in SECOND_FACTOR_ROLES and user.totp_secret and not data.second_factor_done:
         raise NotSignedIn("second factor required")
-    if request.method in UNSAFE_METHODS:
-        submitted = await _submitted_csrf(request)
-        if not submitted or not hmac.compare_digest(submitted, data.csrf_token):
-            raise CsrfRejected("the form has expired; reload the page and try again")
+    if request.method in UNSAFE_METHODS and (
+        not csrf or not hmac.compare_digest(csrf, data.csrf_token)
+    ):
+        raise CsrfRejected("the form has expired; reload the page and try again")
     request.state.viewer = Viewer(user=user, session=data)
     return request.state.viewer
+
+
+def current_viewer(
+    request: Request,
+    csrf: str | None = Depends(submitted_csrf),
+    db: Session = Depends(db_session, scope="function"),
+    client: redis.Redis = Depends(redis_client),
+) -> Viewer:
+    return load_viewer(request, db, client, csrf=csrf)
 
 
 # Supervisors and admins see everything: they sign in with a second factor (TOTP).
@@ -108,7 +129,7 @@ def require(*roles: Role) -> Callable[..., Viewer]:
     """A dependency that lets only the given roles through (403 for the others)."""
     allowed = frozenset(roles)
 
-    async def check(viewer: Viewer = Depends(current_viewer)) -> Viewer:
+    def check(viewer: Viewer = Depends(current_viewer)) -> Viewer:
         if viewer.role not in allowed:
             raise Forbidden("your role may not do this")
         return viewer

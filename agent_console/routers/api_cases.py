@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)])
 
-DB = Depends(db_session)
+DB = Depends(db_session, scope="function")
 
 
 def done(db: Session, value=None):

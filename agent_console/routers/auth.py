@@ -80,7 +80,7 @@ def login(
     password: str = Form(max_length=200),
     csrf_token: str = Form(max_length=100),
     next: str = Form(default="", max_length=500),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -116,7 +116,7 @@ def _pending_session(request: Request, client: redis.Redis, db: Session):
 @router.get("/login/totp", response_class=HTMLResponse)
 def totp_page(
     request: Request,
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ) -> Response:
     data, user = _pending_session(request, client, db)
@@ -132,7 +132,7 @@ def totp_submit(
     request: Request,
     code: str = Form(max_length=10),
     csrf_token: str = Form(max_length=100),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ) -> Response:
     data, user = _pending_session(request, client, db)
@@ -168,7 +168,7 @@ def logout_everywhere(
     request: Request,
     viewer: Viewer = Depends(current_viewer),
     client: redis.Redis = Depends(redis_client),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ) -> Response:
     sessions.end_all(client, viewer.id)
     audit.record(db, actor_id=viewer.id, action="auth.sign_out_all", entity_type="user",

@@ -89,7 +89,7 @@ def dispatch_board(
     request: Request,
     province: str | None = None,
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ):
     now = datetime.now(request.app.state.settings.zone)
     context = page_context(request)

@@ -85,7 +85,7 @@ def agent_action(
     reason: str = Form("", max_length=40),
     phone: str = Form("", max_length=80),
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ):
     agent = _live(client, node, "agent", interface)
@@ -120,7 +120,7 @@ def move_caller(
     node: str = Form(max_length=40),
     queue: str = Form(max_length=64),
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ):
     if queue not in BY_NAME:

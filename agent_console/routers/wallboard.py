@@ -19,14 +19,15 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from agent_console.deps import (
     Viewer,
-    current_viewer,
     db_session,
+    load_viewer,
     page_context,
     redis_client,
     require,
@@ -161,7 +162,7 @@ def wallboard(
     request: Request,
     view: str = "desktop",
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ):
     now = datetime.now(request.app.state.settings.zone)
@@ -210,7 +211,7 @@ def messages(lang: str) -> dict[str, str]:
 def wallboard_today(
     request: Request,
     viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ):
     """Today's finished calls per queue; the page asks once per stream (re)connection."""
     return JSONResponse(today_json(db, datetime.now(request.app.state.settings.zone)))
@@ -221,7 +222,9 @@ async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
     session = factory()
     try:
-        viewer = await current_viewer(request, session, request.app.state.redis)
+        viewer = await run_in_threadpool(
+            load_viewer, request, session, request.app.state.redis, csrf=None
+        )
     finally:
         session.close()
     if viewer.role not in roles:

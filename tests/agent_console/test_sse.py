@@ -47,10 +47,12 @@ async def test_a_tab_gets_the_snapshot_then_live_changes(aredis):
     try:
         assert parse(await anext(stream)) == ("hub", '{"live": false}')
         assert parse(await anext(stream)) == ("queue", '{"waiting": 1}')
-        for _ in range(50):
+        # Publishing before the hub has subscribed would be lost (that is pub/sub).
+        for _ in range(400):
             if hub.connected:
                 break
             await asyncio.sleep(0.05)
+        assert hub.connected
         next_event = asyncio.ensure_future(anext(stream))
         await asyncio.sleep(0.1)
         await aredis.publish("call.1.updated", "ignored by this tab")
