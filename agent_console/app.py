@@ -21,6 +21,7 @@ from agent_console.routers import (
     metrics,
     reports,
     supervisor,
+    unit,
     wallboard,
 )
 from agent_console.routers import cases as case_pages
@@ -98,4 +99,5 @@ def create_app(
     app.include_router(calls_api.router)
     app.include_router(agent_pages.router)
     app.include_router(case_pages.router)
+    app.include_router(unit.router)
     return app

@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
-PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*")
+PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*", "unit.*")
 HEARTBEAT_SECONDS = 15.0
 MAX_TOPICS_PER_CLIENT = 5000
 RECONNECT_DELAYS = (0.5, 1, 2, 5)

@@ -1,0 +1,167 @@
+// The unit's console: live alerts on the unit's own stream, a beep, a browser notification.
+// An alert is shown once per idempotency key, even when its delivery is retried.
+(function () {
+  "use strict";
+  var SEEN_KEY = "unit.alerts.seen", SEEN_MAX = 200;
+  var root, audio = null, refreshTimer = null;
+
+  function seenKeys() {
+    try { return JSON.parse(window.localStorage.getItem(SEEN_KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function remember(key) {
+    var keys = seenKeys();
+    if (keys.indexOf(key) !== -1) return false;
+    keys.push(key);
+    try { window.localStorage.setItem(SEEN_KEY, JSON.stringify(keys.slice(-SEEN_MAX))); } catch (e) { /* private mode */ }
+    return true;
+  }
+
+  function bump(name) {
+    root.dataset[name] = String(parseInt(root.dataset[name] || "0", 10) + 1);
+  }
+
+  function unlockAudio() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    if (!audio) audio = new Ctx();
+    if (audio.state === "suspended") audio.resume();
+  }
+
+  // Two short tones, generated: no audio file to load or cache.
+  function beep() {
+    bump("beeps");
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    if (!audio) audio = new Ctx();
+    [0, 0.25].forEach(function (offset) {
+      var osc = audio.createOscillator(), gain = audio.createGain(), t = audio.currentTime + offset;
+      osc.type = "square";
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.4, t + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.18);
+      osc.connect(gain);
+      gain.connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + 0.2);
+    });
+  }
+
+  function urgencyLabel(u) {
+    return root.dataset["urgency" + u.charAt(0).toUpperCase() + u.slice(1)] || u;
+  }
+
+  function describe(a) {
+    var where = [a.district, a.province].filter(Boolean).join(" · ");
+    return urgencyLabel(a.urgency || "") + " · " + (a.case_number || "") + (where ? " · " + where : "");
+  }
+
+  function notify(a, link) {
+    if (!("Notification" in window) || window.Notification.permission !== "granted") return;
+    try {
+      var n = new window.Notification(root.dataset.msgNew, { body: describe(a), tag: a.idempotency_key, requireInteraction: true });
+      n.onclick = function () { window.focus(); window.location.href = link; };
+      bump("notified");
+    } catch (e) { /* some mobile browsers allow notifications from a service worker only */ }
+  }
+
+  function showAlert(a) {
+    var link = "/unit/dispatches/" + encodeURIComponent(a.dispatch_id);
+    var list = document.getElementById("unit-alerts");
+    var li = document.createElement("li");
+    li.className = "unit-alert";
+    li.dataset.key = a.idempotency_key;
+    li.dataset.dispatch = String(a.dispatch_id);
+    var title = document.createElement("strong");
+    title.textContent = root.dataset.msgNew;
+    var body = document.createElement("div");
+    body.textContent = describe(a);
+    var open = document.createElement("a");
+    open.href = link;
+    open.textContent = root.dataset.msgOpen;
+    li.appendChild(title); li.appendChild(body); li.appendChild(open);
+    list.insertBefore(li, list.firstChild);
+    bump("alerts");
+    beep();
+    notify(a, link);
+  }
+
+  function refreshList() {
+    if (!document.getElementById("dispatch-list") || !window.htmx) return;
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () { window.htmx.trigger(document.body, "unitrefresh"); }, 300);
+  }
+
+  function typing() {
+    var fields = document.querySelectorAll("#visit textarea");
+    for (var i = 0; i < fields.length; i++) if (fields[i].value.trim()) return true;
+    return false;
+  }
+
+  function onDispatch(e) {
+    var d = JSON.parse(e.data);
+    refreshList();
+    var visit = document.getElementById("visit");
+    if (!visit || visit.dataset.dispatch !== String(d.dispatch_id)) return;
+    if (visit.dataset.status === d.status || typing() || !window.htmx) return;
+    window.htmx.ajax("GET", window.location.pathname, { target: "#visit", select: "#visit", swap: "outerHTML" });
+  }
+
+  function onAlert(e) {
+    var a = JSON.parse(e.data);
+    if (!a.idempotency_key || !remember(a.idempotency_key)) return;  // a retried delivery
+    if (document.querySelector('.unit-alert[data-key="' + a.idempotency_key + '"]')) return;
+    showAlert(a);
+    refreshList();
+  }
+
+  function setLive(live) {
+    root.dataset.live = live ? "1" : "0";
+    document.getElementById("unit-link").hidden = live;
+  }
+
+  function connect() {
+    var source = new window.EventSource(root.dataset.events);
+    source.addEventListener("hub", function (e) {
+      var live = JSON.parse(e.data).live;
+      setLive(live);
+      if (live) refreshList();  // anything published while we were away
+    });
+    source.addEventListener("alert", onAlert);
+    source.addEventListener("dispatch", onDispatch);
+    source.onerror = function () { setLive(false); };
+  }
+
+  function setUpEnable() {
+    var button = document.getElementById("unit-enable");
+    var asked = "Notification" in window && window.Notification.permission !== "default";
+    button.hidden = asked && window.localStorage.getItem("unit.sound") === "on";
+    button.addEventListener("click", function () {
+      unlockAudio();
+      beep();
+      try { window.localStorage.setItem("unit.sound", "on"); } catch (e) { /* private mode */ }
+      if ("Notification" in window && window.Notification.permission === "default") {
+        window.Notification.requestPermission();
+      }
+      button.hidden = true;
+    });
+    // Browsers start sound only after a gesture: any first touch on the page will do.
+    ["pointerdown", "keydown"].forEach(function (name) {
+      document.addEventListener(name, unlockAudio, { once: true });
+    });
+  }
+
+  // A refused step (400, 409) carries the page with its reason: show it, like a plain form.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var status = e.detail.xhr.status;
+    if (status === 400 || status === 409) { e.detail.shouldSwap = true; e.detail.isError = false; }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    root = document.getElementById("unit-live");
+    if (!root || !window.EventSource) return;
+    setUpEnable();
+    connect();
+  });
+})();
