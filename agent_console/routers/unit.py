@@ -19,6 +19,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -92,6 +93,18 @@ def unit_home(request: Request, viewer: Viewer = UnitMember, db: Session = DB) -
     return templates.TemplateResponse(request, "unit/list.html", context, block_name=block)
 
 
+def not_found(request: Request, dispatch_id: int) -> Response:
+    """404 in the page's language, rendered while the viewer's session is still open."""
+    context = page_context(request, status=404)
+    message = context["_"]("unit.error.not_found", id=dispatch_id)
+    if htmx.is_htmx(request):
+        return HTMLResponse(f'<div class="toast error" role="alert">{escape(message)}</div>',
+                            status_code=404,
+                            headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"})
+    context["message"] = message
+    return templates.TemplateResponse(request, "error.html", context, status_code=404)
+
+
 def _visit_page(request: Request, db: Session, viewer: Viewer, dispatch_id: int, *,
                 error: str | None = None, form: dict[str, str] | None = None,
                 status_code: int = 200) -> Response:
@@ -100,7 +113,7 @@ def _visit_page(request: Request, db: Session, viewer: Viewer, dispatch_id: int,
         detail = dispatches.get_for_unit(db, dispatch_id, unit_id=unit_of(viewer),
                                          actor_id=viewer.id, source_ip=client_ip(request))
     except NotFound:
-        raise NotFound(context["_"]("unit.error.not_found", id=dispatch_id)) from None
+        return not_found(request, dispatch_id)
     now = datetime.now(request.app.state.settings.zone)
     status = detail.dispatch.status
     context.update(
@@ -152,7 +165,7 @@ def _answer(request: Request, db: Session, viewer: Viewer, dispatch_id: int, act
         step()
     except (Forbidden, NotFound):
         # Another unit's dispatch: the same answer as one that does not exist.
-        raise NotFound(_("unit.error.not_found", id=dispatch_id)) from None
+        return not_found(request, dispatch_id)
     except InvalidTransition:
         current = db.get(Dispatch, dispatch_id)
         status = current.status if current is not None else S.CREATED
