@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var SEEN_KEY = "unit.alerts.seen", SEEN_MAX = 200;
-  var root, audio = null, refreshTimer = null;
+  var root, audio = null, refreshTimer = null, known = null;
 
   function seenKeys() {
     try { return JSON.parse(window.localStorage.getItem(SEEN_KEY) || "[]"); } catch (e) { return []; }
@@ -60,7 +60,7 @@
   function notify(a, link) {
     if (!("Notification" in window) || window.Notification.permission !== "granted") return;
     try {
-      var n = new window.Notification(root.dataset.msgNew, { body: describe(a), tag: a.idempotency_key, requireInteraction: true });
+      var n = new window.Notification(root.dataset.msgNew, { body: describe(a), tag: "dispatch-" + a.dispatch_id, requireInteraction: true });
       n.onclick = function () { window.focus(); window.location.href = link; };
       bump("notified");
     } catch (e) { /* some mobile browsers allow notifications from a service worker only */ }
@@ -71,7 +71,7 @@
     var list = document.getElementById("unit-alerts");
     var li = document.createElement("li");
     li.className = "unit-alert";
-    li.dataset.key = a.idempotency_key;
+    if (a.idempotency_key) li.dataset.key = a.idempotency_key;
     li.dataset.dispatch = String(a.dispatch_id);
     var title = document.createElement("strong");
     title.textContent = root.dataset.msgNew;
@@ -111,9 +111,28 @@
   function onAlert(e) {
     var a = JSON.parse(e.data);
     if (!a.idempotency_key || !remember(a.idempotency_key)) return;  // a retried delivery
-    if (document.querySelector('.unit-alert[data-key="' + a.idempotency_key + '"]')) return;
+    known = known && known.concat([String(a.dispatch_id)]);
+    var shown = document.querySelector('.unit-alert[data-dispatch="' + a.dispatch_id + '"]');
+    if (shown) { shown.dataset.key = a.idempotency_key; return; }  // seen on the list first
     showAlert(a);
     refreshList();
+  }
+
+  // The hub keeps only the newest message per topic for a slow tab, so two alerts close
+  // together may reach it as one: a dispatch waiting for the unit that appears on the
+  // refreshed list without its own alert is announced from the list.
+  function scanList() {
+    var items = document.querySelectorAll("#dispatch-list li.awaiting[data-dispatch]");
+    var ids = Array.prototype.map.call(items, function (li) { return li.dataset.dispatch; });
+    if (known === null) { known = ids; return; }
+    Array.prototype.forEach.call(items, function (li) {
+      var id = li.dataset.dispatch;
+      if (known.indexOf(id) !== -1) return;
+      known.push(id);
+      if (document.querySelector('.unit-alert[data-dispatch="' + id + '"]')) return;
+      showAlert({ dispatch_id: id, case_number: li.dataset.case, urgency: li.dataset.urgency,
+                  district: li.dataset.where, idempotency_key: "" });
+    });
   }
 
   function setLive(live) {
@@ -162,6 +181,10 @@
     root = document.getElementById("unit-live");
     if (!root || !window.EventSource) return;
     setUpEnable();
+    scanList();
+    document.body.addEventListener("htmx:afterSwap", function (e) {
+      if (e.target && e.target.id === "dispatch-list") scanList();
+    });
     connect();
   });
 })();

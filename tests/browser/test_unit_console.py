@@ -82,7 +82,9 @@ def test_the_unit_gets_the_alert_live_and_acknowledges_it(request):
 
     payload = json.loads(deliver_console_alert(db_url, dispatch_id))
     assert payload["dispatch_id"] == dispatch_id
-    alert = th50.wait_for_selector(f".unit-alert:has-text('{case['number']}')", timeout=10_000)
+    # The alert itself arrives (its key on the card), whether or not the list showed it first.
+    alert = th50.wait_for_selector(f".unit-alert[data-key='{payload['idempotency_key']}']"
+                                   f":has-text('{case['number']}')", timeout=10_000)
     th50.wait_for_selector(f"#dispatch-list:has-text('{case['number']}')", timeout=10_000)
     th50.wait_for_timeout(1000)  # time for the retried delivery to arrive, if it would show
     assert th50.locator(".unit-alert").count() == 1
