@@ -58,8 +58,8 @@ def test_list_shows_the_most_urgent_first_then_the_newest(client, seeded_session
     assert ids == [newest_high.id, dispatched["dispatch"], low.id]
 
 
-@pytest.mark.parametrize("login", ["agent1", "admin"])
-def test_case_workers_and_admins_are_refused_the_unit_console(client, dispatched, login):
+@pytest.mark.parametrize("login", ["agent1", "supervisor", "admin"])
+def test_agents_supervisors_and_admins_are_refused_the_unit_console(client, dispatched, login):
     csrf = signed_in(client, login)
     d = dispatched["dispatch"]
     assert client.get("/unit").status_code == 403
