@@ -71,12 +71,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error's text would otherwise quote the bound values
+    # (names, phone numbers, case summaries), and error messages reach tracebacks in logs.
     if url.startswith("sqlite"):
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a PostgreSQL restart must cost one retry, not a burst of errors.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         hide_parameters=True)
 
 
 def engine_for(settings: Settings) -> Engine:

@@ -21,4 +21,5 @@
     options: { responsive: true, maintainAspectRatio: false, animation: false,
                interaction: { mode: "index", intersect: false } },
   });
+  canvas.dataset.drawn = "1";
 }());

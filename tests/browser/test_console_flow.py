@@ -74,7 +74,7 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     page = agent.new_page()
     sign_in(page, console, "agent1")
     page.wait_for_url(f"{console}/agent")
-    page.wait_for_function("document.getElementById('agent').dataset.events")
+    page.wait_for_selector("#agent[data-events]")  # not wait_for_function: CSP refuses eval
     page.wait_for_timeout(500)  # the EventSource subscribes
     ring(db_url)
     page.wait_for_selector("#pop-issue", timeout=10_000)

@@ -46,9 +46,9 @@ async def test_a_report_is_charted_on_the_page_and_a_reversed_range_explained(
             await page.fill('input[name="start"]', day)
             await page.fill('input[name="end"]', day)
             await page.click('form.report-form button[type="submit"]')
-            await page.wait_for_function(
-                "document.getElementById('report-chart') && "
-                "document.getElementById('report-chart').chart !== undefined", timeout=10000)
+            # A selector, not wait_for_function: its polling evaluates a string, which
+            # the console's Content-Security-Policy (script-src 'self') refuses.
+            await page.wait_for_selector("#report-chart[data-drawn='1']", timeout=10000)
             labels = await page.evaluate(
                 "document.getElementById('report-chart').chart.data.labels")
             assert labels == ["violence"]

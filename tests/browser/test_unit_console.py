@@ -34,7 +34,9 @@ def unit_page(browser, base: str, login: str):
     page = context.new_page()
     sign_in(page, base, login)
     page.wait_for_url(f"{base}/unit")
-    page.wait_for_function("document.getElementById('unit-live').dataset.live === '1'")
+    # A selector, not wait_for_function: its polling evaluates a string, which the
+    # console's Content-Security-Policy (script-src 'self') refuses.
+    page.wait_for_selector("#unit-live[data-live='1']")
     return context, page
 
 
