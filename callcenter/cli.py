@@ -56,9 +56,9 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_process(args: argparse.Namespace) -> int:
-    module = PROCESS_MODULES[args.command]
-    argv = [sys.executable, "-m", module, *args.rest]
+def _exec_process(command: str, rest: Sequence[str]) -> int:
+    """Become ``python -m <module> <rest>``: the module parses (and documents) its options."""
+    argv = [sys.executable, "-m", PROCESS_MODULES[command], *rest]
     sys.stdout.flush()
     os.execv(sys.executable, argv)  # replaces this process: signals reach it directly
     return 0  # pragma: no cover
@@ -100,10 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("worker", "run the RQ worker and its scheduler"),
         ("simulator", "run the AMI traffic simulator (no real Asterisk)"),
     ):
-        proc = sub.add_parser(name, help=text, description=text)
-        proc.add_argument("rest", nargs=argparse.REMAINDER,
-                          help=f"options passed to python -m {PROCESS_MODULES[name]}")
-        proc.set_defaults(handler=_cmd_process)
+        # Listed for `callcenter --help`; main() hands these commands' arguments to the
+        # process module untouched, so its own parser gives --help and refuses bad options.
+        sub.add_parser(name, help=text, description=text, add_help=False)
 
     demo = sub.add_parser(
         "demo", help="migrate, seed and run every process together (Ctrl-C stops them)"
@@ -115,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PROCESS_MODULES:
+        return _exec_process(argv[0], argv[1:])
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:

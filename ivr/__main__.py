@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
@@ -39,7 +40,12 @@ async def serve(settings: Settings) -> None:
         await listener.serve_forever()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(
+        prog="callcenter ivr",
+        description="Serve FastAGI for the dialplan (the 1300 menus, call-back offers and the "
+                    "units' press-1 acknowledgement) on CALLCENTER_AGI_HOST:CALLCENTER_AGI_PORT.",
+    ).parse_args(argv)
     settings = load_or_exit()
     configure_logging(settings.log_level)
     with contextlib.suppress(KeyboardInterrupt):

@@ -8,7 +8,9 @@ import pytest
 
 from callcenter.cli import build_parser, main
 
-SUBCOMMANDS = ["db", "seed", "web", "bridge", "ivr", "worker", "simulator", "demo"]
+SUBCOMMANDS = ["db", "seed", "demo"]
+# Process commands hand their arguments to `python -m <module>`, whose parser answers.
+PROCESS_COMMANDS = ["web", "bridge", "ivr", "worker", "simulator"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -25,6 +27,30 @@ def test_every_subcommand_has_help(command, capsys):
         main([command, "--help"])
     assert exited.value.code == 0
     assert "usage: callcenter" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", PROCESS_COMMANDS)
+def test_every_process_command_has_help_and_starts_nothing(command, tmp_path):
+    result = run_cli(command, "--help", env={"CALLCENTER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+    assert "ready" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", PROCESS_COMMANDS)
+def test_a_process_command_refuses_an_unknown_option(command, tmp_path):
+    result = run_cli(command, "--everything", env={"CALLCENTER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "unrecognized arguments: --everything" in result.stderr
+
+
+def test_process_options_reach_the_process(tmp_path):
+    # The documented options work through the CLI (they used to be refused by it).
+    result = run_cli("worker", "--no-sweepers", "--help",
+                     env={"CALLCENTER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0 and "--no-sweepers" in result.stdout
+    result = run_cli("web", "--port", "not-a-port", env={"CALLCENTER_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2 and "argument --port" in result.stderr
 
 
 def test_unknown_arguments_give_usage_and_status_2(capsys):

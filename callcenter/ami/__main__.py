@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
@@ -56,5 +57,17 @@ def main(settings: Settings) -> None:
     asyncio.run(run_bridges(settings))
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Options: none yet (nodes come from CALLCENTER_AMI_NODES); --help and bad options."""
+    parser = argparse.ArgumentParser(
+        prog="callcenter bridge",
+        description="Run one AMI bridge per Asterisk node of CALLCENTER_AMI_NODES: events "
+                    "become call records, live state in Redis and published updates; PBX "
+                    "commands from the other processes are run on the node's connection.",
+    )
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":  # pragma: no cover
+    parse_args()
     run_process("bridge", main)
