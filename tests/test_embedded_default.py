@@ -42,3 +42,16 @@ def test_the_embedded_redis_serves_several_clients_and_stops_for_good(tmp_path):
         writer.close()
         reader.close()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_a_second_process_shares_the_embedded_redis_and_leaves_it_running(tmp_path):
+    # Two processes started without CALLCENTER_REDIS_URL: the second uses the first's
+    # server, and only the one that started it stops it.
+    with EmbeddedRedis(tmp_path / "redis.db") as first:
+        with EmbeddedRedis(tmp_path / "redis.db") as second:
+            assert second.url == first.url
+            pid = redis.Redis.from_url(second.url).info("server")["process_id"]
+        client = redis.Redis.from_url(first.url)
+        assert client.ping()
+        client.close()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
