@@ -1,5 +1,6 @@
 """Report pages: Buddhist-era ranges, clear messages for bad ranges, chart data, downloads."""
 
+import html
 import io
 import json
 import re
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallOutcome
+from callcenter.reports.calls import VOLUME_DEFINITION
 from callcenter.thaidate import BANGKOK
 
 from .conftest import add_call
@@ -57,6 +59,12 @@ def test_a_report_shows_the_counts_made_directly_over_the_rows(
     assert chart["keys"][0] == "queue" and len(chart["rows"]) == 2
     assert "/vendor/chart.js/dist/chart.umd.min.js" in page
     assert f"/reports/calls_by_queue.csv?start={day.replace('/', '%2F')}" in page
+    definition = re.search(r'<p class="definition">(.*?)</p>', page, re.S).group(1)
+    assert VOLUME_DEFINITION["en"] in html.unescape(definition)
+    assert "{" not in definition, "the definition is text, not a dict"
+    thai = supervisor_client.get(
+        f"/reports?lang=th&report=calls_by_queue&start={day}&end={day}").text
+    assert VOLUME_DEFINITION["th"] in html.unescape(thai)
 
 
 def test_a_reversed_range_says_so(supervisor_client):
