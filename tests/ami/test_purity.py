@@ -3,7 +3,8 @@
 import subprocess
 import sys
 
-PURE = ["framing", "events", "noise", "effects", "presence", "tracker", "actions",
+PURE = ["framing", "events", "noise", "effects", "presence", "tracker", "actions", "clock",
+        "call_state", "outcome", "ivr_vars", "resync",
         "simulated_calls"]
 
 

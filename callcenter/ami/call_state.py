@@ -1,0 +1,33 @@
+"""What the tracker knows about one call while it lasts (and for a while after).
+
+Pure data. The record is what is written and published; the other fields are what the
+outcome is decided from once everything has been seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from callcenter.ami.effects import CallRecord
+
+# How Asterisk says "no caller ID": channel events say `<unknown>`, QueueEntry `unknown`.
+UNKNOWN_CALLER = frozenset({"", "<unknown>", "unknown"})
+
+
+def clean(value: str) -> str | None:
+    return None if value in UNKNOWN_CALLER else value
+
+
+@dataclass(slots=True)
+class LiveCall:
+    record: CallRecord
+    state: str = "ivr"  # ivr | queued | ringing | talking | dialling | ended
+    channels: set[str] = field(default_factory=set)
+    joined_at: datetime | None = None  # of the last QueueCallerJoin
+    abandoned: bool = False
+    transferred: bool = False
+    queue_status: str = ""
+    complete_reason: str = ""
+    interrupted: bool = False
+    callback: bool = False  # the caller booked a call back instead of waiting

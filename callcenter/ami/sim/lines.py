@@ -1,0 +1,108 @@
+"""Originated calls of the SIMULATED Asterisk: units' phones, voice alerts, call backs.
+
+A unit's line answers, is busy or never answers (`roster.UNIT_LINES`, as recorded); an
+answered voice alert runs the IVR's `dispatch` route over FastAGI; a call back puts the
+called-back caller in the queue of the request.
+"""
+
+from __future__ import annotations
+
+import time
+
+from callcenter.ami import agi_simulator
+from callcenter.ami.sim.traffic import Traffic
+from callcenter.ami.simulated_calls import Headers, SimCall, queue_steps
+
+
+class UnitLines(Traffic):
+    def _do_originate(self, session, msg, reply) -> None:
+        target = msg.get("Channel").partition("/")[2].partition("@")[0]
+        aid = msg.get("ActionID")
+        if not msg.get("Channel").startswith(("Local/", "PJSIP/", "SIP/")):
+            reply("Error", Message="Originate failed")
+            return
+        reply(Message="Originate successfully queued")
+        line = self.lines.get(target, "answer")
+        variables = dict(v.partition("=")[::2] for v in msg.get_all("Variable"))
+        self._spawn(self._originate(aid, msg.get("Channel"), line, msg.get("Context"),
+                                    variables))
+
+    async def _originate(self, aid: str, dial: str, line: str, context: str = "",
+                         variables: dict[str, str] | None = None) -> None:
+        seq = next(self._seq)
+        uid = f"{int(time.time())}.{seq * 4 + 3}"
+        chan = f"{dial}-{seq:08x};1"
+        base = {"Privilege": "call,all", "Channel": chan, "ChannelState": "0",
+                "ChannelStateDesc": "Down", "CallerIDNum": "1300", "CallerIDName": "OSCC 1300",
+                "Context": context or "rru", "Exten": dial.partition("/")[2].partition("@")[0],
+                "Priority": "1", "Uniqueid": uid, "Linkedid": uid}
+        self.emit({"Event": "Newchannel", **base})
+        if line == "busy":
+            await self._sleep(0.05)
+            self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
+                       "Response": "Failure", "Channel": dial, "Reason": "5",
+                       "Uniqueid": "<unknown>"})
+            self.emit({"Event": "Hangup", **base, "Cause": "17", "Cause-txt": "User busy"})
+            return
+        if line == "noanswer":
+            await self._sleep(10)
+            self.emit({"Event": "Hangup", **base, "Cause": "19",
+                       "Cause-txt": "User alerting, no answer"})
+            self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
+                       "Response": "Failure", "Channel": dial, "Reason": "3",
+                       "Uniqueid": "<unknown>"})
+            return
+        await self._sleep(2)
+        self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
+                   "Response": "Success", "Channel": chan, "Reason": "4", "Uniqueid": uid})
+        answered = {**base, "Context": context or "rru", "Exten": "s",
+                    "ChannelState": "6", "ChannelStateDesc": "Up"}
+        if context == "dispatch" and self.agi is not None:
+            await self._dispatch_ivr(answered, variables or {})
+        elif context == "callback":
+            await self._callback_queue(answered, variables or {}, base["Exten"])
+            return
+        else:
+            await self._sleep(3)
+        self.emit({"Event": "Hangup", **base, "Cause": "16", "Cause-txt": "Normal Clearing"})
+
+    async def _dispatch_ivr(self, chan: Headers, variables: dict[str, str]) -> None:
+        """The unit's answered leg runs AGI(…/dispatch,<id>): the unit presses 1."""
+        assert self.agi is not None
+        dispatch_id = variables.get("DISPATCH_ID", "")
+        channel = agi_simulator.SimulatedChannel(
+            keys=["1"], channel_vars={k: v for k, v in variables.items() if v},
+            listener=self._ami_listener(chan))
+        env = agi_simulator.environment("dispatch", uniqueid=chan["Uniqueid"], callerid="1300",
+                                        context="dispatch", extension="s",
+                                        args=(dispatch_id,), channel=chan["Channel"])
+        await self._run_agi(channel, env)
+        self.emit({"Event": "UserEvent", "Privilege": "user,all", **chan,
+                   "UserEvent": "DispatchAck", "DispatchId": dispatch_id,
+                   "Unit": variables.get("RRU_UNIT", ""),
+                   "Ack": channel.variables.get("DISPATCH_ACK") or "none"})
+
+    async def _callback_queue(self, chan: Headers, variables: dict[str, str],
+                              number: str) -> None:
+        """The called-back caller goes through [callback] into the request's queue."""
+        for name in ("IVR_LANGUAGE", "IVR_ISSUE", "IVR_PRIORITY", "IVR_SILENT"):
+            if name in variables:
+                self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **chan,
+                           "Variable": name, "Value": variables[name]})
+        queue = variables.get("CALLBACK_QUEUE") or "operator"
+        self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **chan,
+                   "Variable": "IVR_QUEUE", "Value": queue})
+        call = self.new_call(queue=queue, caller=number, talk=6.0, wait=2.0)
+        # The queue events carry the originated channel's own Uniqueid.
+        steps = [(at, {**h, **_same_call(h, call, chan)}) for at, h in queue_steps(call)]
+        await self._play_steps(steps)
+
+
+def _same_call(headers: Headers, call: SimCall, chan: Headers) -> Headers:
+    """Give a queue step of a simulated call the identity of an originated channel."""
+    if headers.get("Uniqueid") != call.uniqueid:
+        return {}
+    return {"Channel": chan["Channel"], "Uniqueid": chan["Uniqueid"],
+            "Linkedid": chan["Linkedid"]}
+
+

@@ -1,0 +1,132 @@
+"""The actions the SIMULATED Asterisk answers, as Asterisk 22 answers them.
+
+Ping, Logoff, QueueStatus and CoreShowChannels (event lists), QueueAdd/Remove/Pause
+(with the QueueMember* events they cause), Hangup and Redirect; `lines.py` answers
+Originate. Replies copy the recorded ones (`Unable to add interface: Already there` …).
+"""
+
+from __future__ import annotations
+
+import time
+
+from callcenter.ami.sim.roster import SimMember
+from callcenter.ami.sim.server import SimServer
+from callcenter.ami.simulated_calls import Headers, SimAgent, member_headers
+
+
+class PbxActions(SimServer):
+    def _do_ping(self, session, msg, reply) -> None:
+        reply(Ping="Pong", Timestamp=f"{time.time():.6f}")
+
+    def _do_logoff(self, session, msg, reply) -> None:
+        reply("Goodbye", Message="Thanks for all the fish.")
+        session.writer.close()
+
+    def _list(self, session, aid: str, start: str, items: list[Headers], done: str) -> None:
+        self.send(session, {"Response": "Success", "ActionID": aid, "EventList": "start",
+                             "Message": start})
+        for item in items:
+            self.send(session, {**item, "ActionID": aid})
+        self.send(session, {"Event": done, "ActionID": aid, "EventList": "Complete",
+                             "ListItems": str(len(items))})
+
+    def _do_queuestatus(self, session, msg, reply) -> None:
+        items: list[Headers] = []
+        queues = sorted({q for q, _ in self.members} | {e[0] for e in self.entries.values()})
+        for queue in queues:
+            items.append({"Event": "QueueParams", "Queue": queue, "Max": "0",
+                          "Strategy": "rrmemory", "Calls": "0", "Holdtime": "0",
+                          "TalkTime": "0", "Completed": "0", "Abandoned": "0",
+                          "ServiceLevel": "30", "ServicelevelPerf": "0.0", "Weight": "0"})
+            for (q, _), m in sorted(self.members.items()):
+                if q != queue:
+                    continue
+                h = member_headers(q, m.agent, status=m.status, paused=m.paused,
+                                   reason=m.reason, in_call=m.in_call, dynamic=m.dynamic,
+                                   login_time=m.login_time)
+                items.append({"Event": "QueueMember", "Queue": q, "Name": m.agent.name,
+                              "Location": m.agent.interface,
+                              **{k: v for k, v in h.items()
+                                 if k not in ("Queue", "MemberName", "Interface")}})
+            position = 0
+            for uid, (q, since, chan) in self.entries.items():
+                if q != queue:
+                    continue
+                position += 1
+                items.append({"Event": "QueueEntry", "Queue": q, "Position": str(position),
+                              "Channel": chan["Channel"], "Uniqueid": uid,
+                              "CallerIDNum": chan["CallerIDNum"], "CallerIDName": "unknown",
+                              "Wait": str(int(time.monotonic() - since)), "Priority": "0"})
+        self._list(session, msg.get("ActionID"), "Queue status will follow", items,
+                   "QueueStatusComplete")
+
+    def _do_coreshowchannels(self, session, msg, reply) -> None:
+        items = [{"Event": "CoreShowChannel", **h, "Application": "AppQueue",
+                  "ApplicationData": "", "Duration": "00:00:01", "BridgeId": ""}
+                 for h in self.channels.values()]
+        self._list(session, msg.get("ActionID"), "Channels will follow", items,
+                   "CoreShowChannelsComplete")
+
+    def _member_event(self, name: str, queue: str, m: SimMember) -> None:
+        self.emit({"Event": name, "Privilege": "agent,all",
+                   **member_headers(queue, m.agent, status=m.status, paused=m.paused,
+                                    reason=m.reason, in_call=m.in_call, dynamic=m.dynamic,
+                                    login_time=m.login_time)})
+
+    def _do_queueadd(self, session, msg, reply) -> None:
+        key = (msg.get("Queue"), msg.get("Interface"))
+        if key in self.members:
+            reply("Error", Message="Unable to add interface: Already there")
+            return
+        agent = SimAgent(key[1], msg.get("MemberName") or key[1])
+        m = self.members[key] = SimMember(agent, dynamic=True,
+                                          paused=msg.get("Paused") == "true")
+        reply(Message="Added interface to queue")
+        self._member_event("QueueMemberAdded", key[0], m)
+
+    def _do_queueremove(self, session, msg, reply) -> None:
+        key = (msg.get("Queue"), msg.get("Interface"))
+        m = self.members.get(key)
+        if m is None:
+            reply("Error", Message="Unable to remove interface: Not there")
+        elif not m.dynamic:
+            reply("Error", Message="Member not dynamic")
+        else:
+            del self.members[key]
+            reply(Message="Removed interface from queue")
+            self._member_event("QueueMemberRemoved", key[0], m)
+
+    def _do_queuepause(self, session, msg, reply) -> None:
+        queue, iface = msg.get("Queue"), msg.get("Interface")
+        paused = msg.get("Paused").lower() == "true"
+        found = [(q, m) for (q, i), m in self.members.items()
+                 if i == iface and (not queue or q == queue)]
+        if not found:
+            reply("Error", Message="Interface not found")
+            return
+        reply(Message="Interface paused successfully" if paused
+              else "Interface unpaused successfully")
+        for q, m in found:
+            m.paused, m.reason = paused, (msg.get("Reason") if paused else "")
+            self._member_event("QueueMemberPause", q, m)
+
+    def _find_channel(self, name: str) -> str | None:
+        for uid, h in self.channels.items():
+            if h["Channel"] == name:
+                return uid
+        return None
+
+    def _do_hangup(self, session, msg, reply) -> None:
+        uid = self._find_channel(msg.get("Channel"))
+        if uid is None:
+            reply("Error", Message="No such channel")
+            return
+        reply(Message="Channel Hungup")
+        self.emit({"Event": "Hangup", **self.channels[uid], "Cause": "16",
+                   "Cause-txt": "Normal Clearing"})
+
+    def _do_redirect(self, session, msg, reply) -> None:
+        if self._find_channel(msg.get("Channel")) is None:
+            reply("Error", Message="Channel specified does not exist")
+            return
+        reply(Message="Redirect successful")

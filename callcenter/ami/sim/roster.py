@@ -1,0 +1,56 @@
+"""Who the SIMULATED Asterisk has: queue members, units' lines, how callers press keys."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from callcenter.ami.simulated_calls import SimAgent
+from callcenter.provinces.catalog import demo_duty_phone
+
+DEFAULT_AGENTS = {
+    "violence": [SimAgent("Local/agent1@agents/n", "สมหญิง ใจดี"),
+                 SimAgent("Local/agent2@agents/n", "Somchai Rakdee")],
+    "trafficking": [SimAgent("Local/agent3@agents/n", "Malee Srisuk"),
+                    SimAgent("Local/agent4@agents/n", "Anan Wongsa")],
+    "pregnancy": [SimAgent("Local/agent5@agents/n", "Pranee Kaewmanee")],
+    "welfare": [SimAgent("Local/agent6@agents/n", "Wichai Thongdee")],
+    "operator": [SimAgent("Local/agent7@agents/n", "Kanya Boonmee")],
+}
+# The demo's agents: the recorded ones, also sitting in the queues the IVR routes to that
+# the recordings had no member for, so that no demo caller waits in an empty queue.
+DEMO_AGENTS = {
+    **DEFAULT_AGENTS,
+    "urgent": [DEFAULT_AGENTS["violence"][0], DEFAULT_AGENTS["operator"][0]],
+    "english": [DEFAULT_AGENTS["violence"][1]],
+    "burmese": [DEFAULT_AGENTS["trafficking"][0]],
+    "khmer": [DEFAULT_AGENTS["trafficking"][0]],
+    "lao": [DEFAULT_AGENTS["trafficking"][1]],
+    "missing": [DEFAULT_AGENTS["welfare"][0]],
+    "homeless": [DEFAULT_AGENTS["welfare"][0]],
+}
+# Dial targets of rapid-response units and what their line does, as recorded; the seed's
+# made-up duty phones of the same provinces do the same (any other number answers).
+UNIT_LINES = {"th50": "answer", "th96": "noanswer", "th10": "busy",
+              demo_duty_phone("TH-50"): "answer", demo_duty_phone("TH-96"): "noanswer",
+              demo_duty_phone("TH-10"): "busy"}
+# Keypress scripts of simulated callers (language menu, then problem menu) and how often.
+IVR_SCRIPTS: list[tuple[list[str], int]] = [
+    (["1", "1"], 6), (["1", "2"], 2), (["1", "3"], 1), (["1", "4"], 2), (["1", "5"], 1),
+    (["1", "6"], 1), (["1", "7"], 3), (["1", "0"], 2), (["2", "2"], 1), (["3", "2"], 1),
+    (["9"], 1), (["8"], 1), (["6"], 1),
+    # A third key answers the call-back offer when the IVR makes one (1: call me back).
+    (["1", "7", "1"], 2), (["1", "4", "1"], 1),
+]
+
+
+@dataclass
+class SimMember:
+    agent: SimAgent
+    dynamic: bool = False
+    paused: bool = False
+    reason: str = ""
+    penalty: int = 0
+    status: int = 1
+    in_call: bool = False
+    login_time: int = field(default_factory=lambda: int(time.time()))

@@ -1,0 +1,138 @@
+"""Callers of the SIMULATED Asterisk: arriving, going through the IVR, queued, answered.
+
+Calls are played in the shapes of the recorded transcripts (`simulated_calls`); with the
+IVR's FastAGI address a caller goes through the real IVR as Asterisk would send them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import replace
+
+from callcenter.ami import agi_simulator
+from callcenter.ami.sim.pbx import PbxActions
+from callcenter.ami.sim.roster import DEFAULT_AGENTS, IVR_SCRIPTS
+from callcenter.ami.simulated_calls import (
+    Headers,
+    SimCall,
+    Step,
+    arrival_steps,
+    call_steps,
+    hangup_steps,
+    hotline_channel,
+    queue_steps,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Traffic(PbxActions):
+    def new_call(self, *, shape: str = "answered", queue: str = "violence",
+                 caller: str | None = None, talk: float = 6.0, wait: float = 2.0) -> SimCall:
+        members = [m for (q, _), m in self.members.items() if q == queue]
+        # Prefer an agent who is free in every queue (agents of the demo sit in several).
+        busy = {m.agent.interface for m in self.members.values() if m.in_call}
+        free = [m.agent for m in members if not m.paused and m.agent.interface not in busy]
+        agents = free or [m.agent for m in members]
+        agent = random.choice(agents) if agents else None
+        if agent is None and shape in ("answered", "agent_hangup"):
+            shape = "abandoned"
+        return SimCall(seq=next(self._seq), epoch=int(time.time()),
+                       caller=caller or f"08{random.randrange(10**8):08d}", queue=queue,
+                       shape=shape, agent=agent, talk=talk, wait=wait)
+
+    async def play(self, call: SimCall) -> None:
+        """Emit one call's events at its pace (divided by `speed`)."""
+        await self._play_steps(call_steps(call))
+
+    async def _play_steps(self, steps: list[Step]) -> None:
+        start = time.monotonic()
+        for at, headers in steps:
+            delay = start + at / self.speed - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.emit(headers)
+
+    async def ivr_call(self, keys: list[str], *, caller: str | None = None,
+                       hangup_at: int | None = None, shape: str = "answered",
+                       talk: float = 6.0, wait: float = 2.0,
+                       pace: float = 0.0) -> tuple[SimCall, agi_simulator.SimulatedChannel]:
+        """One caller through the real IVR over FastAGI, then the queue it chose.
+
+        ``keys``: one per chance to press (see ``agi_simulator.SimulatedChannel``);
+        ``shape`` says how the queue part ends (answered, abandoned, queue_timeout…).
+        """
+        assert self.agi is not None, "no FastAGI address: AmiSimulator(agi=(host, port))"
+        call = self.new_call(shape=shape, queue="operator", caller=caller, talk=talk, wait=wait)
+        await self._play_steps(arrival_steps(call))
+        up = hotline_channel(call)
+        channel = agi_simulator.SimulatedChannel(
+            keys=list(keys), hangup_at=hangup_at,
+            channel_vars={"HOTLINE_CALL_ID": call.uniqueid}, listener=self._ami_listener(up))
+        env = agi_simulator.environment("ivr", uniqueid=call.uniqueid, callerid=call.caller,
+                                        channel=call.channel)
+        await self._run_agi(channel, env, pace=pace)
+        self.emit({"Event": "AGIExecEnd", "Privilege": "agi,all", **up, "Command": "",
+                   "CommandId": "1", "ResultCode": "200", "Result": "Success"})
+        if not channel.alive or channel.variables.get("IVR_CALLBACK") == "yes":
+            await self._play_steps(hangup_steps(call))  # hung up, or booked a call back
+            return call, channel
+        # The dialplan's `route`: an empty or unknown IVR_QUEUE means the general queue.
+        queue = channel.variables.get("IVR_QUEUE") or "operator"
+        if shape not in ("answered", "abandoned", "queue_timeout", "agent_hangup"):
+            shape = "answered"  # meant to hang up in the IVR, but the menus were shorter
+        chosen = self.new_call(shape=shape, queue=queue, caller=call.caller, talk=talk,
+                               wait=wait)
+        call = replace(call, queue=queue, agent=chosen.agent, shape=chosen.shape)
+        await self._play_steps(queue_steps(call))
+        return call, channel
+
+    async def _run_agi(self, channel: agi_simulator.SimulatedChannel, env: bytes,
+                       pace: float = 0.0) -> None:
+        assert self.agi is not None
+        try:
+            await agi_simulator.call(*self.agi, channel, env, pace=pace)
+        except (OSError, TimeoutError):
+            # As on Asterisk: AGI fails, the dialplan goes on with what was set (maybe none).
+            log.warning("simulator: the IVR at %s:%d did not answer", *self.agi)
+
+    def _ami_listener(self, chan: Headers):
+        """What Asterisk announces while the IVR works: VarSet, and UserEvent from EXEC."""
+        def hear(kind: str, args: list[str]) -> None:
+            if kind == "VarSet":
+                self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **chan,
+                           "Variable": args[0], "Value": args[1]})
+                return
+            name, *pairs = (args[0] if args else "").split(",")
+            fields = dict(p.partition(":")[::2] for p in pairs)
+            self.emit({"Event": "UserEvent", "Privilege": "user,all", **chan,
+                       "UserEvent": name,
+                       **{k.strip(): v.strip() for k, v in fields.items() if k.strip()}})
+        return hear
+
+    async def traffic(self, *, calls_per_minute: float = 30.0, duration: float | None = None
+                      ) -> None:
+        """Callers arriving at random, mostly answered, some abandoning or timing out."""
+        shapes = ["answered"] * 7 + ["abandoned", "queue_timeout", "ivr_hangup",
+                                     "agent_hangup"]
+        queues = list(DEFAULT_AGENTS)
+        end = None if duration is None else time.monotonic() + duration
+        scripts = [keys for keys, weight in IVR_SCRIPTS for _ in range(weight)]
+        while end is None or time.monotonic() < end:
+            shape = random.choice(shapes)
+            talk, wait = random.uniform(20, 240), random.uniform(1, 40)
+            if self.agi is not None:
+                keys = random.choice(scripts)
+                hangup_at = random.randrange(1, 4) if shape == "ivr_hangup" else None
+                self._spawn(self.ivr_call(keys, shape=shape, talk=talk, wait=wait,
+                                          hangup_at=hangup_at, pace=1.0 / self.speed))
+            else:
+                call = self.new_call(shape=shape, queue=random.choice(queues), talk=talk,
+                                     wait=wait)
+                self._spawn(self.play(call))
+            await self._sleep(random.expovariate(calls_per_minute / 60.0))
+
+
