@@ -10,6 +10,13 @@ from callcenter.runtime import announce_ready, run_process
 from callcenter.settings import Settings
 
 
+def server_config(app, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    # No uvicorn access log: it records query strings (search terms, a caller's phone).
+    # agent_console.middleware.AccessLog writes method, path, status and user id instead.
+    return uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(),
+                          proxy_headers=True, server_header=False, access_log=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="callcenter web", description=__doc__)
     parser.add_argument("--host", help="bind address (default CALLCENTER_WEB_HOST)")
@@ -20,11 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         from agent_console.app import create_app
 
         host, port = args.host or settings.web_host, args.port or settings.web_port
-        config = uvicorn.Config(
-            create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
-            proxy_headers=True, server_header=False,
-        )
-        server = uvicorn.Server(config)
+        server = uvicorn.Server(server_config(create_app(settings), settings, host, port))
         announce_ready("web", f"http://{host}:{port}/")
         server.run()
 

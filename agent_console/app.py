@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_console import errors
+from agent_console import errors, middleware
 from agent_console.routers import agent as agent_pages
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
@@ -74,6 +74,9 @@ def create_app(
     # One Redis subscriber per process for every SSE client (see sse.py).
     app.state.hub = Hub(url=settings.redis_url) if settings.redis_url else None
     errors.install(app)
+    # Innermost first: errors are answered inside the security headers, and the access
+    # log (outermost) sees every answer, 413s and 500s included.
+    app.add_middleware(middleware.ContainErrors)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -84,6 +87,10 @@ def create_app(
             # Case data must not linger in shared browser caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    app.add_middleware(middleware.LanguageCookie)
+    app.add_middleware(middleware.BodyLimit)
+    app.add_middleware(middleware.AccessLog)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     if VENDOR.is_dir():

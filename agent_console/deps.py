@@ -6,14 +6,15 @@ import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 import redis
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from agent_console import i18n, sessions
-from callcenter.agents.models import Role, User
-from callcenter.db import default_sessionmaker
+from agent_console import i18n, liveness, sessions
+from callcenter.agents.models import ConsoleSession, Role, User
+from callcenter.db import default_sessionmaker, utcnow
 from callcenter.errors import DomainError, Forbidden
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -24,6 +25,12 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class NotSignedIn(DomainError):
     status_code = 401
     code = "not_signed_in"
+
+
+class SecondFactorRequired(NotSignedIn):
+    """Signed in with a password; the TOTP step (or its enrolment) is still to come."""
+
+    code = "second_factor_required"
 
 
 class CsrfRejected(DomainError):
@@ -62,7 +69,7 @@ class Viewer:
     """The signed-in user of this request and their session."""
 
     user: User
-    session: sessions.SessionData
+    session: ConsoleSession
 
     @property
     def role(self) -> Role:
@@ -88,22 +95,23 @@ async def submitted_csrf(request: Request) -> str | None:
     return None
 
 
-def load_viewer(
-    request: Request, db: Session, client: redis.Redis, *, csrf: str | None
-) -> Viewer:
+def load_viewer(request: Request, db: Session, _redis: object = None, *,
+                csrf: str | None) -> Viewer:
     """The signed-in, active user; checks the CSRF token on every unsafe request.
 
-    Blocking (Redis and the database): FastAPI runs it in its thread pool.
+    Blocking (the database): FastAPI runs it in its thread pool. Redis is not needed:
+    sessions live in PostgreSQL, so agents keep working when Redis is lost.
     """
-    data = sessions.load(client, request.cookies.get(sessions.COOKIE))
-    if data is None:
+    found = sessions.load(db, sessions.token_of(request.cookies), now=utcnow())
+    if found is None:
         raise NotSignedIn("please sign in")
-    user = db.get(User, data.user_id)
-    if user is None or not user.active:
-        sessions.end(client, data)
+    data, user = found
+    if not user.active:
+        sessions.end(db, data)
         raise NotSignedIn("please sign in")
-    if user.role in SECOND_FACTOR_ROLES and user.totp_secret and not data.second_factor_done:
-        raise NotSignedIn("second factor required")
+    # No page or API call before the second factor, enrolled or not (ASVS 2.2.1).
+    if user.role in SECOND_FACTOR_ROLES and not data.second_factor_done:
+        raise SecondFactorRequired("second factor required")
     if request.method in UNSAFE_METHODS and (
         not csrf or not hmac.compare_digest(csrf, data.csrf_token)
     ):
@@ -116,9 +124,8 @@ def current_viewer(
     request: Request,
     csrf: str | None = Depends(submitted_csrf),
     db: Session = Depends(db_session, scope="function"),
-    client: redis.Redis = Depends(redis_client),
 ) -> Viewer:
-    return load_viewer(request, db, client, csrf=csrf)
+    return load_viewer(request, db, csrf=csrf)
 
 
 # Supervisors and admins see everything: they sign in with a second factor (TOTP).
@@ -148,5 +155,14 @@ def page_context(request: Request, **values: object) -> dict[str, object]:
         "today": datetime.now(settings.zone),
         "viewer": viewer,
         "csrf_token": viewer.session.csrf_token if viewer else None,
+        # Called by the page only where it is shown (not for fragments).
+        "live_ok": lambda: liveness.redis_ok(request.app),
+        "lang_url": lambda target: lang_url(request, target),
         **values,
     }
+
+
+def lang_url(request: Request, target: str) -> str:
+    """This page in the other language, with every other query parameter kept."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode([*params, ("lang", target)])

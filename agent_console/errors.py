@@ -13,10 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import escape
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agent_console import htmx
-from agent_console.deps import NotSignedIn, page_context
+from agent_console import htmx, i18n
+from agent_console.deps import NotSignedIn, SecondFactorRequired, page_context
 from agent_console.templating import templates
 from callcenter.errors import DomainError
 
@@ -47,23 +48,66 @@ async def domain_error(request: Request, exc: DomainError) -> Response:
         if exc.field:
             body["field"] = exc.field
         return JSONResponse(body, status_code=exc.status_code)
+    if isinstance(exc, SecondFactorRequired):
+        return htmx.redirect(request, "/login/totp")
     if isinstance(exc, NotSignedIn):
-        target = request.url.path
-        if request.url.query:
-            target += "?" + request.url.query
-        return htmx.redirect(request, f"/login?next={quote(target, safe='')}")
-    return _page(request, exc.status_code, exc.message)
+        # The path only: a query string may hold search terms (a phone, a name), and
+        # the login page's URL would carry them into history and proxy logs.
+        return htmx.redirect(request, f"/login?next={quote(request.url.path, safe='')}")
+    return _page(request, exc.status_code, _translated(request, exc))
+
+
+def _translated(request: Request, exc: DomainError) -> str:
+    """The message in the page's language: a field's own message, or on Thai pages the
+    kind of error (services speak English; their messages are precise but not Thai)."""
+    context = page_context(request)
+    _ = context["_"]
+    english = i18n.catalogue("en")
+    if exc.field and f"error.{exc.code}.{exc.field}" in english:
+        return _(f"error.{exc.code}.{exc.field}")
+    if context["lang"] != "en" and f"error.{exc.code}" in english:
+        return _(f"error.{exc.code}")
+    return exc.message
+
+
+def _problems(errors, *, request_part: bool = True) -> list[dict[str, str]]:
+    # Pydantic's "input" (what was typed: a phone, a name) is never echoed back or logged.
+    # A request's locations start with where the value came from (body, query): dropped.
+    def field(loc) -> str:
+        parts = loc[1:] if request_part else loc
+        return ".".join(str(p) for p in parts) or str(loc[0])
+
+    return [{"field": field(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors]
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-    problems = [
-        {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": e["msg"]}
-        for e in exc.errors()
-    ]
+    problems = _problems(exc.errors())
     if _is_api(request):
-        return JSONResponse({"error": "invalid", "problems": problems}, status_code=422)
-    text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-    return _page(request, 400, text)
+        return JSONResponse({"error": "invalid", "problems": [
+            {"field": p["field"], "message": p["message"]} for p in problems]}, status_code=422)
+    return _page(request, 400, _page_problems(request, problems))
+
+
+def _page_problems(request: Request, problems: list[dict[str, str]]) -> str:
+    _ = page_context(request)["_"]
+    english = i18n.catalogue("en")
+
+    def text(p: dict[str, str]) -> str:
+        name = p["field"].rsplit(".", 1)[-1]
+        label = _("f." + name) if "f." + name in english else name
+        key = "v." + p["type"]
+        return f"{label}: {_(key) if key in english else _('v.invalid')}"
+
+    return "; ".join(text(p) for p in problems)
+
+
+async def model_error(request: Request, exc: ValidationError) -> Response:
+    """A service's own validation (a draft checked on opening): 422 naming the fields."""
+    problems = _problems(exc.errors(), request_part=False)
+    if _is_api(request):
+        return JSONResponse({"error": "invalid", "problems": [
+            {"field": p["field"], "message": p["message"]} for p in problems]}, status_code=422)
+    return _page(request, 422, _page_problems(request, problems))
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -73,15 +117,23 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     return _page(request, exc.status_code, str(exc.detail))
 
 
-async def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+def internal_error_response(request: Request) -> Response:
     if _is_api(request):
         return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
-    return _page(request, 500, "internal error")
+    try:
+        return _page(request, 500, page_context(request)["_"]("error.internal"))
+    except Exception:  # the page itself failed (a database down): plain text then
+        return Response("internal error", status_code=500, media_type="text/plain")
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return internal_error_response(request)
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(ValidationError, model_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -1,109 +1,100 @@
-"""Server-side sessions in Redis.
+"""Server-side sessions in PostgreSQL, read with the user's row.
 
-The cookie holds only a random token; Redis holds the session under the token's SHA-256,
-so a dump of Redis does not yield usable cookies. Sessions expire after an idle period
-and at a hard limit (a shift), and a user's sessions can all be ended at once.
+The cookie holds only a random token; the ``console_sessions`` row holds its SHA-256, so
+a dump of the table yields no usable cookie. Sessions expire after an idle period and at
+a hard limit (a shift), and a user's sessions can all be ended at once.
+
+PostgreSQL, not Redis, is the record: the hotline must keep taking cases when Redis is
+lost. There is no Redis cache in front: every request needs the user's row anyway
+(active? which role?), and one indexed join reads the session with it, so a cache would
+save no round trip and would add a window in which an ended session still works.
+``last_seen_at`` is written at most once a minute, so reading a page rarely writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import time
-from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-import redis
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
 
-IDLE_SECONDS = 60 * 60
-ABSOLUTE_SECONDS = 13 * 60 * 60  # a 12-hour shift and its handover
-COOKIE = "session"
+from callcenter.agents.models import ConsoleSession, User
 
-
-@dataclass(frozen=True, slots=True)
-class SessionData:
-    token_hash: str
-    user_id: int
-    csrf_token: str
-    created_at: float
-    # Supervisors and admins pass a second factor before the session is complete.
-    second_factor_done: bool
-
-
-def _key(token_hash: str) -> str:
-    return f"session:{token_hash}"
-
-
-def _user_key(user_id: int) -> str:
-    return f"user-sessions:{user_id}"
+IDLE = timedelta(hours=1)
+ABSOLUTE = timedelta(hours=13)  # a 12-hour shift and its handover
+ABSOLUTE_SECONDS = int(ABSOLUTE.total_seconds())
+TOUCH_EVERY = timedelta(minutes=1)
+# __Host-: the browser keeps it only from this exact origin over HTTPS, path /, no Domain.
+SECURE_COOKIE = "__Host-session"
+PLAIN_COOKIE = "session"  # plain-HTTP development only (browsers refuse __Host- there)
+COOKIES = (SECURE_COOKIE, PLAIN_COOKIE)
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(
-    client: redis.Redis, *, user_id: int, second_factor_done: bool
-) -> tuple[str, SessionData]:
+def token_of(cookies: dict[str, str]) -> str | None:
+    for name in COOKIES:
+        if cookies.get(name):
+            return cookies[name]
+    return None
+
+
+def create(db: Session, *, user_id: int, second_factor_done: bool, now: datetime,
+           pending_totp: str | None = None) -> tuple[str, ConsoleSession]:
+    """A new session for the user; returns the cookie's token and the row."""
     token = secrets.token_urlsafe(32)
-    data = SessionData(
-        token_hash=_hash(token),
-        user_id=user_id,
-        csrf_token=secrets.token_urlsafe(32),
-        created_at=time.time(),
-        second_factor_done=second_factor_done,
+    row = ConsoleSession(
+        token_hash=_hash(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32),
+        created_at=now, last_seen_at=now, second_factor_done=second_factor_done,
+        pending_totp=pending_totp,
     )
-    with client.pipeline() as pipe:
-        pipe.hset(_key(data.token_hash), mapping={
-            "user_id": user_id,
-            "csrf": data.csrf_token,
-            "created": data.created_at,
-            "mfa": int(second_factor_done),
-        })
-        pipe.expire(_key(data.token_hash), IDLE_SECONDS)
-        pipe.sadd(_user_key(user_id), data.token_hash)
-        pipe.expire(_user_key(user_id), ABSOLUTE_SECONDS)
-        pipe.execute()
-    return token, data
+    db.add(row)
+    # Each sign-in tidies the user's own expired sessions, so the table stays small.
+    db.execute(delete(ConsoleSession).where(
+        ConsoleSession.user_id == user_id,
+        or_(ConsoleSession.created_at < now - ABSOLUTE, ConsoleSession.last_seen_at < now - IDLE),
+    ))
+    db.flush()
+    return token, row
 
 
-def load(client: redis.Redis, token: str | None) -> SessionData | None:
-    """The live session for a cookie token, sliding its idle expiry; None if gone."""
+def load(db: Session, token: str | None, *,
+         now: datetime) -> tuple[ConsoleSession, User] | None:
+    """The live session of a cookie token and its user, sliding the idle expiry."""
     if not token or len(token) > 128:
         return None
-    token_hash = _hash(token)
-    raw = client.hgetall(_key(token_hash))
-    if not raw:
+    found = db.execute(
+        select(ConsoleSession, User).join(User, User.id == ConsoleSession.user_id)
+        .where(ConsoleSession.token_hash == _hash(token))
+    ).first()
+    if found is None:
         return None
-    values = {k.decode(): v.decode() for k, v in raw.items()}
-    created = float(values["created"])
-    if time.time() - created > ABSOLUTE_SECONDS:
-        client.delete(_key(token_hash))
+    row, user = found
+    if now - row.created_at > ABSOLUTE or now - row.last_seen_at > IDLE:
+        db.delete(row)
         return None
-    client.expire(_key(token_hash), IDLE_SECONDS)
-    return SessionData(
-        token_hash=token_hash,
-        user_id=int(values["user_id"]),
-        csrf_token=values["csrf"],
-        created_at=created,
-        second_factor_done=values.get("mfa") == "1",
-    )
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+    return row, user
 
 
-def mark_second_factor_done(client: redis.Redis, data: SessionData) -> None:
-    client.hset(_key(data.token_hash), "mfa", 1)
+def rotate(db: Session, row: ConsoleSession, *, now: datetime) -> tuple[str, ConsoleSession]:
+    """A fresh token for a session that just passed its second factor (no fixation)."""
+    token, fresh = create(db, user_id=row.user_id, second_factor_done=True, now=now)
+    db.delete(row)
+    db.flush()
+    return token, fresh
 
 
-def end(client: redis.Redis, data: SessionData) -> None:
-    client.delete(_key(data.token_hash))
-    client.srem(_user_key(data.user_id), data.token_hash)
+def end(db: Session, row: ConsoleSession) -> None:
+    db.delete(row)
 
 
-def end_all(client: redis.Redis, user_id: int) -> int:
+def end_all(db: Session, user_id: int) -> int:
     """Sign a user out everywhere; returns how many sessions were ended."""
-    hashes = client.smembers(_user_key(user_id))
-    with client.pipeline() as pipe:
-        for token_hash in hashes:
-            pipe.delete(_key(token_hash.decode()))
-        pipe.delete(_user_key(user_id))
-        pipe.execute()
-    return len(hashes)
+    result = db.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
+    return result.rowcount or 0

@@ -64,6 +64,25 @@ def _exec_process(command: str, rest: Sequence[str]) -> int:
     return 0  # pragma: no cover
 
 
+def _cmd_users(args: argparse.Namespace) -> int:
+    from callcenter import audit
+    from callcenter.agents import service as agents
+    from callcenter.agents import totp
+    from callcenter.db import session_scope
+
+    load_or_exit()
+    with session_scope() as session:
+        user = agents.by_login(session, args.login)
+        if user is None:
+            print(f"no user with the login {args.login!r}", file=sys.stderr)
+            return 1
+        totp.reset(session, user)
+        audit.record(session, actor_id=None, action="auth.totp_reset", entity_type="user",
+                     entity_id=user.id)
+    print(f"{args.login}: second factor reset; they enrol again at their next sign-in")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from callcenter.demo import run_demo
 
@@ -92,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="create the demo accounts (default in development)")
     group.add_argument("--no-demo-users", dest="demo_users", action="store_false")
     seed.set_defaults(handler=_cmd_seed)
+
+    users = sub.add_parser("users", help="manage accounts")
+    users.add_argument("action", choices=("reset-totp",),
+                       help="reset-totp: forget a lost second factor (the user enrols again)")
+    users.add_argument("login")
+    users.set_defaults(handler=_cmd_users)
 
     for name, text in (
         ("web", "run the web console (uvicorn)"),

@@ -1,6 +1,6 @@
 """Every mapped model, imported once so that metadata and mappers are complete."""
 
-from callcenter.agents.models import AgentSkill, AgentStateChange, Role, User
+from callcenter.agents.models import AgentSkill, AgentStateChange, ConsoleSession, Role, User
 from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome
 from callcenter.cases.models import (
@@ -22,7 +22,7 @@ from callcenter.queues.models import Queue
 __all__ = [
     "AgentSkill", "AgentStateChange", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call",
     "CallOutcome", "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote",
-    "CasePerson", "CaseSequence", "CaseStatus", "CaseStatusChange", "Dispatch",
+    "CasePerson", "CaseSequence", "CaseStatus", "CaseStatusChange", "ConsoleSession", "Dispatch",
     "DispatchEvent", "Province", "Queue", "Referral", "ResponseUnit", "Role", "UnitContact",
     "User",
 ]

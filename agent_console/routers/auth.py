@@ -5,8 +5,6 @@ from __future__ import annotations
 import hmac
 import secrets
 
-import pyotp
-import redis
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -18,11 +16,12 @@ from agent_console.deps import (
     current_viewer,
     db_session,
     page_context,
-    redis_client,
 )
+from agent_console.limits import client_ip
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as agents
+from callcenter.agents import totp
 from callcenter.agents.models import Role, User
 from callcenter.db import utcnow
 
@@ -57,9 +56,6 @@ def _login_page(request: Request, *, error: str | None = None, status: int = 200
     response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=_secure(request))
-    if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(i18n.COOKIE, str(context["lang"]), samesite="lax",
-                            max_age=365 * 24 * 3600)
     return response
 
 
@@ -81,50 +77,80 @@ def login(
     csrf_token: str = Form(max_length=100),
     next: str = Form(default="", max_length=500),
     db: Session = Depends(db_session, scope="function"),
-    client: redis.Redis = Depends(redis_client),
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    _ = i18n.translator(i18n.pick_language(None, request.cookies.get(i18n.COOKIE)))
+    _ = _translator(request)
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_page(request, error=_("login.expired"), status=403)
+    now = utcnow()
     try:
-        user = agents.authenticate(db, login=username.strip(), password=password, now=utcnow())
-    except agents.SignInRefused:
-        # The handler returns normally, so the failure count is committed.
+        user = agents.authenticate(db, login=username.strip(), password=password, now=now)
+    except agents.SignInRefused as refused:
+        # The handler returns normally, so the failure count and this event are committed.
+        audit.record(db, actor_id=refused.user_id, action="auth.sign_in_failed",
+                     entity_type="user", entity_id=refused.user_id or "unknown",
+                     source_ip=client_ip(request))
         return _login_page(request, error=_("login.failed"), status=401)
-    needs_second_factor = user.role in SECOND_FACTOR_ROLES and bool(user.totp_secret)
-    token, _data = sessions.create(client, user_id=user.id,
-                                   second_factor_done=not needs_second_factor)
+    needs_second_factor = user.role in SECOND_FACTOR_ROLES
+    token, _row = sessions.create(db, user_id=user.id, now=now,
+                                  second_factor_done=not needs_second_factor)
     audit.record(db, actor_id=user.id, action="auth.sign_in", entity_type="user",
-                 entity_id=user.id, source_ip=request.client.host if request.client else None)
+                 entity_id=user.id, source_ip=client_ip(request))
     target = "/login/totp" if needs_second_factor else (
         _safe_next(next) or HOME_BY_ROLE[user.role]
     )
     response = htmx.redirect(request, target)
-    response.set_cookie(sessions.COOKIE, token, httponly=True, samesite="lax",
-                        secure=_secure(request), max_age=sessions.ABSOLUTE_SECONDS)
+    set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
 
-def _pending_session(request: Request, client: redis.Redis, db: Session):
-    data = sessions.load(client, request.cookies.get(sessions.COOKIE))
-    user = db.get(User, data.user_id) if data else None
-    return data, user
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    secure = _secure(request)
+    name = sessions.SECURE_COOKIE if secure else sessions.PLAIN_COOKIE
+    response.set_cookie(name, token, httponly=True, samesite="lax", secure=secure, path="/",
+                        max_age=sessions.ABSOLUTE_SECONDS)
+
+
+def clear_session_cookie(response: Response) -> None:
+    for name in sessions.COOKIES:
+        response.delete_cookie(name, path="/")
+
+
+def _translator(request: Request):
+    return i18n.translator(i18n.pick_language(request.query_params.get("lang"),
+                                              request.cookies.get(i18n.COOKIE)))
+
+
+def _pending(request: Request, db: Session):
+    """The session waiting for its second factor, and its user (None, None if none)."""
+    found = sessions.load(db, sessions.token_of(request.cookies), now=utcnow())
+    if found is None or not found[1].active or found[1].role not in SECOND_FACTOR_ROLES:
+        return None, None
+    return found
+
+
+def _totp_page(request: Request, db: Session, pending, user: User, *,
+               error: str | None = None, status: int = 200) -> Response:
+    key = request.app.state.settings.effective_secret_key()
+    context = page_context(request, csrf_token=pending.csrf_token, error=error,
+                           enrolling=user.totp_secret is None)
+    if user.totp_secret is None:
+        # Enrolment on first sign-in: the secret is kept on the session until confirmed.
+        secret = totp.begin_enrolment(pending, key=key)
+        context.update(secret=totp.grouped(secret),
+                       uri=totp.provisioning_uri(secret, user.login))
+    return templates.TemplateResponse(request, "totp.html", context, status_code=status)
 
 
 @router.get("/login/totp", response_class=HTMLResponse)
-def totp_page(
-    request: Request,
-    db: Session = Depends(db_session, scope="function"),
-    client: redis.Redis = Depends(redis_client),
-) -> Response:
-    data, user = _pending_session(request, client, db)
-    if data is None or user is None:
+def totp_page(request: Request, db: Session = Depends(db_session, scope="function")) -> Response:
+    pending, user = _pending(request, db)
+    if pending is None or user is None:
         return htmx.redirect(request, "/login")
-    return templates.TemplateResponse(
-        request, "totp.html", page_context(request, csrf_token=data.csrf_token, error=None)
-    )
+    if pending.second_factor_done:
+        return htmx.redirect(request, HOME_BY_ROLE[user.role])
+    return _totp_page(request, db, pending, user)
 
 
 @router.post("/login/totp")
@@ -133,33 +159,53 @@ def totp_submit(
     code: str = Form(max_length=10),
     csrf_token: str = Form(max_length=100),
     db: Session = Depends(db_session, scope="function"),
-    client: redis.Redis = Depends(redis_client),
 ) -> Response:
-    data, user = _pending_session(request, client, db)
-    if data is None or user is None or not user.totp_secret:
+    pending, user = _pending(request, db)
+    if pending is None or user is None or pending.second_factor_done:
         return htmx.redirect(request, "/login")
-    _ = i18n.translator(i18n.pick_language(None, request.cookies.get(i18n.COOKIE)))
-    if not hmac.compare_digest(csrf_token, data.csrf_token):
+    if not hmac.compare_digest(csrf_token, pending.csrf_token):
         return htmx.redirect(request, "/login")
-    if not pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1):
-        return templates.TemplateResponse(
-            request, "totp.html",
-            page_context(request, csrf_token=data.csrf_token, error=_("totp.failed")),
-            status_code=401,
-        )
-    sessions.mark_second_factor_done(client, data)
-    return htmx.redirect(request, HOME_BY_ROLE[user.role])
+    _ = _translator(request)
+    now = utcnow()
+    key = request.app.state.settings.effective_secret_key()
+    enrolling = user.totp_secret is None
+    if totp.is_locked(user, now=now):
+        ok = False
+    elif enrolling:
+        ok = totp.confirm_enrolment(user, pending, code, key=key, now=now)
+    else:
+        secret = totp.unseal(user.totp_secret or "", key=key)
+        ok = secret is not None and totp.check(user, secret, code, now=now)
+    if not ok:
+        audit.record(db, actor_id=user.id, action="auth.totp_failed", entity_type="user",
+                     entity_id=user.id, source_ip=client_ip(request))
+        if totp.is_locked(user, now=now):
+            # Locked: this half-signed-in session ends; the password step starts again.
+            sessions.end(db, pending)
+            response = _login_page(request, error=_("login.failed"), status=401)
+            clear_session_cookie(response)
+            return response
+        return _totp_page(request, db, pending, user, error=_("totp.failed"), status=401)
+    audit.record(db, actor_id=user.id,
+                 action="auth.totp_enrolled" if enrolling else "auth.second_factor",
+                 entity_type="user", entity_id=user.id, source_ip=client_ip(request))
+    token, _row = sessions.rotate(db, pending, now=now)
+    response = htmx.redirect(request, HOME_BY_ROLE[user.role])
+    set_session_cookie(request, response, token)
+    return response
 
 
 @router.post("/logout")
 def logout(
     request: Request,
     viewer: Viewer = Depends(current_viewer),
-    client: redis.Redis = Depends(redis_client),
+    db: Session = Depends(db_session, scope="function"),
 ) -> Response:
-    sessions.end(client, viewer.session)
+    sessions.end(db, viewer.session)
+    audit.record(db, actor_id=viewer.id, action="auth.sign_out", entity_type="user",
+                 entity_id=viewer.id)
     response = htmx.redirect(request, "/login")
-    response.delete_cookie(sessions.COOKIE)
+    clear_session_cookie(response)
     return response
 
 
@@ -167,14 +213,13 @@ def logout(
 def logout_everywhere(
     request: Request,
     viewer: Viewer = Depends(current_viewer),
-    client: redis.Redis = Depends(redis_client),
     db: Session = Depends(db_session, scope="function"),
 ) -> Response:
-    sessions.end_all(client, viewer.id)
+    sessions.end_all(db, viewer.id)
     audit.record(db, actor_id=viewer.id, action="auth.sign_out_all", entity_type="user",
                  entity_id=viewer.id)
     response = htmx.redirect(request, "/login")
-    response.delete_cookie(sessions.COOKIE)
+    clear_session_cookie(response)
     return response
 
 

@@ -39,11 +39,32 @@ class User(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["th"])
     # The Asterisk device the agent answers on, e.g. PJSIP/agent1001.
     phone_interface: Mapped[str | None] = mapped_column(String(80))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The TOTP secret, sealed with the application's secret key (callcenter.agents.totp).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # The last accepted TOTP time step: a code is good once (ASVS 2.8.4).
+    totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie holds a random token; the row holds its SHA-256,
+    so a dump of the table yields no usable cookie. PostgreSQL is the record, so a
+    lost Redis never signs anyone out."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Supervisors and admins pass a second factor before the session is complete.
+    second_factor_done: Mapped[bool] = mapped_column(default=False)
+    # A TOTP secret being enrolled (sealed), until one code confirms it.
+    pending_totp: Mapped[str | None] = mapped_column(String(255))
 
 
 class AgentSkill(Base):

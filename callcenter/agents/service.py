@@ -24,6 +24,11 @@ class SignInRefused(DomainError):
     status_code = 401
     code = "sign_in_refused"
 
+    def __init__(self, message: str, *, user_id: int | None = None) -> None:
+        super().__init__(message)
+        # For the audit trail only (a refused sign-in of a known account); never shown.
+        self.user_id = user_id
+
 _hasher = PasswordHasher()
 
 MIN_PASSWORD_LENGTH = 10
@@ -82,6 +87,14 @@ def create_user(
     return user
 
 
+def count_failure(user: User, *, now: datetime) -> None:
+    """A wrong password or second-factor code: enough of them lock the account a while."""
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+
+
 def authenticate(session: Session, *, login: str, password: str, now: datetime) -> User:
     """The active user with this login and password, counting failures toward a lockout."""
     user = by_login(session, login)
@@ -89,13 +102,10 @@ def authenticate(session: Session, *, login: str, password: str, now: datetime) 
         verify_password(_DUMMY_HASH, password)
         raise SignInRefused("wrong login or password")
     if user.locked_until is not None and user.locked_until > now:
-        raise SignInRefused("wrong login or password")
+        raise SignInRefused("wrong login or password", user_id=user.id)
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        raise SignInRefused("wrong login or password")
+        count_failure(user, now=now)
+        raise SignInRefused("wrong login or password", user_id=user.id)
     user.failed_logins = 0
     user.locked_until = None
     if needs_rehash(user.password_hash):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.columns import enum_type
@@ -225,7 +225,11 @@ class CaseDraft(Base):
     __tablename__ = "case_drafts"
     __table_args__ = (
         UniqueConstraint("key"),
-        Index("ix_case_drafts_user_call", "user_id", "call_id"),
+        # One draft per agent and call, even when two tabs open it at the same moment.
+        Index("uq_case_drafts_user_call", "user_id", "call_id", unique=True,
+              postgresql_where=text("call_id IS NOT NULL"),
+              sqlite_where=text("call_id IS NOT NULL")),
+        Index("ix_case_drafts_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -233,6 +237,8 @@ class CaseDraft(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
     data: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    # Raised by every save: a tab that saves an older version learns another tab wrote.
+    version: Mapped[int] = mapped_column(default=1)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from agent_console.app import create_app
 from callcenter.seed import DEMO_PASSWORD
 from callcenter.settings import load_settings
+from tests.agent_console import second_factor as second_factor_step
 from tests.conftest import REDIS_URL
 
 
@@ -70,11 +71,18 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def sign_in(client: TestClient, login: str, password: str = DEMO_PASSWORD, **extra):
+def sign_in(client: TestClient, login: str, password: str = DEMO_PASSWORD, *,
+            second_factor: bool = True, **extra):
+    """Sign in; supervisors and admins also pass (or enrol) their second factor, unless
+    ``second_factor=False``. Returns the answer to the password step."""
     page = client.get("/login")
-    return client.post(
+    response = client.post(
         "/login",
         data={"username": login, "password": password, "csrf_token": csrf_from(page.text),
               **extra},
         follow_redirects=False,
     )
+    if second_factor and response.headers.get("location") == "/login/totp":
+        passed = second_factor_step.complete(client, login)
+        assert passed.status_code == 303, passed.text
+    return response

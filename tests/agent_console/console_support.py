@@ -16,7 +16,7 @@ ROLES = {"agent": "agent1", "other_agent": "agent2", "supervisor": "supervisor",
 
 
 def signed_in(client: TestClient, login: str) -> str:
-    """Sign in and return the session's CSRF token (supervisors have no TOTP in the seed)."""
+    """Sign in (supervisors and admins enrol or pass TOTP) and return the CSRF token."""
     response = sign_in(client, login)
     assert response.status_code == 303, response.text
     return csrf_from(client.get("/home").text)

@@ -1,4 +1,3 @@
-import pyotp
 from sqlalchemy import select
 
 from callcenter.agents.models import User
@@ -76,21 +75,3 @@ def test_sign_out_everywhere_ends_every_session_of_the_user(app, client):
         token = csrf_from(client.get("/home").text)
         client.post("/logout/everywhere", data={"csrf_token": token})
         assert other.get("/home", follow_redirects=False).status_code == 303
-
-
-def test_supervisors_with_a_second_factor_must_pass_it(client, seeded_session):
-    supervisor = seeded_session.scalar(select(User).where(User.login == "supervisor"))
-    supervisor.totp_secret = pyotp.random_base32()
-    seeded_session.flush()
-    response = sign_in(client, "supervisor")
-    assert response.headers["location"] == "/login/totp"
-    assert client.get("/home", follow_redirects=False).status_code == 303
-    page = client.get("/login/totp")
-    token = csrf_from(page.text)
-    bad = client.post("/login/totp", data={"code": "000000", "csrf_token": token})
-    assert bad.status_code == 401
-    good = client.post("/login/totp", data={
-        "code": pyotp.TOTP(supervisor.totp_secret).now(), "csrf_token": token,
-    }, follow_redirects=False)
-    assert good.headers["location"] == "/wallboard"
-    assert client.get("/home").status_code == 200
