@@ -1,19 +1,23 @@
-"""Prometheus metrics for operations, read from Redis at each scrape.
+"""Prometheus metrics for operations, read from Redis and the database at each scrape.
 
-Every web process answers the same: nothing is counted in the process, everything comes
-from what the bridge keeps in Redis and from the RQ registries. Queue figures are the
-wallboard's (``callcenter.queues.stats``). Events per second is
-``rate(callcenter_bridge_events_total{counter="events"}[1m])`` over the counters a bridge
-keeps in ``bridge.<node>.stats``. Labels hold node, queue and job-queue names only.
+Every web process answers the same: nothing is counted in the process. Live figures
+come from what the bridges keep in Redis (``callcenter.queues.live``; the queue
+figures are the wallboard's, ``callcenter.queues.stats``), job figures from the RQ
+registries, dispatch figures from the database (an alert a provider refused is an
+attempt recorded there, not an RQ failure). A node whose link is not up (down,
+reconnecting, or lost: its key expired) exports no live figures, only its link state:
+its numbers in Redis are what it left behind, not what is happening. A Redis or
+database fault gives ``callcenter_redis_up 0`` or ``callcenter_database_up 0`` and the
+rest of the scrape, never an error. Labels hold node, queue, state, channel and
+job-queue names only.
 
-    body, content_type = metrics.render(redis_client)
+    body, content_type = metrics.render(redis_client, nodes=("pbx1",), sessions=factory)
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,70 +26,73 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from rq import Queue, Worker
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from callcenter.queues import stats
+from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch, DispatchStatus
+from callcenter.queues import links, live, stats
 from callcenter.worker import QUEUE_NAMES
 
 log = logging.getLogger(__name__)
 
-# Redis keys the AMI bridge writes (callcenter/ami/sink.py): a hash per node and kind
-# (field = id, value = full-state JSON), the link state as JSON, and the bridge's
-# counters as a hash of integers (HINCRBY) with the fields below.
-LIVE_PATTERN = "live.*.{kind}s"
-LINK_PATTERN = "bridge.*.link"
+# Counters the bridge keeps in ``bridge.<node>.stats`` (HINCRBY).
 STATS_PATTERN = "bridge.*.stats"
 STATS_FIELDS = ("events", "published", "written")
-LINK_STATES = ("up", "reconnecting", "down")
-AGENT_STATES = ("signed_in", "available", "talking", "ringing", "paused", "wrap_up")
+AGENT_STATES = ("signed_in", "available", "talking", "ringing", "paused", "wrap_up",
+                "unavailable")
+OWED = (AlertStatus.PENDING, AlertStatus.SENDING)
+
+Sessions = Callable[[], Session]
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _node(key: bytes | str) -> str:
-    return _text(key).split(".")[1]
-
-
-def _json(body: bytes | str) -> dict[str, Any] | None:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def live(client: redis.Redis, kind: str) -> list[dict[str, Any]]:
-    """Every node's live ``kind`` (queue, agent, call) payloads."""
-    out = []
-    for key in client.scan_iter(match=LIVE_PATTERN.format(kind=kind), count=100):
-        out += [p for p in map(_json, client.hvals(key)) if p is not None]
-    return out
-
-
-def links(client: redis.Redis) -> list[dict[str, Any]]:
-    out = []
-    for key in client.scan_iter(match=LINK_PATTERN, count=100):
-        body = client.get(key)
-        link = _json(body) if body is not None else None
-        if link is not None:
-            link.setdefault("node", _node(key))
-            out.append(link)
-    return out
+def dispatch_figures(session: Session) -> dict[str, Any]:
+    """Alerts owed and given up and failed attempts by channel; open alarms."""
+    owed = dict(session.execute(
+        select(Alert.channel, func.count()).where(Alert.status.in_(OWED))
+        .group_by(Alert.channel)).all())
+    given_up = dict(session.execute(
+        select(Alert.channel, func.count()).where(Alert.status == AlertStatus.FAILED)
+        .group_by(Alert.channel)).all())
+    failed_attempts = dict(session.execute(
+        select(Alert.channel, func.count())
+        .join(AlertAttempt, AlertAttempt.alert_id == Alert.id)
+        .where(AlertAttempt.succeeded.is_(False), AlertAttempt.finished_at.is_not(None))
+        .group_by(Alert.channel)).all())
+    # The wallboard's dispatch alarm: escalated, and nobody has taken it since.
+    alarms = session.scalar(
+        select(func.count()).select_from(Dispatch)
+        .where(Dispatch.status == DispatchStatus.ESCALATED)) or 0
+    return {"owed": owed, "given_up": given_up, "failed_attempts": failed_attempts,
+            "alarms": alarms}
 
 
 class HotlineCollector(Collector):
-    """Reads Redis when Prometheus scrapes; a Redis fault gives ``callcenter_redis_up 0``."""
-
-    def __init__(self, client: redis.Redis, *,
+    def __init__(self, client: redis.Redis, *, nodes: Iterable[str] = (),
+                 sessions: Sessions | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.client = client
+        self.nodes = tuple(nodes)
+        self.sessions = sessions
         self.clock = clock
 
     def collect(self) -> Iterator[Metric]:
+        yield from self._from_redis()
+        if self.sessions is not None:
+            yield from self._from_database(self.sessions)
+
+    # ------------------------------------------------------------------ Redis
+    def _from_redis(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("callcenter_redis_up", "1 when Redis answered this scrape.")
         try:
-            families = [*self._queues(), *self._bridges(), *self._jobs()]
+            now = self.clock()
+            found = live.read(self.client, configured=self.nodes, now=now)
+            families = [*self._queues(found, now), *self._bridges(found.liveness, now),
+                        *self._jobs()]
         except redis.RedisError as exc:
             log.warning("metrics: redis unavailable (%s)", type(exc).__name__)
             up.add_metric([], 0)
@@ -95,57 +102,61 @@ class HotlineCollector(Collector):
         yield up
         yield from families
 
-    def _queues(self) -> list[Metric]:
-        now = self.clock()
-        board = stats.build(queues=live(self.client, "queue"),
-                            agents=live(self.client, "agent"), now=now)
+    def _queues(self, found: live.Live, now: datetime) -> list[Metric]:
+        state = found.live_only()
+        board = stats.build(queues=state["queue"], agents=state["agent"], now=now)
         waiting = GaugeMetricFamily("callcenter_queue_callers_waiting",
-                                    "Callers waiting in the queue.", labels=["queue"])
-        longest = GaugeMetricFamily("callcenter_queue_longest_wait_seconds",
-                                    "Wait of the longest-waiting caller (0 when nobody waits).",
-                                    labels=["queue"])
+                                    "Callers waiting in the queue.", labels=["node", "queue"])
+        longest = GaugeMetricFamily(
+            "callcenter_queue_longest_wait_seconds",
+            "Wait of the longest-waiting caller (0 when nobody waits).",
+            labels=["node", "queue"])
+        for payload in state["queue"]:
+            labels = [str(payload.get("node") or ""), str(payload.get("name"))]
+            entries = payload.get("waiting") or ()
+            joined = [t for e in entries if (t := stats.parse_time(e.get("joined_at")))]
+            waiting.add_metric(labels, len(entries))
+            longest.add_metric(labels, max(
+                (int((now - t).total_seconds()) for t in joined), default=0))
         agents = GaugeMetricFamily("callcenter_queue_agents", "Agents of the queue by state.",
                                    labels=["queue", "state"])
         for view in board.queues:
-            waiting.add_metric([view.name], view.waiting)
-            longest.add_metric([view.name], view.longest_wait or 0)
-            for state in AGENT_STATES:
-                agents.add_metric([view.name, state], getattr(view, state))
+            for name in AGENT_STATES:
+                agents.add_metric([view.name, name], getattr(view, name))
         calls = GaugeMetricFamily("callcenter_live_calls", "Calls in progress.")
-        calls.add_metric([], len(live(self.client, "call")))
+        calls.add_metric([], len(state["call"]))
         return [waiting, longest, agents, calls]
 
-    def _bridges(self) -> list[Metric]:
-        now = self.clock()
-        found = links(self.client)
+    def _bridges(self, liveness: links.Liveness, now: datetime) -> list[Metric]:
         up = GaugeMetricFamily("callcenter_bridge_link_up",
-                               "1 when the bridge's AMI link is up.", labels=["node"])
-        state = GaugeMetricFamily("callcenter_bridge_link_state",
-                                  "The AMI link state (one of them is 1).",
-                                  labels=["node", "state"])
+                               "1 when the bridge's AMI link is up and its heartbeat fresh.",
+                               labels=["node"])
+        state = GaugeMetricFamily(
+            "callcenter_bridge_link_state",
+            "The AMI link state (one of them is 1; lost: no fresh heartbeat).",
+            labels=["node", "state"])
         since = GaugeMetricFamily("callcenter_bridge_link_state_seconds",
                                   "Seconds since the link entered its state.", labels=["node"])
-        for link in found:
-            node = str(link["node"])
-            up.add_metric([node], 1 if link.get("state") == "up" else 0)
-            for name in LINK_STATES:
-                state.add_metric([node, name], 1 if link.get("state") == name else 0)
-            try:
-                at = stats.parse_time(link.get("since"))
-            except ValueError:
-                at = None
-            if at is not None:
-                since.add_metric([node], max(0.0, (now - at).total_seconds()))
+        beat = GaugeMetricFamily("callcenter_bridge_heartbeat_age_seconds",
+                                 "Seconds since the bridge's last heartbeat.", labels=["node"])
+        for link in liveness.nodes:
+            up.add_metric([link.node], 1 if link.live else 0)
+            for name in links.STATES:
+                state.add_metric([link.node, name], 1 if link.state == name else 0)
+            if link.since is not None:
+                since.add_metric([link.node], max(0.0, (now - link.since).total_seconds()))
+            if link.heartbeat is not None:
+                beat.add_metric([link.node], max(0.0, (now - link.heartbeat).total_seconds()))
         counters = CounterMetricFamily(
             "callcenter_bridge_events",
             "AMI events handled, updates published and call rows written, per bridge.",
             labels=["node", "counter"])
-        for key in self.client.scan_iter(match=STATS_PATTERN, count=100):
+        for key in self.client.scan_iter(match=STATS_PATTERN, count=500):
+            node = _text(key).split(".")[1]
             for field, value in self.client.hgetall(key).items():
-                name = _text(field)
-                if name in STATS_FIELDS:
-                    counters.add_metric([_node(key), name], float(value))
-        return [up, state, since, counters]
+                if _text(field) in STATS_FIELDS:
+                    counters.add_metric([node, _text(field)], float(value))
+        return [up, state, since, beat, counters]
 
     def _jobs(self) -> list[Metric]:
         families = {
@@ -157,8 +168,10 @@ class HotlineCollector(Collector):
                                            "Jobs scheduled for later.", labels=["queue"]),
             "deferred": GaugeMetricFamily("callcenter_jobs_deferred",
                                           "Jobs waiting for another job.", labels=["queue"]),
-            "failed": GaugeMetricFamily("callcenter_jobs_failed",
-                                        "Jobs in the failed registry.", labels=["queue"]),
+            "failed": GaugeMetricFamily(
+                "callcenter_jobs_failed",
+                "Jobs in the RQ failed registry (a job that raised; alerts a provider "
+                "refused are callcenter_dispatch_alert_attempts_failed).", labels=["queue"]),
         }
         for name in QUEUE_NAMES:
             queue = Queue(name, connection=self.client)
@@ -171,10 +184,53 @@ class HotlineCollector(Collector):
         workers.add_metric([], Worker.count(connection=self.client))
         return [*families.values(), workers]
 
+    # ------------------------------------------------------------------ database
+    def _from_database(self, sessions: Sessions) -> Iterator[Metric]:
+        up = GaugeMetricFamily("callcenter_database_up",
+                               "1 when the database answered this scrape.")
+        session = sessions()
+        try:
+            figures = dispatch_figures(session)
+        except SQLAlchemyError as exc:
+            log.warning("metrics: database unavailable (%s)", type(exc).__name__)
+            up.add_metric([], 0)
+            yield up
+            return
+        finally:
+            session.close()
+        up.add_metric([], 1)
+        yield up
+        yield from _dispatch_families(figures)
 
-def render(client: redis.Redis, *,
+
+def _by_channel(name: str, help_text: str, values: dict[Any, int],
+                kind: type[Metric] = GaugeMetricFamily) -> Metric:
+    family = kind(name, help_text, labels=["channel"])
+    for channel, count in sorted(values.items(), key=lambda item: str(item[0])):
+        family.add_metric([getattr(channel, "value", str(channel))], count)
+    return family
+
+
+def _dispatch_families(figures: dict[str, Any]) -> list[Metric]:
+    alarms = GaugeMetricFamily("callcenter_dispatch_alarms_open",
+                               "Dispatches escalated without acknowledgement (wallboard alarms).")
+    alarms.add_metric([], figures["alarms"])
+    return [
+        _by_channel("callcenter_dispatch_alerts_owed",
+                    "Dispatch alerts waiting to be sent or being sent.", figures["owed"]),
+        _by_channel("callcenter_dispatch_alerts_failed",
+                    "Dispatch alerts given up after their last attempt.", figures["given_up"]),
+        _by_channel("callcenter_dispatch_alert_attempts_failed",
+                    "Alert delivery attempts that failed (provider refused, timed out).",
+                    figures["failed_attempts"], CounterMetricFamily),
+        alarms,
+    ]
+
+
+def render(client: redis.Redis, *, nodes: Iterable[str] = (),
+           sessions: Sessions | None = None,
            clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> tuple[bytes, str]:
     """The exposition text and its content type, for a ``/metrics`` response."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(HotlineCollector(client, clock=clock))
+    registry.register(HotlineCollector(client, nodes=nodes, sessions=sessions, clock=clock))
     return generate_latest(registry), CONTENT_TYPE_LATEST

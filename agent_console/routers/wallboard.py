@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -21,7 +21,6 @@ import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
-from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from agent_console.deps import (
@@ -33,15 +32,14 @@ from agent_console.deps import (
     require,
 )
 from agent_console.i18n import translator
-from agent_console.sse import read_snapshot
+from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
 from callcenter.agents.models import Role
-from callcenter.calls.models import Call, CallDirection, CallOutcome
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.errors import Forbidden
-from callcenter.queues import stats
-from callcenter.queues.models import Queue
+from callcenter.queues import links, live, stats
+from callcenter.reports import today
 
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
@@ -54,105 +52,31 @@ BATCH_LIMIT = 512
 
 
 # ---------------------------------------------------------------------------- data
-def thresholds(db: Session) -> dict[str, int]:
-    return dict(db.execute(select(Queue.name, Queue.service_level_seconds)).all())
-
-
-def day_start(now: datetime) -> datetime:
-    """Local midnight of ``now``'s day (``now`` is aware, in the hotline's zone)."""
-    return datetime.combine(now.date(), time(), now.tzinfo)
-
-
-def today_tallies(db: Session, now: datetime) -> dict[str, stats.Tally]:
-    """Per queue, today's finished inbound calls, counted in SQL (stats.Tally rules)."""
-    threshold = func.coalesce(Queue.service_level_seconds, stats.DEFAULT_THRESHOLD_SECONDS)
-    answered = and_(Call.answered_at.is_not(None), Call.outcome != CallOutcome.IN_PROGRESS)
-    abandoned = Call.outcome == CallOutcome.ABANDONED
-    short = and_(abandoned, Call.wait_seconds.is_not(None),
-                 Call.wait_seconds <= stats.SHORT_ABANDON_SECONDS)
-    counted = and_(abandoned, or_(Call.wait_seconds.is_(None),
-                                  Call.wait_seconds > stats.SHORT_ABANDON_SECONDS))
-    talked = and_(answered, Call.talk_seconds.is_not(None))
-    rows = db.execute(
-        select(
-            Call.queue_name,
-            func.count().filter(answered),
-            func.count().filter(and_(answered, func.coalesce(Call.wait_seconds, 0) <= threshold)),
-            func.count().filter(counted),
-            func.count().filter(short),
-            func.count().filter(Call.outcome == CallOutcome.QUEUE_TIMEOUT),
-            func.coalesce(func.sum(Call.wait_seconds).filter(answered), 0),
-            func.coalesce(func.sum(Call.talk_seconds).filter(talked), 0),
-            func.count().filter(talked),
-        )
-        .select_from(Call)
-        .outerjoin(Queue, Queue.name == Call.queue_name)
-        .where(Call.direction == CallDirection.INBOUND, Call.queue_name.is_not(None),
-               Call.started_at >= day_start(now), Call.outcome != CallOutcome.IN_PROGRESS)
-        .group_by(Call.queue_name)
-    ).all()
-    return {name: stats.Tally(*(int(v) for v in values)) for name, *values in rows}
-
-
-def last_call_ends(db: Session, now: datetime) -> dict[str, datetime]:
-    """When each agent's last call ended, for those who may still be in wrap-up."""
-    since = now - timedelta(seconds=stats.WRAP_UP_SECONDS)
-    rows = db.execute(
-        select(Call.agent_interface, func.max(Call.ended_at))
-        .where(Call.ended_at >= since, Call.agent_interface.is_not(None))
-        .group_by(Call.agent_interface)
-    ).all()
-    return {iface: ended for iface, ended in rows if ended is not None}
-
-
-def _load(raw: Any) -> dict[str, Any]:
-    return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
-
-
-def live_state(client: redis.Redis) -> dict[str, list[dict[str, Any]]]:
-    """The bridge's snapshot: every live queue, agent and call of every node."""
-    out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in LIVE_KINDS}
-    for kind in LIVE_KINDS:
-        for key in client.scan_iter(match=f"live.*.{kind}s", count=100):
-            out[kind] += [_load(body) for body in client.hgetall(key).values()]
-    return out
-
-
-def links(client: redis.Redis) -> list[dict[str, Any]]:
-    return [_load(body) for key in client.scan_iter(match="bridge.*.link", count=100)
-            if (body := client.get(key)) is not None]
-
-
-def link_summary(found: list[dict[str, Any]]) -> dict[str, Any]:
-    """Live only when every bridge says its AMI link is up; else since when it is not."""
-    down = [link for link in found if link.get("state") != "up"]
-    if found and not down:
-        return {"live": True, "since": None, "nodes": [link.get("node") for link in found]}
-    times = [stats.parse_time(link["since"]) for link in down if link.get("since")]
-    return {"live": False, "since": min(times) if times else None,
-            "nodes": [link.get("node") for link in down]}
+def configured_nodes(request: Request) -> tuple[str, ...]:
+    return tuple(node.name for node in request.app.state.settings.ami_nodes)
 
 
 def board_for(db: Session, client: redis.Redis, now: datetime,
-              tallies: dict[str, stats.Tally]) -> tuple[stats.Board, dict[str, int]]:
-    state = live_state(client)
-    limits = thresholds(db)
+              tallies: dict[str, stats.Tally], nodes: tuple[str, ...] = (),
+              ) -> tuple[stats.Board, dict[str, int], links.Liveness]:
+    found = live.read(client, configured=nodes, now=now)
+    limits = today.thresholds(db)
     board = stats.build(
-        queues=state["queue"], agents=state["agent"], calls=state["call"],
-        today=tallies, last_call_end=last_call_ends(db, now),
+        queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
+        today=tallies, last_call_end=today.last_call_ends(db, now),
         dispatch_alarms=notify.open_alarms(client), thresholds=limits, now=now,
     )
-    return board, limits
+    return board, limits, found.liveness
 
 
 def today_json(db: Session, now: datetime,
                tallies: dict[str, stats.Tally] | None = None) -> dict[str, Any]:
-    tallies = today_tallies(db, now) if tallies is None else tallies
+    tallies = today.tallies(db, now) if tallies is None else tallies
     return {
         "as_of": now.isoformat(),
-        "day_start": day_start(now).isoformat(),
+        "day_start": today.day_start(now).isoformat(),
         "queues": {name: t.as_dict() for name, t in tallies.items()},
-        "last_call_end": {k: v.isoformat() for k, v in last_call_ends(db, now).items()},
+        "last_call_end": {k: v.isoformat() for k, v in today.last_call_ends(db, now).items()},
     }
 
 
@@ -166,9 +90,8 @@ def wallboard(
     client: redis.Redis = Depends(redis_client),
 ):
     now = datetime.now(request.app.state.settings.zone)
-    tallies = today_tallies(db, now)
-    board, limits = board_for(db, client, now, tallies)
-    link = link_summary(links(client))
+    tallies = today.tallies(db, now)
+    board, limits, link = board_for(db, client, now, tallies, configured_nodes(request))
     context = page_context(request, board=board, link=link, big=view == "big", now=now,
                            queue_choices=stats.QUEUES)
     lang = context["lang"]
@@ -182,7 +105,9 @@ def wallboard(
                   "target": stats.SERVICE_LEVEL_TARGET,
                   "min_calls": stats.SERVICE_LEVEL_ALARM_MIN_CALLS,
                   "long_wait": stats.LONG_WAIT_SECONDS, "wrap_up": stats.WRAP_UP_SECONDS,
-                  "bands": stats.BANDS, "default_threshold": stats.DEFAULT_THRESHOLD_SECONDS},
+                  "bands": stats.BANDS, "default_threshold": stats.DEFAULT_THRESHOLD_SECONDS,
+                  "stale_after": links.STALE_AFTER_SECONDS,
+                  "dead_devices": sorted(stats.DEAD_DEVICES)},
         "messages": messages(lang),
         "lang": lang,
         "big": view == "big",
@@ -194,6 +119,7 @@ def wallboard(
 MESSAGE_KEYS = (
     "wallboard.state.available", "wallboard.state.ringing", "wallboard.state.talking",
     "wallboard.state.wrap_up", "wallboard.state.paused", "wallboard.state.signed_out",
+    "wallboard.state.unavailable",
     "wallboard.alarm.long_wait", "wallboard.alarm.service_level", "wallboard.alarm.dispatch",
     "wallboard.unavailable", "wallboard.unavailable_never", "wallboard.silent",
     "wallboard.listen", "wallboard.whisper", "wallboard.barge", "wallboard.pause",
@@ -245,42 +171,64 @@ def accepts(topic: str) -> bool:
     return topic.startswith(STREAM_PREFIXES)
 
 
-async def snapshot(aredis: aioredis.Redis) -> list[tuple[str, str]]:
-    """Bridge links first (so stale numbers are never shown as live), then live state."""
-    out: list[tuple[str, str]] = []
-    async for key in aredis.scan_iter(match="bridge.*.link", count=100):
-        body = await aredis.get(key)
-        if body is not None:
-            out.append((f"{_text(key)}.updated", _text(body)))
-    alarms = [_load(v) for v in (await aredis.hgetall(notify.ALARMS_SNAPSHOT)).values()]
+def link_watcher(request: Request) -> live.LinkWatcher:
+    """The process's one watcher of the bridges' links (created on first use)."""
+    watcher = getattr(request.app.state, "wallboard_links", None)
+    if watcher is None:
+        watcher = live.LinkWatcher(request.app.state.redis, configured_nodes(request))
+        request.app.state.wallboard_links = watcher
+    return watcher
+
+
+def _current_links(client: redis.Redis, nodes: tuple[str, ...]) -> list[links.NodeLink]:
+    now = datetime.now(UTC)
+    return live.read_links(client, live.known_nodes(client, nodes), now=now)
+
+
+async def snapshot(request: Request, aredis: aioredis.Redis) -> list[tuple[str, str]]:
+    """Every node's link first (so stale numbers are never shown as live), then live state.
+
+    A node whose link key has expired is sent as ``lost`` with its last heartbeat.
+    """
+    found = await asyncio.to_thread(_current_links, request.app.state.redis,
+                                    configured_nodes(request))
+    out = [(f"bridge.{n.node}.link.updated", json.dumps(n.as_dict())) for n in found]
+    alarms = [json.loads(v) for v in (await aredis.hgetall(notify.ALARMS_SNAPSHOT)).values()]
     out.append((notify.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False)))
     out += await read_snapshot(aredis, LIVE_KINDS, accepts)
     return out
 
 
-async def batched(events: AsyncIterator[bytes], *, interval: float = BATCH_SECONDS,
+async def as_events(pairs: AsyncIterator[tuple[str, str]]) -> AsyncIterator[bytes]:
+    async for topic, body in pairs:
+        yield format_event(event_name(topic), body)
+
+
+async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECONDS,
                   limit: int = BATCH_LIMIT) -> AsyncIterator[bytes]:
-    """One write per ``interval`` at most: whatever the hub had ready, in one chunk.
+    """One write per ``interval`` at most: whatever the sources had ready, in one chunk.
 
     A busy floor publishes hundreds of updates a second; a write per update costs the
     web process far more than the update itself. The bounded hand-over keeps the hub's
     per-topic coalescing in force while this tab waits (only the newest state of a topic
-    is sent), and an idle stream still writes each update at once.
+    is sent), and an idle stream still writes each update at once. The stream ends
+    (re-raising why) when any source ends.
     """
     ready: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limit)
 
-    async def pump() -> None:
+    async def pump(events: AsyncIterator[bytes]) -> None:
         async for chunk in events:
             await ready.put(chunk)
 
-    task = asyncio.create_task(pump())
+    tasks = {asyncio.create_task(pump(events)) for events in sources}
     try:
         while True:
             getter = asyncio.ensure_future(ready.get())
-            done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({getter, *tasks}, return_when=asyncio.FIRST_COMPLETED)
             if getter not in done:
                 getter.cancel()
-                task.result()  # the hub's stream ended: re-raise why
+                for task in done:
+                    task.result()  # a source ended: re-raise why
                 return
             parts = [getter.result()]
             while not ready.empty():
@@ -288,9 +236,11 @@ async def batched(events: AsyncIterator[bytes], *, interval: float = BATCH_SECON
             yield b"".join(parts)
             await asyncio.sleep(interval)
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 # The bridge's payloads carry the caller's number and name; a wall screen needs neither.
@@ -304,17 +254,14 @@ async def redacted(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         yield PERSON_FIELDS.sub(rb'"\1": null', chunk)
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 @router.get("/wallboard/stream")
 async def wallboard_stream(request: Request):
     await stream_viewer(request, SUPERVISORS)
     hub = request.app.state.hub
     aredis = async_redis(request)
+    events = hub.stream(accepts, lambda: snapshot(request, aredis))
     return StreamingResponse(
-        redacted(batched(hub.stream(accepts, lambda: snapshot(aredis)))),
+        redacted(batched(events, as_events(link_watcher(request).changes()))),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -87,8 +87,12 @@
     return "ok";
   }
   function agentView(p) {
-    const names = { in_call: "talking", ringing: "ringing", paused: "paused", available: "available" };
+    const names = { in_call: "talking", ringing: "ringing", paused: "paused", available: "available",
+                    unavailable: "unavailable" };
     let state = names[p.status] || "signed_out";
+    const members = Object.values(p.queues || {});
+    if (state === "available" && members.length &&
+        members.every((m) => R.dead_devices.includes(m.device_state))) state = "unavailable";
     let since = ms(p.changed_at);
     const pausedIn = {};
     for (const [q, m] of Object.entries(p.queues || {})) if (m.paused) pausedIn[q] = m.paused_reason;
@@ -107,7 +111,8 @@
       if (!views.has(name)) {
         const label = setup.catalog[name] ? setup.catalog[name][setup.lang] : name;
         views.set(name, { name, label, waiting: 0, longest: null, signed_in: 0, available: 0,
-                          talking: 0, ringing: 0, paused: 0, reasons: {}, wrap_up: 0, today: tally() });
+                          talking: 0, ringing: 0, paused: 0, reasons: {}, wrap_up: 0, unavailable: 0,
+                          today: tally() });
       }
       return views.get(name);
     };
@@ -157,10 +162,14 @@
     for (const d of S.alarms) alarms.push({ kind: "dispatch", key: "d" + d.dispatch_id, text: fmt("alarm.dispatch", { id: d.dispatch_id }) });
     return { queues, agents, waiting, alarms, total };
   }
+  /* A link is live when it says up and its heartbeat is fresh: a killed bridge stops
+   * refreshing it (the server then sends it as "lost"; this catches a missed message). */
+  function stale(l) { return l.heartbeat != null && now() - l.heartbeat * 1000 > R.stale_after * 1000; }
   function link() {
-    const down = [...S.links.values()].filter((l) => l.state !== "up");
+    const down = [...S.links.values()].filter((l) => l.state !== "up" || stale(l));
     if (S.links.size && !down.length && S.hubLive) return { live: true };
-    const times = down.map((l) => ms(l.since)).filter((t) => t != null);
+    const times = down.map((l) => (l.state === "up" ? l.heartbeat * 1000 : ms(l.since)))
+      .filter((t) => t != null && !Number.isNaN(t));
     if (!S.hubLive && S.hubLostAt) times.push(S.hubLostAt);
     return { live: false, since: times.length ? Math.min(...times) : null };
   }
@@ -209,14 +218,18 @@
         dash(l.live, q.signed_in), dash(l.live, q.available), dash(l.live, q.talking),
         dash(l.live, q.ringing),
         l.live ? esc(q.paused) + (reasons ? " <small>(" + reasons + ")</small>" : "") : "–",
-        dash(l.live, q.wrap_up), esc(q.today.answered), esc(q.today.abandoned),
+        dash(l.live, q.wrap_up), dash(l.live, q.unavailable), esc(q.today.answered),
+        esc(q.today.abandoned),
         sl == null ? "–" : sl + " %", secs(avgWait(q.today)), secs(avgHandle(q.today)),
       ];
     }, (q) => (q.below ? "below" : "") + (l.live && q.longest > R.long_wait ? " alarm" : ""));
     for (const tr of document.getElementById("wb-queue-rows").children) {
       const keys = ["", "waiting", "longest_wait", "signed_in", "available", "talking", "ringing",
-                    "paused", "wrap_up", "answered", "abandoned", "service_level", "average_wait", "average_handle"];
+                    "paused", "wrap_up", "unavailable", "answered", "abandoned", "service_level",
+                    "average_wait", "average_handle"];
       [...tr.children].forEach((td, i) => { if (keys[i]) td.dataset.k = keys[i]; });
+      const dead = tr.querySelector('[data-k="unavailable"]');
+      if (dead) dead.classList.toggle("alarm", l.live && dead.textContent !== "0" && dead.textContent !== "–");
       tr.dataset.queue = tr.dataset.key;
     }
     const total = document.getElementById("wb-total");

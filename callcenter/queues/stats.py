@@ -38,8 +38,12 @@ BANDS: dict[str, tuple[int | None, int | None]] = {
     "talking": (600, 1200),
     "wrap_up": (30, 60),
     "paused": (900, 1800),
+    # Signed in, but Asterisk says the phone cannot ring (device invalid or unavailable).
+    "unavailable": (0, 120),
     "signed_out": (None, None),
 }
+# Device states (the bridge's ``device_state`` per membership) of a phone that cannot ring.
+DEAD_DEVICES = frozenset({"invalid", "unavailable"})
 
 DEFINITION = {
     "en": (
@@ -144,7 +148,7 @@ def tally_calls(
 class AgentView:
     interface: str
     name: str
-    state: str  # available | ringing | talking | wrap_up | paused | signed_out
+    state: str  # available | ringing | talking | wrap_up | paused | unavailable | signed_out
     reason: str | None
     since: datetime | None
     seconds: int | None
@@ -172,8 +176,11 @@ def agent_view(payload: Mapping[str, Any], now: datetime,
     status = payload.get("status") or "logged_out"
     since = parse_time(payload.get("changed_at"))
     state = {"in_call": "talking", "ringing": "ringing", "paused": "paused",
-             "available": "available"}.get(status, "signed_out")
+             "available": "available", "unavailable": "unavailable"}.get(status, "signed_out")
     memberships = payload.get("queues") or {}
+    if state == "available" and memberships and all(
+            m.get("device_state") in DEAD_DEVICES for m in memberships.values()):
+        state = "unavailable"
     paused_in = {name: m.get("paused_reason") for name, m in memberships.items()
                  if m.get("paused")}
     reason = payload.get("paused_reason") if paused_in else None
@@ -217,6 +224,7 @@ class QueueView:
     paused: int = 0
     pause_reasons: dict[str, int] = field(default_factory=dict)
     wrap_up: int = 0
+    unavailable: int = 0
     today: Tally = field(default_factory=Tally)
 
     @property

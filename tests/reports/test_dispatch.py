@@ -19,18 +19,22 @@ def nearest_rank(values, p_num, p_den):
 
 
 def test_intervals_by_province_match_a_nearest_rank_count(db_session, agent):
-    case = add_case(db_session, CaseSpec(DAY), user=agent)
-    db_session.flush()
+    def case():
+        # A case of its own each: a case has one open dispatch per unit at a time.
+        made = add_case(db_session, CaseSpec(DAY), user=agent)
+        db_session.flush()
+        return made
+
     ack_times = [30, 45, 60, 90, 120, 150, 200, 240, 300, 600, 900]
     for i, ack in enumerate(ack_times):
         steps = {"alert": 5, "acknowledge": ack,
                  "on_scene": ack * 10 if i % 2 == 0 else None,
                  "complete": ack * 20 if i % 2 == 0 else None}
         add_dispatch(db_session, DispatchSpec(DAY + timedelta(hours=i), "TH-50", steps),
-                     case=case, user=agent)
-    add_dispatch(db_session, DispatchSpec(DAY, "TH-10", {}), case=case, user=agent)
+                     case=case(), user=agent)
+    add_dispatch(db_session, DispatchSpec(DAY, "TH-10", {}), case=case(), user=agent)
     add_dispatch(db_session, DispatchSpec(datetime(2026, 2, 1, tzinfo=UTC), "TH-10",
-                                          {"alert": 1}), case=case, user=agent)
+                                          {"alert": 1}), case=case(), user=agent)
     db_session.flush()
     got = {r[0]: r for r in service.run(db_session, "dispatch_intervals", RANGE).rows}
     assert set(got) == {"TH-10", "TH-50"}

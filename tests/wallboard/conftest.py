@@ -28,10 +28,14 @@ def put_live(redis, kind: str, ident: str, payload: dict, node: str = NODE) -> N
     redis.hset(f"live.{node}.{kind}s", ident, json.dumps({"node": node, **payload}))
 
 
-def link(redis, state: str = "up", since: datetime | None = None, node: str = NODE) -> None:
+def link(redis, state: str = "up", since: datetime | None = None, node: str = NODE, *,
+         heartbeat: datetime | None = None, expire: float | None = 15) -> None:
+    """The link key as the bridge writes it: with a heartbeat and an expiry (docs/ami.md)."""
+    now = datetime.now(UTC)
     redis.set(f"bridge.{node}.link", json.dumps({
         "node": node, "state": state, "fault": None,
-        "since": (since or datetime.now(UTC)).isoformat()}))
+        "since": (since or now).isoformat(), "heartbeat": (heartbeat or now).timestamp()}),
+        px=int(expire * 1000) if expire else None)
 
 
 def agent_payload(interface: str, name: str, status: str, queues: dict, **extra) -> dict:

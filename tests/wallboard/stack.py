@@ -29,10 +29,12 @@ def free_port() -> int:
 class WebProcess:
     """``uvicorn agent_console.app:create_app --factory`` with the given database and Redis."""
 
-    def __init__(self, *, database_url: str, redis_url: str, port: int | None = None) -> None:
+    def __init__(self, *, database_url: str, redis_url: str, port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.env = {**os.environ, "CALLCENTER_DATABASE_URL": database_url,
-                    "CALLCENTER_REDIS_URL": redis_url, "CALLCENTER_LOG_LEVEL": "WARNING"}
+                    "CALLCENTER_REDIS_URL": redis_url, "CALLCENTER_LOG_LEVEL": "WARNING",
+                    **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -71,8 +73,14 @@ def signed_in(base_url: str, login: str, password: str) -> httpx.Client:
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     answer = client.post("/login", data={"username": login, "password": password,
-                                         "csrf_token": token})
+                                         "csrf_token": token}, follow_redirects=False)
     assert answer.status_code in (200, 303), answer.status_code
+    if answer.headers.get("location") == "/login/totp":
+        # Supervisors pass a second factor (enrolling on first use).
+        from tests.agent_console import second_factor
+
+        passed = second_factor.complete(client, login)
+        assert passed.status_code == 303, passed.status_code
     return client
 
 

@@ -1,6 +1,7 @@
 """Wallboard, dispatch board, supervisor actions and metrics over the real app and Redis."""
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from callcenter.audit import AuditEvent
 from callcenter.calls.models import CallOutcome
 from callcenter.dispatch.models import DispatchStatus
 from callcenter.taxonomy import Urgency
+from callcenter.thaidate import BANGKOK
 
 from .conftest import (
     NODE,
@@ -69,7 +71,7 @@ def test_the_wallboard_shows_live_state_and_todays_numbers_on_page_load(
     assert cells["average_wait"] == "0:22" and cells["average_handle"] == "1:30"
     assert "÷" in page.text and "A caller has waited" in page.text
     assert "0800000000" not in page.text, "no caller number on a wall screen"
-    assert 'id="wallboard-setup"' in page.text and "stale" not in page.text
+    assert 'id="wallboard-setup"' in page.text and 'class="wallboard"' in page.text
 
 
 def test_a_bridge_that_is_down_shows_since_when_instead_of_live_numbers(
@@ -80,6 +82,30 @@ def test_a_bridge_that_is_down_shows_since_when_instead_of_live_numbers(
     assert "Live data unavailable since 23 Nov 2569 BE 10:04" in page.text
     assert 'class="wallboard stale"' in page.text
     assert row(page.text, "violence")["waiting"] == "–"
+
+
+def test_a_bridge_whose_link_key_expired_shows_its_last_heartbeat(
+        supervisor_client, redis_client):
+    live_floor(redis_client)
+    beat = datetime.now(UTC) - timedelta(seconds=5)
+    link(redis_client, heartbeat=beat, expire=0.5)
+    assert 'class="wallboard"' in supervisor_client.get("/wallboard?lang=en").text
+    time.sleep(0.6)  # the bridge was killed: nobody refreshes its key
+    assert redis_client.get(f"bridge.{NODE}.link") is None
+    page = supervisor_client.get("/wallboard?lang=en").text
+    local = beat.astimezone(BANGKOK)
+    since = f"{local.day} {local:%b} {local.year + 543} BE {local:%H:%M}"
+    assert f"Live data unavailable since {since}" in page
+    assert 'class="wallboard stale"' in page
+    assert row(page, "violence")["waiting"] == "–"
+
+
+def test_a_node_that_stopped_refreshing_its_heartbeat_is_not_live(
+        supervisor_client, redis_client):
+    live_floor(redis_client)
+    link(redis_client, heartbeat=datetime.now(UTC) - timedelta(minutes=2), expire=None)
+    page = supervisor_client.get("/wallboard?lang=en").text
+    assert "Live data unavailable since" in page and 'class="wallboard stale"' in page
 
 
 def test_no_bridge_at_all_is_not_shown_as_live(supervisor_client):
@@ -214,17 +240,3 @@ def test_the_dispatch_board_groups_open_dispatches_and_highlights_overdue_ones(
                                  headers={"HX-Request": "true"}).text
     assert f'data-dispatch="{moving.id}"' in only and f'data-dispatch="{overdue.id}"' not in only
     assert "<html" not in only, "htmx gets the board block only"
-
-
-def test_metrics_expose_queues_links_and_job_queues(client, redis_client):
-    live_floor(redis_client)
-    redis_client.hset(f"bridge.{NODE}.stats", mapping={"events": 1234, "published": 99})
-    text = client.get("/metrics").text
-    assert f'callcenter_queue_callers_waiting{{node="{NODE}",queue="violence"}} 1' in text
-    assert re.search(rf'callcenter_queue_longest_wait_seconds\{{node="{NODE}",'
-                     rf'queue="violence"\}} 7\d', text)
-    assert f'callcenter_bridge_link_up{{node="{NODE}"}} 1' in text
-    assert f'callcenter_bridge_events_total{{node="{NODE}",counter="events"}} 1234' in text
-    assert 'callcenter_jobs_queued{queue="alerts"} 0' in text
-    assert 'callcenter_jobs_failed{queue="alerts"} 0' in text
-    assert "0800000000" not in text

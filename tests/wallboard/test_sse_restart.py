@@ -100,3 +100,38 @@ def test_two_web_processes_deliver_the_same_update_to_their_own_clients(
     finally:
         for web in webs:
             web.stop()
+
+
+def test_a_bridge_that_dies_is_reported_lost_when_its_link_key_expires(
+        pg_url, committing_sessionmaker, private_redis):
+    """A killed bridge publishes nothing: its key expires and the stream says so."""
+    redis_url, redis_client = private_redis
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        session.commit()
+    put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": []})
+    nodes = json.dumps([{"name": "pbx9", "host": "127.0.0.1", "port": 5038,
+                         "username": "callcenter", "secret": "x"}])
+    web = WebProcess(database_url=pg_url, redis_url=redis_url,
+                     env={"CALLCENTER_AMI_NODES": nodes}).start()
+    try:
+        client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
+        states: dict[str, list[str]] = {}
+        # The bridge's last refresh: a moment more to live, as if it was killed just now.
+        link(redis_client, expire=1.5)
+        with client.stream("GET", "/wallboard/stream", timeout=15) as response:
+            for name, data in events(response.iter_lines()):
+                if name != "bridge":
+                    continue
+                body = json.loads(data)
+                states.setdefault(body["node"], []).append(body["state"])
+                if states.get("wbtest", [])[-1:] == ["lost"]:
+                    last = body
+                    break
+        # A configured node that never reported is lost from the first snapshot.
+        assert states["pbx9"][0] == "lost"
+        assert states["wbtest"][0] == "up"
+        # Since its last heartbeat, which the web side saw while the key was there.
+        assert last["since"] is not None and last["heartbeat"] is not None
+    finally:
+        web.stop()

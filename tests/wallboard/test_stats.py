@@ -145,3 +145,23 @@ def test_wallboard_and_reports_share_the_short_abandon_rule():
 
     assert report_calls.SHORT_ABANDON_SECONDS == stats.SHORT_ABANDON_SECONDS
     assert report_calls.DEFAULT_THRESHOLD_SECONDS == stats.DEFAULT_THRESHOLD_SECONDS
+
+
+def test_an_agent_whose_phone_cannot_ring_is_unavailable_not_available():
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+    def agent(interface, status, device="not_in_use"):
+        return {"interface": interface, "name": interface, "status": status,
+                "changed_at": (now - timedelta(seconds=30)).isoformat(),
+                "queues": {"violence": {"paused": False, "device_state": device}}}
+
+    board = stats.build(queues=[], agents=[
+        agent("PJSIP/a1", "unavailable", "unavailable"),
+        agent("PJSIP/a2", "available", "invalid"),  # as a bridge without the state says it
+        agent("PJSIP/a3", "available"),
+    ], now=now)
+    states = {a.interface: (a.state, a.band) for a in board.agents}
+    assert states == {"PJSIP/a1": ("unavailable", "warn"), "PJSIP/a2": ("unavailable", "warn"),
+                      "PJSIP/a3": ("available", "ok")}
+    [violence] = board.queues
+    assert (violence.signed_in, violence.available, violence.unavailable) == (3, 1, 2)
