@@ -166,17 +166,23 @@ def test_listen_in_rings_the_supervisors_phone_onto_the_agents_channel(
     assert event.entity_id == AGENT and event.actor_id == user(seeded_session, "supervisor").id
 
 
-def test_whisper_needs_a_phone_and_an_agent_in_a_call(
-        supervisor_client, redis_client, fake_bridge):
+def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
+        supervisor_client, redis_client, fake_bridge, seeded_session):
     live_floor(redis_client)
     headers = supervisor_token(supervisor_client)
-    answer = supervisor_client.post("/supervisor/agents/whisper", headers=headers,
+    answer = supervisor_client.post("/supervisor/agents/whisper?lang=en", headers=headers,
                                     data={"interface": AGENT, "node": NODE})
-    assert answer.status_code == 400
+    assert answer.status_code == 400 and "no phone" in answer.json()["message"]
     answer = supervisor_client.post("/supervisor/agents/barge", headers=headers, data={
         "interface": "Local/agent2@agents/n", "node": NODE, "phone": "PJSIP/sup1"})
     assert answer.status_code == 409
+    answer = supervisor_client.post("/supervisor/calls/move?lang=en", headers=headers, data={
+        "uniqueid": "9.1", "node": NODE, "queue": "nowhere"})
+    assert answer.status_code == 400 and "no such queue" in answer.json()["message"]
     assert fake_bridge.received == []
+    failed = seeded_session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.like("%.failed")).order_by(AuditEvent.id)).all()
+    assert failed == ["agent.whisper.failed", "agent.barge.failed", "call.move.failed"]
 
 
 def test_pause_sign_out_and_move_send_their_commands_and_are_audited(
