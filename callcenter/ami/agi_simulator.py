@@ -139,7 +139,8 @@ class SimulatedChannel:
             self._announce("VarSet", args)
             return [*prefix, "200 result=1"]
         if verb == "GET VARIABLE" and len(args) == 1:
-            value = self.channel_vars.get(args[0])
+            # What SET VARIABLE stored wins, as on a real channel.
+            value = self.variables.get(args[0], self.channel_vars.get(args[0]))
             return [*prefix, "200 result=0" if value is None else f"200 result=1 ({value})"]
         if verb == "EXEC" and args:
             if args[0] == "UserEvent":
