@@ -10,6 +10,7 @@ import logging
 import redis.asyncio as aioredis
 
 from callcenter.db import default_sessionmaker
+from callcenter.redis import connect
 from callcenter.runtime import announce_ready, configure_logging, load_or_exit
 from callcenter.settings import Settings
 from ivr import config
@@ -28,8 +29,11 @@ async def serve(settings: Settings) -> None:
     client = aioredis.Redis.from_url(settings.redis_url) if settings.redis_url else None
     if client is None:
         log.warning("ivr.no_redis: estimated waits unknown, no callback offers")
+    # A second, synchronous client for the dispatch code run in the database thread.
+    sync_client = connect(settings) if settings.redis_url else None
     ports = FoundationPorts(
-        client, default_sessionmaker(), nodes=[node.name for node in settings.ami_nodes]
+        client, default_sessionmaker(), nodes=[node.name for node in settings.ami_nodes],
+        sync_redis=sync_client,
     )
     server = FastAgiServer(
         ports, prompts=prompts, callback_threshold_s=ivr_config.callback_threshold_s

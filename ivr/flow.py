@@ -24,6 +24,18 @@ class CommandRejected(Exception):
     """Asterisk refused a command as unknown (510) or malformed (520): a bug on our side."""
 
 
+class PromptMissing(Exception):
+    """No file of a prompt the caller must hear could be played, not even the Thai one.
+
+    An installation fault, not a caller's choice: waiting for a key after a prompt
+    nobody heard would turn every caller into a "silent caller".
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name  # the last file tried (a prompt id, no personal data)
+
+
 @dataclass(frozen=True, slots=True)
 class PortCall:
     """A side effect the flow needs (see ``ivr.ports``): the method name and its argument."""
@@ -54,11 +66,15 @@ def quiet(cmd: Command) -> Generator[Step, Any, AgiReply]:
     return reply
 
 
-def play(files: list[str], escape_digits: str) -> Generator[Step, Any, str]:
+def play(
+    files: list[str], escape_digits: str, *, required: bool = False
+) -> Generator[Step, Any, str]:
     """Play the first file that exists; return the key that interrupted it or ``""``.
 
     ``files`` lists the same prompt in preferred order (language, then Thai): when
     Asterisk cannot open one it answers ``result=-1 endpos=0`` and the next is tried.
+    When none could be played, a ``required`` prompt (a menu, an offer: something the
+    caller is expected to answer) raises ``PromptMissing``; any other returns ``""``.
     """
     for name in files:
         cmd = agi.stream_file(name, escape_digits)
@@ -69,6 +85,8 @@ def play(files: list[str], escape_digits: str) -> Generator[Step, Any, str]:
         if key is None:
             raise CallerHungUp
         return key
+    if required:
+        raise PromptMissing(files[-1] if files else "")
     return ""
 
 
@@ -85,9 +103,10 @@ def ask(files: list[str], timeout_ms: int, keys: str) -> Generator[Step, Any, st
     """Play a menu prompt interruptible by ``keys`` and wait for one key; ``""`` for none.
 
     STREAM FILE + WAIT FOR DIGIT rather than GET DATA: GET DATA answers ``-1`` both for a
-    hang-up and for a missing prompt file, while STREAM FILE tells them apart.
+    hang-up and for a missing prompt file, while STREAM FILE tells them apart. A prompt
+    that could not be played raises ``PromptMissing`` instead of waiting in silence.
     """
-    key = yield from play(files, keys)
+    key = yield from play(files, keys, required=True)
     if key:
         return key
     return (yield from wait_key(timeout_ms))

@@ -15,6 +15,7 @@ from callcenter.taxonomy import IssueArea, Language
 
 ESTIMATED_WAIT = "estimated_wait"
 STORE_CALLBACK = "store_callback"
+CANCEL_CALLBACK = "cancel_callback"
 RECORD_DISPATCH_ANSWER = "record_dispatch_answer"
 
 
@@ -46,7 +47,14 @@ class IvrPorts(Protocol):
         ...
 
     async def store_callback(self, request: CallbackRequest) -> bool:
-        """Store the request and queue its job; False when it could not be stored."""
+        """Store the request (once per call); False when it could not be stored."""
+        ...
+
+    async def cancel_callback(self, request: CallbackRequest) -> bool:
+        """Withdraw ``request`` whose storing failed or timed out, even if it commits late.
+
+        Must hold after the port's own timeout too: the caller is told "could not book".
+        """
         ...
 
     async def record_dispatch_answer(self, answer: DispatchAnswer) -> bool:
@@ -63,6 +71,9 @@ class NullPorts:
     async def store_callback(self, request: CallbackRequest) -> bool:
         return False
 
+    async def cancel_callback(self, request: CallbackRequest) -> bool:
+        return True
+
     async def record_dispatch_answer(self, answer: DispatchAnswer) -> bool:
         return False
 
@@ -73,13 +84,21 @@ class MemoryPorts:
 
     waits: dict[str, float] = field(default_factory=dict)
     callbacks: list[CallbackRequest] = field(default_factory=list)
+    cancelled: list[CallbackRequest] = field(default_factory=list)
     answers: list[DispatchAnswer] = field(default_factory=list)
 
     async def estimated_wait(self, queue: str) -> float | None:
         return self.waits.get(queue)
 
     async def store_callback(self, request: CallbackRequest) -> bool:
-        self.callbacks.append(request)
+        if not any(r.call_id == request.call_id for r in self.callbacks):
+            self.callbacks.append(request)
+        return True
+
+    async def cancel_callback(self, request: CallbackRequest) -> bool:
+        self.cancelled.append(request)
+        if request in self.callbacks:
+            self.callbacks.remove(request)
         return True
 
     async def record_dispatch_answer(self, answer: DispatchAnswer) -> bool:

@@ -5,7 +5,9 @@ them into placeholder files with espeak-ng. Thai and English are the hotline's w
 Burmese, Khmer and Lao texts are draft translations that a native speaker must check before
 recording. Files live at ``<sounds>/1300/<language>/<prompt id>.<ext>`` on the Asterisk host,
 so STREAM FILE names them ``1300/<language>/<prompt id>``. When a language has no file for a
-prompt the Thai file is played instead: a caller hears Thai rather than silence.
+prompt the Thai file is played instead: a caller hears Thai rather than silence. The IVR's
+own copy of the folder (``CALLCENTER_IVR_SOUNDS_DIR``) only tells it which files to try; what
+is played is what the Asterisk host has.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from callcenter.taxonomy import Language
 
 SOUND_FOLDER = "1300"
 FALLBACK = Language.THAI
-SOUND_EXTENSIONS = (".gsm", ".wav", ".ulaw", ".alaw", ".sln", ".g722")
+# File name extensions of the audio formats Asterisk plays (its format modules), so a studio
+# recording in any of them counts: .wav16 and .sln16 are the 16 kHz ones for G.722 phones.
+SOUND_EXTENSIONS = (
+    ".gsm", ".wav", ".wav16", ".WAV", ".ulaw", ".ul", ".alaw", ".al", ".sln", ".sln16",
+    ".sln48", ".g722", ".g729", ".ilbc", ".siren7", ".siren14", ".ogg", ".opus",
+)
 
 
 class PromptId(StrEnum):
@@ -33,6 +40,8 @@ class PromptId(StrEnum):
     CALLBACK_OFFER = "callback_offer"
     CALLBACK_CONFIRMED = "callback_confirmed"
     CALLBACK_FAILED = "callback_failed"
+    CALLBACK_GREETING = "callback_greeting"
+    QUEUE_HOLD = "queue_hold"
     DISPATCH_ALERT = "dispatch_alert"
     DISPATCH_PRESS = "dispatch_press"
     DISPATCH_ACCEPTED = "dispatch_accepted"
@@ -144,6 +153,28 @@ TEXTS: dict[PromptId, dict[Language, str]] = {
         L.BURMESE: "ဝမ်းနည်းပါသည်၊ ပြန်ခေါ်ရန် မှတ်တမ်းမတင်နိုင်ပါ။ ကျေးဇူးပြု၍ စောင့်ပါ။",
         L.KHMER: "សូមអភ័យទោស យើងមិនអាចកក់ការហៅត្រឡប់បានទេ។ សូមរង់ចាំ។",
         L.LAO: "ຂໍອະໄພ ບໍ່ສາມາດບັນທຶກການໂທກັບໄດ້. ກະລຸນາຖືສາຍລໍຖ້າ.",
+    },
+    # The first thing a called-back person hears; only the key press connects them (an
+    # answering machine never presses 1).
+    P.CALLBACK_GREETING: {
+        L.THAI: "สายด่วน หนึ่ง สาม ศูนย์ ศูนย์ โทรกลับตามที่ท่านขอไว้ กด หนึ่ง เพื่อคุยกับเจ้าหน้าที่",
+        L.ENGLISH: "This is the 1300 hotline returning your call. Press 1 to be connected to "
+        "an officer.",
+        L.BURMESE: "၁၃၀၀ ဖုန်းလိုင်းမှ ပြန်ခေါ်ခြင်းဖြစ်ပါသည်။ ဝန်ထမ်းနှင့် ဆက်သွယ်ရန် ၁ ကိုနှိပ်ပါ။",
+        L.KHMER: "នេះជាខ្សែទូរស័ព្ទ ១៣០០ ហៅត្រឡប់មកអ្នកវិញ។ ចុចលេខ ១ ដើម្បីភ្ជាប់ទៅមន្ត្រី។",
+        L.LAO: "ນີ້ແມ່ນສາຍດ່ວນ 1300 ໂທກັບຫາທ່ານ. ກົດ 1 ເພື່ອລົມກັບເຈົ້າໜ້າທີ່.",
+    },
+    # Played by app_queue itself (queues.conf periodic-announce), not by the IVR: Asterisk
+    # has no Thai, Burmese, Khmer or Lao queue sounds, so its own announcements are off.
+    P.QUEUE_HOLD: {
+        L.THAI: "ขอบคุณที่รอสาย เจ้าหน้าที่กำลังให้บริการผู้โทรท่านอื่น กรุณาถือสายรอ "
+        "เจ้าหน้าที่จะรับสายโดยเร็วที่สุด",
+        L.ENGLISH: "Thank you for waiting. All officers are busy. Please stay on the line; "
+        "an officer will answer as soon as possible.",
+        L.BURMESE: "စောင့်ဆိုင်းပေးသည့်အတွက် ကျေးဇူးတင်ပါသည်။ ဝန်ထမ်းများ အလုပ်များနေပါသည်။ "
+        "ဖုန်းကိုင်ထားပါ။",
+        L.KHMER: "សូមអរគុណសម្រាប់ការរង់ចាំ។ មន្ត្រីទាំងអស់កំពុងរវល់។ សូមរង់ចាំនៅលើខ្សែ។",
+        L.LAO: "ຂອບໃຈທີ່ລໍຖ້າ. ເຈົ້າໜ້າທີ່ທຸກຄົນກຳລັງບໍ່ຫວ່າງ. ກະລຸນາຖືສາຍລໍຖ້າ.",
     },
     P.DISPATCH_ALERT: {
         L.THAI: "แจ้งเหตุจากศูนย์ช่วยเหลือสังคม หนึ่ง สาม ศูนย์ ศูนย์ มีเคสเร่งด่วนส่งถึงหน่วยของท่าน",

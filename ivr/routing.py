@@ -2,8 +2,9 @@
 
 Thai callers go to the queue of their issue area. Callers who chose another language go to
 that language's queue (its agents speak it), keeping the issue's priority so a violence
-report waits less than a welfare question there too. Immediate danger and silent callers go
-to ``urgent`` whatever their language: reaching someone matters more than the language.
+report waits less than a welfare question there too; so do those with no usable choice or
+whose IVR failed. Immediate danger and silent callers go to ``urgent`` whatever their
+language: reaching someone matters more than the language.
 """
 
 from __future__ import annotations
@@ -63,5 +64,12 @@ def urgent(language: Language, *, silent: bool) -> Route:
 
 
 def general(language: Language, outcome: Outcome = Outcome.NO_CHOICE) -> Route:
-    """The general queue: no usable choice, a hang-up, or the IVR's own error."""
-    return Route(GENERAL, BY_NAME[GENERAL].priority, language, None, False, outcome)
+    """No usable choice, or the IVR's own error: the general queue for a Thai caller, the
+    language's own queue for the others (``operator``'s agents may not speak it)."""
+    queue = language_queue(language) or GENERAL
+    return Route(queue, BY_NAME[queue].priority, language, None, False, outcome)
+
+
+def undecided(language: Language) -> Route:
+    """A hang-up before any route was chosen: no queue, so the call is not counted as one."""
+    return Route("", 0, language, None, False, Outcome.HANGUP)

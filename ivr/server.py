@@ -6,9 +6,10 @@ and closes. Here every read has a deadline (``ivr.session``), each connection ru
 task, and whatever goes wrong in one session is caught there: a broken session ends itself,
 the others never notice.
 
-When the IVR itself fails (a bug, garbage from the peer, a timeout) while the channel can
-still hear us, the flow's ``fallback`` routes the call to the general queue and sets
-IVR_ERROR to the reason; the dialplan also sends a call with no IVR_QUEUE to ``operator``.
+When the IVR itself fails (a bug, garbage from the peer, a timeout, a prompt that cannot be
+played) while the channel can still hear us, the flow's ``fallback`` routes the call to the
+general queue (or the caller's language queue) and sets IVR_ERROR to the reason; the
+dialplan also sends a call with no IVR_QUEUE to ``operator``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ivr.agi import AgiEnvironment, AgiProtocolError, Command
-from ivr.flow import CommandRejected, Flow, PortCall, Runner
+from ivr.flow import CommandRejected, Flow, PortCall, PromptMissing, Runner
 from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.flows.context import CallContext
 from ivr.ports import IvrPorts, NullPorts
@@ -188,6 +189,8 @@ def classify(exc: Exception) -> tuple[str, bool]:
         return "bad_reply", True
     if isinstance(exc, CommandRejected):
         return "command_rejected", True
+    if isinstance(exc, PromptMissing):
+        return "prompt_missing", True  # the installation lacks a file, Thai included
     if isinstance(exc, FlowLimitExceeded):
         return "too_many_steps", True
     return f"flow_failed:{type(exc).__name__}", True

@@ -1,5 +1,8 @@
 """Call backs (virtual hold): when to dial, where, and what a finished attempt means.
 
+An attempt counts only when the person pressed 1 at the greeting (the dialplan's
+``callback`` context then queues them): voicemail or a hang-up at the greeting is retried.
+
 The pure rules come first: the case's safe-contact flags and call window, whether an agent
 of the queue is free in the bridge's live state, the Originate that puts the caller back in
 the queue, and what to do after a failed attempt. The row functions below them take the
@@ -24,7 +27,13 @@ MAX_ATTEMPTS = 3
 RETRY_AFTER = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15))
 # An attempt with no call record after this long is counted as failed (bridge lost it).
 DIAL_RESULT_WITHIN = timedelta(minutes=2)
+# An answered attempt neither queued (the person pressed 1) nor ended by then is failed:
+# ringing and the greeting take about a minute.
+REACHED_WITHIN = timedelta(minutes=5)
 RING_TIMEOUT_MS = 30_000
+# A new request is not dialled before this: the IVR may still withdraw it (a booking it
+# could not confirm in time), and the caller is still on the line hearing the answer.
+CONFIRM_GRACE = timedelta(seconds=30)
 CALLER_ID = '"1300" <1300>'
 CONTEXT = "callback"  # asterisk_conf/extensions.conf, [callback]
 TRUNK = "trunk-telco"  # pjsip.conf: the telco trunk the dialplan also dials out through
@@ -145,11 +154,16 @@ def originate_args(row: CallbackRequest, safe: SafeContact) -> dict[str, Any]:
 
 
 def attempt_result(call: Call | None) -> str:
-    """``answered``, ``failed`` or ``pending`` for the outbound call of an attempt."""
+    """``reached``, ``failed`` or ``pending`` for the outbound call of an attempt.
+
+    Only a person who pressed 1 at the greeting is reached: the dialplan queues the call
+    back only then, so a queue join on the outbound call is the sign. An answering machine
+    (answered, never queued) is a failed attempt like a busy line.
+    """
     if call is None:
         return "pending"
-    if call.answered_at is not None:
-        return "answered"
+    if call.queued_at is not None:
+        return "reached"
     if call.ended_at is not None or call.outcome not in (CallOutcome.IN_PROGRESS,):
         return "failed"
     return "pending"
@@ -163,6 +177,47 @@ def after_failure(attempts: int, now: datetime) -> tuple[CallbackStatus, datetim
 
 
 # --- rows ----------------------------------------------------------------------------------
+
+
+def book(session: Session, *, call_uniqueid: str, call_node: str | None, number: str,
+         queue: str, priority: int, language: str, issue: str | None,
+         now: datetime) -> int:
+    """Store a caller's request, once per call: a repeat returns the live request's id."""
+    if call_uniqueid:
+        existing = session.scalar(
+            select(CallbackRequest.id)
+            .where(CallbackRequest.call_uniqueid == call_uniqueid,
+                   CallbackRequest.status.in_((CallbackStatus.PENDING,
+                                               CallbackStatus.DIALLING,
+                                               CallbackStatus.DONE)))
+            .limit(1))
+        if existing is not None:
+            return existing
+    call_id = session.scalar(select(Call.id).where(Call.uniqueid == call_uniqueid).limit(1)
+                             ) if call_uniqueid else None
+    row = CallbackRequest(
+        call_id=call_id,
+        # The bridge may not have written the call yet: the job links it later.
+        call_uniqueid=call_uniqueid or None, call_node=call_node, number=number,
+        queue_name=queue, priority=priority, language=language, issue_area=issue,
+        next_attempt_at=now + CONFIRM_GRACE,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def withdraw(session: Session, callback_id: int, *, now: datetime) -> bool:
+    """Cancel a request the caller was told could not be booked; False if already dialling."""
+    result = session.execute(
+        update(CallbackRequest)
+        .where(CallbackRequest.id == callback_id,
+               CallbackRequest.status == CallbackStatus.PENDING)
+        .values(status=CallbackStatus.CANCELLED, done_at=now, last_error="not_confirmed")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
 
 # calls sits below cases in the layers, so the safe-contact columns are read through these
 # light table declarations rather than the case models (tests/calls check they agree).
@@ -265,12 +320,17 @@ def settle(session: Session, row: CallbackRequest, *, now: datetime) -> str:
         call = session.scalar(select(Call).where(Call.node == row.dial_node,
                                                  Call.uniqueid == row.dial_action_id))
     result = attempt_result(call)
-    if result == "answered":
+    if result == "reached":
         row.status, row.done_at, row.last_error = CallbackStatus.DONE, now, None
     elif result == "failed":
         assert call is not None
-        record_failure(row, error=call.hangup_cause_text or "not_answered", now=now)
-    elif row.last_attempt_at is None or now - row.last_attempt_at > DIAL_RESULT_WITHIN:
-        record_failure(row, error="no_result", now=now)
-        result = "failed"
+        # Answered but never queued: nobody pressed 1 (voicemail, or hung up at the greeting).
+        error = "no_key_pressed" if call.answered_at else (call.hangup_cause_text
+                                                           or "not_answered")
+        record_failure(row, error=error, now=now)
+    else:
+        within = DIAL_RESULT_WITHIN if call is None else REACHED_WITHIN
+        if row.last_attempt_at is None or now - row.last_attempt_at > within:
+            record_failure(row, error="no_result", now=now)
+            result = "failed"
     return result

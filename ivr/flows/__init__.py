@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ivr.flow import Flow
-from ivr.flows import callback, dispatch, hotline
+from ivr.flows import callback, callback_greeting, dispatch, hotline
 from ivr.flows.context import CallContext
 
 
@@ -18,6 +18,7 @@ class FlowSpec:
 HOTLINE = FlowSpec(hotline.run, hotline.fallback)
 DISPATCH = FlowSpec(dispatch.run, dispatch.fallback)
 CALLBACK = FlowSpec(callback.run, callback.fallback)
+CALLBACK_GREETING = FlowSpec(callback_greeting.run, callback_greeting.fallback)
 
 FLOWS: dict[str, FlowSpec] = {
     # The dialplan uses "ivr"; "1300" is accepted as an alias (the number itself).
@@ -25,4 +26,5 @@ FLOWS: dict[str, FlowSpec] = {
     "1300": HOTLINE,
     "dispatch": DISPATCH,
     "callback": CALLBACK,
+    "callback-greeting": CALLBACK_GREETING,
 }

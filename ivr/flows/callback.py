@@ -3,7 +3,9 @@
 The hotline flow offers a call back up front when the estimated wait is long; this flow
 covers the caller whose wait turned out long anyway. It reads the routing variables the
 hotline flow left on the channel, asks, and sets IVR_CALLBACK; the dialplan hangs up when
-it is ``yes`` and puts the caller back in the queue otherwise.
+it is ``yes`` and puts the caller back in the queue otherwise. A caller in danger or who
+cannot speak (``urgent``, IVR_SILENT=1) is never offered one: they must reach a person now,
+and a call back could ring in the wrong hands.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ivr import flow, routing
 from ivr import variables as v
 from ivr.flow import CallerHungUp, Flow
 from ivr.flows.context import CallContext
-from ivr.flows.hotline import offer_callback
+from ivr.flows.hotline import Progress, offer_callback
 
 
 def run(ctx: CallContext) -> Flow:
@@ -26,13 +28,17 @@ def run(ctx: CallContext) -> Flow:
     language = _parse(Language, (yield from flow.get_var(v.IVR_LANGUAGE)), None) or Language.THAI
     issue = _parse(IssueArea, (yield from flow.get_var(v.IVR_ISSUE)), None)
     priority_text = (yield from flow.get_var(v.IVR_PRIORITY)) or ""
+    silent = (yield from flow.get_var(v.IVR_SILENT)) == "1"
     if queue not in BY_NAME:
         queue = GENERAL
     priority = int(priority_text) if priority_text.isdigit() else BY_NAME[queue].priority
-    route = routing.Route(queue, priority, language, issue, False, routing.Outcome.CHOSEN)
-    booked = False
-    with contextlib.suppress(CallerHungUp):  # a caller who left books nothing
-        booked = yield from offer_callback(ctx, route)
+    route = routing.Route(queue, priority, language, issue, silent, routing.Outcome.CHOSEN)
+    progress = Progress()
+    # A caller who leaves before pressing 1 books nothing; one who leaves during "we will
+    # call you back" has booked.
+    with contextlib.suppress(CallerHungUp):
+        yield from offer_callback(ctx, route, progress)
+    booked = progress.callback
     yield from flow.set_var(v.IVR_CALLBACK, "yes" if booked else "no")
     return booked
 

@@ -57,7 +57,11 @@ def run(ctx: CallContext) -> Flow:
 def _ask(ctx: CallContext) -> Generator[Step, Any, str]:
     keys = "".join(DISPATCH_KEYS)
     for _ in range(DISPATCH_ATTEMPTS):
-        key = yield from flow.play(ctx.prompts.files(PromptId.DISPATCH_ALERT, LANGUAGE), keys)
+        # Required: a unit that heard nothing must not count as having heard the alert
+        # (PromptMissing ends the session; the fallback leaves the alert unanswered).
+        key = yield from flow.play(
+            ctx.prompts.files(PromptId.DISPATCH_ALERT, LANGUAGE), keys, required=True
+        )
         if not key:
             key = yield from flow.ask(
                 ctx.prompts.files(PromptId.DISPATCH_PRESS, LANGUAGE), DISPATCH_TIMEOUT_MS, keys

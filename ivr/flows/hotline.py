@@ -2,7 +2,8 @@
 
 The menus themselves are data in ``ivr.flows.menus``; this module only walks them. Nobody is
 dropped: every path ends with the routing variables set, including a hang-up (so the bridge
-can record where the caller left) and the flow's own errors (handled by the server).
+can record where the caller left), a prompt nobody could hear (an IVR error, not a silent
+caller) and the flow's own errors (handled by the server with ``fallback``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Generator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from callcenter.queues.catalog import URGENT
 from callcenter.taxonomy import Language
 from ivr import flow, ports, routing
 from ivr import variables as v
 from ivr.agi import exec_app
-from ivr.flow import CallerHungUp, Flow, Step
+from ivr.flow import CallerHungUp, Flow, PromptMissing, Step
 from ivr.flows.context import CallContext
 from ivr.flows.menus import (
     CALLBACK_KEYS,
@@ -51,6 +53,8 @@ class Progress:
 
     language: Language = Language.THAI
     route: Route | None = None
+    callback: bool = False  # a call back is booked (even if the caller left right after)
+    error: str = ""  # why the IVR could not do its job, for IVR_ERROR
 
 
 def run(ctx: CallContext) -> Flow:
@@ -61,19 +65,22 @@ def run(ctx: CallContext) -> Flow:
     try:
         route, keys = yield from _choose(ctx, progress)
         progress.route = route
-        callback = False
         if route.outcome in (Outcome.CHOSEN, Outcome.NO_CHOICE):
-            callback = yield from _offer_callback(ctx, route)
-        if not callback:
+            yield from _offer_callback(ctx, route, progress)
+        if not progress.callback:
             urgent = route.silent or route.outcome is Outcome.DANGER
             prompt = PromptId.CONNECTING_URGENT if urgent else PromptId.CONNECTING
             # A prompt the caller cannot interrupt: the route is already decided.
             yield from flow.play(ctx.prompts.files(prompt, route.language), "")
-        result = Result(route, keys or "none", callback)
+        result = Result(route, keys or "none", progress.callback)
     except CallerHungUp:
-        known = progress.route or routing.general(progress.language)
-        result = Result(replace(known, outcome=Outcome.HANGUP), "hangup")
-    yield from publish(ctx, result)
+        known = progress.route or routing.undecided(progress.language)
+        result = Result(replace(known, outcome=Outcome.HANGUP), "hangup", progress.callback)
+    except PromptMissing:
+        # Nobody heard the menu: not a silent caller but our fault. A person picks up.
+        progress.error = "prompt_missing"
+        result = Result(routing.general(progress.language, Outcome.ERROR), "error")
+    yield from publish(ctx, result, progress.error)
     return result
 
 
@@ -86,6 +93,9 @@ def _choose(ctx: CallContext, progress: Progress) -> Generator[Step, Any, tuple[
     if first.action is not Action.LANGUAGE:
         return _route_for_action(first.action, Language.THAI, first), first.key
     language = progress.language = first.language or Language.THAI
+    # On the channel at once: if the IVR fails from here on, its fallback (a new flow)
+    # reads it back and sends the caller to agents who speak the language.
+    yield from flow.set_var(v.IVR_LANGUAGE, language.value)
     answer = yield from ask_menu(ctx, PROBLEM_MENU, language)
     second = answer.option
     if second is None:
@@ -127,28 +137,41 @@ def _play_menu(ctx: CallContext, menu: Menu, language: Language) -> Generator[St
     # Every prompt of a menu can be interrupted by any key: a caller who knows the menu (or
     # is in danger) need not listen to the end, and a wrong key is answered at once instead
     # of being silently thrown away by Asterisk.
+    # Every prompt is required: silence after a menu nobody heard is no answer at all.
     escape = ALL_KEYS
     for prompt, prompt_language in menu.prompts:
         files = ctx.prompts.files(prompt, prompt_language or language)
-        key = yield from flow.play(files, escape)
+        key = yield from flow.play(files, escape, required=True)
         if key:
             return key
     return (yield from flow.wait_key(menu.timeout_ms))
 
 
-def _offer_callback(ctx: CallContext, route: Route) -> Generator[Step, Any, bool]:
-    """Offer to keep the caller's place when the wait is long; True if a call back is booked."""
+def _offer_callback(
+    ctx: CallContext, route: Route, progress: Progress
+) -> Generator[Step, Any, None]:
+    """Offer to keep the caller's place when the wait is long; ``progress.callback`` if booked."""
     if ctx.callback_threshold_s is None or not ctx.number:
-        return False  # no number to call back, or the offer is switched off
+        return  # no number to call back, or the offer is switched off
     wait = yield from flow.port(ports.ESTIMATED_WAIT, route.queue)
     if wait is None or wait <= ctx.callback_threshold_s:
-        return False
-    return (yield from offer_callback(ctx, route))
+        return
+    try:
+        yield from offer_callback(ctx, route, progress)
+    except PromptMissing:
+        # No offer heard, so none taken: the caller waits in the queue they chose.
+        progress.error = "prompt_missing"
 
 
-def offer_callback(ctx: CallContext, route: Route) -> Generator[Step, Any, bool]:
-    """Ask "press 1 to be called back"; store the request; True if it is booked."""
-    if not ctx.number:
+def offer_callback(
+    ctx: CallContext, route: Route, progress: Progress | None = None
+) -> Generator[Step, Any, bool]:
+    """Ask "press 1 to be called back"; store the request; True if it is booked.
+
+    A request that could not be confirmed in time is withdrawn before the caller hears
+    "could not book": they then stay in the queue and are never also called back.
+    """
+    if not ctx.number or route.silent or route.queue == URGENT:
         return False
     key = yield from flow.ask(
         ctx.prompts.files(PromptId.CALLBACK_OFFER, route.language),
@@ -166,9 +189,12 @@ def offer_callback(ctx: CallContext, route: Route) -> Generator[Step, Any, bool]
         issue=route.issue,
     )
     stored = yield from flow.port(ports.STORE_CALLBACK, request)
-    if not stored:
+    if stored is not True:  # False, or None: failed or timed out, and may still commit
+        yield from flow.port(ports.CANCEL_CALLBACK, request)
         yield from flow.play(ctx.prompts.files(PromptId.CALLBACK_FAILED, route.language), "")
         return False
+    if progress is not None:
+        progress.callback = True
     yield from flow.play(ctx.prompts.files(PromptId.CALLBACK_CONFIRMED, route.language), "")
     return True
 
@@ -184,7 +210,8 @@ def publish(ctx: CallContext, result: Result, error: str = "") -> Generator[Step
         v.IVR_CHOICE: result.choice,
         # Empty, not "none", when there is no issue: the bridge then takes the queue's own.
         v.IVR_ISSUE: route.issue.value if route.issue else "",
-        v.IVR_PRIORITY: str(route.priority),
+        # Empty with the queue when a caller hung up before choosing one.
+        v.IVR_PRIORITY: str(route.priority) if route.queue else "",
         v.IVR_SILENT: "1" if route.silent else "0",
         v.IVR_CALLBACK: "yes" if result.callback else "no",
         v.IVR_ERROR: error,
@@ -207,7 +234,7 @@ def user_event(call_id: str, result: Result, error: str = "") -> str:
         "Outcome": route.outcome.value,
         "Language": route.language.value,
         "Choice": result.choice,
-        "Priority": str(route.priority),
+        "Priority": str(route.priority) if route.queue else "",
         "Queue": route.queue,
         "Silent": "1" if route.silent else "0",
         "Callback": "yes" if result.callback else "no",
@@ -226,7 +253,13 @@ def _clean(value: str) -> str:
 
 
 def fallback(ctx: CallContext, reason: str) -> Flow:
-    """The IVR failed: send the caller to the general queue and say why (run by the server)."""
-    result = Result(routing.general(Language.THAI, Outcome.ERROR), "error")
+    """The IVR failed: send the caller to people who speak their language, and say why.
+
+    Run by the server on a new flow, so the language comes back from the channel (the
+    hotline flow sets IVR_LANGUAGE as soon as it is chosen); Thai when it never was.
+    """
+    chosen = (yield from flow.get_var(v.IVR_LANGUAGE)) or ""
+    language = Language(chosen) if chosen in Language._value2member_map_ else Language.THAI
+    result = Result(routing.general(language, Outcome.ERROR), "error")
     yield from publish(ctx, result, error=reason)
     return result

@@ -105,6 +105,11 @@ PROBLEM_MENU = Menu(
 CALLBACK_KEYS = {"1": True, "2": False}
 CALLBACK_TIMEOUT_MS = 5000
 
+# The call back's greeting: heard twice at most, then the attempt counts as not reached.
+GREETING_CONNECT_KEY = "1"
+GREETING_ATTEMPTS = 2
+GREETING_TIMEOUT_MS = 6000
+
 DISPATCH_KEYS = {"1": "yes", "2": "no"}
 DISPATCH_ATTEMPTS = 3
 DISPATCH_TIMEOUT_MS = 8000

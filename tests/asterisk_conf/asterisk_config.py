@@ -1,7 +1,8 @@
 """A small reader for Asterisk's .conf syntax, enough for the checks in this folder.
 
 Handles sections with templates (``[name](!)``, ``[name](tmpl1,tmpl2)``), ``key = value`` and
-``key => value`` lines, ``;`` comments (``\\;`` is a literal semicolon) and ``same =>``.
+``key => value`` lines (a key may carry arguments: ``eventfilter(action(exclude)) =``), ``;``
+comments (``\\;`` is a literal semicolon) and ``same =>``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 CONF = Path(__file__).resolve().parents[2] / "asterisk_conf"
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\](?:\((?P<opts>[^)]*)\))?\s*$")
-_ITEM = re.compile(r"^(?P<key>[A-Za-z0-9_.+-]+)\s*(?:=>|=)\s*(?P<value>.*)$")
+_ITEM = re.compile(
+    r"^(?P<key>[A-Za-z0-9_.+-]+(?:\((?:[^()]|\([^()]*\))*\))?)\s*(?:=>|=)\s*(?P<value>.*)$"
+)
 
 
 class ConfError(Exception):
@@ -96,7 +99,8 @@ _VAR_SET = re.compile(r"Set\((?:__|_)?([A-Za-z_][A-Za-z0-9_]*)=")
 _AGI = re.compile(r"AGI\(\$\{IVR_URL\}/([A-Za-z0-9_-]+)")
 _GOTO = re.compile(r"(?:Goto|Gosub)\(([^)]*)\)")
 _GOTOIF = re.compile(r"GotoIf\(.*\?([^:)]+)(?::([^)]+))?\)\s*$")
-_LABEL = re.compile(r"^n\(([A-Za-z0-9_-]+)\)")
+_LABEL = re.compile(r"^(?:n|\d+)\(([A-Za-z0-9_-]+)\)")
+_USER_EVENT = re.compile(r"UserEvent\(([A-Za-z0-9_]+)")
 
 
 @dataclass
@@ -111,6 +115,32 @@ class Dialplan:
     def variables(self) -> set[str]:
         text = self.text()
         return set(_VAR_REF.findall(text)) | set(_VAR_SET.findall(text))
+
+    def read_in(self, context: str) -> set[str]:
+        """Variables (and functions) ``${…}`` read by the lines of one context."""
+        return set(_VAR_REF.findall("\n".join(self.lines[context])))
+
+    def set_in(self, context: str) -> set[str]:
+        return set(_VAR_SET.findall("\n".join(self.lines[context])))
+
+    def user_events(self) -> set[str]:
+        """The names of the UserEvents the dialplan sends."""
+        return set(_USER_EVENT.findall(self.text()))
+
+    def includes(self, context: str) -> set[str]:
+        return {part.split(None, 1)[1].strip() for part in self.lines[context]
+                if part.startswith("include ")}
+
+    def extension_for(self, context: str, number: str) -> str | None:
+        """The extension of ``context`` that ``number`` would run (exact name or pattern)."""
+        for name in self.contexts[context]:
+            if name == number or (name.startswith("_") and pattern_matches(name, number)):
+                return name
+        for included in self.includes(context):
+            found = self.extension_for(included, number)
+            if found is not None:
+                return found
+        return None
 
     def agi_scripts(self) -> set[str]:
         return set(_AGI.findall(self.text()))
@@ -155,3 +185,26 @@ def dialplan(path: Path = CONF / "extensions.conf") -> Dialplan:
             else:
                 raise ConfError(f"extensions.conf:{number}: unexpected {key!r}")
     return Dialplan(contexts, lines, globals_)
+
+
+_PATTERN_CLASSES = {"X": "[0-9]", "Z": "[1-9]", "N": "[2-9]", ".": ".+", "!": ".*"}
+
+
+def pattern_matches(pattern: str, number: str) -> bool:
+    """Whether an extension pattern (``_0X.``, ``_+66X.``, ``_age[n]t.``) matches ``number``.
+
+    X, Z and N are digit classes in either case, ``[…]`` a character class, ``.`` one or
+    more characters, ``!`` zero or more; anything else is literal.
+    """
+    regex = []
+    i = 1  # after the leading "_"
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "[":
+            end = pattern.index("]", i)
+            regex.append(f"[{re.escape(pattern[i + 1:end]).replace(chr(92) + '-', '-')}]")
+            i = end + 1
+            continue
+        regex.append(_PATTERN_CLASSES.get(ch.upper(), re.escape(ch)))
+        i += 1
+    return re.fullmatch("".join(regex), number) is not None

@@ -1,11 +1,15 @@
 """Syntax checks of asterisk_conf/: asterisklint for the dialplan, our own for the rest.
 
 asterisklint-jjs knows Asterisk 22's applications and functions; it has no checker for
-queues.conf, manager.conf, pjsip.conf or musiconhold.conf, so those are checked here
-against the options Asterisk 22 documents for them.
+queues.conf, manager.conf, pjsip.conf, http.conf or musiconhold.conf, so those are checked
+here against the options Asterisk 22 has for them: its configs/samples/*.conf.sample, the
+AMI configuration table of docs.asterisk.org (AMI v2 specification) and the PJSIP module
+configuration reference. Options of removed modules are left out on purpose (monitor-type
+and monitor-format went with res_monitor in Asterisk 21), so they fail here.
 """
 
 import ipaddress
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +50,8 @@ def test_asterisklint_catches_a_broken_dialplan(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["extensions.conf", "queues.conf", "manager.conf", "pjsip.conf", "musiconhold.conf"]
+    "name", ["extensions.conf", "queues.conf", "manager.conf", "pjsip.conf", "musiconhold.conf",
+             "http.conf"]
 )
 def test_every_file_parses_and_has_no_duplicate_sections(name):
     sections = parse(CONF / name)
@@ -69,24 +74,31 @@ def test_the_parser_rejects_junk(tmp_path):
 # --- queues.conf ---------------------------------------------------------------------------
 
 QUEUE_GENERAL = {"persistentmembers", "autofill", "shared_lastcall", "log_membername_as_agent",
-                 "monitor-type", "updatecdr", "keepstats", "negative_penalty_invokes_limits",
-                 "force_longest_waiting_caller"}
+                 "enable_cidname_logging", "negative_penalty_invalid",
+                 "log-restricted-caller-id", "force_longest_waiting_caller"}
+QUEUE_SOUNDS = {"queue-youarenext", "queue-thereare", "queue-callswaiting", "queue-quantity1",
+                "queue-quantity2", "queue-holdtime", "queue-minute", "queue-minutes",
+                "queue-seconds", "queue-thankyou", "queue-reporthold", "queue-callerannounce"}
 QUEUE_OPTIONS = {
-    "strategy", "timeout", "retry", "wrapuptime", "joinempty", "leavewhenempty", "ringinuse",
-    "maxlen", "autopause", "autopausedelay", "autopausebusy", "autopauseunavail",
-    "announce-frequency", "min-announce-frequency", "announce-position",
-    "announce-position-limit", "announce-holdtime", "announce-round-seconds",
-    "periodic-announce-frequency", "random-periodic-announce", "relative-periodic-announce",
-    "musicclass", "servicelevel", "setinterfacevar", "setqueueentryvar", "setqueuevar",
-    "reportholdtime", "timeoutrestart", "timeoutpriority", "weight", "member", "context",
-    "announce", "memberdelay", "defaultrule", "penaltymemberslimit", "announce-to-first-user",
+    "strategy", "timeout", "retry", "timeoutpriority", "wrapuptime", "joinempty",
+    "leavewhenempty", "ringinuse", "maxlen", "autofill", "autopause", "autopausedelay",
+    "autopausebusy", "autopauseunavail", "announce-frequency", "min-announce-frequency",
+    "announce-position", "announce-position-limit", "announce-position-only-up",
+    "announce-holdtime", "announce-round-seconds", "announce-to-first-user",
+    "periodic-announce", "periodic-announce-frequency", "periodic-announce-startdelay",
+    "random-periodic-announce", "relative-periodic-announce", "musicclass", "servicelevel",
+    "setinterfacevar", "setqueueentryvar", "setqueuevar", "membergosub", "reportholdtime",
+    "timeoutrestart", "weight", "member", "context", "announce", "memberdelay",
+    "defaultrule", "penaltymemberslimit", *QUEUE_SOUNDS,
 }
 QUEUE_INTS = {"timeout", "retry", "wrapuptime", "maxlen", "announce-frequency",
               "min-announce-frequency", "announce-position-limit",
-              "periodic-announce-frequency", "servicelevel", "weight", "memberdelay"}
+              "periodic-announce-frequency", "periodic-announce-startdelay", "servicelevel",
+              "weight", "memberdelay"}
 QUEUE_BOOLS = {"ringinuse", "setinterfacevar", "setqueueentryvar", "setqueuevar",
-               "reportholdtime", "timeoutrestart", "autopause", "persistentmembers",
-               "autofill", "shared_lastcall", "log_membername_as_agent"}
+               "reportholdtime", "timeoutrestart", "persistentmembers", "autofill",
+               "shared_lastcall", "log_membername_as_agent", "relative-periodic-announce",
+               "random-periodic-announce", "announce-to-first-user"}
 STRATEGIES = {"ringall", "leastrecent", "fewestcalls", "random", "rrmemory", "rrordered",
               "linear", "wrandom"}
 EMPTY_CONDITIONS = {"yes", "no", "strict", "loose", "paused", "penalty", "inuse", "ringing",
@@ -110,6 +122,10 @@ def test_queues_conf_options_and_values():
                 assert set(value.split(",")) <= EMPTY_CONDITIONS, where
             if key == "announce-holdtime":
                 assert value in BOOL | {"once"}, where
+            if key == "announce-position":
+                assert value in BOOL | {"limit", "more"}, where
+            if key == "autopause":
+                assert value in BOOL | {"all"}, where
 
 
 def test_no_queue_drops_callers_when_nobody_is_logged_in():
@@ -125,15 +141,45 @@ def test_urgent_queue_announces_nothing():
     sections = parse(CONF / "queues.conf")
     urgent = effective(sections, next(s for s in sections if s.name == "urgent"))
     assert urgent["announce-position"] == "no" and urgent["announce-frequency"] == "0"
+    assert urgent["periodic-announce-frequency"] == "0"
+    assert urgent["musicclass"] == "quiet"
+
+
+def test_no_queue_speaks_asterisks_english_announcements():
+    # Position, hold time and "thank you" are Asterisk's core sounds: English for Thai,
+    # Burmese, Khmer and Lao callers. Waiting callers hear 1300's own prompt instead.
+    sections = parse(CONF / "queues.conf")
+    for section in sections:
+        if section.template or section.name == "general":
+            continue
+        values = effective(sections, section)
+        assert values["announce-frequency"] == "0", section.name
+        assert values["announce-position"] == "no", section.name
+        assert values["announce-holdtime"] == "no", section.name
+        assert not any(k in QUEUE_SOUNDS for k in values), section.name
+
+
+def test_no_queue_sets_variables_nobody_reads():
+    sections = parse(CONF / "queues.conf")
+    for section in sections:
+        values = effective(sections, section)
+        for key in ("setinterfacevar", "setqueueentryvar", "setqueuevar"):
+            assert values.get(key, "no") in ("no", "false", "off", "0"), (section.name, key)
 
 
 # --- manager.conf --------------------------------------------------------------------------
 
-MANAGER_GENERAL = {"enabled", "bindaddr", "port", "allowmultiplelogin", "displayconnects",
-                   "authtimeout", "authlimit", "timestampevents", "webenabled", "httptimeout",
-                   "channelvars", "debug", "hidesecurityevents"}
-MANAGER_USER = {"secret", "deny", "permit", "acl", "read", "write", "writetimeout",
-                "displayconnects", "allowmultiplelogin", "eventfilter", "channelvars"}
+MANAGER_GENERAL = {"enabled", "webenabled", "bindaddr", "port", "tlsenable", "tlsbindaddr",
+                   "tlscertfile", "tlsprivatekey", "tlscipher", "allowmultiplelogin",
+                   "displayconnects", "timestampevents", "brokeneventsaction", "channelvars",
+                   "debug", "authtimeout", "authlimit", "httptimeout", "disabledevents"}
+MANAGER_USER = {"secret", "deny", "permit", "acl", "setvar", "eventfilter", "read", "write",
+                "writetimeout", "displayconnects", "allowmultiplelogin", "channelvars"}
+# eventfilter(<criteria>) = <expression>: the structured syntax of Asterisk 22.1+.
+EVENT_FILTER = re.compile(
+    r"eventfilter\((?:(?:action\((?:include|exclude)\)|name\([a-z0-9_]+\)|header\([a-z0-9_-]+\)"
+    r"|method\((?:regex|exact|starts_with|ends_with|contains|none)\)),?)+\)"
+)
 CLASSES = {"system", "call", "log", "verbose", "command", "agent", "user", "config", "dtmf",
            "reporting", "cdr", "dialplan", "originate", "agi", "cc", "aoc", "test",
            "security", "message", "all"}
@@ -152,16 +198,40 @@ def test_manager_listens_on_loopback_or_a_private_address():
     general, _ = manager()
     assert general.name == "general"
     assert set(general.keys()) <= MANAGER_GENERAL
+    for key in ("enabled", "allowmultiplelogin", "displayconnects", "timestampevents"):
+        assert (general.get(key) or "no") in BOOL, key
     address = ipaddress.ip_address(general.get("bindaddr") or "0.0.0.0")
     assert address.is_loopback or address.is_private
     assert not address.is_unspecified
+
+
+def test_events_carry_asterisks_own_timestamps():
+    # The bridge orders and times calls by Asterisk's clock when it is there (docs/ami.md).
+    general, _ = manager()
+    assert general.get("timestampevents") == "yes"
+
+
+def test_a_reconnecting_bridge_is_not_locked_out_by_its_half_open_session():
+    general, users = manager()
+    assert (general.get("allowmultiplelogin") or "yes") == "yes"
+    assert (users[0].get("allowmultiplelogin") or "yes") == "yes"
+
+
+def test_the_bridge_is_spared_newexten_and_nothing_it_reads():
+    from callcenter.ami.events import TRACKED_EVENTS
+
+    _, [user] = manager()
+    filters = [(k, v) for k, v, _ in user.items if k.startswith("eventfilter")]
+    assert filters == [("eventfilter(action(exclude),name(newexten))", "")]
+    assert all(EVENT_FILTER.fullmatch(k) for k, _ in filters)
+    assert "Newexten" not in TRACKED_EVENTS
 
 
 def test_bridge_user_is_least_privilege():
     _, users = manager()
     assert [u.name for u in users] == ["callcenter"]
     user = users[0]
-    assert set(user.keys()) <= MANAGER_USER
+    assert {key.split("(")[0] for key, _, _ in user.items} <= MANAGER_USER
     read = set(user.get("read").split(","))
     write = set(user.get("write").split(","))
     assert read <= CLASSES and write <= CLASSES
@@ -235,3 +305,39 @@ def test_music_classes_are_complete():
             assert section.get("directory"), section.name
         assert set(section.keys()) <= {"mode", "directory", "sort", "application", "format",
                                        "entry", "digit", "announcement", "kill_escalation_delay"}
+
+
+# --- http.conf (WebRTC) ----------------------------------------------------------------------
+
+HTTP_GENERAL = {"enabled", "bindaddr", "bindport", "prefix", "servername", "sessionlimit",
+                "session_inactivity", "session_keep_alive", "enablestatic", "redirect",
+                "tlsenable", "tlsbindaddr", "tlscertfile", "tlsprivatekey", "tlscipher",
+                "tlsdisablev1", "tlsdisablev11", "tlsdisablev12", "tlsservercipherorder"}
+
+
+def test_http_conf_options_and_values():
+    [general] = parse(CONF / "http.conf")
+    assert general.name == "general"
+    assert set(general.keys()) <= HTTP_GENERAL
+    for key in ("enabled", "tlsenable", "enablestatic", "tlsdisablev1", "tlsdisablev11"):
+        assert general.get(key) in BOOL, key
+    assert general.get("bindport").isdigit()
+    host, _, port = general.get("tlsbindaddr").rpartition(":")
+    ipaddress.ip_address(host)
+    assert port.isdigit()
+
+
+def test_webrtc_endpoints_have_a_secure_websocket_to_reach():
+    # Browsers use WebRTC only over wss: the template's transport is wss, which Asterisk's
+    # HTTP server carries, so http.conf must serve TLS; plain HTTP stays on loopback.
+    sections = parse(CONF / "pjsip.conf")
+    template = effective(sections, next(s for s in sections if s.name == "webrtc-endpoint"))
+    transport = next(effective(sections, s) for s in sections
+                     if s.name == template["transport"] and not s.template)
+    assert transport["protocol"] == "wss"
+    [general] = parse(CONF / "http.conf")
+    assert general.get("enabled") == "yes" and general.get("tlsenable") == "yes"
+    assert general.get("tlscertfile") and general.get("tlsprivatekey")
+    assert ipaddress.ip_address(general.get("bindaddr")).is_loopback
+    tls = next(effective(sections, s) for s in sections if s.name == "transport-tls")
+    assert general.get("tlscertfile") == tls["cert_file"]

@@ -27,7 +27,11 @@ def test_every_caller_is_routed_and_announced_once(keys, hangup_at, wait, number
                                channel_vars={"HOTLINE_CALL_ID": "1.1"})
     result = drive(hotline.run(CallContext(call_id="1.1", number=number)), channel, ports)
     variables = channel.variables
-    assert variables["IVR_QUEUE"] in BY_NAME
+    if variables["IVR_QUEUE"] == "":
+        # Only a caller who left before any route was chosen has no queue.
+        assert variables["IVR_CHOICE"] == "hangup" and variables["IVR_PRIORITY"] == ""
+    else:
+        assert variables["IVR_QUEUE"] in BY_NAME
     assert variables["IVR_QUEUE"] == result.route.queue
     assert len(channel.events) == 1 and channel.events[0].startswith("IvrChoice,")
     assert len(channel.commands) < 60
@@ -57,3 +61,23 @@ def test_every_unit_answer_is_recorded_once(keys, hangup_at):
     result = drive(dispatch.run(CallContext(call_id="2.1", args=("42",))), channel, ports)
     assert channel.variables["DISPATCH_ACK"] in ("yes", "no", "none")
     assert [a.answer for a in ports.answers] == [result.answer]
+
+
+PROMPT_FILES = [f"1300/{lang}/{prompt}" for lang in ("th", "en", "my")
+                for prompt in ("welcome", "danger_hint", "language_offer", "problem_menu")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(keys=st.lists(KEYS, max_size=6), missing=st.sets(st.sampled_from(PROMPT_FILES)))
+def test_a_caller_is_counted_silent_only_after_hearing_every_menu_prompt(keys, missing):
+    channel = SimulatedChannel(keys=list(keys), missing=set(missing),
+                               channel_vars={"HOTLINE_CALL_ID": "1.1"})
+    drive(hotline.run(CallContext(call_id="1.1", number="")), channel, MemoryPorts())
+    variables = channel.variables
+    assert variables["IVR_QUEUE"] in BY_NAME  # never left without a queue
+    if variables["IVR_ERROR"] == "prompt_missing":
+        assert variables["IVR_SILENT"] == "0" and variables["IVR_CHOICE"] == "error"
+    if variables["IVR_SILENT"] == "1" and "8" not in keys:
+        # Silence counted: every menu prompt of the language menu was heard (in a file that
+        # exists), none was skipped for want of one.
+        assert variables["IVR_ERROR"] == ""

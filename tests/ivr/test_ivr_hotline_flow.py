@@ -153,13 +153,17 @@ def test_hangup_at_every_step_is_recorded(keys):
     for step in range(count_media(keys)):
         result, channel = run(keys, hangup_at=step)
         assert channel.variables["IVR_CHOICE"] == "hangup", step
-        # Before the route is decided the general queue is reported, after it the route.
-        assert channel.variables["IVR_QUEUE"] in ("operator", "violence", "english", "urgent")
+        # Before the route is decided no queue is reported (an abandon in the IVR is not an
+        # operator call), after it the route.
+        assert channel.variables["IVR_QUEUE"] in ("", "operator", "violence", "english",
+                                                  "urgent")
+        if channel.variables["IVR_QUEUE"] == "":
+            assert channel.variables["IVR_PRIORITY"] == ""
         assert result.route.outcome is Outcome.HANGUP
         assert "Outcome: hangup" in channel.events[0]
         # Once hung up, no more media commands are sent after the 511/-1.
         after = channel.commands[channel.commands.index(
-            next(c for c in channel.commands if c.startswith("SET VARIABLE"))):]
+            next(c for c in channel.commands if c.startswith("SET VARIABLE IVR_CHOICE"))):]
         assert not any(c.startswith("STREAM FILE") for c in after)
 
 
@@ -279,3 +283,69 @@ def test_callback_flow_survives_missing_or_odd_variables():
     assert booked and ports.callbacks[0].queue == "operator"
     booked, channel, _ = run_callback(["1"], {}, number="")
     assert not booked and channel.variables["IVR_CALLBACK"] == "no"
+
+
+def test_callback_flow_never_offers_urgent_or_silent_callers_a_call_back():
+    for channel_vars in ({"IVR_QUEUE": "urgent", "IVR_PRIORITY": "10"},
+                         {"IVR_QUEUE": "operator", "IVR_SILENT": "1"}):
+        booked, channel, ports = run_callback(["1"], channel_vars)
+        assert not booked and channel.variables["IVR_CALLBACK"] == "no"
+        assert not any("/callback_offer" in c for c in channel.commands)
+        assert ports.callbacks == []
+
+
+# --- no usable choice, hang-ups, missing prompts ------------------------------------------
+
+
+@pytest.mark.parametrize(("lang_key", "queue"), [("1", "operator"), ("3", "burmese"),
+                                                 ("5", "lao")])
+def test_no_problem_choice_goes_to_people_who_speak_the_callers_language(lang_key, queue):
+    result, channel = run([lang_key, "*", "#"])
+    assert channel.variables["IVR_QUEUE"] == queue
+    assert result.route.outcome is Outcome.NO_CHOICE
+
+
+def test_a_hang_up_before_any_route_reports_no_queue():
+    result, channel = run(["3"], hangup_at=2)  # in the problem menu
+    assert channel.variables["IVR_QUEUE"] == ""
+    assert channel.variables["IVR_PRIORITY"] == ""
+    assert channel.variables["IVR_LANGUAGE"] == "my"
+    assert "Queue: ," in channel.events[0] and "Outcome: hangup" in channel.events[0]
+    assert result.route.queue == ""
+
+
+def test_the_language_is_on_the_channel_as_soon_as_it_is_chosen():
+    _, channel = run(["4"], hangup_at=2)
+    sets = [c for c in channel.commands if c.startswith("SET VARIABLE IVR_LANGUAGE")]
+    first_menu = next(i for i, c in enumerate(channel.commands) if "/km/problem_menu" in c)
+    assert channel.commands.index(sets[0]) < first_menu
+
+
+def test_every_file_missing_is_an_ivr_error_not_a_silent_caller():
+    every = {f"1300/{lang.value}/{p.value}" for lang in Language for p in hotline.PromptId}
+    result, channel = run([], missing=every)
+    assert channel.variables["IVR_QUEUE"] == "operator"
+    assert channel.variables["IVR_SILENT"] == "0"
+    assert channel.variables["IVR_ERROR"] == "prompt_missing"
+    assert result.route.outcome is Outcome.ERROR
+
+
+def test_one_missing_language_menu_prompt_is_an_error_too():
+    # The Thai fallback of a prompt is gone as well: that caller would not hear the Lao
+    # offer, so silence after it would mean nothing.
+    _, channel = run([], missing={"1300/lo/language_offer", "1300/th/language_offer"})
+    assert channel.variables["IVR_ERROR"] == "prompt_missing"
+    assert channel.variables["IVR_SILENT"] == "0"
+
+
+def test_hotline_fallback_reads_the_language_back_from_the_channel():
+    from ivr_support import drive as drive_flow
+
+    channel = SimulatedChannel(channel_vars={"IVR_LANGUAGE": "km"})
+    result = drive_flow(hotline.fallback(CallContext(call_id="1"), "bad_reply"), channel)
+    assert channel.variables["IVR_QUEUE"] == "khmer"
+    assert channel.variables["IVR_ERROR"] == "bad_reply"
+    assert result.route.outcome is Outcome.ERROR
+    channel = SimulatedChannel(channel_vars={"IVR_LANGUAGE": "xx"})
+    drive_flow(hotline.fallback(CallContext(call_id="1"), "bad_reply"), channel)
+    assert channel.variables["IVR_QUEUE"] == "operator"

@@ -49,3 +49,29 @@ def test_catalog_from_the_shipped_sounds_falls_back_to_thai_for_khmer_and_lao():
 def test_a_prompt_missing_everywhere_is_still_tried_in_thai(tmp_path):
     catalog = PromptCatalog.from_directory(tmp_path)
     assert catalog.files(PromptId.INVALID, Language.BURMESE) == ["1300/th/invalid"]
+
+
+@pytest.mark.parametrize("language", [Language.THAI, Language.ENGLISH, Language.BURMESE])
+def test_every_prompt_has_a_placeholder_file_in_each_language_espeak_speaks(language):
+    # Units hear Thai (dispatch prompts have Thai and English only); callers' prompts are in
+    # every language, and espeak-ng speaks Thai, English and Burmese.
+    catalog = PromptCatalog.from_directory(SOUNDS)
+    wanted = set(PromptId) if language != Language.BURMESE else set(PromptId) - DISPATCH_PROMPTS
+    missing = {p for p in wanted if (language, p) not in (catalog.available or set())}
+    assert not missing
+
+
+@pytest.mark.parametrize("name", ["welcome.wav16", "welcome.sln16", "welcome.wav",
+                                  "welcome.ulaw", "welcome.g722"])
+def test_studio_recordings_in_any_asterisk_format_count(tmp_path, name):
+    (tmp_path / "km").mkdir()
+    (tmp_path / "km" / name).write_bytes(b"\0" * 16)
+    catalog = PromptCatalog.from_directory(tmp_path)
+    assert catalog.files(PromptId.WELCOME, Language.KHMER)[0] == "1300/km/welcome"
+
+
+def test_files_that_are_not_prompts_are_ignored(tmp_path):
+    (tmp_path / "km").mkdir()
+    (tmp_path / "km" / "welcome.txt").write_text("notes")
+    (tmp_path / "km" / "old_greeting.gsm").write_bytes(b"\0")
+    assert PromptCatalog.from_directory(tmp_path).available == frozenset()

@@ -10,6 +10,7 @@ from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
 from ivr import agi, flow
 from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.ports import MemoryPorts
+from ivr.prompts import PromptId
 from ivr.server import FastAgiServer, Limits
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "asterisk"
@@ -105,10 +106,11 @@ async def test_hangup_at_every_step_over_tcp(start):
         record = await running.call(ivr_channel(["2", "", ""], hangup_at=step))
         variables = record.channel.variables
         assert variables["IVR_CHOICE"] == "hangup", step
-        assert variables["IVR_QUEUE"] in ("operator", "english")
+        # No queue before one was chosen ("" in the language menu), then the route.
+        assert variables["IVR_QUEUE"] in ("", "operator", "english")
         # After the 511 nothing but bookkeeping was sent.
         dead_at = record.channel.commands.index(next(
-            c for c in record.channel.commands if c.startswith("SET VARIABLE")))
+            c for c in record.channel.commands if c.startswith("SET VARIABLE IVR_CHOICE")))
         assert not any(c.startswith(("STREAM", "WAIT"))
                        for c in record.channel.commands[dead_at:])
 
@@ -230,9 +232,10 @@ async def test_garbage_instead_of_a_header_is_refused(start, payload):
     await running.settle("ivr.header_garbage")
 
 
-async def garbage_after(running: Running, good_replies: int, garbage: bytes) -> SimulatedChannel:
+async def garbage_after(running: Running, good_replies: int, garbage: bytes,
+                        keys=("1", "1")) -> SimulatedChannel:
     """A peer that answers ``good_replies`` commands properly, then sends ``garbage``."""
-    channel = ivr_channel(["1", "1"])
+    channel = ivr_channel(list(keys))
     reader, writer = await asyncio.open_connection(running.host, running.port)
     writer.write(environment())
     count = 0
@@ -256,10 +259,26 @@ async def garbage_after(running: Running, good_replies: int, garbage: bytes) -> 
 )
 async def test_garbage_reply_sends_the_call_to_the_general_queue(start, garbage):
     running = await start()
-    channel = await garbage_after(running, 2, garbage)
+    # Good answers to: GET HOTLINE_CALL_ID, the greeting (key 1), SET IVR_LANGUAGE; then
+    # garbage for the problem menu's first prompt.
+    channel = await garbage_after(running, 3, garbage)
     assert channel.variables["IVR_QUEUE"] == "operator"
     assert channel.variables["IVR_ERROR"] == "bad_reply"
     assert "Error: bad_reply" in channel.events[-1]
+
+
+@pytest.mark.parametrize(("key", "language", "queue"), [
+    ("3", "my", "burmese"), ("2", "en", "english"), ("4", "km", "khmer"), ("1", "th", "operator"),
+])
+async def test_an_ivr_failure_after_the_language_choice_keeps_the_callers_language(
+    start, key, language, queue
+):
+    running = await start()
+    channel = await garbage_after(running, 3, b"200 result=abc\n", keys=(key, "1"))
+    assert channel.variables["IVR_QUEUE"] == queue
+    assert channel.variables["IVR_LANGUAGE"] == language
+    assert channel.variables["IVR_ERROR"] == "bad_reply"
+    assert f"Language: {language}" in channel.events[-1]
 
 
 async def test_unanswered_command_times_out_and_falls_back(start):
@@ -405,3 +424,115 @@ async def test_a_rejected_command_is_not_mistaken_for_a_hangup(start, answer):
     assert channel.variables["IVR_QUEUE"] == "operator"
     assert channel.variables["IVR_ERROR"] == "command_rejected"
     assert running.server.outcomes["ivr.command_rejected"] == 1
+
+
+# --- prompts that cannot be played ------------------------------------------------------------
+
+EVERY_FILE = {f"1300/{lang}/{prompt.value}" for lang in ("th", "en", "my", "km", "lo")
+              for prompt in PromptId}
+
+
+async def test_with_every_prompt_file_missing_no_caller_becomes_a_silent_caller(start):
+    running = await start()
+    records = await asyncio.gather(*(
+        running.call(ivr_channel(keys, missing=set(EVERY_FILE)))
+        for keys in ([], ["1", "1"], ["9"])
+    ))
+    for record in records:
+        variables = record.channel.variables
+        assert variables["IVR_QUEUE"] == "operator"
+        assert variables["IVR_SILENT"] == "0"
+        assert variables["IVR_ERROR"] == "prompt_missing"
+        assert variables["IVR_CHOICE"] == "error"
+        assert "Error: prompt_missing" in record.channel.events[-1]
+        # Nobody was left waiting for a key after a menu nobody heard.
+        assert not any(c.startswith("WAIT FOR DIGIT") for c in record.channel.commands)
+
+
+async def test_a_missing_problem_menu_routes_a_lao_caller_to_the_lao_queue(start):
+    running = await start()
+    missing = {"1300/lo/problem_menu", "1300/th/problem_menu"}
+    record = await running.call(ivr_channel(["5", "1"], missing=missing))
+    variables = record.channel.variables
+    assert (variables["IVR_QUEUE"], variables["IVR_LANGUAGE"]) == ("lao", "lo")
+    assert variables["IVR_ERROR"] == "prompt_missing"
+
+
+async def test_a_missing_callback_offer_keeps_the_chosen_route_and_says_why(start):
+    ports = MemoryPorts(waits={"violence": 900})
+    running = await start(ports=ports, callback_threshold_s=60)
+    missing = {"1300/th/callback_offer"}
+    record = await running.call(ivr_channel(["1", "1", "1"], missing=missing))
+    variables = record.channel.variables
+    assert (variables["IVR_QUEUE"], variables["IVR_CALLBACK"]) == ("violence", "no")
+    assert variables["IVR_ERROR"] == "prompt_missing"
+    assert ports.callbacks == []
+
+
+async def test_a_unit_that_cannot_hear_the_alert_leaves_it_unanswered(start):
+    ports = MemoryPorts()
+    running = await start(ports=ports)
+    env, _ = recorded("fastagi-dispatch-ack")
+    missing = {"1300/th/dispatch_alert"}
+    channel = SimulatedChannel(keys=["1"] * 6, missing=missing, channel_vars={"RRU_UNIT": "T"})
+    record = await running.call(channel, env)
+    assert record.channel.variables["DISPATCH_ACK"] == "none"
+    await running.settle("ivr.prompt_missing")
+    assert ports.answers == []  # never recorded as an answer: the escalation takes it
+
+
+# --- booking a call back that cannot be confirmed in time -------------------------------------
+
+
+async def test_a_booking_that_times_out_is_withdrawn_and_the_caller_told_so(start):
+    class Slow(MemoryPorts):
+        async def store_callback(self, request):
+            await asyncio.sleep(0.3)  # longer than the port timeout below
+            return await super().store_callback(request)
+
+    ports = Slow(waits={"violence": 900})
+    running = await start(ports=ports, callback_threshold_s=1,
+                          limits=Limits(port_timeout_s=0.05))
+    record = await running.call(ivr_channel(["1", "1", "1"]))
+    assert record.channel.variables["IVR_CALLBACK"] == "no"
+    assert any("/callback_failed" in c for c in record.channel.commands)
+    assert not any("/callback_confirmed" in c for c in record.channel.commands)
+    [withdrawn] = ports.cancelled
+    assert withdrawn.call_id == "1795345559.1"
+
+
+async def test_a_caller_who_hangs_up_during_the_confirmation_is_still_booked(start):
+    ports = MemoryPorts(waits={"violence": 900})
+    running = await start(ports=ports, callback_threshold_s=60)
+    # media: welcome (1), problem menu (1), offer (1), confirmation: hang up there.
+    record = await running.call(ivr_channel(["1", "1", "1"], hangup_at=3))
+    assert record.channel.variables["IVR_CALLBACK"] == "yes"
+    assert record.channel.variables["IVR_CHOICE"] == "hangup"
+    assert len(ports.callbacks) == 1 and ports.cancelled == []
+
+
+# --- the call back's greeting -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("keys", "hangup_at", "reached"), [
+    (["1"], None, "yes"), (["", "1"], None, "yes"), ([], None, "no"), (["2", "3"], None, "no"),
+    (["1"], 0, "no"),
+])
+async def test_only_a_key_press_connects_a_called_back_person(start, keys, hangup_at, reached):
+    running = await start()
+    channel = SimulatedChannel(keys=keys, hangup_at=hangup_at,
+                               channel_vars={"IVR_LANGUAGE": "my", "CALLBACK_ID": "7"})
+    record = await running.call(channel, environment("callback-greeting", args=()))
+    assert record.channel.variables["CALLBACK_REACHED"] == reached
+    played = [c for c in record.channel.commands if c.startswith("STREAM FILE")]
+    if hangup_at is None:
+        assert played[0].startswith("STREAM FILE 1300/my/callback_greeting")
+
+
+async def test_a_greeting_that_cannot_be_played_connects_the_person_anyway(start):
+    running = await start()
+    channel = SimulatedChannel(missing={"1300/th/callback_greeting", "1300/en/callback_greeting"},
+                               channel_vars={"IVR_LANGUAGE": "en"})
+    record = await running.call(channel, environment("callback-greeting", args=()))
+    assert record.channel.variables["CALLBACK_REACHED"] == "yes"
+    assert record.channel.variables["IVR_ERROR"] == "prompt_missing"
