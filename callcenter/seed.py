@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
 from callcenter.provinces.catalog import demo_duty_phone, provinces
-from callcenter.provinces.models import AlertChannel, Province, ResponseUnit, UnitContact
+from callcenter.provinces.models import (
+    AlertChannel,
+    ContactRole,
+    Province,
+    ResponseUnit,
+    UnitContact,
+)
 from callcenter.queues.catalog import QUEUES
 from callcenter.queues.models import Queue
 
@@ -60,12 +66,21 @@ def seed_provinces(session: Session) -> int:
     return len(existing)
 
 
-def seed_units(session: Session) -> None:
-    """One rapid-response unit per province, alerted on its console first, then by phone.
+def demo_supervisor_phone(code: str) -> str:
+    """The made-up phone of a province's duty supervisor (พมจ.): 09910000 + its number.
 
-    The phone is a number the dialplan's ``rru`` context dials (``Local/<number>@rru``);
-    a made-up one in the seed (``demo_duty_phone``), replaced by the province's real duty
-    phone when the hotline sets it up.
+    Not a real line; the demo's simulated Asterisk answers it like any unknown number.
+    """
+    return "09910000" + code.removeprefix("TH-").zfill(2)
+
+
+def seed_units(session: Session) -> None:
+    """One rapid-response unit per province: its console first, then its duty phone, and
+    last the provincial supervisor's phone, so every ladder ends with the supervisor.
+
+    A phone is a number the dialplan's ``rru`` context dials (``Local/<number>@rru``);
+    made-up ones in the seed (``demo_duty_phone``, ``demo_supervisor_phone``), replaced by
+    the province's real numbers when the hotline sets it up.
     """
     existing = {u.code: u for u in session.scalars(select(ResponseUnit))}
     for province in session.scalars(select(Province).order_by(Province.code)):
@@ -74,6 +89,7 @@ def seed_units(session: Session) -> None:
         unit = existing.get(code)
         if unit is not None:
             _renumber_old_voice_contact(unit, province.code, phone)
+            _add_supervisor_if_missing(unit, province.code)
             continue
         unit = ResponseUnit(
             code=code,
@@ -83,12 +99,28 @@ def seed_units(session: Session) -> None:
             duty_phone=phone,
         )
         unit.contacts = [
-            UnitContact(position=1, channel=AlertChannel.CONSOLE, label="unit console"),
+            UnitContact(position=1, channel=AlertChannel.CONSOLE, label="unit console",
+                        role=ContactRole.DUTY_CONSOLE),
             UnitContact(position=2, channel=AlertChannel.VOICE, address=phone,
-                        label="duty phone"),
+                        label="duty phone", role=ContactRole.DUTY_PHONE),
+            _supervisor_contact(3, province.code),
         ]
         session.add(unit)
     session.flush()
+
+
+def _supervisor_contact(position: int, province_code: str) -> UnitContact:
+    return UnitContact(position=position, channel=AlertChannel.VOICE,
+                       address=demo_supervisor_phone(province_code),
+                       label="provincial supervisor", role=ContactRole.PROVINCIAL_SUPERVISOR)
+
+
+def _add_supervisor_if_missing(unit: ResponseUnit, province_code: str) -> None:
+    """Units seeded before contacts had roles get the supervisor as their last rung."""
+    if any(c.role is ContactRole.PROVINCIAL_SUPERVISOR for c in unit.contacts):
+        return
+    last = max((c.position for c in unit.contacts), default=0)
+    unit.contacts.append(_supervisor_contact(last + 1, province_code))
 
 
 def _renumber_old_voice_contact(unit: ResponseUnit, province_code: str, phone: str) -> None:

@@ -4,14 +4,20 @@ Mobile-first pages for a phone in the field. Every answer is a plain form POST (
 to the dispatch) that htmx upgrades by swapping the ``visit`` block; each is committed,
 then ``enqueue.after_commit`` publishes the new state. A lifecycle refusal re-renders the
 page with the reason in the page's language. ``/unit/events`` is the process's SSE hub
-narrowed to the viewer's own unit (see ``UnitStream``). Another unit's dispatch answers 404.
+narrowed to the viewer's own unit (see ``UnitStream``); while it is open it keeps the
+unit's presence entry alive, which is what lets the console channel alert the unit (with
+nobody present the alert goes to the next contact at once). Another unit's dispatch
+answers 404.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import secrets
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -20,6 +26,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from markupsafe import escape
+from redis.asyncio import Redis as AsyncRedis
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,11 +35,11 @@ from agent_console import htmx
 from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import client_ip, limit_body
 from agent_console.routers.api_cases import DB, enqueue_after_commit
-from agent_console.routers.wallboard import stream_viewer
+from agent_console.routers.wallboard import async_redis, stream_viewer
 from agent_console.sse import Hub, format_event
 from agent_console.templating import templates
 from callcenter.agents.models import Role
-from callcenter.dispatch import policy
+from callcenter.dispatch import policy, presence
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import Dispatch, DispatchStatus
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
@@ -150,6 +158,8 @@ def problem_key(action: str, status: DispatchStatus) -> str:
         return "unit.error.declined"
     if status is S.COMPLETED:
         return "unit.error.completed"
+    if status is S.CANCELLED:
+        return "unit.error.cancelled"
     if action == "decline" and status in PROGRESS:
         return "unit.error.decline_after_ack"
     if action != "acknowledge" and status in policy.AWAITING_UNIT:
@@ -293,31 +303,65 @@ def parse_event(chunk: bytes) -> tuple[str, str] | None:
     return (name, "\n".join(data)) if name else None
 
 
+class Presence:
+    """This stream's entry in the unit's presence set: made on connect, refreshed as the
+    stream's chunks (at least the hub's 15 s keep-alive) go out, removed on close."""
+
+    def __init__(self, client: AsyncRedis | None, unit_id: int) -> None:
+        self.client, self.unit_id = client, unit_id
+        self.token = secrets.token_hex(8)
+        self.last = float("-inf")
+
+    async def refresh(self) -> None:
+        if self.client is None or time.monotonic() - self.last < presence.REFRESH_SECONDS:
+            return
+        try:
+            await presence.touch_async(self.client, self.unit_id, self.token)
+            self.last = time.monotonic()
+        except RedisError as exc:  # the entry runs out; the ladder phones instead
+            log.warning("unit.presence_failed unit_id=%s error=%s", self.unit_id,
+                        type(exc).__name__)
+
+    async def leave(self) -> None:
+        if self.client is None:
+            return
+        # If this fails, the entry runs out by itself after presence.TTL_SECONDS.
+        with contextlib.suppress(RedisError, RuntimeError):
+            await presence.leave_async(self.client, self.unit_id, self.token)
+
+
 async def unit_events(hub: Hub | None, unit_id: int,
-                      disconnected: Callable[[], Awaitable[bool]]) -> AsyncIterator[bytes]:
+                      disconnected: Callable[[], Awaitable[bool]],
+                      client: AsyncRedis | None = None) -> AsyncIterator[bytes]:
     """The unit's SSE body: the page is the snapshot; a (re)connection says "look again"."""
     if hub is None:
         yield format_event("hub", json.dumps({"live": False}))
         return
     narrow = UnitStream(unit_id)
+    here = Presence(client, unit_id)
 
     async def nothing() -> list[tuple[str, str]]:
         return []
 
-    async for chunk in hub.stream(narrow.accepts, nothing):
-        if await disconnected():
-            break
-        parsed = parse_event(chunk)
-        if parsed is None:
-            yield chunk  # keep-alive
-            continue
-        for out in narrow.handle(*parsed):
-            yield out
+    try:
+        async for chunk in hub.stream(narrow.accepts, nothing):
+            if await disconnected():
+                break
+            await here.refresh()
+            parsed = parse_event(chunk)
+            if parsed is None:
+                yield chunk  # keep-alive
+                continue
+            for out in narrow.handle(*parsed):
+                yield out
+    finally:
+        await here.leave()
 
 
 @router.get("/unit/events")
 async def events(request: Request) -> Response:
     viewer = await stream_viewer(request, (Role.UNIT_MEMBER,))
-    body = unit_events(request.app.state.hub, unit_of(viewer), request.is_disconnected)
+    client = async_redis(request) if request.app.state.hub is not None else None
+    body = unit_events(request.app.state.hub, unit_of(viewer), request.is_disconnected, client)
     return StreamingResponse(body, media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from callcenter.settings import AmiNode
+from callcenter.settings import AmiNode, SettingsError, describe_errors
 from callcenter.taxonomy import Urgency
 
 
@@ -45,7 +45,8 @@ class DispatchSettings(BaseSettings):
     # A provider that has not answered by then is treated as down for this attempt.
     provider_timeout_seconds: float = Field(default=5.0, gt=0)
     # An alert claimed by a worker that then died is taken back after this long; it must
-    # exceed the provider timeout, or a slow but live attempt would be sent twice.
+    # exceed the provider and voice timeouts, or a slow but live attempt would be taken
+    # back and sent twice (checked below).
     alert_lease_seconds: float = Field(default=20.0, gt=0)
     max_attempts: int = Field(default=6, ge=1)
     retry_base_seconds: float = Field(default=2.0, gt=0)
@@ -57,7 +58,27 @@ class DispatchSettings(BaseSettings):
     ack_timeout_normal_seconds: float = Field(default=30 * 60, gt=0)
     ack_timeout_low_seconds: float = Field(default=60 * 60, gt=0)
 
+    # With every contact tried, the alarm step repeats after the timeout, then twice
+    # that, four times …; after this many repeats it stops adding steps (the alarm stays
+    # on the wallboard until a supervisor acts on the dispatch board).
+    max_alarm_repeats: int = Field(default=3, ge=0)
+    # For these urgencies a unit alerted first on its console is also phoned at once (the
+    # next contact), rather than after a whole acknowledgement timeout.
+    phone_with_console_urgencies: list[Urgency] = Field(
+        default_factory=lambda: [Urgency.IMMEDIATE, Urgency.HIGH])
+
     relay_interval_seconds: float = Field(default=2.0, gt=0)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_live_attempt(self) -> DispatchSettings:
+        for name, value in (("provider_timeout_seconds", self.provider_timeout_seconds),
+                            ("voice_reply_timeout_seconds", self.voice_reply_timeout_seconds)):
+            if self.alert_lease_seconds <= value:
+                raise ValueError(
+                    f"CALLCENTER_ALERT_LEASE_SECONDS ({self.alert_lease_seconds:g}) must be "
+                    f"above CALLCENTER_{name.upper()} ({value:g}): an attempt still waiting "
+                    "for its provider would be taken back and sent a second time")
+        return self
 
     @property
     def voice_node_name(self) -> str | None:
@@ -74,6 +95,14 @@ class DispatchSettings(BaseSettings):
         }[urgency]
 
 
+def load_dispatch_settings(**overrides: object) -> DispatchSettings:
+    """Read the environment; raise SettingsError naming the bad variable."""
+    try:
+        return DispatchSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+
+
 @lru_cache(maxsize=1)
 def get_dispatch_settings() -> DispatchSettings:
-    return DispatchSettings()
+    return load_dispatch_settings()

@@ -85,7 +85,7 @@ def deliver(ctx: Context, alert_id: int, *, now: datetime | None = None) -> str:
         else:
             outbox.record_failure(session, claim, error=str(failure),
                                   transient=failure.transient, now=utcnow(),
-                                  settings=ctx.settings)
+                                  settings=ctx.settings, unreachable=failure.unreachable)
     outcome = "delivered" if failure is None else "failed"
     log.info("dispatch.alert_%s alert_id=%s dispatch_id=%s channel=%s", outcome, alert_id,
              claim.dispatch_id, claim.channel.value)

@@ -1,9 +1,11 @@
 """The escalation ladder: a unit's contacts in position order, then the supervisor alarm.
 
-The unit's contacts *are* the ladder: the operator lists the duty console and phones
-first and the provincial supervisor's phone or LINE last, so "next channel, next contact,
-the provincial supervisor" is one rule: alert the next reachable position. When every
-position has been tried the dispatch stays escalated and the wallboard alarm repeats.
+The unit's contacts *are* the ladder: the duty console and phones first and the
+provincial supervisor last (each contact says who it reaches, ``UnitContact.role``), so
+"next channel, next contact, the provincial supervisor" is one rule: alert the next
+reachable position. ``problems`` lists the units whose ladder does not end with a
+provincial supervisor. When every position has been tried the dispatch stays escalated
+and the wallboard alarm repeats (with a back-off, see ``escalation``).
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from callcenter.dispatch.channels import reachable
 from callcenter.dispatch.config import DispatchSettings
 from callcenter.dispatch.models import Alert, AlertStatus, Dispatch
-from callcenter.provinces.models import UnitContact
+from callcenter.provinces.models import AlertChannel, ContactRole, ResponseUnit, UnitContact
 
 
 def reachable_contacts(
@@ -49,6 +51,44 @@ def next_contact(
         if contact.position > after:
             return contact
     return None
+
+
+def first_contacts(
+    session: Session, dispatch: Dispatch, settings: DispatchSettings
+) -> list[UnitContact]:
+    """Who a new dispatch alerts: the first reachable contact, and for the urgencies set
+    in ``phone_with_console_urgencies`` the one after it too when the first is the
+    console, so an urgent case rings a phone at once even if the console is watched by
+    nobody who looks. (The later of the two is the ladder's current rung.)"""
+    contacts = reachable_contacts(session, dispatch.unit_id, settings)
+    if not contacts:
+        return []
+    first = contacts[0]
+    if (first.channel is AlertChannel.CONSOLE and len(contacts) > 1
+            and dispatch.urgency in settings.phone_with_console_urgencies):
+        return [first, contacts[1]]
+    return [first]
+
+
+def describe(contact: UnitContact) -> str:
+    who = " (provincial supervisor)" if contact.role is ContactRole.PROVINCIAL_SUPERVISOR else ""
+    return f"next contact position {contact.position} ({contact.channel.value}){who}"
+
+
+def problems(session: Session, settings: DispatchSettings | None = None) -> list[str]:
+    """Codes of active units whose ladder does not end with a provincial supervisor (one
+    that is reachable, when ``settings`` are given)."""
+    found = []
+    units = session.scalars(select(ResponseUnit).where(ResponseUnit.active.is_(True))
+                            .options(selectinload(ResponseUnit.contacts))
+                            .order_by(ResponseUnit.code))
+    for unit in units:
+        contacts = sorted(unit.contacts, key=lambda c: c.position)
+        if settings is not None:
+            contacts = [c for c in contacts if reachable(c.channel, c.address, settings)]
+        if not contacts or contacts[-1].role is not ContactRole.PROVINCIAL_SUPERVISOR:
+            found.append(unit.code)
+    return found
 
 
 def add_alert(session: Session, dispatch: Dispatch, contact: UnitContact, now: datetime) -> Alert:

@@ -20,6 +20,7 @@ STAMP = {
     DispatchStatus.COMPLETED: "completed_at",
     DispatchStatus.DECLINED: "declined_at",
     DispatchStatus.ESCALATED: "escalated_at",
+    DispatchStatus.CANCELLED: "cancelled_at",
 }
 
 
@@ -52,5 +53,18 @@ def move(
                           note=note)
     session.add(event)
     audit.record(session, actor_id=actor_id, action=f"dispatch.{to.value}",
+                 entity_type="dispatch", entity_id=dispatch.id)
+    return event
+
+
+def note(
+    session: Session, dispatch: Dispatch, *, now: datetime, actor_id: int | None, text: str,
+    action: str,
+) -> DispatchEvent:
+    """A timeline entry that changes no status (the ladder moved on, a supervisor re-sent)."""
+    event = DispatchEvent(dispatch_id=dispatch.id, status=dispatch.status, at=now,
+                          actor_id=actor_id, note=text)
+    session.add(event)
+    audit.record(session, actor_id=actor_id, action=f"dispatch.{action}",
                  entity_type="dispatch", entity_id=dispatch.id)
     return event

@@ -27,6 +27,8 @@ class DispatchStatus(StrEnum):
     COMPLETED = "completed"
     DECLINED = "declined"
     ESCALATED = "escalated"
+    # Closed by a hotline supervisor with a reason (duplicate, resolved by phone, …).
+    CANCELLED = "cancelled"
 
 
 class AlertStatus(StrEnum):
@@ -60,9 +62,14 @@ class Dispatch(Base):
     completed_at: Mapped[datetime | None]
     declined_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
     decline_reason: Mapped[str | None] = mapped_column(String(300))
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str | None] = mapped_column(String(80))
     field_report: Mapped[str | None] = mapped_column(Text)
+    # "Every contact tried" steps since the ladder last (re)started: they back off and
+    # stop after a limit, while the alarm stays until someone acts.
+    alarm_repeats: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class DispatchEvent(Base):

@@ -3,7 +3,9 @@ and a declined dispatch back to the agent who sent it.
 
 Topics: ``dispatch.<id>.updated`` (the whole dispatch), ``alarms.updated`` (every open
 alarm), ``user.<id>.notices`` (the agent's own notices). A snapshot of each is kept in
-Redis so a page that connects late starts from the current state.
+Redis so a page that connects late starts from the current state. Redis keeps no
+append-only file, so ``resync_alarms`` (run by the relay on every pass) rebuilds the
+alarm set from the database when Redis lost it or missed a change.
 """
 
 from __future__ import annotations
@@ -56,10 +58,11 @@ def state(session: Session, dispatch_id: int) -> dict[str, Any] | None:
         # The newest timeline event: steps are serialised by the row lock, so a higher
         # version is a later state.
         "version": version or 0,
-        "decline_reason": d.decline_reason, "outcome": d.outcome,
+        "decline_reason": d.decline_reason, "cancel_reason": d.cancel_reason,
+        "outcome": d.outcome,
         **{f"{step}_at": iso(getattr(d, f"{step}_at")) for step in (
             "created", "alerted", "acknowledged", "en_route", "on_scene", "completed",
-            "declined", "escalated")},
+            "declined", "escalated", "cancelled")},
     }
 
 
@@ -79,21 +82,31 @@ return redis.call('HDEL', KEYS[2], ARGV[4])
 """
 
 
-def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
-    dispatch_id = current["dispatch_id"]
+def _store(redis: redis_lib.Redis, current: dict[str, Any]) -> tuple[int, str]:
+    """Keep the state as the snapshot (and in the alarm set) unless a newer one is there."""
     body = json.dumps(current, ensure_ascii=False)
     # The alarm lasts while nobody has taken the dispatch: escalated and not yet answered.
     alarmed = current["status"] == DispatchStatus.ESCALATED.value
-    stored = redis.eval(STORE_IF_NEWER, 2, DISPATCH_SNAPSHOT.format(id=dispatch_id),
+    stored = redis.eval(STORE_IF_NEWER, 2, DISPATCH_SNAPSHOT.format(id=current["dispatch_id"]),
                         ALARMS_SNAPSHOT, current["version"], body, "1" if alarmed else "0",
-                        str(dispatch_id), SNAPSHOT_TTL_SECONDS)
+                        str(current["dispatch_id"]), SNAPSHOT_TTL_SECONDS)
+    return int(stored), body
+
+
+def _publish_alarms(redis: redis_lib.Redis) -> None:
+    alarms = sorted((json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()),
+                    key=lambda a: a["dispatch_id"])
+    redis.publish(ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False))
+
+
+def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
+    dispatch_id = current["dispatch_id"]
+    stored, body = _store(redis, current)
     if stored == -1:
         return  # a newer state was published already
     redis.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
-    if alarmed or stored:
-        alarms = sorted((json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()),
-                        key=lambda a: a["dispatch_id"])
-        redis.publish(ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False))
+    if current["status"] == DispatchStatus.ESCALATED.value or stored:
+        _publish_alarms(redis)
     if current["status"] == DispatchStatus.DECLINED.value:
         redis.publish(NOTICE_TOPIC.format(id=current["created_by_id"]), json.dumps(
             {"kind": "dispatch_declined", "dispatch_id": dispatch_id,
@@ -103,3 +116,27 @@ def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
 
 def open_alarms(redis: redis_lib.Redis) -> list[dict[str, Any]]:
     return [json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()]
+
+
+def resync_alarms(redis: redis_lib.Redis, session: Session) -> bool:
+    """Make Redis's alarm set match the database's escalated dispatches; publish the set
+    (and each changed dispatch's state) if it differed. True when something was fixed.
+
+    After a Redis restart the set is empty while dispatches are still escalated; a
+    publish lost to a Redis outage can leave an alarm that was answered meanwhile.
+    """
+    wanted = set(session.scalars(
+        select(Dispatch.id).where(Dispatch.status == DispatchStatus.ESCALATED)))
+    stored = {int(k) for k in redis.hkeys(ALARMS_SNAPSHOT)}
+    changed = sorted(wanted ^ stored)
+    for dispatch_id in changed:
+        current = state(session, dispatch_id)
+        if current is None:  # gone from the database: only Redis still remembered it
+            redis.hdel(ALARMS_SNAPSHOT, str(dispatch_id))
+            continue
+        stored_now, body = _store(redis, current)
+        if stored_now != -1:
+            redis.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
+    if changed:
+        _publish_alarms(redis)
+    return bool(changed)

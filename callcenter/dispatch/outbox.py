@@ -131,15 +131,21 @@ def record_failure(
     transient: bool,
     now: datetime,
     settings: DispatchSettings,
+    unreachable: bool = False,
 ) -> None:
-    """Schedule a retry with backoff, or give up on this contact and go to the next."""
+    """Schedule a retry with backoff, or give up on this contact and go to the next.
+
+    Giving up after failures escalates (a provider is failing: the supervisor should
+    know); a contact nobody can answer right now (``unreachable``: no one on the console)
+    only moves the ladder on.
+    """
     attempt = session.get(AlertAttempt, claim.attempt_id)
     alert = session.get(Alert, claim.alert_id, populate_existing=True)
     assert attempt is not None and alert is not None
     attempt.finished_at, attempt.succeeded, attempt.error = now, False, error[:500]
     if alert.status is not AlertStatus.SENDING:
         return
-    if transient and alert.attempt_count < settings.max_attempts:
+    if transient and not unreachable and alert.attempt_count < settings.max_attempts:
         delay = policy.retry_delay(alert.attempt_count, base=settings.retry_base_seconds,
                                    cap=settings.retry_max_seconds)
         alert.status, alert.next_attempt_at = AlertStatus.PENDING, now + timedelta(seconds=delay)
@@ -151,7 +157,12 @@ def record_failure(
         .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(1)
     ).first()
     # Only the newest rung moves the ladder; an older rung failing late changes nothing.
-    if dispatch.status in policy.AWAITING_UNIT and newest == alert.id:
+    if dispatch.status not in policy.AWAITING_UNIT or newest != alert.id:
+        return
+    if unreachable:
+        escalation.move_on(session, dispatch, now=now, settings=settings,
+                           reason=f"{alert.channel.value}: {error[:200]}")
+    else:
         escalation.step(session, dispatch, now=now, settings=settings,
                         reason=f"{alert.channel.value} alert failed")
 

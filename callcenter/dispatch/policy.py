@@ -3,7 +3,8 @@
 created → alerted → acknowledged → en route → on scene → completed, or declined, or
 escalated. An escalated dispatch is still waiting for the unit: a late acknowledgement
 is welcome (someone is going) and stops the escalation. A declined one is back with the
-hotline agent: the unit can no longer acknowledge it.
+hotline agent: the unit can no longer acknowledge it. A hotline supervisor may cancel
+any open dispatch, with a reason.
 """
 
 from __future__ import annotations
@@ -12,20 +13,21 @@ from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.errors import InvalidTransition
 
 AWAITING_UNIT = frozenset({S.CREATED, S.ALERTED, S.ESCALATED})
-CLOSED = frozenset({S.COMPLETED, S.DECLINED})
+CLOSED = frozenset({S.COMPLETED, S.DECLINED, S.CANCELLED})
 
 ALLOWED: dict[S, frozenset[S]] = {
-    S.CREATED: frozenset({S.ALERTED, S.ACKNOWLEDGED, S.DECLINED, S.ESCALATED}),
-    S.ALERTED: frozenset({S.ACKNOWLEDGED, S.DECLINED, S.ESCALATED}),
+    S.CREATED: frozenset({S.ALERTED, S.ACKNOWLEDGED, S.DECLINED, S.ESCALATED, S.CANCELLED}),
+    S.ALERTED: frozenset({S.ACKNOWLEDGED, S.DECLINED, S.ESCALATED, S.CANCELLED}),
     # ESCALATED → ESCALATED: each further step of the ladder is one more event.
-    S.ESCALATED: frozenset({S.ACKNOWLEDGED, S.DECLINED, S.ESCALATED}),
+    S.ESCALATED: frozenset({S.ACKNOWLEDGED, S.DECLINED, S.ESCALATED, S.CANCELLED}),
     # A unit may reach the person without a drive, or find nobody there: it completes
     # with an outcome from any point after acknowledging.
-    S.ACKNOWLEDGED: frozenset({S.EN_ROUTE, S.ON_SCENE, S.COMPLETED}),
-    S.EN_ROUTE: frozenset({S.ON_SCENE, S.COMPLETED}),
-    S.ON_SCENE: frozenset({S.COMPLETED}),
+    S.ACKNOWLEDGED: frozenset({S.EN_ROUTE, S.ON_SCENE, S.COMPLETED, S.CANCELLED}),
+    S.EN_ROUTE: frozenset({S.ON_SCENE, S.COMPLETED, S.CANCELLED}),
+    S.ON_SCENE: frozenset({S.COMPLETED, S.CANCELLED}),
     S.COMPLETED: frozenset(),
     S.DECLINED: frozenset(),
+    S.CANCELLED: frozenset(),
 }
 
 # Order of the unit's own steps, so a repeated or late step can be recognised as done.
@@ -48,6 +50,11 @@ def already_reached(current: S, target: S) -> bool:
     if current not in PROGRESS or target not in PROGRESS:
         return False
     return PROGRESS.index(current) >= PROGRESS.index(target)
+
+
+def alarm_backoff(timeout: float, repeats: int) -> float:
+    """Seconds before the next "every contact tried" step: the timeout, doubling each time."""
+    return timeout * 2 ** max(0, repeats)
 
 
 def retry_delay(attempts_made: int, *, base: float, cap: float) -> float:

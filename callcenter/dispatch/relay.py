@@ -1,5 +1,5 @@
 """The outbox relay: every few seconds, turn owed alerts into jobs and overdue dispatches
-into escalation steps.
+into escalation steps, and put the wallboard's alarm set back if Redis lost it.
 
 PostgreSQL is the record of what is owed; Redis keeps no append-only file and a worker
 killed outright leaves its job "started" for minutes. So this sweep, not RQ, is what
@@ -18,7 +18,7 @@ import redis as redis_lib
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import session_scope, utcnow
-from callcenter.dispatch import enqueue, escalation, outbox
+from callcenter.dispatch import enqueue, escalation, notify, outbox
 from callcenter.dispatch.jobs import Context, new_context
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ OVERDUE_SECONDS = 2.0
 class Sweep:
     enqueued: int = 0
     escalated: list[int] = field(default_factory=list)
+    alarms_resynced: bool = False
 
 
 def sweep(ctx: Context, *, overdue_by: float = OVERDUE_SECONDS) -> Sweep:
@@ -53,6 +54,9 @@ def sweep(ctx: Context, *, overdue_by: float = OVERDUE_SECONDS) -> Sweep:
         if enqueue.enqueue_alert(ctx.redis, alert_id, attempts,
                                  stale_after=ctx.settings.alert_lease_seconds):
             result.enqueued += 1
+    with ctx.sessions() as session:
+        # One query and one HKEYS a pass: cheap, and it needs no "Redis came back" signal.
+        result.alarms_resynced = notify.resync_alarms(ctx.redis, session)
     return result
 
 
@@ -61,9 +65,9 @@ def run(ctx: Context, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             result = sweep(ctx)
-            if result.enqueued or result.escalated:
-                log.info("dispatch.relay enqueued=%s escalated=%s", result.enqueued,
-                         len(result.escalated))
+            if result.enqueued or result.escalated or result.alarms_resynced:
+                log.info("dispatch.relay enqueued=%s escalated=%s alarms_resynced=%s",
+                         result.enqueued, len(result.escalated), result.alarms_resynced)
         except (SQLAlchemyError, redis_lib.RedisError) as exc:
             log.warning("dispatch.relay_skipped error=%s", type(exc).__name__)
         stop.wait(ctx.settings.relay_interval_seconds)

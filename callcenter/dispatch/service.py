@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from callcenter import audit
@@ -47,12 +47,35 @@ def create(
     """Send the case to a unit (by default its province's) with the first alert owed.
 
     The dispatch and its alert row go into the caller's transaction together. A unit
-    with no reachable contact is escalated at once, so the supervisor sees it now.
+    with no reachable contact is escalated at once, so the supervisor sees it now. If the
+    case already has an open dispatch to that unit (a double click), that one is returned
+    and nothing new is made.
     """
+    return create_or_existing(session, case_id=case_id, actor_id=actor_id, unit_id=unit_id,
+                              urgency=urgency, now=now, settings=settings)[0]
+
+
+def create_or_existing(
+    session: Session,
+    *,
+    case_id: int,
+    actor_id: int,
+    unit_id: int | None = None,
+    urgency: Urgency | None = None,
+    now: datetime | None = None,
+    settings: DispatchSettings | None = None,
+) -> tuple[Dispatch, bool]:
+    """``create``, also saying whether the dispatch is new (False: the open one found)."""
     now = now or utcnow()
     settings = settings or get_dispatch_settings()
     case = cases.get(session, case_id)
     unit = _unit_for(session, unit_id=unit_id, province_code=case.province_code)
+    # Lock, then check: the same click arriving twice at once waits here for the first,
+    # then finds its dispatch.
+    _lock_case(session, case.id)
+    existing = open_dispatch(session, case_id=case.id, unit_id=unit.id)
+    if existing is not None:
+        return existing, False
     dispatch = Dispatch(case_id=case.id, unit_id=unit.id, urgency=urgency or case.urgency,
                         created_by_id=actor_id, created_at=now, status=S.CREATED)
     session.add(dispatch)
@@ -63,14 +86,33 @@ def create(
                  entity_type="dispatch", entity_id=dispatch.id)
     if case_policy.can_move(case.status, CaseStatus.DISPATCHED):
         cases.change_status(session, case, to=CaseStatus.DISPATCHED, actor_id=actor_id)
-    contact = ladder.next_contact(session, dispatch, settings)
-    if contact is None:
+    contacts = ladder.first_contacts(session, dispatch, settings)
+    if not contacts:
         lifecycle.move(session, dispatch, to=S.ESCALATED, now=now, actor_id=None,
                        note=escalation.NO_CONTACT)
-    else:
+    for contact in contacts:
         ladder.add_alert(session, dispatch, contact, now)
     session.flush()
-    return dispatch
+    return dispatch, True
+
+
+def _lock_case(session: Session, case_id: int) -> None:
+    """Serialise the dispatching of one case until the transaction ends. PostgreSQL locks
+    the case's row; SQLite has no row locks, so a no-op write takes its database write
+    lock (its reads before a first write are not in any transaction)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE cases SET id = id WHERE id = :id"), {"id": case_id})
+    else:
+        session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+
+
+def open_dispatch(session: Session, *, case_id: int, unit_id: int) -> Dispatch | None:
+    """The case's open dispatch to the unit, if there is one (at most one can exist)."""
+    return session.scalars(
+        select(Dispatch).where(Dispatch.case_id == case_id, Dispatch.unit_id == unit_id,
+                               Dispatch.status.not_in(policy.CLOSED))
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def _unit_for(session: Session, *, unit_id: int | None, province_code: str | None) -> ResponseUnit:
@@ -123,7 +165,7 @@ def decline(
     dispatch.decline_reason = reason[:300]
     lifecycle.move(session, dispatch, to=S.DECLINED, now=now, actor_id=actor_id,
                    note=reason[:300])
-    _cancel_owed_alerts(session, dispatch.id)
+    cancel_owed_alerts(session, dispatch.id)
     return dispatch
 
 
@@ -191,11 +233,11 @@ def _advance(
             field="status")
     lifecycle.move(session, dispatch, to=to, now=now or utcnow(), actor_id=actor_id, note=note)
     if to is S.ACKNOWLEDGED:
-        _cancel_owed_alerts(session, dispatch.id)
+        cancel_owed_alerts(session, dispatch.id)
     return dispatch
 
 
-def _cancel_owed_alerts(session: Session, dispatch_id: int) -> None:
+def cancel_owed_alerts(session: Session, dispatch_id: int) -> None:
     # Alerts being sent right now finish; their idempotency key keeps them single.
     session.execute(
         update(Alert)

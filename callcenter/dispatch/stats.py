@@ -3,6 +3,9 @@
 Computed in SQL, per dispatch and per province, so the reports read figures straight
 from the database. Intervals are counted from the dispatch's creation; a step not yet
 reached is NULL and is left out of the averages, never counted as zero.
+
+``delivery_health`` is the state of alert delivery right now (owed, failing, alarms),
+for /metrics and the reports.
 """
 
 from __future__ import annotations
@@ -15,10 +18,20 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from callcenter.dispatch.models import Dispatch
+from callcenter.dispatch.models import (
+    Alert,
+    AlertAttempt,
+    AlertStatus,
+    Dispatch,
+    DispatchStatus,
+)
 from callcenter.provinces.models import ResponseUnit
 
+AWAITING = (DispatchStatus.CREATED, DispatchStatus.ALERTED, DispatchStatus.ESCALATED)
 STEPS = ("alerted", "acknowledged", "on_scene", "completed")
+# Every step a dispatch board shows an interval for (from creation).
+BOARD_STEPS = ("alerted", "acknowledged", "en_route", "on_scene", "completed", "declined",
+               "cancelled")
 
 
 class seconds_between(FunctionElement[float]):  # lower case: it reads like a SQL function
@@ -103,3 +116,48 @@ def per_province(
 
 def _float(value) -> float | None:
     return None if value is None else float(value)
+
+
+def board_intervals(session: Session, dispatch_ids: list[int]) -> dict[int, dict[str, float]]:
+    """Seconds from creation to each step reached, per dispatch (steps not reached left out)."""
+    if not dispatch_ids:
+        return {}
+    rows = session.execute(
+        select(Dispatch.id, *(_interval(s) for s in BOARD_STEPS))
+        .where(Dispatch.id.in_(dispatch_ids)))
+    return {row[0]: {step: float(v) for step, v in zip(BOARD_STEPS, row[1:], strict=True)
+                     if v is not None}
+            for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryHealth:
+    """Alert delivery now: what is owed, what failed since ``since``, open alarms."""
+
+    alerts_owed: int             # pending or being sent
+    oldest_owed_seconds: float   # how long the longest-waiting due alert has waited (0: none)
+    failed_attempts: int         # attempts that ended in an error since ``since``
+    failed_alerts: int           # alerts given up on (their contact skipped) since ``since``
+    open_alarms: int             # escalated dispatches nobody has answered
+    awaiting_unit: int           # open dispatches not yet acknowledged
+
+
+def delivery_health(session: Session, *, now: datetime, since: datetime) -> DeliveryHealth:
+    owed = (Alert.status.in_((AlertStatus.PENDING, AlertStatus.SENDING)))
+    alerts_owed, oldest_due = session.execute(
+        select(func.count(Alert.id),
+               func.min(Alert.next_attempt_at).filter(Alert.next_attempt_at <= now))
+        .where(owed)).one()
+    failed_attempts = session.scalar(
+        select(func.count(AlertAttempt.id)).where(
+            AlertAttempt.started_at >= since, AlertAttempt.finished_at.is_not(None),
+            AlertAttempt.succeeded.is_(False)))
+    failed_alerts = session.scalar(
+        select(func.count(Alert.id)).where(Alert.status == AlertStatus.FAILED,
+                                           Alert.created_at >= since))
+    alarms, awaiting = session.execute(
+        select(func.count(Dispatch.id).filter(Dispatch.status == DispatchStatus.ESCALATED),
+               func.count(Dispatch.id).filter(Dispatch.status.in_(AWAITING)))).one()
+    waited = (now - oldest_due).total_seconds() if oldest_due is not None else 0.0
+    return DeliveryHealth(int(alerts_owed), max(0.0, waited), int(failed_attempts or 0),
+                          int(failed_alerts or 0), int(alarms), int(awaiting))

@@ -32,6 +32,17 @@ class AlertChannel(StrEnum):
     VOICE = "voice"
 
 
+class ContactRole(StrEnum):
+    """Who a contact reaches: the ladder ends with the provincial supervisor."""
+
+    DUTY_CONSOLE = "duty_console"
+    DUTY_PHONE = "duty_phone"
+    DUTY_LINE = "duty_line"
+    DUTY_EMAIL = "duty_email"
+    TEAM_LEAD = "team_lead"
+    PROVINCIAL_SUPERVISOR = "provincial_supervisor"
+
+
 class Province(Base):
     __tablename__ = "provinces"
 
@@ -78,5 +89,8 @@ class UnitContact(Base):
     # Phone number, LINE user id, e-mail address, or empty for the console.
     address: Mapped[str] = mapped_column(String(200), default="")
     label: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[ContactRole] = mapped_column(enum_type(ContactRole, "contact_role"),
+                                              default=ContactRole.DUTY_PHONE,
+                                              server_default=ContactRole.DUTY_PHONE.value)
 
     unit: Mapped[ResponseUnit] = relationship(back_populates="contacts")

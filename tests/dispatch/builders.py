@@ -27,8 +27,13 @@ class World:
 
 
 def settings(**overrides: object) -> DispatchSettings:
-    """Provider settings for tests: nothing from the environment, every channel set up."""
+    """Provider settings for tests: nothing from the environment, every channel set up.
+
+    One rung at a time: the ladder tests read more plainly without the phone alerted
+    beside the console for urgent cases (``test_service`` covers that on its own).
+    """
     values: dict[str, object] = {
+        "phone_with_console_urgencies": [],
         "sms_gateway_url": "http://127.0.0.1:9/sms",
         "line_api_url": "http://127.0.0.1:9",
         "line_channel_token": "test-token",
@@ -69,6 +74,19 @@ def user(session: Session, role: Role, unit_id: int | None = None) -> User:
     session.add(row)
     session.flush()
     return row
+
+
+def case(session: Session, world: World, *, urgency: Urgency = Urgency.IMMEDIATE) -> int:
+    """Another screened case in the world's province (one case has one open dispatch
+    per unit, so a test that needs two dispatches to a unit needs two cases)."""
+    row = cases.open_case(session, created_by_id=world.agent.id,
+                          province_code=world.province.code, district="อำเภอเมือง",
+                          urgency=urgency, summary="ผู้สูงอายุถูกทอดทิ้ง")
+    row.persons.append(CasePerson(role=PersonRole.VICTIM, full_name=VICTIM_NAME,
+                                  nickname="ยาย", address="บ้านเลขที่ 2"))
+    cases.change_status(session, row, to=CaseStatus.SCREENING, actor_id=world.agent.id)
+    session.flush()
+    return row.id
 
 
 def world(

@@ -7,6 +7,7 @@ same values, so both sides agree on which contacts are reachable.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -58,12 +59,16 @@ def provider_values(providers: FakeProviders, smtp_port: int, **extra: object) -
         "relay_interval_seconds": 0.5,
         # Short for HIGH only: the escalation test uses HIGH, the others NORMAL.
         "ack_timeout_high_seconds": 2.0,
+        # One rung at a time (the phone beside the console is tested without a worker).
+        "phone_with_console_urgencies": [],
         **extra,
     }
 
 
 def as_env(values: dict, database_url: str, redis_url: str) -> dict[str, str]:
-    env = {f"CALLCENTER_{k.upper()}": str(v) for k, v in values.items()}
+    # Lists go as JSON, which is how pydantic-settings reads them from the environment.
+    env = {f"CALLCENTER_{k.upper()}": json.dumps(v) if isinstance(v, list) else str(v)
+           for k, v in values.items()}
     env |= {"CALLCENTER_DATABASE_URL": database_url, "CALLCENTER_REDIS_URL": redis_url}
     return env
 
@@ -159,9 +164,11 @@ def quiesce(context: Context) -> None:
                    for w in Worker.all(connection=context.redis)):
                 break
             time.sleep(0.05)
-        # Ids restart with the emptied tables: the last test's dispatch 1 is not the next's.
-        for key in context.redis.scan_iter("snapshot:*"):
-            context.redis.delete(key)
+        # Ids restart with the emptied tables: the last test's dispatch 1 is not the next's
+        # (nor its unit 1 the next's, whose console nobody may be watching).
+        for pattern in ("snapshot:*", "presence:*"):
+            for key in context.redis.scan_iter(pattern):
+                context.redis.delete(key)
     except redis.RedisError:
         pass  # the test stopped Redis: no worker can be busy on it
 

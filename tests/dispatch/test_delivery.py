@@ -13,7 +13,8 @@ from sqlalchemy import select
 from callcenter.agents.models import User
 from callcenter.ami.commands import request_key
 from callcenter.db import session_scope
-from callcenter.dispatch import enqueue, notify, service
+from callcenter.dispatch import enqueue, notify, presence, service
+from callcenter.dispatch.channels.console import NOBODY
 from callcenter.dispatch.channels.console import TOPIC as CONSOLE_TOPIC
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
@@ -25,13 +26,18 @@ from tests.dispatch.conftest import wait_for
 pytestmark = pytest.mark.usefixtures("worker", "fresh")
 
 
-def send(ctx, contacts, urgency=Urgency.NORMAL) -> tuple[int, int]:
-    """Dispatch a new case to a new unit; enqueue after the commit, as the console does."""
+def send(ctx, contacts, urgency=Urgency.NORMAL, *, watching=False) -> tuple[int, int]:
+    """Dispatch a new case to a new unit; enqueue after the commit, as the console does.
+
+    ``watching``: a unit member has the unit's console open (its presence entry is made
+    before the commit, so the worker never sees the alert before it).
+    """
     with session_scope(ctx.sessions) as session:
         world = builders.world(session, contacts, urgency=urgency)
+        if watching:
+            presence.touch(ctx.redis, world.unit.id, "test-tab")
         dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
-                              actor_id=world.agent.id,
-                                  settings=ctx.settings)
+                                  actor_id=world.agent.id, settings=ctx.settings)
         ids = dispatch.id, world.unit.id
     enqueue.after_commit(ctx.redis, ids[0], sessions=ctx.sessions, settings=ctx.settings)
     return ids
@@ -57,7 +63,7 @@ def test_each_channel_delivers_through_the_worker(ctx, providers, bridge):
     listener = ctx.redis.pubsub()
     listener.psubscribe("unit.*.alerts")
     listener.get_message(timeout=1)
-    sent = {channel: send(ctx, [(channel, address)]) for channel, address in [
+    sent = {channel: send(ctx, [(channel, address)], watching=True) for channel, address in [
         (AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66811111111"),
         (AlertChannel.LINE, "Uunit"), (AlertChannel.VOICE, "Local/th50@rru")]}
     for dispatch_id, _ in sent.values():
@@ -156,7 +162,7 @@ def test_no_acknowledgement_in_time_alerts_the_next_contact_and_the_wallboard(ct
     alarms.get_message(timeout=1)
     started = time.monotonic()
     dispatch_id, unit_id = send(ctx, [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66899")],
-                                urgency=Urgency.HIGH)
+                                urgency=Urgency.HIGH, watching=True)
     wait_for(lambda: delivered(ctx, dispatch_id))
     message = wait_for(lambda: alarms.get_message(timeout=1), timeout=10)
     waited = time.monotonic() - started
@@ -180,6 +186,25 @@ def test_no_acknowledgement_in_time_alerts_the_next_contact_and_the_wallboard(ct
     wait_for(cleared)
     assert notify.open_alarms(ctx.redis) == []
     alarms.close()
+
+
+def test_a_console_nobody_watches_fails_at_once_and_the_duty_phone_is_alerted(ctx, providers):
+    """No unit member on the console: not delivered, no alarm, the next contact at once."""
+    dispatch_id, _ = send(ctx, [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66812")])
+    wait_for(lambda: len(providers.keys("/sms")) == 1, timeout=10)
+    console, sms = alerts(ctx, dispatch_id)
+    assert (console.channel, console.status) == (AlertChannel.CONSOLE, AlertStatus.FAILED)
+    (tried,) = attempts(ctx, console.id)
+    assert tried.error == NOBODY and not tried.succeeded
+    # The phone's alert was written with the console's failure: no timeout waited for.
+    assert sms.channel is AlertChannel.SMS and sms.created_at == tried.finished_at
+    wait_for(lambda: delivered(ctx, dispatch_id))
+    with ctx.sessions() as session:
+        steps = service.timeline(session, dispatch_id)
+        dispatch = session.get(Dispatch, dispatch_id)
+    assert dispatch.status is S.ALERTED and dispatch.escalated_at is None
+    assert any(NOBODY in (e.note or "") and "position 2 (sms)" in e.note for e in steps)
+    assert notify.open_alarms(ctx.redis) == []
 
 
 def test_a_decline_goes_back_to_the_agent_with_the_reason(ctx):

@@ -16,10 +16,9 @@ from tests.dispatch import builders
 CONFIG = builders.settings()
 
 
-def dispatch_to(session, world, **kw):
-    return service.create(session, case_id=world.case_id, unit_id=world.unit.id,
-                              actor_id=world.agent.id,
-                          settings=CONFIG, **kw)
+def dispatch_to(session, world, case_id=None, **kw):
+    return service.create(session, case_id=case_id or world.case_id, unit_id=world.unit.id,
+                          actor_id=world.agent.id, settings=CONFIG, **kw)
 
 
 def events(session, dispatch_id):
@@ -139,7 +138,7 @@ def test_the_victims_phone_is_withheld_when_no_call_back_is_safe(db_session):
 def test_the_unit_list_holds_open_dispatches_only(db_session):
     world = builders.world(db_session)
     open_one = dispatch_to(db_session, world)
-    closed = dispatch_to(db_session, world)
+    closed = dispatch_to(db_session, world, builders.case(db_session, world))
     service.decline(db_session, closed.id, unit_id=world.unit.id, actor_id=world.member.id,
                     reason="ซ้ำ")
     assert [d.id for d in service.list_for_unit(db_session, world.unit.id)] == [open_one.id]
@@ -177,7 +176,8 @@ def test_going_on_scene_before_acknowledging_is_refused(db_session):
 
 def test_the_voice_alert_answer_acknowledges_or_declines(db_session):
     world = builders.world(db_session)
-    accepted, refused = dispatch_to(db_session, world), dispatch_to(db_session, world)
+    accepted = dispatch_to(db_session, world)
+    refused = dispatch_to(db_session, world, builders.case(db_session, world))
     service.record_voice_answer(db_session, accepted.id, unit_code=world.unit.code,
                                 answer="yes")
     service.record_voice_answer(db_session, refused.id, unit_code=world.unit.code, answer="no")

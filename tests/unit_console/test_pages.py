@@ -44,13 +44,19 @@ def test_unit_member_lands_on_own_open_dispatches_with_age_and_buddhist_era_date
 
 
 def test_list_shows_the_most_urgent_first_then_the_newest(client, seeded_session, dispatched):
+    from callcenter.cases import service as cases
     from callcenter.dispatch import service as dispatches
     from callcenter.taxonomy import Urgency
 
-    case_id, owner = dispatched["case"], None
     owner = seeded_session.get(Dispatch, dispatched["dispatch"]).created_by_id
-    low = dispatches.create(seeded_session, case_id=case_id, actor_id=owner, urgency=Urgency.LOW)
-    newest_high = dispatches.create(seeded_session, case_id=case_id, actor_id=owner,
+
+    def another_case() -> int:  # one case has one open dispatch per unit
+        return cases.open_case(seeded_session, created_by_id=owner, province_code="TH-50",
+                               summary="ผู้สูงอายุถูกทอดทิ้ง").id
+
+    low = dispatches.create(seeded_session, case_id=another_case(), actor_id=owner,
+                            urgency=Urgency.LOW)
+    newest_high = dispatches.create(seeded_session, case_id=another_case(), actor_id=owner,
                                     urgency=Urgency.HIGH)
     seeded_session.flush()
     signed_in(client, "unit.th50")

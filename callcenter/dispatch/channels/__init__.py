@@ -27,11 +27,18 @@ class Delivery:
 
 
 class ProviderError(Exception):
-    """The provider did not confirm the alert; ``transient`` says a retry may succeed."""
+    """The provider did not confirm the alert; ``transient`` says a retry may succeed.
 
-    def __init__(self, message: str, *, transient: bool = True) -> None:
+    ``unreachable``: nobody can take the alert on this contact right now (no unit member
+    on the console). Not retried, and not an escalation: the next contact is alerted at
+    once, without the supervisor alarm.
+    """
+
+    def __init__(self, message: str, *, transient: bool = True,
+                 unreachable: bool = False) -> None:
         super().__init__(message)
-        self.transient = transient
+        self.transient = transient and not unreachable
+        self.unreachable = unreachable
 
 
 class Channel(Protocol):

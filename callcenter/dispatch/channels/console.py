@@ -1,8 +1,11 @@
 """The unit's web console: a Redis publish the console's SSE stream forwards live.
 
-Nobody may be signed in when it is published; the console also lists open dispatches
-from the database on load, and the escalation timer covers a unit that never looks.
-The payload carries the idempotency key so the page shows one alert for a repeat.
+A publish succeeds whether or not anyone reads it, so the alert goes out only while a
+unit member's console stream is present (``presence``); with nobody there the attempt
+fails at once as "unreachable" and the ladder alerts the next contact (the duty phone)
+instead of waiting a whole acknowledgement timeout. The console also lists open
+dispatches from the database on load. The payload carries the idempotency key so the
+page shows one alert for a repeat.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import json
 
 import redis as redis_lib
 
+from callcenter.dispatch import presence
 from callcenter.dispatch.channels import Delivery, ProviderError
 
 TOPIC = "unit.{unit_id}.alerts"
+NOBODY = "no unit member on the console"
 
 
 class ConsoleChannel:
@@ -26,9 +31,12 @@ class ConsoleChannel:
             "idempotency_key": delivery.idempotency_key,
         }
         try:
-            listeners = self.redis.publish(
+            watching = presence.present(self.redis, delivery.unit_id)
+            if not watching:
+                raise ProviderError(NOBODY, unreachable=True)
+            self.redis.publish(
                 TOPIC.format(unit_id=delivery.unit_id), json.dumps(payload, ensure_ascii=False)
             )
         except redis_lib.RedisError as exc:
             raise ProviderError(f"redis: {type(exc).__name__}") from exc
-        return f"listeners={listeners}"
+        return f"consoles={watching}"
