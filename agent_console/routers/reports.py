@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -112,27 +111,14 @@ def reports_page(
 
 def _download(request: Request, report: str, rng: ReportRange, kind: str,
               lang: str) -> StreamingResponse:
-    # A session of the download's own: the request's session is committed and closed
-    # before the response is sent, and a year of rows is read while it is written.
+    # A session of the download's own (export.stream): the request's session is committed
+    # and closed before the response is sent, and a year of rows is read while it is sent.
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
-
-    def chunks() -> Iterator[bytes]:
-        session = factory()
-        try:
-            result = service.run(session, report, rng)
-            if kind == "csv":
-                for text in export.csv_chunks(result, lang=lang):
-                    yield text.encode("utf-8")
-            else:
-                yield from export.xlsx_chunks(result, lang=lang)
-        finally:
-            session.close()
-
-    probe = Report(service.spec(report), rng, iter(()))
-    name = export.filename(probe, kind)
+    chunks = export.stream(factory, report, rng, fmt=kind, lang=lang)
+    name = export.filename(Report(service.spec(report), rng, iter(())), kind)
     media = ("text/csv; charset=utf-8" if kind == "csv" else
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return StreamingResponse(chunks(), media_type=media, headers={
+    return StreamingResponse(chunks, media_type=media, headers={
         "Content-Disposition": f"attachment; filename=\"{name}\"",
     })
 

@@ -1,8 +1,14 @@
 """Reports as CSV and XLSX, written as the rows arrive.
 
-CSV comes out as a generator of text chunks (a web response can stream it). XLSX is
-written with openpyxl's write-only workbook into a temporary file that spills to disk,
-then read back in chunks: memory stays flat however long the range.
+CSV comes out as a generator of text chunks, a few hundred rows each, as the rows come
+from the database (record reports through a server-side cursor): a web response sends
+the first chunk before the last row is read, and memory stays flat however long the
+range; CSV has no row limit. XLSX is a zip archive that can only be finished once every
+row is in: openpyxl's write-only workbook writes rows straight to temporary files, the
+archive goes to a temporary file that spills to disk past 1 MB, and is then read back in
+chunks. Memory stays flat; the download starts once the workbook is complete. A sheet
+holds at most Excel's 1,048,576 rows: a longer report goes on in further sheets, each
+with the title (marked as continued) and the header again.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ CHUNK_ROWS = 500
 CHUNK_BYTES = 64 * 1024
 # Excel reads a UTF-8 CSV as Thai only when it starts with a byte-order mark.
 BOM = "\ufeff"
+# Rows per worksheet Excel opens (title and header rows included).
+EXCEL_MAX_ROWS = 1_048_576
+CONTINUED = {"en": "(continued, sheet {})", "th": "(ต่อ แผ่นที่ {})"}
+DEFINITION_SHEET = "definition"
 
 
 def cell(value: Any) -> Any:
@@ -67,15 +77,34 @@ def csv_chunks(report: Report, *, lang: str = "th") -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def write_xlsx(report: Report, target: Any, *, lang: str = "th") -> None:
-    """Write the report as one sheet (write-only: rows go straight to disk)."""
+def write_xlsx(report: Report, target: Any, *, lang: str = "th",
+               max_rows: int = EXCEL_MAX_ROWS) -> None:
+    """Write the report (write-only: rows go straight to disk), a sheet per ``max_rows``."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(report.spec.name[:31])
-    sheet.append([f"{report.spec.title(lang)} {report.range.label(lang)}"])
-    sheet.append(header(report, lang))
+    title = f"{report.spec.title(lang)} {report.range.label(lang)}"
+    columns = header(report, lang)
+    sheets: list[Any] = []
+
+    def new_sheet() -> Any:
+        number = len(sheets) + 1
+        name = report.spec.name[:31] if number == 1 else f"{report.spec.name[:25]}_{number}"
+        sheet = book.create_sheet(name)
+        more = "" if number == 1 else " " + CONTINUED.get(lang, CONTINUED["en"]).format(number)
+        sheet.append([title + more])
+        sheet.append(columns)
+        sheets.append(sheet)
+        return sheet
+
+    sheet = new_sheet()
+    room = max_rows - 2
     for row in report.rows:
+        if room == 0:
+            sheet, room = new_sheet(), max_rows - 2
         sheet.append([cell(v) for v in row])
+        room -= 1
     if report.spec.define(lang):
+        if room < 2:
+            sheet = book.create_sheet(DEFINITION_SHEET)
         sheet.append([])
         sheet.append([report.spec.define(lang)])
     book.save(target)
@@ -91,8 +120,8 @@ def xlsx_chunks(report: Report, *, lang: str = "th") -> Iterator[bytes]:
 
 
 def stream(sessions: sessionmaker[Session], name: str, rng: ReportRange, *,
-           fmt: str = "csv", lang: str = "th") -> Iterator[str] | Iterator[bytes]:
-    """Chunks of a report for a streaming response, read in a session of their own.
+           fmt: str = "csv", lang: str = "th") -> Iterator[bytes]:
+    """Bytes of a report for a streaming response, read in a session of their own.
 
     The report name is checked now (NotFound before the response starts); the session
     lives as long as the response body is being sent, not as long as the request.
@@ -102,11 +131,15 @@ def stream(sessions: sessionmaker[Session], name: str, rng: ReportRange, *,
         raise ValueError(fmt)
 
     def chunks() -> Iterator[Any]:
-        with sessions() as session:
+        session = sessions()
+        try:
             report = service.run(session, name, rng)
             if fmt == "csv":
-                yield from csv_chunks(report, lang=lang)
+                for text in csv_chunks(report, lang=lang):
+                    yield text.encode("utf-8")
             else:
                 yield from xlsx_chunks(report, lang=lang)
+        finally:
+            session.close()
 
     return chunks()

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from callcenter.calls.models import Call
 from callcenter.reports import export, service
 from callcenter.reports.range import parse_range
+from callcenter.reports.spec import Report
 
 RANGE = parse_range("1/1/2569", "31/12/2569")
 CALLS = 10_000
@@ -117,8 +118,28 @@ def test_a_stream_reads_in_its_own_session_and_checks_the_name_first(committing_
 
     with pytest.raises(NotFound):
         export.stream(committing_sessionmaker, "no_such_report", RANGE)
-    text = "".join(export.stream(committing_sessionmaker, "calls_by_day", RANGE, lang="en"))
+    text = b"".join(export.stream(committing_sessionmaker, "calls_by_day", RANGE,
+                                  lang="en")).decode("utf-8")
     assert text == export.BOM + "Day,Offered,Answered,Abandoned,Abandoned ≤5 s,Ended in IVR," \
         "Other,Average wait (s),Average talk (s)\r\n"
     xlsx = b"".join(export.stream(committing_sessionmaker, "calls_by_day", RANGE, fmt="xlsx"))
     assert xlsx.startswith(b"PK")
+
+
+def test_an_xlsx_longer_than_a_sheet_goes_on_in_further_sheets(db_session, agent, tmp_path):
+    rows = [(i, f"row {i}") for i in range(1, 12)]
+    report = Report(service.spec("calls_by_outcome"), RANGE, iter(rows))
+    path = tmp_path / "long.xlsx"
+    # Five rows a sheet stand in for Excel's 1,048,576: title, header and three rows.
+    export.write_xlsx(report, path, lang="en", max_rows=5)
+    book = load_workbook(path, read_only=True)
+    sheets = [list(sheet.values) for sheet in book.worksheets]
+    assert book.sheetnames == ["calls_by_outcome", "calls_by_outcome_2", "calls_by_outcome_3",
+                               "calls_by_outcome_4", "definition"]
+    assert all(len(sheet) <= 5 for sheet in sheets)
+    assert sheets[1][0][0].endswith("(continued, sheet 2)")
+    assert all(sheet[1] == ("Outcome", "Calls") for sheet in sheets[:4])
+    data = [row[0] for sheet in sheets[:4] for row in sheet[2:]]
+    assert data == list(range(1, 12)), "every row once, in order"
+    assert sheets[-1][-1][0].startswith("Inbound calls that started in the range")
+    assert export.EXCEL_MAX_ROWS == 1_048_576
