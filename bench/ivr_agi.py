@@ -169,10 +169,8 @@ def measure(target, args: tuple, callers: int, mix, script_of: list[int], client
     process.start()
     try:
         port = ports.get(timeout=10)
-        shares = [
-            (port, max(1, callers // clients), mix[i::clients], script_of[i::clients])
-            for i in range(clients)
-        ]
+        shares = [(port, limit, mix[i::clients], script_of[i::clients])
+                  for i, limit in enumerate(split(callers, clients))]
         with multiprocessing.Pool(clients) as pool:
             parts = pool.starmap(client_part, shares)
         # CPU the server spent: steadier than latency on a machine with other load.
@@ -185,6 +183,12 @@ def measure(target, args: tuple, callers: int, mix, script_of: list[int], client
     completed = sum(part[1] for part in parts)
     elapsed = max(p[3] for p in parts) - min(p[2] for p in parts)
     return trips, completed, elapsed, server_cpu
+
+
+def split(callers: int, clients: int) -> list[int]:
+    """Concurrent callers per client process: they add up to exactly ``callers``."""
+    base, extra = divmod(callers, clients)
+    return [base + (1 if i < extra else 0) for i in range(clients)]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -210,7 +214,9 @@ def main() -> int:
     script_of = [index_of[(tuple(keys), hangup_at)] for keys, hangup_at in mix]
     scripts = [scripted_commands(list(keys), hangup_at) for keys, hangup_at in unique]
 
-    clients = options.client_processes
+    # Never more client processes than callers: each one keeps at least one session busy.
+    clients = max(1, min(options.client_processes, options.callers))
+    assert sum(split(options.callers, clients)) == options.callers
     runs: dict[str, list[tuple[float, float, float, int, float]]] = {"ivr": [], "baseline": []}
     for _ in range(options.rounds):
         # Alternate the two servers so that noise from other load hits both alike.
