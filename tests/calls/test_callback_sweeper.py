@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,3 +139,62 @@ def test_a_job_that_failed_before_claiming_the_row_does_not_hold_the_request_bac
     job.set_status(JobStatus.FAILED)
     assert jobs.sweep(ctx).enqueued == 1
     assert queued_ids(ctx) == [jobs.job_id(callback_id, 0)]
+
+
+def dialled(ctx, **call_fields) -> tuple[int, datetime]:
+    """A claimed request whose outbound call the bridge wrote with ``call_fields``."""
+    live_queue(ctx, "violence", available=1)
+    callback_id = add_request(ctx)
+    now = utcnow()
+    with ctx.sessions.begin() as session:
+        assert callbacks.claim(session, callback_id, node=ctx.nodes[0], now=now)
+        row = session.get(CallbackRequest, callback_id)
+        row.dial_action_id = f"act-{callback_id}"
+        session.add(Call(node=ctx.nodes[0], uniqueid=row.dial_action_id, started_at=now,
+                         direction="outbound", **call_fields))
+    return callback_id, now
+
+
+def test_an_answering_machine_is_not_a_reached_caller_and_is_tried_again(ctx):
+    now = utcnow()
+    callback_id, _ = dialled(ctx, answered_at=now, ended_at=now + timedelta(seconds=40),
+                             outcome="answered")
+    assert jobs.sweep(ctx).settled == {"failed": 1}
+    row = get(ctx, callback_id)
+    assert (row.status, row.last_error) == (CallbackStatus.PENDING, "no_key_pressed")
+    assert row.next_attempt_at is not None and row.done_at is None
+
+
+def test_a_person_who_pressed_1_is_done(ctx):
+    now = utcnow()
+    callback_id, _ = dialled(ctx, answered_at=now, queued_at=now + timedelta(seconds=8))
+    assert jobs.sweep(ctx).settled == {"reached": 1}
+    assert get(ctx, callback_id).status is CallbackStatus.DONE
+
+
+def test_a_greeting_in_progress_is_waited_for_then_given_up(ctx):
+    now = utcnow()
+    callback_id, claimed = dialled(ctx, answered_at=now)
+    # Past the "no call record" limit, but the call exists and is at the greeting.
+    later = claimed + callbacks.DIAL_RESULT_WITHIN + timedelta(seconds=1)
+    assert jobs.sweep(ctx, now=later).settled == {"pending": 1}
+    much_later = claimed + callbacks.REACHED_WITHIN + timedelta(seconds=1)
+    assert jobs.sweep(ctx, now=much_later).settled == {"failed": 1}
+    assert get(ctx, callback_id).last_error == "no_result"
+
+
+def test_a_booking_waits_for_the_ivr_to_confirm_it_then_may_be_withdrawn(ctx):
+    live_queue(ctx, "violence", available=1)
+    now = utcnow()
+    with ctx.sessions.begin() as session:
+        callback_id = callbacks.book(session, call_uniqueid="1795345559.3", call_node=None,
+                                     number="0812345678", queue="violence", priority=5,
+                                     language="th", issue=None, now=now)
+    assert jobs.sweep(ctx, now=now).enqueued == 0  # not due during the grace
+    with ctx.sessions.begin() as session:
+        assert callbacks.withdraw(session, callback_id, now=now)
+        assert not callbacks.withdraw(session, callback_id, now=now)  # once
+    row = get(ctx, callback_id)
+    assert (row.status, row.last_error) == (CallbackStatus.CANCELLED, "not_confirmed")
+    later = now + callbacks.CONFIRM_GRACE + timedelta(seconds=1)
+    assert jobs.sweep(ctx, now=later).enqueued == 0

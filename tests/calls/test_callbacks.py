@@ -98,3 +98,18 @@ def test_failed_attempts_back_off_then_give_up():
 def test_numbers_are_matched_in_every_thai_form():
     assert {"0812345678", "+66812345678", "66812345678"} <= callbacks.number_variants(
         "+66 81 234 5678")
+
+
+def test_only_a_queued_call_back_reaches_the_person():
+    from callcenter.calls.models import Call, CallOutcome
+
+    now = at_bangkok(12)
+    ringing = Call(outcome=CallOutcome.IN_PROGRESS)
+    greeting = Call(outcome=CallOutcome.IN_PROGRESS, answered_at=now)
+    pressed_1 = Call(outcome=CallOutcome.IN_PROGRESS, answered_at=now, queued_at=now)
+    voicemail = Call(outcome=CallOutcome.ANSWERED, answered_at=now, ended_at=now)
+    busy = Call(outcome=CallOutcome.FAILED, ended_at=now)
+    assert [callbacks.attempt_result(c) for c in (None, ringing, greeting)] == ["pending"] * 3
+    assert callbacks.attempt_result(pressed_1) == "reached"
+    assert callbacks.attempt_result(voicemail) == "failed"
+    assert callbacks.attempt_result(busy) == "failed"
