@@ -3,13 +3,14 @@
 Every web process answers the same: nothing is counted in the process. Live figures
 come from what the bridges keep in Redis (``callcenter.queues.live``; the queue
 figures are the wallboard's, ``callcenter.queues.stats``), job figures from the RQ
-registries, dispatch figures from the database (an alert a provider refused is an
-attempt recorded there, not an RQ failure). A node whose link is not up (down,
-reconnecting, or lost: its key expired) exports no live figures, only its link state:
-its numbers in Redis are what it left behind, not what is happening. A Redis or
-database fault gives ``callcenter_redis_up 0`` or ``callcenter_database_up 0`` and the
-rest of the scrape, never an error. Labels hold node, queue, state, channel and
-job-queue names only.
+registries, dispatch figures from the database (``dispatch.stats.delivery_health``:
+an alert a provider refused is an attempt recorded there, not an RQ failure).
+
+A node whose link is not up (down, reconnecting, or lost: its key expired) exports no
+live figures, only its link state: its numbers in Redis are what it left behind, not
+what is happening. A Redis or database fault gives ``callcenter_redis_up 0`` or
+``callcenter_database_up 0`` and the rest of the scrape, never an error. Labels hold
+node, queue, state and job-queue names only.
 
     body, content_type = metrics.render(redis_client, nodes=("pbx1",), sessions=factory)
 """
@@ -19,18 +20,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import redis
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from rq import Queue, Worker
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch, DispatchStatus
+from callcenter.dispatch import stats as dispatch_stats
 from callcenter.queues import links, live, stats
 from callcenter.worker import QUEUE_NAMES
 
@@ -41,34 +40,14 @@ STATS_PATTERN = "bridge.*.stats"
 STATS_FIELDS = ("events", "published", "written")
 AGENT_STATES = ("signed_in", "available", "talking", "ringing", "paused", "wrap_up",
                 "unavailable")
-OWED = (AlertStatus.PENDING, AlertStatus.SENDING)
+# Failed attempts and given-up alerts are counted over all time (a counter only grows).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Sessions = Callable[[], Session]
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-def dispatch_figures(session: Session) -> dict[str, Any]:
-    """Alerts owed and given up and failed attempts by channel; open alarms."""
-    owed = dict(session.execute(
-        select(Alert.channel, func.count()).where(Alert.status.in_(OWED))
-        .group_by(Alert.channel)).all())
-    given_up = dict(session.execute(
-        select(Alert.channel, func.count()).where(Alert.status == AlertStatus.FAILED)
-        .group_by(Alert.channel)).all())
-    failed_attempts = dict(session.execute(
-        select(Alert.channel, func.count())
-        .join(AlertAttempt, AlertAttempt.alert_id == Alert.id)
-        .where(AlertAttempt.succeeded.is_(False), AlertAttempt.finished_at.is_not(None))
-        .group_by(Alert.channel)).all())
-    # The wallboard's dispatch alarm: escalated, and nobody has taken it since.
-    alarms = session.scalar(
-        select(func.count()).select_from(Dispatch)
-        .where(Dispatch.status == DispatchStatus.ESCALATED)) or 0
-    return {"owed": owed, "given_up": given_up, "failed_attempts": failed_attempts,
-            "alarms": alarms}
 
 
 class HotlineCollector(Collector):
@@ -190,7 +169,7 @@ class HotlineCollector(Collector):
                                "1 when the database answered this scrape.")
         session = sessions()
         try:
-            figures = dispatch_figures(session)
+            health = dispatch_stats.delivery_health(session, now=self.clock(), since=EPOCH)
         except SQLAlchemyError as exc:
             log.warning("metrics: database unavailable (%s)", type(exc).__name__)
             up.add_metric([], 0)
@@ -200,30 +179,35 @@ class HotlineCollector(Collector):
             session.close()
         up.add_metric([], 1)
         yield up
-        yield from _dispatch_families(figures)
+        yield from _dispatch_families(health)
 
 
-def _by_channel(name: str, help_text: str, values: dict[Any, int],
-                kind: type[Metric] = GaugeMetricFamily) -> Metric:
-    family = kind(name, help_text, labels=["channel"])
-    for channel, count in sorted(values.items(), key=lambda item: str(item[0])):
-        family.add_metric([getattr(channel, "value", str(channel))], count)
+def _gauge(name: str, help_text: str, value: float) -> Metric:
+    family = GaugeMetricFamily(name, help_text)
+    family.add_metric([], value)
     return family
 
 
-def _dispatch_families(figures: dict[str, Any]) -> list[Metric]:
-    alarms = GaugeMetricFamily("callcenter_dispatch_alarms_open",
-                               "Dispatches escalated without acknowledgement (wallboard alarms).")
-    alarms.add_metric([], figures["alarms"])
+def _dispatch_families(health: dispatch_stats.DeliveryHealth) -> list[Metric]:
+    failed = CounterMetricFamily(
+        "callcenter_dispatch_alert_attempts_failed",
+        "Alert delivery attempts that failed (provider refused, timed out), recorded in "
+        "the database.")
+    failed.add_metric([], health.failed_attempts)
     return [
-        _by_channel("callcenter_dispatch_alerts_owed",
-                    "Dispatch alerts waiting to be sent or being sent.", figures["owed"]),
-        _by_channel("callcenter_dispatch_alerts_failed",
-                    "Dispatch alerts given up after their last attempt.", figures["given_up"]),
-        _by_channel("callcenter_dispatch_alert_attempts_failed",
-                    "Alert delivery attempts that failed (provider refused, timed out).",
-                    figures["failed_attempts"], CounterMetricFamily),
-        alarms,
+        _gauge("callcenter_dispatch_alerts_owed",
+               "Dispatch alerts waiting to be sent or being sent.", health.alerts_owed),
+        _gauge("callcenter_dispatch_alert_oldest_owed_seconds",
+               "How long the longest-waiting due alert has waited (0: none).",
+               health.oldest_owed_seconds),
+        failed,
+        _gauge("callcenter_dispatch_alerts_failed",
+               "Dispatch alerts given up after their last attempt.", health.failed_alerts),
+        _gauge("callcenter_dispatch_alarms_open",
+               "Dispatches escalated without acknowledgement (wallboard alarms).",
+               health.open_alarms),
+        _gauge("callcenter_dispatch_awaiting_unit",
+               "Open dispatches their unit has not acknowledged yet.", health.awaiting_unit),
     ]
 
 

@@ -41,7 +41,7 @@ GROUPS = (
     ("reports.group.dispatch", dispatch.REPORTS),
 )
 # Reports whose rows are records rather than a series: no chart.
-NO_CHART = frozenset({"call_records"})
+NO_CHART = frozenset({"call_records", "dispatch_intervals_each"})
 
 
 def be(d: date) -> str:

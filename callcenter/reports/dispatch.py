@@ -1,4 +1,4 @@
-"""Rapid-response times by province: median and 90th percentile of each interval."""
+"""Rapid-response times: by province (median and 90th percentile), and dispatch by dispatch."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Float, Select, String, func, literal, select, union_all
 
+from callcenter.cases.models import Case
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import Province, ResponseUnit
 from callcenter.reports.spec import Column, Context, ReportSpec, number
@@ -147,10 +148,72 @@ def _columns() -> tuple[Column, ...]:
     return tuple(columns)
 
 
+PER_DISPATCH_DEFINITION = {
+    "en": (
+        "One row per dispatch created in the range, oldest first: the case number (no "
+        "person's data), the unit and its province, the urgency and the status now, and "
+        "the seconds from the creation of the dispatch to each step it reached (empty: "
+        "not reached). The by-province report's figures are taken over these intervals."
+    ),
+    "th": (
+        "หนึ่งแถวต่อการส่งหน่วยหนึ่งครั้งที่สร้างในช่วงวันที่ เรียงจากเก่าไปใหม่ ได้แก่ เลขที่กรณี (ไม่มีข้อมูล"
+        "บุคคล) หน่วยและจังหวัด ความเร่งด่วน สถานะปัจจุบัน และจำนวนวินาทีจากเวลาที่สร้างการส่งหน่วยถึงแต่ละ"
+        "ขั้นที่ไปถึง (ว่าง: ยังไม่ถึง) รายงานตามจังหวัดคำนวณจากช่วงเวลาเหล่านี้"
+    ),
+}
+# Steps a dispatch may reach, in the order they happen; declined and cancelled end it.
+PER_DISPATCH_STEPS = (
+    ("alert", Dispatch.alerted_at, "To alert (s)", "ถึงแจ้งเตือน (วินาที)"),
+    ("acknowledge", Dispatch.acknowledged_at, "To acknowledge (s)", "ถึงตอบรับ (วินาที)"),
+    ("en_route", Dispatch.en_route_at, "To en route (s)", "ถึงออกเดินทาง (วินาที)"),
+    ("on_scene", Dispatch.on_scene_at, "To on scene (s)", "ถึงถึงที่เกิดเหตุ (วินาที)"),
+    ("complete", Dispatch.completed_at, "To completion (s)", "ถึงเสร็จสิ้น (วินาที)"),
+    ("decline", Dispatch.declined_at, "To decline (s)", "ถึงปฏิเสธ (วินาที)"),
+    ("cancel", Dispatch.cancelled_at, "To cancellation (s)", "ถึงยกเลิก (วินาที)"),
+)
+
+
+def per_dispatch_query(ctx: Context) -> Select[Any]:
+    return (
+        select(
+            Dispatch.id, Case.number, Dispatch.created_at, ResponseUnit.province_code,
+            ResponseUnit.code, Dispatch.urgency, Dispatch.status,
+            *(seconds_between(Dispatch.created_at, stamp) for _, stamp, *_ in PER_DISPATCH_STEPS),
+        )
+        .join(Case, Case.id == Dispatch.case_id)
+        .join(ResponseUnit, ResponseUnit.id == Dispatch.unit_id)
+        .where(_in_range(ctx))
+        .order_by(Dispatch.created_at, Dispatch.id)
+    )
+
+
+def _per_dispatch_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
+    ident, case_number, created, province, unit, urgency, status, *steps = row
+    local = created.astimezone(ctx.range.zone).replace(tzinfo=None)
+    return (ident, case_number, local, province, unit, str(urgency), str(status),
+            *(number(s, 0) for s in steps))
+
+
 REPORTS = (
     ReportSpec(
         "dispatch_intervals", "Rapid-response times by province",
         "ระยะเวลาตอบสนองของหน่วยเคลื่อนที่เร็วตามจังหวัด",
         _columns(), intervals_query, _shape, DEFINITION,
+    ),
+    ReportSpec(
+        "dispatch_intervals_each", "Rapid-response times, dispatch by dispatch",
+        "ระยะเวลาตอบสนองของหน่วยเคลื่อนที่เร็วรายการส่งหน่วย",
+        (
+            Column("dispatch_id", "Dispatch id", "รหัสการส่งหน่วย"),
+            Column("case_number", "Case", "เลขที่กรณี"),
+            Column("created_at", "Created (local time)", "เวลาที่สร้าง"),
+            Column("province", "Province code", "รหัสจังหวัด"),
+            Column("unit", "Unit", "หน่วย"),
+            Column("urgency", "Urgency", "ความเร่งด่วน"),
+            Column("status", "Status now", "สถานะปัจจุบัน"),
+            *(Column(f"{name}_s", en, th) for name, _, en, th in PER_DISPATCH_STEPS),
+        ),
+        per_dispatch_query, _per_dispatch_shape, PER_DISPATCH_DEFINITION,
+        streams=True,
     ),
 )

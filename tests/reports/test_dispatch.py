@@ -46,3 +46,28 @@ def test_intervals_by_province_match_a_nearest_rank_count(db_session, agent):
     assert chiang_mai[9:12] == (6, nearest_rank(on_scene, 1, 2), nearest_rank(on_scene, 9, 10))
     # Bangkok: one dispatch in the range that never got further than being created.
     assert got["TH-10"][2:] == (1, 0, None, None, 0, None, None, 0, None, None, 0, None, None)
+
+
+def test_each_dispatch_in_the_range_has_its_own_intervals_oldest_first(db_session, agent):
+    cases = []
+    for _ in range(3):
+        cases.append(add_case(db_session, CaseSpec(DAY), user=agent))
+    db_session.flush()
+    later = add_dispatch(db_session, DispatchSpec(DAY + timedelta(hours=2), "TH-50", {
+        "alert": 4, "acknowledge": 65, "on_scene": 1800, "complete": 7200}),
+        case=cases[0], user=agent)
+    first = add_dispatch(db_session, DispatchSpec(DAY, "TH-10", {"alert": 2}),
+                         case=cases[1], user=agent)
+    add_dispatch(db_session, DispatchSpec(datetime(2026, 2, 1, tzinfo=UTC), "TH-10", {}),
+                 case=cases[2], user=agent)
+    db_session.flush()
+    spec = service.spec("dispatch_intervals_each")
+    assert spec.streams, "one row per dispatch: read through a server-side cursor"
+    rows = list(service.run(db_session, "dispatch_intervals_each", RANGE).rows)
+    assert [r[0] for r in rows] == [first.id, later.id]
+    row = dict(zip([c.key for c in spec.columns], rows[1], strict=True))
+    assert row["case_number"] == cases[0].number and row["province"] == "TH-50"
+    assert row["created_at"] == datetime(2026, 3, 10, 12)  # local time, Bangkok
+    assert (row["alert_s"], row["acknowledge_s"], row["en_route_s"], row["on_scene_s"],
+            row["complete_s"], row["decline_s"]) == (4, 65, None, 1800, 7200, None)
+    assert rows[0][7:9] == (2, None)

@@ -61,6 +61,8 @@ def everything(session: Session) -> dict[str, list]:
                 for r in service.run(session, name, RANGE).rows]
         if name == "call_records":  # ids differ between the two databases
             rows = [r[1:] for r in rows]
+        if name == "dispatch_intervals_each":  # so do ids and case numbers
+            rows = [r[2:] for r in rows]
         out[name] = sorted(rows, key=repr)
     return out
 
