@@ -18,6 +18,7 @@ from agent_console.routers import (
     auth,
     dispatch_board,
     health,
+    intake,
     metrics,
     reports,
     supervisor,
@@ -105,6 +106,7 @@ def create_app(
     app.include_router(cases_api.router)
     app.include_router(calls_api.router)
     app.include_router(agent_pages.router)
+    app.include_router(intake.router)  # before case_pages: /cases/new is not /cases/{id}
     app.include_router(case_pages.router)
     app.include_router(unit.router)
     return app

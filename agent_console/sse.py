@@ -23,7 +23,9 @@ import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
-PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*", "unit.*")
+# user.* carries a user's own notices (user.<id>.notices); each stream filters to its own.
+PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*", "unit.*",
+            "user.*")
 HEARTBEAT_SECONDS = 15.0
 MAX_TOPICS_PER_CLIENT = 5000
 RECONNECT_DELAYS = (0.5, 1, 2, 5)

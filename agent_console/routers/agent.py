@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from agent_console import access, htmx, screenpop
 from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import client_ip
-from agent_console.routers.api_calls import commands, node_for, read_live
+from agent_console.routers.api_calls import commands, is_agents_call, node_for, read_live
 from agent_console.routers.api_cases import DB
 from agent_console.sse import format_event, read_snapshot
 from agent_console.templating import templates
@@ -105,9 +105,13 @@ def pop(
     call = calls.get(db, node=node, uniqueid=uniqueid)
     if live is None and call is None:
         raise NotFound("call not found")
-    interface = (live or {}).get("agent_interface") or (call.agent_interface if call else None)
-    if viewer.role is Role.AGENT and interface is not None \
-            and not agent_state.is_own_interface(interface, viewer.user):
+    # An agent sees a call only if it is theirs: named by the record, or ringing or
+    # talking on their phone by the bridge's account. Uniqueids are guessable.
+    if viewer.role is Role.AGENT and not is_agents_call(
+            request, viewer, node=node, uniqueid=uniqueid,
+            interfaces=((live or {}).get("agent_interface"),
+                        call.agent_interface if call else None),
+            user_ids=(call.agent_user_id if call else None,)):
         raise NotFound("call not found")
     if call is not None:
         audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",
@@ -118,10 +122,12 @@ def pop(
 
 
 def _filter_for(user: User):
-    """Topics this agent's tab hears: its own agent state, calls, and link state."""
+    """Topics this agent's tab hears: its own agent state, calls, link state, and its
+    own notices (``user.<id>.notices``: a unit declined a dispatch this agent sent)."""
+    notices = f"user.{user.id}.notices"
 
     def accepts(topic: str) -> bool:
-        return topic.startswith(("agent.", "call.", "bridge."))
+        return topic.startswith(("agent.", "call.", "bridge.")) or topic == notices
 
     return accepts
 
@@ -131,6 +137,9 @@ def _mask(body: str, role: Role) -> str:
         return body
     payload = json.loads(body)
     payload["caller_number"] = access.mask_number(payload.get("caller_number"), role)
+    # The caller ID name is as identifying as the number.
+    if payload.get("caller_name"):
+        payload["caller_name"] = None
     return json.dumps(payload, ensure_ascii=False)
 
 

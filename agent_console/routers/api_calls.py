@@ -33,21 +33,43 @@ COMMAND_TIMEOUT = 5.0
 Key = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-def own_call(db: Session, call_id: int, viewer: Viewer) -> Call:
-    """The call, if this viewer took it (supervisors see every call); else 404."""
+def own_call(db: Session, call_id: int, viewer: Viewer, request: Request) -> Call:
+    """The call, if it is on this agent's phone (supervisors see every call); else 404.
+
+    Ringing calls count: the tracker names the agent on the call only once they answer,
+    and Alt+N or a disposition while it rings must work.
+    """
     call = calls.by_id(db, call_id)
     if call is None:
         raise NotFound(f"call {call_id} not found")
-    if viewer.role is Role.AGENT and call.agent_user_id != viewer.id \
-            and not agent_state.is_own_interface(call.agent_interface, viewer.user):
+    if viewer.role is Role.AGENT and not is_agents_call(
+            request, viewer, node=call.node, uniqueid=call.uniqueid,
+            interfaces=(call.agent_interface,), user_ids=(call.agent_user_id,)):
         raise NotFound(f"call {call_id} not found")
     return call
+
+
+def is_agents_call(request: Request, viewer: Viewer, *, node: str, uniqueid: str,
+                   interfaces: tuple[str | None, ...] = (),
+                   user_ids: tuple[int | None, ...] = ()) -> bool:
+    """Whether the call's record names this agent or their live state names the call.
+
+    A uniqueid alone proves nothing (they are guessable): a ringing or queued call
+    that names no agent is only theirs if the bridge says it rings on their phone.
+    """
+    if viewer.id in user_ids or any(agent_state.is_own_interface(i, viewer.user)
+                                    for i in interfaces):
+        return True
+    live, _ok = read_live(request, viewer)
+    if not live or live.get("node") not in (None, node):
+        return False
+    return uniqueid in (live.get("ringing_call"), live.get("current_call"))
 
 
 @router.get("/calls/{call_id}/screenpop", response_model=screenpop.ScreenPop)
 def get_screenpop(call_id: Id, request: Request, viewer: Viewer = CaseReader,
                   db: Session = DB):
-    call = own_call(db, call_id, viewer)
+    call = own_call(db, call_id, viewer, request)
     live = screenpop.live_call(request.app.state.redis, call.node, call.uniqueid)
     audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",
                  entity_id=call.id, source_ip=client_ip(request))
@@ -62,10 +84,10 @@ class CallOut(BaseModel):
 
 
 @router.post("/calls/{call_id}/disposition", response_model=CallOut)
-def set_disposition(call_id: Id, body: schemas.DispositionIn, viewer: Viewer = CaseReader,
-                    db: Session = DB):
+def set_disposition(call_id: Id, body: schemas.DispositionIn, request: Request,
+                    viewer: Viewer = CaseReader, db: Session = DB):
     """Mark a call that is not a case (prank, silent, information …) for the reports."""
-    call = own_call(db, call_id, viewer)
+    call = own_call(db, call_id, viewer, request)
     calls.set_disposition(db, call, disposition=body.disposition, actor_id=viewer.id)
     return done(db, CallOut(id=call.id, disposition=body.disposition.value))
 
@@ -78,12 +100,14 @@ class DraftOut(BaseModel):
     call_id: int | None
     case_id: int | None
     data: dict[str, str]
+    # Send it back with the next save: a draft saved since (another tab) is a 409.
+    version: int
     updated_at: datetime
 
 
-def _draft_out(draft) -> DraftOut:
+def _draft_out(draft, request: Request) -> DraftOut:
     return DraftOut(key=draft.key, call_id=draft.call_id, case_id=draft.case_id,
-                    data={k: str(v) for k, v in (draft.data or {}).items()},
+                    data=drafts.form_data(draft, key=id_key(request)), version=draft.version,
                     updated_at=draft.updated_at)
 
 
@@ -108,26 +132,28 @@ class DraftOpen(BaseModel):
 
 
 @router.post("/drafts", response_model=DraftOut)
-def open_draft(body: DraftOpen, viewer: Viewer = CaseReader,
+def open_draft(body: DraftOpen, request: Request, viewer: Viewer = CaseReader,
                db: Session = DB):
     """The agent's draft for a call (the same one on every tab), pre-filled from the IVR."""
-    call = own_call(db, body.call_id, viewer) if body.call_id is not None else None
+    call = own_call(db, body.call_id, viewer, request) if body.call_id is not None else None
     draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
                             prefill=prefill(call))
-    return done(db, _draft_out(draft))
+    return done(db, _draft_out(draft, request))
 
 
 @router.get("/drafts/{key}", response_model=DraftOut)
-def get_draft(key: Key, viewer: Viewer = CaseReader, db: Session = DB):
-    return _draft_out(drafts.get(db, key, user_id=viewer.id))
+def get_draft(key: Key, request: Request, viewer: Viewer = CaseReader, db: Session = DB):
+    return _draft_out(drafts.get(db, key, user_id=viewer.id), request)
 
 
 @router.put("/drafts/{key}", response_model=DraftOut)
-def save_draft(key: Key, body: schemas.DraftIn, viewer: Viewer = CaseReader,
-               db: Session = DB):
-    draft = drafts.save(db, drafts.get(db, key, user_id=viewer.id), body.data)
+def save_draft(key: Key, body: schemas.DraftIn, request: Request,
+               viewer: Viewer = CaseReader, db: Session = DB):
+    """Replace the draft's fields; with ``version``, refuse (409) if another tab saved."""
+    draft = drafts.save(db, drafts.get(db, key, user_id=viewer.id), body.data,
+                        key=id_key(request), version=body.version)
     db.flush()
-    return done(db, _draft_out(draft))
+    return done(db, _draft_out(draft, request))
 
 
 @router.post("/drafts/{key}/case", response_model=schemas.CaseOut, status_code=201)
@@ -135,9 +161,13 @@ def open_case_from_draft(key: Key, request: Request, response: Response,
                          viewer: Viewer = CaseReader, db: Session = DB):
     """Open the draft's case; a repeat (second tab, double click) returns the same case."""
     draft = drafts.get(db, key, user_id=viewer.id)
-    case, created = cases.open_from_intake(db, intake=drafts.check(draft), actor_id=viewer.id,
-                                           id_key=id_key(request))
-    draft.case_id = case.id
+    if draft.case_id is not None:
+        response.status_code = 200
+        return schemas.CaseOut.model_validate(cases.get(db, draft.case_id))
+    case, created = cases.open_from_intake(
+        db, intake=drafts.check(draft, key=id_key(request)), actor_id=viewer.id,
+        id_key=id_key(request))
+    drafts.mark_opened(draft, case.id)
     if not created:
         response.status_code = 200
     return done(db, schemas.CaseOut.model_validate(case))

@@ -35,10 +35,13 @@ DB = Depends(db_session, scope="function")
 
 
 def done(db: Session, value=None):
-    """Commit now, before the response: ``db_session`` commits only after the response is
-    sent, and a client reading back what it wrote (or following a redirect) must find it."""
+    """Commit now and hand back ``value``: a write is durable before its answer is built,
+    so a client reading back what it wrote (or following a redirect) finds it.
+    (``db_session`` commits too, before the response is sent; this makes it explicit.)"""
     db.commit()
     return value
+
+
 CaseReader = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
 # Ids fit PostgreSQL's integer; anything else is a 422, never a database error.
@@ -215,6 +218,10 @@ class DispatchOut(BaseModel):
     status: DispatchStatus
     urgency: Urgency
     created_at: datetime
+    # What the unit answered: why it declined, or how the visit ended and its report.
+    decline_reason: str | None
+    outcome: str | None
+    field_report: str | None
 
 
 def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> None:
@@ -232,16 +239,34 @@ def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> Non
         log.warning("dispatch %s not enqueued now (%s)", dispatch_id, type(exc).__name__)
 
 
-@router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
-def dispatch_case(case_id: Id, request: Request, body: DispatchIn | None = None,
-                  viewer: Viewer = CaseReader, db: Session = DB):
-    """Send the case to its province's rapid-response unit (or the unit given)."""
+def send_dispatch(request: Request, db: Session, viewer: Viewer, case_id: int, *,
+                  unit_id: int | None = None, urgency: Urgency | None = None):
+    """Dispatch the case once: a repeat (double click, retried request) while the first
+    is open gets that dispatch back, with ``False``; the alert is enqueued after commit."""
     changeable_case(db, case_id, viewer)
-    body = body or DispatchIn()
-    dispatch = dispatches.create(db, case_id=case_id, actor_id=viewer.id,
-                                 unit_id=body.unit_id, urgency=body.urgency)
+    dispatch, created = dispatches.create_or_existing(
+        db, case_id=case_id, actor_id=viewer.id, unit_id=unit_id, urgency=urgency)
+    if created:
+        audit.record(db, actor_id=viewer.id, action="dispatch.create", entity_type="case",
+                     entity_id=case_id, source_ip=client_ip(request))
     out = DispatchOut.model_validate(dispatch)
     enqueue_after_commit(request, db, dispatch.id)
+    return out, created
+
+
+@router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
+def dispatch_case(case_id: Id, request: Request, response: Response,
+                  body: DispatchIn | None = None,
+                  viewer: Viewer = CaseReader, db: Session = DB):
+    """Send the case to its province's rapid-response unit (or the unit given).
+
+    201 with a new dispatch; 200 with the open one when the case has one to that unit.
+    """
+    body = body or DispatchIn()
+    out, created = send_dispatch(request, db, viewer, case_id, unit_id=body.unit_id,
+                                 urgency=body.urgency)
+    if not created:
+        response.status_code = 200
     return out
 
 

@@ -1,8 +1,6 @@
-"""Case pages: search, intake from a call (a draft saved as it is typed), the case file.
+"""Case pages: search and list, the case file and its changes, the audit trail.
 
-Plain forms and links that htmx upgrades: the intake form saves itself while the agent
-types (nothing is lost when the call drops or the page reloads), and opening the case
-from the draft is idempotent, so a second tab or a double click gives the same case.
+Plain forms and links that htmx upgrades. Intake (drafts) is in ``routers/intake.py``.
 """
 
 from __future__ import annotations
@@ -19,13 +17,11 @@ from sqlalchemy.orm import Session
 from agent_console import access, htmx, i18n
 from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import TooLarge, client_ip, limit_body
-from agent_console.routers.api_calls import own_call, prefill
-from agent_console.routers.api_cases import DB, changeable_case, done, enqueue_after_commit, id_key
+from agent_console.routers.api_cases import DB, Id, changeable_case, done, send_dispatch
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.calls import service as calls
-from callcenter.calls.models import Call
-from callcenter.cases import drafts, schemas
+from callcenter.cases import schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import AgencyType, CaseStatus, Consent, LegalBasis, ReferralStatus
@@ -109,6 +105,30 @@ def list_cases(
     viewer: Viewer = Worker,
     db: Session = DB,
 ) -> Response:
+    return _search(request, db, viewer, number=number, phone=phone, name=name, status=status,
+                   province_code=province_code, page=page)
+
+
+@router.post("/cases", response_class=HTMLResponse)
+def search_cases(
+    request: Request,
+    number: str = Form(default="", max_length=20),
+    phone: str = Form(default="", max_length=40),
+    name: str = Form(default="", max_length=100),
+    status: CaseStatus | None = Form(default=None),
+    province_code: str = Form(default="", pattern=r"^(TH-\d{2})?$"),
+    page: int = Form(default=1, ge=1, le=10_000),
+    viewer: Viewer = Worker,
+    db: Session = DB,
+) -> Response:
+    """The search form posts its terms: a phone or a name never sits in a URL (history,
+    proxy logs, the Referer of the next page)."""
+    return _search(request, db, viewer, number=number, phone=phone, name=name, status=status,
+                   province_code=province_code, page=page)
+
+
+def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone: str,
+            name: str, status: CaseStatus | None, province_code: str, page: int) -> Response:
     found = case_search.search(db, case_search.Query(
         number=number or None, phone=phone or None, name=name or None, status=status,
         province_code=province_code or None, page=page, per_page=25))
@@ -120,104 +140,6 @@ def list_cases(
         statuses=list(CaseStatus), provinces=provinces(db))
     block = "results" if htmx.is_htmx(request) else None
     return templates.TemplateResponse(request, "cases.html", context, block_name=block)
-
-
-# --- intake -------------------------------------------------------------------------------
-
-
-@router.get("/cases/new")
-def new_case(
-    request: Request,
-    call_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
-    node: str = Query(default="", max_length=40),
-    uniqueid: str = Query(default="", max_length=64),
-    viewer: Viewer = Worker,
-    db: Session = DB,
-) -> Response:
-    """Open (or find again) the agent's draft for this call and go to its form."""
-    call: Call | None = None
-    if call_id is not None:
-        call = own_call(db, call_id, viewer)
-    elif node and uniqueid:
-        found = calls.get(db, node=node, uniqueid=uniqueid)
-        call = own_call(db, found.id, viewer) if found is not None else None
-    draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
-                            prefill=prefill(call))
-    return done(db, htmx.redirect(request, f"/cases/drafts/{draft.key}"))
-
-
-def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
-                 status: int = 200) -> Response:
-    data = draft.data or {}
-    call = calls.by_id(db, draft.call_id) if draft.call_id else None
-    context = page_context(
-        request, draft=draft, data=data, call=call, problems=problems or {},
-        choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS,
-        person_roles=drafts.PERSON_ROLES, provinces=provinces(db),
-        unit=unit_of(db, data.get("province_code")))
-    return templates.TemplateResponse(request, "intake.html", context, status_code=status)
-
-
-@router.get("/cases/drafts/{key}", response_class=HTMLResponse)
-def intake_form(key: str, request: Request, viewer: Viewer = Worker,
-                db: Session = DB) -> Response:
-    draft = drafts.get(db, key, user_id=viewer.id)
-    if draft.case_id is not None:
-        return htmx.redirect(request, f"/cases/{draft.case_id}")
-    return _intake_page(request, db, draft)
-
-
-@router.post("/cases/drafts/{key}", response_class=HTMLResponse)
-async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
-                     db: Session = DB) -> Response:
-    """Autosave: the whole form, as typed, replaces the draft's content."""
-    fields = await form_fields(request)
-    draft = drafts.get(db, key, user_id=viewer.id)
-    drafts.save(db, draft, schemas.DraftIn(data=fields).data)
-    db.flush()
-    context = page_context(request, draft=draft)
-    return templates.TemplateResponse(request, "intake.html", context, block_name="saved")
-
-
-@router.get("/cases/unit", response_class=HTMLResponse)
-def province_unit(request: Request,
-                  province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
-                  viewer: Viewer = Worker, db: Session = DB) -> Response:
-    """The rapid-response unit of the chosen province (swapped in beside the field)."""
-    context = page_context(request, unit=unit_of(db, province_code or None))
-    return templates.TemplateResponse(request, "intake.html", context, block_name="unit")
-
-
-@router.post("/cases/drafts/{key}/open")
-async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
-                          db: Session = DB) -> Response:
-    fields = await form_fields(request)
-    draft = drafts.get(db, key, user_id=viewer.id)
-    if draft.case_id is not None:  # opened already (another tab, a double click)
-        return htmx.redirect(request, f"/cases/{draft.case_id}")
-    drafts.save(db, draft, schemas.DraftIn(data=fields).data)
-    try:
-        intake = drafts.check(draft)
-        case, _created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
-                                                id_key=id_key(request))
-    except ValidationError as exc:
-        return _intake_page(request, db, draft, problems=problems_of(exc), status=422)
-    except DomainError as exc:
-        if exc.field is None:
-            raise
-        return _intake_page(request, db, draft, problems={exc.field: "rule." + exc.field},
-                            status=422)
-    draft.case_id = case.id
-    return done(db, htmx.redirect(request, f"/cases/{case.id}"))
-
-
-@router.post("/calls/{call_id}/disposition")
-def disposition(call_id: int, request: Request,
-                disposition: Disposition = Form(),
-                viewer: Viewer = Worker, db: Session = DB) -> Response:
-    call = own_call(db, call_id, viewer)
-    calls.set_disposition(db, call, disposition=disposition, actor_id=viewer.id)
-    return done(db, htmx.redirect(request, "/agent"))
 
 
 # --- the case file ------------------------------------------------------------------------
@@ -249,7 +171,7 @@ def case_dispatches(db: Session, case_id: int) -> list[Dispatch]:
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_file(case_id: int, request: Request, viewer: Viewer = Worker,
+def case_file(case_id: Id, request: Request, viewer: Viewer = Worker,
               db: Session = DB) -> Response:
     case = cases.get(db, case_id)
     audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
@@ -271,7 +193,7 @@ def _back(request: Request, db: Session, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/notes")
-def add_note(case_id: int, request: Request,
+def add_note(case_id: Id, request: Request,
              body: str = Form(min_length=1, max_length=10_000),
              viewer: Viewer = Worker, db: Session = DB) -> Response:
     note = schemas.NoteIn(body=body)
@@ -280,7 +202,7 @@ def add_note(case_id: int, request: Request,
 
 
 @router.post("/cases/{case_id}/status")
-def change_status(case_id: int, request: Request, status: CaseStatus = Form(),
+def change_status(case_id: Id, request: Request, status: CaseStatus = Form(),
                   reason: str = Form(default="", max_length=300),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
@@ -289,7 +211,7 @@ def change_status(case_id: int, request: Request, status: CaseStatus = Form(),
 
 
 @router.post("/cases/{case_id}/fields")
-async def rescreen(case_id: int, request: Request, viewer: Viewer = Worker,
+async def rescreen(case_id: Id, request: Request, viewer: Viewer = Worker,
                    db: Session = DB) -> Response:
     """Change the screening fields of a case (the risk checklist and flags stay as they are)."""
     case = changeable_case(db, case_id, viewer)
@@ -312,7 +234,7 @@ async def rescreen(case_id: int, request: Request, viewer: Viewer = Worker,
 
 
 @router.post("/cases/{case_id}/safe-contact")
-def safe_contact(case_id: int, request: Request,
+def safe_contact(case_id: Id, request: Request,
                  do_not_call_back: bool = Form(default=False),
                  withhold_caller_id: bool = Form(default=False),
                  call_window: str = Form(default="", max_length=120),
@@ -330,7 +252,7 @@ def safe_contact(case_id: int, request: Request,
 
 
 @router.post("/cases/{case_id}/referrals")
-def refer(case_id: int, request: Request, agency_type: AgencyType = Form(),
+def refer(case_id: Id, request: Request, agency_type: AgencyType = Form(),
           agency_name: str = Form(min_length=1, max_length=200),
           reason: str = Form(default="", max_length=2000),
           due_date: str = Form(default="", max_length=10),
@@ -352,7 +274,7 @@ def refer(case_id: int, request: Request, agency_type: AgencyType = Form(),
 
 
 @router.post("/referrals/{referral_id}/status")
-def move_referral(referral_id: int, request: Request, status: ReferralStatus = Form(),
+def move_referral(referral_id: Id, request: Request, status: ReferralStatus = Form(),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     referral = cases.get_referral(db, referral_id)
     changeable_case(db, referral.case_id, viewer)
@@ -361,17 +283,15 @@ def move_referral(referral_id: int, request: Request, status: ReferralStatus = F
 
 
 @router.post("/cases/{case_id}/dispatch")
-def dispatch(case_id: int, request: Request, viewer: Viewer = Worker,
+def dispatch(case_id: Id, request: Request, viewer: Viewer = Worker,
              db: Session = DB) -> Response:
-    """Send the case to its province's rapid-response unit."""
-    changeable_case(db, case_id, viewer)
-    created = dispatches.create(db, case_id=case_id, actor_id=viewer.id)
-    enqueue_after_commit(request, db, created.id)
+    """Send the case to its province's rapid-response unit (once: see ``send_dispatch``)."""
+    send_dispatch(request, db, viewer, case_id)
     return _back(request, db, case_id)
 
 
 @router.get("/cases/{case_id}/audit", response_class=HTMLResponse)
-def audit_page(case_id: int, request: Request, viewer: Viewer = Supervisor,
+def audit_page(case_id: Id, request: Request, viewer: Viewer = Supervisor,
                db: Session = DB) -> Response:
     case = cases.get(db, case_id)
     trail = cases.audit_trail(db, case)

@@ -3,10 +3,37 @@
   "use strict";
   var root, banner, current = null, wrapTimer = null, lastStatus = null;
 
-  function label(status) {
-    var t = document.getElementById("status-labels");
-    var el = t && t.content.querySelector('[data-status="' + status + '"]');
-    return el ? el.textContent : status;
+  function fromTemplate(id, attr, value) {
+    var t = document.getElementById(id);
+    var el = t && value && t.content.querySelector("[" + attr + '="' + CSS.escape(value) + '"]');
+    return el ? el.textContent : null;
+  }
+  function label(status) { return fromTemplate("status-labels", "data-status", status) || status; }
+  // Pause reasons in the page's language; a reason set elsewhere (a supervisor's) as is.
+  function reasonLabel(reason) { return fromTemplate("reason-labels", "data-reason", reason) || reason || ""; }
+
+  function toast(text, href) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var el = document.createElement("div");
+    el.className = "toast warn";
+    el.setAttribute("role", "alert");
+    el.textContent = text + " ";
+    if (href) {
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = root.dataset.msgOpen || href;
+      el.appendChild(a);
+    }
+    box.appendChild(el);
+  }
+
+  function onNotice(e) {
+    var n = JSON.parse(e.data);
+    if (n.kind !== "dispatch_declined") return;
+    var text = (root.dataset.msgDeclined || "{case}: {reason}")
+      .replace("{case}", n.case_number || "").replace("{reason}", n.reason || "-");
+    toast(text, n.case_id ? "/cases/" + encodeURIComponent(n.case_id) : null);
   }
 
   function showBanner(kind) {
@@ -36,7 +63,7 @@
     var pill = document.getElementById("agent-status");
     if (pill) { pill.dataset.status = a.status; pill.textContent = label(a.status); }
     var reason = document.getElementById("pause-reason");
-    if (reason) reason.textContent = a.paused_reason || "";
+    if (reason) reason.textContent = reasonLabel(a.paused_reason);
     if (lastStatus === "in_call" && a.status !== "in_call" && a.status !== "ringing") startWrapUp();
     lastStatus = a.status;
   }
@@ -61,6 +88,7 @@
     var es = new EventSource(root.dataset.events);
     es.addEventListener("agent", onAgent);
     es.addEventListener("call", onCall);
+    es.addEventListener("user", onNotice);
     es.addEventListener("hub", function (e) { showBanner(JSON.parse(e.data).live ? null : "live"); });
     es.addEventListener("bridge", function (e) {
       var s = JSON.parse(e.data);

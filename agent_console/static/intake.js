@@ -1,17 +1,41 @@
 // The intake form: keep a copy in this tab while the server cannot be reached, so nothing
 // typed is lost; the server's draft (saved by htmx as the agent types) is the real one.
+// National ID numbers are never copied into the tab's storage (the server seals them).
 (function () {
   "use strict";
+  var PREFIX = "intake:";
+
+  function forget(key) { try { sessionStorage.removeItem(PREFIX + key); } catch (e) { /* private mode */ } }
+
   document.addEventListener("DOMContentLoaded", function () {
+    // The case page of a case just opened: its draft's copy is no longer needed.
+    var opened = document.querySelector("[data-opened-draft]");
+    if (opened) forget(opened.dataset.openedDraft);
+    // Forms that must be sent once (a dispatch): a second click does nothing.
+    document.querySelectorAll("form[data-once]").forEach(function (f) {
+      f.addEventListener("submit", function (e) {
+        if (f.dataset.sent) { e.preventDefault(); return; }
+        f.dataset.sent = "1";
+        f.querySelectorAll("button[type=submit]").forEach(function (b) {
+          setTimeout(function () { b.disabled = true; }, 0);  // after the click is sent
+        });
+      });
+    });
+
     var form = document.getElementById("intake");
     if (!form) return;
-    var key = "intake:" + form.dataset.draft;
+    var key = PREFIX + form.dataset.draft;
     var offline = document.getElementById("offline");
     var submitted = false;
 
+    function kept(name) { return name !== "csrf_token" && name !== "version" && !/\.national_id$/.test(name); }
     function snapshot() {
       var data = {};
-      new FormData(form).forEach(function (v, k) { if (k !== "csrf_token") data[k] = v; });
+      new FormData(form).forEach(function (v, k) { if (kept(k)) data[k] = v; });
+      // Unticked boxes are absent from the form's data: record them, so a restore unticks.
+      form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (!box.checked && kept(box.name)) data[box.name] = "";
+      });
       return data;
     }
     function restore() {
@@ -21,7 +45,7 @@
       Object.keys(data).forEach(function (name) {
         var el = form.elements.namedItem(name);
         if (!el || (typeof RadioNodeList !== "undefined" && el instanceof RadioNodeList)) return;
-        if (el.type === "checkbox") el.checked = true; else el.value = data[name];
+        if (el.type === "checkbox") el.checked = data[name] === "on"; else el.value = data[name];
       });
     }
     restore();
@@ -37,9 +61,11 @@
       var path = (e.detail.pathInfo && e.detail.pathInfo.requestPath) || "";
       if (path.indexOf("/cases/drafts/") !== 0) return;
       var failed = !e.detail.successful;
+      var conflict = e.detail.xhr && e.detail.xhr.getResponseHeader("X-Draft-Conflict") === "1";
       if (offline) offline.hidden = !failed;
-      // The server holds it now, unless the agent typed more after this save was sent.
-      if (!failed && sentAt >= lastInput) sessionStorage.removeItem(key);
+      // The server holds it now, unless the agent typed more after this save was sent,
+      // or another tab's save came first (then this tab's copy is all there is).
+      if (!failed && !conflict && sentAt >= lastInput) sessionStorage.removeItem(key);
     });
     // Leaving or reloading the page: send what is typed now, without waiting for the delay.
     window.addEventListener("pagehide", function () {

@@ -1,9 +1,7 @@
 """The second factor of supervisors and admins: TOTP (RFC 6238) enrolment and checks.
 
-Secrets are sealed with a key derived from the application's secret key before they
-are stored, so a copy of the database alone yields no codes. The seal is HMAC-SHA256
-in counter mode with an HMAC tag (encrypt-then-MAC): the standard library has no
-block cipher, and a 32-character secret needs no more than this.
+Secrets are sealed with the application's secret key before they are stored
+(``callcenter.sealing``), so a copy of the database alone yields no codes.
 
 A code is accepted once: the time step it belongs to is stored, and a code of that
 step or an earlier one is refused. Failures count toward the same lockout as wrong
@@ -12,15 +10,13 @@ passwords.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import secrets
 from datetime import datetime
 
 import pyotp
 from sqlalchemy.orm import Session
 
+from callcenter import sealing
 from callcenter.agents import service as agents
 from callcenter.agents.models import ConsoleSession, User
 
@@ -28,44 +24,15 @@ ISSUER = "1300 hotline"
 STEP_SECONDS = 30
 # Codes one step either side are accepted: phones' clocks drift.
 WINDOW = 1
-_VERSION = "v1."
-
-
-def _subkey(key: str, purpose: bytes) -> bytes:
-    return hmac.new(key.encode(), b"totp-seal:" + purpose, hashlib.sha256).digest()
-
-
-def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
-    blocks = (hmac.new(key, nonce + i.to_bytes(4, "big"), hashlib.sha256).digest()
-              for i in range(-(-length // 32)))
-    return b"".join(blocks)[:length]
 
 
 def seal(secret: str, *, key: str) -> str:
-    nonce = secrets.token_bytes(16)
-    plain = secret.encode()
-    body = bytes(a ^ b for a, b in zip(plain, _stream(_subkey(key, b"enc"), nonce,
-                                                        len(plain)), strict=True))
-    tag = hmac.new(_subkey(key, b"mac"), nonce + body, hashlib.sha256).digest()[:16]
-    return _VERSION + base64.urlsafe_b64encode(nonce + body + tag).decode()
+    return sealing.seal(secret, key=key, purpose="totp")
 
 
 def unseal(sealed: str, *, key: str) -> str | None:
     """The secret, or None if the value was not sealed with this key (or was altered)."""
-    if not sealed.startswith(_VERSION):
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(sealed[len(_VERSION):])
-    except ValueError:
-        return None
-    if len(raw) < 33:
-        return None
-    nonce, body, tag = raw[:16], raw[16:-16], raw[-16:]
-    expected = hmac.new(_subkey(key, b"mac"), nonce + body, hashlib.sha256).digest()[:16]
-    if not hmac.compare_digest(tag, expected):
-        return None
-    stream = _stream(_subkey(key, b"enc"), nonce, len(body))
-    return bytes(a ^ b for a, b in zip(body, stream, strict=True)).decode()
+    return sealing.unseal(sealed, key=key, purpose="totp")
 
 
 def new_secret() -> str:

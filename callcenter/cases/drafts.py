@@ -1,28 +1,49 @@
 """Intake drafts: the form as typed so far, kept in the database while the call lasts.
 
-One draft per agent and call, so a reload or a second tab finds the same draft; its key
-is the intake key of the case it opens, so the case is opened once whatever happens.
+One draft per agent and call (a partial unique index), so a reload or a second tab
+finds the same draft; its key is the intake key of the case it opens, so the case is
+opened once whatever happens. A draft holds a survivor's data only as long as needed:
+national IDs are sealed in it, its data is cleared when its case opens, and drafts
+abandoned for a day after their call ended are deleted (``purge``, run by the worker).
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from callcenter import sealing
+from callcenter.calls.models import Call
 from callcenter.cases.models import CaseDraft, PersonRole
 from callcenter.cases.schemas import RISK_QUESTIONS, CaseIn
-from callcenter.errors import NotFound
+from callcenter.errors import Conflict, NotFound
 
-# The intake form has one row per role; more persons are added on the case file.
+# The intake form has one row per role; later persons are added on the case file.
 PERSON_ROLES = (PersonRole.VICTIM, PersonRole.REPORTER, PersonRole.ALLEGED_PERPETRATOR)
 PERSON_FIELDS = ("full_name", "nickname", "gender", "age_years", "phone", "national_id",
-                 "language", "relationship_to_victim", "address")
+                 "language", "nationality", "relationship_to_victim", "address")
+PERSON_FLAGS = ("needs_interpreter", "has_disability")
 FLAGS = ("do_not_call_back", "withhold_caller_id")
 CASE_TEXT = ("issue_area", "chi_category", "gbv_type", "target_group", "province_code",
              "district", "urgency", "consent", "legal_basis", "summary", "call_window")
+CHECKED = ("on", "true", "1")
+# Kept sealed in the draft: the form shows it again, the database never holds it in clear.
+SEALED_SUFFIX = ".national_id"
+SEAL_PURPOSE = "draft"
+# Abandoned drafts (their call ended, nobody typed since) are deleted after this.
+KEEP_ABANDONED = timedelta(hours=24)
+
+
+class DraftConflict(Conflict):
+    """The draft was saved from another tab since this one loaded it."""
+
+    code = "draft_conflict"
 
 
 def new_key() -> str:
@@ -32,17 +53,35 @@ def new_key() -> str:
 def open_for(
     session: Session, *, user_id: int, call_id: int | None, prefill: dict[str, str]
 ) -> CaseDraft:
-    """The agent's draft for this call, created pre-filled on first use."""
-    if call_id is not None:
-        found = session.scalars(
-            select(CaseDraft).where(CaseDraft.user_id == user_id, CaseDraft.call_id == call_id)
-            .order_by(CaseDraft.id)).first()
-        if found is not None:
-            return found
-    draft = CaseDraft(key=new_key(), user_id=user_id, call_id=call_id, data=dict(prefill))
-    session.add(draft)
-    session.flush()
+    """The agent's draft for this call, created pre-filled on first use.
+
+    Two tabs racing on one call both end with the one draft: the insert does nothing
+    on the (user, call) unique index and the row is read back.
+    """
+    if call_id is None:
+        draft = CaseDraft(key=new_key(), user_id=user_id, call_id=None, data=dict(prefill))
+        session.add(draft)
+        session.flush()
+        return draft
+    found = _for_call(session, user_id, call_id)
+    if found is not None:
+        return found
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(CaseDraft)
+        .values(key=new_key(), user_id=user_id, call_id=call_id, data=dict(prefill), version=1)
+        .on_conflict_do_nothing(index_elements=["user_id", "call_id"],
+                                index_where=CaseDraft.call_id.is_not(None))
+    )
+    draft = _for_call(session, user_id, call_id)
+    assert draft is not None  # inserted now or by the racing tab
     return draft
+
+
+def _for_call(session: Session, user_id: int, call_id: int) -> CaseDraft | None:
+    return session.scalars(select(CaseDraft).where(
+        CaseDraft.user_id == user_id, CaseDraft.call_id == call_id)).first()
 
 
 def get(session: Session, key: str, *, user_id: int) -> CaseDraft:
@@ -53,24 +92,56 @@ def get(session: Session, key: str, *, user_id: int) -> CaseDraft:
     return draft
 
 
-def save(session: Session, draft: CaseDraft, data: dict[str, str]) -> CaseDraft:
-    """Replace what the form holds; an opened draft keeps what opened its case."""
-    if draft.case_id is None:
-        draft.data = dict(data)
+def save(session: Session, draft: CaseDraft, data: dict[str, str], *, key: str,
+         version: int | None = None) -> CaseDraft:
+    """Replace what the form holds; an opened draft keeps nothing.
+
+    With ``version`` (what the tab loaded), a draft saved since by another tab is not
+    overwritten: ``DraftConflict``. The new version is ``draft.version``.
+    """
+    if draft.case_id is not None:
+        return draft
+    if version is not None and version != draft.version:
+        raise DraftConflict("this draft was changed in another tab", field="version")
+    draft.data = {name: _sealed(name, value, key=key) for name, value in data.items()}
+    draft.version += 1
     return draft
 
 
-def to_intake(draft: CaseDraft) -> dict[str, Any]:
+def _sealed(name: str, value: str, *, key: str) -> str:
+    if name.endswith(SEALED_SUFFIX) and value.strip():
+        return sealing.seal(value, key=key, purpose=SEAL_PURPOSE)
+    return value
+
+
+def form_data(draft: CaseDraft, *, key: str) -> dict[str, str]:
+    """The draft's fields as the form shows them (national IDs opened)."""
+    out: dict[str, str] = {}
+    for name, value in (draft.data or {}).items():
+        text = str(value)
+        if name.endswith(SEALED_SUFFIX) and sealing.is_sealed(text):
+            text = sealing.unseal(text, key=key, purpose=SEAL_PURPOSE) or ""
+        out[name] = text
+    return out
+
+
+def mark_opened(draft: CaseDraft, case_id: int) -> None:
+    """The case holds it all now: the draft keeps its key (the intake key), not the data."""
+    draft.case_id = case_id
+    draft.data = {}
+
+
+def to_intake(draft: CaseDraft, *, key: str) -> dict[str, Any]:
     """The draft's flat form fields as the nested input of ``CaseIn``."""
-    data = draft.data
+    data = form_data(draft, key=key)
     out: dict[str, Any] = {}
     for name in CASE_TEXT:
         value = (data.get(name) or "").strip()
         if value:
             out[name] = value
     for name in FLAGS:
-        out[name] = data.get(name) in ("on", "true", "1")
-    out["risk"] = {q: True for q in RISK_QUESTIONS if data.get(f"risk.{q}") in ("on", "true")}
+        out[name] = data.get(name) in CHECKED
+    out["risk"] = {q: True for q in RISK_QUESTIONS if data.get(f"risk.{q}") in CHECKED}
     persons = []
     for index, role in enumerate(PERSON_ROLES):
         person: dict[str, Any] = {}
@@ -78,6 +149,9 @@ def to_intake(draft: CaseDraft) -> dict[str, Any]:
             value = (data.get(f"persons.{index}.{name}") or "").strip()
             if value:
                 person[name] = value
+        for name in PERSON_FLAGS:
+            if data.get(f"persons.{index}.{name}") in CHECKED:
+                person[name] = True
         if any(k != "gender" for k in person):
             persons.append({"role": role.value, **person})
     out["persons"] = persons
@@ -86,5 +160,21 @@ def to_intake(draft: CaseDraft) -> dict[str, Any]:
     return out
 
 
-def check(draft: CaseDraft) -> CaseIn:
-    return CaseIn.model_validate(to_intake(draft))
+def check(draft: CaseDraft, *, key: str) -> CaseIn:
+    return CaseIn.model_validate(to_intake(draft, key=key))
+
+
+def purge(session: Session, *, now: datetime) -> int:
+    """Delete drafts left for a day: nobody typed in them for ``KEEP_ABANDONED`` and their
+    call (if any) ended that long ago. A draft of a call still going is kept."""
+    cutoff = now - KEEP_ABANDONED
+    # A call whose end the bridge never saw counts as over a day after the usual wait.
+    call_over = exists().where(Call.id == CaseDraft.call_id, or_(
+        and_(Call.ended_at.is_not(None), Call.ended_at < cutoff),
+        and_(Call.ended_at.is_(None), Call.started_at < cutoff - KEEP_ABANDONED)))
+    result = session.execute(delete(CaseDraft).where(
+        CaseDraft.updated_at < cutoff,
+        or_(CaseDraft.call_id.is_(None), CaseDraft.case_id.is_not(None),
+            and_(CaseDraft.call_id.is_not(None), call_over)),
+    ).execution_options(synchronize_session=False))
+    return result.rowcount or 0

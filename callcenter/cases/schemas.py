@@ -238,6 +238,8 @@ class DraftIn(_Strict):
 
     data: dict[str, Annotated[str, StringConstraints(max_length=10_000)]] = Field(
         default_factory=dict, max_length=200)
+    # The version the client last saw; omitted, the save is unconditional.
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     @field_validator("data")
     @classmethod

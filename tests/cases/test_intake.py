@@ -89,7 +89,7 @@ def test_a_draft_becomes_the_intake_of_its_case(seeded_session):
     draft = CaseDraft(key="d" * 32, user_id=agent_id(seeded_session), call_id=None, data={
         "issue_area": "welfare", "consent": "given", "risk.injured": "on",
         "persons.0.full_name": "สมชาย", "persons.1.nickname": "", "do_not_call_back": "on"})
-    checked = drafts.check(draft)
+    checked = drafts.check(draft, key=KEY)
     assert checked.issue_area is IssueArea.WELFARE
     assert checked.risk == {"injured": True} and checked.do_not_call_back
     assert [p.role.value for p in checked.persons] == ["victim"]

@@ -1,0 +1,160 @@
+"""Intake from a call: the agent's draft, saved as it is typed, and the case it opens.
+
+Nothing typed is lost when the call drops or the page reloads (the draft is saved
+600 ms after the last key, and on leaving the page), and opening is idempotent: the
+draft's key is the case's intake key, so a second tab or a double click gives the same
+case. Two tabs typing into one draft are told so (the draft's version).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from agent_console import access, htmx
+from agent_console.deps import Viewer, page_context, require
+from agent_console.limits import limit_body
+from agent_console.routers.api_calls import own_call, prefill
+from agent_console.routers.api_cases import DB, Id, done, id_key
+from agent_console.routers.cases import (
+    CHOICES,
+    form_fields,
+    problems_of,
+    provinces,
+    unit_of,
+)
+from agent_console.templating import templates
+from callcenter.calls import service as calls
+from callcenter.calls.models import Call
+from callcenter.cases import drafts, schemas
+from callcenter.cases import service as cases
+from callcenter.errors import DomainError
+from callcenter.taxonomy import Disposition
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
+Worker = Depends(require(*access.CASE_ROLES))
+# Nationalities the form offers (ISO 3166-1): Thailand and the neighbours most callers
+# from abroad come from; others are typed on the case file.
+NATIONALITIES = ("TH", "MM", "KH", "LA", "VN", "CN")
+
+
+@router.get("/cases/new")
+def new_case(
+    request: Request,
+    call_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
+    node: str = Query(default="", max_length=40),
+    uniqueid: str = Query(default="", max_length=64),
+    viewer: Viewer = Worker,
+    db: Session = DB,
+) -> Response:
+    """Open (or find again) the agent's draft for this call and go to its form.
+
+    A GET because Alt+N follows a link; it is idempotent for a call (one draft per
+    agent and call), and a blank draft opened without a call is purged after a day.
+    """
+    call: Call | None = None
+    if call_id is not None:
+        call = own_call(db, call_id, viewer, request)
+    elif node and uniqueid:
+        found = calls.get(db, node=node, uniqueid=uniqueid)
+        call = own_call(db, found.id, viewer, request) if found is not None else None
+    draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
+                            prefill=prefill(call))
+    return done(db, htmx.redirect(request, f"/cases/drafts/{draft.key}"))
+
+
+def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
+                 data: dict[str, str] | None = None, conflict: bool = False,
+                 status: int = 200) -> Response:
+    data = data if data is not None else drafts.form_data(draft, key=id_key(request))
+    call = calls.by_id(db, draft.call_id) if draft.call_id else None
+    context = page_context(
+        request, draft=draft, data=data, call=call, problems=problems or {},
+        choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS, conflict=conflict,
+        person_roles=drafts.PERSON_ROLES, provinces=provinces(db),
+        nationalities=NATIONALITIES, unit=unit_of(db, data.get("province_code")))
+    return templates.TemplateResponse(request, "intake.html", context, status_code=status)
+
+
+@router.get("/cases/drafts/{key}", response_class=HTMLResponse)
+def intake_form(key: str, request: Request, viewer: Viewer = Worker,
+                db: Session = DB) -> Response:
+    draft = drafts.get(db, key, user_id=viewer.id)
+    if draft.case_id is not None:
+        return htmx.redirect(request, f"/cases/{draft.case_id}")
+    return _intake_page(request, db, draft)
+
+
+def _version(fields: dict[str, str]) -> int | None:
+    value = fields.pop("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@router.post("/cases/drafts/{key}", response_class=HTMLResponse)
+async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
+                     db: Session = DB) -> Response:
+    """Autosave: the whole form, as typed, replaces the draft's content."""
+    fields = await form_fields(request)
+    version = _version(fields)
+    draft = drafts.get(db, key, user_id=viewer.id)
+    conflict = False
+    try:
+        drafts.save(db, draft, schemas.DraftIn(data=fields).data, key=id_key(request),
+                    version=version)
+    except drafts.DraftConflict:
+        conflict = True  # nothing overwritten; the tab keeps its copy and says so
+    db.flush()
+    context = page_context(request, draft=draft, conflict=conflict)
+    headers = {"X-Draft-Conflict": "1"} if conflict else None
+    return templates.TemplateResponse(request, "intake.html", context, block_name="saved",
+                                      headers=headers)
+
+
+@router.get("/cases/unit", response_class=HTMLResponse)
+def province_unit(request: Request,
+                  province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
+                  viewer: Viewer = Worker, db: Session = DB) -> Response:
+    """The rapid-response unit of the chosen province (swapped in beside the field)."""
+    context = page_context(request, unit=unit_of(db, province_code or None))
+    return templates.TemplateResponse(request, "intake.html", context, block_name="unit")
+
+
+@router.post("/cases/drafts/{key}/open")
+async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
+                          db: Session = DB) -> Response:
+    fields = await form_fields(request)
+    version = _version(fields)
+    draft = drafts.get(db, key, user_id=viewer.id)
+    if draft.case_id is not None:  # opened already (another tab, a double click)
+        return htmx.redirect(request, f"/cases/{draft.case_id}")
+    data = schemas.DraftIn(data=fields).data
+    try:
+        drafts.save(db, draft, data, key=id_key(request), version=version)
+    except drafts.DraftConflict:
+        # Another tab saved since: show this tab's form again with the warning; the
+        # agent's next submit (with the current version) decides.
+        return _intake_page(request, db, draft, data=data, conflict=True, status=409)
+    try:
+        intake = drafts.check(draft, key=id_key(request))
+        case, _created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
+                                                id_key=id_key(request))
+    except ValidationError as exc:
+        return _intake_page(request, db, draft, problems=problems_of(exc), status=422)
+    except DomainError as exc:
+        if exc.field is None:
+            raise
+        return _intake_page(request, db, draft, problems={exc.field: "rule." + exc.field},
+                            status=422)
+    drafts.mark_opened(draft, case.id)
+    return done(db, htmx.redirect(request, f"/cases/{case.id}"))
+
+
+@router.post("/calls/{call_id}/disposition")
+def disposition(call_id: Id, request: Request,
+                disposition: Disposition = Form(),
+                viewer: Viewer = Worker, db: Session = DB) -> Response:
+    call = own_call(db, call_id, viewer, request)
+    calls.set_disposition(db, call, disposition=disposition, actor_id=viewer.id)
+    return done(db, htmx.redirect(request, "/agent"))

@@ -1,0 +1,180 @@
+"""Who may reach each console route: the expected answer for every role.
+
+Keys are "METHOD path" exactly as the router declares the route. ``test_permissions``
+builds its list from ``app.routes`` and fails when a route has no entry here (or an
+entry names a route that is gone), so a new route cannot ship without its rule.
+
+ALLOWED means the access rules let the request through: any answer but 401, 403, 404,
+405 or a redirect to the sign-in page (a 422 for an empty form is still allowed: the
+role and ownership checks run first). Every answer must be below 500.
+
+To add a route: one line in the section of its router, using the helpers below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALLOWED = "allowed"
+LOGIN = "login"  # a page sends a stranger to the sign-in page
+
+ROLES = ("agent", "other_agent", "supervisor", "admin", "unit_th50", "unit_th10", "anonymous")
+LOGINS = {"agent": "agent1", "other_agent": "agent2", "supervisor": "supervisor",
+          "admin": "admin", "unit_th50": "unit.th50", "unit_th10": "unit.th10"}
+AGENTS = frozenset({"agent", "other_agent"})
+BOSSES = frozenset({"supervisor", "admin"})
+WORKERS = AGENTS | BOSSES  # the case roles
+OWNER = frozenset({"agent"})  # agent1 owns the world's case, call and draft
+UNITS = frozenset({"unit_th50", "unit_th10"})
+OWN_UNIT = frozenset({"unit_th50"})  # the world's dispatch goes to Chiang Mai (TH-50)
+SIGNED_IN = WORKERS | UNITS
+
+
+@dataclass(frozen=True)
+class Rule:
+    expected: dict[str, object]
+    json: dict | None = None  # JSON body
+    form: dict | None = None  # form fields (the CSRF token is added)
+    params: dict | None = None  # query string
+    # A never-ending SSE stream: only the refusals are requested here (tests/*/test_*sse*).
+    stream: bool = False
+    # Run after the others (it ends the session).
+    last: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _rule(allowed, hidden, *, api: bool, **kw) -> Rule:
+    expected: dict[str, object] = {}
+    for role in ROLES:
+        if role in allowed:
+            expected[role] = ALLOWED
+        elif role in hidden:
+            expected[role] = 404  # someone else's: as good as missing
+        elif role == "anonymous":
+            expected[role] = 401 if api else LOGIN
+        else:
+            expected[role] = 403
+    return Rule(expected, **kw)
+
+
+def page(allowed, hidden=frozenset(), **kw) -> Rule:
+    return _rule(allowed, hidden, api=False, **kw)
+
+
+def api(allowed, hidden=frozenset(), **kw) -> Rule:
+    return _rule(allowed, hidden, api=True, **kw)
+
+
+def everyone(answer: object = ALLOWED, **kw) -> Rule:
+    return Rule(dict.fromkeys(ROLES, answer), **kw)
+
+
+def by_role(**answers: object) -> Rule:
+    return Rule({role: answers[role] for role in ROLES})
+
+
+INTAKE_FORM = {"issue_area": "family_violence", "target_group": "woman",
+               "province_code": "TH-50", "urgency": "high", "consent": "given",
+               "legal_basis": "consent", "summary": "ถูกทำร้าย",
+               "persons.0.full_name": "มาลี"}
+POP = {"node": "{node}", "uniqueid": "{uniqueid}"}
+
+TABLE: dict[str, Rule] = {
+    # --- framework and public ---------------------------------------------------------
+    "GET /api/openapi.json": everyone(),
+    "GET /api/docs": everyone(),
+    "GET /docs/oauth2-redirect": everyone(),
+    "GET /healthz": everyone(),
+    "GET /metrics": everyone(),  # scraped by Prometheus; counts only, no case data
+    # --- auth (console core) ----------------------------------------------------------
+    "GET /": everyone(),
+    "GET /login": everyone(),
+    "POST /login": everyone(403, form={"username": "x", "password": "y"}),  # forged form token
+    # Nothing pending: back to /login, or home once passed.
+    "GET /login/totp": everyone(),
+    "POST /login/totp": everyone(form={"code": "000000"}),
+    "GET /home": page(SIGNED_IN),
+    "POST /logout": page(SIGNED_IN, last=True),
+    "POST /logout/everywhere": page(SIGNED_IN, last=True),
+    # --- agent page -------------------------------------------------------------------
+    "GET /agent": page(WORKERS),
+    "POST /agent/state": page(AGENTS, form={"action": "pause", "reason": "not-a-reason"}),
+    "GET /agent/pop": page(OWNER | BOSSES, WORKERS, params=POP),
+    "GET /agent/events": page(WORKERS, stream=True),
+    # --- case pages -------------------------------------------------------------------
+    "GET /cases": page(WORKERS),
+    "POST /cases": page(WORKERS, form={"phone": "0812345678"}),
+    "GET /cases/new": page(OWNER | BOSSES, WORKERS, params={"call_id": "{call_id}"}),
+    "GET /cases/drafts/{key}": page(OWNER, WORKERS),
+    "POST /cases/drafts/{key}": page(OWNER, WORKERS, form=INTAKE_FORM),
+    "POST /cases/drafts/{key}/open": page(OWNER, WORKERS, form=INTAKE_FORM),
+    "GET /cases/unit": page(WORKERS, params={"province_code": "TH-50"}),
+    "POST /calls/{call_id}/disposition": page(OWNER | BOSSES, WORKERS,
+                                              form={"disposition": "information"}),
+    "GET /cases/{case_id}": page(WORKERS),
+    "POST /cases/{case_id}/notes": page(WORKERS, form={"body": "ok"}),
+    "POST /cases/{case_id}/status": page(OWNER | BOSSES, form={"status": "follow_up"}),
+    "POST /cases/{case_id}/fields": page(OWNER | BOSSES, form={"issue_area": "welfare",
+                                                               "consent": "given"}),
+    "POST /cases/{case_id}/safe-contact": page(OWNER | BOSSES, form={"do_not_call_back": "true"}),
+    "POST /cases/{case_id}/referrals": page(OWNER | BOSSES, form={"agency_type": "police",
+                                                                  "agency_name": "สภ.เมือง"}),
+    "POST /referrals/{referral_id}/status": page(OWNER | BOSSES, form={"status": "accepted"}),
+    "POST /cases/{case_id}/dispatch": page(OWNER | BOSSES, form={}),
+    "GET /cases/{case_id}/audit": page(BOSSES),
+    # --- JSON API: cases --------------------------------------------------------------
+    "GET /api/cases": api(WORKERS),
+    "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",
+                                          "summary": "ขอคำปรึกษา"}),
+    "GET /api/cases/{case_id}": api(WORKERS),
+    "PUT /api/cases/{case_id}": api(OWNER | BOSSES, json={
+        "issue_area": "family_violence", "target_group": "woman", "consent": "given",
+        "legal_basis": "consent", "urgency": "high", "summary": "ok"}),
+    "GET /api/cases/{case_id}/export": api(WORKERS),
+    "GET /api/cases/{case_id}/notes": api(WORKERS),
+    "POST /api/cases/{case_id}/notes": api(WORKERS, json={"body": "ok"}),
+    "POST /api/cases/{case_id}/status": api(OWNER | BOSSES, json={"status": "follow_up"}),
+    "GET /api/cases/{case_id}/referrals": api(WORKERS),
+    "POST /api/cases/{case_id}/referrals": api(OWNER | BOSSES, json={
+        "agency_type": "police", "agency_name": "สภ.เมือง"}),
+    "POST /api/referrals/{referral_id}/status": api(OWNER | BOSSES, json={"status": "accepted"}),
+    "POST /api/cases/{case_id}/dispatches": api(OWNER | BOSSES, json={}),
+    "GET /api/cases/{case_id}/audit": api(BOSSES),
+    # --- JSON API: calls, drafts, agent state, the unit's dispatches ------------------
+    "GET /api/calls/{call_id}/screenpop": api(OWNER | BOSSES, WORKERS),
+    "POST /api/calls/{call_id}/disposition": api(OWNER | BOSSES, WORKERS,
+                                                 json={"disposition": "information"}),
+    "POST /api/drafts": api(WORKERS, json={}),
+    "GET /api/drafts/{key}": api(OWNER, WORKERS),
+    "PUT /api/drafts/{key}": api(OWNER, WORKERS, json={"data": {"summary": "ok"}}),
+    "POST /api/drafts/{key}/case": api(OWNER, WORKERS),
+    "GET /api/agent/state": api(AGENTS),
+    "POST /api/agent/state": api(AGENTS, json={"action": "pause", "reason": "not-a-reason"}),
+    "GET /api/unit/dispatches": api(UNITS),
+    "GET /api/unit/dispatches/{dispatch_id}": api(OWN_UNIT, UNITS),
+    # --- wallboard, supervision, reports (wallboard and reports work) -----------------
+    "GET /wallboard": page(BOSSES),
+    "GET /wallboard/today": page(BOSSES),
+    "GET /wallboard/stream": page(BOSSES, stream=True),
+    "POST /supervisor/agents/{action}": page(BOSSES, form={}),
+    "POST /supervisor/calls/move": page(BOSSES, form={}),
+    "GET /reports": page(BOSSES),
+    "GET /reports/{report}.{kind}": page(BOSSES),
+    # --- dispatch board (dispatch work) -----------------------------------------------
+    "GET /dispatches": page(BOSSES),
+    "GET /dispatches/{dispatch_id}": page(BOSSES),
+    "POST /dispatches/{dispatch_id}/acknowledge": page(BOSSES, form={}),
+    "POST /dispatches/{dispatch_id}/resend": page(BOSSES, form={}),
+    "POST /dispatches/{dispatch_id}/cancel": page(BOSSES, form={}),
+    "GET /dispatches/stream": page(BOSSES, stream=True),
+    # --- the unit console (unit work) -------------------------------------------------
+    "GET /unit": page(UNITS),
+    "GET /unit/dispatches/{dispatch_id}": page(OWN_UNIT, UNITS),
+    "GET /units/dispatches/{dispatch_id}": everyone(),  # the alerts' link: a redirect only
+    "POST /unit/dispatches/{dispatch_id}/acknowledge": page(OWN_UNIT, UNITS, form={}),
+    "POST /unit/dispatches/{dispatch_id}/decline": page(OWN_UNIT, UNITS, form={}),
+    "POST /unit/dispatches/{dispatch_id}/en-route": page(OWN_UNIT, UNITS, form={}),
+    "POST /unit/dispatches/{dispatch_id}/on-scene": page(OWN_UNIT, UNITS, form={}),
+    "POST /unit/dispatches/{dispatch_id}/complete": page(OWN_UNIT, UNITS, form={}),
+    "GET /unit/events": page(UNITS, stream=True),
+}
