@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from asterisk_config import CONF, dialplan, effective, parse
 
-from agent_console.routers.supervisor import QUEUE_CONTEXT
+from callcenter.agents.supervision import QUEUE_CONTEXT
 from callcenter.ami.actions import SPY_MODES
 from callcenter.ami.events import TRACKED_VARIABLES, to_event
 from callcenter.ami.framing import Message
