@@ -40,6 +40,7 @@ from callcenter.dispatch import notify
 from callcenter.errors import Forbidden
 from callcenter.queues import links, live, stats
 from callcenter.reports import today
+from callcenter.taxonomy import IssueArea
 
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
@@ -109,6 +110,8 @@ def wallboard(
                   "stale_after": links.STALE_AFTER_SECONDS,
                   "dead_devices": sorted(stats.DEAD_DEVICES)},
         "messages": messages(lang),
+        "issue_areas": {area.value: translator(lang)(f"issue_area.{area.value}")
+                        for area in IssueArea},
         "lang": lang,
         "big": view == "big",
     }, ensure_ascii=False, default=str).replace("</", "<\\/")

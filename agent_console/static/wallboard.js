@@ -16,7 +16,7 @@
   const S = {
     queues: new Map(), agents: new Map(), calls: new Map(), links: new Map(),
     hubLive: true, hubLostAt: null, alarms: [], base: setup.today, ended: new Map(),
-    lastEnd: new Map(), primed: false,
+    lastEnd: new Map(), primed: false, since: new Map(),
   };
   let dirty = false;
   let soundOn = false;
@@ -93,7 +93,14 @@
     const members = Object.values(p.queues || {});
     if (state === "available" && members.length &&
         members.every((m) => R.dead_devices.includes(m.device_state))) state = "unavailable";
+    // The bridge stamps every update of an agent; time in state runs from the update
+    // that changed the state (or pause reason), not from the latest refresh.
     let since = ms(p.changed_at);
+    const who = (p.node || "") + "|" + p.interface;
+    const seen = S.since.get(who);
+    const stateKey = state + "|" + (p.paused_reason || "");
+    if (seen && seen.key === stateKey && seen.at != null && (since == null || seen.at < since)) since = seen.at;
+    else S.since.set(who, { key: stateKey, at: since });
     const pausedIn = {};
     for (const [q, m] of Object.entries(p.queues || {})) if (m.paused) pausedIn[q] = m.paused_reason;
     const reason = Object.keys(pausedIn).length ? p.paused_reason : null;
@@ -141,7 +148,8 @@
         const call = S.calls.get(String(e.uniqueid)) || {};
         waiting.push({ uid: String(e.uniqueid), queue: q.name, node: p.node, seconds,
                        priority: e.priority != null ? e.priority : call.priority,
-                       choice: call.ivr_choice, silent: !!call.silent });
+                       choice: call.ivr_choice, area: call.issue_area, lang: call.ivr_language,
+                       silent: !!call.silent });
         q.waiting += 1;
         q.longest = Math.max(q.longest || 0, seconds);
       }
@@ -249,7 +257,10 @@
     const waiting = l.live ? b.waiting : [];
     syncRows(document.getElementById("wb-waiting-rows"), waiting, (w) => w.uid, (w) => {
       const label = setup.catalog[w.queue] ? setup.catalog[w.queue][setup.lang] : w.queue;
-      const cells = [esc(label), esc(w.choice || "–") + (w.silent ? " · " + esc(M.silent) : ""),
+      const area = w.area && setup.issue_areas[w.area];
+      const choice = area ? area + (w.choice ? " (" + w.choice + ")" : "") : (w.choice || "–");
+      const cells = [esc(label), esc(choice) + (w.lang ? " · " + esc(String(w.lang).toUpperCase()) : "") +
+                     (w.silent ? " · " + esc(M.silent) : ""),
                      w.priority == null ? "–" : esc(w.priority), secs(w.seconds)];
       if (!BIG) cells.push('<button type="button" data-action="move" data-call="' + esc(w.uid) +
                            '" data-node="' + esc(w.node) + '">' + esc(M.move) + "</button>");
@@ -372,7 +383,7 @@
   source.addEventListener("open", () => {
     // A new stream starts with a full snapshot: forget what the old one said.
     S.primed = false;
-    S.queues.clear(); S.agents.clear(); S.calls.clear(); S.links.clear();
+    S.queues.clear(); S.agents.clear(); S.calls.clear(); S.links.clear(); S.since.clear();
     S.hubLive = true;
     refreshToday();
     setTimeout(() => { S.primed = true; schedule(); }, 150);

@@ -207,6 +207,7 @@ class WaitingCaller:
     language: str | None
     silent: bool
     node: str = ""
+    issue_area: str | None = None  # what the IVR choice stands for (taxonomy.IssueArea)
 
 
 @dataclass(slots=True)
@@ -310,7 +311,7 @@ def build(
                 else call.get("priority"),
                 seconds=seconds, ivr_choice=call.get("ivr_choice"),
                 language=call.get("ivr_language"), silent=bool(call.get("silent")),
-                node=str(payload.get("node") or "")))
+                node=str(payload.get("node") or ""), issue_area=call.get("issue_area")))
             q.waiting += 1
             q.longest_wait = max(q.longest_wait or 0, seconds)
 

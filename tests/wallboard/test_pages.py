@@ -36,12 +36,18 @@ def live_floor(redis):
                                          "caller_number": "0800000000", "priority": 5}]})
     put_live(redis, "call", "9.1", {"uniqueid": "9.1", "state": "queued", "ivr_choice": "1",
                                     "channel": "Local/1300@from-pstn-00000009;2",
-                                    "queue_name": "violence"})
+                                    "queue_name": "violence", "issue_area": "family_violence",
+                                    "ivr_language": "my"})
     put_live(redis, "agent", AGENT, agent_payload(AGENT, "Somying", "in_call",
                                                   {"violence": False}, current_call="8.1"))
     put_live(redis, "agent", "Local/agent2@agents/n", agent_payload(
         "Local/agent2@agents/n", "Somchai", "paused", {"violence": True},
         paused_reason="break", reason="break"))
+
+
+def an_unavailable_phone(redis) -> None:
+    put_live(redis, "agent", "PJSIP/agent3", agent_payload(
+        "PJSIP/agent3", "Malee", "unavailable", {"violence": False}))
 
 
 def row(html: str, queue: str) -> dict[str, str]:
@@ -54,6 +60,7 @@ def row(html: str, queue: str) -> dict[str, str]:
 def test_the_wallboard_shows_live_state_and_todays_numbers_on_page_load(
         supervisor_client, redis_client, seeded_session):
     live_floor(redis_client)
+    an_unavailable_phone(redis_client)
     add_call(seeded_session, "1.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
     add_call(seeded_session, "1.2", "violence", CallOutcome.ANSWERED, wait=40, talk=60)
     add_call(seeded_session, "1.3", "violence", CallOutcome.ABANDONED, wait=30)
@@ -64,7 +71,12 @@ def test_the_wallboard_shows_live_state_and_todays_numbers_on_page_load(
     assert page.status_code == 200
     cells = row(page.text, "violence")
     assert cells["waiting"] == "1" and cells["longest_wait"].startswith("1:1")
-    assert (cells["signed_in"], cells["talking"], cells["available"]) == ("2", "1", "0")
+    assert (cells["signed_in"], cells["talking"], cells["available"]) == ("3", "1", "0")
+    assert cells["unavailable"] == "1"
+    agent = re.search(r'<tr data-agent="PJSIP/agent3".*?</tr>', page.text, re.S).group(0)
+    assert "Phone unavailable" in agent and "band-warn" in agent
+    waiting = re.search(r'<tr data-call="9.1".*?</tr>', page.text, re.S).group(0)
+    assert "Family violence (1) · MY" in waiting
     assert cells["paused"] == "1 (break)"
     assert (cells["answered"], cells["abandoned"]) == ("2", "1")
     assert cells["service_level"] == "33.3 %"  # 1 within 20 s ÷ (2 answered + 1 abandoned)
