@@ -115,7 +115,8 @@ class ContainErrors:
 
     Starlette would re-raise it to uvicorn, whose traceback prints the exception's
     message, and messages (a validation error's input, a driver's error) can hold a
-    caller's data. The frames (file, line, function) are logged; the message is not.
+    caller's data. The frames (file, line, function) are logged; the message and the
+    frames' source lines are not.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -136,7 +137,8 @@ class ContainErrors:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:
-            frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+            frames = "\n".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}'
+                               for f in traceback.extract_tb(exc.__traceback__))
             error_log.error("unhandled %s on %s %s\n%s", type(exc).__name__, scope["method"],
                             scope["path"], frames)
             if started:
