@@ -76,9 +76,7 @@ class FoundationPorts:
         booking = asyncio.ensure_future(asyncio.to_thread(self._store_callback, request))
         key = id(request)
         self._bookings[key] = booking
-        loop = asyncio.get_running_loop()
-        booking.add_done_callback(lambda _: loop.call_later(
-            BOOKING_MEMORY_SECONDS, self._forget, key, booking))
+        booking.add_done_callback(lambda done: self._booked(key, done))
         await asyncio.shield(booking)
         return True
 
@@ -94,6 +92,12 @@ class FoundationPorts:
 
     async def record_dispatch_answer(self, answer: DispatchAnswer) -> bool:
         return await asyncio.to_thread(self._record_dispatch_answer, answer)
+
+    def _booked(self, key: int, booking: asyncio.Future[int]) -> None:
+        if not booking.cancelled():
+            booking.exception()  # retrieved here: whoever awaited it may have given up
+        asyncio.get_running_loop().call_later(BOOKING_MEMORY_SECONDS, self._forget, key,
+                                              booking)
 
     def _forget(self, key: int, booking: asyncio.Future[int]) -> None:
         if self._bookings.get(key) is booking:
