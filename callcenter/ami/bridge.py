@@ -21,7 +21,7 @@ from callcenter.ami import actions
 from callcenter.ami.actions import Action, Pending, Reply
 from callcenter.ami.connection import AmiManager, FramedProtocol
 from callcenter.ami.effects import Effect
-from callcenter.ami.events import to_event
+from callcenter.ami.events import FullyBooted, Reload, Shutdown, to_event
 from callcenter.ami.framing import Message, Problem
 from callcenter.ami.sink import Sink
 from callcenter.ami.tracker import Tracker
@@ -36,6 +36,9 @@ def describe(exc: BaseException) -> str:
         tb = tb.tb_next
     where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else ""
     return f"{type(exc).__name__}{where}"
+
+
+RESYNC_FAULT = "resync incomplete; retrying"
 
 
 class BridgeError(Exception):
@@ -105,6 +108,10 @@ class Bridge:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = False
         self._stopped = asyncio.Event()
+        self._resync_wanted = asyncio.Event()
+        self._resync_queues_id: str | None = None
+        self._queues_replied = False
+        self._restart_fault: str | None = None
 
     # ------------------------------------------------------------------ public
     async def run(self) -> None:
@@ -139,7 +146,8 @@ class Bridge:
                 self._drop_session()
             if self._stopping:
                 break
-            await self._set_link("reconnecting")
+            # After a Shutdown the fault says so, and `since` stays when it began.
+            await self._set_link("reconnecting", fault=self._restart_fault)
             # Jitter keeps several bridges from reconnecting to a restarted PBX in step.
             await self._sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, self.timing.backoff_max)
@@ -232,16 +240,25 @@ class Bridge:
         if reply.response != "Success":
             raise LoginFailed(reply.get("Message") or reply.response)
         self.logged_in = True
+        self._restart_fault = None
         self.counters["logins"] += 1
         log.info("AMI node %s logged in (session %d)", self.node.name, self._session_no)
-        await self._resync()
-        await self._set_link("up")
-        self.up.set()
+        first: asyncio.Future[bool] = loop.create_future()
+        self._resync_wanted.set()
+        resyncer = self._spawn(self._resync_forever(first), "resync")
         pinger = self._spawn(self._ping_forever(), "pinger")
         try:
+            try:
+                resynced = await self._await_or_lost(first, 2 * self.timing.action_timeout + 1)
+            except TimeoutError:
+                resynced = False
+            if self._restart_fault is None:  # no Shutdown meanwhile
+                await self._set_link("up", fault=None if resynced else RESYNC_FAULT)
+                self.up.set()
             await self._lost
         finally:
             pinger.cancel()
+            resyncer.cancel()
 
     async def _await_or_lost(self, future: asyncio.Future[Any], timeout: float) -> Any:
         assert self._lost is not None
@@ -253,22 +270,70 @@ class Bridge:
             raise LinkDown("closed")
         raise TimeoutError("no reply")
 
-    async def _resync(self) -> None:
-        """Ask Asterisk what is live now; close what ended unseen; republish everything."""
-        await self.call_tracker(lambda t: t.begin_resync())
+    def request_resync(self) -> None:
+        """Resynchronise soon (FullyBooted, Reload); requests made meanwhile coalesce."""
+        self._resync_wanted.set()
+
+    async def _resync_forever(self, first: asyncio.Future[bool]) -> None:
+        """Resync when asked; an aborted one is tried again with backoff, state kept."""
+        delay = self.timing.backoff_first
+        while True:
+            await self._resync_wanted.wait()
+            self._resync_wanted.clear()
+            ok = await self._resync()
+            if not first.done():
+                first.set_result(ok)
+            if ok:
+                delay = self.timing.backoff_first
+                if self.link["state"] == "up" and self.link["fault"] == RESYNC_FAULT:
+                    await self._set_link("up")
+                continue
+            if self.link["state"] == "up":
+                await self._set_link("up", fault=RESYNC_FAULT)
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, self.timing.backoff_max)
+            self._resync_wanted.set()
+
+    async def _resync(self) -> bool:
+        """Ask Asterisk what is live now; close what ended unseen; republish everything.
+
+        The tracker applies each list at its `…Complete` event, in order with the other
+        events; an error reply or a timeout aborts the resync and keeps the tracked state.
+        """
+        queues_id, channels_id = self._next_id(), self._next_id()
+        self._resync_queues_id, self._queues_replied = queues_id, False
+        await self.call_tracker(lambda t: t.begin_resync(queues_id, channels_id))
+        failed = ""
         try:
-            await self.send(actions.queue_status())
-            await self.send(actions.core_show_channels())
-        except (ActionTimeout, LinkDown):
-            await self.call_tracker(lambda t: t.abort_resync())
+            for action, action_id in ((actions.queue_status(), queues_id),
+                                      (actions.core_show_channels(), channels_id)):
+                reply = await self.send(action, action_id=action_id)
+                if not reply.success:
+                    failed = f"{action.name} refused"
+                    break
+        except (ActionTimeout, LinkDown) as exc:
+            failed = type(exc).__name__
+        finally:
+            self._resync_queues_id = None
+        done: list[bool] = []
+
+        def finish(t: Tracker) -> list[Effect] | None:
+            if failed:
+                t.abort_resync()
+                return None
+            effects = t.finish_resync()
+            done.append(effects is not None)
+            return effects
+
+        await self.call_tracker(finish, full=True)
+        if failed or not done[0]:
             self.counters["resync_failed"] += 1
-            log.warning("resync of node %s incomplete; state republished as tracked",
-                        self.node.name)
-            await self.call_tracker(lambda t: t.full_state(), full=True)
-            return
-        now = datetime.now(UTC)
-        await self.call_tracker(lambda t: t.end_resync(now), full=True)
+            # The reason is Asterisk's action name or an exception type, never data.
+            log.warning("resync of node %s aborted (%s); tracked state kept",
+                        self.node.name, failed or "list incomplete")
+            return False
         self.counters["resyncs"] += 1
+        return True
 
     async def _report_stats_forever(self, every: float = 1.0) -> None:
         """Add this second's counts to `bridge.<node>.stats` (the console's metrics)."""
@@ -300,6 +365,10 @@ class Bridge:
                 return
 
     def _drop_session(self) -> None:
+        if self.logged_in:
+            # In order with the messages of the session that ended.
+            self._push([(("fn", lambda t: t.link_lost(), None, False), datetime.now(UTC),
+                         time.perf_counter())])
         self.logged_in = False
         self.up.clear()
         self._pending.drain()
@@ -362,10 +431,10 @@ class Bridge:
                     if isinstance(item, tuple):
                         _, fn, done, replaces = item
                         result = fn(self.tracker)
-                        if result:
+                        if result is not None:
                             effects += result
-                        full = full or replaces
-                        if not done.done():
+                            full = full or replaces
+                        if done is not None and not done.done():
                             done.set_result(None)
                     else:
                         effects += self._handle_message(item, received_at)
@@ -405,9 +474,32 @@ class Bridge:
         event = to_event(msg)
         if event is None:
             return []
+        kind = type(event)
+        if kind is Reload or (kind is FullyBooted and not self._resync_before_reply()):
+            # Booting is over, or queues were reloaded: what was listed may be stale.
+            self.request_resync()
+        elif kind is Shutdown:
+            self._on_shutdown(event)  # type: ignore[arg-type]
         return self.tracker.handle(event, received_at)
 
+    def _on_shutdown(self, event: Shutdown) -> None:
+        self.counters["shutdowns"] += 1
+        self._restart_fault = "asterisk restarting" if event.restart else "asterisk stopped"
+        log.warning("AMI node %s: Asterisk is shutting down (restart: %s)", self.node.name,
+                    event.restart)
+        self._spawn(self._set_link("reconnecting", fault=self._restart_fault), "link")
+
+    def _resync_before_reply(self) -> bool:
+        """A resync is under way and Asterisk has not answered its QueueStatus yet.
+
+        Asterisk writes a session's events and replies in order: a FullyBooted seen before
+        that reply means Asterisk had booted when it made the list, so the list is good.
+        """
+        return self._resync_queues_id is not None and not self._queues_replied
+
     def _offer(self, msg: Message) -> None:
+        if msg.action_id == self._resync_queues_id and "Event" not in msg.headers:
+            self._queues_replied = True
         consumed, reply = self._pending.offer(msg)
         if not consumed:
             if "Response" in msg.headers:
@@ -435,9 +527,11 @@ class Bridge:
             log.error("bridge task %s died: %s", task.get_name(), describe(task.exception()))
 
     async def _set_link(self, state: str, fault: str | None = None) -> None:
+        """Report the link; `since` is when this state began (a new fault keeps it)."""
         if self.link["state"] != state or self.link["fault"] != fault:
+            since = self.link["since"] if self.link["state"] == state else None
             self.link = {"node": self.node.name, "state": state,
-                         "since": datetime.now(UTC).isoformat(), "fault": fault}
+                         "since": since or datetime.now(UTC).isoformat(), "fault": fault}
             await self.sink.link(self.link)
 
     async def _sleep(self, seconds: float) -> None:

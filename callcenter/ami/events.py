@@ -142,12 +142,22 @@ class ListComplete:
 
 @dataclass(frozen=True, slots=True)
 class Shutdown:
+    """Asterisk is stopping (`Restart: True`: and coming back); the link closes next."""
+
     restart: bool
+    timestamp: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FullyBooted:
-    pass
+    """Sent to every new session; after a restart it comes late, once booting is over."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """A module (or all of them) was reloaded: queues and members may have changed."""
+
+    module: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +179,7 @@ Event = (
     | ListComplete
     | Shutdown
     | FullyBooted
+    | Reload
     | ClockHint
 )
 
@@ -363,8 +374,10 @@ _MAKERS: dict[str, Callable[[Message], Event]] = {
     "OriginateResponse": _originate,
     "QueueStatusComplete": _complete,
     "CoreShowChannelsComplete": _complete,
-    "Shutdown": lambda m: Shutdown(restart=m.get("Restart").lower() == "true"),
+    "Shutdown": lambda m: Shutdown(restart=m.get("Restart").lower() == "true",
+                                   timestamp=timestamp_of(m)),
     "FullyBooted": lambda m: FullyBooted(),
+    "Reload": lambda m: Reload(m.get("Module")),
 }
 
 # Variables the tracker reads; every other VarSet (dozens per call) is dropped early.

@@ -20,7 +20,7 @@ KNOWN_NOISE = frozenset(
         "BridgeEnter", "BridgeLeave", "BridgeDestroy", "LocalBridge", "Cdr", "DTMFBegin",
         "DTMFEnd", "SuccessfulAuth", "QueueSummary", "Status", "StatusComplete",
         "QueueSummaryComplete", "RTCPSent", "RTCPReceived", "Registry", "PeerStatus",
-        "ContactStatus", "Reload", "ChallengeSent", "Hold", "Unhold",
+        "ContactStatus", "ChallengeSent", "Hold", "Unhold",
         "AttendedTransfer", "BlindTransfer", "NewAccountCode", "Rename", "LocalOptimizationBegin",
         "LocalOptimizationEnd", "HangupHandlerPush", "HangupHandlerRun",
     )

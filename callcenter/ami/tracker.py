@@ -71,6 +71,11 @@ class Tracker:
             return []
         if kind is ev.ChannelEvent and event.name == "Newchannel":  # type: ignore[union-attr]
             self.clock.calibrate(event.uniqueid, received_at)  # type: ignore[union-attr]
+        pending = self.pending_resync
+        if pending is not None and kind is not ev.ListComplete:
+            action_id = getattr(event, "action_id", "")
+            if action_id:
+                pending.items[action_id] += 1
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, event, received_at + self.clock.offset)
@@ -123,20 +128,33 @@ class Tracker:
         if len(self._console_hangups) > 10_000:
             self._console_hangups.clear()
 
-    def begin_resync(self) -> None:
-        self.pending_resync = resync.Resync()
+    def begin_resync(self, queues_action: str = "", channels_action: str = "") -> None:
+        """Note the ActionIDs of the QueueStatus and CoreShowChannels about to be sent."""
+        self.pending_resync = resync.Resync(queues_action, channels_action)
 
     def abort_resync(self) -> None:
+        """A reply was an error or never came: keep everything as tracked."""
         self.pending_resync = None
 
-    def end_resync(self, received_at: datetime) -> list[Effect]:
-        """Close what Asterisk no longer has, then republish the full state."""
+    def finish_resync(self) -> list[Effect] | None:
+        """The full state after a resync whose two lists were applied; else None."""
         seen, self.pending_resync = self.pending_resync, None
-        if seen is None:
-            return []
-        resync.end(self, seen, self.asterisk_time(received_at))
-        self._originates.clear()  # a new session never answers an old ActionID
+        if seen is None or not seen.done:
+            return None
         return self.full_state()
+
+    def link_lost(self) -> None:
+        """The AMI session ended: its pending Originates will never be answered.
+
+        Their calls stay until the next channel list, which does not know them by their
+        ActionID, so they are closed then as interrupted.
+        """
+        self.abort_resync()
+        self._originates.clear()
+
+    def awaits_originate(self, key: str) -> bool:
+        """An Originate of this session whose OriginateResponse has not come yet."""
+        return key in self._originates
 
     def full_state(self) -> list[Effect]:
         """Every live call, agent and queue (plus any pending upsert), as effects now."""
@@ -331,6 +349,21 @@ class Tracker:
             cause, text = ORIGINATE_REASONS.get(e.reason, (None, f"reason {e.reason}"))
             self.finish(call, at, cause, text)
 
+    def _on_list_complete(self, e: ev.ListComplete, now: datetime) -> None:
+        pending = self.pending_resync
+        part = pending.part(e.action_id) if pending is not None else None
+        if pending is None or part is None:
+            return
+        if pending.items[e.action_id] != e.items:
+            # Items were lost: a list that is not whole says nothing about what is gone.
+            self.counters["resync.list_incomplete"] += 1
+            return
+        if part == resync.QUEUES:
+            resync.drop_members(self, pending)
+        else:
+            resync.close_calls(self, pending, now)
+        pending.applied.add(part)
+
 
 _HANDLERS = {
     ev.ChannelEvent: Tracker._on_channel,
@@ -341,4 +374,5 @@ _HANDLERS = {
     ev.MemberEvent: queue_events.on_member,
     ev.QueueParams: queue_events.on_queue_params,
     ev.OriginateResponse: Tracker._on_originate,
+    ev.ListComplete: Tracker._on_list_complete,
 }

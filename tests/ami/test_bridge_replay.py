@@ -35,16 +35,27 @@ EXPECTED_ROWS = {
 }
 
 
-def rows(sessions):
+# The snapshot's three calls: up when any other transcript's bridge resynchronises (the
+# replay server answers its QueueStatus/CoreShowChannels with snapshot.ami's lists), so
+# the bridge adopts them; nothing ever ends them in those replays.
+ADOPTED = {"1795345690.2": "0811111111", "1795345690.3": "0822222222",
+           "1795345690.5": "0833333333"}
+
+
+def rows(sessions, *, adopted=False, name=""):
+    """The transcript's own call rows (or, `adopted`, those of the snapshot's calls)."""
     with sessions() as s:
-        return list(s.scalars(select(Call).order_by(Call.started_at, Call.uniqueid)))
+        found = list(s.scalars(select(Call).order_by(Call.started_at, Call.uniqueid)))
+    if name == "snapshot":  # its calls are its own
+        return [] if adopted else found
+    return [r for r in found if (r.uniqueid in ADOPTED) == adopted]
 
 
 async def replay(name, aredis, sessions, *, split_thai=False, prepare=None, until=None,
                  max_gap=0.02):
     server = ReplayServer(name, split_thai=split_thai, max_gap=max_gap)
     port = await server.start()
-    bridge = node_bridge(port, redis=aredis, sessions=sessions, action_timeout=0.3,
+    bridge = node_bridge(port, redis=aredis, sessions=sessions, action_timeout=3,
                          banner_timeout=0.5)
     if prepare is not None:
         prepare(bridge)
@@ -91,17 +102,25 @@ async def test_transcript_replayed_over_tcp_gives_the_recorded_calls(
     prepare = PREPARE.get(name, lambda n: None)(name)
     bridge, server = await replay(name, aredis, committing_sessionmaker, prepare=prepare)
     got = [(r.caller_number if r.direction == "inbound" else None, r.outcome.value, r.ended_by)
-           for r in rows(committing_sessionmaker)]
+           for r in rows(committing_sessionmaker, name=name)]
     assert got == EXPECTED_ROWS[name]
-    assert bridge.tracker.calls == {}
     assert bridge.counters["handler_errors"] == 0
     assert not [k for k in bridge.counters if k.startswith("problem.")]
     assert server.received.startswith(b"Action: Login\r\n")
-    for record in rows(committing_sessionmaker):
+    # The resync was answered and applied, never timed out.
+    assert server.answered >= 2 and bridge.counters["resyncs"] >= 1
+    assert bridge.counters["resync_failed"] == 0 and not bridge.counters["timeout.QueueStatus"]
+    for record in rows(committing_sessionmaker, name=name):
         updates = published.topic(f"call.{record.uniqueid}.updated")
         assert updates[-1]["outcome"] == record.outcome.value
-    # No call stays in the live snapshot once the transcript has ended.
-    assert await aredis.hlen(f"live.{NODE}.calls") == 0
+    # Once the transcript has ended, only the calls adopted at the resync are live.
+    adopted = {} if name == "snapshot" else ADOPTED
+    assert set(bridge.tracker.calls) == set(adopted)
+    assert {(r.uniqueid, r.caller_number, r.outcome.value)
+            for r in rows(committing_sessionmaker, adopted=True, name=name)} == {
+        (uid, number, "in_progress") for uid, number in adopted.items()}
+    live = await aredis.hkeys(f"live.{NODE}.calls")
+    assert {k.decode() for k in live} == set(adopted)
 
 
 async def test_answered_call_publishes_agent_and_queue_states(aredis, published,
@@ -117,13 +136,64 @@ async def test_answered_call_publishes_agent_and_queue_states(aredis, published,
     snapshot = json.loads(await aredis.hget(f"live.{NODE}.agents", "Local/agent1@agents/n"))
     assert snapshot["status"] == "available"
     queue = published.topic("queue.violence.updated")
-    assert queue[-1]["waiting"] == [] and queue[-1]["logged_in"] >= 1
+    # Only the snapshot's waiting caller, adopted at the resync, is still waiting.
+    assert [w["uniqueid"] for w in queue[-1]["waiting"]] == ["1795345690.5"]
+    assert queue[-1]["logged_in"] == 2
     (row,) = rows(committing_sessionmaker)
     assert (row.wait_seconds, row.talk_seconds, row.agent_name) == (2, 6, "สมหญิง ใจดี")
     # Replayed faster than recorded, but every time is on Asterisk's clock (recording day).
     assert row.started_at.date() == row.ended_at.date() == date(2026, 11, 22)
     assert row.queued_at <= row.answered_at <= row.ended_at
     assert (row.ended_at - row.started_at).total_seconds() < 15
+
+
+def subsequence(wanted, seen):
+    it = iter(seen)
+    return all(any(x == w for x in it) for w in wanted)
+
+
+async def test_queue_timeout_rings_the_agent_twice_without_answer(aredis, published,
+                                                                  committing_sessionmaker):
+    # Paced so that each ring and each RingNoAnswer reaches Redis before the next one.
+    await replay("queue-timeout", aredis, committing_sessionmaker, max_gap=0.1)
+    statuses = [a["status"] for a in published.topic("agent.Local/agent5@agents/n.updated")]
+    assert subsequence(["available", "ringing", "available", "ringing", "available"],
+                       statuses), statuses
+    assert statuses[-1] == "available"
+    (row,) = rows(committing_sessionmaker)
+    assert (row.agent_interface, row.answered_at, row.wait_seconds) == (None, None, 20)
+    queue = published.topic("queue.pregnancy.updated")
+    assert max(len(q["waiting"]) for q in queue) == 1 and queue[-1]["waiting"] == []
+
+
+async def test_abandoned_caller_waits_in_welfare_and_its_agent_is_never_rung(
+        aredis, published, committing_sessionmaker):
+    await replay("abandoned", aredis, committing_sessionmaker)
+    # The recording's only welfare agent was paused beforehand (not in the file); the
+    # snapshot's QueueStatus, answered at the resync, lists her as a member of welfare.
+    agent6 = published.topic("agent.Local/agent6@agents/n.updated")
+    assert agent6 and {a["status"] for a in agent6} == {"available"}
+    assert agent6[-1]["queues"]["welfare"]["device_state"] == "not_in_use"
+    queue = published.topic("queue.welfare.updated")
+    assert [m["interface"] for m in queue[-1]["members"]] == ["Local/agent6@agents/n"]
+    assert max(len(q["waiting"]) for q in queue) == 1 and queue[-1]["waiting"] == []
+    (row,) = rows(committing_sessionmaker)
+    assert (row.queue_name, row.wait_seconds, row.agent_interface) == ("welfare", 5, None)
+
+
+async def test_the_snapshot_resync_is_answered_in_the_stream_and_drops_nothing(
+        aredis, published, committing_sessionmaker):
+    bridge, server = await replay("snapshot", aredis, committing_sessionmaker)
+    assert server.answered == 2 and bridge.counters["resyncs"] == 1
+    # The lists came mid-call (two talking, one waiting): applied in order with the
+    # events, none of the three was taken for gone.
+    assert [r.outcome.value for r in rows(committing_sessionmaker, name="snapshot")] == [
+        "answered", "answered", "abandoned"]
+    agents = {a["interface"] for _, a in published.messages
+              if a.get("node") == NODE and "interface" in a}
+    assert {f"Local/agent{n}@agents/n" for n in range(1, 8)} <= agents
+    # QueueSummary and Status were answered to the recording's own client, not the bridge.
+    assert bridge.counters["reply_unmatched"] >= 2
 
 
 async def test_thai_names_split_inside_a_character_arrive_whole(aredis, published,
@@ -142,12 +212,17 @@ async def test_replaying_the_same_calls_twice_leaves_one_row_each(aredis,
                                                                   committing_sessionmaker):
     await replay("snapshot", aredis, committing_sessionmaker)
     await replay("snapshot", aredis, committing_sessionmaker)
-    assert len(rows(committing_sessionmaker)) == 3
+    assert len(rows(committing_sessionmaker, name="snapshot")) == 3
 
 
 async def test_shutdown_event_then_close_sets_link_reconnecting(aredis, published):
-    _, server = await replay("reconnect", aredis, None,
-                             until=lambda bridge, server: server.connections >= 2)
+    # At the recorded pace: the Shutdown came 1 s after the login, the bridge up by then.
+    _, server = await replay("reconnect", aredis, None, max_gap=3,
+                             until=lambda bridge, server: server.connections >= 3)
     links = published.topic(f"bridge.{NODE}.link.updated")
-    assert [entry["state"] for entry in links][:3] == ["reconnecting", "up", "reconnecting"]
-    assert server.connections >= 2
+    assert [(e["state"], e["fault"]) for e in links][:3] == [
+        ("reconnecting", None), ("up", None), ("reconnecting", "asterisk restarting")]
+    # Reconnect attempts while Asterisk restarts keep the fault and when it began.
+    restarting = [e for e in links if e["fault"] == "asterisk restarting"]
+    assert len(restarting) == 1
+    assert server.connections >= 3

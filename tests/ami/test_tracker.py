@@ -127,27 +127,36 @@ def test_unknown_events_and_never_seen_channels_are_counted_not_fatal():
     assert tracker.counters["originate_response.unknown_action"] == 1
 
 
+def complete(name, action_id, items):
+    return event(Event=name, ActionID=action_id, EventList="Complete", ListItems=str(items))
+
+
+def member_item(action_id="b-2", **extra):
+    return event(Event="QueueMember", Queue="violence", Name="Agent 1",
+                 Location="Local/agent1@agents/n", StateInterface="Local/agent1@agents",
+                 Status="1", Paused="0", InCall="0", ActionID=action_id, **extra)
+
+
 def test_resync_closes_calls_asterisk_no_longer_has_as_interrupted():
     tracker = Tracker("n")
     gone, kept = inbound_call(5), inbound_call(6)
     feed(tracker, gone[:5] + kept[:6])  # both in the queue / ringing when the link drops
-    tracker.begin_resync()
+    tracker.begin_resync("b-2", "b-3")
     kept_uid = "1795345006.13"
     snapshot = [
-        event(Event="QueueMember", Queue="violence", Name="Agent 1",
-              Location="Local/agent1@agents/n", StateInterface="Local/agent1@agents",
-              Status="1", Paused="0", InCall="0", ActionID="b-2"),
+        member_item(),
         event(Event="QueueEntry", Queue="violence", Position="1", Channel="X",
               Uniqueid=kept_uid, CallerIDNum="0800000006", Wait="4", ActionID="b-2"),
+        complete("QueueStatusComplete", "b-2", 2),
         event(Event="CoreShowChannel", Channel="Local/1300@from-pstn-00000006;2",
               Uniqueid=kept_uid, Linkedid="1795345006.12", Context="hotline-queue",
               Duration="00:00:09", ActionID="b-3"),
+        complete("CoreShowChannelsComplete", "b-3", 1),
     ]
     effects = feed(tracker, snapshot)
-    effects += tracker.end_resync(T0 + timedelta(minutes=1))
+    effects += tracker.finish_resync()
     r = last_record(effects, "1795345005.11")
     assert r.outcome == "interrupted"
-    assert r.ended_at == tracker.asterisk_time(T0 + timedelta(minutes=1))
     assert list(tracker.calls) == [kept_uid]
     assert list(tracker.queues["violence"].waiting) == [kept_uid]
     topics = {e.topic for e in effects if isinstance(e, Publish)}
@@ -155,18 +164,50 @@ def test_resync_closes_calls_asterisk_no_longer_has_as_interrupted():
             f"call.{kept_uid}.updated"} <= topics
 
 
+def test_an_error_reply_or_a_cut_list_drops_nothing():
+    tracker = Tracker("n")
+    feed(tracker, inbound_call(5)[:6])  # ringing agent 1
+    # QueueStatus refused (Asterisk still booting): an error reply has no list at all.
+    tracker.begin_resync("b-2", "b-3")
+    assert tracker.finish_resync() is None
+    # Lists that lost items on the way (fewer than their ListItems) are not applied either.
+    tracker.begin_resync("b-4", "b-5")
+    feed(tracker, [member_item("b-4"), complete("QueueStatusComplete", "b-4", 2),
+                   complete("CoreShowChannelsComplete", "b-5", 1)])
+    assert tracker.finish_resync() is None
+    assert tracker.counters["resync.list_incomplete"] == 2
+    assert list(tracker.calls) == ["1795345005.11"]
+    assert "violence" in tracker.agents["Local/agent1@agents/n"].queues
+
+
+def test_a_call_that_starts_after_the_channel_list_is_not_taken_for_gone():
+    tracker = Tracker("n")
+    tracker.begin_resync("b-2", "b-3")
+    late = inbound_call(7)
+    effects = feed(tracker, [
+        complete("QueueStatusComplete", "b-2", 0),
+        complete("CoreShowChannelsComplete", "b-3", 0),
+        *late[:3],  # events Asterisk sent after its list, before the bridge finished
+    ])
+    effects += tracker.finish_resync()
+    assert list(tracker.calls) == ["1795345007.15"]
+    assert last_record(effects, "1795345007.15").outcome == "in_progress"
+
+
 def test_resync_adopts_a_call_that_started_before_the_bridge():
     tracker = Tracker("n")
-    tracker.begin_resync()
+    tracker.begin_resync("b-2", "b-3")
     effects = feed(tracker, [
+        complete("QueueStatusComplete", "b-2", 0),
         event(Event="CoreShowChannel", Channel="Local/1300@from-pstn-0000000a;2",
               Uniqueid="1795345100.1", Linkedid="1795345100.0", Context="hotline-queue",
               CallerIDNum="0811111111", Duration="00:01:05", ActionID="b-3"),
         event(Event="CoreShowChannel", Channel="Local/1300@from-pstn-0000000a;1",
               Uniqueid="1795345100.0", Linkedid="1795345100.0", Context="caller",
               Duration="00:01:05", ActionID="b-3"),
+        complete("CoreShowChannelsComplete", "b-3", 2),
     ])
-    effects += tracker.end_resync(T0)
+    effects += tracker.finish_resync()
     assert list(tracker.calls) == ["1795345100.1"]
     r = last_record(effects, "1795345100.1")
     assert r.caller_number == "0811111111" and r.outcome == "in_progress"
