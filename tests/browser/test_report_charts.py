@@ -7,6 +7,7 @@ import pytest
 
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.seed import DEMO_PASSWORD, seed_all
+from tests.agent_console import second_factor
 from callcenter.thaidate import BANGKOK
 from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
 
@@ -41,6 +42,9 @@ async def test_a_report_is_charted_on_the_page_and_a_reversed_range_explained(
             await page.fill('input[name="username"]', "supervisor")
             await page.fill('input[name="password"]', DEMO_PASSWORD)
             await page.click('button[type="submit"]')
+            # Supervisors pass a second factor, enrolling on first use.
+            await second_factor.complete_in_page_async(page, "supervisor")
+            await page.wait_for_url(lambda url: "/login" not in url)
             await page.goto(web.url + "/reports?lang=en")
             await page.select_option('select[name="report"]', "calls_by_queue")
             await page.fill('input[name="start"]', day)

@@ -19,6 +19,7 @@ from callcenter.ami.simulator import AmiSimulator
 from callcenter.ami.sink import RecordWriter, Sink
 from callcenter.audit import AuditEvent
 from callcenter.seed import DEMO_PASSWORD, seed_all
+from tests.agent_console import second_factor
 from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
@@ -73,6 +74,9 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
             await page.fill('input[name="username"]', "supervisor")
             await page.fill('input[name="password"]', DEMO_PASSWORD)
             await page.click('button[type="submit"]')
+            # Supervisors pass a second factor, enrolling on first use.
+            await second_factor.complete_in_page_async(page, "supervisor")
+            await page.wait_for_url(lambda url: "/login" not in url)
             await page.goto(web.url + "/wallboard?lang=en")
             assert await cell(page, "violence", "waiting").inner_text() == "0"
             assert await cell(page, "violence", "answered").inner_text() == "0"
