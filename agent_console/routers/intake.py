@@ -87,9 +87,11 @@ def intake_form(key: str, request: Request, viewer: Viewer = Worker,
     return _intake_page(request, db, draft)
 
 
-def _version(fields: dict[str, str]) -> int | None:
+def _version(fields: dict[str, str]) -> tuple[int | None, str | None]:
+    """The draft version the tab loaded and the tab's own id (both sent by the form)."""
     value = fields.pop("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    tab = fields.pop("tab", "")[:40] or None
+    return (int(value) if value.isdigit() and len(value) < 10 else None), tab
 
 
 @router.post("/cases/drafts/{key}", response_class=HTMLResponse)
@@ -97,12 +99,12 @@ async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
                      db: Session = DB) -> Response:
     """Autosave: the whole form, as typed, replaces the draft's content."""
     fields = await form_fields(request)
-    version = _version(fields)
+    version, tab = _version(fields)
     draft = drafts.get(db, key, user_id=viewer.id)
     conflict = False
     try:
         drafts.save(db, draft, schemas.DraftIn(data=fields).data, key=id_key(request),
-                    version=version)
+                    version=version, tab=tab)
     except drafts.DraftConflict:
         conflict = True  # nothing overwritten; the tab keeps its copy and says so
     db.flush()
@@ -125,13 +127,13 @@ def province_unit(request: Request,
 async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
                           db: Session = DB) -> Response:
     fields = await form_fields(request)
-    version = _version(fields)
+    version, tab = _version(fields)
     draft = drafts.get(db, key, user_id=viewer.id)
     if draft.case_id is not None:  # opened already (another tab, a double click)
         return htmx.redirect(request, f"/cases/{draft.case_id}")
     data = schemas.DraftIn(data=fields).data
     try:
-        drafts.save(db, draft, data, key=id_key(request), version=version)
+        drafts.save(db, draft, data, key=id_key(request), version=version, tab=tab)
     except drafts.DraftConflict:
         # Another tab saved since: show this tab's form again with the warning; the
         # agent's next submit (with the current version) decides.

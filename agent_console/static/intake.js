@@ -25,10 +25,20 @@
     var form = document.getElementById("intake");
     if (!form) return;
     var key = PREFIX + form.dataset.draft;
+    // This tab's own id (kept across reloads of the tab): its saves never conflict with
+    // each other, only with another tab's.
+    var tab = document.getElementById("intake-tab");
+    if (tab) {
+      var id = sessionStorage.getItem("intake-tab") || Math.random().toString(36).slice(2, 12);
+      sessionStorage.setItem("intake-tab", id);
+      tab.value = id;
+    }
     var offline = document.getElementById("offline");
     var submitted = false;
 
-    function kept(name) { return name !== "csrf_token" && name !== "version" && !/\.national_id$/.test(name); }
+    function kept(name) {
+      return ["csrf_token", "version", "tab"].indexOf(name) < 0 && !/\.national_id$/.test(name);
+    }
     function snapshot() {
       var data = {};
       new FormData(form).forEach(function (v, k) { if (kept(k)) data[k] = v; });

@@ -36,6 +36,8 @@ CHECKED = ("on", "true", "1")
 # Kept sealed in the draft: the form shows it again, the database never holds it in clear.
 SEALED_SUFFIX = ".national_id"
 SEAL_PURPOSE = "draft"
+# Which tab saved last (a random id the page keeps per tab); not a form field.
+TAB_FIELD = "_tab"
 # Abandoned drafts (their call ended, nobody typed since) are deleted after this.
 KEEP_ABANDONED = timedelta(hours=24)
 
@@ -93,17 +95,23 @@ def get(session: Session, key: str, *, user_id: int) -> CaseDraft:
 
 
 def save(session: Session, draft: CaseDraft, data: dict[str, str], *, key: str,
-         version: int | None = None) -> CaseDraft:
+         version: int | None = None, tab: str | None = None) -> CaseDraft:
     """Replace what the form holds; an opened draft keeps nothing.
 
     With ``version`` (what the tab loaded), a draft saved since by another tab is not
-    overwritten: ``DraftConflict``. The new version is ``draft.version``.
+    overwritten: ``DraftConflict``. The same tab (``tab``, its own random id) never
+    conflicts with itself: its save on leaving a page may land after the reload.
+    The new version is ``draft.version``.
     """
     if draft.case_id is not None:
         return draft
-    if version is not None and version != draft.version:
+    last_tab = (draft.data or {}).get(TAB_FIELD)
+    if version is not None and version != draft.version and (tab is None or tab != last_tab):
         raise DraftConflict("this draft was changed in another tab", field="version")
-    draft.data = {name: _sealed(name, value, key=key) for name, value in data.items()}
+    draft.data = {name: _sealed(name, value, key=key) for name, value in data.items()
+                  if name != TAB_FIELD}
+    if tab:
+        draft.data[TAB_FIELD] = tab
     draft.version += 1
     return draft
 
@@ -118,6 +126,8 @@ def form_data(draft: CaseDraft, *, key: str) -> dict[str, str]:
     """The draft's fields as the form shows them (national IDs opened)."""
     out: dict[str, str] = {}
     for name, value in (draft.data or {}).items():
+        if name == TAB_FIELD:
+            continue
         text = str(value)
         if name.endswith(SEALED_SUFFIX) and sealing.is_sealed(text):
             text = sealing.unseal(text, key=key, purpose=SEAL_PURPOSE) or ""

@@ -91,3 +91,22 @@ def test_a_page_id_beyond_the_database_integer_is_refused_not_a_server_error(cli
     signed_in(client, "agent1")
     assert client.get("/cases/99999999999").status_code in (400, 404, 422)
     assert client.get("/cases/0").status_code in (400, 404, 422)
+
+
+def test_a_second_tab_saving_over_the_first_is_told_and_overwrites_nothing(client,
+                                                                          seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = client.get(f"/cases/new?call_id={call.id}", follow_redirects=False
+                     ).headers["location"].rsplit("/", 1)[1]
+    hx = {"HX-Request": "true"}
+    first = client.post(f"/cases/drafts/{key}", headers=hx, data={
+        "summary": "จากแท็บแรก", "version": "1", "tab": "tab-a", "csrf_token": csrf})
+    assert "X-Draft-Conflict" not in first.headers
+    again = client.post(f"/cases/drafts/{key}", headers=hx, data={  # same tab: no conflict
+        "summary": "จากแท็บแรก อีกครั้ง", "version": "1", "tab": "tab-a", "csrf_token": csrf})
+    assert "X-Draft-Conflict" not in again.headers
+    other = client.post(f"/cases/drafts/{key}", headers=hx, data={
+        "summary": "จากแท็บที่สอง", "version": "1", "tab": "tab-b", "csrf_token": csrf})
+    assert other.headers.get("X-Draft-Conflict") == "1" and 'id="draft-conflict"' in other.text
+    assert "จากแท็บแรก อีกครั้ง" in client.get(f"/cases/drafts/{key}").text

@@ -1,5 +1,9 @@
 """Fixtures: a real console (uvicorn in a thread) on a throwaway database, and chromium.
 
+Supervisors and admins enrol a TOTP second factor on their first sign-in: after the
+password, call ``complete_in_page(page, login)`` (or ``await complete_in_page_async``),
+which reads the secret from the enrolment page and types a code.
+
 Debian's chromium is driven by Playwright without `playwright install`; the tests skip
 when either is missing, with the reason.
 """
@@ -19,6 +23,10 @@ import uvicorn
 from callcenter import migrate
 from callcenter.db import make_engine
 from callcenter.settings import load_settings
+from tests.agent_console.second_factor import (  # noqa: F401 (for the browser tests)
+    complete_in_page,
+    complete_in_page_async,
+)
 from tests.conftest import REDIS_URL, create_database, drop_database
 
 CHROMIUM = "/usr/bin/chromium"

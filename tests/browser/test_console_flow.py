@@ -28,12 +28,16 @@ def sign_in(page, base: str, login: str) -> None:
 
 
 def ring(db_url: str) -> None:
-    """Publish what the AMI bridge would: the call row, its live state, the agent ringing."""
+    """Publish what the AMI bridge would: the call row, its live state, the agent ringing.
+
+    While it rings the call names no agent (the tracker sets ``agent_interface`` on
+    AgentConnect): only the agent's own state says the call rings on their phone.
+    """
     now = time.time()
     record = {"uniqueid": UNIQUEID, "started_at": _iso(now - 40), "queued_at": _iso(now - 25),
               "caller_number": "0891234567", "ivr_language": "th", "ivr_choice": "1",
               "issue_area": "family_violence", "priority": 5, "silent": False,
-              "queue_name": "violence", "agent_interface": AGENT, "outcome": "in_progress"}
+              "queue_name": "violence", "agent_interface": None, "outcome": "in_progress"}
     engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
     with Session(engine) as session:
         from datetime import datetime
