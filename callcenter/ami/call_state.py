@@ -31,3 +31,6 @@ class LiveCall:
     complete_reason: str = ""
     interrupted: bool = False
     callback: bool = False  # the caller booked a call back instead of waiting
+    # Asterisk's time of the last event that changed the call: where a call cut off by a
+    # restart or a lost link is ended, since nobody knows when it really ended.
+    last_seen: datetime | None = None

@@ -56,6 +56,8 @@ def settle(call: LiveCall, console_hangups: Set[str]) -> None:
         r.ended_by = "system"
     elif r.outcome in ("abandoned", "ivr_hangup"):
         r.ended_by = "caller"
+    if call.interrupted:
+        return  # ended unseen: its end time is a guess, durations from it would be wrong
     if r.ended_at and r.answered_at and r.talk_seconds is None:
         r.talk_seconds = max(0, round((r.ended_at - r.answered_at).total_seconds()))
     if r.ended_at and call.joined_at and r.wait_seconds is None and not r.answered_at:

@@ -61,14 +61,22 @@ def drop_members(tracker: Tracker, seen: Resync) -> None:
             tracker.publish_queue(queue.name)
 
 
-def close_calls(tracker: Tracker, seen: Resync, at: datetime) -> None:
-    """CoreShowChannels is whole: calls it does not list ended while the link was down."""
+def close_calls(tracker: Tracker, seen: Resync, at: datetime,
+                shutdown_at: datetime | None = None) -> None:
+    """CoreShowChannels is whole: calls it does not list ended while the link was down.
+
+    Each is ended at the Shutdown, when Asterisk announced one, else at the last event
+    seen for it: not at `at` (now), which would count the outage as talk or wait.
+    """
     for key, call in list(tracker.calls.items()):
         # A call being originated is listed under a Uniqueid not known before its
         # OriginateResponse: that response settles it.
         if key not in seen.calls and not tracker.awaits_originate(key):
             call.interrupted = True
-            tracker.finish(call, at, None, "")
+            ended = call.last_seen or at
+            if shutdown_at is not None and shutdown_at >= ended:
+                ended = shutdown_at
+            tracker.finish(call, ended, None, "")
     for agent in tracker.agents.values():
         if agent.current_call is not None and agent.current_call not in tracker.calls:
             agent.current_call = None

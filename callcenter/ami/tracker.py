@@ -58,6 +58,9 @@ class Tracker:
         self._console_hangups: set[str] = set()
         self.pending_resync: resync.Resync | None = None
         self.clock = AsteriskClock()
+        self._now: datetime | None = None  # Asterisk's time of the event being handled
+        # When Asterisk last announced a Shutdown: calls it cut off ended then.
+        self.shutdown_at: datetime | None = None
 
     @property
     def clock_offset(self) -> timedelta:
@@ -78,7 +81,9 @@ class Tracker:
                 pending.items[action_id] += 1
         handler = _HANDLERS.get(kind)
         if handler is not None:
-            handler(self, event, received_at + self.clock.offset)
+            now = received_at + self.clock.offset
+            self._now = getattr(event, "timestamp", None) or now
+            handler(self, event, now)
         return [] if self.batch else self.take_effects()
 
     def take_effects(self) -> list[Effect]:
@@ -120,6 +125,7 @@ class Tracker:
         self.calls[action_id] = call
         self._originates[action_id] = action_id
         self.emit_call(call)
+        call.last_seen = record.started_at
         return [] if self.batch else self.take_effects()
 
     def note_console_hangup(self, channel: str) -> None:
@@ -209,6 +215,8 @@ class Tracker:
         return agent
 
     def emit_call(self, call: LiveCall) -> None:
+        if self._now is not None and call.state != "ended":
+            call.last_seen = self._now
         self._upserts[call.record.uniqueid] = call
         self.publish_call(call)
 
@@ -361,8 +369,12 @@ class Tracker:
         if part == resync.QUEUES:
             resync.drop_members(self, pending)
         else:
-            resync.close_calls(self, pending, now)
+            resync.close_calls(self, pending, now, self.shutdown_at)
+            self.shutdown_at = None
         pending.applied.add(part)
+
+    def _on_shutdown(self, e: ev.Shutdown, now: datetime) -> None:
+        self.shutdown_at = e.timestamp or now
 
 
 _HANDLERS = {
@@ -375,4 +387,5 @@ _HANDLERS = {
     ev.QueueParams: queue_events.on_queue_params,
     ev.OriginateResponse: Tracker._on_originate,
     ev.ListComplete: Tracker._on_list_complete,
+    ev.Shutdown: Tracker._on_shutdown,
 }

@@ -194,6 +194,43 @@ def test_a_call_that_starts_after_the_channel_list_is_not_taken_for_gone():
     assert last_record(effects, "1795345007.15").outcome == "in_progress"
 
 
+def test_calls_cut_off_by_a_restart_end_at_the_shutdown_with_no_made_up_durations():
+    tracker = Tracker("n")
+    talking, waiting = inbound_call(11)[:-2], inbound_call(12, abandon=True)[:5]
+    feed(tracker, talking + waiting)  # answered (no AgentComplete yet); in the queue
+    shutdown_at = T0 + timedelta(minutes=5)
+    feed(tracker, [event(Event="Shutdown", Shutdown="Cleanly", Restart="True")], shutdown_at)
+    tracker.link_lost()
+    # Asterisk is back ten minutes later with neither call.
+    tracker.begin_resync("b-2", "b-3")
+    effects = feed(tracker, [complete("QueueStatusComplete", "b-2", 0),
+                             complete("CoreShowChannelsComplete", "b-3", 0)],
+                   start=T0 + timedelta(minutes=15))
+    effects += tracker.finish_resync()
+    for uid in ("1795345011.23", "1795345012.25"):
+        r = last_record(effects, uid)
+        assert r.outcome == "interrupted" and r.ended_by is None
+        assert r.ended_at == tracker.asterisk_time(shutdown_at)
+        assert r.talk_seconds is None
+    answered = last_record(effects, "1795345011.23")
+    assert answered.answered_at is not None and answered.wait_seconds == 2
+    assert last_record(effects, "1795345012.25").wait_seconds is None
+
+
+def test_a_call_lost_with_the_link_ends_at_the_last_event_seen_for_it():
+    tracker = Tracker("n")
+    feed(tracker, inbound_call(13)[:5])  # the join is its 5th event, at T0 + 4 s
+    tracker.link_lost()
+    tracker.begin_resync("b-2", "b-3")
+    effects = feed(tracker, [complete("QueueStatusComplete", "b-2", 0),
+                             complete("CoreShowChannelsComplete", "b-3", 0)],
+                   start=T0 + timedelta(hours=1))
+    effects += tracker.finish_resync()
+    r = last_record(effects, "1795345013.27")
+    assert r.ended_at == tracker.asterisk_time(T0 + timedelta(seconds=4))
+    assert r.outcome == "interrupted" and r.wait_seconds is None and r.queued_at is not None
+
+
 def test_resync_adopts_a_call_that_started_before_the_bridge():
     tracker = Tracker("n")
     tracker.begin_resync("b-2", "b-3")
