@@ -8,9 +8,10 @@ over that whole year (the longest range a report accepts) and, in the same run, 
 
     .venv/bin/python bench/reports.py [--calls N] [--cases N] [--repeat N]
 
-Ends with ``RESULT report_max_s=… report_ratio=…``: the slowest report's time and that
-report's time ÷ the plain count over its table. ``run()`` returns the same figures for
-a combined benchmark to import.
+Ends with the issue's ``RESULT p50_ms=… p99_ms=… baseline_p99_ms=… ratio=… clients=…
+report_max_s=… report_ratio=…`` line: the slowest report's time and that report's time ÷
+the plain count over its table; the fan-out figures are bench/wallboard_fanout.py's
+(``na`` here; that script runs this one too). ``run()`` returns the figures for it.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ TABLE_OF = {
     "cases_by_target_group": "cases", "cases_by_province": "cases",
     "cases_by_month": "cases", "victims_by_group": "case_persons",
     "victims_by_province": "case_persons",
-    "dispatch_intervals": "dispatches",
+    "dispatch_intervals": "dispatches", "dispatch_intervals_each": "dispatches",
 }
 # Not a summary: the export of every call record, timed apart (rows/s), see below.
 EXPORTS = ("call_records",)
@@ -264,7 +265,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     result = run(calls=args.calls, cases=args.cases, repeat=args.repeat)
-    print(f"RESULT report_max_s={result['report_max_s']} report_ratio={result['report_ratio']}")
+    print("RESULT p50_ms=na p99_ms=na baseline_p99_ms=na ratio=na clients=0 "
+          f"report_max_s={result['report_max_s']} report_ratio={result['report_ratio']}")
 
 
 if __name__ == "__main__":

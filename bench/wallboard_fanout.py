@@ -161,16 +161,25 @@ def start_web(port: int, env: dict[str, str]) -> subprocess.Popen:
 
 
 def sign_in(port: int) -> str:
+    """The supervisor's session cookie; on the fresh database the second factor is enrolled."""
     import httpx
+    import pyotp
 
     from agent_console import sessions
     from callcenter.seed import DEMO_PASSWORD
 
+    def csrf(html: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
     with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-        page = client.get("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        client.post("/login", data={"username": "supervisor", "password": DEMO_PASSWORD,
-                                    "csrf_token": token})
+        answer = client.post("/login", data={
+            "username": "supervisor", "password": DEMO_PASSWORD,
+            "csrf_token": csrf(client.get("/login").text)})
+        if answer.headers.get("location") == "/login/totp":
+            page = client.get("/login/totp")
+            secret = re.search(r'data-secret="([A-Z2-7]+)"', page.text).group(1)
+            client.post("/login/totp", data={"code": pyotp.TOTP(secret).now(),
+                                             "csrf_token": csrf(page.text)})
         return f"{sessions.COOKIE}={client.cookies[sessions.COOKIE]}"
 
 
