@@ -137,7 +137,14 @@ async def _originate(bridge: Bridge, a: dict[str, Any], timeout: float) -> Comma
     # The outbound call record exists before Asterisk is asked, keyed by this ActionID.
     await bridge.call_tracker(lambda t: t.originate_requested(
         action_id=action_id, channel=a["channel"], received_at=datetime.now(UTC)))
-    return await _run(bridge, action, timeout, action_id, {"call": action_id})
+    result = await _run(bridge, action, timeout, action_id, {"call": action_id})
+    if not result.ok:
+        # Refused, timed out or the link was down: no OriginateResponse will close it.
+        # (Asterisk's own message or ours; never the caller's data.)
+        reason = result.message or result.status
+        await bridge.call_tracker(lambda t: t.originate_failed(
+            action_id=action_id, reason=reason, received_at=datetime.now(UTC)))
+    return result
 
 
 async def _redirect(bridge: Bridge, a: dict[str, Any], timeout: float) -> CommandResult:

@@ -128,6 +128,15 @@ class Tracker:
         call.last_seen = record.started_at
         return [] if self.batch else self.take_effects()
 
+    def originate_failed(self, *, action_id: str, reason: str,
+                         received_at: datetime) -> list[Effect]:
+        """Asterisk refused the Originate, or never answered it: close its record."""
+        call = self.calls.get(action_id)
+        if call is not None and self._originates.pop(action_id, None) is not None:
+            self._now = self.asterisk_time(received_at)
+            self.finish(call, self._now, None, reason)
+        return [] if self.batch else self.take_effects()
+
     def note_console_hangup(self, channel: str) -> None:
         """Remember that the console hung up this channel (Asterisk will say `caller`)."""
         self._console_hangups.add(channel)
@@ -237,6 +246,8 @@ class Tracker:
         if cause is not None:
             r.hangup_cause = cause
             r.hangup_cause_text = cause_text or None
+        elif cause_text:
+            r.hangup_cause_text = cause_text  # why Asterisk never placed it
         call.state = "ended"
         settle(call, self._console_hangups)
         key = r.uniqueid

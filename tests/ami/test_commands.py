@@ -131,3 +131,33 @@ async def test_link_down_is_an_error_and_expired_requests_are_dropped(aredis):
         assert await aredis.llen(request_key(NODE)) == 0
     finally:
         await r.close()
+
+
+def outbound_rows(sessions):
+    with sessions() as s:
+        return list(s.scalars(select(Call).filter_by(direction="outbound")))
+
+
+async def test_a_refused_or_unanswered_originate_leaves_a_failed_row_not_a_live_call(
+        aredis, committing_sessionmaker):
+    r = await rig(aredis, committing_sessionmaker, timeout=1.0)
+    try:
+        refused = await r.client.send(NODE, "originate", channel="DAHDI/1", context="dispatch",
+                                      exten="s")
+        assert (refused.status, refused.message) == ("error", "Originate failed")
+        r.sim.frozen = True  # a hung PBX: the Originate is never answered
+        hung = await r.client.send(NODE, "originate", channel="Local/th50@rru",
+                                   context="dispatch", exten="s")
+        assert hung.status == "timeout"
+        r.sim.frozen = False
+        await r.bridge.drain()
+        await wait_for(lambda: len(outbound_rows(committing_sessionmaker)) == 2
+                       and all(c.ended_at for c in outbound_rows(committing_sessionmaker)))
+        got = sorted((c.outcome, c.hangup_cause_text, c.dialled_number)
+                     for c in outbound_rows(committing_sessionmaker))
+        assert got == [(CallOutcome.FAILED, "Asterisk did not answer Originate in time", "th50"),
+                       (CallOutcome.FAILED, "Originate failed", "1")]
+        assert r.bridge.tracker.calls == {}
+        assert await aredis.hlen(f"live.{NODE}.calls") == 0
+    finally:
+        await r.close()
