@@ -273,3 +273,26 @@ async def test_a_failed_publish_is_healed_by_a_full_republish(aredis):
     finally:
         await finish(bridge, task)
         await sim.stop()
+
+
+async def test_simulated_agents_pause_for_the_consoles_reasons_and_come_back(aredis,
+                                                                            published):
+    from callcenter.agents.state import PAUSE_REASONS
+
+    sim = AmiSimulator(speed=100)
+    port = await sim.start()
+    bridge = node_bridge(port, redis=aredis, sessions=None)
+    task = await started(sim, bridge)
+    try:
+        # About one pause a simulated second, each 30-60 simulated seconds long.
+        await sim.agent_pauses(per_hour=3600, minutes=(0.5, 1.0), duration=0.5)
+        await wait_for(lambda: not any(m.paused for m in sim.members.values()), timeout=5)
+        await bridge.drain()
+        updates = [p for name, p in published.messages
+                   if name.startswith("agent.") and p.get("node") == NODE]
+        reasons = {p["paused_reason"] for p in updates if p["status"] == "paused"}
+        assert reasons and reasons <= set(PAUSE_REASONS)
+        assert all(a.status == "available" for a in bridge.tracker.agents.values())
+    finally:
+        await finish(bridge, task)
+        await sim.stop()

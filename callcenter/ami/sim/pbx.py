@@ -99,16 +99,25 @@ class PbxActions(SimServer):
     def _do_queuepause(self, session, msg, reply) -> None:
         queue, iface = msg.get("Queue"), msg.get("Interface")
         paused = msg.get("Paused").lower() == "true"
-        found = [(q, m) for (q, i), m in self.members.items()
-                 if i == iface and (not queue or q == queue)]
-        if not found:
+        if not self.set_paused(iface, paused=paused, reason=msg.get("Reason"), queue=queue,
+                               before=lambda: reply(
+                                   Message="Interface paused successfully" if paused
+                                   else "Interface unpaused successfully")):
             reply("Error", Message="Interface not found")
-            return
-        reply(Message="Interface paused successfully" if paused
-              else "Interface unpaused successfully")
+
+    def set_paused(self, interface: str, *, paused: bool, reason: str = "",
+                   queue: str | None = None, before=None) -> bool:
+        """Pause or unpause a member in one queue or all (one QueueMemberPause each)."""
+        found = [(q, m) for (q, i), m in self.members.items()
+                 if i == interface and (not queue or q == queue)]
+        if not found:
+            return False
+        if before is not None:
+            before()  # Asterisk answers the action before the events it causes
         for q, m in found:
-            m.paused, m.reason = paused, (msg.get("Reason") if paused else "")
+            m.paused, m.reason = paused, (reason if paused else "")
             self._member_event("QueueMemberPause", q, m)
+        return True
 
     def _find_channel(self, name: str) -> str | None:
         for uid, h in self.channels.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from callcenter.agents.state import PAUSE_REASONS
 from callcenter.ami.simulated_calls import SimAgent
 from callcenter.provinces.catalog import demo_duty_phone
 
@@ -42,6 +43,10 @@ IVR_SCRIPTS: list[tuple[list[str], int]] = [
     # A third key answers the call-back offer when the IVR makes one (1: call me back).
     (["1", "7", "1"], 2), (["1", "4", "1"], 1),
 ]
+
+# How often simulated agents pause for each of the console's reasons (weights).
+PAUSE_WEIGHTS = {reason: {"break": 4, "wrap_up": 3, "meal": 2, "paperwork": 2}.get(reason, 1)
+                 for reason in PAUSE_REASONS}
 
 
 @dataclass

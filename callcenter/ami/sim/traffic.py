@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from callcenter.ami import agi_simulator
 from callcenter.ami.sim.pbx import PbxActions
-from callcenter.ami.sim.roster import DEFAULT_AGENTS, IVR_SCRIPTS
+from callcenter.ami.sim.roster import DEFAULT_AGENTS, IVR_SCRIPTS, PAUSE_WEIGHTS
 from callcenter.ami.simulated_calls import (
     Headers,
     SimCall,
@@ -113,9 +113,34 @@ class Traffic(PbxActions):
                        **{k.strip(): v.strip() for k, v in fields.items() if k.strip()}})
         return hear
 
-    async def traffic(self, *, calls_per_minute: float = 30.0, duration: float | None = None
-                      ) -> None:
-        """Callers arriving at random, mostly answered, some abandoning or timing out."""
+    async def agent_pauses(self, *, per_hour: float = 6.0, minutes: tuple[float, float] = (
+            2.0, 15.0), duration: float | None = None) -> None:
+        """Agents pause now and then, for a reason from the console's list, and come back.
+
+        About `per_hour` pauses an hour across the floor, each a few minutes long (at the
+        simulator's speed); an agent on a call or already paused is left alone.
+        """
+        end = None if duration is None else time.monotonic() + duration
+        reasons = [r for r, weight in PAUSE_WEIGHTS.items() for _ in range(weight)]
+        while end is None or time.monotonic() < end:
+            await self._sleep(random.expovariate(per_hour / 3600.0))
+            busy = {m.agent.interface for m in self.members.values() if m.in_call or m.paused}
+            free = sorted({i for _, i in self.members} - busy)
+            if free:
+                interface = random.choice(free)
+                self.set_paused(interface, paused=True, reason=random.choice(reasons))
+                self._spawn(self._unpause_later(interface, 60 * random.uniform(*minutes)))
+
+    async def _unpause_later(self, interface: str, seconds: float) -> None:
+        await self._sleep(seconds)
+        self.set_paused(interface, paused=False)
+
+    async def traffic(self, *, calls_per_minute: float = 30.0, duration: float | None = None,
+                      pauses_per_hour: float = 6.0) -> None:
+        """Callers arriving at random, mostly answered, some abandoning or timing out;
+        agents pausing now and then (`pauses_per_hour` 0: never)."""
+        if pauses_per_hour > 0:
+            self._spawn(self.agent_pauses(per_hour=pauses_per_hour, duration=duration))
         shapes = ["answered"] * 7 + ["abandoned", "queue_timeout", "ivr_hangup",
                                      "agent_hangup"]
         queues = list(DEFAULT_AGENTS)
