@@ -7,8 +7,8 @@ import pytest
 
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.seed import DEMO_PASSWORD, seed_all
-from tests.agent_console import second_factor
 from callcenter.thaidate import BANGKOK
+from tests.agent_console import second_factor
 from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
