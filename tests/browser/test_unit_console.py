@@ -1,24 +1,73 @@
-"""In chromium: an agent dispatches a Chiang Mai case; the Chiang Mai unit's open page gets
-the alert live (once, though its delivery is retried), with a beep and a notification, and
-acknowledges it; the Bangkok unit sees nothing; the agent's case timeline shows the step."""
+"""In chromium: an agent dispatches a Chiang Mai case; ``callcenter worker`` (a real process)
+delivers the console alert to the Chiang Mai unit's open page, live (once, though its
+delivery is repeated), with a beep and a notification; the unit acknowledges; the Bangkok
+unit sees nothing; the agent's case timeline shows the step.
+
+The console, the worker and this test share a Redis server of their own: the shared test
+Redis is flushed by other suites at will, and a worker there could run their jobs.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Iterator
 
+import pytest
 import redis
+import uvicorn
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.db import make_engine
-from callcenter.dispatch import jobs
-from callcenter.dispatch.config import get_dispatch_settings
-from callcenter.dispatch.models import Alert
 from callcenter.provinces.models import ResponseUnit
 from callcenter.seed import DEMO_PASSWORD
+from callcenter.settings import load_settings
 from tests.agent_console.console_support import INTAKE
-from tests.browser.console_stack import console_browser, console_db, live_console  # noqa: F401
-from tests.conftest import REDIS_URL
+from tests.browser.console_stack import _free_port, console_browser, console_db  # noqa: F401
+from tests.dispatch.redis_server import RedisServer
+from tests.dispatch.worker_process import WorkerProcess
+
+
+@pytest.fixture(scope="module")
+def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def unit_console(console_db, own_redis) -> Iterator[str]:  # noqa: F811
+    from agent_console.app import create_app
+
+    settings = load_settings(database_url=console_db, redis_url=own_redis.url)
+    engine = make_engine(console_db)
+    app = create_app(settings, session_factory=sessionmaker(engine, expire_on_commit=False))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def worker(console_db, own_redis, unit_console, tmp_path_factory) -> Iterator[WorkerProcess]:  # noqa: F811
+    env = {"CALLCENTER_DATABASE_URL": console_db, "CALLCENTER_REDIS_URL": own_redis.url,
+           "CALLCENTER_CONSOLE_BASE_URL": unit_console}
+    running = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log").start()
+    yield running
+    running.stop()
 
 
 def sign_in(page, base: str, login: str) -> None:
@@ -40,37 +89,31 @@ def unit_page(browser, base: str, login: str):
     return context, page
 
 
-def deliver_console_alert(db_url: str, dispatch_id: int) -> str:
-    """Run the worker's delivery job in-process; return what the unit's topic carried."""
+def chiang_mai_unit(db_url: str) -> int:
     engine = make_engine(db_url)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    client = redis.Redis.from_url(REDIS_URL)
     with Session(engine) as session:
-        alert_id = session.scalars(select(Alert.id).where(Alert.dispatch_id == dispatch_id)).one()
         unit_id = session.scalars(select(ResponseUnit.id)
                                   .where(ResponseUnit.code == "RRU-TH-50")).one()
-    listener = client.pubsub()
-    listener.subscribe(f"unit.{unit_id}.alerts")
-    listener.get_message(timeout=1)  # the subscription's confirmation
-    ctx = jobs.Context(get_dispatch_settings(), sessions, client)
-    assert jobs.deliver(ctx, alert_id) == "delivered"
-    message = listener.get_message(timeout=5)
-    assert message is not None and message["type"] == "message"
-    # A retried delivery (a worker killed after sending): the same payload, the same key.
-    client.publish(f"unit.{unit_id}.alerts", message["data"])
-    listener.close()
-    client.close()
     engine.dispose()
-    return message["data"].decode()
+    return unit_id
 
 
-def test_the_unit_gets_the_alert_live_and_acknowledges_it(request):
+def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(request):
     browser = request.getfixturevalue("console_browser")
-    console = request.getfixturevalue("live_console")
+    console = request.getfixturevalue("unit_console")
     db_url = request.getfixturevalue("console_db")
+    redis_url = request.getfixturevalue("own_redis").url
+    worker = request.getfixturevalue("worker")
     chiang_mai, th50 = unit_page(browser, console, "unit.th50")
     bangkok, th10 = unit_page(browser, console, "unit.th10")
     assert th50.is_visible("#unit-empty")
+
+    # What the worker publishes on the unit's topic, kept to repeat it below.
+    client = redis.Redis.from_url(redis_url)
+    listener = client.pubsub()
+    topic = f"unit.{chiang_mai_unit(db_url)}.alerts"
+    listener.subscribe(topic)
+    listener.get_message(timeout=1)  # the subscription's confirmation
 
     hotline = browser.new_context(locale="th-TH")
     agent = hotline.new_page()
@@ -82,13 +125,25 @@ def test_the_unit_gets_the_alert_live_and_acknowledges_it(request):
     assert sent.status == 201, sent.text()
     dispatch_id = sent.json()["id"]
 
-    payload = json.loads(deliver_console_alert(db_url, dispatch_id))
+    # The console committed and enqueued; the worker process delivers.
+    message = None
+    for _ in range(30):
+        message = listener.get_message(timeout=1)
+        if message and message["type"] == "message":
+            break
+    assert message is not None and message["type"] == "message", worker.log()
+    payload = json.loads(message["data"])
     assert payload["dispatch_id"] == dispatch_id
+    # A repeated delivery (a worker killed after sending): the same payload, the same key.
+    client.publish(topic, message["data"])
+    listener.close()
+    client.close()
+
     # The alert itself arrives (its key on the card), whether or not the list showed it first.
     alert = th50.wait_for_selector(f".unit-alert[data-key='{payload['idempotency_key']}']"
                                    f":has-text('{case['number']}')", timeout=10_000)
     th50.wait_for_selector(f"#dispatch-list:has-text('{case['number']}')", timeout=10_000)
-    th50.wait_for_timeout(1000)  # time for the retried delivery to arrive, if it would show
+    th50.wait_for_timeout(1000)  # time for the repeated delivery to arrive, if it would show
     assert th50.locator(".unit-alert").count() == 1
     live = th50.locator("#unit-live")
     assert live.get_attribute("data-alerts") == "1"
@@ -112,5 +167,6 @@ def test_the_unit_gets_the_alert_live_and_acknowledges_it(request):
 
     agent.goto(f"{console}/cases/{case['id']}")
     assert "acknowledged" in agent.text_content("#timeline")
+    assert worker.alive, worker.log()
     for context in (chiang_mai, bangkok, hotline):
         context.close()
