@@ -6,6 +6,9 @@ command server, Redis, PostgreSQL, a uvicorn web process, and Debian's Chromium.
 
 import asyncio
 import dataclasses
+import json
+import time
+from datetime import UTC, datetime
 
 import pytest
 import redis.asyncio as aioredis
@@ -117,6 +120,17 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
             assert "Live data unavailable since" in await banner.inner_text()
             assert await cell(page, "violence", "waiting").inner_text() == "–"
             assert await cell(page, "violence", "answered").inner_text() == "1"
+
+            # A bridge that is killed says nothing: its last refresh of the link simply
+            # expires. Here one comes back up for a moment, then dies that way.
+            await aredis.set("bridge.pbx1.link", json.dumps({
+                "node": "pbx1", "state": "up", "since": datetime.now(UTC).isoformat(),
+                "fault": None, "heartbeat": time.time()}), px=4000)
+            await until(lambda: banner.is_hidden())
+            assert await cell(page, "violence", "waiting").inner_text() == "0"
+            await until(lambda: banner.is_visible())
+            assert "Live data unavailable since" in await banner.inner_text()
+            assert await cell(page, "violence", "waiting").inner_text() == "–"
             await browser.close()
         with committing_sessionmaker() as session:
             listened = session.scalars(select(AuditEvent).where(
