@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.ami.effects import CallRecord, Effect, Publish, UpsertCall
@@ -43,8 +44,23 @@ def _split(topic: str) -> tuple[str, str]:
     return kind, rest.removesuffix(".updated")
 
 
+def transient(exc: BaseException) -> bool:
+    """The database is away or busy (retry everything), rather than refusing one row."""
+    return isinstance(exc, TRANSIENT) or bool(getattr(exc, "connection_invalidated", False))
+
+
+TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+             sa_exc.TimeoutError, OSError)
+
+
 class RecordWriter:
-    """Coalescing, retrying writer of call records (one DB statement per batch)."""
+    """Coalescing, retrying writer of call records (one DB statement per batch).
+
+    A batch that fails twice for a reason other than the database being away is split
+    until the rows the database refuses on their own are found; those are set aside
+    (counted in `rejected`, logged by uniqueid only) so that one bad value never stalls
+    every other call's row.
+    """
 
     def __init__(self, node: str, sessions: sessionmaker[Session] | None,
                  on_written: Callable[[int], None] | None = None) -> None:
@@ -52,6 +68,8 @@ class RecordWriter:
         self.sessions = sessions
         self.pending: dict[str, CallRecord] = {}
         self.written = 0
+        self.rejected = 0
+        self.in_flight = 0  # records of the batch being written now
         self._wake = asyncio.Event()
         self._on_written = on_written
         self._idle = asyncio.Event()
@@ -65,8 +83,13 @@ class RecordWriter:
             self._idle.clear()
             self._wake.set()
 
+    @property
+    def unwritten(self) -> int:
+        return len(self.pending) + self.in_flight
+
     async def run(self) -> None:
         delay = 0.2
+        failures = 0
         while True:
             await self._wake.wait()
             # A call changes several times a second while it starts; waiting a moment lets
@@ -75,10 +98,16 @@ class RecordWriter:
             self._wake.clear()
             while self.pending:
                 batch, self.pending = self.pending, {}
+                self.in_flight = len(batch)
                 try:
-                    await asyncio.to_thread(self._write, list(batch.values()))
-                    delay = 0.2
+                    if failures >= 2:
+                        await asyncio.to_thread(self._write_apart, list(batch.values()))
+                    else:
+                        await asyncio.to_thread(self._write, list(batch.values()))
+                    delay, failures = 0.2, 0
                 except Exception as exc:
+                    # Not transient: the next try splits the batch to find the bad rows.
+                    failures = 1 if transient(exc) else failures + 1
                     # The type only: database errors quote the row's values (phone numbers).
                     log.error("call records not written (%s); retrying in %.1fs",
                               type(exc).__name__, delay)
@@ -86,6 +115,8 @@ class RecordWriter:
                     self.pending = {**batch, **self.pending}
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 10.0)
+                finally:
+                    self.in_flight = 0
             self._idle.set()
 
     def _write(self, records: list[CallRecord]) -> None:
@@ -98,6 +129,23 @@ class RecordWriter:
         self.written += len(records)
         if self._on_written is not None:
             self._on_written(len(records))
+
+    def _write_apart(self, records: list[CallRecord]) -> None:
+        """Write what the database takes; set aside each row it refuses on its own."""
+        try:
+            self._write(records)
+            return
+        except Exception as exc:
+            if transient(exc):
+                raise
+            if len(records) == 1:
+                self.rejected += 1
+                log.error("call record %s set aside: the database refuses it (%s)",
+                          records[0].uniqueid, type(exc).__name__)
+                return
+        half = len(records) // 2
+        self._write_apart(records[:half])
+        self._write_apart(records[half:])
 
     async def flush(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._idle.wait(), timeout)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import Enum, Integer, String, case, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,23 @@ FIELDS = (
 KEEP_FIRST = frozenset({"started_at", "queued_at", "answered_at", "direction"})
 
 
+def _limits() -> tuple[tuple[tuple[str, int], ...], tuple[str, ...]]:
+    columns = Call.__table__.c
+    strings = tuple((name, columns[name].type.length) for name in (*FIELDS, "uniqueid", "node")
+                    if isinstance(columns[name].type, String)
+                    and not isinstance(columns[name].type, Enum)
+                    and columns[name].type.length)
+    integers = tuple(name for name in FIELDS if isinstance(columns[name].type, Integer))
+    return strings, integers
+
+
+# Every value comes off the wire: one too long or too big for its column would make the
+# whole batch fail, again and again. Strings are cut to their column, integers out of
+# the column's range dropped (PostgreSQL INTEGER is 32-bit).
+STRING_LIMITS, INTEGER_FIELDS = _limits()
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
 def _row(node: str, record: Any) -> dict[str, Any]:
     # Attribute reads, not dataclasses.asdict: asdict deep-copies every value.
     if isinstance(record, Mapping):
@@ -43,9 +60,18 @@ def _row(node: str, record: Any) -> dict[str, Any]:
     row["direction"] = CallDirection(row["direction"] or "inbound")
     row["outcome"] = CallOutcome(row["outcome"] or "in_progress")
     row["silent"] = bool(row["silent"])
-    for key in ("caller_name", "agent_name", "hangup_cause_text"):
-        if row[key] is not None:
-            row[key] = row[key][:120 if key != "hangup_cause_text" else 80]
+    for key, length in STRING_LIMITS:
+        value = row[key]
+        if value is not None:
+            if not isinstance(value, str):
+                value = str(value)
+            if "\x00" in value:  # PostgreSQL text cannot hold NUL
+                value = value.replace("\x00", "")
+            row[key] = value[:length]
+    for key in INTEGER_FIELDS:
+        value = row[key]
+        if value is not None and (not isinstance(value, int) or not INT_MIN <= value <= INT_MAX):
+            row[key] = None
     row["updated_at"] = utcnow()
     return row
 

@@ -70,3 +70,48 @@ async def test_garbage_oversized_tis620_unknown_and_truncated_input(aredis,
         server.close()
         with contextlib.suppress(Exception):
             await server.wait_closed()
+
+
+async def test_values_too_big_for_the_row_are_cut_and_the_call_still_recorded(
+        aredis, committing_sessionmaker):
+    long_channel = "Local/1300@from-pstn-" + "a" * 300 + ";2"
+    calls = []
+    for seq, caller in ((8, "0" * 100_000), (9, "0812345679")):
+        call = SimCall(seq=seq, epoch=1795345559, caller=caller, queue="violence",
+                       shape="answered", agent=SimAgent("Local/agent1@agents/n", "A1"))
+        for _, headers in call_steps(call):
+            headers = dict(headers)
+            if seq == 8 and headers.get("Channel") == call.channel:
+                headers["Channel"] = long_channel
+            if headers.get("Variable") == "IVR_CHOICE":
+                headers["Value"] = "1" * 50
+            calls.append(encode(headers))
+            if headers.get("Variable") == "IVR_QUEUE":
+                calls.append(encode({**headers, "Variable": "IVR_PRIORITY",
+                                     "Value": "9" * 30}))
+
+    async def serve(reader, writer):
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n")
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"Response: Success\r\nActionID: x\r\n\r\n" + b"".join(calls))
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis,
+                         sessions=committing_sessionmaker, action_timeout=0.3)
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.events_seen >= len(calls))
+        await bridge.drain()
+        with committing_sessionmaker() as s:
+            rows = {r.uniqueid: r for r in s.scalars(select(Call))}
+        assert len(rows) == 2 and all(r.outcome is CallOutcome.ANSWERED for r in rows.values())
+        cut = rows["1795345559.33"]
+        assert cut.caller_number == "0" * 40 and len(cut.channel) == 128
+        assert cut.ivr_choice == "1" * 16 and cut.priority is None
+        assert bridge.sink.writer.rejected == 0
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        server.close()

@@ -61,3 +61,20 @@ def test_record_many_keeps_the_last_record_of_each_call(db_session):
     # Another node's call with the same uniqueid is another row.
     service.record(db_session, node="pbx2", record=a)
     assert db_session.scalar(select(func.count()).select_from(Call)) == 3
+
+
+def test_values_too_long_or_too_big_for_their_columns_are_cut_not_refused(db_session):
+    wild = replace(started(), caller_number="0" * 100_000, caller_name="ส" * 500,
+                   channel="PJSIP/" + "x" * 400, ivr_choice="1234567890" * 5,
+                   ivr_language="th-TH-x-very-long", priority=10**12, hangup_cause=-(2**40),
+                   wait_seconds=2**31, talk_seconds=2**31 - 1, agent_interface="y" * 300,
+                   linkedid="1" * 100, queue_name="q\x00" * 40, hangup_cause_text="z" * 200)
+    service.record(db_session, node="pbx1", record=wild)
+    db_session.expire_all()
+    call = service.get(db_session, node="pbx1", uniqueid="1795345559.1")
+    assert call.caller_number == "0" * 40 and call.caller_name == "ส" * 120
+    assert len(call.channel) == 128 and call.ivr_choice == "1234567890123456"
+    assert call.ivr_language == "th-TH-x-" and len(call.agent_interface) == 128
+    assert call.queue_name == "q" * 40 and len(call.hangup_cause_text) == 80
+    assert (call.priority, call.hangup_cause, call.wait_seconds) == (None, None, None)
+    assert call.talk_seconds == 2**31 - 1 and len(call.linkedid) == 64
