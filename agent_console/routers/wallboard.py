@@ -3,7 +3,9 @@
 The page is rendered from the bridge's snapshot in Redis and today's call rows, then
 kept live by one SSE stream per tab (the process's single Redis subscriber, see sse.py).
 The browser applies the same rules as ``callcenter.queues.stats`` (static/wallboard.js)
-and asks for today's totals again only when its stream (re)connects.
+and asks for today's totals again only when its stream (re)connects. A bridge that dies
+publishes nothing: the process's one link watcher (``live.LinkWatcher``) tells every
+stream when a node's link key expires, so no page polls.
 """
 
 from __future__ import annotations
@@ -60,12 +62,18 @@ def configured_nodes(request: Request) -> tuple[str, ...]:
 def board_for(db: Session, client: redis.Redis, now: datetime,
               tallies: dict[str, stats.Tally], nodes: tuple[str, ...] = (),
               ) -> tuple[stats.Board, dict[str, int], links.Liveness]:
-    found = live.read(client, configured=nodes, now=now)
+    """The board at ``now``; with Redis away, today's numbers and nothing live."""
+    try:
+        found = live.read(client, configured=nodes, now=now)
+        alarms = notify.open_alarms(client)
+    except redis.RedisError:
+        # Redis holds the live state: nothing is live, at least from now on.
+        found, alarms = live.Live(liveness=links.Liveness(False, now, ())), []
     limits = today.thresholds(db)
     board = stats.build(
         queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
         today=tallies, last_call_end=today.last_call_ends(db, now),
-        dispatch_alarms=notify.open_alarms(client), thresholds=limits, now=now,
+        dispatch_alarms=alarms, thresholds=limits, now=now,
     )
     return board, limits, found.liveness
 

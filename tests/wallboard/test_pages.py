@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis as redis_lib
 from sqlalchemy import select
 
 from callcenter.audit import AuditEvent
@@ -118,6 +119,29 @@ def test_a_node_that_stopped_refreshing_its_heartbeat_is_not_live(
     link(redis_client, heartbeat=datetime.now(UTC) - timedelta(minutes=2), expire=None)
     page = supervisor_client.get("/wallboard?lang=en").text
     assert "Live data unavailable since" in page and 'class="wallboard stale"' in page
+
+
+def test_with_redis_away_the_page_shows_todays_numbers_and_nothing_live(seeded_session):
+    from fastapi.testclient import TestClient
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    from agent_console.app import create_app
+    from callcenter.settings import load_settings
+    from tests.agent_console.conftest import _OneSession
+
+    add_call(seeded_session, "3.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
+    dead = redis_lib.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
+                           retry=Retry(NoBackoff(), 0))
+    app = create_app(load_settings(redis_url="redis://127.0.0.1:1/0"), redis_client=dead,
+                     session_factory=_OneSession(seeded_session))
+    with TestClient(app) as client:
+        assert sign_in(client, "supervisor").status_code == 303
+        page = client.get("/wallboard?lang=en")
+    assert page.status_code == 200
+    assert 'class="wallboard stale"' in page.text and "Live data unavailable since" in page.text
+    cells = row(page.text, "violence")
+    assert cells["answered"] == "1" and cells["waiting"] == "–"
 
 
 def test_no_bridge_at_all_is_not_shown_as_live(supervisor_client):
