@@ -3,8 +3,10 @@
 Runs 1,000 dispatches (``--dispatches``) through the real path: the dispatch and its
 outbox row committed together, enqueued after the commit, delivered by ``rq worker
 --with-scheduler`` processes over the SMS-gateway adapter to a local receiver, with the
-outbox relay running. One worker is SIGKILLed (with its work horse) part-way through.
-Next to it, a bare RQ job's round trip (enqueue → result) is measured in the same run.
+outbox relay running. The workers run jobs in-process (``rq.worker.SimpleWorker``, as
+``callcenter worker`` does); ``--worker-class rq.worker.Worker`` compares RQ's fork per
+job. One worker is SIGKILLed (with any work horse) part-way through. Next to it, a bare
+RQ job's round trip (enqueue → result) is measured in the same run.
 
 Needs PostgreSQL (CALLCENTER_TEST_PG_ADMIN_URL, as the tests) and redis-server on PATH;
 it creates and drops its own database and starts its own Redis. Ends with one line:
@@ -56,6 +58,7 @@ from callcenter.taxonomy import Urgency  # noqa: E402
 from tests.dispatch.redis_server import RedisServer  # noqa: E402
 from tests.support.rq_worker import RqWorker  # noqa: E402
 
+SIMPLE_WORKER = "rq.worker.SimpleWorker"
 PG_ADMIN_URL = os.environ.get(
     "CALLCENTER_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -166,15 +169,17 @@ def main() -> None:
     # forking workers on two cores sustain (about 10 alerts/s each).
     parser.add_argument("--rate", type=float, default=10.0, help="dispatches per second")
     parser.add_argument("--baseline-jobs", type=int, default=200)
-    parser.add_argument("--worker-class", default=None,
-                        help="e.g. rq.worker.SimpleWorker (no fork per job); default: RQ's")
+    parser.add_argument("--worker-class", default=SIMPLE_WORKER,
+                        help=f"default {SIMPLE_WORKER} (no fork per job, as `callcenter "
+                             "worker`); rq.worker.Worker to compare RQ's fork per job")
     args = parser.parse_args()
     if not shutil.which("redis-server"):
         raise SystemExit("redis-server is not on PATH")
 
     receiver = Receiver()
     values = {"sms_gateway_url": receiver.url, "provider_timeout_seconds": 2.0,
-              "alert_lease_seconds": 4.0, "relay_interval_seconds": 1.0,
+              "voice_reply_timeout_seconds": 2.0, "alert_lease_seconds": 4.0,
+              "relay_interval_seconds": 1.0,
               "retry_base_seconds": 0.5, "retry_max_seconds": 2.0}
     settings = DispatchSettings(_env_file=None, **values)  # type: ignore[call-arg]
     workdir = Path(tempfile.mkdtemp(prefix="dispatch-bench-"))
@@ -233,7 +238,7 @@ def main() -> None:
         p50, p99 = statistics.median(latencies), percentile(latencies, 99)
         base_p99 = percentile(base, 99)
         print(f"dispatches={len(committed)} workers={args.workers} "
-              f"worker_class={args.worker_class or 'rq.Worker'} rate={args.rate:g}/s "
+              f"worker_class={args.worker_class} rate={args.rate:g}/s "
               f"killed_worker_at={kill_at} gateway_requests={receiver.requests} "
               f"(repeats absorbed by the idempotency key: {receiver.requests - delivered}) "
               f"max_ms={max(latencies):.1f} baseline_p50_ms={statistics.median(base):.1f}")

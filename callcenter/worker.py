@@ -1,10 +1,13 @@
 """The RQ worker process (with its scheduler): dispatch alerts, escalations, callbacks.
 
-Started by ``callcenter worker``. Timings are set on purpose: with RQ's defaults a worker
-killed outright leaves its job "started" for about 13.5 minutes before maintenance
-notices; a 60 s TTL and 30 s maintenance bring that down to about 1.5 minutes. The
-dispatch outbox does not rely on this (its relay re-enqueues owed alerts), but other
-jobs do.
+Started by ``callcenter worker``. Timings are set on purpose: with RQ's defaults
+(worker TTL 420 s, maintenance every 600 s) a worker killed outright leaves its job
+"started" for about 13.5 minutes before maintenance notices it was abandoned; with
+--worker-ttl 60 and --maintenance-interval 30 that comes down to about 1.5 minutes
+(measured: retried after about 92 s). A shorter TTL costs one Redis write per worker
+every TTL/3 s and risks a busy worker being taken for dead. The dispatch outbox does not
+rely on this (its relay re-enqueues an owed alert once its lease, 20 s by default, runs
+out), but other jobs do.
 
 Jobs run in the worker process itself (RQ's SimpleWorker) rather than in a forked
 child per job: alert jobs are short and bounded by provider timeouts, and forking cost
@@ -16,6 +19,7 @@ the outbox relay and the callback sweeper re-enqueue what is still owed.
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 
 from rq import Queue, SimpleWorker
@@ -34,13 +38,14 @@ def queues(settings: Settings) -> list[Queue]:
     return [Queue(name, connection=connection) for name in QUEUE_NAMES]
 
 
-def make_worker(settings: Settings) -> SimpleWorker:
+def make_worker(settings: Settings, *, worker_ttl: int = WORKER_TTL_SECONDS,
+                maintenance_interval: int = MAINTENANCE_INTERVAL_SECONDS) -> SimpleWorker:
     connection = connect(settings)
     return SimpleWorker(
         [Queue(name, connection=connection) for name in QUEUE_NAMES],
         connection=connection,
-        worker_ttl=WORKER_TTL_SECONDS,
-        maintenance_interval=MAINTENANCE_INTERVAL_SECONDS,
+        worker_ttl=worker_ttl,
+        maintenance_interval=maintenance_interval,
     )
 
 
@@ -51,6 +56,7 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
     forks share nothing with them; two workers sweeping is harmless (unique job ids).
     """
     from callcenter.calls import jobs as callback_jobs
+    from callcenter.cases import jobs as draft_jobs
     from callcenter.dispatch import relay as dispatch_relay
 
     sweepers = [
@@ -58,6 +64,8 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
         # The outbox relay: alerts owed by the database become jobs, overdue dispatches
         # escalate, even after Redis or a worker lost what was queued.
         ("dispatch-relay", dispatch_relay.sweep_forever),
+        # Intake drafts abandoned for a day (a survivor's data must not stay for ever).
+        ("drafts-sweeper", draft_jobs.sweep_forever),
     ]
     threads = [threading.Thread(target=target, args=(stop,), name=name, daemon=True)
                for name, target in sweepers]
@@ -67,17 +75,36 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="callcenter worker", description=__doc__)
+    parser = argparse.ArgumentParser(prog="callcenter worker", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     parser.add_argument("--no-sweepers", action="store_true",
                         help="run jobs only (sweepers run in another worker)")
+    parser.add_argument(
+        "--worker-ttl", type=int, default=WORKER_TTL_SECONDS, metavar="SECONDS",
+        help=f"how long a silent worker counts as alive (default {WORKER_TTL_SECONDS}; RQ's "
+             "own is 420): with the maintenance interval, how soon a killed worker's job is "
+             "found abandoned")
+    parser.add_argument(
+        "--maintenance-interval", type=int, default=MAINTENANCE_INTERVAL_SECONDS,
+        metavar="SECONDS",
+        help=f"how often the worker cleans RQ's registries (default "
+             f"{MAINTENANCE_INTERVAL_SECONDS}; RQ's own is 600)")
     args = parser.parse_args(argv)
 
     def run(settings: Settings) -> None:
         # Load the jobs' imports and mappers once, before the first job needs them.
         import callcenter.dispatch.rq_preload  # noqa: F401
+        from callcenter.dispatch.config import get_dispatch_settings
+        from callcenter.settings import SettingsError
 
-        worker = make_worker(settings)
+        try:
+            get_dispatch_settings()  # refuse to start on timings that would send twice
+        except SettingsError as exc:
+            print(f"configuration error:\n{exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        worker = make_worker(settings, worker_ttl=args.worker_ttl,
+                             maintenance_interval=args.maintenance_interval)
         stop = threading.Event()
         if not args.burst and not args.no_sweepers:
             start_sweepers(stop)
