@@ -38,6 +38,8 @@ class CallRecord:
     wait_seconds: int | None = None
     talk_seconds: int | None = None
     ended_by: str | None = None
+    # Filled in by the record writer from the member interface; never published.
+    agent_user_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in RECORD_FIELDS}
@@ -47,6 +49,7 @@ class CallRecord:
 
     def to_json(self) -> dict[str, Any]:
         out = self.as_dict()
+        del out["agent_user_id"]
         for key in TIME_FIELDS:
             value = out[key]
             if value is not None:
@@ -74,4 +77,16 @@ class Publish:
     live: bool = True
 
 
-Effect = UpsertCall | Publish
+@dataclass(frozen=True, slots=True)
+class AgentStateChanged:
+    """Add a row to the agent's state history: a new state, or a new pause reason."""
+
+    interface: str
+    state: str  # available | ringing | in_call | paused | unavailable | logged_out
+    reason: str | None
+    changed_at: datetime
+    name: str = ""
+    state_interface: str = ""
+
+
+Effect = UpsertCall | Publish | AgentStateChanged

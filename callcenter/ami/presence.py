@@ -59,15 +59,20 @@ class Agent:
             return "in_call"
         return "available"
 
-    def payload(self, node: str) -> dict[str, Any]:
+    @property
+    def pause_reason(self) -> str | None:
+        """The reason it is paused for (the first, if queues differ), or None."""
         reasons = {m.paused_reason for m in self.queues.values() if m.paused and m.paused_reason}
+        return sorted(reasons)[0] if reasons else None
+
+    def payload(self, node: str) -> dict[str, Any]:
         return {
             "node": node,
             "interface": self.interface,
             "name": self.name,
             "state_interface": self.state_interface,
             "status": self.status,
-            "paused_reason": sorted(reasons)[0] if reasons else None,
+            "paused_reason": self.pause_reason,
             "ringing_call": self.ringing_call,
             "current_call": self.current_call,
             "changed_at": self.changed_at.isoformat() if self.changed_at else None,

@@ -52,7 +52,7 @@ def drop_members(tracker: Tracker, seen: Resync) -> None:
         for queue in gone:
             del agent.queues[queue]
         if gone or not agent.queues:
-            tracker.publish_agent(agent)
+            tracker.touch_agent(agent)
     for queue in tracker.queues.values():
         gone_entries = [u for u in queue.waiting if u not in seen.entries]
         for uniqueid in gone_entries:
@@ -80,7 +80,7 @@ def close_calls(tracker: Tracker, seen: Resync, at: datetime,
     for agent in tracker.agents.values():
         if agent.current_call is not None and agent.current_call not in tracker.calls:
             agent.current_call = None
-            tracker.publish_agent(agent)
+            tracker.touch_agent(agent)
         if agent.ringing_call is not None and agent.ringing_call not in tracker.calls:
             agent.ringing_call = None
-            tracker.publish_agent(agent)
+            tracker.touch_agent(agent)

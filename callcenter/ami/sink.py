@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.ami.effects import CallRecord, Effect, Publish, UpsertCall
+from callcenter.agents import history
+from callcenter.ami.effects import AgentStateChanged, CallRecord, Effect, Publish, UpsertCall
 from callcenter.calls import service as calls
 
 log = logging.getLogger(__name__)
 
 KINDS = ("call", "queue", "agent")
+DIRECTORY_TTL = 60.0  # seconds a user directory (interface/login → user id) is trusted
 
 
 def snapshot_key(node: str, kind: str) -> str:
@@ -67,7 +70,9 @@ class RecordWriter:
         self.node = node
         self.sessions = sessions
         self.pending: dict[str, CallRecord] = {}
+        self.pending_states: list[AgentStateChanged] = []
         self.written = 0
+        self.states_written = 0
         self.rejected = 0
         self.in_flight = 0  # records of the batch being written now
         self._wake = asyncio.Event()
@@ -75,17 +80,21 @@ class RecordWriter:
         self._idle = asyncio.Event()
         self._idle.set()
         self.coalesce_seconds = 0.2
+        self._users: history.Directory | None = None
+        self._users_at = -DIRECTORY_TTL
 
-    def add(self, records: Sequence[CallRecord]) -> None:
+    def add(self, records: Sequence[CallRecord],
+            states: Sequence[AgentStateChanged] = ()) -> None:
         for record in records:
             self.pending[record.uniqueid] = record
-        if self.pending:
+        self.pending_states.extend(states)
+        if self.pending or self.pending_states:
             self._idle.clear()
             self._wake.set()
 
     @property
     def unwritten(self) -> int:
-        return len(self.pending) + self.in_flight
+        return len(self.pending) + len(self.pending_states) + self.in_flight
 
     async def run(self) -> None:
         delay = 0.2
@@ -96,14 +105,13 @@ class RecordWriter:
             # those changes collapse into one row write. Live state is published at once.
             await asyncio.sleep(self.coalesce_seconds)
             self._wake.clear()
-            while self.pending:
+            while self.pending or self.pending_states:
                 batch, self.pending = self.pending, {}
-                self.in_flight = len(batch)
+                states, self.pending_states = self.pending_states, []
+                self.in_flight = len(batch) + len(states)
                 try:
-                    if failures >= 2:
-                        await asyncio.to_thread(self._write_apart, list(batch.values()))
-                    else:
-                        await asyncio.to_thread(self._write, list(batch.values()))
+                    write = self._write_apart if failures >= 2 else self._write
+                    await asyncio.to_thread(write, list(batch.values()), states)
                     delay, failures = 0.2, 0
                 except Exception as exc:
                     # Not transient: the next try splits the batch to find the bad rows.
@@ -113,39 +121,72 @@ class RecordWriter:
                               type(exc).__name__, delay)
                     # Newer records that arrived meanwhile win over the failed batch.
                     self.pending = {**batch, **self.pending}
+                    self.pending_states = states + self.pending_states
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 10.0)
                 finally:
                     self.in_flight = 0
             self._idle.set()
 
-    def _write(self, records: list[CallRecord]) -> None:
+    def _directory(self, session: Session) -> history.Directory:
+        """Users by interface and login, read again at most once a minute."""
+        now = time.monotonic()
+        if self._users is None or now - self._users_at > DIRECTORY_TTL:
+            self._users, self._users_at = history.directory(session), now
+        return self._users
+
+    def _write(self, records: list[CallRecord], states: list[AgentStateChanged]) -> None:
         if self.sessions is None:
             self.written += len(records)
+            self.states_written += len(states)
             return
         with self.sessions() as session:
+            users = self._directory(session)
+            for record in records:
+                if record.agent_interface and record.agent_user_id is None:
+                    record.agent_user_id = users.user_id(record.agent_interface, None,
+                                                         record.agent_name)
             calls.record_many(session, node=self.node, records=records)
+            history.record_changes(session, node=self.node, changes=states, users=users)
             session.commit()
         self.written += len(records)
+        self.states_written += len(states)
         if self._on_written is not None:
             self._on_written(len(records))
 
-    def _write_apart(self, records: list[CallRecord]) -> None:
+    def _write_apart(self, records: list[CallRecord],
+                     states: list[AgentStateChanged]) -> None:
         """Write what the database takes; set aside each row it refuses on its own."""
+        if states:
+            try:
+                self._write([], states)
+            except Exception as exc:
+                if transient(exc):
+                    raise
+                self.rejected += len(states)
+                log.error("%d agent state rows set aside: the database refuses them (%s)",
+                          len(states), type(exc).__name__)
         try:
-            self._write(records)
+            self._write(records, [])
             return
         except Exception as exc:
             if transient(exc):
                 raise
             if len(records) == 1:
+                record = records[0]
+                if record.agent_user_id is not None:
+                    # A user deleted since the directory was read: write it without.
+                    self._users = None
+                    record.agent_user_id = None
+                    self._write_apart(records, [])
+                    return
                 self.rejected += 1
                 log.error("call record %s set aside: the database refuses it (%s)",
-                          records[0].uniqueid, type(exc).__name__)
+                          record.uniqueid, type(exc).__name__)
                 return
         half = len(records) // 2
-        self._write_apart(records[:half])
-        self._write_apart(records[half:])
+        self._write_apart(records[:half], [])
+        self._write_apart(records[half:], [])
 
     async def flush(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._idle.wait(), timeout)
@@ -179,17 +220,20 @@ class Sink:
                     arrivals: Sequence[float] = ()) -> None:
         """Take one batch; with `full`, the snapshot is replaced rather than updated."""
         records: list[CallRecord] = []
+        states: list[AgentStateChanged] = []
         if full:
             self._outbox.clear()  # everything before is superseded by the full state
             self._replace = True
         for effect in effects:
             if isinstance(effect, UpsertCall):
                 records.append(effect.record)
+            elif isinstance(effect, AgentStateChanged):
+                states.append(effect)
             else:
                 self._outbox.pop(effect.topic, None)  # keep the order of the latest
                 self._outbox[effect.topic] = effect
-        if records:
-            self.writer.add(records)
+        if records or states:
+            self.writer.add(records, states)
         self._arrivals.extend(arrivals)
         if self._outbox or self._replace or self._arrivals:
             self._idle.clear()

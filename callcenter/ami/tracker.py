@@ -22,7 +22,7 @@ from callcenter.ami import events as ev
 from callcenter.ami import ivr_vars, queue_events, resync
 from callcenter.ami.call_state import UNKNOWN_CALLER, LiveCall, clean
 from callcenter.ami.clock import AsteriskClock, epoch_of
-from callcenter.ami.effects import CallRecord, Effect, Publish, UpsertCall
+from callcenter.ami.effects import AgentStateChanged, CallRecord, Effect, Publish, UpsertCall
 from callcenter.ami.outcome import ORIGINATE_REASONS, settle
 from callcenter.ami.presence import Agent, Queue
 
@@ -44,6 +44,10 @@ class Tracker:
         self.batch = batch
         self._upserts: dict[str, LiveCall] = {}
         self._dirty: dict[str, tuple[str, Any]] = {}
+        # Every change of an agent's state or pause reason, in order: never coalesced,
+        # since a short ring or pause counts in the agents' history.
+        self._state_changes: list[AgentStateChanged] = []
+        self._agent_states: dict[str, tuple[str, str | None]] = {}
         self.inbound_contexts = frozenset(inbound_contexts)
         self.calls: dict[str, LiveCall] = {}
         self.agents: dict[str, Agent] = {}
@@ -89,6 +93,9 @@ class Tracker:
     def take_effects(self) -> list[Effect]:
         """Upserts of every changed call, then the full state of everything changed."""
         out: list[Effect] = [UpsertCall(c.record.copy()) for c in self._upserts.values()]
+        if self._state_changes:
+            out += self._state_changes
+            self._state_changes = []
         for topic, (kind, thing) in self._dirty.items():
             if kind == "call":
                 payload = thing.record.to_json()
@@ -234,6 +241,24 @@ class Tracker:
 
     def publish_agent(self, agent: Agent) -> None:
         self._dirty[f"agent.{agent.interface}.updated"] = ("agent", agent)
+        state = agent.status
+        now = (state, agent.pause_reason if state == "paused" else None)
+        before = self._agent_states.get(agent.interface)
+        if now == before or (before is None and state == "logged_out"):
+            return
+        if state == "logged_out":
+            del self._agent_states[agent.interface]
+        else:
+            self._agent_states[agent.interface] = now
+        at = agent.changed_at or self._now
+        if at is not None:
+            self._state_changes.append(AgentStateChanged(
+                agent.interface, state, now[1], at, agent.name, agent.state_interface))
+
+    def touch_agent(self, agent: Agent) -> None:
+        """The agent changed now (not by an event of its own): a resync found it so."""
+        agent.changed_at = self._now or agent.changed_at
+        self.publish_agent(agent)
 
     def publish_queue(self, name: str) -> None:
         self.queue(name)

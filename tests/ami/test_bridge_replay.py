@@ -226,3 +226,48 @@ async def test_shutdown_event_then_close_sets_link_reconnecting(aredis, publishe
     restarting = [e for e in links if e["fault"] == "asterisk restarting"]
     assert len(restarting) == 1
     assert server.connections >= 3
+
+
+def add_user(sessions, login, phone=None):
+    from callcenter.agents.models import Role, User
+
+    with sessions() as s:
+        u = User(login=login, display_name=login, password_hash="-", role=Role.AGENT,
+                 phone_interface=phone)
+        s.add(u)
+        s.commit()
+        return u.id
+
+
+def state_rows(sessions, interface):
+    from callcenter.agents.models import AgentStateChange
+
+    with sessions() as s:
+        return [(r.state.value, r.reason, r.agent_user_id, r.changed_at) for r in s.scalars(
+            select(AgentStateChange).filter_by(agent_interface=interface)
+            .order_by(AgentStateChange.changed_at, AgentStateChange.id))]
+
+
+async def test_agent_states_become_the_agents_history_on_asterisks_clock(
+        aredis, committing_sessionmaker):
+    # Signed in by the console: member name = the user's login.
+    uid = add_user(committing_sessionmaker, "รัตนา ชัยโย")
+    await replay("agent-states", aredis, committing_sessionmaker, max_gap=0.05)
+    got = state_rows(committing_sessionmaker, "Local/agent8@agents/n")
+    assert [(state, reason, user) for state, reason, user, _ in got] == [
+        ("available", None, uid), ("paused", "case paperwork", uid),
+        ("available", None, uid), ("logged_out", None, uid)]
+    # Asterisk's clock: the day of the recording, not the replay's.
+    assert {at.date() for *_, at in got} == {date(2026, 11, 22)}
+
+
+async def test_an_answered_call_names_its_agents_user_and_their_states(
+        aredis, committing_sessionmaker):
+    uid = add_user(committing_sessionmaker, "somying", "PJSIP/agent1")
+    await replay("answered", aredis, committing_sessionmaker, max_gap=0.05)
+    (row,) = rows(committing_sessionmaker)
+    assert (row.agent_interface, row.agent_user_id) == ("Local/agent1@agents/n", uid)
+    states = [s for s, *_ in state_rows(committing_sessionmaker, "Local/agent1@agents/n")]
+    # In a call with the snapshot's caller when the resync lists her, then rung for this
+    # call, talking, and free again when it ends.
+    assert states == ["in_call", "ringing", "in_call", "available"]
