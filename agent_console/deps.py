@@ -117,6 +117,7 @@ def load_viewer(request: Request, db: Session, _redis: object = None, *,
     ):
         raise CsrfRejected("the form has expired; reload the page and try again")
     request.state.viewer = Viewer(user=user, session=data)
+    request.state.viewer_id = user.id  # for the access log, after the session is closed
     return request.state.viewer
 
 

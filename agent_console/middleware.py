@@ -49,10 +49,10 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            viewer = scope.get("state", {}).get("viewer")
+            # A plain int set at sign-in check: the ORM user may be detached by now.
+            user_id = scope.get("state", {}).get("viewer_id", "-")
             access_log.info("%s %s %s %.0fms user=%s", scope["method"], scope["path"],
-                            status or "-", (time.perf_counter() - started) * 1000,
-                            viewer.id if viewer is not None else "-")
+                            status or "-", (time.perf_counter() - started) * 1000, user_id)
 
 
 class BodyLimit:
