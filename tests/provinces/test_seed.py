@@ -84,7 +84,7 @@ def test_every_units_voice_contact_is_a_number_the_rru_context_dials(db_session)
     assert patterns
     contacts = db_session.scalars(
         select(UnitContact).where(UnitContact.channel == AlertChannel.VOICE)).all()
-    assert len(contacts) == 77
+    assert len(contacts) == 2 * 77  # each unit's duty phone and its provincial supervisor
     for contact in contacts:
         assert any(p.match(contact.address) for p in patterns), contact.address
     unit = db_session.scalars(select(ResponseUnit).where(ResponseUnit.code == "RRU-TH-50")).one()
