@@ -43,9 +43,10 @@ SET_BY_HOTLINE = (
     IVR_ERROR,
 )
 # What callcenter.ami tracks from VarSet events (its TRACKED_VARIABLES, but QUEUESTATUS).
-# IVR_ERROR reaches the bridge in the IvrChoice event's Error header instead.
+# IVR_ERROR also reaches the bridge in the IvrChoice event's Error header.
 FOR_THE_BRIDGE = (
     IVR_LANGUAGE, IVR_CHOICE, IVR_ISSUE, IVR_PRIORITY, IVR_QUEUE, IVR_SILENT, IVR_CALLBACK,
+    IVR_ERROR,
 )
 READ_BY_IVR = (HOTLINE_CALL_ID, DISPATCH_ID, RRU_UNIT)
 DIALPLAN_ONLY = (HOTLINE_QUEUE,)

@@ -26,6 +26,8 @@ class CallRecord:
     ended_at: datetime | None = None
     ivr_language: str | None = None
     ivr_choice: str | None = None
+    ivr_outcome: str | None = None
+    ivr_error: str | None = None
     issue_area: str | None = None
     priority: int | None = None
     silent: bool = False

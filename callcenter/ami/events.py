@@ -391,6 +391,7 @@ TRACKED_VARIABLES = frozenset(
         "IVR_ISSUE",
         "QUEUESTATUS",
         "IVR_CALLBACK",
+        "IVR_ERROR",
     }
 )
 

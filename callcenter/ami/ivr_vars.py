@@ -13,7 +13,7 @@ TRUE_WORDS = frozenset({"1", "yes", "true", "y", "on"})
 # UserEvent IvrChoice header → the channel variable it stands for.
 EVENT_HEADERS = (("Choice", "IVR_CHOICE"), ("Queue", "IVR_QUEUE"),
                  ("Language", "IVR_LANGUAGE"), ("Priority", "IVR_PRIORITY"),
-                 ("Silent", "IVR_SILENT"), ("Issue", "IVR_ISSUE"))
+                 ("Silent", "IVR_SILENT"), ("Issue", "IVR_ISSUE"), ("Error", "IVR_ERROR"))
 IVR_EVENT_NAMES = frozenset({"ivr", "ivrchoice"})
 
 
@@ -23,11 +23,18 @@ def apply(call: LiveCall, variable: str, value: str) -> None:
     if variable == "IVR_CHOICE":
         r.ivr_choice = value or None
     elif variable == "IVR_QUEUE":
-        if value and r.queue_name is None:
+        # Empty when the caller hung up before a route was chosen: no queue at all (the
+        # dialplan's own fallback to `operator` shows in the QueueCallerJoin, if any).
+        if not value:
+            return
+        if r.queue_name is None:
             r.queue_name = value
         spec = QUEUE_CATALOG.get(value)
         if spec is not None and spec.issue_area and r.issue_area is None:
             r.issue_area = str(spec.issue_area)
+    elif variable == "IVR_ERROR":
+        if value:  # set empty when all went well
+            r.ivr_error = value
     elif variable == "IVR_LANGUAGE":
         r.ivr_language = value or None
     elif variable == "IVR_PRIORITY":
@@ -46,6 +53,8 @@ def apply_event(call: LiveCall, headers: dict[str, str]) -> None:
     """Apply the headers of the IVR's `IvrChoice` UserEvent."""
     if headers.get("Callback") == "yes":
         call.callback = True
+    if headers.get("Outcome"):
+        call.record.ivr_outcome = headers["Outcome"]
     for header, variable in EVENT_HEADERS:
         if header in headers:
             apply(call, variable, headers[header])

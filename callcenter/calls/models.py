@@ -59,6 +59,10 @@ class Call(Base):
 
     ivr_language: Mapped[str | None] = mapped_column(String(8))
     ivr_choice: Mapped[str | None] = mapped_column(String(16))
+    # The IVR's own word for how it ended (IvrChoice `Outcome`: chosen, danger, silent,
+    # no_choice, hangup, error) and, when it failed, its reason code (IVR_ERROR).
+    ivr_outcome: Mapped[str | None] = mapped_column(String(16))
+    ivr_error: Mapped[str | None] = mapped_column(String(40))
     issue_area: Mapped[str | None] = mapped_column(String(40))
     priority: Mapped[int | None]
     silent: Mapped[bool] = mapped_column(default=False)

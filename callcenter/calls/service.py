@@ -24,6 +24,7 @@ from callcenter.taxonomy import Disposition
 FIELDS = (
     "linkedid", "direction", "channel", "caller_number", "caller_name", "dialled_number",
     "started_at", "queued_at", "answered_at", "ended_at", "ivr_language", "ivr_choice",
+    "ivr_outcome", "ivr_error",
     "issue_area", "priority", "silent", "queue_name", "agent_interface", "agent_name",
     "outcome", "hangup_cause", "hangup_cause_text", "wait_seconds", "talk_seconds", "ended_by",
     "agent_user_id",

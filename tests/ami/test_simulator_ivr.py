@@ -60,6 +60,7 @@ async def test_a_simulated_callers_ivr_choice_reaches_the_call_row(rig):
         "th", "12", "human_trafficking", "trafficking")
     assert got.priority == int(channel.variables["IVR_PRIORITY"])
     assert got.outcome is CallOutcome.ANSWERED
+    assert (got.ivr_outcome, got.ivr_error) == ("chosen", None)
     assert any(e.startswith("IvrChoice,") for e in channel.events)
 
 
@@ -94,7 +95,9 @@ async def test_a_caller_who_hangs_up_in_the_menu_never_reaches_a_queue(rig):
     await wait_for(lambda: (r := row(sessions, call.uniqueid)) is not None and r.ended_at)
     got = row(sessions, call.uniqueid)
     assert got.outcome is CallOutcome.IVR_HANGUP
-    assert got.ivr_choice == "hangup"
+    assert (got.ivr_choice, got.ivr_outcome) == ("hangup", "hangup")
+    # Whatever the IVR leaves in IVR_QUEUE after a hang-up, the call was in no queue.
+    assert got.queued_at is None
 
 
 async def test_a_units_voice_alert_runs_the_ivrs_dispatch_route(rig, aredis):

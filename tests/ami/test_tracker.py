@@ -112,6 +112,45 @@ def test_ivr_choices_from_variables_and_from_a_user_event():
     assert r.outcome == "ivr_hangup"
 
 
+def test_the_ivrs_outcome_and_error_are_kept_on_the_record():
+    tracker = Tracker("n")
+    call = inbound_call(14)
+    common = {"Channel": "Local/1300@from-pstn-0000000e;2", "Uniqueid": "1795345014.29",
+              "Linkedid": "1795345014.28"}
+    effects = feed(tracker, [
+        call[0],
+        event(Event="VarSet", Variable="IVR_ERROR", Value="bad_reply", **common),
+        event(Event="UserEvent", UserEvent="IvrChoice", CallId="1795345014.29",
+              Outcome="error", Choice="error", Queue="operator", Error="bad_reply", **common),
+        call[-1],
+    ])
+    r = last_record(effects, "1795345014.29")
+    assert (r.ivr_outcome, r.ivr_error, r.ivr_choice) == ("error", "bad_reply", "error")
+
+
+def test_an_empty_ivr_queue_after_a_hang_up_is_no_queue():
+    tracker = Tracker("n")
+    call = inbound_call(15)
+    common = {"Channel": "Local/1300@from-pstn-0000000f;2", "Uniqueid": "1795345015.31",
+              "Linkedid": "1795345015.30"}
+    effects = feed(tracker, [
+        call[0],
+        event(Event="VarSet", Variable="IVR_CHOICE", Value="hangup", **common),
+        event(Event="VarSet", Variable="IVR_ERROR", Value="", **common),
+        event(Event="VarSet", Variable="IVR_QUEUE", Value="", **common),
+        event(Event="UserEvent", UserEvent="IvrChoice", CallId="1795345015.31",
+              Outcome="hangup", Choice="hangup", Queue="", Priority="", Language="th",
+              **common),
+        call[-1],
+    ])
+    r = last_record(effects, "1795345015.31")
+    assert (r.outcome, r.ivr_outcome, r.queue_name, r.issue_area) == (
+        "ivr_hangup", "hangup", None, None)
+    assert r.ivr_error is None and r.priority is None
+    assert "" not in tracker.queues and not [e for e in effects if isinstance(e, Publish)
+                                             and e.topic.startswith("queue.")]
+
+
 def test_unknown_events_and_never_seen_channels_are_counted_not_fatal():
     tracker = Tracker("n")
     assert to_event(Message({"Event": "SomethingNew", "X": "1"})) is None
