@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from callcenter.agents.models import AgentState, AgentStateChange
-from callcenter.calls import service as calls
+from callcenter.ami.effects import AgentStateChanged
+from callcenter.ami.sink import RecordWriter
 from callcenter.calls.models import CallOutcome
 from callcenter.queues.stats import WRAP_UP_SECONDS
 from callcenter.reports import service
 from callcenter.reports.agents import WRAP_UP_REASON
 from callcenter.reports.range import parse_range
 from tests.ami.support import run_tracker
-from tests.reports.builders import CallSpec, add_call, add_state
+from tests.reports.builders import CallSpec, add_call, add_state, reference_data
 
 RANGE = parse_range("10/3/2569", "10/3/2569")  # 2026-03-09 17:00 to 03-10 17:00 UTC
 START = datetime(2026, 3, 9, 17, tzinfo=UTC)
@@ -78,49 +81,61 @@ def test_pause_time_by_reason_is_cut_to_the_range(db_session, agent):
     assert activity["PJSIP/agent1"][-1] == 35 * 60
 
 
-def bridge_state_rows(outcome) -> list[AgentStateChange]:
-    """The rows the bridge writes from the tracker's agent updates: one each time an
-    agent's state or pause reason changes, at the time the tracker gives the change."""
-    rows, last = [], {}
-    for publish in outcome.publishes("agent."):
-        agent = publish.payload
-        key = (agent["status"], agent["paused_reason"])
-        if last.get(agent["interface"]) == key:
-            continue
-        last[agent["interface"]] = key
-        rows.append(AgentStateChange(
-            node="pbx1", agent_interface=agent["interface"], state=AgentState(agent["status"]),
-            reason=agent["paused_reason"], changed_at=datetime.fromisoformat(agent["changed_at"])))
-    return rows
+def written_by_the_bridge(sessions, transcript: str) -> None:
+    """Replay a transcript through the tracker and write its effects as the bridge does
+    (its RecordWriter: call rows, the agents' state history, users by interface)."""
+    outcome = run_tracker(transcript)
+    states = [e for e in outcome.effects if isinstance(e, AgentStateChanged)]
+
+    async def write() -> None:
+        writer = RecordWriter("pbx1", sessions)
+        task = asyncio.create_task(writer.run())
+        writer.add(list(outcome.records.values()), states)
+        await writer.flush()
+        task.cancel()
+
+    asyncio.run(write())
 
 
-def test_pause_time_by_reason_from_what_the_bridge_tracks_in_a_transcript(db_session, agent):
+def report(sessions, name: str, day: str) -> list[tuple]:
+    with sessions() as session:
+        return list(service.run(session, name, parse_range(day, day)).rows)
+
+
+@pytest.fixture
+def bridge_db(committing_sessionmaker):
+    with committing_sessionmaker() as session:
+        user = reference_data(session)  # agent1, phone PJSIP/agent1
+        session.commit()
+        return committing_sessionmaker, user.id
+
+
+def test_pause_time_by_reason_from_what_the_bridge_writes(bridge_db):
     """agent-states.ami: agent8 pauses in one queue only (`break`: still available in the
     other, so not a pause), then in all queues for `case paperwork`, then unpauses."""
-    outcome = run_tracker("agent-states")
-    rows = bridge_state_rows(outcome)
-    db_session.add_all(rows)
-    db_session.flush()
-    paused = [r for r in rows if r.state == AgentState.PAUSED]
-    assert [r.reason for r in paused] == ["case paperwork"]
-    after = rows[rows.index(paused[0]) + 1]
-    seconds = (after.changed_at - paused[0].changed_at).total_seconds()
-    day = parse_range("22/11/2569", "22/11/2569")
-    got = list(service.run(db_session, "agent_pauses", day).rows)
+    sessions, _ = bridge_db
+    written_by_the_bridge(sessions, "agent-states")
+    with sessions() as session:
+        history = session.execute(
+            select(AgentStateChange.state, AgentStateChange.reason, AgentStateChange.changed_at)
+            .order_by(AgentStateChange.id)).all()
+    paused = [i for i, row in enumerate(history) if row.state == AgentState.PAUSED]
+    assert [history[i].reason for i in paused] == ["case paperwork"]
+    seconds = (history[paused[0] + 1].changed_at - history[paused[0]].changed_at).total_seconds()
+    got = report(sessions, "agent_pauses", "22/11/2569")
     assert got == [("Local/agent8@agents/n", "", "case paperwork", 1, round(seconds))]
-    activity = {r[2]: r for r in service.run(db_session, "agent_activity", day).rows}
+    activity = {r[2]: r for r in report(sessions, "agent_activity", "22/11/2569")}
     assert activity["Local/agent8@agents/n"][3] == 0
     assert activity["Local/agent8@agents/n"][-1] == round(seconds)
 
 
-def test_handled_calls_and_handle_time_from_what_the_bridge_records(db_session, agent):
+def test_handled_calls_and_handle_time_from_what_the_bridge_writes(bridge_db):
     """answered.ami: agent1 answers after 2 s in `violence` and talks for 6 s."""
-    outcome = run_tracker("answered")
-    calls.record_many(db_session, node="pbx1", records=list(outcome.records.values()))
-    db_session.add_all(bridge_state_rows(outcome))
-    db_session.flush()
-    day = parse_range("22/11/2569", "22/11/2569")
-    rows = {r[2]: r for r in service.run(db_session, "agent_activity", day).rows}
-    _, name, _, handled, talk, wrap, aht, paused = rows["Local/agent1@agents/n"]
-    assert (name, handled, talk, wrap, paused) == ("สมหญิง ใจดี", 1, 6, WRAP_UP_SECONDS, 0)
+    sessions, agent_id = bridge_db
+    written_by_the_bridge(sessions, "answered")
+    rows = {r[2]: r for r in report(sessions, "agent_activity", "22/11/2569")}
+    uid, name, _, handled, talk, wrap, aht, paused = rows["Local/agent1@agents/n"]
+    # The bridge names the user behind the member interface (the phone's device, agent1).
+    assert (uid, name) == (agent_id, "สมหญิง ใจดี")
+    assert (handled, talk, wrap, paused) == (1, 6, WRAP_UP_SECONDS, 0)
     assert aht == 6 + WRAP_UP_SECONDS
