@@ -35,7 +35,9 @@ async def run_bridges(settings: Settings) -> None:
         tasks.append(asyncio.create_task(bridge.run(), name=f"bridge-{node.name}"))
         tasks.append(asyncio.create_task(CommandServer(bridge, redis).run(),
                                          name=f"commands-{node.name}"))
-    announce_ready("bridge", ", ".join(n.name for n in settings.ami_nodes))
+    log.info("bridge started for %s; waiting for the first AMI login",
+             ", ".join(n.name for n in settings.ami_nodes))
+    ready = asyncio.create_task(_announce_when_up(bridges), name="ready")
     # Stop cleanly on SIGTERM/SIGINT: handle what was read, write every record, then exit.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -46,11 +48,24 @@ async def run_bridges(settings: Settings) -> None:
         await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
     finally:
         waiter.cancel()
+        ready.cancel()
         # Handle what was already read and write every record before leaving.
         await asyncio.gather(*(b.stop() for b in bridges), return_exceptions=True)
         for task in tasks:
             task.cancel()
         await redis.aclose()
+
+
+async def _announce_when_up(bridges: list[Bridge]) -> None:
+    """Say "ready" once a node has logged in and resynchronised, with every link state."""
+    waits = [asyncio.create_task(b.up.wait()) for b in bridges]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    announce_ready("bridge", ", ".join(f"{b.node.name} {b.link.state['state']}"
+                                       for b in bridges))
 
 
 def main(settings: Settings) -> None:

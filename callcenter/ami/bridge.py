@@ -13,72 +13,34 @@ import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from callcenter.ami import actions
 from callcenter.ami.actions import Action, Pending, Reply
+from callcenter.ami.config import (
+    ActionTimeout,
+    BridgeError,
+    LinkDown,
+    LoginFailed,
+    NodeConfig,
+    Timing,
+    describe,
+)
 from callcenter.ami.connection import AmiManager, FramedProtocol
 from callcenter.ami.effects import Effect
 from callcenter.ami.events import FullyBooted, Reload, Shutdown, to_event
 from callcenter.ami.framing import Message, Problem
+from callcenter.ami.link import Link, report_stats_forever
+from callcenter.ami.resyncer import RESYNC_FAULT, Resyncer
 from callcenter.ami.sink import Sink
 from callcenter.ami.tracker import Tracker
 
 log = logging.getLogger(__name__)
 
 
-def describe(exc: BaseException) -> str:
-    """`KeyError at tracker.py:123`: what and where, never the exception's message."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else ""
-    return f"{type(exc).__name__}{where}"
-
-
-RESYNC_FAULT = "resync incomplete; retrying"
-
-
-class BridgeError(Exception):
-    pass
-
-
-class LinkDown(BridgeError):
-    """The action could not be sent, or the link dropped before its reply."""
-
-
-class ActionTimeout(BridgeError):
-    pass
-
-
-class LoginFailed(BridgeError):
-    pass
-
-
-@dataclass(frozen=True)
-class NodeConfig:
-    name: str
-    host: str
-    port: int
-    username: str
-    secret: str
-
-
-@dataclass
-class Timing:
-    connect_timeout: float = 5.0
-    banner_timeout: float = 5.0
-    action_timeout: float = 10.0
-    ping_interval: float = 10.0
-    pong_timeout: float = 5.0
-    missed_pongs: int = 2
-    backoff_first: float = 0.5
-    backoff_max: float = 30.0
-    login_failed_retry: float = 60.0
-    inbox_high: int = 20_000  # messages; reading pauses above it
-    batch: int = 500
+__all__ = ["RESYNC_FAULT", "ActionTimeout", "Bridge", "BridgeError", "LinkDown",
+           "LoginFailed", "NodeConfig", "Timing", "describe"]
 
 
 class Bridge:
@@ -92,8 +54,9 @@ class Bridge:
         self.manager = AmiManager(host=node.host, port=node.port)
         self.protocol: FramedProtocol | None = None
         self.logged_in = False
-        self.link: dict[str, Any] = {"node": node.name, "state": "down", "since": None,
-                                     "fault": None}
+        self.link = Link(node.name, sink, ttl=self.timing.link_ttl,
+                         refresh=self.timing.link_refresh)
+        self.resyncer = Resyncer(self)
         self.up = asyncio.Event()
         self._busy = False
         self._inbox: deque[tuple[Any, datetime, float]] = deque()
@@ -108,9 +71,6 @@ class Bridge:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = False
         self._stopped = asyncio.Event()
-        self._resync_wanted = asyncio.Event()
-        self._resync_queues_id: str | None = None
-        self._queues_replied = False
         self._restart_fault: str | None = None
 
     # ------------------------------------------------------------------ public
@@ -119,14 +79,15 @@ class Bridge:
         self._spawn(self._handle_forever(), "handler")
         self._spawn(self.sink.writer.run(), "writer")
         self._spawn(self.sink.run(), "publisher")
-        self._spawn(self._report_stats_forever(), "stats")
+        self._spawn(report_stats_forever(self), "stats")
+        self._spawn(self.link.beat_forever(), "heartbeat")
         try:
             await self._sessions()
         finally:
             self._stopped.set()
 
     async def _sessions(self) -> None:
-        await self._set_link("reconnecting")
+        await self.link.set("reconnecting")
         delay = self.timing.backoff_first
         while not self._stopping:
             try:
@@ -135,7 +96,7 @@ class Bridge:
             except LoginFailed as exc:
                 self.counters["login_failed"] += 1
                 log.error("AMI login refused on node %s: %s", self.node.name, exc)
-                await self._set_link("down", fault=f"login failed: {exc}")
+                await self.link.set("down", fault=f"login failed: {exc}")
                 await self._sleep(self.timing.login_failed_retry)
                 continue
             except (OSError, ConnectionError, TimeoutError, LinkDown, ActionTimeout) as exc:
@@ -147,11 +108,11 @@ class Bridge:
             if self._stopping:
                 break
             # After a Shutdown the fault says so, and `since` stays when it began.
-            await self._set_link("reconnecting", fault=self._restart_fault)
+            await self.link.set("reconnecting", fault=self._restart_fault)
             # Jitter keeps several bridges from reconnecting to a restarted PBX in step.
             await self._sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, self.timing.backoff_max)
-        await self._set_link("down")
+        await self.link.set("down")
 
     async def stop(self) -> None:
         """Close the link, let the session loop end, handle what was read, then stop."""
@@ -168,7 +129,7 @@ class Bridge:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._set_link("down")
+        await self.link.set("down")
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait until every queued message is handled and every record written."""
@@ -244,8 +205,8 @@ class Bridge:
         self.counters["logins"] += 1
         log.info("AMI node %s logged in (session %d)", self.node.name, self._session_no)
         first: asyncio.Future[bool] = loop.create_future()
-        self._resync_wanted.set()
-        resyncer = self._spawn(self._resync_forever(first), "resync")
+        self.resyncer.request()
+        resyncer = self._spawn(self.resyncer.forever(first), "resync")
         pinger = self._spawn(self._ping_forever(), "pinger")
         try:
             try:
@@ -253,7 +214,7 @@ class Bridge:
             except TimeoutError:
                 resynced = False
             if self._restart_fault is None:  # no Shutdown meanwhile
-                await self._set_link("up", fault=None if resynced else RESYNC_FAULT)
+                await self.link.set("up", fault=None if resynced else RESYNC_FAULT)
                 self.up.set()
             await self._lost
         finally:
@@ -272,79 +233,7 @@ class Bridge:
 
     def request_resync(self) -> None:
         """Resynchronise soon (FullyBooted, Reload); requests made meanwhile coalesce."""
-        self._resync_wanted.set()
-
-    async def _resync_forever(self, first: asyncio.Future[bool]) -> None:
-        """Resync when asked; an aborted one is tried again with backoff, state kept."""
-        delay = self.timing.backoff_first
-        while True:
-            await self._resync_wanted.wait()
-            self._resync_wanted.clear()
-            ok = await self._resync()
-            if not first.done():
-                first.set_result(ok)
-            if ok:
-                delay = self.timing.backoff_first
-                if self.link["state"] == "up" and self.link["fault"] == RESYNC_FAULT:
-                    await self._set_link("up")
-                continue
-            if self.link["state"] == "up":
-                await self._set_link("up", fault=RESYNC_FAULT)
-            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
-            delay = min(delay * 2, self.timing.backoff_max)
-            self._resync_wanted.set()
-
-    async def _resync(self) -> bool:
-        """Ask Asterisk what is live now; close what ended unseen; republish everything.
-
-        The tracker applies each list at its `…Complete` event, in order with the other
-        events; an error reply or a timeout aborts the resync and keeps the tracked state.
-        """
-        queues_id, channels_id = self._next_id(), self._next_id()
-        self._resync_queues_id, self._queues_replied = queues_id, False
-        await self.call_tracker(lambda t: t.begin_resync(queues_id, channels_id))
-        failed = ""
-        try:
-            for action, action_id in ((actions.queue_status(), queues_id),
-                                      (actions.core_show_channels(), channels_id)):
-                reply = await self.send(action, action_id=action_id)
-                if not reply.success:
-                    failed = f"{action.name} refused"
-                    break
-        except (ActionTimeout, LinkDown) as exc:
-            failed = type(exc).__name__
-        finally:
-            self._resync_queues_id = None
-        done: list[bool] = []
-
-        def finish(t: Tracker) -> list[Effect] | None:
-            if failed:
-                t.abort_resync()
-                return None
-            effects = t.finish_resync()
-            done.append(effects is not None)
-            return effects
-
-        await self.call_tracker(finish, full=True)
-        if failed or not done[0]:
-            self.counters["resync_failed"] += 1
-            # The reason is Asterisk's action name or an exception type, never data.
-            log.warning("resync of node %s aborted (%s); tracked state kept",
-                        self.node.name, failed or "list incomplete")
-            return False
-        self.counters["resyncs"] += 1
-        return True
-
-    async def _report_stats_forever(self, every: float = 1.0) -> None:
-        """Add this second's counts to `bridge.<node>.stats` (the console's metrics)."""
-        sent = {"events": 0, "published": 0, "written": 0}
-        while True:
-            await asyncio.sleep(every)
-            now = {"events": self.events_seen, "published": self.sink.published,
-                   "written": self.sink.writer.written}
-            delta = {k: now[k] - sent[k] for k in now if now[k] != sent[k]}
-            if delta and await self.sink.add_stats(delta):
-                sent = now
+        self.resyncer.request()
 
     async def _ping_forever(self) -> None:
         missed = 0
@@ -475,7 +364,7 @@ class Bridge:
         if event is None:
             return []
         kind = type(event)
-        if kind is Reload or (kind is FullyBooted and not self._resync_before_reply()):
+        if kind is Reload or (kind is FullyBooted and not self.resyncer.before_reply()):
             # Booting is over, or queues were reloaded: what was listed may be stale.
             self.request_resync()
         elif kind is Shutdown:
@@ -487,19 +376,10 @@ class Bridge:
         self._restart_fault = "asterisk restarting" if event.restart else "asterisk stopped"
         log.warning("AMI node %s: Asterisk is shutting down (restart: %s)", self.node.name,
                     event.restart)
-        self._spawn(self._set_link("reconnecting", fault=self._restart_fault), "link")
-
-    def _resync_before_reply(self) -> bool:
-        """A resync is under way and Asterisk has not answered its QueueStatus yet.
-
-        Asterisk writes a session's events and replies in order: a FullyBooted seen before
-        that reply means Asterisk had booted when it made the list, so the list is good.
-        """
-        return self._resync_queues_id is not None and not self._queues_replied
+        self._spawn(self.link.set("reconnecting", fault=self._restart_fault), "link")
 
     def _offer(self, msg: Message) -> None:
-        if msg.action_id == self._resync_queues_id and "Event" not in msg.headers:
-            self._queues_replied = True
+        self.resyncer.note(msg)
         consumed, reply = self._pending.offer(msg)
         if not consumed:
             if "Response" in msg.headers:
@@ -525,14 +405,6 @@ class Bridge:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("bridge task %s died: %s", task.get_name(), describe(task.exception()))
-
-    async def _set_link(self, state: str, fault: str | None = None) -> None:
-        """Report the link; `since` is when this state began (a new fault keeps it)."""
-        if self.link["state"] != state or self.link["fault"] != fault:
-            since = self.link["since"] if self.link["state"] == state else None
-            self.link = {"node": self.node.name, "state": state,
-                         "since": since or datetime.now(UTC).isoformat(), "fault": fault}
-            await self.sink.link(self.link)
 
     async def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds

@@ -295,12 +295,17 @@ class Sink:
             log.warning("bridge counters not written to redis")
             return False
 
-    async def link(self, state: dict[str, Any]) -> None:
+    async def link(self, state: dict[str, Any], *, ttl: int = 15,
+                   publish: bool = True) -> None:
+        """Write the link state with a fresh heartbeat; it expires after `ttl` seconds."""
         if self.redis is None:
             return
-        body = json.dumps(state)
+        body = json.dumps({**state, "heartbeat": round(time.time(), 3)})
         try:
-            await self.redis.set(link_key(self.node), body)
-            await self.redis.publish(f"bridge.{self.node}.link.updated", body)
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.set(link_key(self.node), body, ex=ttl)
+            if publish:
+                pipe.publish(f"bridge.{self.node}.link.updated", body)
+            await pipe.execute()
         except Exception as exc:
             log.warning("link state not written to redis: %s", type(exc).__name__)

@@ -248,7 +248,7 @@ async def test_a_failed_publish_is_healed_by_a_full_republish(aredis):
 
         def pipeline(self, transaction=True):
             pipe = self.real.pipeline(transaction=transaction)
-            if self.failures > 0:
+            if self.failures > 0 and transaction:  # the snapshot's, not the link's
                 self.failures -= 1
 
                 async def broken():
@@ -295,4 +295,27 @@ async def test_simulated_agents_pause_for_the_consoles_reasons_and_come_back(are
         assert all(a.status == "available" for a in bridge.tracker.agents.values())
     finally:
         await finish(bridge, task)
+        await sim.stop()
+
+
+async def test_the_link_key_carries_a_heartbeat_and_vanishes_when_the_bridge_dies(aredis):
+    sim = AmiSimulator()
+    port = await sim.start()
+    bridge = node_bridge(port, redis=aredis, sessions=None, link_ttl=1, link_refresh=0.1)
+    task = await started(sim, bridge)
+    key = f"bridge.{NODE}.link"
+    try:
+        first = json.loads(await aredis.get(key))
+        assert first["state"] == "up" and 0 < await aredis.pttl(key) <= 1000
+        await asyncio.sleep(0.3)
+        again = json.loads(await aredis.get(key))
+        assert again["heartbeat"] > first["heartbeat"] and again["since"] == first["since"]
+        # Killed: nothing stops cleanly, nothing refreshes the key any more.
+        for t in list(bridge._tasks):
+            t.cancel()
+        task.cancel()
+        await asyncio.gather(task, *bridge._tasks, return_exceptions=True)
+        await asyncio.sleep(1.2)
+        assert await aredis.get(key) is None
+    finally:
         await sim.stop()
