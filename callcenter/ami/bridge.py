@@ -81,6 +81,7 @@ class Bridge:
         self._spawn(self.sink.run(), "publisher")
         self._spawn(report_stats_forever(self), "stats")
         self._spawn(self.link.beat_forever(), "heartbeat")
+        self._spawn(self._heal_forever(), "heal")
         try:
             await self._sessions()
         finally:
@@ -114,7 +115,7 @@ class Bridge:
             delay = min(delay * 2, self.timing.backoff_max)
         await self.link.set("down")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 10.0) -> None:
         """Close the link, let the session loop end, handle what was read, then stop."""
         self._stopping = True
         if self.protocol is not None:
@@ -125,7 +126,13 @@ class Bridge:
             await asyncio.wait_for(self._stopped.wait(), 10)
         except TimeoutError:
             log.error("bridge %s session loop did not stop", self.node.name)
-        await self.drain()
+        try:
+            await self.drain(timeout)
+        except TimeoutError:
+            # The database or Redis is away: say what is lost, and stop all the same.
+            log.error("bridge %s stopped with %d call records or agent states not written "
+                      "and %d updates not published", self.node.name,
+                      self.sink.writer.unwritten, self.sink.unpublished)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -234,6 +241,14 @@ class Bridge:
     def request_resync(self) -> None:
         """Resynchronise soon (FullyBooted, Reload); requests made meanwhile coalesce."""
         self.resyncer.request()
+
+    async def _heal_forever(self) -> None:
+        """A failed publish left the snapshot stale: republish it even when idle."""
+        while True:
+            await asyncio.sleep(self.timing.heal_interval)
+            if self.sink.needs_full and not self._inbox and not self._busy:
+                # The handler sees `needs_full` after this (empty) batch and republishes.
+                await self.call_tracker(lambda t: [])
 
     async def _ping_forever(self) -> None:
         missed = 0

@@ -222,7 +222,9 @@ class Sink:
         records: list[CallRecord] = []
         states: list[AgentStateChanged] = []
         if full:
-            self._outbox.clear()  # everything before is superseded by the full state
+            # The full state supersedes every live update; an ended call or a logged-out
+            # agent is not in it, so that last message must still go out.
+            self._outbox = {t: p for t, p in self._outbox.items() if not p.live}
             self._replace = True
         for effect in effects:
             if isinstance(effect, UpsertCall):
@@ -255,6 +257,10 @@ class Sink:
     async def flush(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._idle.wait(), timeout)
 
+    @property
+    def unpublished(self) -> int:
+        return len(self._outbox)
+
     async def _publish(self, publishes: list[Publish], full: bool) -> None:
         if self.redis is not None and (publishes or full):
             try:
@@ -273,10 +279,14 @@ class Sink:
                     pipe.publish(p.topic, body)
                 await pipe.execute()
             except Exception as exc:
-                # Live state heals at the next resync; losing it is better than stalling.
+                # The snapshot is healed by a full republish (the bridge asks for one when
+                # idle too); final messages (ended, logged out) are kept for the next try.
                 log.error("publish to redis failed (%d updates): %s", len(publishes),
                           type(exc).__name__)
                 self.needs_full = True
+                for p in publishes:
+                    if not p.live:
+                        self._outbox.setdefault(p.topic, p)
                 await asyncio.sleep(0.5)  # Redis is away: do not spin
                 return
         self.published += len(publishes)

@@ -239,40 +239,34 @@ async def test_closed_before_the_banner_means_not_up_yet_and_is_retried(aredis):
         server.close()
 
 
-async def test_a_failed_publish_is_healed_by_a_full_republish(aredis):
-    class FlakyRedis:
-        """The real client, whose first pipelines fail as if Redis restarted."""
+async def test_redis_restarting_is_healed_by_a_full_republish_even_when_idle(tmp_path):
+    import redis.asyncio as aioredis
 
-        def __init__(self, real, failures):
-            self.real, self.failures = real, failures
+    from tests.dispatch.redis_server import RedisServer
 
-        def pipeline(self, transaction=True):
-            pipe = self.real.pipeline(transaction=transaction)
-            if self.failures > 0 and transaction:  # the snapshot's, not the link's
-                self.failures -= 1
-
-                async def broken():
-                    raise ConnectionError("redis restarting")
-                pipe.execute = broken
-            return pipe
-
-        def __getattr__(self, name):
-            return getattr(self.real, name)
-
+    server = RedisServer(tmp_path).start()  # a server of its own, stopped and started
+    client = aioredis.Redis.from_url(server.url)
     sim = AmiSimulator(speed=50)
     port = await sim.start()
-    bridge = node_bridge(port, redis=aredis, sessions=None)
-    bridge.sink.redis = FlakyRedis(aredis, failures=1)  # the resync's full state is lost
+    bridge = node_bridge(port, redis=client, sessions=None, heal_interval=0.1)
     task = await started(sim, bridge)
     try:
-        assert await aredis.hlen(f"live.{NODE}.agents") == 0
-        await sim.play(sim.new_call(shape="ivr_hangup", queue="violence"))  # any event
-        await wait_for(lambda: bridge.sink.published > 0 and not bridge.sink.needs_full)
+        assert await client.hlen(f"live.{NODE}.agents") == 7
+        server.stop()  # Redis goes away: the updates of this call cannot be published
+        await sim.play(sim.new_call(shape="ivr_hangup", queue="violence"))
+        await wait_for(lambda: bridge.sink.needs_full)
+        server.start()  # back on the same port, empty (no persistence)
+        # No event comes any more: the bridge heals the snapshot on its own.
+        await wait_for(lambda: not bridge.sink.needs_full and bridge.sink.unpublished == 0)
         await bridge.drain()
-        assert await aredis.hlen(f"live.{NODE}.agents") == 7
+        assert await client.hlen(f"live.{NODE}.agents") == 7
+        assert await client.hlen(f"live.{NODE}.queues") == 5
+        assert await client.hlen(f"live.{NODE}.calls") == 0
     finally:
         await finish(bridge, task)
         await sim.stop()
+        await client.aclose()
+        server.stop()
 
 
 async def test_simulated_agents_pause_for_the_consoles_reasons_and_come_back(aredis,
