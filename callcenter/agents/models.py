@@ -88,6 +88,8 @@ class AgentState(StrEnum):
     IN_CALL = "in_call"
     WRAP_UP = "wrap_up"
     PAUSED = "paused"
+    # Signed in, but the phone cannot be rung (Asterisk device state invalid/unavailable).
+    UNAVAILABLE = "unavailable"
     LOGGED_OUT = "logged_out"
 
 

@@ -23,6 +23,10 @@ DEVICE_STATES = {
     8: "on_hold",
 }
 
+# Device states in which the member's phone cannot be rung: AST_DEVICE_INVALID (4) and
+# AST_DEVICE_UNAVAILABLE (5). Asterisk skips such members; so must the wallboard.
+UNREACHABLE = frozenset({4, 5})
+
 
 @dataclass(slots=True)
 class Membership:
@@ -57,6 +61,8 @@ class Agent:
             return "paused"
         if any(m.in_call for m in self.queues.values()):
             return "in_call"
+        if all(m.status in UNREACHABLE for m in self.queues.values()):
+            return "unavailable"  # no phone to ring: unplugged, unregistered, unknown device
         return "available"
 
     @property

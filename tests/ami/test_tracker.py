@@ -332,3 +332,26 @@ def test_a_call_moved_to_another_queue_and_answered_there_is_transferred():
     r = last_record(effects, uid)
     assert (r.outcome, r.queue_name, r.talk_seconds) == ("transferred", "welfare", 30)
     assert tracker.queues["violence"].waiting == {} and tracker.queues["welfare"].waiting == {}
+
+
+def test_a_member_whose_phone_is_unavailable_or_invalid_is_not_available():
+    from callcenter.ami.effects import AgentStateChanged
+
+    tracker = Tracker("n")
+    iface = "PJSIP/agent1001"
+
+    def status(n, queue="violence"):
+        return event(Event="QueueMemberStatus", Queue=queue, MemberName="malee",
+                     Interface=iface, StateInterface=iface, Status=str(n), Paused="0",
+                     InCall="0")
+
+    effects = feed(tracker, [status(1), status(1, "welfare"), status(5), status(5, "welfare"),
+                             status(4), status(1)])
+    assert [e.state for e in effects if isinstance(e, AgentStateChanged)] == [
+        "available", "unavailable", "available"]
+    agent = [e.payload for e in effects if isinstance(e, Publish)
+             and e.topic == f"agent.{iface}.updated"]
+    assert "unavailable" in {a["status"] for a in agent}
+    queue = [e.payload for e in effects if isinstance(e, Publish)
+             and e.topic == "queue.violence.updated"]
+    assert min(q["available"] for q in queue) == 0
