@@ -31,6 +31,12 @@ class ChannelEvent:
     duration: int | None = None  # seconds, CoreShowChannel / Status only
     action_id: str = ""
     timestamp: datetime | None = None
+    # CoreShowChannel only: what the channel runs now, and whether it is bridged.
+    application: str = ""
+    app_data: str = ""
+    bridged: bool = False
+    # HOTLINE_CALL_ID, when manager.conf's `channelvars` puts it on channel events.
+    call_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +225,12 @@ def _channel(msg: Message) -> ChannelEvent:
             duration = int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
     elif "Seconds" in msg.headers:  # Status
         duration = _int(g("Seconds"))
+    call_id = ""
+    if "ChanVariable" in msg.headers:
+        for pair in msg.get_all("ChanVariable"):
+            name, _, value = pair.partition("=")
+            if name == "HOTLINE_CALL_ID":
+                call_id = value
     return ChannelEvent(
         name=g("Event"),
         uniqueid=g("Uniqueid"),
@@ -233,6 +245,10 @@ def _channel(msg: Message) -> ChannelEvent:
         duration=duration,
         action_id=g("ActionID"),
         timestamp=timestamp_of(msg),
+        application=g("Application"),
+        app_data=g("ApplicationData"),
+        bridged=bool(g("BridgeId")),
+        call_id=call_id,
     )
 
 

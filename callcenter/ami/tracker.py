@@ -35,6 +35,7 @@ class Tracker:
         node: str,
         *,
         inbound_contexts: tuple[str, ...] = ("from-pstn",),
+        queue_contexts: tuple[str, ...] = ("hotline-queue", "enqueue"),
         remember_ended: int = 5000,
         batch: bool = False,
     ) -> None:
@@ -49,6 +50,9 @@ class Tracker:
         self._state_changes: list[AgentStateChanged] = []
         self._agent_states: dict[str, tuple[str, str | None]] = {}
         self.inbound_contexts = frozenset(inbound_contexts)
+        # Where a hotline channel may be when a resync finds it up (the dialplan's queue
+        # contexts): the bridge adopts it even though it never saw it start.
+        self.adopt_contexts = self.inbound_contexts | frozenset(queue_contexts)
         self.calls: dict[str, LiveCall] = {}
         self.agents: dict[str, Agent] = {}
         self.queues: dict[str, Queue] = {}
@@ -207,6 +211,20 @@ class Tracker:
                 return any(f"@{c}-" in channel for c in self.inbound_contexts)
         return e.context in self.inbound_contexts
 
+    def _is_hotline_leg(self, e: ev.ChannelEvent) -> bool:
+        """A channel a resync lists that is a 1300 call: in an inbound or a queue
+        context, or carrying its own Uniqueid as HOTLINE_CALL_ID (agent legs inherit
+        the hotline channel's, which is not theirs)."""
+        if e.call_id:
+            return e.call_id == e.uniqueid
+        channel = e.channel
+        if channel.startswith("Local/"):
+            if channel.endswith(";1"):
+                return False
+            if any(f"@{c}-" in channel for c in self.inbound_contexts):
+                return True
+        return e.context in self.adopt_contexts
+
     def open(self, uniqueid: str, linkedid: str, channel: str, started: datetime) -> LiveCall:
         record = CallRecord(
             uniqueid=uniqueid, started_at=epoch_of(uniqueid) or started,
@@ -340,11 +358,18 @@ class Tracker:
 
     def _on_show_channel(self, e: ev.ChannelEvent, at: datetime) -> None:
         key = self._aliases.get(e.uniqueid, e.uniqueid)
-        if key not in self.calls and key not in self._ended and self._is_hotline(e):
+        if key not in self.calls and key not in self._ended and self._is_hotline_leg(e):
+            # Up before the bridge saw it start (the bridge restarted, or Asterisk's
+            # events were lost): adopted as it is now.
             started = at - timedelta(seconds=e.duration or 0)
             call = self.open(e.uniqueid, e.linkedid, e.channel, started)
             call.record.caller_number = clean(e.caller_number)
             call.record.caller_name = clean(e.caller_name)
+            if e.application == "Queue":
+                queue = e.app_data.partition(",")[0]
+                call.record.queue_name = queue or None
+                call.state = "talking" if e.bridged else "queued"
+            self.counters["resync.adopted"] += 1
             self.emit_call(call)
         if self.pending_resync is not None:
             self.pending_resync.calls.add(key)

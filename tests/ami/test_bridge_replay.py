@@ -139,6 +139,12 @@ async def test_answered_call_publishes_agent_and_queue_states(aredis, published,
     # Only the snapshot's waiting caller, adopted at the resync, is still waiting.
     assert [w["uniqueid"] for w in queue[-1]["waiting"]] == ["1795345690.5"]
     assert queue[-1]["logged_in"] == 2
+    # The snapshot's calls as the resync found them: two talking in violence, one waiting.
+    live = {k.decode(): json.loads(v)
+            for k, v in (await aredis.hgetall(f"live.{NODE}.calls")).items()}
+    assert {uid: (c["state"], c["queue_name"]) for uid, c in live.items()} == {
+        "1795345690.2": ("talking", "violence"), "1795345690.3": ("talking", "violence"),
+        "1795345690.5": ("queued", "violence")}
     (row,) = rows(committing_sessionmaker)
     assert (row.wait_seconds, row.talk_seconds, row.agent_name) == (2, 6, "สมหญิง ใจดี")
     # Replayed faster than recorded, but every time is on Asterisk's clock (recording day).

@@ -355,3 +355,37 @@ def test_a_member_whose_phone_is_unavailable_or_invalid_is_not_available():
     queue = [e.payload for e in effects if isinstance(e, Publish)
              and e.topic == "queue.violence.updated"]
     assert min(q["available"] for q in queue) == 0
+
+
+def test_production_calls_up_before_the_bridge_are_adopted_at_the_resync():
+    tracker = Tracker("n")
+    tracker.begin_resync("b-2", "b-3")
+
+    def listed(channel, uid, context, exten, app="Queue", data="violence,t,,,300",
+               bridge="", **extra):
+        return event(Event="CoreShowChannel", ActionID="b-3", Channel=channel, Uniqueid=uid,
+                     Linkedid=uid, Context=context, Exten=exten, CallerIDNum="0812345678",
+                     Application=app, ApplicationData=data, BridgeId=bridge,
+                     Duration="00:02:00", **extra)
+
+    effects = feed(tracker, [
+        complete("QueueStatusComplete", "b-2", 0),
+        # Talking to an agent: Queue() runs in the dialplan's [enqueue] Gosub.
+        listed("PJSIP/trunk-telco-00000012", "1795345200.1", "enqueue", "s", bridge="b1"),
+        # Its agent's leg, which inherited HOTLINE_CALL_ID: not a call of its own.
+        listed("PJSIP/agent1001-00000013", "1795345200.2", "agents", "s", app="AppQueue",
+               data="", bridge="b1", ChanVariable="HOTLINE_CALL_ID=1795345200.1"),
+        # Still in the IVR (from-pstn), and one the bridge knows by its HOTLINE_CALL_ID.
+        listed("PJSIP/trunk-telco-00000014", "1795345200.3", "from-pstn", "1300", app="AGI",
+               data="agi://127.0.0.1:4573/ivr,1300"),
+        listed("PJSIP/trunk-telco-00000015", "1795345200.4", "macro-x", "s", app="Wait",
+               data="5", ChanVariable="HOTLINE_CALL_ID=1795345200.4"),
+        complete("CoreShowChannelsComplete", "b-3", 4),
+    ])
+    effects += tracker.finish_resync()
+    assert sorted(tracker.calls) == ["1795345200.1", "1795345200.3", "1795345200.4"]
+    talking = tracker.calls["1795345200.1"]
+    assert (talking.state, talking.record.queue_name) == ("talking", "violence")
+    assert tracker.calls["1795345200.3"].state == "ivr"
+    assert last_record(effects, "1795345200.1").caller_number == "0812345678"
+    assert tracker.counters["resync.adopted"] == 3
