@@ -32,6 +32,9 @@ def on_queue_caller(t: Tracker, e: ev.QueueCallerEvent, now: datetime) -> None:
     r = call.record
     queue = t.queue(e.queue)
     if name == "QueueCallerJoin":
+        if r.uniqueid in queue.waiting:
+            t.counters["QueueCallerJoin.again"] += 1  # delivered twice: still waiting there
+            return
         if r.queued_at is not None and call.state != "ended":
             # Back in a queue after one already: moved (Redirect) or transferred.
             call.transferred = True

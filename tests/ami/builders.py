@@ -57,3 +57,61 @@ def inbound_call(n: int, *, queue: str = "violence", agent: int | None = 1,
     out.append(chan("Hangup", uid, link, ch, number=number, Cause="16",
                     **{"Cause-txt": "Normal Clearing"}))
     return out
+
+
+# Shapes of a call for the property tests, and the outcome each must end with.
+SHAPES = {"answered": "answered", "abandoned": "abandoned", "queue_timeout": "queue_timeout",
+          "ivr_hangup": "ivr_hangup", "ring_no_answer": "answered", "transfer": "transferred"}
+
+
+def shaped_call(n: int, shape: str, *, agent: int = 1) -> list:
+    """Events of call n in one of SHAPES, in the order Asterisk sends them."""
+    link, uid = f"1795345{n:03d}.{2 * n}", f"1795345{n:03d}.{2 * n + 1}"
+    ch = f"Local/1300@from-pstn-{n:08x};2"
+    number = f"08{n:08d}"
+    common = {"Channel": ch, "Uniqueid": uid, "Linkedid": link, "CallerIDNum": number,
+              "CallerIDName": "<unknown>"}
+    hangup = chan("Hangup", uid, link, ch, number=number, Cause="16",
+                  **{"Cause-txt": "Normal Clearing"})
+    opening = [chan("Newchannel", uid, link, ch, number="<unknown>"),
+               chan("NewCallerid", uid, link, ch, number=number)]
+    if shape == "ivr_hangup":
+        # The IVR sets its choice on the dead channel, after the caller's half hung up.
+        return [*opening, event(Event="VarSet", Variable="IVR_CHOICE", Value="hangup",
+                                **common), hangup]
+    if shape in ("answered", "abandoned"):
+        return inbound_call(n, agent=agent, abandon=shape == "abandoned")
+    queue = "violence"
+    joined = [*opening,
+              event(Event="VarSet", Variable="IVR_QUEUE", Value=queue, **common),
+              event(Event="QueueCallerJoin", Queue=queue, Position="1", Count="1", **common)]
+
+    def member(a: int, name: str, **extra: str):
+        return event(Event=name, Queue=queue, Interface=f"Local/agent{a}@agents/n",
+                     MemberName=f"Agent {a}", DestChannel=f"Local/agent{a}@agents-{n:08x};1",
+                     **common, **extra)
+
+    if shape == "queue_timeout":
+        return [*joined, member(agent, "AgentCalled"),
+                member(agent, "AgentRingNoAnswer", RingTime="8000"),
+                event(Event="QueueCallerAbandon", Queue=queue, Position="1", HoldTime="20",
+                      **common),
+                event(Event="QueueCallerLeave", Queue=queue, Count="0", **common),
+                event(Event="VarSet", Variable="QUEUESTATUS", Value="TIMEOUT", **common),
+                hangup]
+    other = agent % 3 + 1
+    if shape == "ring_no_answer":
+        return [*joined, member(agent, "AgentCalled"),
+                member(agent, "AgentRingNoAnswer", RingTime="15000"),
+                member(other, "AgentCalled"),
+                event(Event="QueueCallerLeave", Queue=queue, Count="0", **common),
+                member(other, "AgentConnect", HoldTime="19", RingTime="2"),
+                member(other, "AgentComplete", HoldTime="19", TalkTime="30",
+                       Reason="caller"),
+                hangup]
+    assert shape == "transfer"
+    return [*joined, member(agent, "AgentCalled"),
+            event(Event="QueueCallerLeave", Queue=queue, Count="0", **common),
+            member(agent, "AgentConnect", HoldTime="2", RingTime="2"),
+            member(agent, "AgentComplete", HoldTime="2", TalkTime="40", Reason="transfer"),
+            hangup]
