@@ -1,11 +1,13 @@
 """Supervisors and admins: TOTP enrolled on first sign-in, asked at every sign-in after."""
 
+import html
 import re
 import time
 from datetime import UTC, datetime
 
 import pyotp
 import pytest
+import segno
 from sqlalchemy import select
 
 from callcenter.agents import totp
@@ -38,6 +40,10 @@ def test_a_supervisor_enrols_on_first_sign_in_and_nothing_opens_before(client, s
     assert client.get("/api/cases").status_code == 401
     page = client.get("/login/totp")
     assert "otpauth://totp/" in page.text and "issuer=1300" in page.text
+    # The QR code the phone's camera reads is that same URI, drawn inline (no script).
+    uri = html.unescape(re.search(r'id="totp-uri" href="([^"]+)"', page.text).group(1))
+    qr = re.search(r'<figure class="totp-qr"[^>]*>(<svg.*?</svg>)</figure>', page.text).group(1)
+    assert qr == segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
     secret, token = _enrolment(client)  # a reload shows the same secret
     assert re.search(r'data-secret="([A-Z2-7]+)"', page.text).group(1) == secret
     half_session = client.cookies.get("session")
