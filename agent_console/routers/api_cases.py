@@ -174,7 +174,8 @@ def add_note(case_id: Id, note: schemas.NoteIn, viewer: Viewer = CaseReader,
 def change_status(case_id: Id, move: schemas.StatusIn, viewer: Viewer = CaseReader,
                   db: Session = DB):
     case = changeable_case(db, case_id, viewer)
-    case = cases.change_status(db, case, to=move.status, actor_id=viewer.id, reason=move.reason)
+    case = cases.change_status_by_hand(db, case, to=move.status, actor_id=viewer.id,
+                                       reason=move.reason)
     return done(db, schemas.CaseOut.model_validate(case))
 
 

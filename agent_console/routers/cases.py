@@ -21,11 +21,10 @@ from agent_console.routers.api_cases import DB, Id, changeable_case, done, send_
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.calls import service as calls
-from callcenter.cases import schemas
+from callcenter.cases import policy, schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import AgencyType, CaseStatus, Consent, LegalBasis, ReferralStatus
-from callcenter.cases.policy import ALLOWED
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import Dispatch
 from callcenter.errors import DomainError
@@ -181,7 +180,7 @@ def case_file(case_id: Id, request: Request, viewer: Viewer = Worker,
         request, case=case, province=province, unit=unit_of(db, case.province_code),
         entries=timeline(db, case), referrals=cases.referrals(db, case),
         dispatches=case_dispatches(db, case.id), can_change=access.can_change(viewer, case),
-        next_statuses=sorted(ALLOWED[case.status]), choices=CHOICES,
+        next_statuses=sorted(policy.moves_by_hand(case.status)), choices=CHOICES,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
         provinces=provinces(db),
         mask=lambda n: access.mask_number(n, viewer.role))
@@ -206,7 +205,8 @@ def change_status(case_id: Id, request: Request, status: CaseStatus = Form(),
                   reason: str = Form(default="", max_length=300),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
-    cases.change_status(db, case, to=status, actor_id=viewer.id, reason=reason.strip() or None)
+    cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
+                                reason=reason.strip() or None)
     return _back(request, db, case_id)
 
 

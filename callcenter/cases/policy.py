@@ -29,6 +29,24 @@ def check_move(current: S, target: S) -> None:
         )
 
 
+def moves_by_hand(current: S) -> frozenset[S]:
+    """The statuses the case file offers from ``current``."""
+    return ALLOWED[current] - {S.DISPATCHED}
+
+
+def check_move_by_hand(current: S, target: S) -> None:
+    """A move an agent asks for on the case file; ``dispatched`` is not one of them.
+
+    A case becomes dispatched only by sending it to a rapid-response unit (the dispatch
+    service moves it), so the status can never claim a unit was sent when none was.
+    """
+    if target is S.DISPATCHED:
+        raise InvalidTransition(
+            "a case becomes dispatched by sending it to the rapid-response unit", field="status"
+        )
+    check_move(current, target)
+
+
 # --- intake rules that join several fields ------------------------------------------------
 
 GBV_AREAS = frozenset({IssueArea.FAMILY_VIOLENCE, IssueArea.HUMAN_TRAFFICKING})

@@ -114,6 +114,19 @@ def change_status(
     return case
 
 
+def change_status_by_hand(
+    session: Session,
+    case: Case,
+    *,
+    to: CaseStatus,
+    actor_id: int,
+    reason: str | None = None,
+) -> Case:
+    """A status change asked for on the case file (never ``dispatched``: see the policy)."""
+    policy.check_move_by_hand(case.status, to)
+    return change_status(session, case, to=to, actor_id=actor_id, reason=reason)
+
+
 def link_call(session: Session, case: Case, *, call_id: int, actor_id: int | None) -> None:
     """Attach a call to a case; linking the same call twice is a no-op."""
     exists = session.execute(

@@ -69,6 +69,10 @@ def create_or_existing(
     now = now or utcnow()
     settings = settings or get_dispatch_settings()
     case = cases.get(session, case_id)
+    if case.status is CaseStatus.CLOSED:
+        # Nobody follows a closed case: reopening it (follow-up) comes first, on the record.
+        raise InvalidTransition("the case is closed: reopen it before dispatching",
+                                field="status")
     unit = _unit_for(session, unit_id=unit_id, province_code=case.province_code)
     # Lock, then check: the same click arriving twice at once waits here for the first,
     # then finds its dispatch.

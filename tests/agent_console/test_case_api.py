@@ -110,6 +110,18 @@ def test_status_changes_follow_the_workflow(client):
     assert refused.status_code == 409 and refused.json()["field"] == "status"
 
 
+def test_a_case_is_dispatched_only_by_sending_it_to_a_unit(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    by_hand = client.post(f"/api/cases/{case_id}/status", json={"status": "dispatched"},
+                          headers=h)
+    assert by_hand.status_code == 409 and by_hand.json()["field"] == "status"
+    assert client.get(f"/api/cases/{case_id}").json()["status"] == "screening"
+    client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
+    closed = client.post(f"/api/cases/{case_id}/dispatches", json={}, headers=h)
+    assert closed.status_code == 409 and closed.json()["field"] == "status"
+
+
 def test_views_searches_changes_and_exports_are_audited_with_ids_only(client, seeded_session):
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
     case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]

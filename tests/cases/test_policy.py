@@ -1,7 +1,13 @@
 import pytest
 
 from callcenter.cases.models import CaseStatus as S
-from callcenter.cases.policy import ALLOWED, can_move, check_move
+from callcenter.cases.policy import (
+    ALLOWED,
+    can_move,
+    check_move,
+    check_move_by_hand,
+    moves_by_hand,
+)
 from callcenter.errors import InvalidTransition
 
 
@@ -44,3 +50,11 @@ def test_skipping_screening_or_going_back_to_new_is_refused(current, target):
 def test_no_status_moves_to_itself():
     for status in S:
         assert not can_move(status, status)
+
+
+@pytest.mark.parametrize("current", list(S))
+def test_the_case_file_never_offers_dispatched(current):
+    # Only sending the case to a unit makes it dispatched (the dispatch service moves it).
+    assert S.DISPATCHED not in moves_by_hand(current)
+    with pytest.raises(InvalidTransition):
+        check_move_by_hand(current, S.DISPATCHED)

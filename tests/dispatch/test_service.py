@@ -35,6 +35,15 @@ def test_a_dispatch_and_its_first_alert_are_written_together(db_session):
     assert events(db_session, dispatch.id) == [S.CREATED]
 
 
+def test_a_closed_case_is_not_dispatched_until_it_is_reopened(db_session):
+    world = builders.world(db_session)
+    case = db_session.get(Case, world.case_id)
+    case.status = CaseStatus.CLOSED
+    with pytest.raises(InvalidTransition):
+        dispatch_to(db_session, world)
+    assert db_session.scalars(select(Dispatch).where(Dispatch.case_id == case.id)).all() == []
+
+
 def test_a_unit_with_no_reachable_contact_is_escalated_at_once(db_session):
     # An SMS contact with no gateway configured and a LINE contact with no address.
     world = builders.world(db_session, [(AlertChannel.SMS, "+66811"), (AlertChannel.LINE, "")])
