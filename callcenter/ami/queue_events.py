@@ -71,6 +71,7 @@ def on_queue_caller(t: Tracker, e: ev.QueueCallerEvent, now: datetime) -> None:
     t.changed(call)
     t.publish_queue(e.queue)
 
+
 def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
     at = e.timestamp or now
     agent = t.agent(e.interface, e.member_name)
@@ -124,6 +125,7 @@ def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
     t.publish_agent(agent)
     t.publish_queue(e.queue)
 
+
 def on_member(t: Tracker, e: ev.MemberEvent, now: datetime) -> None:
     agent = t.agent(e.interface, e.member_name)
     agent.state_interface = e.state_interface or agent.state_interface
@@ -140,6 +142,7 @@ def on_member(t: Tracker, e: ev.MemberEvent, now: datetime) -> None:
     t.queue(e.queue)
     t.publish_agent(agent)
     t.publish_queue(e.queue)
+
 
 def on_queue_params(t: Tracker, e: ev.QueueParams, now: datetime) -> None:
     queue = t.queue(e.queue)

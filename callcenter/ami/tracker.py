@@ -18,9 +18,9 @@ from collections import Counter, OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
+from callcenter.ami import channel_events, ivr_vars, queue_events, resync
 from callcenter.ami import events as ev
-from callcenter.ami import ivr_vars, queue_events, resync
-from callcenter.ami.call_state import UNKNOWN_CALLER, LiveCall, clean
+from callcenter.ami.call_state import UNKNOWN_CALLER, LiveCall
 from callcenter.ami.clock import AsteriskClock, epoch_of
 from callcenter.ami.effects import AgentStateChanged, CallRecord, Effect, Publish, UpsertCall
 from callcenter.ami.outcome import ORIGINATE_REASONS, settle
@@ -59,9 +59,9 @@ class Tracker:
         self.counters: Counter[str] = Counter()
         # Late events (AgentComplete after the Hangup, an IVR VarSet on a dead channel) still
         # update a call that has ended; Asterisk's order between threads is not fixed.
-        self._ended: OrderedDict[str, LiveCall] = OrderedDict()
+        self.ended: OrderedDict[str, LiveCall] = OrderedDict()
         self._remember_ended = remember_ended
-        self._aliases: dict[str, str] = {}  # originated leg's Uniqueid → call key
+        self.aliases: dict[str, str] = {}  # originated leg's Uniqueid → call key
         self._originates: dict[str, str] = {}  # pending ActionID → call key
         self._console_hangups: set[str] = set()
         self.pending_resync: resync.Resync | None = None
@@ -193,37 +193,13 @@ class Tracker:
         return self.take_effects()
 
     def find_call(self, key: str) -> CallRecord | None:
-        call = self.calls.get(key) or self._ended.get(key)
+        call = self.calls.get(key) or self.ended.get(key)
         return call.record if call else None
 
     # ------------------------------------------------------------------ helpers
     def lookup(self, uniqueid: str) -> LiveCall | None:
-        key = self._aliases.get(uniqueid, uniqueid)
-        return self.calls.get(key) or self._ended.get(key)
-
-    def _is_hotline(self, e: ev.ChannelEvent) -> bool:
-        channel = e.channel
-        if channel.startswith("Local/"):
-            # The ;1 half is the caller's simulated phone; the ;2 half runs the dialplan.
-            if channel.endswith(";1"):
-                return False
-            if e.context not in self.inbound_contexts:
-                return any(f"@{c}-" in channel for c in self.inbound_contexts)
-        return e.context in self.inbound_contexts
-
-    def _is_hotline_leg(self, e: ev.ChannelEvent) -> bool:
-        """A channel a resync lists that is a 1300 call: in an inbound or a queue
-        context, or carrying its own Uniqueid as HOTLINE_CALL_ID (agent legs inherit
-        the hotline channel's, which is not theirs)."""
-        if e.call_id:
-            return e.call_id == e.uniqueid
-        channel = e.channel
-        if channel.startswith("Local/"):
-            if channel.endswith(";1"):
-                return False
-            if any(f"@{c}-" in channel for c in self.inbound_contexts):
-                return True
-        return e.context in self.adopt_contexts
+        key = self.aliases.get(uniqueid, uniqueid)
+        return self.calls.get(key) or self.ended.get(key)
 
     def open(self, uniqueid: str, linkedid: str, channel: str, started: datetime) -> LiveCall:
         record = CallRecord(
@@ -295,11 +271,11 @@ class Tracker:
         settle(call, self._console_hangups)
         key = r.uniqueid
         self.calls.pop(key, None)
-        self._ended[key] = call
-        while len(self._ended) > self._remember_ended:
-            old_key, _ = self._ended.popitem(last=False)
-            for alias in [a for a, k in self._aliases.items() if k == old_key]:
-                del self._aliases[alias]
+        self.ended[key] = call
+        while len(self.ended) > self._remember_ended:
+            old_key, _ = self.ended.popitem(last=False)
+            for alias in [a for a, k in self.aliases.items() if k == old_key]:
+                del self.aliases[alias]
         touched: set[str] = set()
         for queue in self.queues.values():
             if queue.waiting.pop(key, None) is not None:
@@ -323,61 +299,6 @@ class Tracker:
         self.emit_call(call)
 
     # ------------------------------------------------------------------ handlers
-    def _on_channel(self, e: ev.ChannelEvent, now: datetime) -> None:
-        name = e.name
-        at = e.timestamp or now
-        if name == "Newchannel":
-            if e.uniqueid not in self.calls and e.uniqueid not in self._ended \
-                    and self._is_hotline(e):
-                call = self.open(e.uniqueid, e.linkedid, e.channel, at)
-                created = call.record.started_at
-                if created <= at < created + timedelta(seconds=1):
-                    call.record.started_at = at  # the Uniqueid only holds whole seconds
-                call.record.dialled_number = e.exten or None
-                call.record.caller_number = clean(e.caller_number)
-                call.record.caller_name = clean(e.caller_name)
-                self.emit_call(call)
-            return
-        if name == "Hangup":
-            call = self.lookup(e.uniqueid)
-            if call is None:
-                self.counters["hangup_unknown_channel"] += 1
-            elif call.state != "ended":
-                self.finish(call, at, e.cause, e.cause_text)
-            return
-        if name == "NewCallerid":
-            call = self.calls.get(e.uniqueid)
-            if call is not None:
-                number, caller = clean(e.caller_number), clean(e.caller_name)
-                if (number, caller) != (call.record.caller_number, call.record.caller_name):
-                    call.record.caller_number, call.record.caller_name = number, caller
-                    self.emit_call(call)
-            return
-        if name == "CoreShowChannel":
-            self._on_show_channel(e, at)
-
-    def _on_show_channel(self, e: ev.ChannelEvent, at: datetime) -> None:
-        key = self._aliases.get(e.uniqueid, e.uniqueid)
-        if key not in self.calls and key not in self._ended and self._is_hotline_leg(e):
-            # Up before the bridge saw it start (the bridge restarted, or Asterisk's
-            # events were lost): adopted as it is now.
-            started = at - timedelta(seconds=e.duration or 0)
-            call = self.open(e.uniqueid, e.linkedid, e.channel, started)
-            call.record.caller_number = clean(e.caller_number)
-            call.record.caller_name = clean(e.caller_name)
-            if e.application == "Queue":
-                queue = e.app_data.partition(",")[0]
-                call.record.queue_name = queue or None
-                call.state = "talking" if e.bridged else "queued"
-            self.counters["resync.adopted"] += 1
-            self.emit_call(call)
-        if self.pending_resync is not None:
-            self.pending_resync.calls.add(key)
-            # An agent leg keeps its call alive too (same Linkedid).
-            for call_key, call in self.calls.items():
-                if e.linkedid and call.record.linkedid == e.linkedid:
-                    self.pending_resync.calls.add(call_key)
-
     def _on_varset(self, e: ev.VarSet, now: datetime) -> None:
         call = self.lookup(e.uniqueid)
         if call is None:
@@ -408,7 +329,7 @@ class Tracker:
             r.answered_at = at
             call.state = "talking"
             if e.uniqueid not in UNKNOWN_CALLER:
-                self._aliases[e.uniqueid] = key
+                self.aliases[e.uniqueid] = key
                 r.linkedid = e.uniqueid
             if e.channel:
                 r.channel = e.channel
@@ -439,7 +360,7 @@ class Tracker:
 
 
 _HANDLERS = {
-    ev.ChannelEvent: Tracker._on_channel,
+    ev.ChannelEvent: channel_events.on_channel,
     ev.VarSet: Tracker._on_varset,
     ev.UserEvent: Tracker._on_user_event,
     ev.QueueCallerEvent: queue_events.on_queue_caller,
