@@ -180,7 +180,8 @@ def sign_in(port: int) -> str:
             secret = re.search(r'data-secret="([A-Z2-7]+)"', page.text).group(1)
             client.post("/login/totp", data={"code": pyotp.TOTP(secret).now(),
                                              "csrf_token": csrf(page.text)})
-        return f"{sessions.COOKIE}={client.cookies[sessions.COOKIE]}"
+        name = next(n for n in sessions.COOKIES if n in client.cookies)
+        return f"{name}={client.cookies[name]}"
 
 
 def baseline_thread(url: str, stop: threading.Event, out: list[float]) -> threading.Thread:
