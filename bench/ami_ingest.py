@@ -9,9 +9,9 @@ of simulated 1300 calls in the shapes of the recorded transcripts over loopback 
    to the database, state published to Redis), measured until the last record is written;
 3. steady: the same traffic paced at 2,000 events/s; the time from an event's arrival
    on the bridge's socket to the end of the Redis publish of its batch, p50 and p99.
-Database: a throwaway SQLite file migrated to head unless --database-url is given (give a
-PostgreSQL URL to measure against it). Redis: --redis-url (db 10 by default; only the
-benchmark's own keys are deleted).
+Database: as in production, PostgreSQL: a throwaway database created on the server of
+--pg-admin-url, migrated to head and dropped at the end (or --database-url to use one as
+it is). Redis: --redis-url (db 10 by default; only the benchmark's own keys are deleted).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import random
 import socket
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -194,19 +193,49 @@ def main() -> None:
     parser.add_argument("--steady-rate", type=float, default=2000.0)
     parser.add_argument("--steady-seconds", type=float, default=10.0)
     parser.add_argument("--database-url")
+    parser.add_argument("--pg-admin-url", default=os.environ.get(
+        "CALLCENTER_BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
     args = parser.parse_args()
 
     data, events, calls = make_stream(args.events)
     print(f"stream: {events} events, {calls} calls, {len(data) / 1e6:.1f} MB")
 
-    database_url = args.database_url
-    if database_url is None:
-        from callcenter import migrate
+    throwaway = args.database_url is None
+    database_url = args.database_url or throwaway_database(args.pg_admin_url)
+    try:
+        measure(args, data, events, calls, database_url)
+    finally:
+        if throwaway:
+            drop_database(args.pg_admin_url, database_url)
 
-        path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        database_url = f"sqlite:///{path}"
-        migrate.upgrade(database_url)
+
+def throwaway_database(admin_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    from callcenter import migrate
+
+    name = f"callcenter_bench_{os.getpid()}_{random.randrange(16**6):06x}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    migrate.upgrade(url)
+    return url
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def measure(args: argparse.Namespace, data: bytes, events: int, calls: int,
+            database_url: str) -> None:
 
     # A fraction of a second per run: the median of five runs steadies it.
     runs = [bare_loop(data) for _ in range(5)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 
@@ -44,10 +45,10 @@ class CallRecord:
     agent_user_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in RECORD_FIELDS}
+        return dict(zip(RECORD_FIELDS, _values(self), strict=True))
 
     def copy(self) -> CallRecord:
-        return CallRecord(**self.as_dict())
+        return CallRecord(*_values(self))
 
     def to_json(self) -> dict[str, Any]:
         out = self.as_dict()
@@ -60,6 +61,7 @@ class CallRecord:
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(CallRecord))
+_values = attrgetter(*RECORD_FIELDS)  # every field, in order, in one C call
 TIME_FIELDS = ("started_at", "queued_at", "answered_at", "ended_at")
 
 

@@ -216,7 +216,7 @@ def timestamp_of(msg: Message) -> datetime | None:
 
 
 def _channel(msg: Message) -> ChannelEvent:
-    g = msg.get
+    g = msg.fields().__getitem__
     cause = _int(g("Cause")) if "Cause" in msg.headers else None
     duration = None
     if "Duration" in msg.headers:  # CoreShowChannel: HH:MM:SS
@@ -253,7 +253,7 @@ def _channel(msg: Message) -> ChannelEvent:
 
 
 def _varset(msg: Message) -> VarSet:
-    g = msg.get
+    g = msg.fields().__getitem__
     return VarSet(
         g("Uniqueid"), g("Linkedid"), g("Channel"), g("Variable"), g("Value"), timestamp_of(msg)
     )
@@ -267,7 +267,7 @@ def _user_event(msg: Message) -> UserEvent:
 
 
 def _queue_caller(msg: Message) -> QueueCallerEvent:
-    g = msg.get
+    g = msg.fields().__getitem__
     hold = g("HoldTime") or g("Wait")
     return QueueCallerEvent(
         name=g("Event"),
@@ -286,7 +286,7 @@ def _queue_caller(msg: Message) -> QueueCallerEvent:
 
 
 def _agent(msg: Message) -> AgentEvent:
-    g = msg.get
+    g = msg.fields().__getitem__
     name = g("Event")
     ring = _int(g("RingTime")) if "RingTime" in msg.headers else None
     if name == "AgentRingNoAnswer" and ring is not None:
@@ -309,7 +309,7 @@ def _agent(msg: Message) -> AgentEvent:
 
 
 def _member(msg: Message) -> MemberEvent:
-    g = msg.get
+    g = msg.fields().__getitem__
     name = g("Event")
     snapshot = name == "QueueMember"  # QueueStatus items say Name/Location
     login = _int(g("LoginTime"))
@@ -332,7 +332,7 @@ def _member(msg: Message) -> MemberEvent:
 
 
 def _queue_params(msg: Message) -> QueueParams:
-    g = msg.get
+    g = msg.fields().__getitem__
     return QueueParams(
         queue=g("Queue"),
         calls=_int(g("Calls")) or 0,
@@ -346,7 +346,7 @@ def _queue_params(msg: Message) -> QueueParams:
 
 
 def _originate(msg: Message) -> OriginateResponse:
-    g = msg.get
+    g = msg.fields().__getitem__
     return OriginateResponse(
         action_id=g("ActionID"),
         success=g("Response") == "Success",

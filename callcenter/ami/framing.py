@@ -20,12 +20,32 @@ MAX_HEADERS = 500
 _SPLIT_HEADER = methodcaller("split", ": ", 1)
 
 
+class Headers(dict):  # type: ignore[type-arg]
+    """Header → value, one value each; a header that is not there reads as ""."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 @dataclass(slots=True)
 class Message:
     """One AMI message: headers in wire order; a repeated header becomes a list."""
 
     headers: dict[str, str | list[str]]
     size: int = 0
+    repeated: bool = False  # some header came more than once (its value is a list)
+
+    def fields(self) -> Headers:
+        """The headers with one value each (a repeated one's last), "" when absent.
+
+        One C-level copy; then each header the event needs is one C-level lookup.
+        """
+        if not self.repeated:
+            return Headers(self.headers)
+        return Headers({k: (v[-1] if isinstance(v, list) else v)
+                        for k, v in self.headers.items()})
 
     def get(self, name: str, default: str = "") -> str:
         value = self.headers.get(name, default)
@@ -153,6 +173,7 @@ def parse_into(raw: bytes, messages: list[Message], problems: list[Problem]) -> 
             return
     headers: dict[str, str | list[str]] = {}
     count = 0
+    repeated = False
     for line in lines:
         key, sep, value = line.partition(": ")
         if not sep:
@@ -172,10 +193,11 @@ def parse_into(raw: bytes, messages: list[Message], problems: list[Problem]) -> 
             old.append(value)
         else:
             headers[key] = [old, value]
+            repeated = True
     if not headers:
         problems.append(Problem("no_headers"))
         return
-    messages.append(Message(headers, len(raw)))
+    messages.append(Message(headers, len(raw), repeated))
 
 
 def parse_message(raw: bytes) -> Message | None:

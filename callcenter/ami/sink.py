@@ -264,18 +264,31 @@ class Sink:
     async def _publish(self, publishes: list[Publish], full: bool) -> None:
         if self.redis is not None and (publishes or full):
             try:
-                pipe = self.redis.pipeline(transaction=True)
+                # MULTI/EXEC only to replace the snapshot: a reader must never see it empty.
+                # Plain updates need no transaction, and skip its per-command replies.
+                pipe = self.redis.pipeline(transaction=full)
                 if full:
                     for kind in KINDS:
                         pipe.delete(snapshot_key(self.node, kind))
+                # One HSET and one HDEL per kind for the whole batch (a topic is in a
+                # batch once), then the messages: half the commands of one per update.
+                sets: dict[str, dict[str, str]] = {}
+                gone: dict[str, list[str]] = {}
+                bodies = []
                 for p in publishes:
                     kind, ident = _split(p.topic)
                     body = json.dumps(p.payload, ensure_ascii=False, default=str)
+                    bodies.append(body)
                     if kind in KINDS:
                         if p.live:
-                            pipe.hset(snapshot_key(self.node, kind), ident, body)
+                            sets.setdefault(kind, {})[ident] = body
                         else:
-                            pipe.hdel(snapshot_key(self.node, kind), ident)
+                            gone.setdefault(kind, []).append(ident)
+                for kind, fields in sets.items():
+                    pipe.hset(snapshot_key(self.node, kind), mapping=fields)
+                for kind, idents in gone.items():
+                    pipe.hdel(snapshot_key(self.node, kind), *idents)
+                for p, body in zip(publishes, bodies, strict=True):
                     pipe.publish(p.topic, body)
                 await pipe.execute()
             except Exception as exc:
