@@ -1,13 +1,24 @@
 """The wallboard's stream over a real web process: snapshot, live changes, and a restart."""
 
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
+from datetime import datetime
 
 from callcenter.seed import DEMO_PASSWORD, seed_all
 
 from .conftest import link, put_live
-from .stack import WebProcess, events, private_redis_fixture, signed_in  # noqa: F401
+from .stack import (  # noqa: F401
+    ROOT,
+    WebProcess,
+    events,
+    free_port,
+    private_redis_fixture,
+    signed_in,
+)
 
 CALLER = "0899999999"
 
@@ -134,4 +145,52 @@ def test_a_bridge_that_dies_is_reported_lost_when_its_link_key_expires(
         # Since its last heartbeat, which the web side saw while the key was there.
         assert last["since"] is not None and last["heartbeat"] is not None
     finally:
+        web.stop()
+
+
+def test_a_bridge_process_killed_outright_is_reported_lost(
+        pg_url, committing_sessionmaker, private_redis):
+    """SIGKILL: the bridge writes nothing more; its link key expires and the page says so."""
+    redis_url, redis_client = private_redis
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        session.commit()
+    sim_port = free_port()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": ROOT}
+    sim = subprocess.Popen([sys.executable, "-m", "callcenter.ami.simulator", "--port",
+                            str(sim_port), "--secret", "hotline1300", "--no-ivr",
+                            "--calls-per-minute", "6"], **quiet)
+    bridge = subprocess.Popen([sys.executable, "-m", "tests.wallboard.bridge_process",
+                               "--port", str(sim_port), "--redis", redis_url, "--ttl", "2"],
+                              **quiet)
+    web = WebProcess(database_url=pg_url, redis_url=redis_url).start()
+    try:
+        client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
+        for _ in range(200):  # the bridge logs in to the simulator
+            body = redis_client.get("bridge.pbx1.link")
+            if body and json.loads(body)["state"] == "up":
+                break
+            time.sleep(0.1)
+        states, killed = [], None
+        with client.stream("GET", "/wallboard/stream", timeout=15) as response:
+            for name, data in events(response.iter_lines()):
+                link = json.loads(data) if name == "bridge" else {}
+                if link.get("node") != "pbx1":
+                    continue
+                states.append(link["state"])
+                if link["state"] == "up" and killed is None:
+                    bridge.send_signal(signal.SIGKILL)
+                    bridge.wait(5)
+                    killed = link
+                elif killed is not None and link["state"] == "lost":
+                    break
+        assert states[0] == "up" and states[-1] == "lost"
+        # Since its last heartbeat: at or after the one the page saw while it was up.
+        assert link["heartbeat"] >= killed["heartbeat"]
+        assert abs(datetime.fromisoformat(link["since"]).timestamp() - link["heartbeat"]) < 1e-3
+    finally:
+        for process in (bridge, sim):
+            if process.poll() is None:
+                process.kill()
+                process.wait(5)
         web.stop()
