@@ -12,12 +12,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console import access
 from agent_console.deps import Viewer, db_session, require
 from agent_console.limits import client_ip, limit_body
 from callcenter import audit
+from callcenter.agents.models import Role, User
 from callcenter.cases import schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
@@ -120,22 +122,16 @@ def update_case(case_id: Id, changes: schemas.CaseFields, viewer: Viewer = CaseR
     return done(db, schemas.CaseOut.model_validate(case))
 
 
-class PersonOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    role: str
-    full_name: str | None
-    nickname: str | None
-    gender: str
-    age_years: int | None
-    phone: str | None
-    national_id_last4: str | None
+def person_out(person: CasePerson, viewer: Viewer) -> schemas.PersonOut:
+    """The person as this viewer may see them: the phone masked for roles that need not
+    see it whole (``access.mask_number``), as on the screen-pop and the case page."""
+    out = schemas.PersonOut.model_validate(person)
+    return out.model_copy(update={"phone": access.mask_number(out.phone, viewer.role)})
 
 
 class CaseExport(BaseModel):
     case: schemas.CaseOut
-    persons: list[PersonOut]
+    persons: list[schemas.PersonOut]
     notes: list[schemas.NoteOut]
     referrals: list[schemas.ReferralOut]
     call_ids: list[int]
@@ -144,16 +140,37 @@ class CaseExport(BaseModel):
 @router.get("/cases/{case_id}/export", response_model=CaseExport)
 def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                 db: Session = DB):
-    """The whole case file as JSON; recorded as an export."""
+    """The whole case file as JSON; recorded as an export. Phones are masked for roles
+    that see them masked on screen."""
     case = read_case(db, case_id, viewer, request, action="case.export")
-    persons = db.query(CasePerson).filter(CasePerson.case_id == case.id).all()
     return CaseExport(
         case=schemas.CaseOut.model_validate(case),
-        persons=[PersonOut.model_validate(p) for p in persons],
+        persons=[person_out(p, viewer) for p in cases.persons(db, case)],
         notes=[schemas.NoteOut.model_validate(n) for n in cases.notes(db, case)],
         referrals=[schemas.ReferralOut.model_validate(r) for r in cases.referrals(db, case)],
         call_ids=cases.call_ids(db, case),
     )
+
+
+@router.post("/cases/{case_id}/persons", response_model=schemas.PersonOut, status_code=201)
+def add_person(case_id: Id, person: schemas.PersonIn, request: Request,
+               viewer: Viewer = CaseReader, db: Session = DB):
+    """Add a victim, reporter or alleged perpetrator to the case (checked as at intake;
+    a national ID is kept as a digest and its last four digits)."""
+    case = changeable_case(db, case_id, viewer)
+    row = cases.add_person(db, case, person=person, actor_id=viewer.id,
+                           id_key=id_key(request))
+    return done(db, person_out(row, viewer))
+
+
+@router.patch("/cases/{case_id}/persons/{person_id}", response_model=schemas.PersonOut)
+def update_person(case_id: Id, person_id: Id, changes: schemas.PersonPatch,
+                  request: Request, viewer: Viewer = CaseReader, db: Session = DB):
+    """Change the fields given; ``null`` clears an optional field."""
+    case = changeable_case(db, case_id, viewer)
+    row = cases.update_person(db, cases.get_person(db, case, person_id), changes=changes,
+                              actor_id=viewer.id, id_key=id_key(request))
+    return done(db, person_out(row, viewer))
 
 
 @router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut])
@@ -277,8 +294,20 @@ class AuditOut(BaseModel):
     id: int
     at: datetime
     actor_id: int | None
+    # Staff names and roles (not a survivor's data): who did it, as the audit page shows.
+    actor_name: str | None = None
+    actor_role: Role | None = None
     action: str
+    # ``case`` or ``case_person`` (a person's id: added or changed after intake).
+    entity_type: str
+    entity_id: str
     source_ip: str | None
+
+
+def actors(db: Session, events) -> dict[int, User]:
+    """The users named by these events, by id."""
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
 @router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
@@ -289,4 +318,11 @@ def case_audit(case_id: Id, request: Request, viewer: Viewer = Supervisor,
     trail = cases.audit_trail(db, case)
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
-    return trail
+    users = actors(db, trail)
+    out = []
+    for event in trail:
+        user = users.get(event.actor_id) if event.actor_id is not None else None
+        out.append(AuditOut.model_validate(event).model_copy(update={
+            "actor_name": user.display_name if user else None,
+            "actor_role": user.role if user else None}))
+    return out

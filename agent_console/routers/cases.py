@@ -1,4 +1,4 @@
-"""Case pages: search and list, the case file and its changes, the audit trail.
+"""Case pages: search and list, the case file and its changes (persons too), the audit trail.
 
 Plain forms and links that htmx upgrades. Intake (drafts) is in ``routers/intake.py``.
 """
@@ -14,17 +14,33 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, i18n
+from agent_console import access, htmx, i18n, person_form
 from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import TooLarge, client_ip, limit_body
-from agent_console.routers.api_cases import DB, Id, changeable_case, done, send_dispatch
+from agent_console.routers.api_cases import (
+    DB,
+    Id,
+    actors,
+    changeable_case,
+    done,
+    id_key,
+    send_dispatch,
+)
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.calls import service as calls
 from callcenter.cases import policy, schemas
+from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
-from callcenter.cases.models import AgencyType, CaseStatus, Consent, LegalBasis, ReferralStatus
+from callcenter.cases.models import (
+    AgencyType,
+    CaseStatus,
+    Consent,
+    LegalBasis,
+    PersonRole,
+    ReferralStatus,
+)
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import Dispatch
 from callcenter.errors import DomainError
@@ -43,6 +59,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 Worker = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
 FIELD_NAME = re.compile(r"^[a-z0-9_.]{1,60}$")
+# Nationalities the forms offer first (ISO 3166-1): Thailand and the neighbours most
+# callers from abroad come from. The case file takes any other code too.
+NATIONALITIES = ("TH", "MM", "KH", "LA", "VN", "CN")
 CHOICES = {
     "issue_area": list(IssueArea), "chi_category": list(ChiCategory),
     "gbv_type": list(GbvType), "target_group": list(TargetGroup), "urgency": list(Urgency),
@@ -145,7 +164,8 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
 
 
 def timeline(db: Session, case) -> list[dict[str, Any]]:
-    """Calls, status changes, notes, referrals and dispatch steps, oldest first."""
+    """Calls, status changes, notes, referrals, persons added or changed and dispatch
+    steps, oldest first."""
     entries: list[dict[str, Any]] = []
     for call_id in cases.call_ids(db, case):
         call = calls.by_id(db, call_id)
@@ -157,6 +177,9 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
         entries.append({"at": note.created_at, "kind": "note", "item": note})
     for referral in cases.referrals(db, case):
         entries.append({"at": referral.sent_at, "kind": "referral", "item": referral})
+    for event, person in cases.person_events(db, case):
+        entries.append({"at": event.at, "kind": "person", "item": person,
+                        "added": event.action == "person.add"})
     for dispatch in case_dispatches(db, case.id):
         for step in dispatches.timeline(db, dispatch.id):
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
@@ -172,19 +195,91 @@ def case_dispatches(db: Session, case_id: int) -> list[Dispatch]:
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_file(case_id: Id, request: Request, viewer: Viewer = Worker,
               db: Session = DB) -> Response:
-    case = cases.get(db, case_id)
+    return _case_page(request, db, viewer, cases.get(db, case_id))
+
+
+def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
+               sent_back: dict[str, Any] | None = None, status: int = 200) -> Response:
+    """The case file; ``sent_back`` is a person form sent back with its problems
+    (``id``: the person's, or ``"new"``; ``data``: what was typed; ``problems``)."""
     audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
     province = db.get(Province, case.province_code) if case.province_code else None
+    people = cases.persons(db, case)
+    whole = viewer.role in access.FULL_NUMBER_ROLES
     context = page_context(
         request, case=case, province=province, unit=unit_of(db, case.province_code),
         entries=timeline(db, case), referrals=cases.referrals(db, case),
         dispatches=case_dispatches(db, case.id), can_change=access.can_change(viewer, case),
         next_statuses=sorted(policy.moves_by_hand(case.status)), choices=CHOICES,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
-        provinces=provinces(db),
+        provinces=provinces(db), persons=people, person_roles=list(PersonRole),
+        person_values={p.id: person_form.values(p, whole_numbers=whole) for p in people},
+        person_form=sent_back, nationalities=NATIONALITIES,
+        whole_numbers=whole,
+        suggested_urgency=risk_rule.suggested_urgency(case.risk),
+        below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
         mask=lambda n: access.mask_number(n, viewer.role))
-    return templates.TemplateResponse(request, "case.html", context)
+    return templates.TemplateResponse(request, "case.html", context, status_code=status)
+
+
+# --- persons on the case file --------------------------------------------------------------
+
+
+def _sent_back(person_id: int | str, fields: dict[str, str], exc: Exception) -> dict[str, Any]:
+    """A refused person form, to show again with its problems beside the fields.
+
+    A national ID typed into it is not sent back (the page never shows one): the field
+    asks for it again unless it was the one refused.
+    """
+    if isinstance(exc, ValidationError):
+        problems = problems_of(exc)
+    else:
+        assert isinstance(exc, DomainError)
+        problems = {"person": f"rule.{exc.field}"}
+    if fields.get("national_id", "").strip():
+        problems.setdefault("national_id", "person.id_retype")
+    data = {k: v for k, v in fields.items() if k != "national_id"}
+    return {"id": person_id, "data": data, "problems": problems}
+
+
+@router.post("/cases/{case_id}/persons")
+async def add_person(case_id: Id, request: Request, viewer: Viewer = Worker,
+                     db: Session = DB) -> Response:
+    """Add a victim, reporter or alleged perpetrator: the intake's fields and checks."""
+    case = changeable_case(db, case_id, viewer)
+    fields = await form_fields(request)
+    whole = viewer.role in access.FULL_NUMBER_ROLES
+    data = person_form.to_input(fields, editing=False, whole_numbers=whole)
+    try:
+        if not person_form.has_details(data):
+            raise DomainError("a person needs at least one detail", field="person")
+        person = schemas.PersonIn.model_validate(data)
+        cases.add_person(db, case, person=person, actor_id=viewer.id, id_key=id_key(request))
+    except (ValidationError, DomainError) as exc:
+        if isinstance(exc, DomainError) and exc.field not in ("person", "persons"):
+            raise
+        return _case_page(request, db, viewer, case, status=422,
+                          sent_back=_sent_back("new", fields, exc))
+    return _back(request, db, case_id)
+
+
+@router.post("/cases/{case_id}/persons/{person_id}")
+async def update_person(case_id: Id, person_id: Id, request: Request,
+                        viewer: Viewer = Worker, db: Session = DB) -> Response:
+    """Change a person's details (the whole form; see ``person_form.to_input``)."""
+    case = changeable_case(db, case_id, viewer)
+    person = cases.get_person(db, case, person_id)
+    fields = await form_fields(request)
+    try:
+        changes = schemas.PersonPatch.model_validate(person_form.to_input(
+            fields, editing=True, whole_numbers=viewer.role in access.FULL_NUMBER_ROLES))
+    except ValidationError as exc:
+        return _case_page(request, db, viewer, case, status=422,
+                          sent_back=_sent_back(person.id, fields, exc))
+    cases.update_person(db, person, changes=changes, actor_id=viewer.id,
+                        id_key=id_key(request))
+    return _back(request, db, case_id)
 
 
 def _back(request: Request, db: Session, case_id: int) -> Response:
@@ -297,5 +392,15 @@ def audit_page(case_id: Id, request: Request, viewer: Viewer = Supervisor,
     trail = cases.audit_trail(db, case)
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
-    return templates.TemplateResponse(request, "case_audit.html",
-                                      page_context(request, case=case, trail=trail))
+    context = page_context(request, case=case)
+    users = actors(db, trail)
+    rows = [{"event": e, "actor": users.get(e.actor_id) if e.actor_id else None,
+             "action": action_words(context["_"], e.action)} for e in trail]
+    context["rows"] = rows
+    return templates.TemplateResponse(request, "case_audit.html", context)
+
+
+def action_words(_, action: str) -> str:
+    """An audit action in the page's language (``audit.do.<action>``), else as recorded."""
+    key = "audit.do." + action
+    return _(key) if key in i18n.catalogue("en") else action

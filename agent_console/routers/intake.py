@@ -20,6 +20,7 @@ from agent_console.routers.api_calls import own_call, prefill
 from agent_console.routers.api_cases import DB, Id, done, id_key
 from agent_console.routers.cases import (
     CHOICES,
+    NATIONALITIES,
     form_fields,
     problems_of,
     provinces,
@@ -29,15 +30,19 @@ from agent_console.templating import templates
 from callcenter.calls import service as calls
 from callcenter.calls.models import Call
 from callcenter.cases import drafts, schemas
+from callcenter.cases import risk as risk_rule
 from callcenter.cases import service as cases
 from callcenter.errors import DomainError
 from callcenter.taxonomy import Disposition
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 Worker = Depends(require(*access.CASE_ROLES))
-# Nationalities the form offers (ISO 3166-1): Thailand and the neighbours most callers
-# from abroad come from; others are typed on the case file.
-NATIONALITIES = ("TH", "MM", "KH", "LA", "VN", "CN")
+# The risk checklist's table for the page's script: it suggests as the boxes are ticked.
+RISK_RULE = {
+    "order": [u.value for u in risk_rule.ORDER],
+    "floor": {q: u.value for q, u in risk_rule.FLOOR.items()},
+    "together": [[sorted(qs), u.value] for qs, u in risk_rule.TOGETHER],
+}
 
 
 @router.get("/cases/new")
@@ -70,9 +75,11 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
                  status: int = 200) -> Response:
     data = data if data is not None else drafts.form_data(draft, key=id_key(request))
     call = calls.by_id(db, draft.call_id) if draft.call_id else None
+    ticked = {q: True for q in schemas.RISK_QUESTIONS if data.get(f"risk.{q}") in drafts.CHECKED}
     context = page_context(
         request, draft=draft, data=data, call=call, problems=problems or {},
         choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS, conflict=conflict,
+        suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
         person_roles=drafts.PERSON_ROLES, provinces=provinces(db),
         nationalities=NATIONALITIES, unit=unit_of(db, data.get("province_code")))
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)

@@ -5,6 +5,45 @@
   "use strict";
   var PREFIX = "intake:";
 
+  // The risk checklist suggests an urgency (the server's table, in data-rule): shown
+  // beside the urgency as boxes are ticked; "use" sets it, and the agent may choose
+  // otherwise. Nothing is changed without the agent.
+  function suggestUrgency(form) {
+    var checks = document.getElementById("risk-checks");
+    var note = document.getElementById("urgency-suggestion");
+    var select = form.elements.namedItem("urgency");
+    if (!checks || !note || !select || !checks.dataset.rule) return;
+    var rule = JSON.parse(checks.dataset.rule);
+    var shown = document.getElementById("urgency-suggested");
+    var suggested = null;
+    function rank(value) { return rule.order.indexOf(value); }
+    function update() {
+      var ticked = {};
+      checks.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.checked) ticked[box.name.replace(/^risk\./, "")] = true;
+      });
+      var best = null;
+      function consider(value) { if (best === null || rank(value) > rank(best)) best = value; }
+      Object.keys(ticked).forEach(function (q) { if (rule.floor[q]) consider(rule.floor[q]); });
+      rule.together.forEach(function (pair) {
+        if (pair[0].every(function (q) { return ticked[q]; })) consider(pair[1]);
+      });
+      suggested = best;
+      note.hidden = best === null;
+      if (best === null) return;
+      var option = select.querySelector("option[value='" + best + "']");
+      shown.textContent = option ? option.textContent : best;
+    }
+    checks.addEventListener("change", update);
+    var use = document.getElementById("use-suggestion");
+    if (use) use.addEventListener("click", function () {
+      if (!suggested) return;
+      select.value = suggested;
+      select.dispatchEvent(new Event("change", { bubbles: true }));  // saved like a choice
+    });
+    update();
+  }
+
   function forget(key) { try { sessionStorage.removeItem(PREFIX + key); } catch (e) { /* private mode */ } }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -24,6 +63,7 @@
 
     var form = document.getElementById("intake");
     if (!form) return;
+    suggestUrgency(form);
     var key = PREFIX + form.dataset.draft;
     // This tab's own id (kept across reloads of the tab): its saves never conflict with
     // each other, only with another tab's.

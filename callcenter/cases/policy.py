@@ -70,6 +70,10 @@ def check_intake(
         raise DomainError("without consent, give another legal basis", field="legal_basis")
 
 
+# A case file holds at most this many persons (intake brings up to 20 of them).
+MAX_PERSONS = 50
+
+
 # --- referrals -----------------------------------------------------------------------------
 
 REFERRAL_ALLOWED: dict[R, frozenset[R]] = {

@@ -11,8 +11,16 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    computed_field,
+    field_validator,
+)
 
+from callcenter.cases import risk as risk_rule
 from callcenter.cases.identity import is_valid_national_id, normalise
 from callcenter.cases.models import (
     AgencyType,
@@ -93,6 +101,53 @@ class PersonIn(_Strict):
         return digits
 
 
+# Fields a person must always have: a change may give another value, never none.
+PERSON_REQUIRED = ("role", "gender", "has_disability", "needs_interpreter")
+
+
+class PersonPatch(PersonIn):
+    """A change to a person on the case file: only the fields given are changed.
+
+    A ``null`` clears an optional field; ``national_id`` given replaces the digest and
+    last digits (``null`` removes them). The checks are those of ``PersonIn``.
+    """
+
+    role: PersonRole | None = None  # type: ignore[assignment]
+    gender: Gender | None = None  # type: ignore[assignment]
+    has_disability: bool | None = None  # type: ignore[assignment]
+    needs_interpreter: bool | None = None  # type: ignore[assignment]
+
+    @field_validator(*PERSON_REQUIRED)
+    @classmethod
+    def _not_cleared(cls, value: object) -> object:
+        # Defaults are not validated, so only an explicit null reaches this.
+        if value is None:
+            raise ValueError("this field cannot be emptied")
+        return value
+
+
+class PersonOut(BaseModel):
+    """A person as the case file shows them: the national ID by its last digits only."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    role: PersonRole
+    full_name: str | None
+    nickname: str | None
+    gender: Gender
+    age_years: int | None
+    nationality: str | None
+    language: str | None
+    phone: str | None
+    address: str | None
+    relationship_to_victim: str | None
+    has_disability: bool
+    needs_interpreter: bool
+    national_id_last4: str | None
+    notes: str | None
+
+
 class SafeContact(_Strict):
     do_not_call_back: bool = False
     call_window: Window | None = None
@@ -155,6 +210,12 @@ class CaseOut(BaseModel):
     owner_id: int | None
     created_at: datetime
     updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def suggested_urgency(self) -> Urgency | None:
+        """What the ticked risks call for (``risk.suggested_urgency``); advice only."""
+        return risk_rule.suggested_urgency(self.risk)
 
 
 class CaseSummaryOut(BaseModel):

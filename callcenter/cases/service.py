@@ -1,10 +1,10 @@
-"""Case rules: opening with a number, moving through the workflow, linking calls."""
+"""Case rules: opening with a number, moving through the workflow, linking calls, persons."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, and_, cast, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,9 +22,9 @@ from callcenter.cases.models import (
     Referral,
     ReferralStatus,
 )
-from callcenter.cases.schemas import CaseFields, CaseIn, PersonIn, ReferralIn
+from callcenter.cases.schemas import CaseFields, CaseIn, PersonIn, PersonPatch, ReferralIn
 from callcenter.db import utcnow
-from callcenter.errors import NotFound
+from callcenter.errors import Conflict, NotFound
 from callcenter.thaidate import buddhist_year
 
 
@@ -186,10 +186,80 @@ def open_from_intake(
 def _person(case_id: int, person: PersonIn, *, id_key: str) -> CasePerson:
     data = person.model_dump(exclude={"national_id"})
     row = CasePerson(case_id=case_id, **data)
-    if person.national_id:
-        row.national_id_digest = identity.digest(person.national_id, key=id_key)
-        row.national_id_last4 = person.national_id[-4:]
+    _set_national_id(row, person.national_id, id_key=id_key)
     return row
+
+
+def _set_national_id(row: CasePerson, national_id: str | None, *, id_key: str) -> None:
+    """Keep the checked number only as its keyed digest and last four digits."""
+    if national_id:
+        row.national_id_digest = identity.digest(national_id, key=id_key)
+        row.national_id_last4 = national_id[-4:]
+    else:
+        row.national_id_digest = row.national_id_last4 = None
+
+
+# --- persons on the case file --------------------------------------------------------------
+
+# Person events are recorded on the person (``case_person``, its id): the case's audit
+# trail and timeline find them through the case's persons.
+PERSON_ENTITY = "case_person"
+PERSON_ACTIONS = ("person.add", "person.update")
+
+
+def persons(session: Session, case: Case) -> list[CasePerson]:
+    return list(session.scalars(
+        select(CasePerson).where(CasePerson.case_id == case.id).order_by(CasePerson.id)))
+
+
+def get_person(session: Session, case: Case, person_id: int) -> CasePerson:
+    person = session.get(CasePerson, person_id)
+    # A person of another case is as good as missing: the path names this case.
+    if person is None or person.case_id != case.id:
+        raise NotFound(f"person {person_id} not found on case {case.id}")
+    return person
+
+
+def add_person(session: Session, case: Case, *, person: PersonIn, actor_id: int,
+               id_key: str) -> CasePerson:
+    """Add a victim, reporter or alleged perpetrator found after intake."""
+    count = session.scalar(select(func.count()).select_from(CasePerson)
+                           .where(CasePerson.case_id == case.id)) or 0
+    if count >= policy.MAX_PERSONS:
+        raise Conflict(f"case {case.id} has {policy.MAX_PERSONS} persons already",
+                       field="persons")
+    row = _person(case.id, person, id_key=id_key)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor_id=actor_id, action="person.add", entity_type=PERSON_ENTITY,
+                 entity_id=row.id)
+    return row
+
+
+def update_person(session: Session, person: CasePerson, *, changes: PersonPatch,
+                  actor_id: int, id_key: str) -> CasePerson:
+    """Change the fields given (see ``PersonPatch``); nothing given changes nothing."""
+    given = changes.model_fields_set
+    if not given:
+        return person
+    for name in given - {"national_id"}:
+        setattr(person, name, getattr(changes, name))
+    if "national_id" in given:
+        _set_national_id(person, changes.national_id, id_key=id_key)
+    audit.record(session, actor_id=actor_id, action="person.update",
+                 entity_type=PERSON_ENTITY, entity_id=person.id)
+    return person
+
+
+def person_events(session: Session, case: Case) -> list[tuple[audit.AuditEvent, CasePerson]]:
+    """Persons added and changed after intake, oldest first, for the timeline."""
+    return [(event, person) for event, person in session.execute(
+        select(audit.AuditEvent, CasePerson)
+        .join(CasePerson, audit.AuditEvent.entity_id == cast(CasePerson.id, String))
+        .where(audit.AuditEvent.entity_type == PERSON_ENTITY,
+               audit.AuditEvent.action.in_(PERSON_ACTIONS),
+               CasePerson.case_id == case.id)
+        .order_by(audit.AuditEvent.id))]
 
 
 def update_fields(session: Session, case: Case, *, changes: CaseFields, actor_id: int) -> Case:
@@ -273,9 +343,12 @@ def call_ids(session: Session, case: Case) -> list[int]:
 
 
 def audit_trail(session: Session, case: Case, *, limit: int = 500) -> list[audit.AuditEvent]:
-    """Every recorded view and change of the case, newest first."""
+    """Every recorded view and change of the case and its persons, newest first."""
+    Event = audit.AuditEvent
+    person_ids = select(cast(CasePerson.id, String)).where(CasePerson.case_id == case.id)
     return list(session.scalars(
-        select(audit.AuditEvent)
-        .where(audit.AuditEvent.entity_type == "case",
-               audit.AuditEvent.entity_id == str(case.id))
-        .order_by(audit.AuditEvent.id.desc()).limit(limit)))
+        select(Event)
+        .where(or_(and_(Event.entity_type == "case", Event.entity_id == str(case.id)),
+                   and_(Event.entity_type == PERSON_ENTITY,
+                        Event.entity_id.in_(person_ids))))
+        .order_by(Event.id.desc()).limit(limit)))

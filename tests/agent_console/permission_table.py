@@ -121,6 +121,10 @@ TABLE: dict[str, Rule] = {
                                                                   "agency_name": "สภ.เมือง"}),
     "POST /referrals/{referral_id}/status": page(OWNER | BOSSES, form={"status": "accepted"}),
     "POST /cases/{case_id}/dispatch": page(OWNER | BOSSES, form={}),
+    "POST /cases/{case_id}/persons": page(OWNER | BOSSES, form={"role": "reporter",
+                                                                "nickname": "น้อย"}),
+    "POST /cases/{case_id}/persons/{person_id}": page(OWNER | BOSSES, form={
+        "role": "victim", "full_name": "มาลี ใจดี"}),
     "GET /cases/{case_id}/audit": page(BOSSES),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
@@ -139,6 +143,10 @@ TABLE: dict[str, Rule] = {
         "agency_type": "police", "agency_name": "สภ.เมือง"}),
     "POST /api/referrals/{referral_id}/status": api(OWNER | BOSSES, json={"status": "accepted"}),
     "POST /api/cases/{case_id}/dispatches": api(OWNER | BOSSES, json={}),
+    "POST /api/cases/{case_id}/persons": api(OWNER | BOSSES, json={"role": "reporter",
+                                                                   "nickname": "น้อย"}),
+    "PATCH /api/cases/{case_id}/persons/{person_id}": api(OWNER | BOSSES,
+                                                          json={"age_years": 35}),
     "GET /api/cases/{case_id}/audit": api(BOSSES),
     # --- JSON API: calls, drafts, agent state, the unit's dispatches ------------------
     "GET /api/calls/{call_id}/screenpop": api(OWNER | BOSSES, WORKERS),

@@ -132,3 +132,66 @@ def test_views_searches_changes_and_exports_are_audited_with_ids_only(client, se
     assert {"case.create", "case.view", "case.search", "case.export"} <= actions
     for event in seeded_session.scalars(select(AuditEvent)):
         assert event.entity_id.isdigit()
+
+
+def test_persons_are_added_and_changed_through_the_api_with_field_errors(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    added = client.post(f"/api/cases/{case_id}/persons", headers=h, json={
+        "role": "alleged_perpetrator", "full_name": "สมชาย", "relationship_to_victim": "สามี",
+        "national_id": "1101700207030"})
+    assert added.status_code == 201, added.text
+    person = added.json()
+    assert person["national_id_last4"] == "7030" and "1101700207030" not in added.text
+    changed = client.patch(f"/api/cases/{case_id}/persons/{person['id']}", headers=h,
+                           json={"age_years": 41, "nickname": "ชาย"})
+    assert changed.status_code == 200
+    assert (changed.json()["age_years"], changed.json()["full_name"],
+            changed.json()["national_id_last4"]) == (41, "สมชาย", "7030")
+    bad = client.patch(f"/api/cases/{case_id}/persons/{person['id']}", headers=h,
+                       json={"national_id": "1234567890123", "role": None})
+    assert bad.status_code == 422
+    assert {p["field"] for p in bad.json()["problems"]} == {"national_id", "role"}
+    other_case = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    assert client.patch(f"/api/cases/{other_case}/persons/{person['id']}", headers=h,
+                        json={"age_years": 1}).status_code == 404
+    h2 = {"X-CSRF-Token": signed_in(client, "agent2")}
+    assert client.post(f"/api/cases/{case_id}/persons", headers=h2,
+                       json={"role": "reporter"}).status_code == 403
+
+
+def test_the_person_operations_are_in_the_openapi_schema(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "post" in paths["/api/cases/{case_id}/persons"]
+    assert "patch" in paths["/api/cases/{case_id}/persons/{person_id}"]
+
+
+def test_the_export_masks_phones_for_roles_that_see_them_masked(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+
+    def victim_phone(login: str) -> str:
+        signed_in(client, login)
+        export = client.get(f"/api/cases/{case_id}/export").json()
+        return next(p["phone"] for p in export["persons"] if p["role"] == "victim")
+
+    assert victim_phone("agent1") == "0812345678"
+    assert victim_phone("supervisor") == "0812345678"
+    assert victim_phone("admin") == "••••••5678"
+
+
+def test_the_audit_trail_names_the_actor_and_role(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    signed_in(client, "supervisor")
+    trail = client.get(f"/api/cases/{case_id}/audit").json()
+    created = next(e for e in trail if e["action"] == "case.create")
+    assert (created["actor_name"], created["actor_role"]) == ("สมหญิง ใจดี", "agent")
+
+
+def test_the_case_carries_the_urgency_its_risks_suggest(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case = client.post("/api/cases", headers=h, json={
+        **INTAKE, "urgency": "normal", "risk": {"child_alone": True}}).json()
+    # Advice only: the agent's urgency is kept.
+    assert (case["urgency"], case["suggested_urgency"]) == ("normal", "immediate")

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
-from callcenter.cases.models import Case
+from callcenter.cases.models import Case, CasePerson
 from tests.agent_console.console_support import add_call, signed_in
 
 FORM = {"issue_area": "family_violence", "target_group": "woman", "province_code": "TH-50",
@@ -162,3 +162,118 @@ def test_the_owner_changes_the_screening_and_gets_rule_errors_in_thai(client, se
         "legal_basis": "consent", "summary": "x", "csrf_token": csrf})
     assert refused.status_code == 400
     assert "เมื่อไม่ได้รับความยินยอม" in refused.text
+
+
+def open_case(client, seeded_session, csrf: str, **extra) -> str:
+    call = add_call(seeded_session)
+    key = open_draft(client, call.id)
+    opened = client.post(f"/cases/drafts/{key}/open",
+                         data={**FORM, "persons.0.phone": "0812345678",
+                               "persons.0.national_id": "1101700207030", **extra,
+                               "csrf_token": csrf}, follow_redirects=False)
+    assert opened.status_code == 303, opened.text
+    return opened.headers["location"]
+
+
+def test_the_owner_adds_and_edits_a_person_on_the_case_file(client, seeded_session):
+    csrf = signed_in(client, "agent1")
+    case_url = open_case(client, seeded_session, csrf)
+    page = client.get(case_url).text
+    assert 'id="add-person"' in page
+    # The edit form never shows the national ID back, only its last four digits.
+    assert "1101700207030" not in page and "…7030" in page
+    added = client.post(f"{case_url}/persons", follow_redirects=False, data={
+        "role": "alleged_perpetrator", "full_name": "สมชาย", "relationship_to_victim": "สามี",
+        "nationality": "mm", "csrf_token": csrf})
+    assert added.status_code == 303
+    person = seeded_session.scalars(select(CasePerson).where(
+        CasePerson.full_name == "สมชาย")).one()
+    assert person.nationality == "MM"
+    victim = seeded_session.scalars(select(CasePerson).where(
+        CasePerson.full_name == "มาลี")).one()
+    edited = client.post(f"{case_url}/persons/{victim.id}", follow_redirects=False, data={
+        "role": "victim", "full_name": "มาลี ใจดี", "age_years": "34", "phone": "0812345678",
+        "national_id": "", "csrf_token": csrf})
+    assert edited.status_code == 303
+    seeded_session.refresh(victim)
+    assert (victim.full_name, victim.age_years) == ("มาลี ใจดี", 34)
+    assert victim.national_id_last4 == "7030"  # a blank ID keeps the one on file
+    timeline = client.get(case_url).text
+    assert "เพิ่มบุคคล: ผู้ถูกกล่าวหา · สมชาย" in timeline
+    assert "แก้ไขข้อมูลบุคคล: ผู้ถูกกระทำ · มาลี ใจดี" in timeline
+
+
+def test_a_refused_person_form_comes_back_with_the_problem_beside_the_field(client,
+                                                                           seeded_session):
+    csrf = signed_in(client, "agent1")
+    case_url = open_case(client, seeded_session, csrf)
+    bad = {"role": "reporter", "nickname": "น้อย", "national_id": "1234567890123",
+           "age_years": "200", "csrf_token": csrf}
+    thai = client.post(f"{case_url}/persons", data=bad)
+    assert thai.status_code == 422
+    assert "เลขตรวจสอบ" in thai.text and "มากเกินไป" in thai.text
+    assert "1234567890123" not in thai.text and 'value="น้อย"' in thai.text
+    client.cookies.set("lang", "en")
+    empty = client.post(f"{case_url}/persons", data={"role": "reporter", "csrf_token": csrf})
+    assert empty.status_code == 422 and "Give at least one detail" in empty.text
+    assert seeded_session.scalars(select(CasePerson).where(
+        CasePerson.nickname == "น้อย")).all() == []
+
+
+def test_another_agent_cannot_add_or_edit_persons(client, seeded_session):
+    csrf = signed_in(client, "agent1")
+    case_url = open_case(client, seeded_session, csrf)
+    csrf2 = signed_in(client, "agent2")
+    assert 'id="add-person"' not in client.get(case_url).text
+    refused = client.post(f"{case_url}/persons", data={"role": "reporter", "nickname": "x",
+                                                       "csrf_token": csrf2})
+    assert refused.status_code == 403
+
+
+def test_an_admin_edits_a_person_without_seeing_the_phone_and_keeps_it(client, seeded_session):
+    csrf = signed_in(client, "agent1")
+    case_url = open_case(client, seeded_session, csrf)
+    victim = seeded_session.scalars(select(CasePerson).where(
+        CasePerson.full_name == "มาลี")).one()
+    csrf = signed_in(client, "admin")
+    page = client.get(case_url).text
+    assert "0812345678" not in page and "••••••5678" in page
+    edited = client.post(f"{case_url}/persons/{victim.id}", follow_redirects=False, data={
+        "role": "victim", "full_name": "มาลี", "phone": "", "csrf_token": csrf})
+    assert edited.status_code == 303
+    seeded_session.refresh(victim)
+    assert victim.phone == "0812345678"
+
+
+def test_the_audit_trail_page_names_who_did_what_in_words(client, seeded_session):
+    csrf = signed_in(client, "agent1")
+    case_url = open_case(client, seeded_session, csrf)
+    client.post(f"{case_url}/persons", data={"role": "reporter", "nickname": "น้อย",
+                                             "csrf_token": csrf})
+    signed_in(client, "supervisor")
+    trail = client.get(f"{case_url}/audit").text
+    for shown in ("สมหญิง ใจดี", "เจ้าหน้าที่รับสาย", "เปิดเคส", "เพิ่มบุคคล", "เปิดดูเคส"):
+        assert shown in trail
+    client.cookies.set("lang", "en")
+    english = client.get(f"{case_url}/audit").text
+    assert "Hotline agent" in english and "Added a person" in english
+    assert "Read the audit trail" in english and "Supervisor" in english
+
+
+def test_the_risks_suggest_an_urgency_the_agent_may_override(client, seeded_session):
+    call = add_call(seeded_session)
+    csrf = signed_in(client, "agent1")
+    key = open_draft(client, call.id)
+    form = {**FORM, "urgency": "normal", "risk.in_danger_now": "", "risk.child_alone": "on"}
+    client.post(f"/cases/drafts/{key}", data={**form, "csrf_token": csrf})
+    page = client.get(f"/cases/drafts/{key}").text
+    suggestion = re.search(r'<p id="urgency-suggestion"[^>]*>(.*?)</p>', page, re.S)
+    assert suggestion and "hidden" not in suggestion.group(0).split(">")[0]
+    assert "ด่วนที่สุด" in suggestion.group(1)
+    assert "data-rule=" in page and "child_alone" in page
+    opened = client.post(f"/cases/drafts/{key}/open", data={**form, "csrf_token": csrf},
+                         follow_redirects=False)
+    case_page = client.get(opened.headers["location"]).text
+    case = seeded_session.scalars(select(Case)).one()
+    assert case.urgency.value == "normal"  # the agent's choice stands
+    assert 'id="urgency-below"' in case_page and "ด่วนที่สุด" in case_page

@@ -8,7 +8,9 @@ province's unit. Each role then tries every route.
 
 import pytest
 from fastapi.routing import iter_route_contexts
+from sqlalchemy import select
 
+from callcenter.cases.models import CasePerson
 from callcenter.dispatch import service as dispatches
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN, LOGINS, ROLES, TABLE
@@ -47,7 +49,10 @@ def world(client, seeded_session):
     seeded_session.flush()
     client.post("/logout", headers=h)
     client.cookies.clear()
+    person_id = seeded_session.scalars(select(CasePerson.id).where(
+        CasePerson.case_id == case["id"]).order_by(CasePerson.id)).first()
     return {"case_id": case["id"], "call_id": call.id, "key": draft["key"],
+            "person_id": person_id,
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
             "kind": "csv"}
