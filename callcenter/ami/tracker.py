@@ -245,6 +245,7 @@ class Tracker:
         else:
             self._agent_states[agent.interface] = now
         at = agent.changed_at or self._now
+        agent.state_since = at
         if at is not None:
             self._state_changes.append(AgentStateChanged(
                 agent.interface, state, now[1], at, agent.name, agent.state_interface))

@@ -389,3 +389,26 @@ def test_production_calls_up_before_the_bridge_are_adopted_at_the_resync():
     assert tracker.calls["1795345200.3"].state == "ivr"
     assert last_record(effects, "1795345200.1").caller_number == "0812345678"
     assert tracker.counters["resync.adopted"] == 3
+
+
+def test_time_in_state_survives_repeated_member_events_and_resync_lists():
+    # The wallboard's "time in state" is the payload's changed_at: a member event that
+    # changes nothing (a QueueMember listed by a resync, a repeated QueueMemberStatus)
+    # must not restart it; a pause does.
+    def member(name, **extra):
+        return event(Event=name, Queue="violence", Interface="PJSIP/agent1",
+                     MemberName="agent1", StateInterface="PJSIP/agent1", Penalty="0",
+                     CallsTaken="0", InCall="0", Status="1", Membership="dynamic", **extra)
+
+    tracker = Tracker("n")
+    tracker.handle(member("QueueMemberAdded", Paused="0"), T0)
+    tracker.handle(member("QueueMemberStatus", Paused="0"), T0 + timedelta(minutes=5))
+    tracker.handle(member("QueueMember", Paused="0"), T0 + timedelta(minutes=9))
+    agent = tracker.agents["PJSIP/agent1"]
+    assert agent.payload("n")["changed_at"] == T0.isoformat()
+    paused_at = T0 + timedelta(minutes=10)
+    tracker.handle(member("QueueMemberPause", Paused="1", PausedReason="break"), paused_at)
+    tracker.handle(member("QueueMemberStatus", Paused="1", PausedReason="break"),
+                   paused_at + timedelta(minutes=3))
+    assert agent.payload("n")["status"] == "paused"
+    assert agent.payload("n")["changed_at"] == paused_at.isoformat()
