@@ -49,6 +49,8 @@ class ScreenPop(BaseModel):
     issue_area: str | None
     priority: int | None
     silent: bool
+    # The IVR's outcome: "danger" means the caller pressed the immediate-danger key.
+    ivr_outcome: str | None = None
     queue_name: str | None
     queued_at: datetime | None
     waited_seconds: int | None
@@ -82,8 +84,8 @@ def build(db: Session, *, role: Role, call: Call | None,
     src: dict[str, Any] = dict(live or {})
     if call is not None:
         for name in ("caller_number", "ivr_language", "issue_area", "priority", "silent",
-                     "queue_name", "queued_at", "answered_at", "wait_seconds", "uniqueid",
-                     "node"):
+                     "ivr_outcome", "queue_name", "queued_at", "answered_at", "wait_seconds",
+                     "uniqueid", "node"):
             if src.get(name) is None:
                 src[name] = getattr(call, name)
     number = src.get("caller_number")
@@ -101,7 +103,8 @@ def build(db: Session, *, role: Role, call: Call | None,
         caller_number=access.mask_number(number, role),
         ivr_language=src.get("ivr_language"), issue_area=src.get("issue_area"),
         priority=src.get("priority"), silent=bool(src.get("silent")),
-        queue_name=src.get("queue_name"), queued_at=queued_at, waited_seconds=waited,
+        ivr_outcome=src.get("ivr_outcome"), queue_name=src.get("queue_name"),
+        queued_at=queued_at, waited_seconds=waited,
         repeat_caller=flags.repeat_caller, flagged_number=flags.flagged,
         safe_contact_warning=any(c.do_not_call_back or c.withhold_caller_id or c.call_window
                                  for c in past_cases),

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, screenpop
+from agent_console import access, htmx, i18n, screenpop
 from agent_console.deps import Viewer, page_context, require
 from agent_console.limits import client_ip
 from agent_console.routers.api_calls import commands, is_agents_call, node_for, read_live
@@ -27,7 +27,10 @@ from callcenter import audit
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role, User
 from callcenter.calls import service as calls
+from callcenter.db import utcnow
 from callcenter.errors import DomainError, NotFound
+from callcenter.queues import links
+from callcenter.queues import live as live_state
 
 router = APIRouter(include_in_schema=False)
 Worker = Depends(require(*access.CASE_ROLES))
@@ -40,21 +43,30 @@ def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
     memberships = agent_state.queues_for(db, viewer.user) if viewer.role is Role.AGENT else []
     return templates.TemplateResponse(request, "agent.html", page_context(
         request, live=live, redis_ok=redis_ok, bridge_down=bridge_down(request),
-        memberships=memberships,
+        memberships=memberships, queue_label=queue_labeller(request, db),
         pause_reasons=agent_state.PAUSE_REASONS, wrap_up=agent_state.WRAP_UP_SECONDS))
 
 
+def queue_labeller(request: Request, db: Session) -> Callable[[str], str]:
+    """A queue's label in the page's language (its Asterisk name if it has none)."""
+    labels = agent_state.queue_labels(db)
+    english = i18n.pick_language(request.query_params.get("lang"),
+                                 request.cookies.get(i18n.COOKIE)) == "en"
+    return lambda name: labels[name][english] if name in labels else name
+
+
 def bridge_down(request: Request) -> bool:
-    """Whether a bridge reports its link to Asterisk as anything but up."""
+    """Whether a bridge that should report is not up: its link says so, or its link key
+    expired (a killed bridge writes nothing), by the wallboard's rule (queues.links)."""
     try:
         client = request.app.state.redis
-        for key in client.scan_iter(match="bridge.*.link", count=100):
-            body = client.get(key)
-            if body and json.loads(body).get("state") != "up":
-                return True
+        configured = [node.name for node in request.app.state.settings.ami_nodes]
+        nodes = live_state.known_nodes(client, configured)
+        if not nodes:
+            return False  # no Asterisk configured and none ever reported: nothing to miss
+        return not links.summarize(live_state.read_links(client, nodes, now=utcnow())).live
     except Exception:
         return False  # Redis itself is away: the other banner says so
-    return False
 
 
 @router.post("/agent/state", response_class=HTMLResponse)
@@ -117,8 +129,8 @@ def pop(
         audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",
                      entity_id=call.id, source_ip=client_ip(request))
     data = screenpop.build(db, role=viewer.role, call=call, live=live)
-    return templates.TemplateResponse(request, "agent.html", page_context(request, pop=data),
-                                      block_name="screenpop")
+    return templates.TemplateResponse(request, "agent.html", page_context(
+        request, pop=data, queue_label=queue_labeller(request, db)), block_name="screenpop")
 
 
 def _filter_for(user: User):

@@ -18,9 +18,11 @@ from callcenter.agents.models import AgentSkill, User
 from callcenter.errors import DomainError
 
 # The queues table as a plain clause: agents and queues are sibling layers that must not
-# import each other, and a skill only needs a queue's name, language and whether it is on.
+# import each other, and a skill only needs a queue's name, language, labels and whether
+# it is on.
 Queue = table("queues", column("id", Integer), column("name", String),
-              column("language", String), column("active", Boolean))
+              column("language", String), column("active", Boolean),
+              column("label_th", String), column("label_en", String))
 
 # Reasons an agent may pause for; stored in Asterisk's PausedReason and in the reports.
 PAUSE_REASONS = ("break", "meal", "training", "meeting", "paperwork", "wrap_up")
@@ -55,6 +57,12 @@ def queues_for(session: Session, user: User) -> list[Membership]:
     languages = set(user.languages or ["th"])
     return [Membership(name, penalty) for name, language, penalty in rows
             if language in languages]
+
+
+def queue_labels(session: Session) -> dict[str, tuple[str, str]]:
+    """Asterisk queue name → (Thai label, English label), for pages that show queues."""
+    rows = session.execute(select(Queue.c.name, Queue.c.label_th, Queue.c.label_en)).all()
+    return {name: (label_th, label_en) for name, label_th, label_en in rows}
 
 
 def _interface(user: User) -> str:

@@ -118,3 +118,12 @@ def test_a_bridge_whose_link_is_down_shows_a_banner(client, redis_client):
     page = client.get("/agent").text
     assert 'role="alert" hidden' not in page
     assert "การเชื่อมต่อระบบโทรศัพท์ขัดข้อง" in page
+
+
+def test_a_bridge_that_stopped_writing_its_link_shows_the_banner_too(client, redis_client):
+    # A killed bridge writes nothing: its link key expires while its live hashes remain.
+    signed_in(client, "agent1")
+    redis_client.hset("live.pbx1.queues", "violence", json.dumps({"node": "pbx1"}))
+    page = client.get("/agent").text
+    assert 'role="alert" hidden' not in page
+    assert "การเชื่อมต่อระบบโทรศัพท์ขัดข้อง" in page

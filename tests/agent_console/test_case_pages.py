@@ -277,3 +277,18 @@ def test_the_risks_suggest_an_urgency_the_agent_may_override(client, seeded_sess
     case = seeded_session.scalars(select(Case)).one()
     assert case.urgency.value == "normal"  # the agent's choice stands
     assert 'id="urgency-below"' in case_page and "ด่วนที่สุด" in case_page
+
+
+def test_the_screen_pop_says_when_the_caller_pressed_danger_or_cannot_speak(client,
+                                                                            seeded_session):
+    danger = add_call(seeded_session, uniqueid="1700000100.1")
+    danger.ivr_outcome, danger.priority, danger.queue_name = "danger", 10, "urgent"
+    silent = add_call(seeded_session, uniqueid="1700000100.2", silent=True)
+    seeded_session.flush()
+    signed_in(client, "agent1")
+    pop = client.get("/agent/pop", params={"node": "pbx1", "uniqueid": danger.uniqueid}).text
+    assert 'id="pop-danger"' in pop and "ปุ่มเหตุด่วน" in pop
+    assert 'id="pop-silent-alert"' not in pop
+    assert re.search(r'id="pop-queue" data-queue="urgent">[^<]*เหตุด่วน', pop)  # its label
+    pop = client.get("/agent/pop", params={"node": "pbx1", "uniqueid": silent.uniqueid}).text
+    assert 'id="pop-silent-alert"' in pop and 'id="pop-danger"' not in pop
