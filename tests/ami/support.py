@@ -1,4 +1,4 @@
-"""Recorded Asterisk transcripts, read from tests/fixtures/asterisk (never ../shared)."""
+"""Recorded Asterisk transcripts, read from tests/fixtures/asterisk (the project's own copies)."""
 
 from __future__ import annotations
 
