@@ -10,7 +10,7 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -20,6 +20,7 @@ from pydantic_settings import SettingsError as SourceError
 ENV_PREFIX = "CALLCENTER_"
 DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parents[1] / "asterisk_conf" / "sounds"
 OFF_WORDS = ("off", "none", "no", "")
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
 
 class SettingsError(Exception):
@@ -198,8 +199,14 @@ def describe_errors(exc: ValidationError) -> str:
 
 def load_settings(**overrides: object) -> Settings:
     """Read the environment; raise SettingsError naming each bad variable."""
+    return load(Settings, **overrides)
+
+
+def load(model: type[SettingsT], **overrides: object) -> SettingsT:
+    """Read ``model`` (settings with the ``CALLCENTER_`` prefix) from the environment;
+    raise SettingsError naming each bad variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return model(**overrides)
     except ValidationError as exc:
         raise SettingsError(describe_errors(exc)) from None
     except SourceError as exc:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from callcenter.settings import AmiNode, SettingsError, describe_errors
+from callcenter.settings import AmiNode, load
 from callcenter.taxonomy import Urgency
 
 
@@ -97,10 +97,7 @@ class DispatchSettings(BaseSettings):
 
 def load_dispatch_settings(**overrides: object) -> DispatchSettings:
     """Read the environment; raise SettingsError naming the bad variable."""
-    try:
-        return DispatchSettings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        raise SettingsError(describe_errors(exc)) from None
+    return load(DispatchSettings, **overrides)
 
 
 @lru_cache(maxsize=1)

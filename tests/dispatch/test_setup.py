@@ -31,6 +31,16 @@ def test_a_lease_not_above_a_provider_timeout_is_refused_naming_the_variables(va
     assert f"CALLCENTER_{variable.upper()} ({value})" in message
 
 
+@pytest.mark.parametrize(("value", "said"), [("immediate", "not valid JSON"),
+                                             ('["urgent"]', "Input should be")])
+def test_a_bad_urgency_list_is_refused_naming_the_variable(monkeypatch, value, said):
+    monkeypatch.setenv("CALLCENTER_PHONE_WITH_CONSOLE_URGENCIES", value)
+    with pytest.raises(SettingsError) as refused:
+        load_dispatch_settings(_env_file=None)
+    assert str(refused.value).startswith("CALLCENTER_PHONE_WITH_CONSOLE_URGENCIES")
+    assert said in str(refused.value)
+
+
 def test_the_worker_refuses_to_start_on_such_timings(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "CALLCENTER_SECRET_KEY": "k" * 40,
            "CALLCENTER_REDIS_URL": "redis://127.0.0.1:1/0",
