@@ -33,9 +33,15 @@ WORKER_TTL_SECONDS = 60
 MAINTENANCE_INTERVAL_SECONDS = 30
 
 
-def queues(settings: Settings) -> list[Queue]:
-    connection = connect(settings)
-    return [Queue(name, connection=connection) for name in QUEUE_NAMES]
+def seconds(value: str) -> int:
+    """A whole number of seconds above zero, for the timing options."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds above 0")
+    return number
 
 
 def make_worker(settings: Settings, *, worker_ttl: int = WORKER_TTL_SECONDS,
@@ -81,12 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-sweepers", action="store_true",
                         help="run jobs only (sweepers run in another worker)")
     parser.add_argument(
-        "--worker-ttl", type=int, default=WORKER_TTL_SECONDS, metavar="SECONDS",
+        "--worker-ttl", type=seconds, default=WORKER_TTL_SECONDS, metavar="SECONDS",
         help=f"how long a silent worker counts as alive (default {WORKER_TTL_SECONDS}; RQ's "
              "own is 420): with the maintenance interval, how soon a killed worker's job is "
              "found abandoned")
     parser.add_argument(
-        "--maintenance-interval", type=int, default=MAINTENANCE_INTERVAL_SECONDS,
+        "--maintenance-interval", type=seconds, default=MAINTENANCE_INTERVAL_SECONDS,
         metavar="SECONDS",
         help=f"how often the worker cleans RQ's registries (default "
              f"{MAINTENANCE_INTERVAL_SECONDS}; RQ's own is 600)")

@@ -61,6 +61,14 @@ def test_worker_help_gives_the_timing_rationale():
     assert "13.5 minutes" in text and "about 1.5 minutes" in text
 
 
+@pytest.mark.parametrize("option", ["--worker-ttl", "--maintenance-interval"])
+def test_worker_timings_must_be_whole_seconds_above_zero(option):
+    result = subprocess.run([sys.executable, "-m", "callcenter.worker", option, "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"argument {option}: '0' is not a whole number of seconds above 0" in result.stderr
+
+
 def test_every_seeded_ladder_ends_with_the_provincial_supervisor(seeded_session):
     assert ladder.problems(seeded_session) == []
     reachable = builders.settings(voice_node="pbx1")
@@ -129,3 +137,4 @@ def test_delivery_health_counts_what_is_owed_failing_and_alarmed(db_session):
     assert health.oldest_owed_seconds >= 100  # due again 2 s after the failure
     intervals = stats.board_intervals(db_session, [dispatch.id])
     assert intervals == {dispatch.id: {}}
+
