@@ -30,7 +30,6 @@ from agent_console.routers.wallboard import SUPERVISORS, stream_viewer, supervis
 from agent_console.templating import templates
 from callcenter.dispatch import board, supervise
 from callcenter.dispatch.config import get_dispatch_settings
-from callcenter.dispatch.models import DispatchStatus
 from callcenter.errors import DomainError, InvalidTransition, NotFound
 from callcenter.provinces.models import Province
 
@@ -114,10 +113,7 @@ def _detail_page(request: Request, db: Session, dispatch_id: int, province: str 
                          lang=str(context["lang"]))
     if found is None:
         raise NotFound(f"dispatch {dispatch_id} not found")
-    context.update(d=found, row=found.row, error=error, form=form or {},
-                   closed=found.row.status in (DispatchStatus.COMPLETED,
-                                               DispatchStatus.DECLINED,
-                                               DispatchStatus.CANCELLED))
+    context.update(d=found, row=found.row, error=error, form=form or {})
     return templates.TemplateResponse(request, "dispatch_detail.html", context,
                                       status_code=status_code)
 

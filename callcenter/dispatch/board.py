@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callcenter.cases.models import Case
-from callcenter.dispatch import escalation, policy, stats
+from callcenter.dispatch import escalation, policy
 from callcenter.dispatch.config import DispatchSettings
 from callcenter.dispatch.models import (
     Alert,
@@ -46,7 +46,7 @@ class BoardRow:
     urgency: Urgency
     created_at: datetime
     age_seconds: int
-    # Each step reached: when, and seconds since creation.
+    # Each step reached (in STEP_ORDER): when, and seconds since creation.
     steps: dict[str, datetime]
     intervals: dict[str, float]
     ack_due: datetime | None
@@ -63,6 +63,10 @@ class BoardRow:
     @property
     def awaiting(self) -> bool:
         return self.status in policy.AWAITING_UNIT
+
+    @property
+    def closed(self) -> bool:
+        return self.status in policy.CLOSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,6 @@ def _rows(session: Session, query, *, now: datetime, settings: DispatchSettings,
           lang: str) -> list[BoardRow]:
     found = session.execute(query).all()
     ids = [d.id for d, *_ in found]
-    intervals = stats.board_intervals(session, ids)
     escalations = dict(session.execute(
         select(DispatchEvent.dispatch_id, func.count())
         .where(DispatchEvent.dispatch_id.in_(ids), DispatchEvent.status == S.ESCALATED)
@@ -109,11 +112,12 @@ def _rows(session: Session, query, *, now: datetime, settings: DispatchSettings,
         if d.status in policy.AWAITING_UNIT:
             due = d.created_at + timedelta(seconds=settings.ack_timeout(d.urgency))
         steps = {s: getattr(d, f"{s}_at") for s in STEP_ORDER if getattr(d, f"{s}_at")}
+        intervals = {s: (at - d.created_at).total_seconds() for s, at in steps.items()}
         rows.append(BoardRow(
             d.id, d.case_id, number, d.unit_id, unit_code, code,
             name_th if lang == "th" else name_en, d.status, d.urgency, d.created_at,
             max(0, int((now - d.created_at).total_seconds())), steps,
-            intervals.get(d.id, {}), due, due is not None and now > due,
+            intervals, due, due is not None and now > due,
             int(escalations.get(d.id, 0)), d.decline_reason, d.cancel_reason, d.outcome))
     return rows
 

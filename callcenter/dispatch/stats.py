@@ -5,7 +5,7 @@ from the database. Intervals are counted from the dispatch's creation; a step no
 reached is NULL and is left out of the averages, never counted as zero.
 
 ``delivery_health`` is the state of alert delivery right now (owed, failing, alarms),
-for /metrics and the reports.
+for /metrics.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from callcenter.dispatch import policy
 from callcenter.dispatch.models import (
     Alert,
     AlertAttempt,
@@ -27,11 +28,7 @@ from callcenter.dispatch.models import (
 )
 from callcenter.provinces.models import ResponseUnit
 
-AWAITING = (DispatchStatus.CREATED, DispatchStatus.ALERTED, DispatchStatus.ESCALATED)
 STEPS = ("alerted", "acknowledged", "on_scene", "completed")
-# Every step a dispatch board shows an interval for (from creation).
-BOARD_STEPS = ("alerted", "acknowledged", "en_route", "on_scene", "completed", "declined",
-               "cancelled")
 
 
 class seconds_between(FunctionElement[float]):  # lower case: it reads like a SQL function
@@ -118,18 +115,6 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def board_intervals(session: Session, dispatch_ids: list[int]) -> dict[int, dict[str, float]]:
-    """Seconds from creation to each step reached, per dispatch (steps not reached left out)."""
-    if not dispatch_ids:
-        return {}
-    rows = session.execute(
-        select(Dispatch.id, *(_interval(s) for s in BOARD_STEPS))
-        .where(Dispatch.id.in_(dispatch_ids)))
-    return {row[0]: {step: float(v) for step, v in zip(BOARD_STEPS, row[1:], strict=True)
-                     if v is not None}
-            for row in rows}
-
-
 @dataclass(frozen=True, slots=True)
 class DeliveryHealth:
     """Alert delivery now: what is owed, what failed since ``since``, open alarms."""
@@ -157,7 +142,7 @@ def delivery_health(session: Session, *, now: datetime, since: datetime) -> Deli
                                            Alert.created_at >= since))
     alarms, awaiting = session.execute(
         select(func.count(Dispatch.id).filter(Dispatch.status == DispatchStatus.ESCALATED),
-               func.count(Dispatch.id).filter(Dispatch.status.in_(AWAITING)))).one()
+               func.count(Dispatch.id).filter(Dispatch.status.in_(policy.AWAITING_UNIT)))).one()
     waited = (now - oldest_due).total_seconds() if oldest_due is not None else 0.0
     return DeliveryHealth(int(alerts_owed), max(0.0, waited), int(failed_attempts or 0),
                           int(failed_alerts or 0), int(alarms), int(awaiting))

@@ -14,7 +14,7 @@ import redis
 from sqlalchemy import select
 
 from callcenter.db import utcnow
-from callcenter.dispatch import ladder, outbox, presence, service, stats
+from callcenter.dispatch import board, ladder, outbox, presence, service, stats
 from callcenter.dispatch.config import load_dispatch_settings
 from callcenter.provinces.models import AlertChannel, ContactRole, ResponseUnit
 from callcenter.settings import SettingsError
@@ -135,6 +135,6 @@ def test_delivery_health_counts_what_is_owed_failing_and_alarmed(db_session):
     assert health.failed_attempts == before.failed_attempts + 1
     assert health.awaiting_unit == before.awaiting_unit + 1
     assert health.oldest_owed_seconds >= 100  # due again 2 s after the failure
-    intervals = stats.board_intervals(db_session, [dispatch.id])
-    assert intervals == {dispatch.id: {}}
+    shown = board.detail(db_session, dispatch.id, now=now, settings=config)
+    assert shown is not None and shown.row.intervals == {}  # no step reached yet
 
