@@ -47,7 +47,6 @@ from callcenter.taxonomy import IssueArea
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
-LIVE_KINDS = ("queue", "agent", "call")
 STREAM_PREFIXES = ("queue.", "agent.", "call.", "bridge.", "alarms.")
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
@@ -60,7 +59,8 @@ def configured_nodes(request: Request) -> tuple[str, ...]:
 
 
 def board_for(db: Session, client: redis.Redis, now: datetime,
-              tallies: dict[str, stats.Tally], nodes: tuple[str, ...] = (),
+              tallies: dict[str, stats.Tally], ends: dict[str, datetime],
+              nodes: tuple[str, ...] = (),
               ) -> tuple[stats.Board, dict[str, int], links.Liveness]:
     """The board at ``now``; with Redis away, today's numbers and nothing live."""
     try:
@@ -72,20 +72,19 @@ def board_for(db: Session, client: redis.Redis, now: datetime,
     limits = today.thresholds(db)
     board = stats.build(
         queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
-        today=tallies, last_call_end=today.last_call_ends(db, now),
+        today=tallies, last_call_end=ends,
         dispatch_alarms=alarms, thresholds=limits, now=now,
     )
     return board, limits, found.liveness
 
 
-def today_json(db: Session, now: datetime,
-               tallies: dict[str, stats.Tally] | None = None) -> dict[str, Any]:
-    tallies = today.tallies(db, now) if tallies is None else tallies
+def today_json(now: datetime, tallies: dict[str, stats.Tally],
+               ends: dict[str, datetime]) -> dict[str, Any]:
     return {
         "as_of": now.isoformat(),
         "day_start": today.day_start(now).isoformat(),
         "queues": {name: t.as_dict() for name, t in tallies.items()},
-        "last_call_end": {k: v.isoformat() for k, v in today.last_call_ends(db, now).items()},
+        "last_call_end": {k: v.isoformat() for k, v in ends.items()},
     }
 
 
@@ -99,13 +98,13 @@ def wallboard(
     client: redis.Redis = Depends(redis_client),
 ):
     now = datetime.now(request.app.state.settings.zone)
-    tallies = today.tallies(db, now)
-    board, limits, link = board_for(db, client, now, tallies, configured_nodes(request))
+    tallies, ends = today.tallies(db, now), today.last_call_ends(db, now)
+    board, limits, link = board_for(db, client, now, tallies, ends, configured_nodes(request))
     context = page_context(request, board=board, link=link, big=view == "big", now=now,
                            queue_choices=stats.QUEUES)
     lang = context["lang"]
     context["setup"] = json.dumps({
-        "today": today_json(db, now, tallies),
+        "today": today_json(now, tallies, ends),
         "thresholds": limits,
         "catalog": {name: {"th": s.label_th, "en": s.label_en}
                     for name, s in stats.BY_NAME.items()},
@@ -151,7 +150,8 @@ def wallboard_today(
     db: Session = Depends(db_session, scope="function"),
 ):
     """Today's finished calls per queue; the page asks once per stream (re)connection."""
-    return JSONResponse(today_json(db, datetime.now(request.app.state.settings.zone)))
+    now = datetime.now(request.app.state.settings.zone)
+    return JSONResponse(today_json(now, today.tallies(db, now), today.last_call_ends(db, now)))
 
 
 async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
@@ -206,7 +206,7 @@ async def snapshot(request: Request, aredis: aioredis.Redis) -> list[tuple[str, 
     out = [(f"bridge.{n.node}.link.updated", json.dumps(n.as_dict())) for n in found]
     alarms = [json.loads(v) for v in (await aredis.hgetall(notify.ALARMS_SNAPSHOT)).values()]
     out.append((notify.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False)))
-    out += await read_snapshot(aredis, LIVE_KINDS, accepts)
+    out += await read_snapshot(aredis, live.KINDS, accepts)
     return out
 
 
