@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -59,15 +60,15 @@ def console_db() -> Iterator[str]:
         drop_database(url)
 
 
-@pytest.fixture(scope="module")
-def live_console(console_db) -> Iterator[str]:
+@contextmanager
+def serve_console(database_url: str, redis_url: str) -> Iterator[str]:
+    """The console app in uvicorn on a thread of this process; yields its base URL."""
     from sqlalchemy.orm import sessionmaker
 
     from agent_console.app import create_app
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    settings = load_settings(database_url=console_db, redis_url=REDIS_URL)
-    engine = make_engine(console_db)
+    settings = load_settings(database_url=database_url, redis_url=redis_url)
+    engine = make_engine(database_url)
     app = create_app(settings, session_factory=sessionmaker(engine, expire_on_commit=False))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
@@ -84,6 +85,13 @@ def live_console(console_db) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_console(console_db) -> Iterator[str]:
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with serve_console(console_db, REDIS_URL) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

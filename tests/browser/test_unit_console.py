@@ -10,22 +10,18 @@ Redis is flushed by other suites at will, and a worker there could run their job
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import redis
-import uvicorn
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from callcenter.db import make_engine
 from callcenter.provinces.models import ResponseUnit
 from callcenter.seed import DEMO_PASSWORD
-from callcenter.settings import load_settings
 from tests.agent_console.console_support import INTAKE
-from tests.browser.console_stack import _free_port, console_browser, console_db  # noqa: F401
+from tests.browser.console_stack import console_browser, console_db, serve_console  # noqa: F401
 from tests.dispatch.redis_server import RedisServer
 from tests.dispatch.worker_process import WorkerProcess
 
@@ -39,26 +35,8 @@ def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
 
 @pytest.fixture(scope="module")
 def unit_console(console_db, own_redis) -> Iterator[str]:  # noqa: F811
-    from agent_console.app import create_app
-
-    settings = load_settings(database_url=console_db, redis_url=own_redis.url)
-    engine = make_engine(console_db)
-    app = create_app(settings, session_factory=sessionmaker(engine, expire_on_commit=False))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        engine.dispose()
+    with serve_console(console_db, own_redis.url) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
