@@ -8,6 +8,8 @@ import threading
 import time
 from datetime import datetime
 
+import pytest
+
 from callcenter.seed import DEMO_PASSWORD, seed_all
 
 from .conftest import link, put_live
@@ -21,6 +23,14 @@ from .stack import (  # noqa: F401
 )
 
 CALLER = "0899999999"
+
+
+@pytest.fixture
+def seeded(committing_sessionmaker) -> None:
+    """The demo's queues, units and users (the supervisor signs in), committed."""
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        session.commit()
 
 
 def receive_live_change(client, redis, marker: str) -> list[str]:
@@ -54,11 +64,8 @@ def receive_live_change(client, redis, marker: str) -> list[str]:
 
 
 def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
-        pg_url, committing_sessionmaker, private_redis):
+        pg_url, seeded, private_redis):
     redis_url, redis_client = private_redis
-    with committing_sessionmaker() as session:
-        seed_all(session, demo_users=True)
-        session.commit()
     link(redis_client)
     put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": [
         {"uniqueid": "5.1", "position": 1, "joined_at": "2026-11-23T10:00:00+00:00",
@@ -79,11 +86,8 @@ def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
 
 
 def test_two_web_processes_deliver_the_same_update_to_their_own_clients(
-        pg_url, committing_sessionmaker, private_redis):
+        pg_url, seeded, private_redis):
     redis_url, redis_client = private_redis
-    with committing_sessionmaker() as session:
-        seed_all(session, demo_users=True)
-        session.commit()
     link(redis_client)
     webs = [WebProcess(database_url=pg_url, redis_url=redis_url).start() for _ in range(2)]
     body = json.dumps({"node": "wbtest", "name": "violence", "waiting": [], "marker": "both"})
@@ -118,12 +122,9 @@ def test_two_web_processes_deliver_the_same_update_to_their_own_clients(
 
 
 def test_a_bridge_that_dies_is_reported_lost_when_its_link_key_expires(
-        pg_url, committing_sessionmaker, private_redis):
+        pg_url, seeded, private_redis):
     """A killed bridge publishes nothing: its key expires and the stream says so."""
     redis_url, redis_client = private_redis
-    with committing_sessionmaker() as session:
-        seed_all(session, demo_users=True)
-        session.commit()
     put_live(redis_client, "queue", "violence", {"name": "violence", "waiting": []})
     nodes = json.dumps([{"name": "pbx9", "host": "127.0.0.1", "port": 5038,
                          "username": "callcenter", "secret": "x"}])
@@ -153,12 +154,9 @@ def test_a_bridge_that_dies_is_reported_lost_when_its_link_key_expires(
 
 
 def test_a_bridge_process_killed_outright_is_reported_lost(
-        pg_url, committing_sessionmaker, private_redis):
+        pg_url, seeded, private_redis):
     """SIGKILL: the bridge writes nothing more; its link key expires and the page says so."""
     redis_url, redis_client = private_redis
-    with committing_sessionmaker() as session:
-        seed_all(session, demo_users=True)
-        session.commit()
     sim_port = free_port()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": ROOT}
     sim = subprocess.Popen([sys.executable, "-m", "callcenter.ami.simulator", "--port",
