@@ -95,8 +95,7 @@ async def submitted_csrf(request: Request) -> str | None:
     return None
 
 
-def load_viewer(request: Request, db: Session, _redis: object = None, *,
-                csrf: str | None) -> Viewer:
+def load_viewer(request: Request, db: Session, *, csrf: str | None) -> Viewer:
     """The signed-in, active user; checks the CSRF token on every unsafe request.
 
     Blocking (the database): FastAPI runs it in its thread pool. Redis is not needed:
@@ -145,8 +144,13 @@ def require(*roles: Role) -> Callable[..., Viewer]:
     return check
 
 
+def language(request: Request) -> str:
+    """The request's language: ``?lang=``, else the cookie, else Thai."""
+    return i18n.pick_language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+
+
 def page_context(request: Request, **values: object) -> dict[str, object]:
-    lang = i18n.pick_language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    lang = language(request)
     settings = request.app.state.settings
     viewer = getattr(request.state, "viewer", None)
     return {

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, i18n, screenpop
-from agent_console.deps import Viewer, page_context, require
+from agent_console import access, htmx, screenpop
+from agent_console.deps import Viewer, language, page_context, require
 from agent_console.limits import client_ip
 from agent_console.routers.api_calls import commands, is_agents_call, node_for, read_live
 from agent_console.routers.api_cases import DB
@@ -50,8 +50,7 @@ def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
 def queue_labeller(request: Request, db: Session) -> Callable[[str], str]:
     """A queue's label in the page's language (its Asterisk name if it has none)."""
     labels = agent_state.queue_labels(db)
-    english = i18n.pick_language(request.query_params.get("lang"),
-                                 request.cookies.get(i18n.COOKIE)) == "en"
+    english = language(request) == "en"
     return lambda name: labels[name][english] if name in labels else name
 
 

@@ -17,6 +17,7 @@ from agent_console.deps import (
     Viewer,
     current_viewer,
     db_session,
+    language,
     page_context,
 )
 from agent_console.limits import client_ip
@@ -120,8 +121,7 @@ def clear_session_cookie(response: Response) -> None:
 
 
 def _translator(request: Request):
-    return i18n.translator(i18n.pick_language(request.query_params.get("lang"),
-                                              request.cookies.get(i18n.COOKIE)))
+    return i18n.translator(language(request))
 
 
 def _pending(request: Request, db: Session):
