@@ -16,7 +16,7 @@
   const S = {
     queues: new Map(), agents: new Map(), calls: new Map(), links: new Map(),
     hubLive: true, hubLostAt: null, alarms: [], base: setup.today, ended: new Map(),
-    lastEnd: new Map(), primed: false, since: new Map(),
+    lastEnd: new Map(), primed: false,
   };
   let dirty = false;
   let soundOn = false;
@@ -93,14 +93,8 @@
     const members = Object.values(p.queues || {});
     if (state === "available" && members.length &&
         members.every((m) => R.dead_devices.includes(m.device_state))) state = "unavailable";
-    // The bridge stamps every update of an agent; time in state runs from the update
-    // that changed the state (or pause reason), not from the latest refresh.
+    // The bridge's changed_at is when the current state (or pause reason) began.
     let since = ms(p.changed_at);
-    const who = (p.node || "") + "|" + p.interface;
-    const seen = S.since.get(who);
-    const stateKey = state + "|" + (p.paused_reason || "");
-    if (seen && seen.key === stateKey && seen.at != null && (since == null || seen.at < since)) since = seen.at;
-    else S.since.set(who, { key: stateKey, at: since });
     const pausedIn = {};
     for (const [q, m] of Object.entries(p.queues || {})) if (m.paused) pausedIn[q] = m.paused_reason;
     const reason = Object.keys(pausedIn).length ? p.paused_reason : null;
@@ -383,7 +377,7 @@
   source.addEventListener("open", () => {
     // A new stream starts with a full snapshot: forget what the old one said.
     S.primed = false;
-    S.queues.clear(); S.agents.clear(); S.calls.clear(); S.links.clear(); S.since.clear();
+    S.queues.clear(); S.agents.clear(); S.calls.clear(); S.links.clear();
     S.hubLive = true;
     refreshToday();
     setTimeout(() => { S.primed = true; schedule(); }, 150);
