@@ -160,7 +160,7 @@ async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
     session = factory()
     try:
         viewer = await run_in_threadpool(
-            load_viewer, request, session, request.app.state.redis, csrf=None
+            load_viewer, request, session, csrf=None
         )
     finally:
         session.close()
