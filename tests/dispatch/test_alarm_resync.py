@@ -66,7 +66,6 @@ def test_after_a_redis_restart_the_relay_raises_the_alarm_again(
         committing_sessionmaker, redis_server):
     dispatch_id, _, _ = escalated(committing_sessionmaker)
     client = redis.Redis.from_url(redis_server.url)
-    ctx = Context(CONFIG, committing_sessionmaker, client)
     with committing_sessionmaker() as session:
         notify.publish(client, notify.state(session, dispatch_id))
     assert [a["dispatch_id"] for a in notify.open_alarms(client)] == [dispatch_id]
