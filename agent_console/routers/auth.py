@@ -181,7 +181,7 @@ def totp_submit(
     now = utcnow()
     key = request.app.state.settings.effective_secret_key()
     enrolling = user.totp_secret is None
-    if totp.is_locked(user, now=now):
+    if agents.is_locked(user, now=now):
         ok = False
     elif enrolling:
         ok = totp.confirm_enrolment(user, pending, code, key=key, now=now)
@@ -191,7 +191,7 @@ def totp_submit(
     if not ok:
         audit.record(db, actor_id=user.id, action="auth.totp_failed", entity_type="user",
                      entity_id=user.id, source_ip=client_ip(request))
-        if totp.is_locked(user, now=now):
+        if agents.is_locked(user, now=now):
             # Locked: this half-signed-in session ends; the password step starts again.
             sessions.end(db, pending)
             response = _login_page(request, error=_("login.failed"), status=401)

@@ -87,6 +87,11 @@ def create_user(
     return user
 
 
+def is_locked(user: User, *, now: datetime) -> bool:
+    """Locked out after too many wrong passwords or second-factor codes."""
+    return user.locked_until is not None and user.locked_until > now
+
+
 def count_failure(user: User, *, now: datetime) -> None:
     """A wrong password or second-factor code: enough of them lock the account a while."""
     user.failed_logins += 1
@@ -101,7 +106,7 @@ def authenticate(session: Session, *, login: str, password: str, now: datetime) 
     if user is None or not user.active:
         verify_password(_DUMMY_HASH, password)
         raise SignInRefused("wrong login or password")
-    if user.locked_until is not None and user.locked_until > now:
+    if is_locked(user, now=now):
         raise SignInRefused("wrong login or password", user_id=user.id)
     if not verify_password(user.password_hash, password):
         count_failure(user, now=now)

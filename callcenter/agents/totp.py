@@ -14,6 +14,7 @@ import hmac
 from datetime import datetime
 
 import pyotp
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from callcenter import sealing
@@ -62,13 +63,9 @@ def matching_step(secret: str, code: str, *, now: datetime) -> int | None:
     return None
 
 
-def is_locked(user: User, *, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
-
-
 def check(user: User, secret: str, code: str, *, now: datetime) -> bool:
     """Accept a code once; a wrong or reused code counts toward the lockout."""
-    if is_locked(user, now=now):
+    if agents.is_locked(user, now=now):
         return False
     step = matching_step(secret, code, now=now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
@@ -106,8 +103,6 @@ def reset(session: Session, user: User) -> None:
 
     Their sessions end too, so a session that passed the old factor does not outlive it.
     """
-    from sqlalchemy import delete
-
     user.totp_secret = None
     user.totp_last_step = None
     session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
