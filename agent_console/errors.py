@@ -80,12 +80,16 @@ def _problems(errors, *, request_part: bool = True) -> list[dict[str, str]]:
     return [{"field": field(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors]
 
 
-async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-    problems = _problems(exc.errors())
+def _invalid(request: Request, problems: list[dict[str, str]], *, page_status: int) -> Response:
+    """The API's 422 naming the fields (never the input), or a page saying them in its language."""
     if _is_api(request):
         return JSONResponse({"error": "invalid", "problems": [
             {"field": p["field"], "message": p["message"]} for p in problems]}, status_code=422)
-    return _page(request, 400, _page_problems(request, problems))
+    return _page(request, page_status, _page_problems(request, problems))
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    return _invalid(request, _problems(exc.errors()), page_status=400)
 
 
 def _page_problems(request: Request, problems: list[dict[str, str]]) -> str:
@@ -103,11 +107,7 @@ def _page_problems(request: Request, problems: list[dict[str, str]]) -> str:
 
 async def model_error(request: Request, exc: ValidationError) -> Response:
     """A service's own validation (a draft checked on opening): 422 naming the fields."""
-    problems = _problems(exc.errors(), request_part=False)
-    if _is_api(request):
-        return JSONResponse({"error": "invalid", "problems": [
-            {"field": p["field"], "message": p["message"]} for p in problems]}, status_code=422)
-    return _page(request, 422, _page_problems(request, problems))
+    return _invalid(request, _problems(exc.errors(), request_part=False), page_status=422)
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
