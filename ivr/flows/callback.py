@@ -11,22 +11,21 @@ and a call back could ring in the wrong hands.
 from __future__ import annotations
 
 import contextlib
-from enum import StrEnum
-from typing import TypeVar
 
 from callcenter.queues.catalog import BY_NAME, GENERAL
-from callcenter.taxonomy import IssueArea, Language
+from callcenter.taxonomy import IssueArea
 from ivr import flow, routing
 from ivr import variables as v
 from ivr.flow import CallerHungUp, Flow
+from ivr.flows import on_channel
 from ivr.flows.context import CallContext
 from ivr.flows.hotline import Progress, offer_callback
 
 
 def run(ctx: CallContext) -> Flow:
     queue = (yield from flow.get_var(v.IVR_QUEUE)) or GENERAL
-    language = _parse(Language, (yield from flow.get_var(v.IVR_LANGUAGE)), None) or Language.THAI
-    issue = _parse(IssueArea, (yield from flow.get_var(v.IVR_ISSUE)), None)
+    language = yield from on_channel.language()
+    issue = on_channel.parsed(IssueArea, (yield from flow.get_var(v.IVR_ISSUE)))
     priority_text = (yield from flow.get_var(v.IVR_PRIORITY)) or ""
     silent = (yield from flow.get_var(v.IVR_SILENT)) == "1"
     if queue not in BY_NAME:
@@ -48,13 +47,3 @@ def fallback(ctx: CallContext, reason: str) -> Flow:
     yield from flow.set_var(v.IVR_CALLBACK, "no")
     yield from flow.set_var(v.IVR_ERROR, reason)
     return False
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def _parse(kind: type[E], text: str | None, default: E | None) -> E | None:
-    try:
-        return kind(text or "")
-    except ValueError:
-        return default

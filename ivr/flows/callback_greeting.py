@@ -17,14 +17,14 @@ from callcenter.taxonomy import Language
 from ivr import flow
 from ivr import variables as v
 from ivr.flow import CallerHungUp, Flow, Step
+from ivr.flows import on_channel
 from ivr.flows.context import CallContext
 from ivr.flows.menus import GREETING_ATTEMPTS, GREETING_CONNECT_KEY, GREETING_TIMEOUT_MS
 from ivr.prompts import PromptId
 
 
 def run(ctx: CallContext) -> Flow:
-    chosen = (yield from flow.get_var(v.IVR_LANGUAGE)) or ""
-    language = Language(chosen) if chosen in Language._value2member_map_ else Language.THAI
+    language = yield from on_channel.language()
     reached = False
     with contextlib.suppress(CallerHungUp):
         reached = yield from _ask(ctx, language)

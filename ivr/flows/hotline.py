@@ -18,6 +18,7 @@ from ivr import flow, ports, routing
 from ivr import variables as v
 from ivr.agi import exec_app
 from ivr.flow import CallerHungUp, Flow, PromptMissing, Step
+from ivr.flows import on_channel
 from ivr.flows.context import CallContext
 from ivr.flows.menus import (
     CALLBACK_KEYS,
@@ -258,8 +259,7 @@ def fallback(ctx: CallContext, reason: str) -> Flow:
     Run by the server on a new flow, so the language comes back from the channel (the
     hotline flow sets IVR_LANGUAGE as soon as it is chosen); Thai when it never was.
     """
-    chosen = (yield from flow.get_var(v.IVR_LANGUAGE)) or ""
-    language = Language(chosen) if chosen in Language._value2member_map_ else Language.THAI
+    language = yield from on_channel.language()
     result = Result(routing.general(language, Outcome.ERROR), "error")
     yield from publish(ctx, result, error=reason)
     return result
