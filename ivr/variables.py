@@ -42,12 +42,9 @@ SET_BY_HOTLINE = (
     IVR_LANGUAGE, IVR_CHOICE, IVR_ISSUE, IVR_PRIORITY, IVR_QUEUE, IVR_SILENT, IVR_CALLBACK,
     IVR_ERROR,
 )
-# What callcenter.ami tracks from VarSet events (its TRACKED_VARIABLES, but QUEUESTATUS).
-# IVR_ERROR also reaches the bridge in the IvrChoice event's Error header.
-FOR_THE_BRIDGE = (
-    IVR_LANGUAGE, IVR_CHOICE, IVR_ISSUE, IVR_PRIORITY, IVR_QUEUE, IVR_SILENT, IVR_CALLBACK,
-    IVR_ERROR,
-)
+# What callcenter.ami tracks from VarSet events (its TRACKED_VARIABLES, but QUEUESTATUS):
+# every one the hotline sets. They also reach the bridge in the IvrChoice event's headers.
+FOR_THE_BRIDGE = SET_BY_HOTLINE
 READ_BY_IVR = (HOTLINE_CALL_ID, DISPATCH_ID, RRU_UNIT)
 DIALPLAN_ONLY = (HOTLINE_QUEUE,)
 ALL = (
