@@ -34,13 +34,9 @@ def is_hotline_leg(t: Tracker, e: ev.ChannelEvent) -> bool:
     the hotline channel's, which is not theirs)."""
     if e.call_id:
         return e.call_id == e.uniqueid
-    channel = e.channel
-    if channel.startswith("Local/"):
-        if channel.endswith(";1"):
-            return False
-        if any(f"@{c}-" in channel for c in t.inbound_contexts):
-            return True
-    return e.context in t.adopt_contexts
+    if e.channel.startswith("Local/") and e.channel.endswith(";1"):
+        return False
+    return is_hotline(t, e) or e.context in t.adopt_contexts
 
 
 def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
