@@ -12,11 +12,12 @@ import json
 import logging
 import time
 import traceback
-from http.cookies import SimpleCookie
 
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_console import i18n
+from agent_console.errors import internal_error_response
 
 access_log = logging.getLogger("agent_console.access")
 error_log = logging.getLogger("agent_console.errors")
@@ -143,10 +144,6 @@ class ContainErrors:
                             scope["path"], frames)
             if started:
                 return  # the response is under way: the client sees it cut short
-            from starlette.requests import Request
-
-            from agent_console.errors import internal_error_response
-
             response = internal_error_response(Request(scope))
             await response(scope, receive, send)
 
@@ -161,8 +158,10 @@ class LanguageCookie:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wanted = _query_lang(scope.get("query_string", b""))
-        if wanted is None or _cookie_lang(scope) == wanted:
+        request = HTTPConnection(scope)
+        wanted = next((value for value in request.query_params.getlist("lang")
+                       if value in i18n.LANGUAGES), None)
+        if wanted is None or request.cookies.get(i18n.COOKIE) == wanted:
             await self.app(scope, receive, send)
             return
         cookie = (f"{i18n.COOKIE}={wanted}; Path=/; Max-Age={LANG_COOKIE_SECONDS}; "
@@ -175,25 +174,3 @@ class LanguageCookie:
             await send(message)
 
         await self.app(scope, receive, sending)
-
-
-def _query_lang(query: bytes) -> str | None:
-    from urllib.parse import parse_qsl
-
-    for key, value in parse_qsl(query.decode("latin-1")):
-        if key == "lang" and value in i18n.LANGUAGES:
-            return value
-    return None
-
-
-def _cookie_lang(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return None
-            if i18n.COOKIE in jar:
-                return jar[i18n.COOKIE].value
-    return None
