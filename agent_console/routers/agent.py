@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, screenpop
+from agent_console import access, htmx, liveness, screenpop
 from agent_console.deps import Viewer, language, page_context, require
 from agent_console.limits import client_ip
 from agent_console.routers.api_calls import commands, is_agents_call, node_for, read_live
@@ -39,7 +39,10 @@ AgentOnly = Depends(require(Role.AGENT))
 
 @router.get("/agent", response_class=HTMLResponse)
 def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
-    live, redis_ok = read_live(request, viewer) if viewer.role is Role.AGENT else (None, True)
+    if viewer.role is Role.AGENT:
+        live, redis_ok = read_live(request, viewer)
+    else:
+        live, redis_ok = None, liveness.redis_ok(request.app)
     memberships = agent_state.queues_for(db, viewer.user) if viewer.role is Role.AGENT else []
     return templates.TemplateResponse(request, "agent.html", page_context(
         request, live=live, redis_ok=redis_ok, bridge_down=bridge_down(request),

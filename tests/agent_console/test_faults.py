@@ -74,12 +74,19 @@ def test_with_redis_lost_an_agent_signs_in_writes_a_case_and_saves_a_draft(offli
     assert page.status_code == 200
     assert 'id="live-banner"' in page.text  # every page says live updates are away
     assert 'id="live-banner"' in offline_client.get("/cases").text
-    assert offline_client.get("/agent").status_code == 200
+    agent_page = offline_client.get("/agent")
+    assert agent_page.status_code == 200
+    # The agent page says it once, in its own banner (the one the live stream updates).
+    assert 'id="live-banner"' not in agent_page.text
+    assert 'id="link-banner" class="banner danger" role="alert" hidden' not in agent_page.text
 
 
 def test_a_supervisor_can_sign_in_with_redis_lost(offline_client):
     signed_in(offline_client, "supervisor")
     assert offline_client.get("/home").status_code == 200
+    agent_page = offline_client.get("/agent")
+    assert 'id="link-banner" class="banner danger" role="alert" hidden' not in agent_page.text
+    assert 'id="live-banner"' not in agent_page.text
 
 
 def test_pages_show_no_banner_while_redis_answers(client):
