@@ -184,7 +184,6 @@ def purge(session: Session, *, now: datetime) -> int:
         and_(Call.ended_at.is_(None), Call.started_at < cutoff - KEEP_ABANDONED)))
     result = session.execute(delete(CaseDraft).where(
         CaseDraft.updated_at < cutoff,
-        or_(CaseDraft.call_id.is_(None), CaseDraft.case_id.is_not(None),
-            and_(CaseDraft.call_id.is_not(None), call_over)),
+        or_(CaseDraft.call_id.is_(None), CaseDraft.case_id.is_not(None), call_over),
     ).execution_options(synchronize_session=False))
     return result.rowcount or 0
