@@ -21,18 +21,35 @@ def chan(name: str, uid: str, link: str, channel: str, context: str = "from-pstn
                  Exten="1300", CallerIDNum=number, CallerIDName="<unknown>", **extra)
 
 
+def call_headers(n: int) -> dict[str, str]:
+    """The hotline channel of call n, as every event of that call names it."""
+    return {"Channel": f"Local/1300@from-pstn-{n:08x};2",
+            "Uniqueid": f"1795345{n:03d}.{2 * n + 1}", "Linkedid": f"1795345{n:03d}.{2 * n}",
+            "CallerIDNum": f"08{n:08d}", "CallerIDName": "<unknown>"}
+
+
+def opening(n: int) -> list:
+    """Call n's channel appears (no caller ID yet), then gets its number."""
+    c = call_headers(n)
+    uid, link, ch = c["Uniqueid"], c["Linkedid"], c["Channel"]
+    return [chan("Newchannel", uid, link, ch, number="<unknown>"),
+            chan("NewCallerid", uid, link, ch, number=c["CallerIDNum"])]
+
+
+def hangup(n: int):
+    c = call_headers(n)
+    return chan("Hangup", c["Uniqueid"], c["Linkedid"], c["Channel"], number=c["CallerIDNum"],
+                Cause="16", **{"Cause-txt": "Normal Clearing"})
+
+
 def inbound_call(n: int, *, queue: str = "violence", agent: int | None = 1,
                  abandon: bool = False) -> list:
     """Events of call n: IVR, queue, then answered by `agent` or abandoned."""
-    link, uid = f"1795345{n:03d}.{2 * n}", f"1795345{n:03d}.{2 * n + 1}"
-    ch = f"Local/1300@from-pstn-{n:08x};2"
-    number = f"08{n:08d}"
+    common = call_headers(n)
+    uid = common["Uniqueid"]
     iface = f"Local/agent{agent}@agents/n"
-    common = {"Channel": ch, "Uniqueid": uid, "Linkedid": link, "CallerIDNum": number,
-              "CallerIDName": "<unknown>"}
     out = [
-        chan("Newchannel", uid, link, ch, number="<unknown>"),
-        chan("NewCallerid", uid, link, ch, number=number),
+        *opening(n),
         event(Event="VarSet", Variable="IVR_CHOICE", Value="1", **common),
         event(Event="VarSet", Variable="IVR_QUEUE", Value=queue, **common),
         event(Event="QueueCallerJoin", Queue=queue, Position="1", Count="1", **common),
@@ -54,8 +71,7 @@ def inbound_call(n: int, *, queue: str = "violence", agent: int | None = 1,
             event(Event="AgentComplete", HoldTime="2", TalkTime="6", Reason="caller",
                   **common, **dest),
         ]
-    out.append(chan("Hangup", uid, link, ch, number=number, Cause="16",
-                    **{"Cause-txt": "Normal Clearing"}))
+    out.append(hangup(n))
     return out
 
 
@@ -66,23 +82,16 @@ SHAPES = {"answered": "answered", "abandoned": "abandoned", "queue_timeout": "qu
 
 def shaped_call(n: int, shape: str, *, agent: int = 1) -> list:
     """Events of call n in one of SHAPES, in the order Asterisk sends them."""
-    link, uid = f"1795345{n:03d}.{2 * n}", f"1795345{n:03d}.{2 * n + 1}"
-    ch = f"Local/1300@from-pstn-{n:08x};2"
-    number = f"08{n:08d}"
-    common = {"Channel": ch, "Uniqueid": uid, "Linkedid": link, "CallerIDNum": number,
-              "CallerIDName": "<unknown>"}
-    hangup = chan("Hangup", uid, link, ch, number=number, Cause="16",
-                  **{"Cause-txt": "Normal Clearing"})
-    opening = [chan("Newchannel", uid, link, ch, number="<unknown>"),
-               chan("NewCallerid", uid, link, ch, number=number)]
+    common = call_headers(n)
+    end = hangup(n)
     if shape == "ivr_hangup":
         # The IVR sets its choice on the dead channel, after the caller's half hung up.
-        return [*opening, event(Event="VarSet", Variable="IVR_CHOICE", Value="hangup",
-                                **common), hangup]
+        return [*opening(n), event(Event="VarSet", Variable="IVR_CHOICE", Value="hangup",
+                                   **common), end]
     if shape in ("answered", "abandoned"):
         return inbound_call(n, agent=agent, abandon=shape == "abandoned")
     queue = "violence"
-    joined = [*opening,
+    joined = [*opening(n),
               event(Event="VarSet", Variable="IVR_QUEUE", Value=queue, **common),
               event(Event="QueueCallerJoin", Queue=queue, Position="1", Count="1", **common)]
 
@@ -98,7 +107,7 @@ def shaped_call(n: int, shape: str, *, agent: int = 1) -> list:
                       **common),
                 event(Event="QueueCallerLeave", Queue=queue, Count="0", **common),
                 event(Event="VarSet", Variable="QUEUESTATUS", Value="TIMEOUT", **common),
-                hangup]
+                end]
     other = agent % 3 + 1
     if shape == "ring_no_answer":
         return [*joined, member(agent, "AgentCalled"),
@@ -108,10 +117,10 @@ def shaped_call(n: int, shape: str, *, agent: int = 1) -> list:
                 member(other, "AgentConnect", HoldTime="19", RingTime="2"),
                 member(other, "AgentComplete", HoldTime="19", TalkTime="30",
                        Reason="caller"),
-                hangup]
+                end]
     assert shape == "transfer"
     return [*joined, member(agent, "AgentCalled"),
             event(Event="QueueCallerLeave", Queue=queue, Count="0", **common),
             member(agent, "AgentConnect", HoldTime="2", RingTime="2"),
             member(agent, "AgentComplete", HoldTime="2", TalkTime="40", Reason="transfer"),
-            hangup]
+            end]

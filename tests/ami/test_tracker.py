@@ -8,7 +8,7 @@ from callcenter.ami.events import to_event
 from callcenter.ami.framing import Message
 from callcenter.ami.tracker import Tracker, epoch_of
 
-from .builders import event, inbound_call
+from .builders import call_headers, event, inbound_call
 
 T0 = datetime(2026, 11, 22, 11, 0, tzinfo=UTC)
 
@@ -54,8 +54,7 @@ def test_transfer_reason_marks_the_call_transferred():
 
 def test_transferred_to_another_queue_and_abandoned_there_is_abandoned():
     first = inbound_call(3)
-    common = {"Channel": "Local/1300@from-pstn-00000003;2", "Uniqueid": "1795345003.7",
-              "Linkedid": "1795345003.6"}
+    common = call_headers(3)
     complete = first[-2]
     transfer = replace(complete, reason="transfer")
     again = [
@@ -95,8 +94,7 @@ def test_trunk_channel_in_from_pstn_is_the_call_and_local_half_one_is_not():
 def test_ivr_choices_from_variables_and_from_a_user_event():
     tracker = Tracker("n")
     call = inbound_call(4)
-    common = {"Channel": "Local/1300@from-pstn-00000004;2", "Uniqueid": "1795345004.9",
-              "Linkedid": "1795345004.8"}
+    common = call_headers(4)
     effects = feed(tracker, [
         call[0],
         event(Event="VarSet", Variable="IVR_LANGUAGE", Value="my", **common),
@@ -115,8 +113,7 @@ def test_ivr_choices_from_variables_and_from_a_user_event():
 def test_the_ivrs_outcome_and_error_are_kept_on_the_record():
     tracker = Tracker("n")
     call = inbound_call(14)
-    common = {"Channel": "Local/1300@from-pstn-0000000e;2", "Uniqueid": "1795345014.29",
-              "Linkedid": "1795345014.28"}
+    common = call_headers(14)
     effects = feed(tracker, [
         call[0],
         event(Event="VarSet", Variable="IVR_ERROR", Value="bad_reply", **common),
@@ -131,8 +128,7 @@ def test_the_ivrs_outcome_and_error_are_kept_on_the_record():
 def test_an_empty_ivr_queue_after_a_hang_up_is_no_queue():
     tracker = Tracker("n")
     call = inbound_call(15)
-    common = {"Channel": "Local/1300@from-pstn-0000000f;2", "Uniqueid": "1795345015.31",
-              "Linkedid": "1795345015.30"}
+    common = call_headers(15)
     effects = feed(tracker, [
         call[0],
         event(Event="VarSet", Variable="IVR_CHOICE", Value="hangup", **common),
