@@ -190,3 +190,8 @@ def test_any_200_line_parses_or_is_a_protocol_error(tail):
     except AgiProtocolError:
         return
     assert reply.code == 200
+
+
+def test_commands_never_carry_a_line_break():
+    with pytest.raises(ValueError, match="line break"):
+        agi.set_variable("IVR_ERROR", "a\nb").wire()
