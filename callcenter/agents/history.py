@@ -17,15 +17,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from callcenter.agents.models import AgentState, AgentStateChange, User
+from callcenter.agents.state import device
 
 _COLUMNS = AgentStateChange.__table__.c
 INTERFACE_LENGTH = _COLUMNS.agent_interface.type.length
 REASON_LENGTH = _COLUMNS.reason.type.length
-
-
-def device(interface: str) -> str:
-    """`agent1` of PJSIP/agent1, Local/agent1@agents/n and Local/agent1@agents."""
-    return interface.partition("/")[2].partition("@")[0].partition("/")[0]
 
 
 @dataclass(slots=True)

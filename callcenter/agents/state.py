@@ -110,7 +110,7 @@ def unpause(commands: Commands, *, user: User, node: str) -> None:
     _check(commands.send(node, "unpause", interface=_interface(user)))
 
 
-def _device(interface: str) -> str:
+def device(interface: str) -> str:
     """`agent1` of PJSIP/agent1, Local/agent1@agents/n and Local/agent1@agents."""
     return interface.partition("/")[2].partition("@")[0].partition("/")[0]
 
@@ -120,7 +120,7 @@ def is_own_interface(interface: str | None, user: User) -> bool:
     mine = user.phone_interface
     if not interface or not mine:
         return False
-    return interface == mine or _device(interface) == _device(mine)
+    return interface == mine or device(interface) == device(mine)
 
 
 def matches(payload: dict[str, Any], user: User) -> bool:
