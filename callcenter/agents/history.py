@@ -2,9 +2,9 @@
 
 The AMI bridge writes one row each time an agent's state or pause reason changes, at
 Asterisk's time of the change; the reports read pause time by reason and handle time
-from it. A queue member is named by its interface (`PJSIP/agent1001`, or
-`Local/agent1001@agents/n` with that state interface) and its member name (the console
-signs agents in with their login): `Directory` maps those to a user.
+from it. A queue member is named by its interface (`PJSIP/agent1001`, the phone the
+console signs an agent in with; the recordings' members are `Local/agent1@agents/n`) and
+its member name (the console's is the user's login): `Directory` maps those to a user.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def test_a_member_is_its_user_by_phone_by_device_or_by_login(db_session):
     by_login = user(db_session, "ratana")
     users = history.directory(db_session)
     assert users.user_id("PJSIP/agent1001") == by_phone
-    # The console adds Local/<endpoint>@agents/n with StateInterface PJSIP/<endpoint>.
+    # A Local/<endpoint>@agents/n member (as recorded) whose StateInterface is the phone.
     assert users.user_id("Local/agent1001@agents/n", "PJSIP/agent1001") == by_phone
     assert users.user_id("Local/agent2@agents/n") == by_device
     assert users.user_id("Local/agent8@agents/n", "Local/agent8@agents", "ratana") == by_login
