@@ -1,6 +1,13 @@
 """Every mapped model, imported once so that metadata and mappers are complete."""
 
-from callcenter.agents.models import AgentSkill, AgentStateChange, ConsoleSession, Role, User
+from callcenter.agents.models import (
+    AgentSkill,
+    AgentStateChange,
+    ConsoleSession,
+    Role,
+    SignInFailures,
+    User,
+)
 from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome
 from callcenter.cases.models import (
@@ -23,6 +30,6 @@ __all__ = [
     "AgentSkill", "AgentStateChange", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call",
     "CallOutcome", "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote",
     "CasePerson", "CaseSequence", "CaseStatus", "CaseStatusChange", "ConsoleSession", "Dispatch",
-    "DispatchEvent", "Province", "Queue", "Referral", "ResponseUnit", "Role", "UnitContact",
-    "User",
+    "DispatchEvent", "Province", "Queue", "Referral", "ResponseUnit", "Role", "SignInFailures",
+    "UnitContact", "User",
 ]

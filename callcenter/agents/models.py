@@ -44,7 +44,10 @@ class User(Base):
     # The last accepted TOTP time step: a code is good once (ASVS 2.8.4).
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # Wrong passwords and wrong second-factor codes are counted apart: a right password
+    # must not wipe the codes' count, or "password, then four wrong codes" repeats forever.
     failed_logins: Mapped[int] = mapped_column(default=0)
+    failed_codes: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -65,6 +68,18 @@ class ConsoleSession(Base):
     second_factor_done: Mapped[bool] = mapped_column(default=False)
     # A TOTP secret being enrolled (sealed), until one code confirms it.
     pending_totp: Mapped[str | None] = mapped_column(String(255))
+
+
+class SignInFailures(Base):
+    """Failed sign-ins from one client address, for the per-address throttle
+    (``callcenter.agents.throttle``). In the database, not Redis, as sessions are: signing
+    in must keep working, and keep being slowed, when Redis is lost."""
+
+    __tablename__ = "sign_in_failures"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    last_failed_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AgentSkill(Base):

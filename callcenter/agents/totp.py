@@ -4,8 +4,9 @@ Secrets are sealed with the application's secret key before they are stored
 (``callcenter.sealing``), so a copy of the database alone yields no codes.
 
 A code is accepted once: the time step it belongs to is stored, and a code of that
-step or an earlier one is refused. Failures count toward the same lockout as wrong
-passwords.
+step or an earlier one is refused. Wrong codes are counted on their own
+(``failed_codes``; a right password does not reset them) and lock the account as
+wrong passwords do.
 """
 
 from __future__ import annotations
@@ -69,10 +70,10 @@ def check(user: User, secret: str, code: str, *, now: datetime) -> bool:
         return False
     step = matching_step(secret, code, now=now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        agents.count_failure(user, now=now)
+        agents.count_code_failure(user, now=now)
         return False
     user.totp_last_step = step
-    user.failed_logins = 0
+    user.failed_codes = 0
     return True
 
 

@@ -51,7 +51,7 @@ def test_a_supervisor_enrols_on_first_sign_in_and_nothing_opens_before(client, s
     wrong = client.post("/login/totp", data={"code": "000000", "csrf_token": token})
     assert wrong.status_code == 401
     user = _user(seeded_session, "supervisor")
-    assert user.failed_logins == 1 and user.totp_secret is None
+    assert user.failed_codes == 1 and user.totp_secret is None
 
     good = client.post("/login/totp", data={"code": _code(secret), "csrf_token": token},
                        follow_redirects=False)
@@ -62,7 +62,7 @@ def test_a_supervisor_enrols_on_first_sign_in_and_nothing_opens_before(client, s
     seeded_session.refresh(user)
     assert user.totp_secret.startswith("v1.") and secret not in user.totp_secret
     assert totp.unseal(user.totp_secret, key=TEST_SECRET) == secret
-    assert user.failed_logins == 0
+    assert user.failed_codes == 0
     actions = seeded_session.scalars(select(AuditEvent.action)
                                      .where(AuditEvent.entity_id == str(user.id))).all()
     assert {"auth.totp_failed", "auth.totp_enrolled"} <= set(actions)
@@ -100,6 +100,32 @@ def test_wrong_codes_count_toward_the_lockout(client, seeded_session):
     assert locked.status_code == 401 and 'name="password"' in locked.text
     assert _user(seeded_session, "supervisor").locked_until is not None
     assert sign_in(client, "supervisor", second_factor=False).status_code == 401
+
+
+def test_a_right_password_does_not_wipe_the_count_of_wrong_codes(client, seeded_session):
+    # "Password, then four wrong codes" over and over must still end in a lockout.
+    for wrong_codes in (4, 1):
+        client.cookies.clear()
+        assert sign_in(client, "supervisor", second_factor=False).status_code == 303
+        _secret, token = _enrolment(client)
+        for _ in range(wrong_codes):
+            answer = client.post("/login/totp", data={"code": "123456", "csrf_token": token})
+    user = _user(seeded_session, "supervisor")
+    assert user.locked_until is not None
+    assert answer.status_code == 401 and 'name="password"' in answer.text
+    client.cookies.clear()
+    assert sign_in(client, "supervisor", second_factor=False).status_code == 401
+
+
+def test_a_right_code_clears_the_count_of_wrong_codes(client, seeded_session):
+    sign_in(client, "admin", second_factor=False)
+    secret, token = _enrolment(client)
+    for _ in range(4):
+        client.post("/login/totp", data={"code": "123456", "csrf_token": token})
+    assert _user(seeded_session, "admin").failed_codes == 4
+    assert client.post("/login/totp", data={"code": _code(secret), "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert _user(seeded_session, "admin").failed_codes == 0
 
 
 def test_an_admin_reset_makes_the_user_enrol_again_and_ends_their_sessions(client,
