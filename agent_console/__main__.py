@@ -13,8 +13,10 @@ from callcenter.settings import Settings
 def server_config(app, settings: Settings, host: str, port: int) -> uvicorn.Config:
     # No uvicorn access log: it records query strings (search terms, a caller's phone).
     # agent_console.middleware.AccessLog writes method, path, status and user id instead.
+    # No proxy headers either: uvicorn would believe X-Forwarded-For from any local peer;
+    # agent_console.addresses believes it only from CALLCENTER_TRUSTED_PROXIES.
     return uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(),
-                          proxy_headers=True, server_header=False, access_log=False)
+                          proxy_headers=False, server_header=False, access_log=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from agent_console import addresses
 from callcenter.errors import DomainError
 
 # A case with its persons and a long summary is far below this.
@@ -43,4 +44,5 @@ async def limit_body(request: Request) -> None:
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address, X-Forwarded-For believed only from trusted proxies."""
+    return addresses.of(request)

@@ -2,8 +2,9 @@
 
 Pure ASGI (no BaseHTTPMiddleware) so streams pass through untouched. Uvicorn's own
 access log is off (``__main__``): it would record query strings such as
-``/api/cases?phone=…&name=…``. Ours records method, path, status, time and the user's
-id, never a query string or a body.
+``/api/cases?phone=…&name=…``. Ours records method, path, status, time, the user's
+id and the client's address (``addresses``: X-Forwarded-For only from trusted proxies),
+never a query string or a body.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import traceback
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent_console import i18n
+from agent_console import addresses, i18n
 from agent_console.errors import internal_error_response
 
 access_log = logging.getLogger("agent_console.access")
@@ -52,8 +53,9 @@ class AccessLog:
         finally:
             # A plain int set at sign-in check: the ORM user may be detached by now.
             user_id = scope.get("state", {}).get("viewer_id", "-")
-            access_log.info("%s %s %s %.0fms user=%s", scope["method"], scope["path"],
-                            status or "-", (time.perf_counter() - started) * 1000, user_id)
+            access_log.info("%s %s %s %.0fms user=%s from=%s", scope["method"], scope["path"],
+                            status or "-", (time.perf_counter() - started) * 1000, user_id,
+                            addresses.of(HTTPConnection(scope)) or "-")
 
 
 class BodyLimit:

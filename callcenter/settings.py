@@ -6,21 +6,24 @@ nothing downstream has to guess whether a setting is usable.
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
 ENV_PREFIX = "CALLCENTER_"
 DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parents[1] / "asterisk_conf" / "sounds"
 OFF_WORDS = ("off", "none", "no", "")
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(Exception):
@@ -49,6 +52,9 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, a JSON
+    # list or a comma list). None by default: anyone can send that header.
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = ()
     # FastAGI: the dialplan's AGI(agi://host:port/…) must point here.
     agi_host: str = "127.0.0.1"
     agi_port: int = Field(default=4573, ge=1, le=65535)
@@ -84,6 +90,28 @@ class Settings(BaseSettings):
                 raise ValueError("a whole number of seconds, or 'off'")
             return int(text)
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError:
+                    raise ValueError("not valid JSON") from None
+            else:
+                value = [part for part in text.split(",") if part.strip()]
+        if not isinstance(value, list | tuple):
+            raise ValueError("a list of addresses or networks")
+        networks = []
+        for item in value:
+            try:
+                networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"{str(item)!r} is not an address or network") from None
+        return tuple(networks)
 
     @field_validator("ivr_sounds_dir")
     @classmethod

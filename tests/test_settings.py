@@ -113,3 +113,22 @@ def test_ivr_sounds_dir_must_be_a_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("CALLCENTER_IVR_SOUNDS_DIR", str(tmp_path / "missing"))
     with pytest.raises(SettingsError, match="CALLCENTER_IVR_SOUNDS_DIR: .*is not a folder"):
         load_settings()
+
+
+@pytest.mark.parametrize("value", ['["10.0.0.5", "10.1.0.0/16", "fd00::/8"]',
+                                   "10.0.0.5, 10.1.0.0/16,fd00::/8"])
+def test_trusted_proxies_are_read_as_a_json_or_comma_list_of_networks(monkeypatch, value):
+    monkeypatch.setenv("CALLCENTER_TRUSTED_PROXIES", value)
+    assert [str(n) for n in load_settings().trusted_proxies] == [
+        "10.0.0.5/32", "10.1.0.0/16", "fd00::/8"]
+
+
+def test_no_proxy_is_trusted_by_default():
+    assert load_settings().trusted_proxies == ()
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300", '["10.0.0.5", "proxy.internal"]', "[10.0"])
+def test_a_bad_trusted_proxy_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("CALLCENTER_TRUSTED_PROXIES", value)
+    with pytest.raises(SettingsError, match="CALLCENTER_TRUSTED_PROXIES: "):
+        load_settings()

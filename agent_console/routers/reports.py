@@ -19,6 +19,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from agent_console.deps import Viewer, db_session, page_context
+from agent_console.limits import client_ip
 from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
 from callcenter import audit
@@ -140,5 +141,5 @@ def report_download(
     lang = str(page_context(request)["lang"])
     audit.record(db, actor_id=viewer.id, action="report.export", entity_type="report",
                  entity_id=f"{report}:{rng.first.isoformat()}:{rng.days}",
-                 source_ip=request.client.host if request.client else None)
+                 source_ip=client_ip(request))
     return _download(request, report, rng, kind, lang)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from agent_console.deps import Viewer, db_session, redis_client
 from agent_console.i18n import pick_language, translator
+from agent_console.limits import client_ip
 from agent_console.routers.wallboard import supervisor_only
 from callcenter.agents import supervision
 from callcenter.ami.commands import CommandClient
@@ -35,10 +36,6 @@ def _answer(request: Request, outcome: supervision.Outcome, action: str) -> JSON
     return JSONResponse({"ok": outcome.ok, "message": message}, status_code=outcome.status)
 
 
-def _source(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 @router.post("/agents/{action}")
 def agent_action(
     request: Request,
@@ -54,7 +51,7 @@ def agent_action(
     outcome = supervision.agent_action(
         db, CommandClient(client, timeout=COMMAND_TIMEOUT), partial(live.item, client),
         actor=viewer.user, action=action, interface=interface, node=node, reason=reason,
-        phone=phone, source_ip=_source(request))
+        phone=phone, source_ip=client_ip(request))
     return _answer(request, outcome, action)
 
 
@@ -71,5 +68,5 @@ def move_caller(
     outcome = supervision.move_caller(
         db, CommandClient(client, timeout=COMMAND_TIMEOUT), partial(live.item, client),
         actor=viewer.user, uniqueid=uniqueid, node=node, queue=queue,
-        source_ip=_source(request))
+        source_ip=client_ip(request))
     return _answer(request, outcome, "move")
