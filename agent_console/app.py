@@ -11,10 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_console import errors, middleware
-from agent_console.routers import agent as agent_pages
-from agent_console.routers import api_calls as calls_api
-from agent_console.routers import api_cases as cases_api
 from agent_console.routers import (
+    accounts,
+    api_docs,
     auth,
     dispatch_board,
     health,
@@ -25,6 +24,9 @@ from agent_console.routers import (
     unit,
     wallboard,
 )
+from agent_console.routers import agent as agent_pages
+from agent_console.routers import api_calls as calls_api
+from agent_console.routers import api_cases as cases_api
 from agent_console.routers import cases as case_pages
 from agent_console.sse import Hub
 from callcenter.redis import connect
@@ -46,6 +48,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), geolocation=(), microphone=()",
 }
+# Production is served over HTTPS only: browsers must never try plain HTTP (ASVS 9.1.1).
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(
@@ -55,6 +59,7 @@ def create_app(
     session_factory: sessionmaker[Session] | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    production = settings.environment == "production"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -65,8 +70,9 @@ def create_app(
     app = FastAPI(
         lifespan=lifespan,
         title="1300 hotline console",
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
+        # Production serves them to signed-in staff only (routers/api_docs.py).
+        docs_url=None if production else api_docs.DOCS_URL,
+        openapi_url=None if production else api_docs.OPENAPI_URL,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -84,6 +90,8 @@ def create_app(
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if production:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if not request.url.path.startswith(("/static/", "/vendor/")):
             # Case data must not linger in shared browser caches.
             response.headers.setdefault("Cache-Control", "no-store")
@@ -97,9 +105,12 @@ def create_app(
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(health.router)
+    if production:
+        app.include_router(api_docs.router)
     app.include_router(auth.router)
     app.include_router(wallboard.router)
     app.include_router(supervisor.router)
+    app.include_router(accounts.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

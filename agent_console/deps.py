@@ -101,7 +101,9 @@ def load_viewer(request: Request, db: Session, *, csrf: str | None) -> Viewer:
     Blocking (the database): FastAPI runs it in its thread pool. Redis is not needed:
     sessions live in PostgreSQL, so agents keep working when Redis is lost.
     """
-    found = sessions.load(db, sessions.token_of(request.cookies), now=utcnow())
+    production = request.app.state.settings.environment == "production"
+    found = sessions.load(db, sessions.token_of(request.cookies, production=production),
+                          now=utcnow())
     if found is None:
         raise NotSignedIn("please sign in")
     data, user = found

@@ -36,8 +36,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_of(cookies: dict[str, str]) -> str | None:
-    for name in COOKIES:
+def token_of(cookies: dict[str, str], *, production: bool) -> str | None:
+    """The session token of a request's cookies.
+
+    Production reads only ``__Host-session``: a plain ``session`` cookie can be planted by
+    a sibling subdomain or over plain HTTP (session fixation), the prefixed one cannot.
+    """
+    for name in (SECURE_COOKIE,) if production else COOKIES:
         if cookies.get(name):
             return cookies[name]
     return None
