@@ -24,7 +24,7 @@ from agent_console.limits import client_ip
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as agents
-from callcenter.agents import totp
+from callcenter.agents import throttle, totp
 from callcenter.agents.models import Role, User
 from callcenter.db import utcnow
 
@@ -86,25 +86,39 @@ def login(
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_page(request, error=_("login.expired"), status=403)
     now = utcnow()
+    address = client_ip(request)
+    wait = throttle.wait_seconds(db, address, now=now)
+    if wait:
+        # Not checked at all while the address waits: nothing learnt, no lockout extended.
+        return _throttled(request, wait)
     try:
         user = agents.authenticate(db, login=username.strip(), password=password, now=now)
     except agents.SignInRefused as refused:
-        # The handler returns normally, so the failure count and this event are committed.
+        # The handler returns normally, so the failure counts and this event are committed.
+        throttle.count_failure(db, address, now=now)
         audit.record(db, actor_id=refused.user_id, action="auth.sign_in_failed",
                      entity_type="user", entity_id=refused.user_id or "unknown",
-                     source_ip=client_ip(request))
+                     source_ip=address)
         return _login_page(request, error=_("login.failed"), status=401)
     needs_second_factor = user.role in SECOND_FACTOR_ROLES
     token, _row = sessions.create(db, user_id=user.id, now=now,
                                   second_factor_done=not needs_second_factor)
     audit.record(db, actor_id=user.id, action="auth.sign_in", entity_type="user",
-                 entity_id=user.id, source_ip=client_ip(request))
+                 entity_id=user.id, source_ip=address)
     target = "/login/totp" if needs_second_factor else (
         _safe_next(next) or HOME_BY_ROLE[user.role]
     )
     response = htmx.redirect(request, target)
     set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+def _throttled(request: Request, wait: int) -> Response:
+    """429 (RFC 6585) with Retry-After: too many failures from this address, wait a while."""
+    message = _translator(request)("login.throttled", seconds=wait)
+    response = _login_page(request, error=message, status=429)
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
@@ -126,7 +140,9 @@ def _translator(request: Request):
 
 def _pending(request: Request, db: Session):
     """The session waiting for its second factor, and its user (None, None if none)."""
-    found = sessions.load(db, sessions.token_of(request.cookies), now=utcnow())
+    production = request.app.state.settings.environment == "production"
+    found = sessions.load(db, sessions.token_of(request.cookies, production=production),
+                          now=utcnow())
     if found is None or not found[1].active or found[1].role not in SECOND_FACTOR_ROLES:
         return None, None
     return found

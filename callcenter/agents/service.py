@@ -9,13 +9,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callcenter import audit
 from callcenter.agents.models import Role, User
-from callcenter.errors import Conflict, DomainError
+from callcenter.errors import Conflict, DomainError, Forbidden, NotFound
 
 MAX_FAILED_LOGINS = 5
+MAX_FAILED_CODES = 5
 LOCKOUT = timedelta(minutes=15)
-# Verified when the login is unknown, so that a wrong login costs as long as a wrong password.
-_DUMMY_HASH = PasswordHasher().hash("no such user")
 
 
 class SignInRefused(DomainError):
@@ -30,6 +30,11 @@ class SignInRefused(DomainError):
         self.user_id = user_id
 
 _hasher = PasswordHasher()
+# Verified whenever a sign-in fails without checking the account's own hash (unknown
+# login, disabled or locked account), so that every failure costs one argon2 check with
+# the same parameters and answers in the same time: the time must not tell which logins
+# exist or are locked (ASVS 2.2.x).
+_DUMMY_HASH = _hasher.hash("no such user")
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -93,20 +98,65 @@ def is_locked(user: User, *, now: datetime) -> bool:
 
 
 def count_failure(user: User, *, now: datetime) -> None:
-    """A wrong password or second-factor code: enough of them lock the account a while."""
+    """A wrong password: enough of them lock the account a while."""
     user.failed_logins += 1
     if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
+        _lock(user, now=now)
+
+
+def count_code_failure(user: User, *, now: datetime) -> None:
+    """A wrong second-factor code: counted apart from passwords, only a right code resets it."""
+    user.failed_codes += 1
+    if user.failed_codes >= MAX_FAILED_CODES:
+        _lock(user, now=now)
+
+
+def _lock(user: User, *, now: datetime) -> None:
+    user.locked_until = now + LOCKOUT
+    user.failed_logins = 0
+    user.failed_codes = 0
+
+
+def may_unlock(actor: Role, target: Role) -> bool:
+    """Supervisors unlock agents (the people on their shift); admins unlock anyone."""
+    return actor == Role.ADMIN or (actor == Role.SUPERVISOR and target == Role.AGENT)
+
+
+def locked_accounts(session: Session, *, actor: Role, now: datetime) -> list[User]:
+    """The accounts locked now that this role may unlock, the longest locked first."""
+    rows = session.scalars(select(User).where(User.locked_until > now)
+                           .order_by(User.locked_until.desc(), User.login)).all()
+    return [user for user in rows if may_unlock(actor, user.role)]
+
+
+def unlock(session: Session, *, actor_id: int, actor: Role, user_id: int,
+           source_ip: str | None = None) -> User:
+    """Lift a lockout so the owner can sign in again now; audited."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such account")
+    if not may_unlock(actor, user.role):
+        raise Forbidden("your role may not unlock this account")
+    user.locked_until = None
+    user.failed_logins = 0
+    user.failed_codes = 0
+    audit.record(session, actor_id=actor_id, action="auth.unlock", entity_type="user",
+                 entity_id=user.id, source_ip=source_ip)
+    return user
 
 
 def authenticate(session: Session, *, login: str, password: str, now: datetime) -> User:
-    """The active user with this login and password, counting failures toward a lockout."""
+    """The active user with this login and password, counting failures toward a lockout.
+
+    Attempts on a locked account are not counted: someone else's flood does not make
+    the owner's lockout last longer than ``LOCKOUT``.
+    """
     user = by_login(session, login)
     if user is None or not user.active:
         verify_password(_DUMMY_HASH, password)
         raise SignInRefused("wrong login or password")
     if is_locked(user, now=now):
+        verify_password(_DUMMY_HASH, password)
         raise SignInRefused("wrong login or password", user_id=user.id)
     if not verify_password(user.password_hash, password):
         count_failure(user, now=now)

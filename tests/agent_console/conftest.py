@@ -54,9 +54,19 @@ class _Borrowed:
 
 
 @pytest.fixture
-def app(seeded_session, redis_client):
-    return create_app(load_settings(redis_url=REDIS_URL), redis_client=redis_client,
-                      session_factory=_OneSession(seeded_session))
+def make_app(seeded_session, redis_client):
+    """Build a console app with settings of the test's own (production, trusted proxies)."""
+
+    def make(**settings):
+        return create_app(load_settings(redis_url=REDIS_URL, **settings),
+                          redis_client=redis_client, session_factory=_OneSession(seeded_session))
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

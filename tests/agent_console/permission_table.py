@@ -166,6 +166,8 @@ TABLE: dict[str, Rule] = {
     "GET /wallboard/stream": page(BOSSES, stream=True),
     "POST /supervisor/agents/{action}": page(BOSSES, form={}),
     "POST /supervisor/calls/move": page(BOSSES, form={}),
+    "GET /supervisor/accounts": page(BOSSES),
+    "POST /supervisor/accounts/{user_id}/unlock": page(BOSSES, form={}),  # agent2, not locked
     "GET /reports": page(BOSSES),
     "GET /reports/{report}.{kind}": page(BOSSES),
     # --- dispatch board (dispatch work) -----------------------------------------------

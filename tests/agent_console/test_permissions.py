@@ -10,6 +10,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
+from callcenter.agents.models import User
 from callcenter.cases.models import CasePerson
 from callcenter.dispatch import service as dispatches
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
@@ -55,7 +56,8 @@ def world(client, seeded_session):
             "person_id": person_id,
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
-            "kind": "csv"}
+            "kind": "csv",
+            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
 
 
 def outcome(response) -> object:
