@@ -70,9 +70,9 @@ def create_app(
     app = FastAPI(
         lifespan=lifespan,
         title="1300 hotline console",
-        # Production serves them to signed-in staff only (routers/api_docs.py).
-        docs_url=None if production else api_docs.DOCS_URL,
-        openapi_url=None if production else api_docs.OPENAPI_URL,
+        # Served by routers/api_docs.py: no CDN, and staff only in production.
+        docs_url=None,
+        openapi_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -105,8 +105,7 @@ def create_app(
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(health.router)
-    if production:
-        app.include_router(api_docs.router)
+    api_docs.install(app, production=production)
     app.include_router(auth.router)
     app.include_router(wallboard.router)
     app.include_router(supervisor.router)
