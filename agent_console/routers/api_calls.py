@@ -290,7 +290,8 @@ class VisitPersonOut(BaseModel):
 
 class UnitDispatchDetailOut(BaseModel):
     dispatch: UnitDispatchOut
-    summary: str
+    # The agent's text for the unit; the case's summary is never sent to a unit.
+    unit_brief: str
     do_not_call_back: bool
     call_window: str | None
     persons: list[VisitPersonOut]
@@ -309,6 +310,6 @@ def unit_dispatch(dispatch_id: Id, request: Request, viewer: Viewer = UnitMember
     detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.user.unit_id,
                                      actor_id=viewer.id, source_ip=client_ip(request))
     return UnitDispatchDetailOut(
-        dispatch=UnitDispatchOut.model_validate(detail.dispatch), summary=detail.summary,
+        dispatch=UnitDispatchOut.model_validate(detail.dispatch), unit_brief=detail.unit_brief,
         do_not_call_back=detail.do_not_call_back, call_window=detail.call_window,
         persons=[VisitPersonOut.model_validate(p) for p in detail.persons])

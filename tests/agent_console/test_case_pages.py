@@ -132,7 +132,8 @@ def test_the_case_file_shows_the_timeline_and_supervisors_read_its_audit_trail(
     client.post(f"{case_url}/referrals", data={"agency_type": "police",
                                                "agency_name": "สภ.เมืองเชียงใหม่",
                                                "due_date": "2026-12-01", "csrf_token": csrf})
-    client.post(f"{case_url}/dispatch", data={"csrf_token": csrf})
+    client.post(f"{case_url}/dispatch", data={"unit_brief": "หญิง บาดเจ็บ อยู่บ้าน",
+                                              "csrf_token": csrf})
     page = client.get(case_url).text
     for shown in ("โทรติดตามแล้ว", "สภ.เมืองเชียงใหม่", 'class="tl-call"', 'class="tl-dispatch"',
                   "หน่วยเคลื่อนที่เร็ว พมจ.เชียงใหม่"):

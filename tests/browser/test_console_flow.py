@@ -103,6 +103,9 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     page.wait_for_url(f"{console}/cases/*")
     number = page.text_content("#case-h")
     assert "1300-" in number
+    # The unit's text starts empty: the agent writes it (the unit never sees the summary).
+    assert page.input_value("#unit_brief") == ""
+    page.fill("#unit_brief", "หญิง บาดเจ็บ อยู่บ้านตามที่อยู่")
     page.click("#dispatch")
     page.wait_for_selector("#dispatches li")
     assert "#" in page.text_content("#dispatches li")
