@@ -124,6 +124,9 @@ def prefill(call: Call | None) -> dict[str, str]:
         data["issue_area"] = call.issue_area
     if call.silent or (call.priority or 0) >= 10:
         data["urgency"] = "immediate"
+    if call.caller_number:
+        # The caller is the reporter until the agent hears otherwise.
+        data["persons.1.phone"] = call.caller_number
     if call.ivr_language and call.ivr_language != "th":
         data["persons.1.language"] = call.ivr_language
     return data

@@ -6,7 +6,7 @@ Plain forms and links that htmx upgrades. Intake (drafts) is in ``routers/intake
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -296,10 +296,12 @@ def add_note(case_id: Id, request: Request,
 
 
 @router.post("/cases/{case_id}/status")
-def change_status(case_id: Id, request: Request, status: CaseStatus = Form(),
+def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""] = Form(""),
                   reason: str = Form(default="", max_length=300),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
+    if not status:  # the list starts at "no change", so a stray submit closes nothing
+        return _back(request, db, case_id)
     cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
                                 reason=reason.strip() or None)
     return _back(request, db, case_id)

@@ -36,6 +36,8 @@ from callcenter.errors import DomainError
 from callcenter.taxonomy import Disposition
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
+# Fields the intake form leaves unset until the agent chooses.
+CHOSEN = ("urgency", "consent")
 Worker = Depends(require(*access.CASE_ROLES))
 # The risk checklist's table for the page's script: it suggests as the boxes are ticked.
 RISK_RULE = {
@@ -151,6 +153,11 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
         # Another tab saved since: show this tab's form again with the warning; the
         # agent's next submit (with the current version) decides.
         return _intake_page(request, db, draft, data=data, conflict=True, status=409)
+    # The agent's own choice, never a default: the urgency rings the unit, the consent
+    # decides what may be shared.
+    unchosen = {name: "v.missing" for name in CHOSEN if not (data.get(name) or "").strip()}
+    if unchosen:
+        return _intake_page(request, db, draft, data=data, problems=unchosen, status=422)
     try:
         intake = drafts.check(draft, key=id_key(request))
         case, _created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
