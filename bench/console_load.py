@@ -186,7 +186,8 @@ async def agent(client: httpx.AsyncClient, base: str, token: str, csrf: str,
             case_id = case.json()["id"]
             await timed("add_note", "POST", f"/api/cases/{case_id}/notes", 201,
                         json={"body": "ติดตามผลภายใน 24 ชั่วโมง"})
-            await timed("dispatch", "POST", f"/api/cases/{case_id}/dispatches", 201, json={})
+            await timed("dispatch", "POST", f"/api/cases/{case_id}/dispatches", 201,
+                        json={"unit_brief": "ไปที่บ้านตามที่อยู่"})
 
 
 async def baseline(base: str, stop_at: float, stats: Stats) -> None:

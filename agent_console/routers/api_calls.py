@@ -99,7 +99,10 @@ class DraftOut(BaseModel):
     key: str
     call_id: int | None
     case_id: int | None
+    # What the form holds, without national IDs: once entered they are never sent back.
     data: dict[str, str]
+    # The national IDs entered so far: field name to their last four digits.
+    national_ids_entered: dict[str, str]
     # Send it back with the next save: a draft saved since (another tab) is a 409.
     version: int
     updated_at: datetime
@@ -107,8 +110,9 @@ class DraftOut(BaseModel):
 
 def _draft_out(draft, request: Request) -> DraftOut:
     return DraftOut(key=draft.key, call_id=draft.call_id, case_id=draft.case_id,
-                    data=drafts.form_data(draft, key=id_key(request)), version=draft.version,
-                    updated_at=draft.updated_at)
+                    data=drafts.form_data(draft),
+                    national_ids_entered=drafts.ids_entered(draft, key=id_key(request)),
+                    version=draft.version, updated_at=draft.updated_at)
 
 
 def prefill(call: Call | None) -> dict[str, str]:
@@ -120,6 +124,9 @@ def prefill(call: Call | None) -> dict[str, str]:
         data["issue_area"] = call.issue_area
     if call.silent or (call.priority or 0) >= 10:
         data["urgency"] = "immediate"
+    if call.caller_number:
+        # The caller is the reporter until the agent hears otherwise.
+        data["persons.1.phone"] = call.caller_number
     if call.ivr_language and call.ivr_language != "th":
         data["persons.1.language"] = call.ivr_language
     return data
@@ -138,12 +145,15 @@ def open_draft(body: DraftOpen, request: Request, viewer: Viewer = CaseReader,
     call = own_call(db, body.call_id, viewer, request) if body.call_id is not None else None
     draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
                             prefill=prefill(call))
+    drafts.record_view(db, draft, actor_id=viewer.id, source_ip=client_ip(request))
     return done(db, _draft_out(draft, request))
 
 
 @router.get("/drafts/{key}", response_model=DraftOut)
 def get_draft(key: Key, request: Request, viewer: Viewer = CaseReader, db: Session = DB):
-    return _draft_out(drafts.get(db, key, user_id=viewer.id), request)
+    draft = drafts.get(db, key, user_id=viewer.id)
+    drafts.record_view(db, draft, actor_id=viewer.id, source_ip=client_ip(request))
+    return done(db, _draft_out(draft, request))
 
 
 @router.put("/drafts/{key}", response_model=DraftOut)
@@ -290,7 +300,8 @@ class VisitPersonOut(BaseModel):
 
 class UnitDispatchDetailOut(BaseModel):
     dispatch: UnitDispatchOut
-    summary: str
+    # The agent's text for the unit; the case's summary is never sent to a unit.
+    unit_brief: str
     do_not_call_back: bool
     call_window: str | None
     persons: list[VisitPersonOut]
@@ -309,6 +320,6 @@ def unit_dispatch(dispatch_id: Id, request: Request, viewer: Viewer = UnitMember
     detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.user.unit_id,
                                      actor_id=viewer.id, source_ip=client_ip(request))
     return UnitDispatchDetailOut(
-        dispatch=UnitDispatchOut.model_validate(detail.dispatch), summary=detail.summary,
+        dispatch=UnitDispatchOut.model_validate(detail.dispatch), unit_brief=detail.unit_brief,
         do_not_call_back=detail.do_not_call_back, call_window=detail.call_window,
         persons=[VisitPersonOut.model_validate(p) for p in detail.persons])

@@ -24,8 +24,9 @@ from callcenter.cases import schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import CasePerson, CaseStatus
+from callcenter.dispatch import policy as dispatch_policy
 from callcenter.dispatch import service as dispatches
-from callcenter.dispatch.models import DispatchStatus
+from callcenter.dispatch.models import UNIT_BRIEF_MAX, DispatchStatus
 from callcenter.settings import Settings
 from callcenter.taxonomy import Urgency
 
@@ -225,6 +226,9 @@ class DispatchIn(BaseModel):
 
     unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     urgency: Urgency | None = None
+    # What the unit needs to act, for the unit and its alerts: never copied from the
+    # summary, so the agent writes it (checked by dispatch.policy.unit_brief).
+    unit_brief: str = Field(min_length=1, max_length=UNIT_BRIEF_MAX)
 
 
 class DispatchOut(BaseModel):
@@ -236,6 +240,8 @@ class DispatchOut(BaseModel):
     status: DispatchStatus
     urgency: Urgency
     created_at: datetime
+    # The agent's text sent to the unit (and in its alerts).
+    unit_brief: str
     # What the unit answered: why it declined, or how the visit ended and its report.
     decline_reason: str | None
     outcome: str | None
@@ -258,12 +264,14 @@ def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> Non
 
 
 def send_dispatch(request: Request, db: Session, viewer: Viewer, case_id: int, *,
-                  unit_id: int | None = None, urgency: Urgency | None = None):
+                  unit_brief: str, unit_id: int | None = None,
+                  urgency: Urgency | None = None):
     """Dispatch the case once: a repeat (double click, retried request) while the first
     is open gets that dispatch back, with ``False``; the alert is enqueued after commit."""
     changeable_case(db, case_id, viewer)
     dispatch, created = dispatches.create_or_existing(
-        db, case_id=case_id, actor_id=viewer.id, unit_id=unit_id, urgency=urgency)
+        db, case_id=case_id, actor_id=viewer.id, unit_id=unit_id, urgency=urgency,
+        unit_brief=dispatch_policy.unit_brief(unit_brief))
     if created:
         audit.record(db, actor_id=viewer.id, action="dispatch.create", entity_type="case",
                      entity_id=case_id, source_ip=client_ip(request))
@@ -274,15 +282,13 @@ def send_dispatch(request: Request, db: Session, viewer: Viewer, case_id: int, *
 
 @router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
 def dispatch_case(case_id: Id, request: Request, response: Response,
-                  body: DispatchIn | None = None,
-                  viewer: Viewer = CaseReader, db: Session = DB):
+                  body: DispatchIn, viewer: Viewer = CaseReader, db: Session = DB):
     """Send the case to its province's rapid-response unit (or the unit given).
 
     201 with a new dispatch; 200 with the open one when the case has one to that unit.
     """
-    body = body or DispatchIn()
-    out, created = send_dispatch(request, db, viewer, case_id, unit_id=body.unit_id,
-                                 urgency=body.urgency)
+    out, created = send_dispatch(request, db, viewer, case_id, unit_brief=body.unit_brief,
+                                 unit_id=body.unit_id, urgency=body.urgency)
     if not created:
         response.status_code = 200
     return out

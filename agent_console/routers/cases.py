@@ -6,7 +6,7 @@ Plain forms and links that htmx upgrades. Intake (drafts) is in ``routers/intake
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -42,7 +42,7 @@ from callcenter.cases.models import (
     ReferralStatus,
 )
 from callcenter.dispatch import service as dispatches
-from callcenter.dispatch.models import Dispatch
+from callcenter.dispatch.models import UNIT_BRIEF_MAX, Dispatch
 from callcenter.errors import DomainError
 from callcenter.provinces.models import Province, ResponseUnit
 from callcenter.taxonomy import (
@@ -216,7 +216,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         provinces=provinces(db), persons=people, person_roles=list(PersonRole),
         person_values={p.id: person_form.values(p, whole_numbers=whole) for p in people},
         person_form=sent_back, nationalities=NATIONALITIES,
-        whole_numbers=whole,
+        whole_numbers=whole, unit_brief_max=UNIT_BRIEF_MAX,
         suggested_urgency=risk_rule.suggested_urgency(case.risk),
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
         mask=lambda n: access.mask_number(n, viewer.role))
@@ -296,10 +296,12 @@ def add_note(case_id: Id, request: Request,
 
 
 @router.post("/cases/{case_id}/status")
-def change_status(case_id: Id, request: Request, status: CaseStatus = Form(),
+def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""] = Form(""),
                   reason: str = Form(default="", max_length=300),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     case = changeable_case(db, case_id, viewer)
+    if not status:  # the list starts at "no change", so a stray submit closes nothing
+        return _back(request, db, case_id)
     cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
                                 reason=reason.strip() or None)
     return _back(request, db, case_id)
@@ -378,10 +380,10 @@ def move_referral(referral_id: Id, request: Request, status: ReferralStatus = Fo
 
 
 @router.post("/cases/{case_id}/dispatch")
-def dispatch(case_id: Id, request: Request, viewer: Viewer = Worker,
-             db: Session = DB) -> Response:
+def dispatch(case_id: Id, request: Request, unit_brief: str = Form(default=""),
+             viewer: Viewer = Worker, db: Session = DB) -> Response:
     """Send the case to its province's rapid-response unit (once: see ``send_dispatch``)."""
-    send_dispatch(request, db, viewer, case_id)
+    send_dispatch(request, db, viewer, case_id, unit_brief=unit_brief)
     return _back(request, db, case_id)
 
 

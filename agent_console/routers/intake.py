@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from agent_console import access, htmx
 from agent_console.deps import Viewer, page_context, require
-from agent_console.limits import limit_body
+from agent_console.limits import client_ip, limit_body
 from agent_console.routers.api_calls import own_call, prefill
 from agent_console.routers.api_cases import DB, Id, done, id_key
 from agent_console.routers.cases import (
@@ -36,6 +36,8 @@ from callcenter.errors import DomainError
 from callcenter.taxonomy import Disposition
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
+# Fields the intake form leaves unset until the agent chooses.
+CHOSEN = ("urgency", "consent")
 Worker = Depends(require(*access.CASE_ROLES))
 # The risk checklist's table for the page's script: it suggests as the boxes are ticked.
 RISK_RULE = {
@@ -73,7 +75,11 @@ def new_case(
 def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
                  data: dict[str, str] | None = None, conflict: bool = False,
                  status: int = 200) -> Response:
-    data = data if data is not None else drafts.form_data(draft, key=id_key(request))
+    # A national ID is never sent back once entered, not even as typed in a refused form:
+    # the field is empty, its last four digits beside it (left empty, a save keeps it).
+    shown = data if data is not None else drafts.form_data(draft)
+    data = {k: v for k, v in shown.items() if not k.endswith(drafts.SEALED_SUFFIX)}
+    ids = drafts.ids_entered(draft, key=id_key(request))
     call = calls.by_id(db, draft.call_id) if draft.call_id else None
     ticked = {q: True for q in schemas.RISK_QUESTIONS if data.get(f"risk.{q}") in drafts.CHECKED}
     context = page_context(
@@ -81,7 +87,8 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
         choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS, conflict=conflict,
         suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
         person_roles=drafts.PERSON_ROLES, provinces=provinces(db),
-        nationalities=NATIONALITIES, unit=unit_of(db, data.get("province_code")))
+        nationalities=NATIONALITIES, unit=unit_of(db, data.get("province_code")),
+        ids_entered=ids)
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)
 
 
@@ -91,6 +98,7 @@ def intake_form(key: str, request: Request, viewer: Viewer = Worker,
     draft = drafts.get(db, key, user_id=viewer.id)
     if draft.case_id is not None:
         return htmx.redirect(request, f"/cases/{draft.case_id}")
+    drafts.record_view(db, draft, actor_id=viewer.id, source_ip=client_ip(request))
     return _intake_page(request, db, draft)
 
 
@@ -145,6 +153,11 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
         # Another tab saved since: show this tab's form again with the warning; the
         # agent's next submit (with the current version) decides.
         return _intake_page(request, db, draft, data=data, conflict=True, status=409)
+    # The agent's own choice, never a default: the urgency rings the unit, the consent
+    # decides what may be shared.
+    unchosen = {name: "v.missing" for name in CHOSEN if not (data.get(name) or "").strip()}
+    if unchosen:
+        return _intake_page(request, db, draft, data=data, problems=unchosen, status=422)
     try:
         intake = drafts.check(draft, key=id_key(request))
         case, _created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,

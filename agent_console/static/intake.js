@@ -135,4 +135,17 @@
       if (e.altKey && e.key.toLowerCase() === "s") { e.preventDefault(); form.requestSubmit(); }
     });
   });
+
+  // Alt+D on the case page: the dispatch form. The button's accesskey alone never fires in
+  // Chromium, whose Alt+D is the address bar. The unit's text is required, so an empty
+  // one gets the focus; a written one sends the dispatch.
+  document.addEventListener("keydown", function (e) {
+    if (!e.altKey || e.key.toLowerCase() !== "d") return;
+    var dispatch = document.getElementById("dispatch-form");
+    if (!dispatch) return;
+    e.preventDefault();
+    var brief = document.getElementById("unit_brief");
+    if (brief && !brief.value.trim()) { brief.scrollIntoView({ block: "center" }); brief.focus(); return; }
+    dispatch.requestSubmit();
+  });
 })();

@@ -3,8 +3,10 @@
 One draft per agent and call (a partial unique index), so a reload or a second tab
 finds the same draft; its key is the intake key of the case it opens, so the case is
 opened once whatever happens. A draft holds a survivor's data only as long as needed:
-national IDs are sealed in it, its data is cleared when its case opens, and drafts
-abandoned for a day after their call ended are deleted (``purge``, run by the worker).
+national IDs are sealed in it and never sent back to a page or the API once entered
+(only their last four digits; left blank, a save keeps the sealed one), its data is
+cleared when its case opens, and drafts abandoned for a day after their call ended are
+deleted (``purge``, run by the worker).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from callcenter import sealing
+from callcenter import audit, sealing
 from callcenter.calls.models import Call
 from callcenter.cases.models import CaseDraft, PersonRole
 from callcenter.cases.schemas import RISK_QUESTIONS, CaseIn
@@ -33,9 +35,11 @@ FLAGS = ("do_not_call_back", "withhold_caller_id")
 CASE_TEXT = ("issue_area", "chi_category", "gbv_type", "target_group", "province_code",
              "district", "urgency", "consent", "legal_basis", "summary", "call_window")
 CHECKED = ("on", "true", "1")
-# Kept sealed in the draft: the form shows it again, the database never holds it in clear.
+# Kept sealed in the draft: neither the database nor a page holds it in clear again.
 SEALED_SUFFIX = ".national_id"
 SEAL_PURPOSE = "draft"
+# Ticked beside an entered ID ("…7030") with the field left empty: remove the ID.
+CLEAR_SUFFIX = ".national_id_clear"
 # Which tab saved last (a random id the page keeps per tab); not a form field.
 TAB_FIELD = "_tab"
 # Abandoned drafts (their call ended, nobody typed since) are deleted after this.
@@ -94,6 +98,13 @@ def get(session: Session, key: str, *, user_id: int) -> CaseDraft:
     return draft
 
 
+def record_view(session: Session, draft: CaseDraft, *, actor_id: int,
+                source_ip: str | None = None) -> None:
+    """A draft holds what a case holds: reading it is audited like reading a case."""
+    audit.record(session, actor_id=actor_id, action="draft.view", entity_type="case_draft",
+                 entity_id=draft.id, source_ip=source_ip)
+
+
 def save(session: Session, draft: CaseDraft, data: dict[str, str], *, key: str,
          version: int | None = None, tab: str | None = None) -> CaseDraft:
     """Replace what the form holds; an opened draft keeps nothing.
@@ -108,8 +119,16 @@ def save(session: Session, draft: CaseDraft, data: dict[str, str], *, key: str,
     last_tab = (draft.data or {}).get(TAB_FIELD)
     if version is not None and version != draft.version and (tab is None or tab != last_tab):
         raise DraftConflict("this draft was changed in another tab", field="version")
+    before = draft.data or {}
     draft.data = {name: _sealed(name, value, key=key) for name, value in data.items()
                   if name != TAB_FIELD}
+    for name, value in before.items():
+        # The form shows an entered ID as "…7030" beside an empty field: an empty field
+        # (or none) keeps the ID, a typed one replaces it.
+        if name.endswith(SEALED_SUFFIX) and not str(draft.data.get(name, "")).strip():
+            removed = data.get(name.removesuffix(SEALED_SUFFIX) + CLEAR_SUFFIX) in CHECKED
+            if not removed:
+                draft.data[name] = value
     if tab:
         draft.data[TAB_FIELD] = tab
     draft.version += 1
@@ -122,8 +141,22 @@ def _sealed(name: str, value: str, *, key: str) -> str:
     return value
 
 
-def form_data(draft: CaseDraft, *, key: str) -> dict[str, str]:
-    """The draft's fields as the form shows them (national IDs opened)."""
+def form_data(draft: CaseDraft) -> dict[str, str]:
+    """The draft's fields as the form and the API show them: never a national ID
+    (``ids_entered`` says which were entered)."""
+    return {name: str(value) for name, value in (draft.data or {}).items()
+            if name != TAB_FIELD and not name.endswith(SEALED_SUFFIX)}
+
+
+def ids_entered(draft: CaseDraft, *, key: str) -> dict[str, str]:
+    """The national IDs entered so far: field name to the last four digits."""
+    return {name: "".join(c for c in value if c.isdigit())[-4:]
+            for name, value in _opened(draft, key=key).items()
+            if name.endswith(SEALED_SUFFIX) and value.strip()}
+
+
+def _opened(draft: CaseDraft, *, key: str) -> dict[str, str]:
+    """Every field, national IDs unsealed: for opening the case, never for display."""
     out: dict[str, str] = {}
     for name, value in (draft.data or {}).items():
         if name == TAB_FIELD:
@@ -143,7 +176,7 @@ def mark_opened(draft: CaseDraft, case_id: int) -> None:
 
 def to_intake(draft: CaseDraft, *, key: str) -> dict[str, Any]:
     """The draft's flat form fields as the nested input of ``CaseIn``."""
-    data = form_data(draft, key=key)
+    data = _opened(draft, key=key)
     out: dict[str, Any] = {}
     for name in CASE_TEXT:
         value = (data.get(name) or "").strip()

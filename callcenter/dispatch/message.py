@@ -1,8 +1,10 @@
 """The text of an alert. Pure.
 
 An SMS, a LINE message or an e-mail leaves the hotline's systems and may be read over a
-shoulder: it carries the case number, where, how urgent and a link, never a person's
-name, phone or story. The unit signs in to the console to see what the visit needs.
+shoulder: it carries the case number, where, how urgent, the agent's text for the unit
+(``Dispatch.unit_brief``, written for this channel: the dispatch form says no names or
+numbers) and a link, never the case's summary or a person's record. The unit signs in to
+the console to see what the visit needs.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class AlertMessage:
     district: str | None
     urgency: Urgency
     link: str
+    # The agent's text for the unit; empty for dispatches made before it existed.
+    brief: str = ""
 
     @property
     def subject(self) -> str:
@@ -35,10 +39,12 @@ class AlertMessage:
     @property
     def text(self) -> str:
         where = f"{self.province} / {self.district}" if self.district else self.province
+        brief = f"ข้อมูล: {self.brief}\n" if self.brief else ""
         return (
             f"1300 ส่งเคสถึงหน่วยเคลื่อนที่เร็ว ({URGENCY_TH[self.urgency]})\n"
             f"เคส {self.case_number}\n"
             f"พื้นที่ {where}\n"
+            f"{brief}"
             f"รับเรื่อง: {self.link}"
         )
 

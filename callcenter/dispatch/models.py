@@ -17,6 +17,9 @@ from callcenter.db import Base, utcnow
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
 
+# An SMS of this many Thai characters is about eight parts; longer belongs on the case.
+UNIT_BRIEF_MAX = 500
+
 
 class DispatchStatus(StrEnum):
     CREATED = "created"
@@ -63,6 +66,11 @@ class Dispatch(Base):
     declined_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # What the unit needs to act, written by the agent at dispatch for the unit (it goes
+    # in the alerts too). The unit never sees the case's summary: it may name the
+    # reporter or the alleged perpetrator.
+    unit_brief: Mapped[str] = mapped_column(String(UNIT_BRIEF_MAX), default="",
+                                            server_default="")
     decline_reason: Mapped[str | None] = mapped_column(String(300))
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str | None] = mapped_column(String(80))

@@ -66,7 +66,7 @@ def claim(
         return None
     row = session.execute(
         select(Alert.dispatch_id, Alert.channel, Alert.idempotency_key, Dispatch.status,
-               Dispatch.urgency, Case.number, Case.district, ResponseUnit.id,
+               Dispatch.urgency, Dispatch.unit_brief, Case.number, Case.district, ResponseUnit.id,
                ResponseUnit.code, ResponseUnit.province_code, Province.name_th,
                UnitContact.address)
         .join(Dispatch, Dispatch.id == Alert.dispatch_id)
@@ -76,7 +76,7 @@ def claim(
         .outerjoin(UnitContact, UnitContact.id == Alert.contact_id)
         .where(Alert.id == alert_id)
     ).one()
-    (dispatch_id, channel, key, status, urgency, case_number, district, unit_id, unit_code,
+    (dispatch_id, channel, key, status, urgency, brief, case_number, district, unit_id, unit_code,
      province_code, province_name, address) = row
     if status not in policy.AWAITING_UNIT:
         # Acknowledged, declined or closed meanwhile: nobody needs this alert any more.
@@ -94,6 +94,7 @@ def claim(
         district=district,
         urgency=urgency,
         link=dispatch_link(settings.console_base_url, dispatch_id),
+        brief=brief,
     )
     delivery = Delivery(alert_id=alert_id, idempotency_key=key, unit_id=unit_id,
                         unit_code=unit_code, address=address or "", message=message)

@@ -9,8 +9,9 @@ any open dispatch, with a reason.
 
 from __future__ import annotations
 
+from callcenter.dispatch.models import UNIT_BRIEF_MAX
 from callcenter.dispatch.models import DispatchStatus as S
-from callcenter.errors import InvalidTransition
+from callcenter.errors import DomainError, InvalidTransition
 
 AWAITING_UNIT = frozenset({S.CREATED, S.ALERTED, S.ESCALATED})
 CLOSED = frozenset({S.COMPLETED, S.DECLINED, S.CANCELLED})
@@ -65,3 +66,18 @@ def retry_delay(attempts_made: int, *, base: float, cap: float) -> float:
 def is_transient(status_code: int) -> bool:
     """Whether an HTTP answer from a provider is worth trying again."""
     return status_code >= 500 or status_code in (408, 425, 429)
+
+
+def unit_brief(text: str | None) -> str:
+    """The agent's text for the unit, trimmed; refused when empty or too long.
+
+    Required because it is the only account of the case the unit gets (never the
+    summary), and nothing writes it for the agent: a prefilled text would be sent unread.
+    """
+    brief = (text or "").strip()
+    if not brief:
+        raise DomainError("write what the unit needs to act", field="unit_brief")
+    if len(brief) > UNIT_BRIEF_MAX:
+        raise DomainError(f"at most {UNIT_BRIEF_MAX} characters for the unit",
+                          field="unit_brief")
+    return brief

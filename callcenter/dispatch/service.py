@@ -41,6 +41,7 @@ def create(
     actor_id: int,
     unit_id: int | None = None,
     urgency: Urgency | None = None,
+    unit_brief: str = "",
     now: datetime | None = None,
     settings: DispatchSettings | None = None,
 ) -> Dispatch:
@@ -52,7 +53,8 @@ def create(
     and nothing new is made.
     """
     return create_or_existing(session, case_id=case_id, actor_id=actor_id, unit_id=unit_id,
-                              urgency=urgency, now=now, settings=settings)[0]
+                              urgency=urgency, unit_brief=unit_brief, now=now,
+                              settings=settings)[0]
 
 
 def create_or_existing(
@@ -62,10 +64,15 @@ def create_or_existing(
     actor_id: int,
     unit_id: int | None = None,
     urgency: Urgency | None = None,
+    unit_brief: str = "",
     now: datetime | None = None,
     settings: DispatchSettings | None = None,
 ) -> tuple[Dispatch, bool]:
-    """``create``, also saying whether the dispatch is new (False: the open one found)."""
+    """``create``, also saying whether the dispatch is new (False: the open one found).
+
+    ``unit_brief`` is the agent's text for the unit (the console requires it through
+    ``policy.unit_brief``); the case's summary is never copied into it.
+    """
     now = now or utcnow()
     settings = settings or get_dispatch_settings()
     case = cases.get(session, case_id)
@@ -81,7 +88,8 @@ def create_or_existing(
     if existing is not None:
         return existing, False
     dispatch = Dispatch(case_id=case.id, unit_id=unit.id, urgency=urgency or case.urgency,
-                        created_by_id=actor_id, created_at=now, status=S.CREATED)
+                        created_by_id=actor_id, created_at=now, status=S.CREATED,
+                        unit_brief=unit_brief.strip())
     session.add(dispatch)
     session.flush()
     session.add(DispatchEvent(dispatch_id=dispatch.id, status=S.CREATED, at=now,
@@ -285,7 +293,9 @@ class UnitDispatchDetail:
     """What the visit needs of the case, for the unit's own dispatch only."""
 
     dispatch: UnitDispatch
-    summary: str
+    # The agent's text for the unit, never the case's summary (it may name the reporter
+    # or the alleged perpetrator).
+    unit_brief: str
     do_not_call_back: bool
     call_window: str | None
     persons: tuple[VisitPerson, ...]
@@ -334,7 +344,7 @@ def get_for_unit(
     )
     return UnitDispatchDetail(
         dispatch=_row(dispatch, case.number, case.province_code, case.district),
-        summary=case.summary, do_not_call_back=case.do_not_call_back,
+        unit_brief=dispatch.unit_brief, do_not_call_back=case.do_not_call_back,
         call_window=case.call_window, persons=persons,
         decline_reason=dispatch.decline_reason, outcome=dispatch.outcome,
     )

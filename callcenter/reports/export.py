@@ -36,11 +36,25 @@ BOM = "\ufeff"
 EXCEL_MAX_ROWS = 1_048_576
 CONTINUED = {"en": "(continued, sheet {})", "th": "(ต่อ แผ่นที่ {})"}
 DEFINITION_SHEET = "definition"
+# A text cell starting with one of these is run as a formula by Excel and LibreOffice
+# (CSV) or stored as one by openpyxl (XLSX): a pause reason, a queue label or an IVR
+# choice typed as `=HYPERLINK(...)` would become a live link in the ministry's copy.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet shows as typed: a leading quote before a formula start (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cell(value: Any) -> Any:
-    """Dates in the Buddhist era, as the ministry's tables write them."""
-    if value is None or type(value) in (int, str, float, bool):
+    """Dates in the Buddhist era, as the ministry's tables write them; text never a formula.
+
+    Numbers stay numbers (a negative one too): only text is made inert.
+    """
+    if isinstance(value, str):
+        return inert(value)
+    if value is None or type(value) in (int, float, bool):
         return value
     if isinstance(value, datetime):
         return f"{value.day:02d}/{value.month:02d}/{value.year + BUDDHIST_ERA_OFFSET} " \

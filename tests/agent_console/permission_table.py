@@ -120,7 +120,7 @@ TABLE: dict[str, Rule] = {
     "POST /cases/{case_id}/referrals": page(OWNER | BOSSES, form={"agency_type": "police",
                                                                   "agency_name": "สภ.เมือง"}),
     "POST /referrals/{referral_id}/status": page(OWNER | BOSSES, form={"status": "accepted"}),
-    "POST /cases/{case_id}/dispatch": page(OWNER | BOSSES, form={}),
+    "POST /cases/{case_id}/dispatch": page(OWNER | BOSSES, form={"unit_brief": "ไปที่บ้าน"}),
     "POST /cases/{case_id}/persons": page(OWNER | BOSSES, form={"role": "reporter",
                                                                 "nickname": "น้อย"}),
     "POST /cases/{case_id}/persons/{person_id}": page(OWNER | BOSSES, form={
@@ -142,7 +142,8 @@ TABLE: dict[str, Rule] = {
     "POST /api/cases/{case_id}/referrals": api(OWNER | BOSSES, json={
         "agency_type": "police", "agency_name": "สภ.เมือง"}),
     "POST /api/referrals/{referral_id}/status": api(OWNER | BOSSES, json={"status": "accepted"}),
-    "POST /api/cases/{case_id}/dispatches": api(OWNER | BOSSES, json={}),
+    "POST /api/cases/{case_id}/dispatches": api(OWNER | BOSSES,
+                                                 json={"unit_brief": "ไปที่บ้าน"}),
     "POST /api/cases/{case_id}/persons": api(OWNER | BOSSES, json={"role": "reporter",
                                                                    "nickname": "น้อย"}),
     "PATCH /api/cases/{case_id}/persons/{person_id}": api(OWNER | BOSSES,

@@ -25,7 +25,8 @@ def test_an_agent_opens_a_case_from_a_call_and_dispatches_it(client, seeded_sess
     moved = client.post(f"/api/referrals/{referral.json()['id']}/status", headers=h,
                         json={"status": "accepted"})
     assert moved.json()["status"] == "accepted"
-    dispatched = client.post(f"/api/cases/{case['id']}/dispatches", headers=h, json={})
+    dispatched = client.post(f"/api/cases/{case['id']}/dispatches", headers=h,
+                             json={"unit_brief": "หญิง บาดเจ็บ อยู่บ้านตามที่อยู่"})
     assert dispatched.status_code == 201, dispatched.text
     dispatch = seeded_session.get(Dispatch, dispatched.json()["id"])
     assert dispatch.unit_id is not None
@@ -118,7 +119,8 @@ def test_a_case_is_dispatched_only_by_sending_it_to_a_unit(client):
     assert by_hand.status_code == 409 and by_hand.json()["field"] == "status"
     assert client.get(f"/api/cases/{case_id}").json()["status"] == "screening"
     client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
-    closed = client.post(f"/api/cases/{case_id}/dispatches", json={}, headers=h)
+    closed = client.post(f"/api/cases/{case_id}/dispatches", json={"unit_brief": "ไปที่บ้าน"},
+                         headers=h)
     assert closed.status_code == 409 and closed.json()["field"] == "status"
 
 

@@ -61,7 +61,9 @@ def test_field_errors_are_shown_in_thai_by_default_and_english_on_request(client
     client.cookies.set("lang", "en")
     english = client.post(f"/cases/drafts/{key}/open", data={**bad, "csrf_token": csrf})
     assert "check digit" in english.text
-    fixed = {**bad, "persons.0.national_id": "", "legal_basis": ""}
+    # The wrong ID is sealed in the draft and never shown again: the agent removes it.
+    fixed = {**bad, "persons.0.national_id": "", "persons.0.national_id_clear": "on",
+             "legal_basis": ""}
     rule = client.post(f"/cases/drafts/{key}/open", data={**fixed, "csrf_token": csrf})
     assert "Without consent, choose another legal basis" in rule.text
 
@@ -132,7 +134,8 @@ def test_the_case_file_shows_the_timeline_and_supervisors_read_its_audit_trail(
     client.post(f"{case_url}/referrals", data={"agency_type": "police",
                                                "agency_name": "สภ.เมืองเชียงใหม่",
                                                "due_date": "2026-12-01", "csrf_token": csrf})
-    client.post(f"{case_url}/dispatch", data={"csrf_token": csrf})
+    client.post(f"{case_url}/dispatch", data={"unit_brief": "หญิง บาดเจ็บ อยู่บ้าน",
+                                              "csrf_token": csrf})
     page = client.get(case_url).text
     for shown in ("โทรติดตามแล้ว", "สภ.เมืองเชียงใหม่", 'class="tl-call"', 'class="tl-dispatch"',
                   "หน่วยเคลื่อนที่เร็ว พมจ.เชียงใหม่"):

@@ -60,12 +60,14 @@ def test_the_case_page_and_api_show_what_the_unit_answered(client, seeded_sessio
     csrf = signed_in(client, "agent1")
     headers = {"X-CSRF-Token": csrf}
     case = client.post("/api/cases", json=INTAKE, headers=headers).json()
-    first = client.post(f"/api/cases/{case['id']}/dispatches", json={}, headers=headers)
-    again = client.post(f"/api/cases/{case['id']}/dispatches", json={}, headers=headers)
+    brief = {"unit_brief": "หญิง บาดเจ็บ อยู่บ้านตามที่อยู่"}
+    first = client.post(f"/api/cases/{case['id']}/dispatches", json=brief, headers=headers)
+    again = client.post(f"/api/cases/{case['id']}/dispatches", json=brief, headers=headers)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert {"decline_reason", "outcome", "field_report"} <= first.json().keys()
-    client.post(f"/cases/{case['id']}/dispatch", data={"csrf_token": csrf})  # a double click
+    client.post(f"/cases/{case['id']}/dispatch",  # a double click
+                data={**brief, "csrf_token": csrf})
     count = seeded_session.scalar(select(func.count()).select_from(Dispatch)
                                   .where(Dispatch.case_id == case["id"]))
     assert count == 1

@@ -87,6 +87,10 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     page.keyboard.press("Alt+n")  # one key opens a case from the call
     page.wait_for_url(f"{console}/cases/drafts/*")
     assert page.input_value("#f-issue_area") == "family_violence"  # pre-filled from the IVR
+    # A priority-5 call: nothing chosen for the agent, the caller is the reporter.
+    assert page.input_value("#f-urgency") == "" and page.input_value("#f-consent") == ""
+    assert page.input_value("input[name='persons.1.phone']") == "0891234567"
+    page.select_option("#f-urgency", "high")
     page.select_option("#f-target_group", "woman")
     page.select_option("#f-province_code", "TH-50")
     page.wait_for_selector("#unit:has-text('เชียงใหม่')")
@@ -103,7 +107,12 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     page.wait_for_url(f"{console}/cases/*")
     number = page.text_content("#case-h")
     assert "1300-" in number
-    page.click("#dispatch")
+    # The unit's text starts empty: the agent writes it (the unit never sees the summary).
+    assert page.input_value("#unit_brief") == ""
+    page.keyboard.press("Alt+d")  # the unit's text is empty: Alt+D takes the agent to it
+    assert page.evaluate("document.activeElement.id") == "unit_brief"
+    page.fill("#unit_brief", "หญิง บาดเจ็บ อยู่บ้านตามที่อยู่")
+    page.keyboard.press("Alt+d")  # written: Alt+D sends the dispatch
     page.wait_for_selector("#dispatches li")
     assert "#" in page.text_content("#dispatches li")
     agent.close()

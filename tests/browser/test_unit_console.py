@@ -99,7 +99,8 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
     agent.wait_for_url(f"{console}/agent")
     headers = {"X-CSRF-Token": agent.get_attribute("input[name=csrf_token]", "value")}
     case = agent.request.post(f"{console}/api/cases", data=INTAKE, headers=headers).json()
-    sent = agent.request.post(f"{console}/api/cases/{case['id']}/dispatches", headers=headers)
+    sent = agent.request.post(f"{console}/api/cases/{case['id']}/dispatches", headers=headers,
+                              data={"unit_brief": "หญิง บาดเจ็บ อยู่บ้านตามที่อยู่"})
     assert sent.status == 201, sent.text()
     dispatch_id = sent.json()["id"]
 

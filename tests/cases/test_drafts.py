@@ -29,7 +29,7 @@ def _call(session, uniqueid: str = "1700000000.9", *, ended_ago: timedelta | Non
     return call
 
 
-def test_a_national_id_is_sealed_in_the_draft_and_shown_again_to_the_form(seeded_session):
+def test_a_national_id_is_sealed_in_the_draft_and_never_shown_again(seeded_session):
     draft = drafts.open_for(seeded_session, user_id=agent_id(seeded_session), call_id=None,
                             prefill={})
     drafts.save(seeded_session, draft, {"persons.0.national_id": NATIONAL_ID,
@@ -38,8 +38,19 @@ def test_a_national_id_is_sealed_in_the_draft_and_shown_again_to_the_form(seeded
     stored = seeded_session.execute(select(CaseDraft.data).where(CaseDraft.id == draft.id)
                                     ).scalar_one()
     assert NATIONAL_ID not in str(stored)
-    assert drafts.form_data(draft, key=KEY)["persons.0.national_id"] == NATIONAL_ID
+    # The form gets its last four digits only; the case opens with the whole number.
+    assert "persons.0.national_id" not in drafts.form_data(draft)
+    assert drafts.ids_entered(draft, key=KEY) == {"persons.0.national_id": NATIONAL_ID[-4:]}
     assert drafts.to_intake(draft, key=KEY)["persons"][0]["national_id"] == NATIONAL_ID
+    # Saving the form again without retyping it keeps the number; typing one replaces it.
+    drafts.save(seeded_session, draft, {"persons.0.national_id": "",
+                                        "persons.0.full_name": "มาลี ใจดี"}, key=KEY)
+    drafts.save(seeded_session, draft, {"persons.0.full_name": "มาลี ใจดี"}, key=KEY)
+    assert drafts.to_intake(draft, key=KEY)["persons"][0]["national_id"] == NATIONAL_ID
+    # Ticking "remove" beside it with the field empty removes it.
+    drafts.save(seeded_session, draft, {"persons.0.national_id": "",
+                                        "persons.0.national_id_clear": "on"}, key=KEY)
+    assert drafts.ids_entered(draft, key=KEY) == {}
 
 
 def test_opening_the_case_clears_the_draft_but_keeps_its_key(seeded_session):

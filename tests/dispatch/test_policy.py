@@ -45,14 +45,16 @@ def test_server_errors_and_throttling_are_retried_but_bad_requests_are_not():
     assert not policy.is_transient(400) and not policy.is_transient(401)
 
 
-def test_alert_text_carries_case_number_place_urgency_and_link_only():
+def test_alert_text_carries_case_number_place_urgency_brief_and_link_only():
     message = AlertMessage(dispatch_id=7, case_number="1300-2569-000123", province="เชียงใหม่",
                            district="อำเภอเมือง", urgency=Urgency.IMMEDIATE,
-                           link=dispatch_link("https://console.test/", 7))
+                           link=dispatch_link("https://console.test/", 7),
+                           brief="หญิง บาดเจ็บ ผู้กระทำอาจอยู่ในบ้าน")
     assert message.text == (
         "1300 ส่งเคสถึงหน่วยเคลื่อนที่เร็ว (ด่วนที่สุด)\n"
         "เคส 1300-2569-000123\n"
         "พื้นที่ เชียงใหม่ / อำเภอเมือง\n"
+        "ข้อมูล: หญิง บาดเจ็บ ผู้กระทำอาจอยู่ในบ้าน\n"
         "รับเรื่อง: https://console.test/units/dispatches/7"
     )
     assert set(message.as_payload()) == {"dispatch_id", "case_number", "province", "district",
