@@ -5,8 +5,8 @@ only ``failed_logins``). ``sign_in_failures`` counts failed sign-ins per client 
 for the throttle that slows an attacker without locking the account's owner out.
 
 Revision ID: 0009
-Revises: 0007
-Create Date: 2026-12-08 10:00:00
+Revises: 0008
+Create Date: 2026-12-06 10:00:00
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 import callcenter.db
 
 revision: str = '0009'
-down_revision: str | None = '0007'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

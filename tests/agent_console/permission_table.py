@@ -83,7 +83,6 @@ TABLE: dict[str, Rule] = {
     # --- framework and public ---------------------------------------------------------
     "GET /api/openapi.json": everyone(),
     "GET /api/docs": everyone(),
-    "GET /docs/oauth2-redirect": everyone(),
     "GET /healthz": everyone(),
     "GET /metrics": everyone(),  # scraped by Prometheus; counts only, no case data
     # --- auth (console core) ----------------------------------------------------------

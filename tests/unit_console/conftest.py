@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callcenter.dispatch import service as dispatches
-from tests.agent_console.conftest import app, client  # noqa: F401
+from tests.agent_console.conftest import app, client, make_app  # noqa: F401
 from tests.agent_console.console_support import INTAKE, signed_in
 
 # What the agent wrote for the unit: the unit reads this, never the case's summary.

@@ -16,7 +16,13 @@ from callcenter.cases.models import Case
 from callcenter.dispatch.models import Dispatch, DispatchStatus
 from callcenter.provinces.models import ResponseUnit
 from callcenter.taxonomy import Urgency
-from tests.agent_console.conftest import app, client, csrf_from, sign_in  # noqa: F401
+from tests.agent_console.conftest import (  # noqa: F401
+    app,
+    client,
+    csrf_from,
+    make_app,
+    sign_in,
+)
 
 from .stack import RedisServer
 
