@@ -14,9 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import escape
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agent_console import htmx, i18n
+from agent_console import htmx, i18n, outage
 from agent_console.deps import NotSignedIn, SecondFactorRequired, page_context
 from agent_console.templating import templates
 from callcenter.errors import DomainError
@@ -126,6 +128,28 @@ def internal_error_response(request: Request) -> Response:
         return Response("internal error", status_code=500, media_type="text/plain")
 
 
+def unavailable_response(request: Request) -> Response:
+    """503: the database is away; the request was rolled back, so nothing was saved."""
+    retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
+    if _is_api(request):
+        return JSONResponse(outage.API_BODY, status_code=503, headers=retry)
+    try:
+        response = _page(request, 503, page_context(request)["_"]("error.unavailable"))
+    except Exception:  # the page itself failed: plain text then, still a 503
+        response = Response(outage.API_BODY["message"], status_code=503,
+                            media_type="text/plain")
+    response.headers.update(retry)
+    return response
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    if not outage.is_outage(exc):
+        raise exc  # a bug, not an outage: answered and logged as any unexpected error
+    log.warning("database unavailable (%s) on %s %s", outage.kind(exc), request.method,
+                request.url.path)
+    return unavailable_response(request)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
     return internal_error_response(request)
@@ -136,4 +160,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(ValidationError, model_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(PoolTimeout, database_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -17,8 +17,8 @@ import traceback
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent_console import addresses, i18n
-from agent_console.errors import internal_error_response
+from agent_console import addresses, i18n, outage
+from agent_console.errors import internal_error_response, unavailable_response
 
 access_log = logging.getLogger("agent_console.access")
 error_log = logging.getLogger("agent_console.errors")
@@ -114,7 +114,8 @@ async def _too_large(scope: Scope, send: Send) -> None:
 
 
 class ContainErrors:
-    """Answer an unexpected error with a 500 here, and log it without its message.
+    """Answer an unexpected error with a 500 here (a lost database with a 503), and log it
+    without its message.
 
     Starlette would re-raise it to uvicorn, whose traceback prints the exception's
     message, and messages (a validation error's input, a driver's error) can hold a
@@ -140,6 +141,12 @@ class ContainErrors:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:
+            if outage.is_outage(exc):  # the database went away: a 503, not a bug
+                error_log.warning("database unavailable (%s) on %s %s", outage.kind(exc),
+                                  scope["method"], scope["path"])
+                if not started:
+                    await unavailable_response(Request(scope))(scope, receive, send)
+                return
             frames = "\n".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}'
                                for f in traceback.extract_tb(exc.__traceback__))
             error_log.error("unhandled %s on %s %s\n%s", type(exc).__name__, scope["method"],

@@ -103,6 +103,20 @@ def dispatch_board(request: Request, province: str | None = None,
                                       block_name=block)
 
 
+@router.get("/dispatches/stream")
+async def dispatch_stream(request: Request):
+    await stream_viewer(request, SUPERVISORS)
+
+    async def nothing() -> list[tuple[str, str]]:
+        return []  # the page itself is the snapshot; events only say "look again"
+
+    return StreamingResponse(
+        request.app.state.hub.stream(lambda topic: topic.startswith("dispatch."), nothing),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
 def _detail_page(request: Request, db: Session, dispatch_id: int, province: str | None, *,
                  error: str | None = None, form: dict[str, str] | None = None,
                  status_code: int = 200) -> Response:
@@ -118,7 +132,7 @@ def _detail_page(request: Request, db: Session, dispatch_id: int, province: str 
                                       status_code=status_code)
 
 
-@router.get("/dispatches/{dispatch_id}")
+@router.get("/dispatches/{dispatch_id:int}")
 def dispatch_detail(dispatch_id: Id, request: Request, province: str | None = None,
                     viewer: Viewer = Supervisor, db: Session = DB) -> Response:
     return _detail_page(request, db, dispatch_id, _province(province))
@@ -147,7 +161,7 @@ def _act(request: Request, db: Session, dispatch_id: int, province: str, action:
     return RedirectResponse(f"/dispatches/{dispatch_id}{suffix}", status_code=303)
 
 
-@router.post("/dispatches/{dispatch_id}/acknowledge")
+@router.post("/dispatches/{dispatch_id:int}/acknowledge")
 def acknowledge_for_unit(dispatch_id: Id, request: Request,
                          note: str = Form(default="", max_length=240),
                          province: str = ProvinceField,
@@ -159,7 +173,7 @@ def acknowledge_for_unit(dispatch_id: Id, request: Request,
                 {"note": note})
 
 
-@router.post("/dispatches/{dispatch_id}/resend")
+@router.post("/dispatches/{dispatch_id:int}/resend")
 def resend(dispatch_id: Id, request: Request, note: str = Form(default="", max_length=240),
            province: str = ProvinceField,
            viewer: Viewer = Supervisor, db: Session = DB) -> Response:
@@ -169,24 +183,10 @@ def resend(dispatch_id: Id, request: Request, note: str = Form(default="", max_l
                 {"resend_note": note})
 
 
-@router.post("/dispatches/{dispatch_id}/cancel")
+@router.post("/dispatches/{dispatch_id:int}/cancel")
 def cancel(dispatch_id: Id, request: Request, reason: str = Form(default="", max_length=300),
            province: str = ProvinceField,
            viewer: Viewer = Supervisor, db: Session = DB) -> Response:
     return _act(request, db, dispatch_id, province, "cancel",
                 lambda: supervise.cancel(db, dispatch_id, actor_id=viewer.id, reason=reason),
                 {"reason": reason})
-
-
-@router.get("/dispatches/stream")
-async def dispatch_stream(request: Request):
-    await stream_viewer(request, SUPERVISORS)
-
-    async def nothing() -> list[tuple[str, str]]:
-        return []  # the page itself is the snapshot; events only say "look again"
-
-    return StreamingResponse(
-        request.app.state.hub.stream(lambda topic: topic.startswith("dispatch."), nothing),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from agent_console.deps import Viewer, db_session, redis_client
 from agent_console.i18n import pick_language, translator
-from agent_console.limits import client_ip
+from agent_console.limits import client_ip, limit_body
 from agent_console.routers.wallboard import supervisor_only
 from callcenter.agents import supervision
 from callcenter.ami.commands import CommandClient
 from callcenter.queues import live
 
-router = APIRouter(prefix="/supervisor")
+# limit_body: a NUL in a form field reached PostgreSQL (the audit row) as a 500.
+router = APIRouter(prefix="/supervisor", dependencies=[Depends(limit_body)])
 
 AgentAction = Literal["listen", "whisper", "barge", "pause", "unpause", "sign_out"]
 COMMAND_TIMEOUT = 8.0

@@ -84,6 +84,7 @@ TABLE: dict[str, Rule] = {
     "GET /api/openapi.json": everyone(),
     "GET /api/docs": everyone(),
     "GET /healthz": everyone(),
+    "GET /readyz": everyone(),
     "GET /metrics": everyone(),  # scraped by Prometheus; counts only, no case data
     # --- auth (console core) ----------------------------------------------------------
     "GET /": everyone(),

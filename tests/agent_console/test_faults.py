@@ -81,6 +81,13 @@ def test_with_redis_lost_an_agent_signs_in_writes_a_case_and_saves_a_draft(offli
     assert 'id="link-banner" class="banner danger" role="alert" hidden' not in agent_page.text
 
 
+def test_readiness_is_503_naming_redis_while_it_is_lost(offline_client):
+    away = offline_client.get("/readyz")
+    assert away.status_code == 503
+    assert away.json() == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
+    assert offline_client.get("/healthz").status_code == 200
+
+
 def test_a_supervisor_can_sign_in_with_redis_lost(offline_client):
     signed_in(offline_client, "supervisor")
     assert offline_client.get("/home").status_code == 200

@@ -25,7 +25,7 @@ def app_routes(app) -> set[str]:
         if context.path.startswith(STATIC_MOUNTS) or not context.methods:
             continue
         for method in context.methods - {"HEAD"}:
-            found.add(f"{method} {context.path}")
+            found.add(f"{method} {context.path_format}")  # without :int convertors
     return found
 
 

@@ -7,7 +7,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
+from starlette.routing import compile_path
 
 from callcenter.audit import AuditEvent
 from callcenter.db import utcnow
@@ -16,6 +18,7 @@ from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
 from tests.agent_console.console_support import signed_in
+from tests.agent_console.stream_start import stream_start
 
 
 @pytest.fixture
@@ -139,3 +142,28 @@ def test_a_supervisor_action_needs_the_csrf_token(client, seeded_session, dispat
                          data={"reason": "x"}, follow_redirects=False)
     assert answer.status_code == 403
     assert status_of(seeded_session, dispatched["dispatch"]) is DispatchStatus.CREATED
+
+
+def test_the_boards_live_stream_is_served_to_a_supervisor(client):
+    # /dispatches/{id} was declared first and took "stream" for an id: the board never
+    # heard of a change.
+    signed_in(client, "supervisor")
+    status, headers = stream_start(client, "/dispatches/stream")
+    assert status == 200
+    assert headers["content-type"].startswith("text/event-stream")
+
+
+def test_no_static_path_is_shadowed_by_an_earlier_parametrised_one(app):
+    # Routes are tried in order: a static path must be reached before any path whose
+    # parameter would take its last part ("stream", "new", "unit") for an id.
+    routes = [c for c in iter_route_contexts(app.routes) if c.methods and c.path]
+    shadowed = []
+    for position, route in enumerate(routes):
+        if "{" in route.path:
+            continue
+        for earlier in routes[:position]:
+            if (route.methods & earlier.methods - {"HEAD"}
+                    and compile_path(earlier.path)[0].match(route.path)):
+                shadowed.append(f"{route.path} is taken by {earlier.path}")
+                break
+    assert shadowed == []

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from callcenter.audit import AuditEvent
 from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
 from tests.agent_console.console_support import signed_in
+from tests.support.audit_trail import audited, user_id
 from tests.unit_console.conftest import BRIEF
 
 ACTIONS = ("acknowledge", "en-route", "on-scene", "decline", "complete")
@@ -110,6 +111,8 @@ def test_visit_page_shows_only_what_the_visit_needs_and_is_audited(
         AuditEvent.action == "dispatch.view",
         AuditEvent.entity_id == str(dispatched["dispatch"]))).all()
     assert len(views) == 1
+    audited(seeded_session, "dispatch.view", actor_id=user_id(seeded_session, "unit.th50"),
+            entity_type="dispatch", entity_id=dispatched["dispatch"])
 
 
 def test_the_unit_takes_a_dispatch_through_to_completion(

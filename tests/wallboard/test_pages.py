@@ -262,6 +262,15 @@ def test_supervisor_actions_need_the_csrf_token(supervisor_client, redis_client,
     assert answer.status_code == 403 and fake_bridge.received == []
 
 
+def test_a_nul_in_a_supervisor_form_is_refused_before_it_reaches_the_database(
+        supervisor_client, redis_client, fake_bridge):
+    # PostgreSQL text cannot hold NUL: the audit row's insert failed as a 500.
+    token = csrf_from(supervisor_client.get("/home").text)
+    answer = supervisor_client.post("/supervisor/calls/move", data={
+        "uniqueid": "9\x001", "node": NODE, "queue": "urgent", "csrf_token": token})
+    assert answer.status_code == 400 and fake_bridge.received == []
+
+
 def test_the_dispatch_board_groups_open_dispatches_and_highlights_overdue_ones(
         supervisor_client, seeded_session):
     overdue = add_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,

@@ -13,6 +13,7 @@ from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.reports.calls import VOLUME_DEFINITION
 from callcenter.thaidate import BANGKOK
+from tests.support.audit_trail import audited, user_id
 
 from .conftest import add_call
 
@@ -112,6 +113,10 @@ def test_csv_and_xlsx_downloads_stream_the_report_and_are_audited(
     exports = seeded_session.scalars(select(AuditEvent.entity_id).where(
         AuditEvent.action == "report.export")).all()
     assert len(exports) == 2 and all(":" in e for e in exports)
+    boss = user_id(seeded_session, "supervisor")
+    for report in ("call_records", "calls_by_queue"):
+        audited(seeded_session, "report.export", actor_id=boss, entity_type="report",
+                entity_id=f"{report}:{datetime.now(BANGKOK).date().isoformat()}:1")
 
 
 def test_a_download_with_a_bad_range_is_refused(supervisor_client):
