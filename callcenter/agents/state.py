@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import Boolean, Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
+from callcenter.agents import refusals
 from callcenter.agents.models import AgentSkill, User
 from callcenter.errors import DomainError
 
@@ -29,11 +30,6 @@ PAUSE_REASONS = ("break", "meal", "training", "meeting", "paperwork", "wrap_up")
 # Asterisk's `wrapuptime` in queues.conf: no new call rings for this long after one ends.
 WRAP_UP_SECONDS = 10
 DEFAULT_NODE = "pbx1"
-
-
-class BridgeUnavailable(DomainError):
-    status_code = 503
-    code = "bridge_unavailable"
 
 
 class Commands(Protocol):
@@ -71,12 +67,11 @@ def _interface(user: User) -> str:
     return user.phone_interface
 
 
-def _check(result: Any) -> None:
-    if not getattr(result, "ok", False):
-        status = getattr(result, "status", "error")
-        raise BridgeUnavailable(
-            "the phone system did not answer in time" if status == "timeout"
-            else "the phone system refused the change")
+def _check(result: Any, *, done_if: tuple[str, ...] = ()) -> None:
+    """Raise what the PBX's refusal means for the agent (see refusals)."""
+    reason = refusals.refusal(result, done_if=done_if)
+    if reason is not None:
+        raise refusals.PbxRefused(reason)
 
 
 def sign_in(session: Session, commands: Commands, *, user: User, node: str) -> list[str]:
@@ -88,7 +83,7 @@ def sign_in(session: Session, commands: Commands, *, user: User, node: str) -> l
     for m in memberships:
         _check(commands.send(node, "queue_login", queue=m.queue, interface=interface,
                              member_name=user.login, state_interface=interface,
-                             penalty=m.penalty))
+                             penalty=m.penalty), done_if=(refusals.ALREADY_IN,))
     return [m.queue for m in memberships]
 
 
@@ -97,7 +92,8 @@ def sign_out(session: Session, commands: Commands, *, user: User, node: str,
     interface = _interface(user)
     names = queues if queues is not None else [m.queue for m in queues_for(session, user)]
     for name in names:
-        _check(commands.send(node, "queue_logout", queue=name, interface=interface))
+        _check(commands.send(node, "queue_logout", queue=name, interface=interface),
+               done_if=(refusals.ALREADY_OUT,))
 
 
 def pause(commands: Commands, *, user: User, node: str, reason: str) -> None:

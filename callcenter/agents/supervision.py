@@ -24,6 +24,7 @@ from sqlalchemy import Boolean, String, column, select, table
 from sqlalchemy.orm import Session
 
 from callcenter import audit
+from callcenter.agents import refusals
 from callcenter.agents.models import User
 
 log = logging.getLogger(__name__)
@@ -54,17 +55,21 @@ class Outcome:
     """What became of an action: ``reason`` names it for the page, ``status`` for HTTP."""
 
     ok: bool
-    reason: str  # done | not_live | no_phone | unknown_queue | pbx_error | pbx_timeout
+    # done | not_live | no_phone | unknown_queue | pbx_timeout, or a refusal's code
+    # (not_signed_in, static_member, pbx_link_down, …: callcenter.agents.refusals)
+    reason: str
     status: int = 200
-    message: str = ""  # the PBX's own words when it refused
+    message: str = ""  # the PBX's own words when it refused (never shown as they are)
 
     @classmethod
-    def of(cls, result: Any) -> Outcome:
-        if getattr(result, "ok", False):
+    def of(cls, result: Any, *, done_if: tuple[str, ...] = ()) -> Outcome:
+        refused = refusals.refusal(result, done_if=done_if)
+        if refused is None:
             return cls(True, "done")
-        if getattr(result, "status", "") == "timeout":
+        if refused is refusals.TIMEOUT:
             return cls(False, "pbx_timeout", 504)
-        return cls(False, "pbx_error", 502, str(getattr(result, "message", "") or ""))
+        return cls(False, refused.code, refused.status,
+                   str(getattr(result, "message", "") or ""))
 
 
 NOT_LIVE = Outcome(False, "not_live", 409)
@@ -100,7 +105,8 @@ def _run_agent_action(commands: Commands, action: str, agent: dict[str, Any], *,
     outcome = Outcome(True, "done")
     for queue in sorted(agent.get("queues") or {}):
         outcome = Outcome.of(commands.send(node, "queue_logout", queue=queue,
-                                           interface=interface))
+                                           interface=interface),
+                             done_if=(refusals.ALREADY_OUT,))
         if not outcome.ok:
             break
     return outcome

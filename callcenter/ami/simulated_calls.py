@@ -2,8 +2,10 @@
 
 Pure: each function returns `(seconds after the call starts, headers)` pairs. The
 shapes follow the recordings (see docs/ami.md): the hotline channel is the `;2` half of
-`Local/1300@from-pstn-…`, an agent's leg is `Local/agentN@agents-…;1`, and every call
-carries the noise a real one does (Newexten, VarSet, DeviceStateChange, Cdr, …).
+`Local/1300@from-pstn-…`, and every call carries the noise a real one does (Newexten,
+VarSet, DeviceStateChange, Cdr, …). A member is a PJSIP phone (`PJSIP/agent1`, as the
+console signs agents in; its leg `PJSIP/agent1-…`) or a recorded Local member
+(`Local/agent1@agents/n`, its leg `Local/agent1@agents-…;1`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,17 @@ QUEUE_KEYS = {"violence": "1", "trafficking": "2", "pregnancy": "3", "welfare": 
 
 @dataclass(frozen=True)
 class SimAgent:
-    interface: str  # Local/agent1@agents/n
-    name: str
+    interface: str  # PJSIP/agent1, or the recordings' Local/agent1@agents/n
+    name: str  # MemberName: the console signs agents in under their login
+    # The queues of the agent's skills, best first (the penalty is the position), for
+    # members the PBX already has when it starts: astdb keeps dynamic members
+    # (`persistentmembers = yes`) and the recordings' queues.conf had static ones.
+    skills: tuple[str, ...] = ()
+    dynamic: bool = False
+
+    @property
+    def is_pjsip(self) -> bool:
+        return self.interface.startswith("PJSIP/")
 
     @property
     def state_interface(self) -> str:
@@ -29,7 +40,23 @@ class SimAgent:
 
     @property
     def peer(self) -> str:
-        return self.interface.split("/")[1]  # agent1@agents
+        return self.interface.split("/")[1]  # agent1@agents, or agent1
+
+    def leg(self, seq: int) -> str:
+        """The channel the queue dials to ring this member."""
+        if self.is_pjsip:
+            return f"{self.interface}-{seq:08x}"
+        return f"Local/{self.peer}-{seq:08x};1"
+
+    @property
+    def busy_status(self) -> int:
+        """The member's device state while rung and talking: a PJSIP phone with
+        `device_state_busy_at = 1` is BUSY (3), a Local member INUSE (2)."""
+        return 3 if self.is_pjsip else 2
+
+    @property
+    def busy_device(self) -> str:
+        return "BUSY" if self.is_pjsip else "INUSE"
 
 
 @dataclass(frozen=True)
@@ -73,13 +100,15 @@ def _chan(call: SimCall, half: int, context: str, exten: str, state: str,
 
 def _agent_leg(call: SimCall, agent: SimAgent, state: str) -> Headers:
     states = {"Down": "0", "Up": "6"}
+    # A PJSIP phone's leg runs the endpoint's context (asterisk_conf: agent-phones, s).
+    context, exten = ("agent-phones", "s") if agent.is_pjsip else ("agents", call.queue)
     return {
-        "DestChannel": f"Local/{agent.peer}-{call.seq:08x};1",
+        "DestChannel": agent.leg(call.seq),
         "DestChannelState": states[state], "DestChannelStateDesc": state,
         "DestCallerIDNum": call.caller, "DestCallerIDName": "<unknown>",
         "DestConnectedLineNum": call.caller, "DestConnectedLineName": "<unknown>",
-        "DestLanguage": "en", "DestAccountCode": "", "DestContext": "agents",
-        "DestExten": call.queue, "DestPriority": "1",
+        "DestLanguage": "en", "DestAccountCode": "", "DestContext": context,
+        "DestExten": exten, "DestPriority": "1",
         "DestUniqueid": f"{call.epoch}.{call.seq * 4 + 2}", "DestLinkedid": call.linkedid,
         "Queue": call.queue, "Interface": agent.interface, "MemberName": agent.name,
     }
@@ -87,12 +116,13 @@ def _agent_leg(call: SimCall, agent: SimAgent, state: str) -> Headers:
 
 def member_headers(queue: str, agent: SimAgent, *, status: int = 1, paused: bool = False,
                    reason: str = "", in_call: bool = False, dynamic: bool = False,
-                   login_time: int = 0) -> Headers:
+                   login_time: int = 0, penalty: int = 0, last_pause: int = 0) -> Headers:
     return {
         "Queue": queue, "MemberName": agent.name, "Interface": agent.interface,
         "StateInterface": agent.state_interface,
-        "Membership": "dynamic" if dynamic else "static", "Penalty": "0",
-        "CallsTaken": "0", "LastCall": "0", "LastPause": "0", "LoginTime": str(login_time),
+        "Membership": "dynamic" if dynamic else "static", "Penalty": str(penalty),
+        "CallsTaken": "0", "LastCall": "0", "LastPause": str(last_pause),
+        "LoginTime": str(login_time),
         "InCall": "1" if in_call else "0", "Status": str(status),
         "Paused": "1" if paused else "0", "PausedReason": reason if paused else "",
         "Ringinuse": "0", "Wrapuptime": "0",
@@ -193,16 +223,18 @@ def queue_steps(call: SimCall) -> list[Step]:
     assert agent is not None
     ring = _agent_leg(call, agent, "Down")
     add(t + 0.1, "AgentCalled", q, **ring)
+    add(t + 0.1, "DeviceStateChange", {"Device": agent.state_interface,
+                                       "State": agent.busy_device})
     add(t + 0.1, "QueueMemberStatus", {},
-        **member_headers(call.queue, agent, status=2))
-    add(t + 0.1, "DeviceStateChange", {"Device": agent.state_interface, "State": "INUSE"})
+        **member_headers(call.queue, agent, status=agent.busy_status))
     t += call.wait
     add(t, "QueueCallerLeave", q, Queue=call.queue, Count="0", Position="1")
     leg = _agent_leg(call, agent, "Up")
     add(t, "AgentConnect", q, **leg, HoldTime=str(round(call.wait)), RingTime="2")
     add(t, "BridgeEnter", q, BridgeUniqueid=f"bridge-{call.seq}")
     add(t, "QueueMemberStatus", {},
-        **member_headers(call.queue, agent, status=2, in_call=True))
+        **member_headers(call.queue, agent, status=agent.busy_status,
+                         in_call=not agent.is_pjsip))
     t += call.talk
     reason = "agent" if call.shape == "agent_hangup" else "caller"
     add(t, "Hangup", c1, Cause="16", **{"Cause-txt": "Normal Clearing"})

@@ -3,8 +3,9 @@
 Not Asterisk. It speaks AMI the way Asterisk 22 does and plays calls in the shapes of
 the recorded transcripts (the parts live in `callcenter.ami.sim`). Given the IVR's FastAGI
 address, simulated callers go through the real IVR; agents pause and come back now and
-then. `callcenter demo`, the tests and the benchmark use it; production connects the
-bridge to real Asterisk nodes.
+then. Its members are the seeded agents' PJSIP phones (`PJSIP/agent1` …), dynamic, as the
+console signs them in: it can pause, sign out and sign them in again. `callcenter demo`,
+the tests and the benchmark use it; production connects the bridge to real Asterisk nodes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import asyncio
 import contextlib
 import logging
 
+from callcenter.agents.state import WRAP_UP_SECONDS
 from callcenter.ami.sim import DEFAULT_AGENTS, DEMO_AGENTS, AmiSimulator
+from callcenter.queues.catalog import QUEUES
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,8 @@ __all__ = ["DEFAULT_AGENTS", "DEMO_AGENTS", "AmiSimulator", "main", "serve"]
 
 async def serve(port: int, secret: str, calls_per_minute: float,
                 agi: tuple[str, int] | None = None) -> None:
-    sim = AmiSimulator(secret=secret, agi=agi, agents=DEMO_AGENTS)
+    sim = AmiSimulator(secret=secret, agi=agi, agents=DEMO_AGENTS, wrap_up=WRAP_UP_SECONDS,
+                       queues=tuple(q.name for q in QUEUES))
     await sim.start("127.0.0.1", port)
     log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d: made-up calls, not a real PBX%s",
                 sim.port, f"; callers go through the IVR at {agi[0]}:{agi[1]}" if agi else "")

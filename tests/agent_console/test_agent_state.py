@@ -14,9 +14,8 @@ from tests.agent_console.console_support import signed_in
 from tests.conftest import REDIS_URL
 
 
-@pytest.fixture
-def fake_bridge(redis_client):
-    """Answers every PBX command on node pbx1 as Asterisk would: Success."""
+def serve_bridge(answer: dict):
+    """Answers every PBX command on node pbx1 with ``answer``; yields what it was sent."""
     seen: list[dict] = []
     stop = threading.Event()
 
@@ -27,8 +26,7 @@ def fake_bridge(redis_client):
             if got:
                 request = json.loads(got[1])
                 seen.append(request)
-                client.rpush(f"bridge.reply.{request['id']}",
-                             json.dumps({"status": "ok", "message": "", "data": {}}))
+                client.rpush(f"bridge.reply.{request['id']}", json.dumps(answer))
         client.close()
 
     thread = threading.Thread(target=serve, daemon=True)
@@ -36,6 +34,18 @@ def fake_bridge(redis_client):
     yield seen
     stop.set()
     thread.join(3)
+
+
+@pytest.fixture
+def fake_bridge(redis_client):
+    """Answers every PBX command on node pbx1 as Asterisk would: Success."""
+    yield from serve_bridge({"status": "ok", "message": "", "data": {}})
+
+
+@pytest.fixture
+def not_a_member_bridge(redis_client):
+    """Asterisk's answer to QueuePause of a phone that is in no queue."""
+    yield from serve_bridge({"status": "error", "message": "Interface not found", "data": {}})
 
 
 def test_signing_in_joins_the_queues_of_the_agents_skills_and_languages(client, fake_bridge):
@@ -71,6 +81,18 @@ def test_without_a_bridge_the_agent_gets_a_clear_error_and_can_still_open_cases(
                        headers={"HX-Request": "true"})
     assert page.status_code == 503 and "toast" in page.text
     assert client.post("/api/drafts", json={}, headers=h).status_code == 200
+
+
+def test_pausing_before_signing_in_says_to_sign_in_first_never_a_server_error(
+        client, not_a_member_bridge):
+    csrf = signed_in(client, "agent1")
+    api = client.post("/api/agent/state", json={"action": "pause", "reason": "meal"},
+                      headers={"X-CSRF-Token": csrf})
+    assert api.status_code == 409 and api.json()["error"] == "not_signed_in"
+    page = client.post("/agent/state", data={"action": "unpause", "csrf_token": csrf},
+                       headers={"HX-Request": "true"})
+    assert page.status_code == 409 and 'class="toast error"' in page.text
+    assert "ยังไม่ได้เข้าคิว" in page.text and "Interface not found" not in page.text
 
 
 def test_the_agent_sees_its_own_state_as_the_bridge_published_it(client, redis_client):

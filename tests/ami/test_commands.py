@@ -25,8 +25,8 @@ class Rig:
         await self.sim.stop()
 
 
-async def rig(aredis, sessions=None, *, timeout=3.0, speed=50):
-    sim = AmiSimulator(speed=speed)
+async def rig(aredis, sessions=None, *, timeout=3.0, speed=50, sim=None):
+    sim = sim or AmiSimulator(speed=speed)
     port = await sim.start()
     bridge = node_bridge(port, redis=aredis, sessions=sessions)
     server = CommandServer(bridge, aredis)

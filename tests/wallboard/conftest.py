@@ -91,8 +91,8 @@ def add_dispatch(db, *, province: str, status: DispatchStatus, age: timedelta,
 class FakeBridge:
     """Answers PBX commands for one node the way the bridge's CommandServer does."""
 
-    def __init__(self, redis, node: str = NODE, status: str = "ok") -> None:
-        self.redis, self.node, self.status = redis, node, status
+    def __init__(self, redis, node: str = NODE, status: str = "ok", message: str = "") -> None:
+        self.redis, self.node, self.status, self.message = redis, node, status, message
         self.received: list[dict] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -105,7 +105,8 @@ class FakeBridge:
             request = json.loads(got[1])
             self.received.append(request)
             self.redis.rpush(f"bridge.reply.{request['id']}",
-                             json.dumps({"status": self.status, "message": "", "data": {}}))
+                             json.dumps({"status": self.status, "message": self.message,
+                                         "data": {}}))
 
     def __enter__(self) -> FakeBridge:
         self._thread.start()

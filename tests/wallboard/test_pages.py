@@ -16,6 +16,7 @@ from callcenter.thaidate import BANGKOK
 
 from .conftest import (
     NODE,
+    FakeBridge,
     add_call,
     add_dispatch,
     agent_payload,
@@ -219,6 +220,27 @@ def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
     failed = seeded_session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.like("%.failed")).order_by(AuditEvent.id)).all()
     assert failed == ["agent.whisper.failed", "agent.barge.failed", "call.move.failed"]
+
+
+@pytest.mark.parametrize(("said", "action", "status", "thai", "english"), [
+    ("Interface not found", "pause", 409, "ไม่ได้อยู่ในคิวใด", "not signed in to any queue"),
+    ("Member not dynamic", "sign_out", 409, "ผู้ดูแลระบบ", "only the administrator"),
+    ("the link to Asterisk is down", "unpause", 503, "การเชื่อมต่อ", "link"),
+    ("Out of memory", "pause", 502, "ระบบโทรศัพท์ปฏิเสธ", "refused"),
+])
+def test_a_pbx_refusal_tells_the_supervisor_what_failed_in_their_language(
+        supervisor_client, redis_client, said, action, status, thai, english):
+    live_floor(redis_client)
+    headers = supervisor_token(supervisor_client)
+    form = {"interface": AGENT, "node": NODE, "reason": "training"}
+    with FakeBridge(redis_client, status="error", message=said):
+        answer = supervisor_client.post(f"/supervisor/agents/{action}", headers=headers,
+                                        data=form)
+        assert answer.status_code == status and thai in answer.json()["message"]
+        answer = supervisor_client.post(f"/supervisor/agents/{action}?lang=en",
+                                        headers=headers, data=form)
+    assert answer.status_code == status and english in answer.json()["message"]
+    assert said not in answer.json()["message"]  # explained, not repeated
 
 
 def test_pause_sign_out_and_move_send_their_commands_and_are_audited(

@@ -93,11 +93,23 @@ def test_sign_out_leaves_every_queue_and_stops_at_the_first_refusal(
         seeded_session, supervisor):
     bridge = Bridge("error", "Member not dynamic")
     outcome = act(seeded_session, bridge, supervisor, "sign_out")
+    # A fixed member of queues.conf: the supervisor is told only an administrator can.
     assert (outcome.reason, outcome.status, outcome.message) == (
-        "pbx_error", 502, "Member not dynamic")
+        "static_member", 409, "Member not dynamic")
     assert [c[1:] for c in bridge.sent] == [
         ("queue_logout", {"queue": "urgent", "interface": AGENT})]
     assert audited(seeded_session) == [("agent.sign_out.failed", "agent", AGENT)]
+
+
+def test_signing_out_an_agent_already_out_of_a_queue_is_done(seeded_session, supervisor):
+    bridge = Bridge("error", "Unable to remove interface: Not there")
+    assert act(seeded_session, bridge, supervisor, "sign_out").ok
+    assert audited(seeded_session) == [("agent.sign_out", "agent", AGENT)]
+
+
+def test_pausing_an_agent_whose_phone_is_in_no_queue_says_so(seeded_session, supervisor):
+    outcome = act(seeded_session, Bridge("error", "Interface not found"), supervisor, "pause")
+    assert (outcome.ok, outcome.reason, outcome.status) == (False, "not_signed_in", 409)
 
 
 def test_a_pbx_that_does_not_answer_is_a_timeout(seeded_session, supervisor):

@@ -32,7 +32,7 @@ class PbxActions(SimServer):
 
     def _do_queuestatus(self, session, msg, reply) -> None:
         items: list[Headers] = []
-        queues = sorted({q for q, _ in self.members} | {e[0] for e in self.entries.values()})
+        queues = sorted(set(self.queues) | {e[0] for e in self.entries.values()})
         for queue in queues:
             items.append({"Event": "QueueParams", "Queue": queue, "Max": "0",
                           "Strategy": "rrmemory", "Calls": "0", "Holdtime": "0",
@@ -41,9 +41,7 @@ class PbxActions(SimServer):
             for (q, _), m in sorted(self.members.items()):
                 if q != queue:
                     continue
-                h = member_headers(q, m.agent, status=m.status, paused=m.paused,
-                                   reason=m.reason, in_call=m.in_call, dynamic=m.dynamic,
-                                   login_time=m.login_time)
+                h = self._member_headers(q, m)
                 items.append({"Event": "QueueMember", "Queue": q, "Name": m.agent.name,
                               "Location": m.agent.interface,
                               **{k: v for k, v in h.items()
@@ -67,39 +65,75 @@ class PbxActions(SimServer):
         self._list(session, msg.get("ActionID"), "Channels will follow", items,
                    "CoreShowChannelsComplete")
 
+    def _member_headers(self, queue: str, m: SimMember) -> Headers:
+        return member_headers(queue, m.agent, status=m.status, paused=m.paused,
+                              reason=m.reason, in_call=m.in_call, dynamic=m.dynamic,
+                              login_time=m.login_time, penalty=m.penalty,
+                              last_pause=m.last_pause)
+
     def _member_event(self, name: str, queue: str, m: SimMember) -> None:
-        self.emit({"Event": name, "Privilege": "agent,all",
-                   **member_headers(queue, m.agent, status=m.status, paused=m.paused,
-                                    reason=m.reason, in_call=m.in_call, dynamic=m.dynamic,
-                                    login_time=m.login_time)})
+        self.emit({"Event": name, "Privilege": "agent,all", **self._member_headers(queue, m)})
+
+    def _pause_device(self, queue: str, m: SimMember) -> None:
+        # app_queue's per-member pause device (usable as a BLF hint), before the event.
+        self.emit({"Event": "DeviceStateChange", "Privilege": "call,all",
+                   "Device": f"Queue:{queue}_pause_{m.agent.interface}",
+                   "State": "INUSE" if m.paused else "NOT_INUSE"})
+
+    def member_status(self, interface: str, *, status: int, in_call: bool) -> None:
+        """The member's phone changed state: one QueueMemberStatus per queue it is in."""
+        for (q, i), m in sorted(self.members.items()):
+            if i == interface:
+                m.status, m.in_call = status, in_call
+                self._member_event("QueueMemberStatus", q, m)
 
     def _do_queueadd(self, session, msg, reply) -> None:
-        key = (msg.get("Queue"), msg.get("Interface"))
-        if key in self.members:
+        queue, interface = msg.get("Queue"), msg.get("Interface")
+        if not queue or not interface:
+            reply("Error", Message="'Queue' and 'Interface' not specified.")
+            return
+        if queue not in self.queues:
+            reply("Error", Message="Unable to add interface to queue: No such queue")
+            return
+        if (queue, interface) in self.members:
             reply("Error", Message="Unable to add interface: Already there")
             return
-        agent = SimAgent(key[1], msg.get("MemberName") or key[1])
-        m = self.members[key] = SimMember(agent, dynamic=True,
-                                          paused=msg.get("Paused") == "true")
+        agent = SimAgent(interface, msg.get("MemberName") or interface, dynamic=True)
+        m = self.members[(queue, interface)] = SimMember(
+            agent, dynamic=True, paused=msg.get("Paused").lower() == "true",
+            penalty=int(msg.get("Penalty") or 0))
         reply(Message="Added interface to queue")
-        self._member_event("QueueMemberAdded", key[0], m)
+        self._pause_device(queue, m)
+        self._member_event("QueueMemberAdded", queue, m)
+        self.emit({"Event": "DeviceStateChange", "Privilege": "call,all",
+                   "Device": f"Queue:{queue}_avail", "State": "NOT_INUSE"})
 
     def _do_queueremove(self, session, msg, reply) -> None:
-        key = (msg.get("Queue"), msg.get("Interface"))
-        m = self.members.get(key)
-        if m is None:
+        queue, interface = msg.get("Queue"), msg.get("Interface")
+        if not queue or not interface:
+            reply("Error", Message="Need 'Queue' and 'Interface' parameters.")
+            return
+        m = self.members.get((queue, interface))
+        if queue not in self.queues:
+            reply("Error", Message="Unable to remove interface from queue: No such queue")
+        elif m is None:
             reply("Error", Message="Unable to remove interface: Not there")
         elif not m.dynamic:
             reply("Error", Message="Member not dynamic")
         else:
-            del self.members[key]
+            del self.members[(queue, interface)]
             reply(Message="Removed interface from queue")
-            self._member_event("QueueMemberRemoved", key[0], m)
+            self._member_event("QueueMemberRemoved", queue, m)
 
     def _do_queuepause(self, session, msg, reply) -> None:
-        queue, iface = msg.get("Queue"), msg.get("Interface")
-        paused = msg.get("Paused").lower() == "true"
-        if not self.set_paused(iface, paused=paused, reason=msg.get("Reason"), queue=queue,
+        queue, interface = msg.get("Queue"), msg.get("Interface")
+        if not interface or not msg.get("Paused"):
+            reply("Error", Message="Need 'Interface' and 'Paused' parameters.")
+            return
+        paused = msg.get("Paused").lower() in ("true", "yes", "1")
+        # A phone in no queue (not signed in, or signed out) is not found, as in a
+        # queue it is not in: Asterisk pauses members, not phones.
+        if not self.set_paused(interface, paused=paused, reason=msg.get("Reason"), queue=queue,
                                before=lambda: reply(
                                    Message="Interface paused successfully" if paused
                                    else "Interface unpaused successfully")):
@@ -108,7 +142,7 @@ class PbxActions(SimServer):
     def set_paused(self, interface: str, *, paused: bool, reason: str = "",
                    queue: str | None = None, before=None) -> bool:
         """Pause or unpause a member in one queue or all (one QueueMemberPause each)."""
-        found = [(q, m) for (q, i), m in self.members.items()
+        found = [(q, m) for (q, i), m in sorted(self.members.items())
                  if i == interface and (not queue or q == queue)]
         if not found:
             return False
@@ -116,6 +150,9 @@ class PbxActions(SimServer):
             before()  # Asterisk answers the action before the events it causes
         for q, m in found:
             m.paused, m.reason = paused, (reason if paused else "")
+            if paused:
+                m.last_pause = int(time.time())
+            self._pause_device(q, m)
             self._member_event("QueueMemberPause", q, m)
         return True
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from callcenter.agents.models import Role
 from callcenter.agents.state import PAUSE_REASONS
 from callcenter.ami.simulated_calls import SimAgent
 from callcenter.provinces.catalog import demo_duty_phone
+from callcenter.seed import DEMO_USERS
 
+# The recordings' PBX (tests/fixtures/asterisk): static Local members, one queue each.
 DEFAULT_AGENTS = {
     "violence": [SimAgent("Local/agent1@agents/n", "สมหญิง ใจดี"),
                  SimAgent("Local/agent2@agents/n", "Somchai Rakdee")],
@@ -18,18 +21,26 @@ DEFAULT_AGENTS = {
     "welfare": [SimAgent("Local/agent6@agents/n", "Wichai Thongdee")],
     "operator": [SimAgent("Local/agent7@agents/n", "Kanya Boonmee")],
 }
-# The demo's agents: the recorded ones, also sitting in the queues the IVR routes to that
-# the recordings had no member for, so that no demo caller waits in an empty queue.
-DEMO_AGENTS = {
-    **DEFAULT_AGENTS,
-    "urgent": [DEFAULT_AGENTS["violence"][0], DEFAULT_AGENTS["operator"][0]],
-    "english": [DEFAULT_AGENTS["violence"][1]],
-    "burmese": [DEFAULT_AGENTS["trafficking"][0]],
-    "khmer": [DEFAULT_AGENTS["trafficking"][0]],
-    "lao": [DEFAULT_AGENTS["trafficking"][1]],
-    "missing": [DEFAULT_AGENTS["welfare"][0]],
-    "homeless": [DEFAULT_AGENTS["welfare"][0]],
-}
+
+
+def seeded_agents() -> dict[str, list[SimAgent]]:
+    """The demo's members: the seeded agents' PJSIP phones in the queues of their skills.
+
+    Exactly what the console's sign-in adds (QueueAdd of `PJSIP/<endpoint>`, MemberName
+    the login, penalty the skill's position), as astdb brings them back to a PBX that
+    starts (`persistentmembers = yes`): dynamic, so the console can sign them out.
+    """
+    roster: dict[str, list[SimAgent]] = {}
+    for user in DEMO_USERS:
+        if user.role is not Role.AGENT or not user.phone_interface:
+            continue
+        agent = SimAgent(user.phone_interface, user.login, skills=user.queues, dynamic=True)
+        for queue in user.queues:
+            roster.setdefault(queue, []).append(agent)
+    return roster
+
+
+DEMO_AGENTS = seeded_agents()
 # Dial targets of rapid-response units and what their line does, as recorded; the seed's
 # made-up duty phones of the same provinces do the same (any other number answers).
 UNIT_LINES = {"th50": "answer", "th96": "noanswer", "th10": "busy",
@@ -59,3 +70,4 @@ class SimMember:
     status: int = 1
     in_call: bool = False
     login_time: int = field(default_factory=lambda: int(time.time()))
+    last_pause: int = 0

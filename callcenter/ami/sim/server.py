@@ -34,15 +34,26 @@ class SimServer:
     def __init__(self, *, username: str = "callcenter",
                  secret: str = "hotline1300",  # noqa: S107 - the recordings' test login
                  agents: dict[str, list[SimAgent]] | None = None, speed: float = 1.0,
-                 agi: tuple[str, int] | None = None) -> None:
+                 agi: tuple[str, int] | None = None, wrap_up: float = 0.0,
+                 queues: tuple[str, ...] = ()) -> None:
         self.username, self.secret = username, secret
         self.speed = speed  # 10 = ten times faster than real time
         self.agi = agi  # the IVR's FastAGI address; None: callers skip the IVR
+        self.wrap_up = wrap_up  # queues.conf `wrapuptime`: seconds before a member rings again
         self.lines = dict(UNIT_LINES)
+        roster = DEFAULT_AGENTS if agents is None else agents
+        # The queues its queues.conf defines: those given and those of the roster.
+        self.queues = sorted(set(queues) | set(roster))
         self.members: dict[tuple[str, str], SimMember] = {}
-        for queue, people in (agents or DEFAULT_AGENTS).items():
+        for queue, people in roster.items():
             for agent in people:
-                self.members[(queue, agent.interface)] = SimMember(agent)
+                penalty = agent.skills.index(queue) if queue in agent.skills else 0
+                self.members[(queue, agent.interface)] = SimMember(
+                    agent, dynamic=agent.dynamic, penalty=penalty)
+        # Members rung or talking (interface → the call's Uniqueid): a phone takes one call
+        # at a time (`ringinuse = no`), in every queue it sits in.
+        self.engaged: dict[str, str] = {}
+        self.free_at: dict[str, float] = {}  # interface → end of its wrap-up (monotonic)
         self.channels: dict[str, Headers] = {}  # uniqueid → Newchannel headers
         self.entries: dict[str, tuple[str, float, Headers]] = {}  # uniqueid → queue, since
         self.sessions: list[Session] = []
@@ -141,15 +152,27 @@ class SimServer:
         elif name == "Hangup":
             self.channels.pop(uid, None)
             self.entries.pop(uid, None)
+            for interface, call in list(self.engaged.items()):
+                if call == uid:  # hung up while the member rang
+                    self.release(interface)
         elif name == "QueueCallerJoin":
             self.entries[uid] = (h["Queue"], time.monotonic(), h)
         elif name in ("QueueCallerLeave", "QueueCallerAbandon"):
             self.entries.pop(uid, None)
-        elif name == "AgentConnect" or name == "AgentComplete":
-            m = self.members.get((h["Queue"], h["Interface"]))
-            if m is not None:
-                m.in_call = name == "AgentConnect"
-                m.status = 2 if m.in_call else 1
+        elif name == "AgentComplete":
+            self.release(h["Interface"])
+
+    def release(self, interface: str) -> None:
+        """The member's call ended: free again once its wrap-up is over."""
+        self.engaged.pop(interface, None)
+        self.free_at[interface] = time.monotonic() + self.wrap_up / self.speed
+
+    def can_ring(self, queue: str, interface: str) -> bool:
+        """Whether the queue would ring this member now: signed in to it, not paused,
+        not on a call and past its wrap-up."""
+        m = self.members.get((queue, interface))
+        return (m is not None and not m.paused and interface not in self.engaged
+                and time.monotonic() >= self.free_at.get(interface, 0.0))
 
     async def _sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds / self.speed)

@@ -32,17 +32,31 @@ log = logging.getLogger(__name__)
 class Traffic(PbxActions):
     def new_call(self, *, shape: str = "answered", queue: str = "violence",
                  caller: str | None = None, talk: float = 6.0, wait: float = 2.0) -> SimCall:
-        members = [m for (q, _), m in self.members.items() if q == queue]
-        # Prefer an agent who is free in every queue (agents of the demo sit in several).
-        busy = {m.agent.interface for m in self.members.values() if m.in_call}
-        free = [m.agent for m in members if not m.paused and m.agent.interface not in busy]
-        agents = free or [m.agent for m in members]
-        agent = random.choice(agents) if agents else None
-        if agent is None and shape in ("answered", "agent_hangup"):
-            shape = "abandoned"
+        """A call to play, its member chosen (and held) now if its shape needs one."""
+        return self._assign(self._call(shape=shape, queue=queue, caller=caller, talk=talk,
+                                       wait=wait))
+
+    def _call(self, *, shape: str, queue: str, caller: str | None, talk: float,
+              wait: float) -> SimCall:
         return SimCall(seq=next(self._seq), epoch=int(time.time()),
                        caller=caller or f"08{random.randrange(10**8):08d}", queue=queue,
-                       shape=shape, agent=agent, talk=talk, wait=wait)
+                       shape=shape, talk=talk, wait=wait)
+
+    def _assign(self, call: SimCall) -> SimCall:
+        """Give an answered call a member the queue may ring and hold that member until
+        the call ends; with nobody free the caller waits and gives up (abandoned)."""
+        if call.shape not in ("answered", "agent_hangup"):
+            return replace(call, agent=None)
+        free = [m.agent for (q, i), m in self.members.items()
+                if q == call.queue and self.can_ring(q, i)]
+        if not free:
+            return replace(call, agent=None, shape="abandoned")
+        # The lowest penalty first, as app_queue rings them; among equals, anyone.
+        best = min(self.members[(call.queue, a.interface)].penalty for a in free)
+        agent = random.choice([a for a in free
+                               if self.members[(call.queue, a.interface)].penalty == best])
+        self.engaged[agent.interface] = call.uniqueid
+        return replace(call, agent=agent)
 
     async def play(self, call: SimCall) -> None:
         """Emit one call's events at its pace (divided by `speed`)."""
@@ -54,7 +68,12 @@ class Traffic(PbxActions):
             delay = start + at / self.speed - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self.emit(headers)
+            if headers.get("Event") == "QueueMemberStatus":
+                # Said by the PBX from the member's own state, in every queue it is in.
+                self.member_status(headers["Interface"], status=int(headers["Status"]),
+                                   in_call=headers["InCall"] == "1")
+            else:
+                self.emit(headers)
 
     async def ivr_call(self, keys: list[str], *, caller: str | None = None,
                        hangup_at: int | None = None, shape: str = "answered",
@@ -66,7 +85,7 @@ class Traffic(PbxActions):
         ``shape`` says how the queue part ends (answered, abandoned, queue_timeout…).
         """
         assert self.agi is not None, "no FastAGI address: AmiSimulator(agi=(host, port))"
-        call = self.new_call(shape=shape, queue="operator", caller=caller, talk=talk, wait=wait)
+        call = self._call(shape=shape, queue="operator", caller=caller, talk=talk, wait=wait)
         await self._play_steps(arrival_steps(call))
         up = hotline_channel(call)
         channel = agi_simulator.SimulatedChannel(
@@ -84,9 +103,7 @@ class Traffic(PbxActions):
         queue = channel.variables.get("IVR_QUEUE") or "operator"
         if shape not in ("answered", "abandoned", "queue_timeout", "agent_hangup"):
             shape = "answered"  # meant to hang up in the IVR, but the menus were shorter
-        chosen = self.new_call(shape=shape, queue=queue, caller=call.caller, talk=talk,
-                               wait=wait)
-        call = replace(call, queue=queue, agent=chosen.agent, shape=chosen.shape)
+        call = self._assign(replace(call, queue=queue, shape=shape))
         await self._play_steps(queue_steps(call))
         return call, channel
 
@@ -118,14 +135,13 @@ class Traffic(PbxActions):
         """Agents pause now and then, for a reason from the console's list, and come back.
 
         About `per_hour` pauses an hour across the floor, each a few minutes long (at the
-        simulator's speed); an agent on a call or already paused is left alone.
+        simulator's speed); an agent on a call, in wrap-up or already paused is left alone.
         """
         end = None if duration is None else time.monotonic() + duration
         reasons = [r for r, weight in PAUSE_WEIGHTS.items() for _ in range(weight)]
         while end is None or time.monotonic() < end:
             await self._sleep(random.expovariate(per_hour / 3600.0))
-            busy = {m.agent.interface for m in self.members.values() if m.in_call or m.paused}
-            free = sorted({i for _, i in self.members} - busy)
+            free = sorted({i for (q, i) in self.members if self.can_ring(q, i)})
             if free:
                 interface = random.choice(free)
                 self.set_paused(interface, paused=True, reason=random.choice(reasons))
@@ -143,7 +159,7 @@ class Traffic(PbxActions):
             self._spawn(self.agent_pauses(per_hour=pauses_per_hour, duration=duration))
         shapes = ["answered"] * 7 + ["abandoned", "queue_timeout", "ivr_hangup",
                                      "agent_hangup"]
-        queues = list(DEFAULT_AGENTS)
+        queues = sorted({q for q, _ in self.members}) or list(DEFAULT_AGENTS)
         end = None if duration is None else time.monotonic() + duration
         scripts = [keys for keys, weight in IVR_SCRIPTS for _ in range(weight)]
         while end is None or time.monotonic() < end:
