@@ -18,6 +18,7 @@ from agent_console.routers import (
     auth,
     dispatch_board,
     health,
+    icon,
     intake,
     metrics,
     reports,
@@ -97,6 +98,7 @@ def create_app(
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(health.router)
+    app.include_router(icon.router)
     app.include_router(auth.router)
     app.include_router(wallboard.router)
     app.include_router(supervisor.router)
