@@ -66,6 +66,10 @@ def test_a_newcomer_walks_the_demo_from_a_ringing_call_to_the_unit_on_scene(demo
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 walk(browser, base, errors)
+            except Exception as exc:
+                # A step that failed is most often explained by what a process logged.
+                raise AssertionError(f"{exc}\n--- what the demo's processes logged ---\n"
+                                     + demo.log()[-8000:]) from exc
             finally:
                 browser.close()
         errors.assert_none()
