@@ -20,7 +20,7 @@ from callcenter.seed import DEMO_PASSWORD
 from tests.agent_console.second_factor import complete_in_page
 from tests.browser.console_stack import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.demo_stack import DemoProcess
-from tests.browser.watch import PageErrors, assert_clean_log
+from tests.browser.watch import PageErrors, assert_clean_log, problems_in
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -68,8 +68,8 @@ def test_a_newcomer_walks_the_demo_from_a_ringing_call_to_the_unit_on_scene(demo
                 walk(browser, base, errors)
             except Exception as exc:
                 # A step that failed is most often explained by what a process logged.
-                raise AssertionError(f"{exc}\n--- what the demo's processes logged ---\n"
-                                     + demo.log()[-8000:]) from exc
+                raise AssertionError(f"{exc}\n--- errors the demo's processes logged ---\n"
+                                     + "\n".join(problems_in(demo.log()))) from exc
             finally:
                 browser.close()
         errors.assert_none()
