@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+from pathlib import Path
 
 import uvicorn
 
@@ -19,15 +21,29 @@ def server_config(app, settings: Settings, host: str, port: int) -> uvicorn.Conf
                           proxy_headers=False, server_header=False, access_log=False)
 
 
+def log_requests_to(path: Path) -> None:
+    """Write the request log (agent_console.access) to a file instead of stderr."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    access = logging.getLogger("agent_console.access")
+    access.addHandler(handler)
+    access.propagate = False  # one line a request would drown the terminal's messages
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="callcenter web", description=__doc__)
     parser.add_argument("--host", help="bind address (default CALLCENTER_WEB_HOST)")
     parser.add_argument("--port", type=int, help="port (default CALLCENTER_WEB_PORT)")
+    parser.add_argument("--access-log", type=Path, metavar="FILE",
+                        help="write one line per request to FILE (default: stderr)")
     args = parser.parse_args(argv)
 
     def run(settings: Settings) -> None:
         from agent_console.app import create_app
 
+        if args.access_log:
+            log_requests_to(args.access_log)
         host, port = args.host or settings.web_host, args.port or settings.web_port
         server = uvicorn.Server(server_config(create_app(settings), settings, host, port))
         announce_ready("web", f"http://{host}:{port}/")

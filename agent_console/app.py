@@ -17,6 +17,7 @@ from agent_console.routers import (
     auth,
     dispatch_board,
     health,
+    icon,
     intake,
     metrics,
     reports,
@@ -106,6 +107,7 @@ def create_app(
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(health.router)
     api_docs.install(app, production=production)
+    app.include_router(icon.router)
     app.include_router(auth.router)
     app.include_router(wallboard.router)
     app.include_router(supervisor.router)

@@ -14,24 +14,88 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.util import find_spec
+from pathlib import Path
+
+import psutil
 
 from callcenter import migrate, seed
+from callcenter.agents.models import Role
 from callcenter.db import session_scope
 from callcenter.redis import EmbeddedRedis
-from callcenter.settings import Settings, get_settings
+from callcenter.seed import DemoUser
+from callcenter.settings import Settings
 
 log = logging.getLogger("callcenter.demo")
 
 STOP_GRACE_SECONDS = 10
 
 
-def _spawn(name: str, module: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    log.info("starting %s (python -m %s)", name, module)
+# How long a process may take to listen before the demo gives up (a slow first start on
+# a small machine imports a lot).
+LISTEN_TIMEOUT_SECONDS = 60
+ROLE_NAMES = {Role.AGENT: "agent", Role.SUPERVISOR: "supervisor *",
+              Role.ADMIN: "administrator *", Role.UNIT_MEMBER: "rapid-response unit"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One process of the demo, and the address it must listen on before the next starts."""
+
+    name: str
+    module: str
+    args: tuple[str, ...] = ()
+    listens_on: tuple[str, int] | None = None
+
+
+def welcome(url: str, users: Sequence[DemoUser], password: str, access_log: Path) -> str:
+    """What the demo's terminal says once the console answers: where, and who can sign in."""
+    width = max(len(u.login) for u in users)
+    lines = [f"The 1300 demo is running: {url}",
+             f"Sign in with the demo password {password} as:"]
+    lines += [f"  {u.login:<{width}}  {ROLE_NAMES[u.role]}: {u.display_name}" for u in users]
+    lines += ["  * enrols an authenticator app (TOTP) at the first sign-in",
+              "Calls are simulated (no real Asterisk); each request is logged in "
+              f"{access_log}.", "Ctrl-C stops every process."]
+    return "\n".join(lines)
+
+
+def _spawn(step: Step, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log.info("starting %s (python -m %s)", step.name, step.module)
     # Own process group: Ctrl-C reaches the demo, which then stops children in order.
     return subprocess.Popen(
-        [sys.executable, "-m", module], env=env, start_new_session=True
+        [sys.executable, "-m", step.module, *step.args], env=env, start_new_session=True
     )
+
+
+def _listening(child: subprocess.Popen[bytes], port: int) -> bool:
+    # Asked of the system, not by connecting: a probe would be a call without AGI headers.
+    try:
+        sockets = psutil.Process(child.pid).net_connections(kind="tcp")
+    except psutil.Error:
+        return False
+    return any(s.status == psutil.CONN_LISTEN and s.laddr.port == port for s in sockets)
+
+
+def _wait_listening(step: Step, child: subprocess.Popen[bytes],
+                    stopping: Callable[[], bool]) -> bool:
+    """Wait until the child listens on its port; False if it died, timed out or Ctrl-C."""
+    assert step.listens_on is not None
+    deadline = time.monotonic() + LISTEN_TIMEOUT_SECONDS
+    while not stopping():
+        if child.poll() is not None:
+            log.error("%s exited with status %s before listening", step.name, child.returncode)
+            return False
+        if _listening(child, step.listens_on[1]):
+            return True
+        if time.monotonic() > deadline:
+            log.error("%s did not listen on %s:%d within %d s", step.name, *step.listens_on,
+                      LISTEN_TIMEOUT_SECONDS)
+            return False
+        time.sleep(0.1)
+    return False
 
 
 def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
@@ -48,21 +112,26 @@ def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
-def _process_plan(settings: Settings, *, with_simulator: bool) -> tuple[list, dict[str, str]]:
+def _process_plan(settings: Settings, *, with_simulator: bool,
+                  access_log: Path) -> tuple[list[Step], dict[str, str]]:
     extra_env: dict[str, str] = {}
-    plan = []
+    # The IVR listens before the simulator places its first call through it; the
+    # simulator listens before the bridge connects to it.
+    plan = [Step("worker", "callcenter.worker"),
+            Step("ivr", "ivr", listens_on=(settings.agi_host, settings.agi_port))]
     if not settings.ami_nodes and with_simulator and find_spec("callcenter.ami.simulator"):
-        plan.append(("simulator", "callcenter.ami.simulator"))
+        plan.append(Step("simulator", "callcenter.ami.simulator",
+                         listens_on=("127.0.0.1", settings.simulator_port)))
         extra_env["CALLCENTER_AMI_NODES"] = json.dumps(
             [{"name": "sim", "host": "127.0.0.1", "port": settings.simulator_port,
               "username": "callcenter", "secret": "simulator"}]
         )
-    plan += [("worker", "callcenter.worker"), ("ivr", "ivr")]
     if settings.ami_nodes or extra_env:
-        plan.append(("bridge", "callcenter.ami"))
+        plan.append(Step("bridge", "callcenter.ami"))
     else:
         log.warning("no Asterisk node and no simulator: the bridge is not started")
-    plan.append(("web", "agent_console"))
+    plan.append(Step("web", "agent_console", ("--access-log", str(access_log)),
+                     listens_on=(settings.web_host, settings.web_port)))
     return plan, extra_env
 
 
@@ -70,8 +139,9 @@ def run_demo(settings: Settings, *, with_simulator: bool = True) -> int:
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.effective_database_url)
+    demo_users = settings.environment == "development"
     with session_scope() as session:
-        seed.seed_all(session, demo_users=settings.environment == "development")
+        seed.seed_all(session, demo_users=demo_users)
     log.info("database migrated and seeded")
 
     embedded = None if settings.redis_url else EmbeddedRedis(settings.embedded_redis_path)
@@ -82,7 +152,9 @@ def run_demo(settings: Settings, *, with_simulator: bool = True) -> int:
     # Every child must use the same secret key as the others (sessions, ID digests).
     env["CALLCENTER_SECRET_KEY"] = settings.effective_secret_key()
     env["CALLCENTER_DATA_DIR"] = str(settings.data_dir.resolve())
-    plan, extra_env = _process_plan(settings, with_simulator=with_simulator)
+    access_log = settings.data_dir.resolve() / "log" / "access.log"
+    plan, extra_env = _process_plan(settings, with_simulator=with_simulator,
+                                    access_log=access_log)
     env.update(extra_env)
 
     children: dict[str, subprocess.Popen[bytes]] = {}
@@ -92,18 +164,26 @@ def run_demo(settings: Settings, *, with_simulator: bool = True) -> int:
         nonlocal stopping
         stopping = True
 
+    def stop_requested() -> bool:
+        return stopping
+
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     status = 0
     try:
-        for name, module in plan:
-            children[name] = _spawn(name, module, env)
-            if name == "simulator":
-                time.sleep(0.5)  # let it listen before the bridge connects
-        log.info(
-            "demo running: web console on http://%s:%d/ (Ctrl-C stops everything)",
-            get_settings().web_host, get_settings().web_port,
-        )
+        for step in plan:
+            if stopping:
+                break
+            children[step.name] = _spawn(step, env)
+            if step.listens_on and not _wait_listening(step, children[step.name],
+                                                       stop_requested):
+                # A process that never listened fails the demo; Ctrl-C meanwhile does not.
+                stopping, status = True, (status if stopping else 1)
+        if not stopping:
+            url = f"http://{settings.web_host}:{settings.web_port}/"
+            users = seed.DEMO_USERS if demo_users else ()
+            print(welcome(url, users, seed.DEMO_PASSWORD, access_log) if users
+                  else f"The 1300 console is running: {url}", flush=True)
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:

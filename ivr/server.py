@@ -80,6 +80,10 @@ class FastAgiServer:
         self.active += 1
         try:
             await self._serve(session)
+        except asyncio.CancelledError:
+            # The IVR is stopping (Ctrl-C) mid-call: Asterisk goes on in the dialplan. Ended
+            # here, not re-raised: asyncio's server would log a cancelled handler as an error.
+            self._count("ivr.stopped", "")
         except Exception:  # last line of defence: one session never takes the server down
             log.exception("ivr.session_crashed")
             self._count("ivr.session_crashed", "")

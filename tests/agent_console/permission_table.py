@@ -85,6 +85,7 @@ TABLE: dict[str, Rule] = {
     "GET /api/docs": everyone(),
     "GET /healthz": everyone(),
     "GET /readyz": everyone(),
+    "GET /favicon.ico": everyone(),
     "GET /metrics": everyone(),  # scraped by Prometheus; counts only, no case data
     # --- auth (console core) ----------------------------------------------------------
     "GET /": everyone(),

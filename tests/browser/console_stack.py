@@ -6,6 +6,10 @@ which reads the secret from the enrolment page and types a code.
 
 Debian's chromium is driven by Playwright without `playwright install`; the tests skip
 when either is missing, with the reason.
+
+Nothing goes wrong quietly: ``serve_console`` fails at its end if the console logged an
+error, and the ``page_errors`` fixture (``page_errors.watch_context(context)``) fails the
+test if a page raised a script error or wrote an error on the browser's console.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from tests.agent_console.second_factor import (  # noqa: F401 (for the browser t
     complete_in_page,
     complete_in_page_async,
 )
+from tests.browser.watch import PageErrors, ServerLog
 from tests.conftest import REDIS_URL, create_database, drop_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,11 +85,13 @@ def serve_console(database_url: str, redis_url: str) -> Iterator[str]:
             break
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with ServerLog().attached() as server_log:
+            yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
         engine.dispose()
+    server_log.assert_none()
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +110,11 @@ def console_browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page_errors() -> Iterator[PageErrors]:
+    """Watch pages with it; the test fails at its end on any page or console error."""
+    watched = PageErrors()
+    yield watched
+    watched.assert_none()

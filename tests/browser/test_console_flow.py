@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 
 from callcenter.calls import service as calls
 from callcenter.seed import DEMO_PASSWORD
-from tests.browser.console_stack import console_browser, console_db, live_console  # noqa: F401
+from tests.browser.console_stack import (  # noqa: F401
+    console_browser,
+    console_db,
+    live_console,
+    page_errors,
+)
 from tests.conftest import REDIS_URL
 
 UNIQUEID = "1763900000.41"
@@ -74,7 +79,8 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     browser = request.getfixturevalue("console_browser")
     console = request.getfixturevalue("live_console")
     db_url = request.getfixturevalue("console_db")
-    agent = browser.new_context(locale="th-TH")
+    errors = request.getfixturevalue("page_errors")
+    agent = errors.watch_context(browser.new_context(locale="th-TH"))
     page = agent.new_page()
     sign_in(page, console, "agent1")
     page.wait_for_url(f"{console}/agent")
@@ -117,7 +123,7 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     assert "#" in page.text_content("#dispatches li")
     agent.close()
 
-    chiang_mai = browser.new_context()
+    chiang_mai = errors.watch_context(browser.new_context())
     unit_page = chiang_mai.new_page()
     sign_in(unit_page, console, "unit.th50")
     unit_page.wait_for_load_state()
@@ -125,7 +131,7 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     assert len(listed) == 1 and listed[0]["province_code"] == "TH-50"
     chiang_mai.close()
 
-    bangkok = browser.new_context()
+    bangkok = errors.watch_context(browser.new_context())
     other = bangkok.new_page()
     sign_in(other, console, "unit.th10")
     other.wait_for_load_state()

@@ -21,7 +21,13 @@ from callcenter.db import make_engine
 from callcenter.provinces.models import ResponseUnit
 from callcenter.seed import DEMO_PASSWORD
 from tests.agent_console.console_support import INTAKE
-from tests.browser.console_stack import console_browser, console_db, serve_console  # noqa: F401
+from tests.browser.console_stack import (  # noqa: F401
+    console_browser,
+    console_db,
+    page_errors,
+    serve_console,
+)
+from tests.browser.watch import assert_clean_log
 from tests.dispatch.redis_server import RedisServer
 from tests.dispatch.worker_process import WorkerProcess
 
@@ -46,6 +52,7 @@ def worker(console_db, own_redis, unit_console, tmp_path_factory) -> Iterator[Wo
     running = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log").start()
     yield running
     running.stop()
+    assert_clean_log("the worker", running.log_path.read_text(errors="replace"))
 
 
 def sign_in(page, base: str, login: str) -> None:
@@ -55,9 +62,9 @@ def sign_in(page, base: str, login: str) -> None:
     page.click("button[type=submit]")
 
 
-def unit_page(browser, base: str, login: str):
-    context = browser.new_context(locale="th-TH", permissions=["notifications"],
-                                  viewport={"width": 360, "height": 740})
+def unit_page(browser, base: str, login: str, errors):
+    context = errors.watch_context(browser.new_context(
+        locale="th-TH", permissions=["notifications"], viewport={"width": 360, "height": 740}))
     page = context.new_page()
     sign_in(page, base, login)
     page.wait_for_url(f"{base}/unit")
@@ -82,8 +89,9 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
     db_url = request.getfixturevalue("console_db")
     redis_url = request.getfixturevalue("own_redis").url
     worker = request.getfixturevalue("worker")
-    chiang_mai, th50 = unit_page(browser, console, "unit.th50")
-    bangkok, th10 = unit_page(browser, console, "unit.th10")
+    errors = request.getfixturevalue("page_errors")
+    chiang_mai, th50 = unit_page(browser, console, "unit.th50", errors)
+    bangkok, th10 = unit_page(browser, console, "unit.th10", errors)
     assert th50.is_visible("#unit-empty")
 
     # What the worker publishes on the unit's topic, kept to repeat it below.
@@ -93,7 +101,7 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
     listener.subscribe(topic)
     listener.get_message(timeout=1)  # the subscription's confirmation
 
-    hotline = browser.new_context(locale="th-TH")
+    hotline = errors.watch_context(browser.new_context(locale="th-TH"))
     agent = hotline.new_page()
     sign_in(agent, console, "agent1")
     agent.wait_for_url(f"{console}/agent")
@@ -142,7 +150,8 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
     assert th10.locator("#unit-live").get_attribute("data-beeps") == "0"
     th10.reload()
     assert case["number"] not in th10.text_content("#dispatch-list")
-    assert th10.goto(f"{console}/unit/dispatches/{dispatch_id}").status == 404
+    with errors.allowed("status of 404"):  # the browser's line for the refused page
+        assert th10.goto(f"{console}/unit/dispatches/{dispatch_id}").status == 404
 
     agent.goto(f"{console}/cases/{case['id']}")
     assert "acknowledged" in agent.text_content("#timeline")

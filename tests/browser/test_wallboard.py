@@ -23,6 +23,7 @@ from callcenter.ami.sink import RecordWriter, Sink
 from callcenter.audit import AuditEvent
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from tests.agent_console import second_factor
+from tests.browser.watch import PageErrors, assert_clean_log
 from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
@@ -67,12 +68,13 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
              asyncio.create_task(CommandServer(bridge, aredis).run())]
     web = await asyncio.to_thread(
         WebProcess(database_url=pg_url, redis_url=redis_url).start)
+    errors = PageErrors()
     try:
         await asyncio.wait_for(bridge.up.wait(), 10)
         async with playwright.async_playwright() as p:
             browser = await p.chromium.launch(executable_path="/usr/bin/chromium",
                                               args=CHROMIUM_ARGS)
-            page = await browser.new_page()
+            page = errors.watch(await browser.new_page())
             await page.goto(web.url + "/login?lang=en")
             await page.fill('input[name="username"]', "supervisor")
             await page.fill('input[name="password"]', DEMO_PASSWORD)
@@ -132,6 +134,7 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
             assert "Live data unavailable since" in await banner.inner_text()
             assert await cell(page, "violence", "waiting").inner_text() == "–"
             await browser.close()
+        errors.assert_none()
         with committing_sessionmaker() as session:
             listened = session.scalars(select(AuditEvent).where(
                 AuditEvent.action == "agent.listen")).all()
@@ -144,6 +147,7 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
         await asyncio.gather(*tasks, return_exceptions=True)
         await sim.stop()
         await aredis.aclose()
+    assert_clean_log("the console", web.log())
 
 
 async def _text_is(locator, text: str) -> bool:

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,20 +37,27 @@ class WebProcess:
                     "CALLCENTER_REDIS_URL": redis_url, "CALLCENTER_LOG_LEVEL": "WARNING",
                     **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
+        # Its log in a file, not a pipe: a pipe nobody reads would stop the server when full.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the object)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def log(self) -> str:
+        """Everything the process wrote on stderr so far."""
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
+
     def start(self, timeout: float = 20.0) -> WebProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self._log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+                raise RuntimeError(self.log()[-2000:])
             try:
                 if httpx.get(self.url + "/login", timeout=1).status_code == 200:
                     return self
