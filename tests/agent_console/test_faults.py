@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from agent_console.app import create_app
 from callcenter.settings import load_settings
-from tests.agent_console.conftest import _OneSession
+from tests.agent_console.conftest import RequestSessions
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 
 
@@ -52,7 +52,7 @@ def offline_client(seeded_session, stopped_redis_url):
     settings = load_settings(redis_url=stopped_redis_url)
     app = create_app(settings, redis_client=redis.Redis.from_url(
         stopped_redis_url, socket_connect_timeout=0.5, socket_timeout=0.5),
-        session_factory=_OneSession(seeded_session))
+        session_factory=RequestSessions(seeded_session))
     with TestClient(app) as client:
         yield client
 
