@@ -66,18 +66,32 @@ def redis_client(request: Request) -> redis.Redis:
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The signed-in user of this request and their session."""
+    """The signed-in user of this request and their session, as plain values.
 
-    user: User
-    session: ConsoleSession
+    Read once when the request is checked, and never an ORM row: the request's database
+    session is closed (and after an error rolled back) before error pages, the access log
+    or a live stream use the viewer, and a row would then fail on its next attribute. A
+    service that needs the user's row loads it from its own session (``db.get(User, id)``).
+    """
 
-    @property
-    def role(self) -> Role:
-        return self.user.role
+    id: int
+    login: str
+    display_name: str
+    role: Role
+    unit_id: int | None
+    # The Asterisk device the agent answers on (PJSIP/agent1001), if any.
+    phone_interface: str | None
+    languages: tuple[str, ...]
+    csrf_token: str
+    # The console session's key (its token's SHA-256), to end it at sign-out.
+    session_key: str
 
-    @property
-    def id(self) -> int:
-        return self.user.id
+    @classmethod
+    def of(cls, user: User, session: ConsoleSession) -> Viewer:
+        return cls(id=user.id, login=user.login, display_name=user.display_name,
+                   role=user.role, unit_id=user.unit_id, phone_interface=user.phone_interface,
+                   languages=tuple(user.languages or ("th",)), csrf_token=session.csrf_token,
+                   session_key=session.token_hash)
 
 
 async def submitted_csrf(request: Request) -> str | None:
@@ -117,8 +131,8 @@ def load_viewer(request: Request, db: Session, *, csrf: str | None) -> Viewer:
         not csrf or not hmac.compare_digest(csrf, data.csrf_token)
     ):
         raise CsrfRejected("the form has expired; reload the page and try again")
-    request.state.viewer = Viewer(user=user, session=data)
-    request.state.viewer_id = user.id  # for the access log, after the session is closed
+    request.state.viewer = Viewer.of(user, data)
+    request.state.viewer_id = user.id  # for the access log
     return request.state.viewer
 
 
@@ -161,7 +175,7 @@ def page_context(request: Request, **values: object) -> dict[str, object]:
         "_": i18n.translator(lang),
         "today": datetime.now(settings.zone),
         "viewer": viewer,
-        "csrf_token": viewer.session.csrf_token if viewer else None,
+        "csrf_token": viewer.csrf_token if viewer else None,
         # Called by the page only where it is shown (not for fragments).
         "live_ok": lambda: liveness.redis_ok(request.app),
         "lang_url": lambda target: lang_url(request, target),

@@ -91,7 +91,9 @@ def _invalid(request: Request, problems: list[dict[str, str]], *, page_status: i
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-    return _invalid(request, _problems(exc.errors()), page_status=400)
+    # 422 on pages as in the API: the request itself is malformed (an id that is not a
+    # number, a field too long), which no change of the form's choices would fix.
+    return _invalid(request, _problems(exc.errors()), page_status=422)
 
 
 def _page_problems(request: Request, problems: list[dict[str, str]]) -> str:
@@ -112,11 +114,17 @@ async def model_error(request: Request, exc: ValidationError) -> Response:
     return _invalid(request, _problems(exc.errors(), request_part=False), page_status=422)
 
 
+# Starlette's own refusals (no such path, wrong method) say so in English only.
+HTTP_MESSAGES = {404: "error.not_found", 405: "error.method_not_allowed"}
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if _is_api(request):
         return JSONResponse({"error": "http", "message": str(exc.detail)},
                             status_code=exc.status_code, headers=exc.headers)
-    return _page(request, exc.status_code, str(exc.detail))
+    key = HTTP_MESSAGES.get(exc.status_code)
+    message = page_context(request)["_"](key) if key else str(exc.detail)
+    return _page(request, exc.status_code, message)
 
 
 def internal_error_response(request: Request) -> Response:

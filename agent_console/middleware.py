@@ -51,7 +51,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            # A plain int set at sign-in check: the ORM user may be detached by now.
+            # Set by the sign-in check (deps.load_viewer); absent for strangers.
             user_id = scope.get("state", {}).get("viewer_id", "-")
             access_log.info("%s %s %s %.0fms user=%s from=%s", scope["method"], scope["path"],
                             status or "-", (time.perf_counter() - started) * 1000, user_id,

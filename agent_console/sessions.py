@@ -99,6 +99,11 @@ def end(db: Session, row: ConsoleSession) -> None:
     db.delete(row)
 
 
+def end_by_key(db: Session, token_hash: str) -> None:
+    """End one session by its key (a signed-in viewer's ``session_key``)."""
+    db.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == token_hash))
+
+
 def end_all(db: Session, user_id: int) -> int:
     """Sign a user out everywhere; returns how many sessions were ended."""
     result = db.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))

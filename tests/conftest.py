@@ -7,6 +7,7 @@ back. Redis tests use their own database number and flush only that one.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -25,6 +26,41 @@ PG_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("CALLCENTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 TEST_SECRET = "test-secret-key-" + "x" * 32
+
+
+# The console logs every error it did not expect here (agent_console.errors and the
+# ContainErrors middleware): a request answered 500 because of a bug.
+UNHANDLED_ERROR_LOGGER = "agent_console.errors"
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_unhandled_console_error(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail any test during which the console logged an unhandled error.
+
+    A 500 can hide behind a test that only checks what it came for (a redirect, a
+    fragment); the log line cannot. A test that causes an internal error on purpose
+    says so with ``@pytest.mark.internal_error_expected``.
+    """
+    logger = logging.getLogger(UNHANDLED_ERROR_LOGGER)
+    handler = _ErrorRecords()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("internal_error_expected") is None:
+        # The messages name the exception type and the request path only (errors.py).
+        lines = "\n".join(r.getMessage().splitlines()[0] for r in handler.records)
+        pytest.fail(f"the console logged unhandled errors:\n{lines}", pytrace=False)
 
 
 def _admin_engine() -> Engine:

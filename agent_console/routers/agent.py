@@ -25,7 +25,7 @@ from agent_console.sse import format_event, read_snapshot
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import state as agent_state
-from callcenter.agents.models import Role, User
+from callcenter.agents.models import Role
 from callcenter.calls import service as calls
 from callcenter.db import utcnow
 from callcenter.errors import DomainError, NotFound
@@ -43,7 +43,7 @@ def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
         live, redis_ok = read_live(request, viewer)
     else:
         live, redis_ok = None, liveness.redis_ok(request.app)
-    memberships = agent_state.queues_for(db, viewer.user) if viewer.role is Role.AGENT else []
+    memberships = agent_state.queues_for(db, viewer) if viewer.role is Role.AGENT else []
     return templates.TemplateResponse(request, "agent.html", page_context(
         request, live=live, redis_ok=redis_ok, bridge_down=bridge_down(request),
         memberships=memberships, queue_label=queue_labeller(request, db),
@@ -84,14 +84,14 @@ def change_state(
     node = node_for(request, live)
     client = commands(request)
     if action == "sign_in":
-        agent_state.sign_in(db, client, user=viewer.user, node=node)
+        agent_state.sign_in(db, client, user=viewer, node=node)
     elif action == "sign_out":
-        agent_state.sign_out(db, client, user=viewer.user, node=node,
+        agent_state.sign_out(db, client, user=viewer, node=node,
                              queues=sorted((live or {}).get("queues", {})) or None)
     elif action == "pause":
-        agent_state.pause(client, user=viewer.user, node=node, reason=reason)
+        agent_state.pause(client, user=viewer, node=node, reason=reason)
     elif action == "unpause":
-        agent_state.unpause(client, user=viewer.user, node=node)
+        agent_state.unpause(client, user=viewer, node=node)
     else:
         raise DomainError("unknown action", field="action")
     audit.record(db, actor_id=viewer.id, action=f"agent.{action}", entity_type="user",
@@ -135,10 +135,10 @@ def pop(
         request, pop=data, queue_label=queue_labeller(request, db)), block_name="screenpop")
 
 
-def _filter_for(user: User):
+def _filter_for(viewer: Viewer):
     """Topics this agent's tab hears: its own agent state, calls, link state, and its
     own notices (``user.<id>.notices``: a unit declined a dispatch this agent sent)."""
-    notices = f"user.{user.id}.notices"
+    notices = f"user.{viewer.id}.notices"
 
     def accepts(topic: str) -> bool:
         return topic.startswith(("agent.", "call.", "bridge.")) or topic == notices
@@ -167,8 +167,8 @@ class AgentStream:
 
     HOLD = 200
 
-    def __init__(self, user: User, role: Role) -> None:
-        self.user = user
+    def __init__(self, viewer: Viewer, role: Role) -> None:
+        self.user = viewer  # plain values: the stream outlives the request's database session
         self.role = role
         self.mine: set[str] = set()
         self.held: OrderedDict[str, str] = OrderedDict()
@@ -218,8 +218,8 @@ def _parse(chunk: bytes) -> tuple[str, str] | None:
 @router.get("/agent/events")
 async def events(request: Request, viewer: Viewer = Worker) -> Response:
     hub = request.app.state.hub
-    accepts = _filter_for(viewer.user)
-    narrow = AgentStream(viewer.user, viewer.role)
+    accepts = _filter_for(viewer)
+    narrow = AgentStream(viewer, viewer.role)
 
     async def snapshot() -> list[tuple[str, str]]:
         from redis import asyncio as aioredis

@@ -57,7 +57,7 @@ def is_agents_call(request: Request, viewer: Viewer, *, node: str, uniqueid: str
     A uniqueid alone proves nothing (they are guessable): a ringing or queued call
     that names no agent is only theirs if the bridge says it rings on their phone.
     """
-    if viewer.id in user_ids or any(agent_state.is_own_interface(i, viewer.user)
+    if viewer.id in user_ids or any(agent_state.is_own_interface(i, viewer)
                                     for i in interfaces):
         return True
     live, _ok = read_live(request, viewer)
@@ -232,7 +232,7 @@ def node_for(request: Request, live: dict[str, Any] | None) -> str:
 
 def read_live(request: Request, viewer: Viewer) -> tuple[dict[str, Any] | None, bool]:
     try:
-        return agent_state.live_state(request.app.state.redis, viewer.user), True
+        return agent_state.live_state(request.app.state.redis, viewer), True
     except Exception:
         return None, False
 
@@ -241,7 +241,7 @@ def read_live(request: Request, viewer: Viewer) -> tuple[dict[str, Any] | None, 
 def get_agent_state(request: Request, viewer: Viewer = AgentOnly,
                     db: Session = DB):
     live, ok = read_live(request, viewer)
-    return AgentStateOut(queues=[m.queue for m in agent_state.queues_for(db, viewer.user)],
+    return AgentStateOut(queues=[m.queue for m in agent_state.queues_for(db, viewer)],
                          live=live, bridge="ok" if ok else "unavailable")
 
 
@@ -252,7 +252,7 @@ def change_agent_state(body: AgentStateIn, request: Request, viewer: Viewer = Ag
     live, _ok = read_live(request, viewer)
     node = node_for(request, live)
     client = commands(request)
-    user = viewer.user
+    user = viewer
     if body.action == "sign_in":
         agent_state.sign_in(db, client, user=user, node=node)
     elif body.action == "sign_out":
@@ -311,13 +311,13 @@ class UnitDispatchDetailOut(BaseModel):
 def unit_dispatches(viewer: Viewer = UnitMember, db: Session = DB):
     """The signed-in unit member's own unit's open dispatches, never another unit's."""
     return [UnitDispatchOut.model_validate(d)
-            for d in dispatches.list_for_unit(db, viewer.user.unit_id)]
+            for d in dispatches.list_for_unit(db, viewer.unit_id)]
 
 
 @router.get("/unit/dispatches/{dispatch_id}", response_model=UnitDispatchDetailOut)
 def unit_dispatch(dispatch_id: Id, request: Request, viewer: Viewer = UnitMember,
                   db: Session = DB):
-    detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.user.unit_id,
+    detail = dispatches.get_for_unit(db, dispatch_id, unit_id=viewer.unit_id,
                                      actor_id=viewer.id, source_ip=client_ip(request))
     return UnitDispatchDetailOut(
         dispatch=UnitDispatchOut.model_validate(detail.dispatch), unit_brief=detail.unit_brief,

@@ -229,7 +229,7 @@ def logout(
     viewer: Viewer = Depends(current_viewer),
     db: Session = Depends(db_session, scope="function"),
 ) -> Response:
-    sessions.end(db, viewer.session)
+    sessions.end_by_key(db, viewer.session_key)
     audit.record(db, actor_id=viewer.id, action="auth.sign_out", entity_type="user",
                  entity_id=viewer.id)
     response = htmx.redirect(request, "/login")

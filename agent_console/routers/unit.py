@@ -59,9 +59,9 @@ PROGRESS = {S.ACKNOWLEDGED, S.EN_ROUTE, S.ON_SCENE}
 
 
 def unit_of(viewer: Viewer) -> int:
-    if viewer.user.unit_id is None:  # the schema forbids it; never guess a unit
+    if viewer.unit_id is None:  # the schema forbids it; never guess a unit
         raise Forbidden("you are not a member of a rapid-response unit")
-    return viewer.user.unit_id
+    return viewer.unit_id
 
 
 def age_text(_, since: datetime, now: datetime) -> str:

@@ -155,15 +155,18 @@ def wallboard_today(
 
 
 async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
-    """Check the signed-in user without keeping a database session for the stream's life."""
+    """Check the signed-in user without keeping a database session for the stream's life.
+
+    The session ends here as a request's does (the idle expiry it slid is committed);
+    the stream keeps only the viewer's plain values.
+    """
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
     session = factory()
     try:
-        viewer = await run_in_threadpool(
-            load_viewer, request, session, csrf=None
-        )
+        viewer = await run_in_threadpool(load_viewer, request, session, csrf=None)
+        await run_in_threadpool(session.commit)
     finally:
-        session.close()
+        await run_in_threadpool(session.close)
     if viewer.role not in roles:
         raise Forbidden("your role may not do this")
     return viewer

@@ -8,6 +8,7 @@ client is passed in, so this module stays free of the bridge's imports.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,7 +16,7 @@ from sqlalchemy import Boolean, Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
 from callcenter.agents import refusals
-from callcenter.agents.models import AgentSkill, User
+from callcenter.agents.models import AgentSkill
 from callcenter.errors import DomainError
 
 # The queues table as a plain clause: agents and queues are sibling layers that must not
@@ -36,13 +37,27 @@ class Commands(Protocol):
     def send(self, node: str, command: str, **args: Any) -> Any: ...
 
 
+class Agent(Protocol):
+    """What these rules read of an agent: a ``User`` row, or the console's signed-in
+    viewer (plain values that outlive the request's database session)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def login(self) -> str: ...
+    @property
+    def phone_interface(self) -> str | None: ...
+    @property
+    def languages(self) -> Sequence[str] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Membership:
     queue: str
     penalty: int
 
 
-def queues_for(session: Session, user: User) -> list[Membership]:
+def queues_for(session: Session, user: Agent) -> list[Membership]:
     """The queues of the agent's skills in the languages they speak, best first."""
     rows = session.execute(
         select(Queue.c.name, Queue.c.language, AgentSkill.penalty)
@@ -61,7 +76,7 @@ def queue_labels(session: Session) -> dict[str, tuple[str, str]]:
     return {name: (label_th, label_en) for name, label_th, label_en in rows}
 
 
-def _interface(user: User) -> str:
+def _interface(user: Agent) -> str:
     if not user.phone_interface:
         raise DomainError("no phone is set for this agent", field="phone_interface")
     return user.phone_interface
@@ -74,7 +89,7 @@ def _check(result: Any, *, done_if: tuple[str, ...] = ()) -> None:
         raise refusals.PbxRefused(reason)
 
 
-def sign_in(session: Session, commands: Commands, *, user: User, node: str) -> list[str]:
+def sign_in(session: Session, commands: Commands, *, user: Agent, node: str) -> list[str]:
     """Join every queue of the agent's skills; returns the queue names."""
     interface = _interface(user)
     memberships = queues_for(session, user)
@@ -87,7 +102,7 @@ def sign_in(session: Session, commands: Commands, *, user: User, node: str) -> l
     return [m.queue for m in memberships]
 
 
-def sign_out(session: Session, commands: Commands, *, user: User, node: str,
+def sign_out(session: Session, commands: Commands, *, user: Agent, node: str,
              queues: list[str] | None = None) -> None:
     interface = _interface(user)
     names = queues if queues is not None else [m.queue for m in queues_for(session, user)]
@@ -96,13 +111,13 @@ def sign_out(session: Session, commands: Commands, *, user: User, node: str,
                done_if=(refusals.ALREADY_OUT,))
 
 
-def pause(commands: Commands, *, user: User, node: str, reason: str) -> None:
+def pause(commands: Commands, *, user: Agent, node: str, reason: str) -> None:
     if reason not in PAUSE_REASONS:
         raise DomainError("choose a reason from the list", field="reason")
     _check(commands.send(node, "pause", interface=_interface(user), reason=reason))
 
 
-def unpause(commands: Commands, *, user: User, node: str) -> None:
+def unpause(commands: Commands, *, user: Agent, node: str) -> None:
     _check(commands.send(node, "unpause", interface=_interface(user)))
 
 
@@ -111,7 +126,7 @@ def device(interface: str) -> str:
     return interface.partition("/")[2].partition("@")[0].partition("/")[0]
 
 
-def is_own_interface(interface: str | None, user: User) -> bool:
+def is_own_interface(interface: str | None, user: Agent) -> bool:
     """Whether a member or channel interface is this user's phone."""
     mine = user.phone_interface
     if not interface or not mine:
@@ -119,7 +134,7 @@ def is_own_interface(interface: str | None, user: User) -> bool:
     return interface == mine or device(interface) == device(mine)
 
 
-def matches(payload: dict[str, Any], user: User) -> bool:
+def matches(payload: dict[str, Any], user: Agent) -> bool:
     """Whether a published agent state is this user's (by device or member name)."""
     if is_own_interface(payload.get("interface"), user):
         return True
@@ -128,7 +143,7 @@ def matches(payload: dict[str, Any], user: User) -> bool:
     return bool(payload.get("name")) and payload.get("name") == user.login
 
 
-def live_state(redis: Any, user: User) -> dict[str, Any] | None:
+def live_state(redis: Any, user: Agent) -> dict[str, Any] | None:
     """The agent's state from the bridge's snapshot (``live.<node>.agents``), if any."""
     for key in redis.scan_iter(match="live.*.agents", count=100):
         for body in redis.hvals(key):

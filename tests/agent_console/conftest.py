@@ -16,41 +16,21 @@ from tests.agent_console import second_factor as second_factor_step
 from tests.conftest import REDIS_URL
 
 
-class _OneSession:
-    """A sessionmaker stand-in that hands the test's rolled-back session to every request."""
+class RequestSessions:
+    """A sessionmaker on the test's connection: each request gets its own real Session.
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def __call__(self) -> Session:
-        return _Borrowed(self.session)  # type: ignore[return-value]
-
-
-class _Borrowed:
-    """A request's unit of work as a savepoint of the test's transaction.
-
-    Commit releases the savepoint and rollback undoes it, as a real request would,
-    while the test's outer transaction is still rolled back at the end.
+    As in production, the request's session is committed or rolled back and then closed
+    when the request ends, so a page that reads an ORM row after that fails here too.
+    ``create_savepoint``: a request's commit releases a savepoint, and the test's outer
+    transaction is still rolled back at the end.
     """
 
     def __init__(self, session: Session) -> None:
-        self._session = session
-        self._savepoint = session.begin_nested()
+        self.connection = session.connection()
 
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-    def commit(self) -> None:
-        if self._savepoint.is_active:
-            self._savepoint.commit()
-
-    def rollback(self) -> None:
-        if self._savepoint.is_active:
-            self._savepoint.rollback()
-
-    def close(self) -> None:
-        if self._savepoint.is_active:
-            self._savepoint.rollback()
+    def __call__(self) -> Session:
+        return Session(bind=self.connection, join_transaction_mode="create_savepoint",
+                       expire_on_commit=False)
 
 
 @pytest.fixture
@@ -59,7 +39,7 @@ def make_app(seeded_session, redis_client):
 
     def make(**settings):
         return create_app(load_settings(redis_url=REDIS_URL, **settings),
-                          redis_client=redis_client, session_factory=_OneSession(seeded_session))
+                          redis_client=redis_client, session_factory=RequestSessions(seeded_session))
 
     return make
 

@@ -7,26 +7,21 @@ province's unit. Each role then tries every route.
 """
 
 import pytest
-from fastapi.routing import iter_route_contexts
-from sqlalchemy import select
 
-from callcenter.agents.models import User
-from callcenter.cases.models import CasePerson
-from callcenter.dispatch import service as dispatches
-from tests.agent_console.console_support import INTAKE, add_call, signed_in
-from tests.agent_console.permission_table import ALLOWED, LOGIN, LOGINS, ROLES, TABLE
+from tests.agent_console.console_support import signed_in
+from tests.agent_console.permission_table import ALLOWED, LOGINS, ROLES, TABLE
+from tests.agent_console.route_world import (
+    app_routes,
+    assert_says_why,
+    build_world,
+    fill,
+    outcome,
+)
 
-STATIC_MOUNTS = ("/static", "/vendor")
 
-
-def app_routes(app) -> set[str]:
-    found = set()
-    for context in iter_route_contexts(app.routes):
-        if context.path.startswith(STATIC_MOUNTS) or not context.methods:
-            continue
-        for method in context.methods - {"HEAD"}:
-            found.add(f"{method} {context.path_format}")  # without :int convertors
-    return found
+@pytest.fixture
+def world(client, seeded_session):
+    return build_world(client, seeded_session)
 
 
 def test_every_route_has_an_expected_answer_for_every_role(app):
@@ -35,45 +30,6 @@ def test_every_route_has_an_expected_answer_for_every_role(app):
     assert sorted(TABLE.keys() - routes) == [], "rules for routes that do not exist"
     for route, rule in TABLE.items():
         assert set(rule.expected) == set(ROLES), route
-
-
-@pytest.fixture
-def world(client, seeded_session):
-    call = add_call(seeded_session)
-    h = {"X-CSRF-Token": signed_in(client, "agent1")}
-    case = client.post("/api/cases", json={**INTAKE, "call_id": call.id}, headers=h).json()
-    referral = client.post(f"/api/cases/{case['id']}/referrals", headers=h,
-                           json={"agency_type": "police", "agency_name": "สภ.เมือง"}).json()
-    draft = client.post("/api/drafts", json={"call_id": call.id}, headers=h).json()
-    dispatch = dispatches.create(seeded_session, case_id=case["id"],
-                                 actor_id=case["owner_id"])
-    seeded_session.flush()
-    client.post("/logout", headers=h)
-    client.cookies.clear()
-    person_id = seeded_session.scalars(select(CasePerson.id).where(
-        CasePerson.case_id == case["id"]).order_by(CasePerson.id)).first()
-    return {"case_id": case["id"], "call_id": call.id, "key": draft["key"],
-            "person_id": person_id,
-            "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
-            "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
-            "kind": "csv",
-            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
-
-
-def outcome(response) -> object:
-    location = response.headers.get("location", "")
-    # Sent to sign in (or to the second factor); "/login" itself follows a sign-out.
-    if response.is_redirect and location.startswith(("/login?next=", "/login/totp")):
-        return LOGIN
-    if response.status_code in (401, 403, 404, 405):
-        return response.status_code
-    return ALLOWED
-
-
-def _fill(value, world):
-    if isinstance(value, dict):
-        return {k: _fill(v, world) for k, v in value.items()}
-    return value.format(**world) if isinstance(value, str) else value
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -90,14 +46,16 @@ def test_each_role_reaches_only_what_it_may(role, client, world):
             csrf = signed_in(client, LOGINS[role])  # each sign-out needs its own session
         method, template = route.split(" ", 1)
         kwargs = {"headers": {"X-CSRF-Token": csrf}, "follow_redirects": False,
-                  "params": _fill(rule.params, world)}
+                  "params": fill(rule.params, world)}
         if rule.json is not None:
-            kwargs["json"] = _fill(rule.json, world)
+            kwargs["json"] = fill(rule.json, world)
         if rule.form is not None:
-            kwargs["data"] = {**_fill(rule.form, world), "csrf_token": csrf}
+            kwargs["data"] = {**fill(rule.form, world), "csrf_token": csrf}
         response = client.request(method, template.format(**world), **kwargs)
         if response.status_code >= 500:
             errors[route] = response.status_code
+        else:
+            assert_says_why(response, route)
         got = outcome(response)
         if got != want:
             wrong[route] = (want, got, response.status_code)

@@ -194,10 +194,10 @@ def test_a_database_that_does_not_answer_is_reported_not_raised(redis_client):
 
 
 def test_the_served_endpoint_answers_with_redis_down(seeded_session):
-    from tests.agent_console.conftest import _OneSession
+    from tests.agent_console.conftest import RequestSessions
 
     app = create_app(load_settings(redis_url="redis://127.0.0.1:1/0"),
-                     redis_client=dead_redis(), session_factory=_OneSession(seeded_session))
+                     redis_client=dead_redis(), session_factory=RequestSessions(seeded_session))
     with TestClient(app) as client:
         answer = client.get("/metrics")
     assert answer.status_code == 200

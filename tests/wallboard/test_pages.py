@@ -129,13 +129,13 @@ def test_with_redis_away_the_page_shows_todays_numbers_and_nothing_live(seeded_s
 
     from agent_console.app import create_app
     from callcenter.settings import load_settings
-    from tests.agent_console.conftest import _OneSession
+    from tests.agent_console.conftest import RequestSessions
 
     add_call(seeded_session, "3.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
     dead = redis_lib.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
                            retry=Retry(NoBackoff(), 0))
     app = create_app(load_settings(redis_url="redis://127.0.0.1:1/0"), redis_client=dead,
-                     session_factory=_OneSession(seeded_session))
+                     session_factory=RequestSessions(seeded_session))
     with TestClient(app) as client:
         assert sign_in(client, "supervisor").status_code == 303
         page = client.get("/wallboard?lang=en")

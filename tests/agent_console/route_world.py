@@ -1,0 +1,88 @@
+"""The world every route is tried in, and what a refusal must look like.
+
+One world: agent1's case in Chiang Mai (TH-50) from a call on agent1's phone, a
+referral, agent1's intake draft, and a dispatch to that province's unit.
+"""
+
+from fastapi.routing import iter_route_contexts
+from sqlalchemy import select
+
+from callcenter.agents.models import User
+from callcenter.cases.models import CasePerson
+from callcenter.dispatch import service as dispatches
+from tests.agent_console.console_support import INTAKE, add_call, signed_in
+from tests.agent_console.permission_table import ALLOWED, LOGIN
+
+# What the agent wrote for the unit (dispatches carry their own text, never the summary).
+BRIEF = "ผู้หญิงบาดเจ็บ รออยู่ที่บ้าน"
+
+STATIC_MOUNTS = ("/static", "/vendor")
+
+
+def app_routes(app) -> set[str]:
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        if context.path.startswith(STATIC_MOUNTS) or not context.methods:
+            continue
+        for method in context.methods - {"HEAD"}:
+            found.add(f"{method} {context.path_format}")  # without :int convertors
+    return found
+
+
+def build_world(client, seeded_session) -> dict:
+    """The records every route is tried on, made by agent1; signed out again after."""
+    call = add_call(seeded_session)
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case = client.post("/api/cases", json={**INTAKE, "call_id": call.id}, headers=h).json()
+    referral = client.post(f"/api/cases/{case['id']}/referrals", headers=h,
+                           json={"agency_type": "police", "agency_name": "สภ.เมือง"}).json()
+    draft = client.post("/api/drafts", json={"call_id": call.id}, headers=h).json()
+    dispatch = dispatches.create(seeded_session, case_id=case["id"],
+                                 actor_id=case["owner_id"], unit_brief=BRIEF)
+    seeded_session.flush()
+    client.post("/logout", headers=h)
+    client.cookies.clear()
+    person_id = seeded_session.scalars(select(CasePerson.id).where(
+        CasePerson.case_id == case["id"]).order_by(CasePerson.id)).first()
+    return {"case_id": case["id"], "call_id": call.id, "key": draft["key"],
+            "person_id": person_id,
+            "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
+            "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
+            "kind": "csv",
+            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
+
+
+def outcome(response) -> object:
+    location = response.headers.get("location", "")
+    # Sent to sign in (or to the second factor); "/login" itself follows a sign-out.
+    if response.is_redirect and location.startswith(("/login?next=", "/login/totp")):
+        return LOGIN
+    if response.status_code in (401, 403, 404, 405):
+        return response.status_code
+    return ALLOWED
+
+
+def fill(value, world):
+    if isinstance(value, dict):
+        return {k: fill(v, world) for k, v in value.items()}
+    return value.format(**world) if isinstance(value, str) else value
+
+
+# The error page's title in either language (templates/error.html).
+ERROR_TITLES = ("เกิดข้อผิดพลาด", "Something went wrong")
+
+
+def assert_says_why(response, route: str) -> None:
+    """A refused or failed request is answered with a message, not a bare status: a JSON
+    body under /api, else an error page (or the htmx toast) in Thai or English."""
+    if response.status_code < 400 or response.status_code == 413:
+        return
+    if route.split(" ", 1)[1].startswith("/api/"):
+        body = response.json()
+        assert body.get("error") and (body.get("message") or body.get("problems")), route
+        return
+    assert response.headers["content-type"].startswith("text/html"), route
+    # The error page, or the form page again with its message (the sign-in page).
+    assert 'role="alert"' in response.text, route
+    if any(title in response.text for title in ERROR_TITLES):
+        assert f"({response.status_code})" in response.text, route
