@@ -39,7 +39,8 @@ def make_app(seeded_session, redis_client):
 
     def make(**settings):
         return create_app(load_settings(redis_url=REDIS_URL, **settings),
-                          redis_client=redis_client, session_factory=RequestSessions(seeded_session))
+                          redis_client=redis_client,
+                          session_factory=RequestSessions(seeded_session))
 
     return make
 
