@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError
 from callcenter.agents.models import User
 from callcenter.audit import AuditEvent
 from callcenter.cases import service
-from callcenter.cases.models import Case, CaseNote, CaseStatus, CaseStatusChange
+from callcenter.cases.models import Case, CaseNote, CaseStatus, CaseStatusChange, ClosureOutcome
 from callcenter.db import utcnow
 from callcenter.errors import InvalidTransition
 from callcenter.thaidate import buddhist_year
@@ -47,7 +47,8 @@ def test_invalid_status_changes_are_refused_and_leave_the_case_unchanged(seeded_
     assert case.status is CaseStatus.NEW
     service.change_status(seeded_session, case, to=CaseStatus.SCREENING, actor_id=actor)
     service.change_status(seeded_session, case, to=CaseStatus.DISPATCHED, actor_id=actor)
-    service.change_status(seeded_session, case, to=CaseStatus.CLOSED, actor_id=actor)
+    service.change_status(seeded_session, case, to=CaseStatus.CLOSED, actor_id=actor,
+                          outcome=ClosureOutcome.RESOLVED)
     assert case.closed_at is not None
 
 
