@@ -193,7 +193,7 @@ def change_status(case_id: Id, move: schemas.StatusIn, viewer: Viewer = CaseRead
                   db: Session = DB):
     case = changeable_case(db, case_id, viewer)
     case = cases.change_status_by_hand(db, case, to=move.status, actor_id=viewer.id,
-                                       reason=move.reason)
+                                       reason=move.reason, outcome=move.outcome)
     return done(db, schemas.CaseOut.model_validate(case))
 
 

@@ -36,6 +36,7 @@ from callcenter.cases import service as cases
 from callcenter.cases.models import (
     AgencyType,
     CaseStatus,
+    ClosureOutcome,
     Consent,
     LegalBasis,
     PersonRole,
@@ -199,9 +200,11 @@ def case_file(case_id: Id, request: Request, viewer: Viewer = Worker,
 
 
 def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
-               sent_back: dict[str, Any] | None = None, status: int = 200) -> Response:
+               sent_back: dict[str, Any] | None = None,
+               status_form: dict[str, str] | None = None, status: int = 200) -> Response:
     """The case file; ``sent_back`` is a person form sent back with its problems
-    (``id``: the person's, or ``"new"``; ``data``: what was typed; ``problems``)."""
+    (``id``: the person's, or ``"new"``; ``data``: what was typed; ``problems``), and
+    ``status_form`` the status form sent back (``status``, ``reason``, ``problem``)."""
     audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
     province = db.get(Province, case.province_code) if case.province_code else None
@@ -215,7 +218,8 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
         provinces=provinces(db), persons=people, person_roles=list(PersonRole),
         person_values={p.id: person_form.values(p, whole_numbers=whole) for p in people},
-        person_form=sent_back, nationalities=NATIONALITIES,
+        person_form=sent_back, status_form=status_form or {},
+        closure_outcomes=list(ClosureOutcome), nationalities=NATIONALITIES,
         whole_numbers=whole, unit_brief_max=UNIT_BRIEF_MAX,
         suggested_urgency=risk_rule.suggested_urgency(case.risk),
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
@@ -298,12 +302,22 @@ def add_note(case_id: Id, request: Request,
 @router.post("/cases/{case_id}/status")
 def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""] = Form(""),
                   reason: str = Form(default="", max_length=300),
+                  outcome: ClosureOutcome | Literal[""] = Form(""),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
+    """Move the case by hand; closing needs its outcome (the page asks to confirm first)."""
     case = changeable_case(db, case_id, viewer)
     if not status:  # the list starts at "no change", so a stray submit closes nothing
         return _back(request, db, case_id)
-    cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
-                                reason=reason.strip() or None)
+    try:
+        cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
+                                    reason=reason.strip() or None, outcome=outcome or None)
+    except DomainError as exc:
+        if exc.field != "outcome":
+            raise
+        # Shown again with the choice made so far and the problem beside the outcome.
+        return _case_page(request, db, viewer, case, status=422, status_form={
+            "status": status.value, "reason": reason, "problem": "closure.required"
+            if status is CaseStatus.CLOSED else "closure.only_closing"})
     return _back(request, db, case_id)
 
 

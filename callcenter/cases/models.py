@@ -22,6 +22,17 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+class ClosureOutcome(StrEnum):
+    """How a case ended; chosen by the agent who closes it, counted in the reports."""
+
+    RESOLVED = "resolved"            # helped; the problem is resolved
+    REFERRED = "referred"            # referred, and the agency has taken it on
+    HELP_DECLINED = "help_declined"  # the person wants no further help
+    UNREACHABLE = "unreachable"      # no answer after the follow-up calls
+    DUPLICATE = "duplicate"          # the same matter as another case
+    PRANK = "prank"                  # a false report or abuse of the line
+
+
 class Consent(StrEnum):
     GIVEN = "given"
     REFUSED = "refused"
@@ -121,6 +132,9 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None]
+    # Set while the case is closed; each closing's outcome stays on its status change.
+    closure_outcome: Mapped[ClosureOutcome | None] = mapped_column(
+        enum_type(ClosureOutcome, "closure_outcome"))
     # The idempotency key of the intake form (its draft) that opened the case.
     intake_key: Mapped[str | None] = mapped_column(String(64))
 
@@ -193,6 +207,8 @@ class CaseStatusChange(Base):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str | None] = mapped_column(String(300))
+    # The outcome given when this change closed the case.
+    outcome: Mapped[ClosureOutcome | None] = mapped_column(enum_type(ClosureOutcome, "outcome"))
 
 
 class Referral(Base):

@@ -1,7 +1,7 @@
 """The case workflow: which status may follow which. Pure."""
 
 from callcenter.cases.models import CaseStatus as S
-from callcenter.cases.models import Consent, LegalBasis
+from callcenter.cases.models import ClosureOutcome, Consent, LegalBasis
 from callcenter.cases.models import ReferralStatus as R
 from callcenter.errors import DomainError, InvalidTransition
 from callcenter.taxonomy import ChiCategory, GbvType, IssueArea, TargetGroup
@@ -45,6 +45,18 @@ def check_move_by_hand(current: S, target: S) -> None:
             "a case becomes dispatched by sending it to the rapid-response unit", field="status"
         )
     check_move(current, target)
+
+
+def check_outcome(target: S, outcome: ClosureOutcome | None) -> None:
+    """Closing a case names how it ended; no other move takes an outcome.
+
+    A case closed without one could not be counted in the reports, and one click on the
+    wrong status would end the follow-up of a person who still needs it.
+    """
+    if target is S.CLOSED and outcome is None:
+        raise DomainError("choose the outcome of the case to close it", field="outcome")
+    if target is not S.CLOSED and outcome is not None:
+        raise DomainError("an outcome is given only when closing the case", field="outcome")
 
 
 # --- intake rules that join several fields ------------------------------------------------

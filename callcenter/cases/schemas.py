@@ -25,6 +25,7 @@ from callcenter.cases.identity import is_valid_national_id, normalise
 from callcenter.cases.models import (
     AgencyType,
     CaseStatus,
+    ClosureOutcome,
     Consent,
     LegalBasis,
     PersonRole,
@@ -208,6 +209,7 @@ class CaseOut(BaseModel):
     call_window: str | None
     withhold_caller_id: bool
     owner_id: int | None
+    closure_outcome: ClosureOutcome | None
     created_at: datetime
     updated_at: datetime
 
@@ -254,6 +256,8 @@ class NoteOut(BaseModel):
 class StatusIn(_Strict):
     status: CaseStatus
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    # Required to close, refused otherwise (``policy.check_outcome``).
+    outcome: ClosureOutcome | None = None
 
 
 class ReferralIn(_Strict):

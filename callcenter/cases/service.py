@@ -19,6 +19,7 @@ from callcenter.cases.models import (
     CaseSequence,
     CaseStatus,
     CaseStatusChange,
+    ClosureOutcome,
     Referral,
     ReferralStatus,
 )
@@ -96,21 +97,29 @@ def change_status(
     to: CaseStatus,
     actor_id: int,
     reason: str | None = None,
+    outcome: ClosureOutcome | None = None,
 ) -> Case:
-    """Move a case along the workflow, refusing moves the workflow does not allow."""
+    """Move a case along the workflow, refusing moves the workflow does not allow.
+
+    Closing needs its ``outcome`` (``policy.check_outcome``); reopening clears the
+    case's current outcome, while the closing's status change and audit row keep it.
+    """
     policy.check_move(case.status, to)
+    policy.check_outcome(to, outcome)
     now = utcnow()
     session.add(
         CaseStatusChange(
             case_id=case.id, from_status=case.status, to_status=to,
-            changed_by_id=actor_id, changed_at=now, reason=reason,
+            changed_by_id=actor_id, changed_at=now, reason=reason, outcome=outcome,
         )
     )
     case.status = to
     case.closed_at = now if to is CaseStatus.CLOSED else None
-    audit.record(
-        session, actor_id=actor_id, action="case.status", entity_type="case", entity_id=case.id
-    )
+    case.closure_outcome = outcome
+    # The outcome is a code, never a person's data: the trail may name it.
+    action = f"case.close.{outcome.value}" if outcome else "case.status"
+    audit.record(session, actor_id=actor_id, action=action, entity_type="case",
+                 entity_id=case.id)
     return case
 
 
@@ -121,10 +130,12 @@ def change_status_by_hand(
     to: CaseStatus,
     actor_id: int,
     reason: str | None = None,
+    outcome: ClosureOutcome | None = None,
 ) -> Case:
     """A status change asked for on the case file (never ``dispatched``: see the policy)."""
     policy.check_move_by_hand(case.status, to)
-    return change_status(session, case, to=to, actor_id=actor_id, reason=reason)
+    return change_status(session, case, to=to, actor_id=actor_id, reason=reason,
+                         outcome=outcome)
 
 
 def link_call(session: Session, case: Case, *, call_id: int, actor_id: int | None) -> None:

@@ -210,6 +210,9 @@ def test_the_audit_trail_believes_x_forwarded_for_only_from_a_trusted_proxy(make
         .where(AuditEvent.action == "auth.sign_in")).all())
     ids = dict(seeded_session.execute(select(User.login, User.id)).all())
     assert sources == {ids["agent1"]: "203.0.113.5", ids["agent2"]: "203.0.113.9"}
+    for login in ("agent1", "agent2"):
+        audited(seeded_session, "auth.sign_in", actor_id=ids[login], entity_type="user",
+                entity_id=ids[login])
     lines = [r.getMessage() for r in caplog.records if r.name == "agent_console.access"]
     assert any("from=203.0.113.9" in line for line in lines)
     assert not any("198.51.100.66" in line for line in lines)

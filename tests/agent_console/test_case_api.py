@@ -105,11 +105,35 @@ def test_status_changes_follow_the_workflow(client):
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
     case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
     assert client.get(f"/api/cases/{case_id}").json()["status"] == "screening"
-    closed = client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
+    closed = client.post(f"/api/cases/{case_id}/status",
+                         json={"status": "closed", "outcome": "resolved"}, headers=h)
     assert closed.json()["status"] == "closed"
     refused = client.post(f"/api/cases/{case_id}/status", json={"status": "dispatched"},
                           headers=h)
     assert refused.status_code == 409 and refused.json()["field"] == "status"
+
+
+def test_closing_through_the_api_needs_an_outcome_and_returns_it(client):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    bare = client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
+    assert bare.status_code == 400 and bare.json()["field"] == "outcome"
+    unknown = client.post(f"/api/cases/{case_id}/status",
+                          json={"status": "closed", "outcome": "gave_up"}, headers=h)
+    assert unknown.status_code == 422
+    stray = client.post(f"/api/cases/{case_id}/status",
+                        json={"status": "follow_up", "outcome": "resolved"}, headers=h)
+    assert stray.status_code == 400 and stray.json()["field"] == "outcome"
+    case = client.get(f"/api/cases/{case_id}").json()
+    assert case["status"] == "screening" and case["closure_outcome"] is None
+    closed = client.post(f"/api/cases/{case_id}/status",
+                         json={"status": "closed", "outcome": "help_declined"}, headers=h)
+    assert closed.status_code == 200
+    assert closed.json()["closure_outcome"] == "help_declined"
+    reopened = client.post(f"/api/cases/{case_id}/status",
+                           json={"status": "follow_up", "reason": "โทรกลับมาอีก"}, headers=h)
+    assert reopened.json()["status"] == "follow_up"
+    assert reopened.json()["closure_outcome"] is None
 
 
 def test_a_case_is_dispatched_only_by_sending_it_to_a_unit(client):
@@ -119,7 +143,8 @@ def test_a_case_is_dispatched_only_by_sending_it_to_a_unit(client):
                           headers=h)
     assert by_hand.status_code == 409 and by_hand.json()["field"] == "status"
     assert client.get(f"/api/cases/{case_id}").json()["status"] == "screening"
-    client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
+    client.post(f"/api/cases/{case_id}/status", json={"status": "closed", "outcome": "duplicate"},
+                headers=h)
     closed = client.post(f"/api/cases/{case_id}/dispatches", json={"unit_brief": "ไปที่บ้าน"},
                          headers=h)
     assert closed.status_code == 409 and closed.json()["field"] == "status"

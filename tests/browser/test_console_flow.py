@@ -139,3 +139,42 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     assert other.request.get(
         f"{console}/api/unit/dispatches/{listed[0]['id']}").status == 404
     bangkok.close()
+
+
+def test_closing_a_case_asks_for_its_outcome_then_a_confirmation_naming_it(request):
+    browser = request.getfixturevalue("console_browser")
+    console = request.getfixturevalue("live_console")
+    errors = request.getfixturevalue("page_errors")
+    agent = errors.watch_context(browser.new_context(locale="th-TH"))
+    page = agent.new_page()
+    sign_in(page, console, "agent1")
+    page.wait_for_url(f"{console}/agent")
+    csrf = json.loads(page.get_attribute("body", "hx-headers"))["X-CSRF-Token"]
+    opened = page.request.post(f"{console}/api/cases", headers={"X-CSRF-Token": csrf}, data={
+        "issue_area": "welfare", "urgency": "low", "consent": "given",
+        "legal_basis": "consent", "summary": "สอบถามสิทธิ"})
+    assert opened.status == 201
+    case_url = f"{console}/cases/{opened.json()['id']}"
+    page.goto(case_url)
+    assert not page.is_visible("#outcome-choice")  # asked only when closing
+    page.select_option("#status-choice", "closed")
+    assert page.is_visible("#outcome-choice")
+    page.click("#status-submit")  # no outcome: the browser asks for one, nothing is sent
+    assert page.is_hidden("#close-confirm")
+    assert page.evaluate("document.activeElement.id") == "outcome-choice"
+    page.select_option("#outcome-choice", "help_declined")
+    page.click("#status-submit")
+    assert page.is_visible("#close-confirm")
+    assert page.text_content("#close-confirm-outcome") \
+        == "ผู้ประสบปัญหาไม่ประสงค์รับความช่วยเหลือเพิ่ม"
+    page.click("#close-back")  # the agent changes their mind: still open
+    assert page.is_hidden("#close-confirm")
+    api_case = f"{console}/api/cases/{opened.json()['id']}"
+    assert page.request.get(api_case).json()["status"] == "screening"
+    page.click("#status-submit")
+    with page.expect_navigation():
+        page.click("#close-yes")
+    assert page.text_content("#case-status") == "ปิดเคส"
+    assert page.text_content("#closure-outcome") == "ผู้ประสบปัญหาไม่ประสงค์รับความช่วยเหลือเพิ่ม"
+    assert page.request.get(api_case).json()["closure_outcome"] == "help_declined"
+    agent.close()

@@ -24,6 +24,7 @@ from callcenter.audit import AuditEvent
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from tests.agent_console import second_factor
 from tests.browser.watch import PageErrors, assert_clean_log
+from tests.support.audit_trail import audited, user_id
 from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
@@ -139,6 +140,8 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
             listened = session.scalars(select(AuditEvent).where(
                 AuditEvent.action == "agent.listen")).all()
             assert [e.entity_id for e in listened] == [AGENT.interface]
+            audited(session, "agent.listen", actor_id=user_id(session, "supervisor"),
+                    entity_type="agent", entity_id=AGENT.interface)
     finally:
         await asyncio.to_thread(web.stop)
         await bridge.stop()

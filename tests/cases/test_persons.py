@@ -10,6 +10,7 @@ from callcenter.audit import AuditEvent
 from callcenter.cases import identity, policy, service
 from callcenter.cases.schemas import PersonIn, PersonPatch
 from callcenter.errors import Conflict, NotFound
+from tests.support.audit_trail import audited
 
 KEY = "test-secret-key"
 NATIONAL_ID = "1101700207030"
@@ -31,10 +32,8 @@ def test_a_person_added_later_keeps_the_national_id_only_as_digest_and_last_digi
         role="alleged_perpetrator", full_name="สมชาย", national_id="1-1017-00207-03-0"))
     assert person.national_id_last4 == "7030"
     assert person.national_id_digest == identity.digest(NATIONAL_ID, key=KEY)
-    event = seeded_session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "person.add")).one()
-    assert (event.entity_type, event.entity_id, event.actor_id) == (
-        "case_person", str(person.id), actor)
+    audited(seeded_session, "person.add", actor_id=actor, entity_type="case_person",
+            entity_id=person.id)
 
 
 def test_a_change_touches_only_the_fields_given(seeded_session, case):
@@ -50,9 +49,11 @@ def test_a_change_touches_only_the_fields_given(seeded_session, case):
                           changes=PersonPatch(national_id=None, phone=None))
     assert person.national_id_digest is None and person.national_id_last4 is None
     assert person.phone is None
-    updates = seeded_session.scalars(select(AuditEvent.action).where(
+    updates = seeded_session.scalars(select(AuditEvent).where(
         AuditEvent.action == "person.update")).all()
     assert len(updates) == 2
+    audited(seeded_session, "person.update", actor_id=actor, entity_type="case_person",
+            entity_id=person.id)
 
 
 def test_an_empty_change_changes_nothing_and_is_not_recorded(seeded_session, case):

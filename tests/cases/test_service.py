@@ -7,10 +7,11 @@ from sqlalchemy.exc import DBAPIError
 from callcenter.agents.models import User
 from callcenter.audit import AuditEvent
 from callcenter.cases import service
-from callcenter.cases.models import Case, CaseNote, CaseStatus, CaseStatusChange
+from callcenter.cases.models import Case, CaseNote, CaseStatus, CaseStatusChange, ClosureOutcome
 from callcenter.db import utcnow
 from callcenter.errors import InvalidTransition
 from callcenter.thaidate import buddhist_year
+from tests.support.audit_trail import audited
 
 
 def agent_id(session) -> int:
@@ -28,7 +29,8 @@ def test_cases_are_numbered_in_sequence_within_the_buddhist_year(seeded_session)
 
 
 def test_opening_a_case_records_its_first_status_and_an_audit_event(seeded_session):
-    case = service.open_case(seeded_session, created_by_id=agent_id(seeded_session))
+    actor = agent_id(seeded_session)
+    case = service.open_case(seeded_session, created_by_id=actor)
     changes = seeded_session.scalars(
         select(CaseStatusChange).where(CaseStatusChange.case_id == case.id)
     ).all()
@@ -37,6 +39,8 @@ def test_opening_a_case_records_its_first_status_and_an_audit_event(seeded_sessi
         select(AuditEvent).where(AuditEvent.entity_id == str(case.id))
     ).all()
     assert [a.action for a in audit] == ["case.create"]
+    audited(seeded_session, "case.create", actor_id=actor, entity_type="case",
+            entity_id=case.id)
 
 
 def test_invalid_status_changes_are_refused_and_leave_the_case_unchanged(seeded_session):
@@ -47,7 +51,8 @@ def test_invalid_status_changes_are_refused_and_leave_the_case_unchanged(seeded_
     assert case.status is CaseStatus.NEW
     service.change_status(seeded_session, case, to=CaseStatus.SCREENING, actor_id=actor)
     service.change_status(seeded_session, case, to=CaseStatus.DISPATCHED, actor_id=actor)
-    service.change_status(seeded_session, case, to=CaseStatus.CLOSED, actor_id=actor)
+    service.change_status(seeded_session, case, to=CaseStatus.CLOSED, actor_id=actor,
+                          outcome=ClosureOutcome.RESOLVED)
     assert case.closed_at is not None
 
 

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from callcenter.audit import AuditEvent
 from callcenter.cases.models import Case, CaseStatus
 from callcenter.db import utcnow
 from callcenter.dispatch import service
@@ -12,6 +11,7 @@ from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from callcenter.provinces.models import AlertChannel
 from tests.dispatch import builders
+from tests.support.audit_trail import audited
 
 CONFIG = builders.settings()
 
@@ -130,9 +130,8 @@ def test_the_unit_sees_what_the_visit_needs_and_the_view_is_audited(db_session):
     assert [p.role for p in detail.persons] == ["victim"]
     assert detail.persons[0].address == "บ้านเลขที่ 1"
     assert not hasattr(detail.persons[0], "full_name")
-    viewed = db_session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity_type == "dispatch", AuditEvent.entity_id == str(dispatch.id)))
-    assert "dispatch.view" in list(viewed)
+    audited(db_session, "dispatch.view", actor_id=world.member.id, entity_type="dispatch",
+            entity_id=dispatch.id)
 
 
 def test_the_victims_phone_is_withheld_when_no_call_back_is_safe(db_session):
@@ -170,9 +169,11 @@ def test_the_visit_goes_en_route_on_scene_and_completes_with_a_report(db_session
     assert dispatch.field_report == "ส่งต่อบ้านพักเด็ก"
     assert events(db_session, dispatch.id) == [S.CREATED, S.ACKNOWLEDGED, S.EN_ROUTE,
                                                S.ON_SCENE, S.COMPLETED]
-    actions = db_session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity_type == "dispatch", AuditEvent.entity_id == str(dispatch.id)))
-    assert {"dispatch.create", "dispatch.acknowledged", "dispatch.completed"} <= set(actions)
+    audited(db_session, "dispatch.create", actor_id=world.agent.id, entity_type="dispatch",
+            entity_id=dispatch.id)
+    for action in ("dispatch.acknowledged", "dispatch.completed"):
+        audited(db_session, action, actor_id=world.member.id, entity_type="dispatch",
+                entity_id=dispatch.id)
 
 
 def test_going_on_scene_before_acknowledging_is_refused(db_session):

@@ -11,7 +11,6 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 from starlette.routing import compile_path
 
-from callcenter.audit import AuditEvent
 from callcenter.db import utcnow
 from callcenter.dispatch import escalation
 from callcenter.dispatch import service as dispatches
@@ -19,6 +18,7 @@ from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
 from tests.agent_console.console_support import signed_in
 from tests.agent_console.stream_start import stream_start
+from tests.support.audit_trail import audited, user_id
 
 
 @pytest.fixture
@@ -102,9 +102,8 @@ def test_a_supervisor_acknowledges_for_the_unit_with_a_note(
     assert published == [d]
     page = client.get(answer.headers["location"]).text
     assert "หัวหน้าหน่วยโทรแจ้งสายด่วน 1300" in page  # on the timeline
-    supervisor = seeded_session.scalars(select(AuditEvent.actor_id).where(
-        AuditEvent.action == "dispatch.acknowledged", AuditEvent.entity_id == str(d))).one()
-    assert supervisor is not None
+    audited(seeded_session, "dispatch.acknowledged",
+            actor_id=user_id(seeded_session, "supervisor"), entity_type="dispatch", entity_id=d)
 
 
 def test_a_supervisor_resends_then_cancels_with_a_reason(

@@ -13,6 +13,7 @@ from callcenter.calls.models import CallOutcome
 from callcenter.dispatch.models import DispatchStatus
 from callcenter.taxonomy import Urgency
 from callcenter.thaidate import BANGKOK
+from tests.support.audit_trail import audited
 
 from .conftest import (
     NODE,
@@ -199,8 +200,8 @@ def test_listen_in_rings_the_supervisors_phone_onto_the_agents_channel(
     assert command["command"] == "listen"
     assert command["args"] == {"supervisor_channel": "PJSIP/sup1",
                                "target_channel": "PJSIP/agent1-"}
-    event = seeded_session.scalar(select(AuditEvent).where(AuditEvent.action == "agent.listen"))
-    assert event.entity_id == AGENT and event.actor_id == user(seeded_session, "supervisor").id
+    audited(seeded_session, "agent.listen", actor_id=user(seeded_session, "supervisor").id,
+            entity_type="agent", entity_id=AGENT)
 
 
 def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
@@ -220,6 +221,11 @@ def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
     failed = seeded_session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.like("%.failed")).order_by(AuditEvent.id)).all()
     assert failed == ["agent.whisper.failed", "agent.barge.failed", "call.move.failed"]
+    supervisor = user(seeded_session, "supervisor").id
+    for action, kind, target in (("agent.whisper.failed", "agent", AGENT),
+                                 ("agent.barge.failed", "agent", "Local/agent2@agents/n"),
+                                 ("call.move.failed", "call", "9.1")):
+        audited(seeded_session, action, actor_id=supervisor, entity_type=kind, entity_id=target)
 
 
 @pytest.mark.parametrize(("said", "action", "status", "thai", "english"), [
@@ -260,9 +266,10 @@ def test_pause_sign_out_and_move_send_their_commands_and_are_audited(
         ("redirect", {"channel": "Local/1300@from-pstn-00000009;2",
                       "context": "hotline-queue", "exten": "urgent"}),
     ]
-    actions = seeded_session.scalars(select(AuditEvent.action).where(
-        AuditEvent.action.in_(["agent.pause", "agent.sign_out", "call.move"]))).all()
-    assert sorted(actions) == ["agent.pause", "agent.sign_out", "call.move"]
+    supervisor = user(seeded_session, "supervisor").id
+    for action, kind, target in (("agent.pause", "agent", AGENT),
+                                 ("agent.sign_out", "agent", AGENT), ("call.move", "call", "9.1")):
+        audited(seeded_session, action, actor_id=supervisor, entity_type=kind, entity_id=target)
 
 
 def test_a_refused_command_is_reported_and_audited_as_failed(
@@ -273,8 +280,9 @@ def test_a_refused_command_is_reported_and_audited_as_failed(
                                     headers=supervisor_token(supervisor_client),
                                     data={"interface": AGENT, "node": NODE})
     assert answer.status_code == 502 and not answer.json()["ok"]
-    assert seeded_session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "agent.unpause.failed")) is not None
+    audited(seeded_session, "agent.unpause.failed",
+            actor_id=user(seeded_session, "supervisor").id, entity_type="agent",
+            entity_id=AGENT)
 
 
 def test_supervisor_actions_need_the_csrf_token(supervisor_client, redis_client, fake_bridge):

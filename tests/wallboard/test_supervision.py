@@ -44,9 +44,14 @@ class Bridge:
 
 
 def audited(session) -> list[tuple[str, str, str]]:
-    return [tuple(r) for r in session.execute(
-        select(AuditEvent.action, AuditEvent.entity_type, AuditEvent.entity_id)
-        .order_by(AuditEvent.id)).all()]
+    """Every audit row as (action, object type, object id); each must name the supervisor
+    (the only actor in these tests) as its actor."""
+    rows = session.execute(
+        select(AuditEvent.actor_id, AuditEvent.action, AuditEvent.entity_type,
+               AuditEvent.entity_id).order_by(AuditEvent.id)).all()
+    supervisor_id = user(session, "supervisor").id
+    assert [r.actor_id for r in rows] == [supervisor_id] * len(rows)
+    return [(r.action, r.entity_type, r.entity_id) for r in rows]
 
 
 @pytest.fixture
