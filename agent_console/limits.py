@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path, Request
 
 from agent_console import addresses
 from callcenter.errors import DomainError
+
+# A record's id in a path: PostgreSQL's integer, so a larger number is refused (422)
+# before it reaches the database as an out-of-range error.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 # A case with its persons and a long summary is far below this.
 MAX_BODY_BYTES = 256 * 1024

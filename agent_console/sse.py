@@ -29,6 +29,7 @@ PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*"
 HEARTBEAT_SECONDS = 15.0
 MAX_TOPICS_PER_CLIENT = 5000
 RECONNECT_DELAYS = (0.5, 1, 2, 5)
+READ_SECONDS = 1.0
 
 TopicFilter = Callable[[str], bool]
 Snapshot = Callable[[], Awaitable[list[tuple[str, str]]]]
@@ -82,6 +83,8 @@ class Hub:
             self._task = asyncio.create_task(self._run(), name="sse-hub")
 
     async def _run(self) -> None:
+        me = asyncio.current_task()
+        assert me is not None
         attempt = 0
         while True:
             try:
@@ -94,8 +97,14 @@ class Hub:
                             client.wake.set()
                     self.connected, attempt = True, 0
                     self._broadcast_link()
-                    async for message in pubsub.listen():
-                        if message.get("type") != "pmessage":
+                    while True:
+                        # Bounded reads, and the task's own cancel request checked after
+                        # each: redis-py's pub/sub read can swallow a CancelledError, and
+                        # the hub would then never stop (a web process hung on shutdown).
+                        message = await pubsub.get_message(timeout=READ_SECONDS)
+                        if me.cancelling():
+                            raise asyncio.CancelledError
+                        if message is None or message.get("type") != "pmessage":
                             continue
                         topic = _text(message["channel"])
                         body = _text(message["data"])

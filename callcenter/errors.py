@@ -15,6 +15,13 @@ class DomainError(Exception):
         self.field = field
 
 
+class InvalidInput(DomainError):
+    """A form's value that cannot be used as given (a date that is no date, a range that
+    ends before it starts): 422, as the request's own validation answers."""
+
+    status_code = 422
+
+
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from agent_console import htmx
 from agent_console.deps import Viewer, db_session, page_context
-from agent_console.limits import client_ip
+from agent_console.limits import Id, client_ip
 from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
 from callcenter.agents import service as agents
@@ -37,7 +37,7 @@ def locked(
 @router.post("/{user_id}/unlock")
 def unlock(
     request: Request,
-    user_id: int,
+    user_id: Id,
     viewer: Viewer = Depends(supervisor_only),
     db: Session = Depends(db_session, scope="function"),
 ) -> Response:

@@ -10,14 +10,14 @@ import logging
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console import access
 from agent_console.deps import Viewer, db_session, require
-from agent_console.limits import client_ip, limit_body
+from agent_console.limits import Id, client_ip, limit_body
 from callcenter import audit
 from callcenter.agents.models import Role, User
 from callcenter.cases import schemas
@@ -48,7 +48,6 @@ def done(db: Session, value=None):
 CaseReader = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
 # Ids fit PostgreSQL's integer; anything else is a 422, never a database error.
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def id_key(request: Request) -> str:

@@ -15,16 +15,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console.deps import Viewer, db_session, page_context
-from agent_console.limits import limit_body
+from agent_console.limits import Id, limit_body
 from agent_console.routers.api_cases import enqueue_after_commit
 from agent_console.routers.wallboard import SUPERVISORS, stream_viewer, supervisor_only
 from agent_console.templating import templates
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(limit_body)])
 DB = Depends(db_session, scope="function")
 Supervisor = Depends(supervisor_only)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ProvinceField = Form(default="", max_length=6)
 
 
@@ -132,7 +130,7 @@ def _detail_page(request: Request, db: Session, dispatch_id: int, province: str 
                                       status_code=status_code)
 
 
-@router.get("/dispatches/{dispatch_id:int}")
+@router.get("/dispatches/{dispatch_id}")
 def dispatch_detail(dispatch_id: Id, request: Request, province: str | None = None,
                     viewer: Viewer = Supervisor, db: Session = DB) -> Response:
     return _detail_page(request, db, dispatch_id, _province(province))
@@ -161,7 +159,7 @@ def _act(request: Request, db: Session, dispatch_id: int, province: str, action:
     return RedirectResponse(f"/dispatches/{dispatch_id}{suffix}", status_code=303)
 
 
-@router.post("/dispatches/{dispatch_id:int}/acknowledge")
+@router.post("/dispatches/{dispatch_id}/acknowledge")
 def acknowledge_for_unit(dispatch_id: Id, request: Request,
                          note: str = Form(default="", max_length=240),
                          province: str = ProvinceField,
@@ -173,7 +171,7 @@ def acknowledge_for_unit(dispatch_id: Id, request: Request,
                 {"note": note})
 
 
-@router.post("/dispatches/{dispatch_id:int}/resend")
+@router.post("/dispatches/{dispatch_id}/resend")
 def resend(dispatch_id: Id, request: Request, note: str = Form(default="", max_length=240),
            province: str = ProvinceField,
            viewer: Viewer = Supervisor, db: Session = DB) -> Response:
@@ -183,7 +181,7 @@ def resend(dispatch_id: Id, request: Request, note: str = Form(default="", max_l
                 {"resend_note": note})
 
 
-@router.post("/dispatches/{dispatch_id:int}/cancel")
+@router.post("/dispatches/{dispatch_id}/cancel")
 def cancel(dispatch_id: Id, request: Request, reason: str = Form(default="", max_length=300),
            province: str = ProvinceField,
            viewer: Viewer = Supervisor, db: Session = DB) -> Response:

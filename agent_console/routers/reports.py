@@ -88,7 +88,7 @@ def reports_page(
         except DomainError as exc:
             context.update(error=exc.message, error_field=exc.field)
             return templates.TemplateResponse(request, "reports.html", context,
-                                              status_code=400)
+                                              status_code=exc.status_code)
         rows = []
         for row in service.run(db, report, rng).rows:
             rows.append([_cell(v) for v in row])

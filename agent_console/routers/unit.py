@@ -21,9 +21,8 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from markupsafe import escape
 from redis.asyncio import Redis as AsyncRedis
@@ -33,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from agent_console import htmx
 from agent_console.deps import Viewer, page_context, require
-from agent_console.limits import client_ip, limit_body
+from agent_console.limits import Id, client_ip, limit_body
 from agent_console.routers.api_cases import DB, enqueue_after_commit
 from agent_console.routers.wallboard import async_redis, stream_viewer
 from agent_console.sse import Hub, format_event
@@ -50,7 +49,6 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 UnitMember = Depends(require(Role.UNIT_MEMBER))
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 S = DispatchStatus
 # Outcomes the hotline follows up on; stored as codes so the reports can count them.
 OUTCOMES = ("helped_on_site", "taken_to_shelter", "taken_to_hospital", "handed_to_police",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from callcenter.errors import DomainError
+from callcenter.errors import InvalidInput
 from callcenter.thaidate import BANGKOK, BUDDHIST_ERA_OFFSET, format_date, parse_date_be
 
 # One year and a day: a whole fiscal or calendar year, leap years included. Longer
@@ -48,7 +48,7 @@ def _parse_one(text: str | date | None, field: str) -> date:
     if isinstance(text, date):
         return text
     if text is None or not str(text).strip():
-        raise DomainError(f"{field}: enter a date (dd/mm/yyyy, Buddhist era)", field=field)
+        raise InvalidInput(f"{field}: enter a date (dd/mm/yyyy, Buddhist era)", field=field)
     raw = str(text).strip()
     try:
         if "-" in raw:  # yyyy-mm-dd with a Buddhist-era year, as a date picker may send
@@ -59,7 +59,7 @@ def _parse_one(text: str | date | None, field: str) -> date:
         return parse_date_be(raw)
     except ValueError as exc:
         reason = str(exc) if "era" in str(exc) or "dd/mm" in str(exc) else "no such date"
-        raise DomainError(f"{field}: {reason}", field=field) from None
+        raise InvalidInput(f"{field}: {reason}", field=field) from None
 
 
 def parse_range(
@@ -69,16 +69,16 @@ def parse_range(
     zone: ZoneInfo = BANGKOK,
     max_days: int = MAX_DAYS,
 ) -> ReportRange:
-    """Read and check a range; a DomainError names the field that is wrong."""
+    """Read and check a range; an InvalidInput names the field that is wrong."""
     start = _parse_one(first, "start")
     end = _parse_one(last, "end")
     if end < start:
-        raise DomainError(
+        raise InvalidInput(
             f"end: {format_date(end)} is before the start {format_date(start)}", field="end"
         )
     days = (end - start).days + 1
     if days > max_days:
-        raise DomainError(
+        raise InvalidInput(
             f"end: the range is {days} days; at most {max_days} days fit in one report",
             field="end",
         )

@@ -66,3 +66,4 @@ async def test_a_tab_gets_the_snapshot_then_live_changes(aredis):
         await stream.aclose()
         await hub.close()
     assert hub.client_count == 0
+

@@ -8,10 +8,12 @@ import secrets
 
 import pytest
 import redis.asyncio as aioredis
+from fastapi.testclient import TestClient
 
 from agent_console.routers.unit import UnitStream, parse_event, unit_events
 from agent_console.sse import Hub
 from tests.agent_console.console_support import signed_in
+from tests.agent_console.stream_start import stream_start
 from tests.conftest import REDIS_URL
 
 
@@ -117,3 +119,14 @@ def test_the_unit_stream_is_refused_to_everyone_but_unit_members(client, login, 
     if login:
         signed_in(client, login)
     assert client.get("/unit/events", follow_redirects=False).status_code == status
+
+
+def test_a_console_with_an_open_stream_stops_when_asked(make_app):
+    # redis-py's pub/sub read could swallow the cancellation of the live-updates hub, so
+    # a web process that had served a stream hung on shutdown (here: TestClient's exit
+    # never returned). Started and stopped several times, it must stop every time.
+    for _ in range(6):
+        with TestClient(make_app()) as client:
+            signed_in(client, "unit.th50")
+            status, _ = stream_start(client, "/unit/events")
+            assert status == 200

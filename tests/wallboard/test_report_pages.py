@@ -71,7 +71,7 @@ def test_a_report_shows_the_counts_made_directly_over_the_rows(
 def test_a_reversed_range_says_so(supervisor_client):
     answer = supervisor_client.get(
         "/reports?lang=en&report=calls_by_day&start=10/11/2569&end=1/11/2569")
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert "is before the start" in answer.text
     assert 'name="end" value="1/11/2569"' in answer.text and 'aria-invalid="true"' in answer.text
 
@@ -79,12 +79,12 @@ def test_a_reversed_range_says_so(supervisor_client):
 def test_a_range_over_a_year_says_how_long_it_may_be(supervisor_client):
     answer = supervisor_client.get(
         "/reports?lang=en&report=calls_by_day&start=1/1/2568&end=31/12/2569")
-    assert answer.status_code == 400 and "at most 366 days" in answer.text
+    assert answer.status_code == 422 and "at most 366 days" in answer.text
 
 
 def test_a_date_that_is_not_buddhist_era_or_missing_is_refused(supervisor_client):
     answer = supervisor_client.get("/reports?lang=en&report=calls_by_day&start=1/1/2026&end=")
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert "Please correct the dates" in answer.text
 
 
@@ -121,6 +121,6 @@ def test_csv_and_xlsx_downloads_stream_the_report_and_are_audited(
 
 def test_a_download_with_a_bad_range_is_refused(supervisor_client):
     answer = supervisor_client.get("/reports/calls_by_day.csv?start=2/1/2569&end=1/1/2569")
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     answer = supervisor_client.get("/reports/no_such_report.csv?start=1/1/2569&end=1/1/2569")
     assert answer.status_code == 404
