@@ -17,7 +17,7 @@ from callcenter.reports import service
 from callcenter.reports.range import parse_range
 from callcenter.thaidate import BANGKOK
 
-from .conftest import wait_for
+from .conftest import NODE, wait_for
 from .test_commands import rig
 
 CATALOG = tuple(q.name for q in QUEUES)
@@ -94,5 +94,23 @@ async def test_agents_talk_and_wrap_up_add_up_to_at_most_the_time_elapsed(
         for _uid, _name, iface, handled, talk, wrap, _aht, _paused in rows:
             # Asterisk rounds each TalkTime to whole seconds: half a second a call.
             assert talk + wrap <= elapsed + handled, (iface, talk, wrap, elapsed)
+    finally:
+        await r.close()
+
+
+async def test_the_simulated_floor_never_pauses_a_phone_a_person_drives(aredis):
+    # A person who pressed "ready" in the console must not find their phone paused by
+    # the demo's made-up breaks: only phones nobody has touched through AMI take them.
+    two = {"violence": [SimAgent(f"PJSIP/agent{n}", f"agent{n}", skills=("violence",),
+                                 dynamic=True) for n in (1, 2)]}
+    sim = AmiSimulator(speed=50, agents=two, queues=CATALOG)
+    r = await rig(aredis, sim=sim)
+    try:
+        answer = await r.client.send(NODE, "unpause", interface="PJSIP/agent1")
+        assert answer.ok
+        await sim.agent_pauses(per_hour=36000, minutes=(0.5, 1.0), duration=1.0)
+        paused = {e["Interface"] for e in sim.recent_events
+                  if e.get("Event") == "QueueMemberPause" and e.get("Paused") == "1"}
+        assert paused == {"PJSIP/agent2"}
     finally:
         await r.close()

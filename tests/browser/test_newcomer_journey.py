@@ -130,8 +130,9 @@ def walk(browser, base: str, errors: PageErrors) -> None:
     agent.fill("textarea[name=summary]", "ถูกสามีทำร้าย ต้องการความช่วยเหลือ")
     agent.click("#open")
     agent.wait_for_url(re.compile(r"/cases/\d+$"))
-    number = agent.text_content("#case-h").strip()
-    assert number.startswith("1300-")
+    heading = re.search(r"1300-\d{4}-\d{6}", agent.text_content("#case-h"))
+    assert heading, "the case page names the case by its number"
+    number = heading.group(0)
     dispatch_form = agent.locator("form[action$='/dispatch']")
     # What the unit needs to act, written at dispatch (the case's narrative stays here).
     dispatch_form.locator("textarea").fill("หญิงถูกทำร้ายในบ้าน ต้องการเจ้าหน้าที่ไปพบ")

@@ -89,6 +89,8 @@ class PbxActions(SimServer):
 
     def _do_queueadd(self, session, msg, reply) -> None:
         queue, interface = msg.get("Queue"), msg.get("Interface")
+        if interface:
+            self.staffed.add(interface)
         if not queue or not interface:
             reply("Error", Message="'Queue' and 'Interface' not specified.")
             return
@@ -110,6 +112,8 @@ class PbxActions(SimServer):
 
     def _do_queueremove(self, session, msg, reply) -> None:
         queue, interface = msg.get("Queue"), msg.get("Interface")
+        if interface:
+            self.staffed.add(interface)
         if not queue or not interface:
             reply("Error", Message="Need 'Queue' and 'Interface' parameters.")
             return
@@ -127,6 +131,8 @@ class PbxActions(SimServer):
 
     def _do_queuepause(self, session, msg, reply) -> None:
         queue, interface = msg.get("Queue"), msg.get("Interface")
+        if interface:
+            self.staffed.add(interface)
         if not interface or not msg.get("Paused"):
             reply("Error", Message="Need 'Interface' and 'Paused' parameters.")
             return

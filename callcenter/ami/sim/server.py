@@ -54,6 +54,9 @@ class SimServer:
         # at a time (`ringinuse = no`), in every queue it sits in.
         self.engaged: dict[str, str] = {}
         self.free_at: dict[str, float] = {}  # interface → end of its wrap-up (monotonic)
+        # Phones a client has signed in, paused or signed out (a person at the console):
+        # the simulated floor's random pauses leave them to their person.
+        self.staffed: set[str] = set()
         self.channels: dict[str, Headers] = {}  # uniqueid → Newchannel headers
         self.entries: dict[str, tuple[str, float, Headers]] = {}  # uniqueid → queue, since
         self.sessions: list[Session] = []

@@ -135,13 +135,15 @@ class Traffic(PbxActions):
         """Agents pause now and then, for a reason from the console's list, and come back.
 
         About `per_hour` pauses an hour across the floor, each a few minutes long (at the
-        simulator's speed); an agent on a call, in wrap-up or already paused is left alone.
+        simulator's speed); an agent on a call, in wrap-up or already paused is left alone,
+        and so is a phone that a person drives from the console (``staffed``).
         """
         end = None if duration is None else time.monotonic() + duration
         reasons = [r for r, weight in PAUSE_WEIGHTS.items() for _ in range(weight)]
         while end is None or time.monotonic() < end:
             await self._sleep(random.expovariate(per_hour / 3600.0))
-            free = sorted({i for (q, i) in self.members if self.can_ring(q, i)})
+            free = sorted({i for (q, i) in self.members
+                           if self.can_ring(q, i) and i not in self.staffed})
             if free:
                 interface = random.choice(free)
                 self.set_paused(interface, paused=True, reason=random.choice(reasons))
