@@ -15,6 +15,7 @@ dialplan also sends a call with no IVR_QUEUE to ``operator``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +90,10 @@ class FastAgiServer:
             self._count("ivr.session_crashed", "")
         finally:
             self.active -= 1
-            await session.close()
+            # A stop that cancels the handler again while the socket closes changes nothing
+            # (the socket is closed either way): not an error for asyncio to log.
+            with contextlib.suppress(asyncio.CancelledError):
+                await session.close()
 
     async def _serve(self, session: AgiSession) -> None:
         try:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callcenter import audit
+from callcenter.calls.models import Call
 from callcenter.cases import identity, numbering, policy
 from callcenter.cases.models import (
     Case,
@@ -174,6 +175,10 @@ def open_from_intake(
         existing = by_intake_key(session, intake.intake_key)
         if existing is not None:
             return existing, False
+    if intake.call_id is not None and session.get(Call, intake.call_id) is None:
+        # Said here, not left to the foreign key: its IntegrityError would read as the
+        # intake key's race below and end the request with a server error.
+        raise NotFound(f"call {intake.call_id} not found", field="call_id")
     fields = {name: getattr(intake, name) for name in CASE_FIELDS}
     try:
         with session.begin_nested():

@@ -227,3 +227,13 @@ def test_the_case_carries_the_urgency_its_risks_suggest(client):
         **INTAKE, "urgency": "normal", "risk": {"child_alone": True}}).json()
     # Advice only: the agent's urgency is kept.
     assert (case["urgency"], case["suggested_urgency"]) == ("normal", "immediate")
+
+
+def test_a_case_for_a_call_that_does_not_exist_is_refused_naming_the_field(client,
+                                                                           seeded_session):
+    # Left to the foreign key it was a 500 (found by the schema test as an agent).
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    answer = client.post("/api/cases", json={**INTAKE, "call_id": 2**31 - 1}, headers=h)
+    assert answer.status_code == 404
+    assert answer.json()["field"] == "call_id"
+    assert seeded_session.scalar(select(func.count()).select_from(Case)) == 0
