@@ -20,10 +20,12 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import psutil
+import redis
 
 from callcenter import migrate, seed
 from callcenter.agents.models import Role
 from callcenter.db import session_scope
+from callcenter.queues import live
 from callcenter.redis import EmbeddedRedis
 from callcenter.seed import DemoUser
 from callcenter.settings import Settings
@@ -48,6 +50,8 @@ class Step:
     module: str
     args: tuple[str, ...] = ()
     listens_on: tuple[str, int] | None = None
+    # The bridge: ready once its link to each of these PBX nodes is up.
+    links_up: tuple[str, ...] = ()
 
 
 def welcome(url: str, users: Sequence[DemoUser], password: str, access_log: Path) -> str:
@@ -98,6 +102,32 @@ def _wait_listening(step: Step, child: subprocess.Popen[bytes],
     return False
 
 
+def _links_up(redis_url: str, nodes: Sequence[str]) -> bool:
+    client = redis.Redis.from_url(redis_url, socket_timeout=2)
+    try:
+        bodies = client.mget([live.link_key(node) for node in nodes])
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+    return all(body and json.loads(body).get("state") == "up" for body in bodies)
+
+
+def _wait_links_up(step: Step, child: subprocess.Popen[bytes], redis_url: str,
+                   stopping: Callable[[], bool]) -> None:
+    """Wait until the bridge is logged in to every node, so that the first person to press
+    "ready" finds the PBX there. A slow PBX is no failure: the console shows the link."""
+    deadline = time.monotonic() + LISTEN_TIMEOUT_SECONDS
+    while not stopping() and child.poll() is None:
+        if _links_up(redis_url, step.links_up):
+            return
+        if time.monotonic() > deadline:
+            log.warning("the bridge has not reached %s within %d s; the console says so "
+                        "until it does", ", ".join(step.links_up), LISTEN_TIMEOUT_SECONDS)
+            return
+        time.sleep(0.2)
+
+
 def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
     for name, child in reversed(list(children.items())):
         if child.poll() is None:
@@ -127,7 +157,10 @@ def _process_plan(settings: Settings, *, with_simulator: bool,
               "username": "callcenter", "secret": "simulator"}]
         )
     if settings.ami_nodes or extra_env:
-        plan.append(Step("bridge", "callcenter.ami"))
+        configured = json.loads(extra_env["CALLCENTER_AMI_NODES"]) if extra_env else [
+            {"name": n.name} for n in settings.ami_nodes]
+        nodes = tuple(n["name"] for n in configured)
+        plan.append(Step("bridge", "callcenter.ami", links_up=nodes))
     else:
         log.warning("no Asterisk node and no simulator: the bridge is not started")
     plan.append(Step("web", "agent_console", ("--access-log", str(access_log)),
@@ -179,6 +212,10 @@ def run_demo(settings: Settings, *, with_simulator: bool = True) -> int:
                                                        stop_requested):
                 # A process that never listened fails the demo; Ctrl-C meanwhile does not.
                 stopping, status = True, (status if stopping else 1)
+            if step.links_up:
+                _wait_links_up(step, children[step.name],
+                               env.get("CALLCENTER_REDIS_URL") or str(settings.redis_url),
+                               stop_requested)
         if not stopping:
             url = f"http://{settings.web_host}:{settings.web_port}/"
             users = seed.DEMO_USERS if demo_users else ()

@@ -117,3 +117,12 @@ async def test_a_fixed_member_of_the_queues_cannot_be_signed_out_and_the_reason_
         assert refusals.refusal(unknown) is refusals.NO_SUCH_QUEUE
     finally:
         await r.close()
+
+
+def test_the_demo_floor_has_the_seeded_agents_but_the_newcomers_sign_in_waits():
+    # agent1, the README's first sign-in, presses "ready" to join; the others carry the
+    # simulated traffic from the start.
+    members = {a.name for agents in DEMO_AGENTS.values() for a in agents}
+    assert members == {"agent2", "agent3", "agent4"}
+    assert all(a.interface == f"PJSIP/{a.name}" and a.dynamic
+               for agents in DEMO_AGENTS.values() for a in agents)

@@ -52,6 +52,18 @@ def mark_loaded(page) -> None:
     page.evaluate("window.journeyMark = 1")
 
 
+def shown_messages(browser) -> list[str]:
+    """Each open page's address and the alerts and field errors it shows."""
+    shown = []
+    for made in browser.contexts:
+        for page in made.pages:
+            texts = page.locator("[role=alert], .error, .field-error").all_inner_texts()
+            wrong = [page.locator("[aria-invalid=true]").nth(i).get_attribute("name")
+                     for i in range(page.locator("[aria-invalid=true]").count())]
+            shown.append(f"{page.url}: {[t.strip() for t in texts if t.strip()]} {wrong}")
+    return shown
+
+
 def still_loaded(page) -> bool:
     return page.evaluate("window.journeyMark") == 1
 
@@ -67,9 +79,15 @@ def test_a_newcomer_walks_the_demo_from_a_ringing_call_to_the_unit_on_scene(demo
             try:
                 walk(browser, base, errors)
             except Exception as exc:
-                # A step that failed is most often explained by what a process logged.
-                raise AssertionError(f"{exc}\n--- errors the demo's processes logged ---\n"
-                                     + "\n".join(problems_in(demo.log()))) from exc
+                # A step that failed is most often explained by what a process logged, or
+                # by the message a page shows.
+                raise AssertionError(f"{exc}\n--- what the pages show ---\n"
+                                     + "\n".join(shown_messages(browser))
+                                     + "\n--- errors the demo's processes logged ---\n"
+                                     + "\n".join(problems_in(demo.log()))
+                                     + "\n--- their warnings ---\n"
+                                     + "\n".join(line for line in demo.log().splitlines()
+                                                 if " WARNING " in line)) from exc
             finally:
                 browser.close()
         errors.assert_none()
@@ -118,6 +136,9 @@ def walk(browser, base: str, errors: PageErrors) -> None:
     # A case from the screen-pop, then a dispatch to the Chiang Mai unit.
     agent.click("#open-case")
     agent.wait_for_url(re.compile(r"/cases/drafts/"))
+    # What the caller chose in the IVR fills the issue area, when they chose: this one
+    # is about violence at home, whatever the IVR said.
+    agent.select_option("select[name=issue_area]", "family_violence")
     agent.select_option("select[name=target_group]", "woman")
     agent.select_option("select[name=province_code]", "TH-50")
     agent.wait_for_selector("#unit:has-text('เชียงใหม่')")

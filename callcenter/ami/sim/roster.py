@@ -23,16 +23,24 @@ DEFAULT_AGENTS = {
 }
 
 
+# The sign-in the README offers first: a newcomer who takes it presses "ready" and gets
+# the next call, rather than finding the phone already ringing with the floor's traffic
+# (the other seeded agents carry that).
+STARTS_SIGNED_OUT = frozenset({"agent1"})
+
+
 def seeded_agents() -> dict[str, list[SimAgent]]:
     """The demo's members: the seeded agents' PJSIP phones in the queues of their skills.
 
     Exactly what the console's sign-in adds (QueueAdd of `PJSIP/<endpoint>`, MemberName
     the login, penalty the skill's position), as astdb brings them back to a PBX that
-    starts (`persistentmembers = yes`): dynamic, so the console can sign them out.
+    starts (`persistentmembers = yes`): dynamic, so the console can sign them out. Those
+    in ``STARTS_SIGNED_OUT`` are not there until they sign in.
     """
     roster: dict[str, list[SimAgent]] = {}
     for user in DEMO_USERS:
-        if user.role is not Role.AGENT or not user.phone_interface:
+        if (user.role is not Role.AGENT or not user.phone_interface
+                or user.login in STARTS_SIGNED_OUT):
             continue
         agent = SimAgent(user.phone_interface, user.login, skills=user.queues, dynamic=True)
         for queue in user.queues:
