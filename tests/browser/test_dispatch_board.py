@@ -59,7 +59,8 @@ def dispatch_a_case(browser, base: str) -> int:
     agent.wait_for_url(f"{base}/agent")
     headers = {"X-CSRF-Token": agent.get_attribute("input[name=csrf_token]", "value")}
     case = agent.request.post(f"{base}/api/cases", data=INTAKE, headers=headers).json()
-    sent = agent.request.post(f"{base}/api/cases/{case['id']}/dispatches", headers=headers)
+    sent = agent.request.post(f"{base}/api/cases/{case['id']}/dispatches", headers=headers,
+                              data={"unit_brief": "หญิงบาดเจ็บ รออยู่ที่บ้าน"})
     assert sent.status == 201, sent.text()
     dispatch_id = sent.json()["id"]
     context.close()
