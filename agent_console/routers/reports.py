@@ -84,7 +84,10 @@ def reports_page(
     if report:
         try:
             spec = service.spec(report)
-            rng = _range(request, start, end)
+            # A link without dates (a bookmark, the navigation) shows the dates the form
+            # shows: this month so far. A date field sent empty is still refused.
+            rng = _range(request, first if start is None else start,
+                         last if end is None else end)
         except DomainError as exc:
             context.update(error=exc.message, error_field=exc.field)
             return templates.TemplateResponse(request, "reports.html", context,

@@ -124,3 +124,9 @@ def test_a_download_with_a_bad_range_is_refused(supervisor_client):
     assert answer.status_code == 422
     answer = supervisor_client.get("/reports/no_such_report.csv?start=1/1/2569&end=1/1/2569")
     assert answer.status_code == 404
+
+
+def test_a_report_linked_without_dates_shows_this_month_so_far(supervisor_client):
+    answer = supervisor_client.get("/reports?lang=en&report=calls_by_day")
+    assert answer.status_code == 200
+    assert "Please correct the dates" not in answer.text
