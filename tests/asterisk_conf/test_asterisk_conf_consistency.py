@@ -9,7 +9,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from asterisk_config import CONF, dialplan, effective, parse
+from asterisk_config import CONF, app_queue_settings, dialplan, effective, parse
 
 from callcenter.agents.supervision import QUEUE_CONTEXT
 from callcenter.ami.actions import SPY_MODES
@@ -77,11 +77,20 @@ def test_every_catalog_queue_is_in_queues_conf_and_nothing_else():
 
 @pytest.mark.parametrize("spec", QUEUES, ids=lambda q: q.name)
 def test_queue_weight_and_service_level_follow_the_catalog(spec):
-    sections = parse(CONF / "queues.conf")
-    section = next(s for s in sections if s.name == spec.name)
-    values = effective(sections, section)
+    values = app_queue_settings()[spec.name]
     assert int(values["weight"]) == spec.priority
     assert int(values["servicelevel"]) == spec.service_level_seconds
+
+
+def test_urgent_rings_every_free_agent_at_once():
+    # A caller in immediate danger must not wait while free agents are rung one by one.
+    assert app_queue_settings()[URGENT]["strategy"] == "ringall"
+
+
+def test_every_other_queue_spreads_its_calls_among_its_agents():
+    settings = app_queue_settings()
+    for name in CATALOG - {URGENT}:
+        assert settings[name]["strategy"] == "rrmemory", name
 
 
 def test_every_catalog_queue_has_a_dialplan_extension_and_the_reverse():
@@ -345,9 +354,9 @@ def test_desk_phone_spy_codes_match_the_consoles_modes():
 
 def test_queue_music_classes_exist():
     classes = {s.name for s in parse(CONF / "musiconhold.conf")} - {"general"}
-    sections = parse(CONF / "queues.conf")
+    settings = app_queue_settings()
     for section in queue_sections():
-        assert effective(sections, section).get("musicclass", "default") in classes
+        assert settings[section.name].get("musicclass", "default") in classes
 
 
 def test_urgent_queue_is_the_highest_priority():
