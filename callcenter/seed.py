@@ -38,7 +38,9 @@ class DemoUser:
 
 DEMO_USERS = (
     DemoUser("admin", "ผู้ดูแลระบบ", Role.ADMIN),
-    DemoUser("supervisor", "หัวหน้าเวร สมศรี", Role.SUPERVISOR),
+    # Phones are the endpoints of asterisk_conf/pjsip.conf, each named as its login.
+    DemoUser("supervisor", "หัวหน้าเวร สมศรี", Role.SUPERVISOR,
+             phone_interface="PJSIP/supervisor"),
     DemoUser("agent1", "สมหญิง ใจดี", Role.AGENT,
              ("urgent", "violence", "operator"), ("th",), phone_interface="PJSIP/agent1"),
     DemoUser("agent2", "Somchai Rakdee", Role.AGENT,

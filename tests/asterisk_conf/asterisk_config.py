@@ -79,17 +79,92 @@ def parse(path: Path) -> list[Section]:
     return sections
 
 
-def effective(sections: list[Section], section: Section) -> dict[str, str]:
-    """Settings of ``section`` including those inherited from its templates."""
+def lines(sections: list[Section], section: Section) -> list[tuple[str, str, int]]:
+    """The lines of ``section`` in the order Asterisk keeps them.
+
+    Asterisk copies a template's lines (its own templates' first) into a section when it
+    reads the header, in the order the templates are named, so they come before the
+    section's own lines (main/config.c, ast_category_inherit).
+    """
     by_name = {s.name: s for s in sections if s.template}
-    values: dict[str, str] = {}
+    out: list[tuple[str, str, int]] = []
     for parent in section.parents:
         if parent not in by_name:
             raise ConfError(f"[{section.name}] uses unknown template {parent!r}")
-        values.update(effective(sections, by_name[parent]))
-    for key, value, _ in section.items:
+        out.extend(lines(sections, by_name[parent]))
+    return out + section.items
+
+
+def effective(sections: list[Section], section: Section,
+              first_wins: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Settings of ``section`` including those inherited from its templates.
+
+    The last line of an option wins, as for a module that applies every line in turn;
+    for the options in ``first_wins`` (those a module reads with ast_variable_retrieve,
+    which in Asterisk 22 returns the first line of a section) the first one does.
+    """
+    values: dict[str, str] = {}
+    for key, value, _ in lines(sections, section):
+        if key in first_wins and key in values:
+            continue
         values[key] = value
     return values
+
+
+def set_more_than_once(sections: list[Section], section: Section,
+                       keys: frozenset[str]) -> list[str]:
+    """One complaint per option of ``keys`` that ``section`` gets from more than one line."""
+    seen: dict[str, int] = {}
+    complaints = []
+    for key, _, number in lines(sections, section):
+        if key not in keys:
+            continue
+        if key in seen:
+            complaints.append(
+                f"line {number}: [{section.name}] sets {key} again, but only the first line"
+                f" (line {seen[key]}) counts")
+        else:
+            seen[key] = number
+    return complaints
+
+
+# --- queues.conf, as app_queue reads it -------------------------------------------------------
+
+# app_queue (Asterisk 22, apps/app_queue.c) applies a queue's lines one by one
+# (queue_set_param), so the last line of an option wins, except `strategy`: it is read once
+# with ast_variable_retrieve before the other lines (reload_single_queue) and skipped by
+# queue_set_param for a queue of queues.conf. ast_variable_retrieve returns the FIRST line of
+# the section, and a template's lines come first: a template's strategy beats the queue's
+# own. Every option of [general] is read the same way (queue_set_global_params).
+QUEUE_FIRST_WINS = frozenset({"strategy"})
+
+
+def app_queue_settings(path: Path = CONF / "queues.conf") -> dict[str, dict[str, str]]:
+    """What app_queue makes of each queue (and [general]): queue name → option → value."""
+    sections = parse(path)
+    out = {}
+    for section in sections:
+        if section.template:
+            continue
+        first_wins = (frozenset(section.keys()) if section.name == "general"
+                      else QUEUE_FIRST_WINS)
+        out[section.name] = effective(sections, section, first_wins)
+    return out
+
+
+def check_first_wins(path: Path = CONF / "queues.conf") -> None:
+    """Refuse a first-wins option set twice for one queue (a template and the queue itself,
+    or two lines): the one a reader sees last is not the one app_queue uses."""
+    sections = parse(path)
+    complaints = []
+    for section in sections:
+        if section.template:
+            continue
+        keys = (frozenset(section.keys()) if section.name == "general"
+                else QUEUE_FIRST_WINS)
+        complaints += set_more_than_once(sections, section, keys)
+    if complaints:
+        raise ConfError(f"{path.name}: " + "; ".join(complaints))
 
 
 # --- extensions.conf -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from asterisk_config import CONF, dialplan, effective, parse
+from asterisk_config import CONF, app_queue_settings, dialplan, effective, parse
 
 from callcenter.agents.supervision import QUEUE_CONTEXT
 from callcenter.ami.actions import SPY_MODES
@@ -77,11 +77,20 @@ def test_every_catalog_queue_is_in_queues_conf_and_nothing_else():
 
 @pytest.mark.parametrize("spec", QUEUES, ids=lambda q: q.name)
 def test_queue_weight_and_service_level_follow_the_catalog(spec):
-    sections = parse(CONF / "queues.conf")
-    section = next(s for s in sections if s.name == spec.name)
-    values = effective(sections, section)
+    values = app_queue_settings()[spec.name]
     assert int(values["weight"]) == spec.priority
     assert int(values["servicelevel"]) == spec.service_level_seconds
+
+
+def test_urgent_rings_every_free_agent_at_once():
+    # A caller in immediate danger must not wait while free agents are rung one by one.
+    assert app_queue_settings()[URGENT]["strategy"] == "ringall"
+
+
+def test_every_other_queue_spreads_its_calls_among_its_agents():
+    settings = app_queue_settings()
+    for name in CATALOG - {URGENT}:
+        assert settings[name]["strategy"] == "rrmemory", name
 
 
 def test_every_catalog_queue_has_a_dialplan_extension_and_the_reverse():
@@ -126,10 +135,16 @@ def test_every_flow_is_called_by_the_dialplan_and_the_reverse():
 
 
 def test_ivr_url_points_at_the_default_agi_address():
+    # The two places that name the IVR's address (README.md, "Moving the IVR"): the IVR's
+    # settings and the dialplan's [globals]; their defaults are the same address.
+    from urllib.parse import urlsplit
+
     from callcenter.settings import Settings
 
     defaults = Settings.model_fields
     host, port = defaults["agi_host"].default, defaults["agi_port"].default
+    url = urlsplit(PLAN.globals["IVR_URL"])
+    assert (url.scheme, url.hostname, url.port, url.path) == ("agi", host, port, "")
     assert PLAN.globals["IVR_URL"] == f"agi://{host}:{port}"
 
 
@@ -331,6 +346,35 @@ def test_every_context_is_entered_from_somewhere():
     assert not unused
 
 
+def phone_endpoints() -> set[str]:
+    """pjsip.conf's endpoints for people (every one but the telco trunk)."""
+    return set(pjsip_sections("endpoint")) - {callbacks.TRUNK}
+
+
+def test_the_seeded_staffs_phones_are_the_pjsip_endpoints_and_the_reverse():
+    from callcenter.seed import DEMO_USERS
+
+    seeded = {user.phone_interface for user in DEMO_USERS if user.phone_interface}
+    assert seeded == {f"PJSIP/{name}" for name in phone_endpoints()}
+
+
+def test_each_seeded_phone_is_in_the_context_of_its_role():
+    from callcenter.agents.models import Role
+    from callcenter.seed import DEMO_USERS
+
+    endpoints = pjsip_sections("endpoint")
+    context = {Role.AGENT: "agent-phones", Role.SUPERVISOR: "supervisor"}
+    for user in DEMO_USERS:
+        if user.phone_interface:
+            endpoint = user.phone_interface.removeprefix("PJSIP/")
+            assert endpoints[endpoint]["context"] == context[user.role], user.login
+
+
+def test_every_phone_can_be_dialled_from_an_agents_phone():
+    for name in phone_endpoints():
+        assert PLAN.extension_for("agent-phones", name) is not None, name
+
+
 def test_desk_phone_spy_codes_match_the_consoles_modes():
     codes = {"*1": "listen", "*2": "whisper", "*3": "barge"}
     lines = PLAN.lines["supervisor"]
@@ -343,11 +387,24 @@ def test_desk_phone_spy_codes_match_the_consoles_modes():
         assert set(SPY_MODES[mode]) <= set(options), (code, options)
 
 
+def test_music_directories_are_under_asterisks_data_folder_and_exist_here():
+    # res_musiconhold takes a directory that does not start with "/" as relative to
+    # astdatadir; ours lives with the prompts, deployed from sounds/ to sounds/1300/.
+    for section in parse(CONF / "musiconhold.conf"):
+        directory = section.get("directory")
+        if directory is None:
+            continue
+        assert not directory.startswith("/"), section.name
+        if directory.startswith("sounds/1300/"):
+            folder = SOUNDS / directory.removeprefix("sounds/1300/")
+            assert any(p.suffix in SOUND_EXTENSIONS for p in folder.iterdir()), section.name
+
+
 def test_queue_music_classes_exist():
     classes = {s.name for s in parse(CONF / "musiconhold.conf")} - {"general"}
-    sections = parse(CONF / "queues.conf")
+    settings = app_queue_settings()
     for section in queue_sections():
-        assert effective(sections, section).get("musicclass", "default") in classes
+        assert settings[section.name].get("musicclass", "default") in classes
 
 
 def test_urgent_queue_is_the_highest_priority():

@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from asterisk_config import CONF, ConfError, effective, parse
+from asterisk_config import (
+    CONF,
+    QUEUE_FIRST_WINS,
+    ConfError,
+    app_queue_settings,
+    check_first_wins,
+    effective,
+    lines,
+    parse,
+)
 
 ASTERISKLINT = Path(sys.executable).with_name("asterisklint")
 
@@ -128,18 +137,65 @@ def test_queues_conf_options_and_values():
                 assert value in BOOL | {"all"}, where
 
 
+def queues_as_read() -> dict[str, dict[str, str]]:
+    """Each queue's settings as app_queue takes them ([general] left out)."""
+    settings = app_queue_settings()
+    settings.pop("general", None)
+    return settings
+
+
+def test_queues_conf_sets_no_first_wins_option_twice():
+    check_first_wins()
+
+
+def test_no_template_sets_a_first_wins_option():
+    # A queue that sets it again would silently keep the template's (urgent did: rrmemory).
+    for section in parse(CONF / "queues.conf"):
+        if section.template:
+            assert not set(section.keys()) & QUEUE_FIRST_WINS, section.name
+
+
+def test_app_queue_keeps_a_templates_strategy_over_the_queues_own(tmp_path):
+    conf = tmp_path / "queues.conf"
+    conf.write_text("[base](!)\nstrategy = rrmemory\ntimeout = 15\n\n"
+                    "[urgent](base)\nstrategy = ringall\ntimeout = 20\n")
+    urgent = app_queue_settings(conf)["urgent"]
+    assert (urgent["strategy"], urgent["timeout"]) == ("rrmemory", "20")
+
+
+def test_the_check_refuses_a_first_wins_option_in_a_template_and_its_queue(tmp_path):
+    conf = tmp_path / "queues.conf"
+    conf.write_text("[base](!)\nstrategy = rrmemory\n\n"
+                    "[violence](base)\n\n"
+                    "[urgent](base)\nweight = 10\nstrategy = ringall\n")
+    with pytest.raises(ConfError, match=r"line 8: \[urgent\] sets strategy again.*line 2"):
+        check_first_wins(conf)
+
+
+def test_the_check_refuses_a_first_wins_option_twice_in_one_queue_or_in_general(tmp_path):
+    twice = tmp_path / "queues.conf"
+    twice.write_text("[urgent]\nstrategy = rrmemory\nstrategy = ringall\n")
+    with pytest.raises(ConfError, match=r"\[urgent\] sets strategy again"):
+        check_first_wins(twice)
+    twice.write_text("[general]\npersistentmembers = yes\npersistentmembers = no\n")
+    with pytest.raises(ConfError, match=r"\[general\] sets persistentmembers again"):
+        check_first_wins(twice)
+
+
+def test_options_applied_line_by_line_may_be_overridden_by_a_queue(tmp_path):
+    conf = tmp_path / "queues.conf"
+    conf.write_text("[base](!)\nmusicclass = default\n\n[urgent](base)\nmusicclass = quiet\n")
+    check_first_wins(conf)
+    assert app_queue_settings(conf)["urgent"]["musicclass"] == "quiet"
+
+
 def test_no_queue_drops_callers_when_nobody_is_logged_in():
-    sections = parse(CONF / "queues.conf")
-    for section in sections:
-        if section.template or section.name == "general":
-            continue
-        values = effective(sections, section)
-        assert values["joinempty"] == "yes" and values["leavewhenempty"] == "no", section.name
+    for name, values in queues_as_read().items():
+        assert values["joinempty"] == "yes" and values["leavewhenempty"] == "no", name
 
 
 def test_urgent_queue_announces_nothing():
-    sections = parse(CONF / "queues.conf")
-    urgent = effective(sections, next(s for s in sections if s.name == "urgent"))
+    urgent = queues_as_read()["urgent"]
     assert urgent["announce-position"] == "no" and urgent["announce-frequency"] == "0"
     assert urgent["periodic-announce-frequency"] == "0"
     assert urgent["musicclass"] == "quiet"
@@ -148,23 +204,17 @@ def test_urgent_queue_announces_nothing():
 def test_no_queue_speaks_asterisks_english_announcements():
     # Position, hold time and "thank you" are Asterisk's core sounds: English for Thai,
     # Burmese, Khmer and Lao callers. Waiting callers hear 1300's own prompt instead.
-    sections = parse(CONF / "queues.conf")
-    for section in sections:
-        if section.template or section.name == "general":
-            continue
-        values = effective(sections, section)
-        assert values["announce-frequency"] == "0", section.name
-        assert values["announce-position"] == "no", section.name
-        assert values["announce-holdtime"] == "no", section.name
-        assert not any(k in QUEUE_SOUNDS for k in values), section.name
+    for name, values in queues_as_read().items():
+        assert values["announce-frequency"] == "0", name
+        assert values["announce-position"] == "no", name
+        assert values["announce-holdtime"] == "no", name
+        assert not any(k in QUEUE_SOUNDS for k in values), name
 
 
 def test_no_queue_sets_variables_nobody_reads():
-    sections = parse(CONF / "queues.conf")
-    for section in sections:
-        values = effective(sections, section)
+    for name, values in queues_as_read().items():
         for key in ("setinterfacevar", "setqueueentryvar", "setqueuevar"):
-            assert values.get(key, "no") in ("no", "false", "off", "0"), (section.name, key)
+            assert values.get(key, "no") in ("no", "false", "off", "0"), (name, key)
 
 
 # --- manager.conf --------------------------------------------------------------------------
@@ -281,6 +331,17 @@ def test_pjsip_sections_have_known_types_options_and_references():
         for key, target_type in PJSIP_REFERENCES.items():
             for name in filter(None, values.get(key, "").split(",")):
                 assert name.strip() in by_type.get(target_type, set()), (section.name, key)
+
+
+def test_a_section_that_changes_inherited_codecs_starts_with_disallow_all():
+    # chan_pjsip adds every allow/disallow line to the codec list, inherited lines included:
+    # a section's own `allow` after its template's would keep the template's codecs first.
+    sections = parse(CONF / "pjsip.conf")
+    for section in sections:
+        inherited = lines(sections, section)[:-len(section.items) or None]
+        own = [(k, v) for k, v, _ in section.items if k in ("allow", "disallow")]
+        if own and any(k == "allow" for k, _, _ in inherited):
+            assert own[0] == ("disallow", "all"), section.name
 
 
 def test_pjsip_has_a_webrtc_template_and_a_telco_trunk_into_from_pstn():

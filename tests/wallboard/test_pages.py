@@ -207,6 +207,9 @@ def test_listen_in_rings_the_supervisors_phone_onto_the_agents_channel(
 def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
         supervisor_client, redis_client, fake_bridge, seeded_session):
     live_floor(redis_client)
+    # The seeded supervisor has a desk phone (PJSIP/supervisor): this one has none.
+    user(seeded_session, "supervisor").phone_interface = None
+    seeded_session.flush()
     headers = supervisor_token(supervisor_client)
     answer = supervisor_client.post("/supervisor/agents/whisper?lang=en", headers=headers,
                                     data={"interface": AGENT, "node": NODE})
