@@ -2,13 +2,15 @@
 
 import asyncio
 import contextlib
+import logging
 
 from sqlalchemy import select
 
 from callcenter.ami.simulated_calls import SimAgent, SimCall, call_steps, encode
+from callcenter.ami.sink import stats_key
 from callcenter.calls.models import Call, CallOutcome
 
-from .conftest import node_bridge, wait_for
+from .conftest import NODE, node_bridge, wait_for
 
 
 def call_bytes(caller_name: bytes) -> bytes:
@@ -115,3 +117,70 @@ async def test_values_too_big_for_the_row_are_cut_and_the_call_still_recorded(
         await bridge.stop()
         await asyncio.wait_for(task, 5)
         server.close()
+
+
+def without_uniqueid(seq: int, caller: str, blank: bytes | None) -> bytes:
+    """A whole call whose every message lost its Uniqueid (None) or has `blank` as it."""
+    call = SimCall(seq=seq, epoch=1795345559, caller=caller, queue="violence",
+                   shape="answered", agent=SimAgent("Local/agent1@agents/n", "A1"))
+    out = b""
+    for _, headers in call_steps(call):
+        headers = {k: v for k, v in headers.items() if k != "Uniqueid"}
+        if blank is not None:
+            headers["Uniqueid"] = blank.decode()
+        out += encode(headers)
+    return out
+
+
+async def test_messages_without_a_uniqueid_open_no_call_and_are_counted(
+        aredis, committing_sessionmaker, caplog):
+    # Before: the first became a call keyed "" that the others (and later runs) joined.
+    good = SimCall(seq=12, epoch=1795345559, caller="0812345612", queue="violence",
+                   shape="answered", agent=SimAgent("Local/agent2@agents/n", "A2"))
+    payload = (without_uniqueid(10, "0899990010", None)
+               + without_uniqueid(11, "0899990011", b"")
+               + b"".join(encode(h) for _, h in call_steps(good)))
+
+    async def serve(reader, writer):
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n")
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"Response: Success\r\nActionID: x\r\n\r\n" + payload)
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis,
+                         sessions=committing_sessionmaker, action_timeout=0.3)
+    caplog.set_level(logging.DEBUG)
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.tracker.find_call(good.uniqueid) is not None
+                       and bridge.tracker.find_call(good.uniqueid).ended_at is not None)
+        await bridge.drain()
+        with committing_sessionmaker() as s:
+            rows = list(s.scalars(select(Call)))
+        assert [r.uniqueid for r in rows] == [good.uniqueid]
+        assert rows[0].outcome is CallOutcome.ANSWERED
+        assert bridge.tracker.counters["no_uniqueid.Newchannel"] == 4  # two Local halves each
+        assert bridge.tracker.without_id >= 10
+        await wait_for_async(lambda: stats_of(aredis), bridge.tracker.without_id)
+        logged = [r.getMessage() for r in caplog.records]
+        assert any("Newchannel without a Uniqueid" in line for line in logged)
+        assert not any("089999" in line for line in logged)
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        server.close()
+
+
+async def stats_of(aredis) -> int:
+    return int(await aredis.hget(stats_key(NODE), "no_uniqueid") or 0)
+
+
+async def wait_for_async(read, expected: int, timeout: float = 5.0) -> None:
+    """Until `read()` (a coroutine) gives `expected`: the stats are added once a second."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while (value := await read()) != expected:
+        assert loop.time() < end, (value, expected)
+        await asyncio.sleep(0.05)
