@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import json
 import logging
 
 from sqlalchemy import select
@@ -184,3 +185,69 @@ async def wait_for_async(read, expected: int, timeout: float = 5.0) -> None:
     while (value := await read()) != expected:
         assert loop.time() < end, (value, expected)
         await asyncio.sleep(0.05)
+
+
+async def link_fault_of(aredis, bridge, predicate) -> dict:
+    """The link state once `predicate(state)` holds (the bridge keeps retrying)."""
+    await wait_for(lambda: predicate(bridge.link.state))
+    return json.loads(await aredis.get(f"bridge.{NODE}.link"))
+
+
+async def test_a_peer_that_is_not_asterisk_is_named_in_the_link_fault(aredis):
+    async def serve(reader, writer):
+        writer.write(b"HTTP/1.1 400 Bad Request\r\nServer: \x00\xffsomething-else\r\n\r\n")
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None,
+                         banner_timeout=2)
+    task = asyncio.create_task(bridge.run())
+    try:
+        link = await link_fault_of(aredis, bridge, lambda s: s["fault"])
+        assert link["state"] == "reconnecting"
+        assert link["fault"] == "not an Asterisk manager: HTTP/1.1 400 Bad Request"
+        assert bridge.counters["not_asterisk"] >= 1
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        server.close()
+
+
+async def test_garbage_without_a_line_end_is_named_clipped_and_escaped(aredis):
+    async def serve(reader, writer):
+        writer.write(b"\x16\x03\x01" + b"z" * 300)  # a TLS hello, say: no CRLF at all
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None,
+                         banner_timeout=2)
+    task = asyncio.create_task(bridge.run())
+    try:
+        link = await link_fault_of(aredis, bridge, lambda s: s["fault"])
+        assert link["fault"] == "not an Asterisk manager: \\x16\\x03\\x01" + "z" * 37 + "…"
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        server.close()
+
+
+async def test_a_login_never_answered_is_named_in_the_link_fault(aredis):
+    async def serve(reader, writer):
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n")
+        await writer.drain()
+        await reader.read()  # the Login is read and never answered
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None,
+                         action_timeout=0.3)
+    task = asyncio.create_task(bridge.run())
+    try:
+        link = await link_fault_of(aredis, bridge, lambda s: s["fault"])
+        assert (link["state"], link["fault"]) == ("reconnecting", "login unanswered")
+        assert bridge.counters["login_unanswered"] >= 1
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        server.close()
