@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 # Counters the bridge keeps in ``bridge.<node>.stats`` (HINCRBY).
 STATS_PATTERN = "bridge.*.stats"
-STATS_FIELDS = ("events", "published", "written")
+STATS_FIELDS = ("events", "published", "written", "no_uniqueid")
 AGENT_STATES = ("signed_in", "available", "talking", "ringing", "paused", "wrap_up",
                 "unavailable")
 # Failed attempts and given-up alerts are counted over all time (a counter only grows).
@@ -128,7 +128,8 @@ class HotlineCollector(Collector):
                 beat.add_metric([link.node], max(0.0, (now - link.heartbeat).total_seconds()))
         counters = CounterMetricFamily(
             "callcenter_bridge_events",
-            "AMI events handled, updates published and call rows written, per bridge.",
+            "AMI events handled, updates published, call rows written and events that named "
+            "no call (no Uniqueid), per bridge.",
             labels=["node", "counter"])
         for key in self.client.scan_iter(match=STATS_PATTERN, count=500):
             node = _text(key).split(".")[1]

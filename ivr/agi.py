@@ -9,6 +9,8 @@ What real Asterisk 22 sends (see tests/fixtures/asterisk/fastagi-*.agi):
 - after the caller hangs up, a bare ``HANGUP`` line comes before the next answer.
 
 Every parser here has a size limit and raises ``AgiProtocolError`` with what was wrong.
+Lines are decoded as the AMI bridge decodes Asterisk's text (UTF-8, else TIS-620): a trunk
+may hand Asterisk a caller name in TIS-620, and Asterisk passes its bytes on unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from callcenter.ami.framing import decode
+
 MAX_LINE_BYTES = 4096
 MAX_ENV_LINES = 128
 MAX_USAGE_LINES = 64
@@ -24,6 +28,64 @@ MAX_USAGE_LINES = 64
 
 class AgiProtocolError(Exception):
     """The peer sent something that is not AGI (or too much of it)."""
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LineBuffer:
+    """Bytes in, whole LF-ended lines out (decoded), without sockets.
+
+    A line longer than ``limit`` bytes is refused once (``AgiProtocolError``) and the rest
+    of it, however it arrives, is skipped up to its LF, so the next line read is a whole
+    one. ``discard`` forgets what came unasked before a fresh command, and says whether
+    the peer had stopped inside a line (a reply cut short by a timeout).
+    """
+
+    limit: int = 2 * MAX_LINE_BYTES
+    _buffer: bytearray = field(default_factory=bytearray)
+    _skipping: bool = False
+
+    def feed(self, data: bytes) -> None:
+        self._buffer += data
+
+    def next_line(self) -> str | None:
+        """The next whole line (with its LF), or None until more bytes come."""
+        buf = self._buffer
+        end = buf.find(b"\n")
+        if self._skipping:
+            if end < 0:
+                buf.clear()
+                return None
+            del buf[: end + 1]
+            self._skipping = False
+            end = buf.find(b"\n")
+        if end < 0:
+            if len(buf) > self.limit:
+                buf.clear()
+                self._skipping = True
+                raise AgiProtocolError("line too long")
+            return None
+        raw = bytes(buf[: end + 1])
+        del buf[: end + 1]
+        if len(raw) > self.limit:
+            raise AgiProtocolError("line too long")
+        return decode(raw)[0]
+
+    @property
+    def mid_line(self) -> bool:
+        """Part of a line is in, or still to be skipped: the stream is not at a line start."""
+        return self._skipping or (bool(self._buffer) and b"\n" not in self._buffer)
+
+    def discard(self) -> bool:
+        """Forget what came unasked; True when it ended inside a line (its rest may follow).
+
+        The rest of a line refused as too long is still skipped up to its LF.
+        """
+        cut = self.mid_line and not self._skipping
+        self._buffer.clear()
+        return cut
 
 
 # --- the environment block ---------------------------------------------------------------

@@ -71,7 +71,8 @@ class FastAgiServer:
         )
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        session = AgiSession(reader, writer, reply_margin_s=self.limits.reply_margin_s)
+        session = AgiSession(reader, writer, reply_margin_s=self.limits.reply_margin_s,
+                             line_bytes=self.limits.line_bytes)
         if self.active >= self.limits.max_connections:
             # Asterisk goes on in the dialplan, which routes a call without IVR_QUEUE to
             # the general queue: refusing is safer than starving every other caller.
@@ -168,6 +169,8 @@ class FastAgiServer:
     ) -> None:
         """Best effort: route the call to safety; give up quietly if the peer is gone."""
         try:
+            # What is left of a reply cut short or too long would answer the first command.
+            session.recover()
             flow = spec.fallback(ctx, reason)
             runner = Runner(flow)
             step = runner.start()

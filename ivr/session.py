@@ -10,7 +10,14 @@ import asyncio
 import contextlib
 
 from ivr import agi
-from ivr.agi import AgiEnvironment, AgiReply, Command, EnvironmentReader, ReplyReader
+from ivr.agi import (
+    AgiEnvironment,
+    AgiReply,
+    Command,
+    EnvironmentReader,
+    LineBuffer,
+    ReplyReader,
+)
 
 
 class PeerClosed(Exception):
@@ -24,11 +31,14 @@ class AgiSession:
         writer: asyncio.StreamWriter,
         *,
         reply_margin_s: float,
+        line_bytes: int = 2 * agi.MAX_LINE_BYTES,
     ) -> None:
         self.reader = reader
         self.writer = writer
         self.reply_margin_s = reply_margin_s
         self.hangup_seen = False
+        self.lines = LineBuffer(limit=line_bytes)
+        self._tail_due = False  # a line was cut short: its rest may come before a reply
 
     async def read_environment(self, timeout_s: float) -> AgiEnvironment:
         """Read the agi_* block; the whole block must arrive within ``timeout_s``."""
@@ -47,24 +57,42 @@ class AgiSession:
         replies = ReplyReader(hangup_seen=self.hangup_seen)
         async with asyncio.timeout(deadline):
             while True:
-                reply = replies.feed(await self._line())
+                line = await self._line()
+                try:
+                    reply = replies.feed(line)
+                except agi.AgiProtocolError:
+                    if not self._tail_due:
+                        raise
+                    # The rest of a reply cut short before this command: not its answer.
+                    self._tail_due = False
+                    continue
+                self._tail_due = False
                 if replies.hangup_seen:
                     self.hangup_seen = True
                 if reply is not None:
                     return reply
 
+    def recover(self) -> None:
+        """Start afresh after a failure, before the fallback's first command.
+
+        Whatever came unasked is stale. A reply cut short (timed out halfway) may still
+        send the rest of its line: read as the answer to the next command it would fail
+        that one too, so one line that is not a reply is then taken for it and skipped. The
+        rest of a line refused as too long is skipped up to its end.
+        """
+        self._tail_due = self.lines.discard()
+
     async def _line(self) -> str:
-        try:
-            raw = await self.reader.readline()
-        except ValueError as exc:  # StreamReader's limit: the line is longer than allowed
-            raise agi.AgiProtocolError("line too long") from exc
-        if not raw.endswith(b"\n"):
+        while (line := self.lines.next_line()) is None:
+            await self._read()
+        return line
+
+    async def _read(self) -> None:
+        data = await self.reader.read(65536)
+        if not data:
             # EOF, maybe after half a line: never wait for the rest of it.
             raise PeerClosed
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise agi.AgiProtocolError("line is not UTF-8") from exc
+        self.lines.feed(data)
 
     async def close(self) -> None:
         self.writer.close()

@@ -23,7 +23,9 @@ from callcenter.ami.config import (
     BridgeError,
     LinkDown,
     LoginFailed,
+    LoginUnanswered,
     NodeConfig,
+    NotAsteriskManager,
     Timing,
     describe,
 )
@@ -91,6 +93,7 @@ class Bridge:
         await self.link.set("reconnecting")
         delay = self.timing.backoff_first
         while not self._stopping:
+            fault: str | None = None
             try:
                 await self._session()
                 delay = self.timing.backoff_first
@@ -100,6 +103,14 @@ class Bridge:
                 await self.link.set("down", fault=f"login failed: {exc}")
                 await self._sleep(self.timing.login_failed_retry)
                 continue
+            except NotAsteriskManager as exc:
+                self.counters["not_asterisk"] += 1
+                fault = f"not an Asterisk manager: {exc}"
+                log.error("AMI node %s: %s", self.node.name, fault)
+            except LoginUnanswered:
+                self.counters["login_unanswered"] += 1
+                fault = "login unanswered"
+                log.error("AMI node %s: login unanswered", self.node.name)
             except (OSError, ConnectionError, TimeoutError, LinkDown, ActionTimeout) as exc:
                 self.counters["connect_failed"] += 1
                 log.warning("AMI node %s unreachable (%s)", self.node.name,
@@ -108,8 +119,10 @@ class Bridge:
                 self._drop_session()
             if self._stopping:
                 break
-            # After a Shutdown the fault says so, and `since` stays when it began.
-            await self.link.set("reconnecting", fault=self._restart_fault)
+            # After a Shutdown the fault says so, and `since` stays when it began; a peer
+            # that is not Asterisk, or does not answer the Login, is said too (else nothing
+            # would tell a wrong port from a PBX that is simply down).
+            await self.link.set("reconnecting", fault=self._restart_fault or fault)
             # Jitter keeps several bridges from reconnecting to a restarted PBX in step.
             await self._sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, self.timing.backoff_max)
@@ -204,7 +217,10 @@ class Bridge:
         await asyncio.wait_for(asyncio.shield(protocol.banner), self.timing.banner_timeout)
         action_id = self._next_id()
         protocol.write(actions.login(self.node.username, self.node.secret).to_bytes(action_id))
-        reply = await self._await_or_lost(self._login_reply, self.timing.action_timeout)
+        try:
+            reply = await self._await_or_lost(self._login_reply, self.timing.action_timeout)
+        except TimeoutError:
+            raise LoginUnanswered from None
         if reply.response != "Success":
             raise LoginFailed(reply.get("Message") or reply.response)
         self.logged_in = True

@@ -51,6 +51,14 @@ class LoginFailed(BridgeError):
     pass
 
 
+class NotAsteriskManager(BridgeError):
+    """The peer's first line is not `Asterisk Call Manager/…`: a wrong host or port."""
+
+
+class LoginUnanswered(BridgeError):
+    """The banner came, the Login's reply never did."""
+
+
 def describe(exc: BaseException) -> str:
     """`KeyError at tracker.py:123`: what and where, never the exception's message."""
     tb = exc.__traceback__

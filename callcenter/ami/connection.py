@@ -20,7 +20,8 @@ from typing import Any
 
 from panoramisk import Manager
 
-from callcenter.ami.framing import Framer, Message, Problem
+from callcenter.ami.config import NotAsteriskManager
+from callcenter.ami.framing import Framer, Message, Problem, shown
 from callcenter.ami.noise import KNOWN_NOISE, event_name, skip_untracked
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,12 @@ class FramedProtocol(asyncio.Protocol):
         received_at = datetime.now(UTC)
         arrived = time.perf_counter()
         messages, problems = self.framer.feed(data)
-        if self.framer.banner is not None and not self.banner.done():
-            self.banner.set_result(self.framer.banner)
+        if not self.banner.done():
+            if self.framer.banner is not None:
+                self.banner.set_result(self.framer.banner)
+            elif self.framer.not_banner is not None:
+                self.banner.set_exception(NotAsteriskManager(shown(self.framer.not_banner)))
+                self.banner.exception()  # retrieved here: the bridge may have stopped waiting
         if problems and self.on_problems is not None:
             self.on_problems(problems)
         if messages and self.on_messages is not None:

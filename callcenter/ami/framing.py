@@ -86,6 +86,8 @@ class Framer:
 
     max_message_bytes: int = MAX_MESSAGE_BYTES
     banner: str | None = None
+    # The first bytes of a peer whose first line is not Asterisk's banner (at most 60).
+    not_banner: bytes | None = None
     _buffer: bytearray = field(default_factory=bytearray)
     _expect_banner: bool = True
     # True while throwing away an oversized message up to its end boundary.
@@ -104,12 +106,15 @@ class Framer:
             if newline < 0:
                 if len(buf) > 200:  # no banner line at all: not an AMI server, parse anyway
                     self._expect_banner = False
+                    self.not_banner = bytes(buf[:60])
                 else:
                     return messages, problems
             else:
                 if buf.startswith(BANNER_PREFIX):
                     self.banner = buf[:newline].decode("ascii", "replace")
                     del buf[: newline + 2]
+                else:
+                    self.not_banner = bytes(buf[:min(newline, 60)])
                 self._expect_banner = False
         if END in buf:
             # One C-level split per read, rather than a search per message.
@@ -147,6 +152,13 @@ class Framer:
         self._expect_banner = True
         self._skipping = False
         self.banner = None
+        self.not_banner = None
+
+
+def shown(raw: bytes, limit: int = 40) -> str:
+    """Bytes as printable ASCII for a log line or a fault: others escaped, the rest clipped."""
+    text = "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in raw[:limit])
+    return text + ("…" if len(raw) > limit else "")
 
 
 def decode(raw: bytes) -> tuple[str, bool]:

@@ -45,11 +45,12 @@ class Link:
 
 async def report_stats_forever(bridge: Any, every: float = 1.0) -> None:
     """Add this second's counts to `bridge.<node>.stats` (the console's metrics)."""
-    sent = {"events": 0, "published": 0, "written": 0}
+    sent = {"events": 0, "published": 0, "written": 0, "no_uniqueid": 0}
     while True:
         await asyncio.sleep(every)
         now = {"events": bridge.events_seen, "published": bridge.sink.published,
-               "written": bridge.sink.writer.written}
+               "written": bridge.sink.writer.written,
+               "no_uniqueid": bridge.tracker.without_id}
         delta = {k: now[k] - sent[k] for k in now if now[k] != sent[k]}
         if delta and await bridge.sink.add_stats(delta):
             sent = now

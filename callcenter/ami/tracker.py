@@ -14,6 +14,7 @@ The pieces: `clock` (Asterisk's time), `call_state` (a call while it lasts), `iv
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,12 @@ from callcenter.ami.outcome import ORIGINATE_REASONS, settle
 from callcenter.ami.presence import Agent, Queue
 
 __all__ = ["Tracker", "epoch_of"]
+
+log = logging.getLogger(__name__)
+
+# Events that name their call by the channel's Uniqueid: without one they belong to no
+# call, and keying them by "" would join every such event (of every later run) into one.
+_KEYED_BY_UNIQUEID = (ev.ChannelEvent, ev.VarSet, ev.QueueCallerEvent, ev.AgentEvent)
 
 
 class Tracker:
@@ -82,6 +89,9 @@ class Tracker:
             return []
         if kind is ev.ChannelEvent and event.name == "Newchannel":  # type: ignore[union-attr]
             self.clock.calibrate(event.uniqueid, received_at)  # type: ignore[union-attr]
+        if kind in _KEYED_BY_UNIQUEID and not event.uniqueid.strip():  # type: ignore[union-attr]
+            self._without_id(event)
+            return []
         pending = self.pending_resync
         if pending is not None and kind is not ev.ListComplete:
             action_id = getattr(event, "action_id", "")
@@ -197,11 +207,30 @@ class Tracker:
         return call.record if call else None
 
     # ------------------------------------------------------------------ helpers
+    @property
+    def without_id(self) -> int:
+        """Events dropped because they named no call (no or an empty Uniqueid)."""
+        return sum(n for k, n in self.counters.items() if k.startswith("no_uniqueid."))
+
+    def _without_id(self, event: ev.Event) -> None:
+        name = getattr(event, "name", "") or type(event).__name__
+        key = f"no_uniqueid.{name}"
+        self.counters[key] += 1
+        count = self.counters[key]
+        if count == 1 or count % 1000 == 0:
+            # The event's name and a count: its other headers may hold a caller's data.
+            log.warning("AMI %s without a Uniqueid ignored on node %s (%d so far)",
+                        name, self.node, count)
+
     def lookup(self, uniqueid: str) -> LiveCall | None:
+        if not uniqueid:
+            return None
         key = self.aliases.get(uniqueid, uniqueid)
         return self.calls.get(key) or self.ended.get(key)
 
     def open(self, uniqueid: str, linkedid: str, channel: str, started: datetime) -> LiveCall:
+        if not uniqueid.strip():
+            raise ValueError("a call needs an id")  # `handle` drops such events first
         record = CallRecord(
             uniqueid=uniqueid, started_at=epoch_of(uniqueid) or started,
             linkedid=linkedid or None, channel=channel or None,
@@ -312,7 +341,11 @@ class Tracker:
             self.counters[f"userevent.{e.name}"] += 1
             return
         # The IVR names the call itself (CallId = the hotline channel's Uniqueid).
-        call = self.lookup(e.uniqueid) or self.lookup(e.headers.get("CallId", ""))
+        call_id = e.headers.get("CallId", "").strip()
+        if not e.uniqueid.strip() and not call_id:
+            self._without_id(e)
+            return
+        call = self.lookup(e.uniqueid.strip()) or self.lookup(call_id)
         if call is None:
             return
         ivr_vars.apply_event(call, e.headers)

@@ -408,3 +408,59 @@ def test_time_in_state_survives_repeated_member_events_and_resync_lists():
                    paused_at + timedelta(minutes=3))
     assert agent.payload("n")["status"] == "paused"
     assert agent.payload("n")["changed_at"] == paused_at.isoformat()
+
+
+def without_uniqueid(events, blank: str):
+    """The same events with the Uniqueid header gone (None) or set to `blank`."""
+    out = []
+    for e in events:
+        headers = dict(msg_of(e))
+        if blank is None:
+            headers.pop("Uniqueid", None)
+        else:
+            headers["Uniqueid"] = blank
+        out.append(event(**headers))
+    return out
+
+
+def msg_of(e) -> dict[str, str]:
+    """Headers that rebuild a literal event of tests.ami.builders."""
+    names = {"uniqueid": "Uniqueid", "linkedid": "Linkedid", "channel": "Channel",
+             "context": "Context", "exten": "Exten", "caller_number": "CallerIDNum",
+             "caller_name": "CallerIDName", "variable": "Variable", "value": "Value",
+             "queue": "Queue", "interface": "Interface", "member_name": "MemberName"}
+    headers = {"Event": getattr(e, "name", type(e).__name__)}
+    for attr, header in names.items():
+        value = getattr(e, attr, None)
+        if isinstance(value, str) and value:
+            headers[header] = value
+    return headers
+
+
+def test_events_without_a_uniqueid_open_no_call_join_none_and_are_counted():
+    # Two runs' worth of a call's events with no Uniqueid, one with an empty one: before,
+    # they became one call keyed "" that every later such event joined.
+    tracker = Tracker("n")
+    bad = [*without_uniqueid(inbound_call(1)[:5], None),
+           *without_uniqueid(inbound_call(2)[:5], ""),
+           *without_uniqueid(inbound_call(3)[:5], "  ")]
+    effects = feed(tracker, bad)
+    assert not [e for e in effects if isinstance(e, UpsertCall)]
+    assert tracker.calls == {} and tracker.ended == {}
+    assert "" not in tracker.queue("violence").waiting
+    assert tracker.counters["no_uniqueid.Newchannel"] == 3
+    assert tracker.counters["no_uniqueid.QueueCallerJoin"] == 3
+    assert tracker.without_id == 15
+    # A real call afterwards is recorded on its own, untouched by them.
+    effects = feed(tracker, inbound_call(4))
+    assert last_record(effects, "1795345004.9").outcome == "answered"
+    assert list(tracker.ended) == ["1795345004.9"]
+
+
+def test_an_ivr_event_without_any_call_id_is_counted_not_applied():
+    tracker = Tracker("n")
+    feed(tracker, inbound_call(5)[:3])
+    effects = tracker.handle(event(Event="UserEvent", UserEvent="IvrChoice", Queue="lao",
+                                   Uniqueid="", CallId=""), T0)
+    assert effects == [] and tracker.counters["no_uniqueid.IvrChoice"] == 1
+    assert tracker.calls["1795345005.11"].record.queue_name is None

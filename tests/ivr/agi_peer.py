@@ -58,3 +58,28 @@ async def garbage_after(running: Running, good_replies: int, garbage: bytes,
         await writer.drain()
     writer.close()
     return channel
+
+
+ANSWER = object()  # in a script: the proper answer to the command just read
+
+
+async def scripted_peer(running: Running, script: dict, keys=("1", "1"),
+                        env: bytes | None = None) -> SimulatedChannel:
+    """A peer that answers every command properly but those numbered in ``script`` (from 1):
+    for them it writes the script's items in turn: bytes, ``ANSWER``, or a pause (seconds)."""
+    channel = ivr_channel(list(keys))
+    reader, writer = await asyncio.open_connection(running.host, running.port)
+    writer.write(env or environment())
+    count = 0
+    while line := await asyncio.wait_for(reader.readline(), 5):
+        count += 1
+        answer = "".join(a + "\n" for a in channel.answer(line.decode())).encode()
+        for item in script.get(count, [ANSWER]):
+            if isinstance(item, float | int):
+                await writer.drain()
+                await asyncio.sleep(item)
+            else:
+                writer.write(answer if item is ANSWER else item)
+        await writer.drain()
+    writer.close()
+    return channel

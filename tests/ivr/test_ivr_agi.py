@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from callcenter.ami.agi_simulator import split_args
 from ivr import agi
-from ivr.agi import AgiProtocolError, ReplyReader
+from ivr.agi import AgiProtocolError, LineBuffer, ReplyReader
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "asterisk"
 
@@ -195,3 +195,34 @@ def test_any_200_line_parses_or_is_a_protocol_error(tail):
 def test_commands_never_carry_a_line_break():
     with pytest.raises(ValueError, match="line break"):
         agi.set_variable("IVR_ERROR", "a\nb").wire()
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+def test_lines_are_decoded_as_utf8_else_tis620():
+    lines = LineBuffer()
+    lines.feed("agi_calleridname: สมชาย\n".encode("tis-620") + "agi_x: ไทย\n".encode())
+    assert lines.next_line() == "agi_calleridname: สมชาย\n"
+    assert lines.next_line() == "agi_x: ไทย\n"
+    assert lines.next_line() is None
+
+
+def test_an_overlong_line_is_refused_once_and_its_rest_skipped():
+    lines = LineBuffer(limit=100)
+    lines.feed(b"200 result=" + b"9" * 200)
+    with pytest.raises(AgiProtocolError, match="too long"):
+        lines.next_line()
+    lines.feed(b"9" * 50)
+    assert lines.next_line() is None
+    lines.feed(b"99\n200 result=1\n")
+    assert lines.next_line() == "200 result=1\n"
+
+
+def test_discarding_says_whether_a_line_was_cut_short():
+    lines = LineBuffer()
+    lines.feed(b"200 resu")
+    assert lines.mid_line and lines.discard()
+    assert lines.next_line() is None and not lines.mid_line
+    lines.feed(b"HANGUP\n")
+    assert not lines.discard()
