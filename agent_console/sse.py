@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
+from callcenter.cancellation import raise_if_cancelled
+
 log = logging.getLogger(__name__)
 
 # user.* carries a user's own notices (user.<id>.notices); each stream filters to its own.
@@ -83,8 +85,6 @@ class Hub:
             self._task = asyncio.create_task(self._run(), name="sse-hub")
 
     async def _run(self) -> None:
-        me = asyncio.current_task()
-        assert me is not None
         attempt = 0
         while True:
             try:
@@ -98,12 +98,11 @@ class Hub:
                     self.connected, attempt = True, 0
                     self._broadcast_link()
                     while True:
-                        # Bounded reads, and the task's own cancel request checked after
-                        # each: redis-py's pub/sub read can swallow a CancelledError, and
-                        # the hub would then never stop (a web process hung on shutdown).
+                        # Bounded reads, each followed by the check: redis-py's pub/sub
+                        # read can swallow the CancelledError of close() (cancellation.py),
+                        # and the hub would never stop (a web process hung on shutdown).
                         message = await pubsub.get_message(timeout=READ_SECONDS)
-                        if me.cancelling():
-                            raise asyncio.CancelledError
+                        raise_if_cancelled()
                         if message is None or message.get("type") != "pmessage":
                             continue
                         topic = _text(message["channel"])

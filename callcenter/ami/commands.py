@@ -20,6 +20,7 @@ from typing import Any
 
 from callcenter.ami import actions
 from callcenter.ami.bridge import ActionTimeout, Bridge, LinkDown
+from callcenter.cancellation import raise_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ class CommandServer:
         while True:
             try:
                 got = await self.redis.brpop([key], timeout=1)
+                raise_if_cancelled()
             except Exception as exc:
                 # Redis restarting must not stop the bridge: wait and listen again.
                 log.warning("PBX command queue unreadable (%s); retrying", type(exc).__name__)

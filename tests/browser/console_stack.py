@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import redis
 import uvicorn
 
 from callcenter import migrate
@@ -33,7 +32,7 @@ from tests.agent_console.second_factor import (  # noqa: F401 (for the browser t
     complete_in_page_async,
 )
 from tests.browser.watch import PageErrors, ServerLog
-from tests.conftest import REDIS_URL, create_database, drop_database
+from tests.conftest import create_database, drop_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -95,9 +94,19 @@ def serve_console(database_url: str, redis_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def live_console(console_db) -> Iterator[str]:
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    with serve_console(console_db, REDIS_URL) as base:
+def live_redis(tmp_path_factory) -> Iterator[str]:
+    """A Redis server of the module's own: pub/sub ignores database numbers, so on the
+    shared server another suite's bridge events would reach the page."""
+    from tests.dispatch.redis_server import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_console(console_db, live_redis) -> Iterator[str]:
+    with serve_console(console_db, live_redis) as base:
         yield base
 
 

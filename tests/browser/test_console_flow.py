@@ -17,9 +17,9 @@ from tests.browser.console_stack import (  # noqa: F401
     console_browser,
     console_db,
     live_console,
+    live_redis,
     page_errors,
 )
-from tests.conftest import REDIS_URL
 
 UNIQUEID = "1763900000.41"
 AGENT = "Local/agent1@agents/n"
@@ -32,7 +32,7 @@ def sign_in(page, base: str, login: str) -> None:
     page.click("button[type=submit]")
 
 
-def ring(db_url: str) -> None:
+def ring(db_url: str, redis_url: str) -> None:
     """Publish what the AMI bridge would: the call row, its live state, the agent ringing.
 
     While it rings the call names no agent (the tracker sets ``agent_interface`` on
@@ -52,7 +52,7 @@ def ring(db_url: str) -> None:
         calls.record(session, node="pbx1", record=_Record(**row))
         session.commit()
     engine.dispose()
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     call = {**record, "node": "pbx1", "state": "ringing"}
     agent = {"node": "pbx1", "interface": AGENT, "name": "agent1", "status": "ringing",
              "ringing_call": UNIQUEID, "current_call": None, "paused_reason": None,
@@ -86,7 +86,7 @@ def test_an_agent_takes_a_call_opens_a_case_and_dispatches_it(request):
     page.wait_for_url(f"{console}/agent")
     page.wait_for_selector("#agent[data-events]")  # not wait_for_function: CSP refuses eval
     page.wait_for_timeout(500)  # the EventSource subscribes
-    ring(db_url)
+    ring(db_url, request.getfixturevalue("live_redis"))
     page.wait_for_selector("#pop-issue", timeout=10_000)
     assert page.text_content("#pop-issue").strip() == "ความรุนแรงในครอบครัว"
     assert page.text_content("#pop-caller").strip() == "0891234567"
