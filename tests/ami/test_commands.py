@@ -98,7 +98,8 @@ async def test_hangup_of_an_unknown_channel_is_asterisks_error(aredis):
                                   target_channel="Local/agent1@agents-00000001;1")
         assert spy.ok
         sent = [m for m in r.sim.received if m.get("Application") == "ChanSpy"]
-        assert sent[0].get("Data") == "Local/agent1@agents-00000001;1,qEw"
+        assert sent[0].get("Data") == "Local/agent1@agents-00000001;1,qEwu"
+        assert sent[0].get("ChannelId").startswith("spy-")
         bad = await r.client.send(NODE, "redirect", channel="x")
         assert bad.status == "error" and "bad arguments" in bad.message
     finally:
