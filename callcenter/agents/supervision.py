@@ -2,7 +2,8 @@
 
 Listen, whisper and barge ring the supervisor's own phone, which then spies on the
 agent's exact channel of the call (ChanSpy; the bridge records the run:
-`calls.monitoring`); pause, unpause and sign out change the agent's queue membership; move sends a waiting caller to another queue (a Redirect into the
+`calls.monitoring`); pause, unpause and sign out change the agent's queue
+membership; move sends a waiting caller to another queue (a Redirect into the
 dialplan's ``hotline-queue`` context). The bridge of the agent's or caller's node
 carries each out.
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter import audit
-from callcenter.calls.models import Call, CallMonitoring
+from callcenter.calls.models import Call, CallMonitoring, MonitorMode
 
 
 def spying_phone(channel: str) -> str:
@@ -35,7 +35,8 @@ def record_many(session: Session, *, node: str, records: Iterable[Any],
             if user_id is None and user_of_phone is not None:
                 user_id = user_of_phone(spying_phone(item.spy_channel))
             row = CallMonitoring(node=node, spy_uniqueid=item.spy_uniqueid,
-                                 supervisor_user_id=user_id, mode=item.mode,
+                                 supervisor_user_id=user_id,
+                                 mode=MonitorMode(item.mode) if item.mode else None,
                                  spy_channel=item.spy_channel[:128],
                                  agent_channel=item.agent_channel[:128],
                                  started_at=item.started_at)
@@ -56,7 +57,7 @@ def record_many(session: Session, *, node: str, records: Iterable[Any],
 
 
 def _audit(session: Session, row: CallMonitoring, step: str) -> None:
-    mode = row.mode.value if row.mode else "monitor"
+    mode = str(row.mode) if row.mode else "monitor"
     entity = ("call", row.call_id) if row.call_id else ("call_monitoring", row.id)
     audit.record(session, actor_id=row.supervisor_user_id, action=f"call.{mode}.{step}",
                  entity_type=entity[0], entity_id=entity[1])
