@@ -1,7 +1,8 @@
 """Supervisor actions on live agents and waiting callers: the rules, then the PBX command.
 
 Listen, whisper and barge ring the supervisor's own phone, which then spies on the
-agent's channel (ChanSpy); pause, unpause and sign out change the agent's queue
+agent's exact channel of the call (ChanSpy; the bridge records the run:
+`calls.monitoring`); pause, unpause and sign out change the agent's queue
 membership; move sends a waiting caller to another queue (a Redirect into the
 dialplan's ``hotline-queue`` context). The bridge of the agent's or caller's node
 carries each out.
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 AGENT_ACTIONS = ("listen", "whisper", "barge", "pause", "unpause", "sign_out")
 SPY = ("listen", "whisper", "barge")
 PHONE = re.compile(r"^(PJSIP|SIP|IAX2|Local)/[A-Za-z0-9_.@-]{1,60}$")
+# A channel's full name: PJSIP/agent1-0000002a, Local/agent1@agents-00000007;1.
+PHONE_CHANNEL = re.compile(r"^(PJSIP|SIP|IAX2|Local)/[A-Za-z0-9_.@;-]{1,100}$")
 NODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 # Where a moved caller goes: asterisk_conf/extensions.conf, [hotline-queue].
 QUEUE_CONTEXT = "hotline-queue"
@@ -75,13 +78,15 @@ class Outcome:
 NOT_LIVE = Outcome(False, "not_live", 409)
 
 
-def spy_target(interface: str) -> str:
-    """The agent's phone channel prefix ChanSpy matches (PJSIP/agent1-…)."""
-    if interface.startswith("Local/"):
-        endpoint = interface.removeprefix("Local/").split("@", 1)[0]
-    else:
-        endpoint = interface.split("/", 1)[-1]
-    return f"PJSIP/{endpoint}-"
+def spy_target(agent: dict[str, Any]) -> str | None:
+    """The agent's own leg of the call they are on (the bridge's AgentConnect DestChannel).
+
+    The exact name, never the phone's prefix: ChanSpy matches `PJSIP/agent1-` against
+    every channel whose name begins so (agent10's, agent11's …), and a supervisor must
+    join the one call they chose.
+    """
+    channel = agent.get("channel")
+    return channel if isinstance(channel, str) and PHONE_CHANNEL.match(channel) else None
 
 
 def _find(lookup: Lookup, node: str, kind: str, ident: str) -> dict[str, Any] | None:
@@ -89,14 +94,16 @@ def _find(lookup: Lookup, node: str, kind: str, ident: str) -> dict[str, Any] | 
 
 
 def _run_agent_action(commands: Commands, action: str, agent: dict[str, Any], *,
-                      interface: str, node: str, reason: str, phone: str) -> Outcome:
+                      interface: str, node: str, reason: str, phone: str,
+                      user_id: int) -> Outcome:
     if action in SPY:
-        if agent.get("status") != "in_call":
+        target = spy_target(agent)
+        if agent.get("status") != "in_call" or target is None:
             return NOT_LIVE
         if not PHONE.match(phone):
             return Outcome(False, "no_phone", 400)
         return Outcome.of(commands.send(node, action, supervisor_channel=phone,
-                                        target_channel=spy_target(interface)))
+                                        target_channel=target, supervisor_user_id=user_id))
     if action == "pause":
         return Outcome.of(commands.send(node, "pause", interface=interface,
                                         reason=reason or DEFAULT_PAUSE_REASON))
@@ -124,7 +131,8 @@ def agent_action(session: Session, commands: Commands, lookup: Lookup, *, actor:
     else:
         outcome = _run_agent_action(
             commands, action, agent, interface=interface, node=node,
-            reason=reason.strip(), phone=phone.strip() or actor.phone_interface or "")
+            reason=reason.strip(), phone=phone.strip() or actor.phone_interface or "",
+            user_id=actor.id)
     _record(session, actor, f"agent.{action}", "agent", interface, outcome, source_ip)
     return outcome
 

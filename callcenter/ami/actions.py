@@ -105,9 +105,14 @@ def queue_pause(interface: str, *, paused: bool, reason: str | None = None,
 def originate(channel: str, *, context: str, exten: str, priority: int = 1,
               caller_id: str | None = None, timeout_ms: int = 30000,
               variables: dict[str, str] | None = None, application: str | None = None,
-              data: str | None = None) -> Action:
-    """Always Async: the reply comes at once and the outcome as OriginateResponse."""
+              data: str | None = None, channel_id: str | None = None) -> Action:
+    """Always Async: the reply comes at once and the outcome as OriginateResponse.
+
+    `channel_id` becomes the new channel's Uniqueid (Originate's ChannelId).
+    """
     items: list[tuple[str, str]] = [("Channel", _clean(channel))]
+    if channel_id:
+        items.append(("ChannelId", _clean(channel_id)))
     if application:
         items += [("Application", _clean(application)), ("Data", _clean(data or ""))]
     else:
@@ -139,12 +144,17 @@ SPY_MODES = {
 
 
 def chan_spy(supervisor_channel: str, target_channel: str, mode: str,
-             caller_id: str = '"Supervisor" <1300>') -> Action:
-    """Ring the supervisor's phone; when answered it runs ChanSpy on the agent's channel."""
-    options = SPY_MODES[mode]
-    # ChanSpy matches a channel name prefix; the full name spies on exactly that call.
+             caller_id: str = '"Supervisor" <1300>', channel_id: str | None = None) -> Action:
+    """Ring the supervisor's phone; when answered it runs ChanSpy on the agent's channel.
+
+    ChanSpy's first argument is a name prefix (`PJSIP/agent1` spies on agent10's calls
+    too); with the `u` option it is one fully specified channel name (or Uniqueid), and
+    ChanSpy joins that channel or none (app_chanspy.c, Asterisk 13 and later).
+    """
+    options = SPY_MODES[mode] + "u"
     return originate(supervisor_channel, context="", exten="", application="ChanSpy",
-                     data=f"{target_channel},{options}", caller_id=caller_id)
+                     data=f"{target_channel},{options}", caller_id=caller_id,
+                     channel_id=channel_id)
 
 
 @dataclass(slots=True)

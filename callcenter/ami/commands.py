@@ -163,8 +163,15 @@ async def _hangup(bridge: Bridge, a: dict[str, Any], timeout: float) -> CommandR
 
 def _spy(mode: str) -> Handler:
     async def run(bridge: Bridge, a: dict[str, Any], timeout: float) -> CommandResult:
+        # The spying channel's Uniqueid is chosen here, so that its ChanSpyStart names
+        # the supervisor and the mode whenever it comes (callcenter.ami.monitoring).
+        spy_id = f"spy-{uuid.uuid4().hex}"
+        user_id = a.get("supervisor_user_id")
+        await bridge.call_tracker(lambda t: t.spy_requested(
+            spy_id, mode=mode, user_id=user_id if isinstance(user_id, int) else None))
         return await _run(bridge, actions.chan_spy(a["supervisor_channel"],
-                                                   a["target_channel"], mode), timeout)
+                                                   a["target_channel"], mode,
+                                                   channel_id=spy_id), timeout)
     return run
 
 

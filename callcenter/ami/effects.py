@@ -93,4 +93,33 @@ class AgentStateChanged:
     state_interface: str = ""
 
 
-Effect = UpsertCall | Publish | AgentStateChanged
+@dataclass(slots=True)
+class MonitoringRecord:
+    """A supervisor listening, whispering or barging into one call, as Asterisk saw it.
+
+    Keyed by the spying channel's Uniqueid (one ChanSpy run); `call_uniqueid` is the key
+    of the call it joined, `mode` None when it was started outside the console and no
+    feature code says which (`supervisor_user_id` is then found by the spying phone).
+    """
+
+    spy_uniqueid: str
+    started_at: datetime
+    spy_channel: str
+    agent_channel: str
+    call_uniqueid: str | None = None
+    mode: str | None = None  # listen | whisper | barge
+    supervisor_user_id: int | None = None
+    ended_at: datetime | None = None
+
+    def copy(self) -> MonitoringRecord:
+        return MonitoringRecord(**{f.name: getattr(self, f.name) for f in fields(self)})
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertMonitoring:
+    """Create or update the monitoring row, keyed by (node, spy_uniqueid)."""
+
+    record: MonitoringRecord
+
+
+Effect = UpsertCall | Publish | AgentStateChanged | UpsertMonitoring

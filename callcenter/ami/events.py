@@ -138,6 +138,22 @@ class OriginateResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class ChanSpy:
+    """ChanSpyStart / ChanSpyStop: a supervisor's channel (Spyer) joins or leaves another
+    (Spyee). Both carry the two channels' snapshots with those prefixes; a Stop after the
+    spied-on channel is gone has no Spyee headers."""
+
+    name: str
+    spyer_uniqueid: str
+    spyer_channel: str
+    spyer_exten: str
+    spyee_uniqueid: str = ""
+    spyee_linkedid: str = ""
+    spyee_channel: str = ""
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ListComplete:
     """The `…Complete` event that closes an event list (QueueStatusComplete, …)."""
 
@@ -182,6 +198,7 @@ Event = (
     | MemberEvent
     | QueueParams
     | OriginateResponse
+    | ChanSpy
     | ListComplete
     | Shutdown
     | FullyBooted
@@ -357,6 +374,20 @@ def _originate(msg: Message) -> OriginateResponse:
     )
 
 
+def _chanspy(msg: Message) -> ChanSpy:
+    g = msg.fields().__getitem__
+    return ChanSpy(
+        name=g("Event"),
+        spyer_uniqueid=g("SpyerUniqueid"),
+        spyer_channel=g("SpyerChannel"),
+        spyer_exten=g("SpyerExten"),
+        spyee_uniqueid=g("SpyeeUniqueid"),
+        spyee_linkedid=g("SpyeeLinkedid"),
+        spyee_channel=g("SpyeeChannel"),
+        timestamp=timestamp_of(msg),
+    )
+
+
 def _complete(msg: Message) -> ListComplete:
     return ListComplete(msg.get("Event"), msg.get("ActionID"), _int(msg.get("ListItems")) or 0)
 
@@ -388,6 +419,8 @@ _MAKERS: dict[str, Callable[[Message], Event]] = {
     "QueueMember": _member,
     "QueueParams": _queue_params,
     "OriginateResponse": _originate,
+    "ChanSpyStart": _chanspy,
+    "ChanSpyStop": _chanspy,
     "QueueStatusComplete": _complete,
     "CoreShowChannelsComplete": _complete,
     "Shutdown": lambda m: Shutdown(restart=m.get("Restart").lower() == "true",

@@ -47,6 +47,9 @@ class Agent:
     queues: dict[str, Membership] = field(default_factory=dict)
     ringing_call: str | None = None
     current_call: str | None = None
+    # The agent's own leg of the current call (AgentConnect's DestChannel): the exact
+    # channel a supervisor's ChanSpy joins.
+    channel: str | None = None
     # The time of the agent's latest event, and when its (status, pause reason) began:
     # a resync or a repeated member event changes the first, never the second.
     changed_at: datetime | None = None
@@ -84,6 +87,7 @@ class Agent:
             "paused_reason": self.pause_reason,
             "ringing_call": self.ringing_call,
             "current_call": self.current_call,
+            "channel": self.channel if self.current_call else None,
             # "changed_at" is when the current state began: the wallboard's time in state.
             "changed_at": since.isoformat() if (since := self.state_since or self.changed_at)
             else None,

@@ -99,6 +99,7 @@ def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
             r = call.record
             if call.state != "ended":
                 agent.current_call = key
+                agent.channel = e.dest_channel or None
                 call.state = "talking"
             r.answered_at = r.answered_at or at
             r.agent_interface = e.interface
@@ -112,6 +113,7 @@ def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
     elif name == "AgentComplete":
         if agent.current_call == key:
             agent.current_call = None
+            agent.channel = None
         if call is not None:
             if e.talk_time is not None:
                 call.record.talk_seconds = e.talk_time

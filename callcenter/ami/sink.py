@@ -19,7 +19,16 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.agents import history
-from callcenter.ami.effects import AgentStateChanged, CallRecord, Effect, Publish, UpsertCall
+from callcenter.ami.effects import (
+    AgentStateChanged,
+    CallRecord,
+    Effect,
+    MonitoringRecord,
+    Publish,
+    UpsertCall,
+    UpsertMonitoring,
+)
+from callcenter.calls import monitoring
 from callcenter.calls import service as calls
 
 log = logging.getLogger(__name__)
@@ -71,6 +80,8 @@ class RecordWriter:
         self.sessions = sessions
         self.pending: dict[str, CallRecord] = {}
         self.pending_states: list[AgentStateChanged] = []
+        self.pending_monitoring: dict[str, MonitoringRecord] = {}
+        self.monitoring_written = 0
         self.written = 0
         self.states_written = 0
         self.rejected = 0
@@ -84,17 +95,21 @@ class RecordWriter:
         self._users_at = -DIRECTORY_TTL
 
     def add(self, records: Sequence[CallRecord],
-            states: Sequence[AgentStateChanged] = ()) -> None:
+            states: Sequence[AgentStateChanged] = (),
+            monitors: Sequence[MonitoringRecord] = ()) -> None:
         for record in records:
             self.pending[record.uniqueid] = record
         self.pending_states.extend(states)
-        if self.pending or self.pending_states:
+        for monitor in monitors:
+            self.pending_monitoring[monitor.spy_uniqueid] = monitor
+        if self.pending or self.pending_states or self.pending_monitoring:
             self._idle.clear()
             self._wake.set()
 
     @property
     def unwritten(self) -> int:
-        return len(self.pending) + len(self.pending_states) + self.in_flight
+        return (len(self.pending) + len(self.pending_states) + len(self.pending_monitoring)
+                + self.in_flight)
 
     async def run(self) -> None:
         delay = 0.2
@@ -105,13 +120,18 @@ class RecordWriter:
             # those changes collapse into one row write. Live state is published at once.
             await asyncio.sleep(self.coalesce_seconds)
             self._wake.clear()
-            while self.pending or self.pending_states:
+            while self.pending or self.pending_states or self.pending_monitoring:
                 batch, self.pending = self.pending, {}
                 states, self.pending_states = self.pending_states, []
-                self.in_flight = len(batch) + len(states)
+                monitors, self.pending_monitoring = self.pending_monitoring, {}
+                self.in_flight = len(batch) + len(states) + len(monitors)
                 try:
                     write = self._write_apart if failures >= 2 else self._write
                     await asyncio.to_thread(write, list(batch.values()), states)
+                    if monitors:
+                        # After the calls: a run names its call by the call's row.
+                        await asyncio.to_thread(self._write_monitoring,
+                                                list(monitors.values()))
                     delay, failures = 0.2, 0
                 except Exception as exc:
                     # Not transient: the next try splits the batch to find the bad rows.
@@ -122,6 +142,7 @@ class RecordWriter:
                     # Newer records that arrived meanwhile win over the failed batch.
                     self.pending = {**batch, **self.pending}
                     self.pending_states = states + self.pending_states
+                    self.pending_monitoring = {**monitors, **self.pending_monitoring}
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 10.0)
                 finally:
@@ -153,6 +174,17 @@ class RecordWriter:
         self.states_written += len(states)
         if self._on_written is not None:
             self._on_written(len(records))
+
+    def _write_monitoring(self, records: list[MonitoringRecord]) -> None:
+        if self.sessions is None:
+            self.monitoring_written += len(records)
+            return
+        with self.sessions() as session:
+            users = self._directory(session)
+            monitoring.record_many(session, node=self.node, records=records,
+                                   user_of_phone=lambda phone: users.user_id(phone))
+            session.commit()
+        self.monitoring_written += len(records)
 
     def _write_apart(self, records: list[CallRecord],
                      states: list[AgentStateChanged]) -> None:
@@ -221,6 +253,7 @@ class Sink:
         """Take one batch; with `full`, the snapshot is replaced rather than updated."""
         records: list[CallRecord] = []
         states: list[AgentStateChanged] = []
+        monitors: list[MonitoringRecord] = []
         if full:
             # The full state supersedes every live update; an ended call or a logged-out
             # agent is not in it, so that last message must still go out.
@@ -231,11 +264,13 @@ class Sink:
                 records.append(effect.record)
             elif isinstance(effect, AgentStateChanged):
                 states.append(effect)
+            elif isinstance(effect, UpsertMonitoring):
+                monitors.append(effect.record)
             else:
                 self._outbox.pop(effect.topic, None)  # keep the order of the latest
                 self._outbox[effect.topic] = effect
-        if records or states:
-            self.writer.add(records, states)
+        if records or states or monitors:
+            self.writer.add(records, states, monitors)
         self._arrivals.extend(arrivals)
         if self._outbox or self._replace or self._arrivals:
             self._idle.clear()

@@ -19,11 +19,19 @@ from collections import Counter, OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
-from callcenter.ami import channel_events, ivr_vars, queue_events, resync
+from callcenter.ami import channel_events, ivr_vars, monitoring, queue_events, resync
 from callcenter.ami import events as ev
 from callcenter.ami.call_state import UNKNOWN_CALLER, LiveCall
 from callcenter.ami.clock import AsteriskClock, epoch_of
-from callcenter.ami.effects import AgentStateChanged, CallRecord, Effect, Publish, UpsertCall
+from callcenter.ami.effects import (
+    AgentStateChanged,
+    CallRecord,
+    Effect,
+    MonitoringRecord,
+    Publish,
+    UpsertCall,
+    UpsertMonitoring,
+)
 from callcenter.ami.outcome import ORIGINATE_REASONS, settle
 from callcenter.ami.presence import Agent, Queue
 
@@ -71,6 +79,11 @@ class Tracker:
         self.aliases: dict[str, str] = {}  # originated leg's Uniqueid → call key
         self._originates: dict[str, str] = {}  # pending ActionID → call key
         self._console_hangups: set[str] = set()
+        # Supervisors spying now (by the spying channel's Uniqueid), and the console's
+        # requests whose ChanSpyStart has not come yet (by the Uniqueid it chose).
+        self.spies: dict[str, MonitoringRecord] = {}
+        self.spy_requests: OrderedDict[str, monitoring.SpyRequest] = OrderedDict()
+        self._monitor_upserts: dict[str, MonitoringRecord] = {}
         self.pending_resync: resync.Resync | None = None
         self.clock = AsteriskClock()
         self._now: datetime | None = None  # Asterisk's time of the event being handled
@@ -92,6 +105,9 @@ class Tracker:
         if kind in _KEYED_BY_UNIQUEID and not event.uniqueid.strip():  # type: ignore[union-attr]
             self._without_id(event)
             return []
+        if kind is ev.ChanSpy and not event.spyer_uniqueid.strip():  # type: ignore[union-attr]
+            self._without_id(event)
+            return []
         pending = self.pending_resync
         if pending is not None and kind is not ev.ListComplete:
             action_id = getattr(event, "action_id", "")
@@ -107,6 +123,8 @@ class Tracker:
     def take_effects(self) -> list[Effect]:
         """Upserts of every changed call, then the full state of everything changed."""
         out: list[Effect] = [UpsertCall(c.record.copy()) for c in self._upserts.values()]
+        out += [UpsertMonitoring(m.copy()) for m in self._monitor_upserts.values()]
+        self._monitor_upserts.clear()
         if self._state_changes:
             out += self._state_changes
             self._state_changes = []
@@ -163,6 +181,15 @@ class Tracker:
         self._console_hangups.add(channel)
         if len(self._console_hangups) > 10_000:
             self._console_hangups.clear()
+
+    def spy_requested(self, spy_uniqueid: str, *, mode: str, user_id: int | None) -> None:
+        """The console is about to originate a ChanSpy whose channel gets this Uniqueid."""
+        self.spy_requests[spy_uniqueid] = monitoring.SpyRequest(mode, user_id)
+        while len(self.spy_requests) > monitoring.REMEMBER_REQUESTS:
+            self.spy_requests.popitem(last=False)  # never answered: the phone was not picked up
+
+    def emit_monitoring(self, record: MonitoringRecord) -> None:
+        self._monitor_upserts[record.spy_uniqueid] = record
 
     def begin_resync(self, queues_action: str = "", channels_action: str = "") -> None:
         """Note the ActionIDs of the QueueStatus and CoreShowChannels about to be sent."""
@@ -402,6 +429,7 @@ _HANDLERS = {
     ev.MemberEvent: queue_events.on_member,
     ev.QueueParams: queue_events.on_queue_params,
     ev.OriginateResponse: Tracker._on_originate,
+    ev.ChanSpy: monitoring.on_chanspy,
     ev.ListComplete: Tracker._on_list_complete,
     ev.Shutdown: Tracker._on_shutdown,
 }

@@ -131,3 +131,32 @@ class CallbackRequest(Base):
     # A reason code, never personal data: no_answer, busy, bridge_timeout, do_not_call_back …
     last_error: Mapped[str | None] = mapped_column(String(120))
     done_at: Mapped[datetime | None]
+
+
+class MonitorMode(StrEnum):
+    LISTEN = "listen"
+    WHISPER = "whisper"
+    BARGE = "barge"
+
+
+class CallMonitoring(Base):
+    """A supervisor listening, whispering or barging into a call (one ChanSpy run).
+
+    Written by the bridge from ChanSpyStart/ChanSpyStop, keyed like calls by the node and
+    the spying channel's Uniqueid. ``mode`` is empty when a desk phone spied without one
+    of the supervisor codes; ``call_id`` when the call was not one the bridge followed.
+    """
+
+    __tablename__ = "call_monitoring"
+    __table_args__ = (UniqueConstraint("node", "spy_uniqueid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node: Mapped[str] = mapped_column(String(40))
+    spy_uniqueid: Mapped[str] = mapped_column(String(150))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    supervisor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    mode: Mapped[MonitorMode | None] = mapped_column(enum_type(MonitorMode, "monitor_mode"))
+    spy_channel: Mapped[str] = mapped_column(String(128))
+    agent_channel: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

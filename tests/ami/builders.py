@@ -124,3 +124,32 @@ def shaped_call(n: int, shape: str, *, agent: int = 1) -> list:
             member(agent, "AgentConnect", HoldTime="2", RingTime="2"),
             member(agent, "AgentComplete", HoldTime="2", TalkTime="40", Reason="transfer"),
             end]
+
+
+def snapshot(prefix: str, *, channel: str, uniqueid: str, linkedid: str, context: str,
+             exten: str, number: str = "<unknown>", state: str = "6") -> dict[str, str]:
+    """A channel snapshot with a prefix, as Asterisk 22's manager_channels.c writes one
+    (ast_manager_build_channel_state_string_prefix) into ChanSpyStart/ChanSpyStop."""
+    return {f"{prefix}{k}": v for k, v in {
+        "Channel": channel, "ChannelState": state, "ChannelStateDesc": "Up",
+        "CallerIDNum": number, "CallerIDName": "<unknown>", "ConnectedLineNum": "<unknown>",
+        "ConnectedLineName": "<unknown>", "Language": "th", "AccountCode": "",
+        "Context": context, "Exten": exten, "Priority": "1", "Uniqueid": uniqueid,
+        "Linkedid": linkedid}.items()}
+
+
+def chanspy(name: str, *, spyer_uid: str, spyer: str = "PJSIP/supervisor-0000000a",
+            spyer_exten: str = "", spyee: str = "", spyee_uid: str = "",
+            spyee_link: str = "", timestamp: str = ""):
+    """ChanSpyStart/ChanSpyStop: Spyer snapshot, then the Spyee's (absent on a Stop
+    after the spied-on channel has gone)."""
+    headers = {"Event": name, "Privilege": "call,all",
+               **snapshot("Spyer", channel=spyer, uniqueid=spyer_uid, linkedid=spyer_uid,
+                          context="default" if not spyer_exten else "supervisor",
+                          exten=spyer_exten)}
+    if spyee:
+        headers |= snapshot("Spyee", channel=spyee, uniqueid=spyee_uid, linkedid=spyee_link,
+                            context="from-internal", exten="s")
+    if timestamp:
+        headers["Timestamp"] = timestamp
+    return to_event(Message(headers))

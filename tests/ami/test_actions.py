@@ -34,7 +34,8 @@ def test_values_cannot_inject_headers():
 def test_chanspy_modes():
     whisper = actions.chan_spy("Local/sup1@supervisor", "Local/agent1@agents-00000001;1",
                                "whisper").to_bytes("1").decode()
-    assert "Application: ChanSpy\r\nData: Local/agent1@agents-00000001;1,qEw\r\n" in whisper
+    # u: the argument is one fully specified channel, not a prefix of names.
+    assert "Application: ChanSpy\r\nData: Local/agent1@agents-00000001;1,qEwu\r\n" in whisper
     assert "Context" not in whisper
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from callcenter.ami.commands import AsyncCommandClient, CommandServer, request_key
 from callcenter.ami.simulator import AmiSimulator
-from callcenter.calls.models import Call, CallOutcome
+from callcenter.calls.models import Call, CallMonitoring, CallOutcome, MonitorMode
 
 from .conftest import NODE, node_bridge, wait_for
 
@@ -89,6 +89,31 @@ async def test_originate_to_a_busy_unit_answers_ok_then_records_a_failed_call(
         await r.close()
 
 
+async def test_a_listen_in_is_recorded_from_chanspy_start_to_stop_with_its_supervisor(
+        aredis, committing_sessionmaker):
+    r = await rig(aredis, committing_sessionmaker)
+    try:
+        result = await r.client.send(NODE, "barge", supervisor_channel="PJSIP/supervisor",
+                                     target_channel="PJSIP/agent1-0000002a",
+                                     supervisor_user_id=None)
+        assert result.ok
+        [sent] = [m for m in r.sim.received if m.get("Application") == "ChanSpy"]
+
+        def row():
+            with committing_sessionmaker() as s:
+                return s.scalars(select(CallMonitoring).filter_by(
+                    node=NODE, spy_uniqueid=sent.get("ChannelId"))).one_or_none()
+
+        await wait_for(lambda: row() is not None and row().ended_at is not None)
+        found = row()
+        assert found.mode is MonitorMode.BARGE
+        assert found.agent_channel == "PJSIP/agent1-0000002a"
+        assert found.spy_channel.startswith("PJSIP/supervisor-")
+        assert found.started_at <= found.ended_at
+    finally:
+        await r.close()
+
+
 async def test_hangup_of_an_unknown_channel_is_asterisks_error(aredis):
     r = await rig(aredis)
     try:
@@ -98,7 +123,8 @@ async def test_hangup_of_an_unknown_channel_is_asterisks_error(aredis):
                                   target_channel="Local/agent1@agents-00000001;1")
         assert spy.ok
         sent = [m for m in r.sim.received if m.get("Application") == "ChanSpy"]
-        assert sent[0].get("Data") == "Local/agent1@agents-00000001;1,qEw"
+        assert sent[0].get("Data") == "Local/agent1@agents-00000001;1,qEwu"
+        assert sent[0].get("ChannelId").startswith("spy-")
         bad = await r.client.send(NODE, "redirect", channel="x")
         assert bad.status == "error" and "bad arguments" in bad.message
     finally:

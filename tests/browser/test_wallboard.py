@@ -7,6 +7,7 @@ command server, Redis, PostgreSQL, a uvicorn web process, and Debian's Chromium.
 import asyncio
 import dataclasses
 import json
+import re
 import time
 from datetime import UTC, datetime
 
@@ -109,7 +110,10 @@ async def test_supervisor_watches_a_caller_queue_and_be_answered_and_listens_in(
             assert originate, "no Originate reached the PBX"
             assert originate[-1].get("Channel") == "PJSIP/sup1"
             assert originate[-1].get("Application") == "ChanSpy"
-            assert originate[-1].get("Data") == "PJSIP/agent1-,qE"
+            # The agent's own leg of this call, exactly (u), never a name prefix
+            # that ChanSpy would also match against agent10's calls.
+            assert re.fullmatch(r"Local/agent1@agents-[0-9a-f]{8};1,qEu",
+                                originate[-1].get("Data")), originate[-1].get("Data")
 
             await playing
             # The call ends: answered today goes up, the agent wraps up then is available.

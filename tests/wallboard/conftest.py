@@ -49,6 +49,7 @@ def agent_payload(interface: str, name: str, status: str, queues: dict, **extra)
             "paused_reason": extra.pop("paused_reason", None),
             "changed_at": extra.pop("changed_at", datetime.now(UTC).isoformat()),
             "current_call": extra.pop("current_call", None), "ringing_call": None,
+            "channel": extra.pop("channel", None),
             "state_interface": interface.removesuffix("/n"),
             "queues": {q: {"paused": p, "paused_reason": extra.get("reason") if p else None}
                        for q, p in queues.items()}}

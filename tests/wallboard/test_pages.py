@@ -29,6 +29,7 @@ from .conftest import (
 )
 
 AGENT = "Local/agent1@agents/n"
+AGENT_LEG = "Local/agent1@agents-00000008;1"  # agent1's own leg of call 8.1
 
 
 def live_floor(redis):
@@ -42,7 +43,8 @@ def live_floor(redis):
                                     "queue_name": "violence", "issue_area": "family_violence",
                                     "ivr_language": "my"})
     put_live(redis, "agent", AGENT, agent_payload(AGENT, "Somying", "in_call",
-                                                  {"violence": False}, current_call="8.1"))
+                                                  {"violence": False}, current_call="8.1",
+                                                  channel=AGENT_LEG))
     put_live(redis, "agent", "Local/agent2@agents/n", agent_payload(
         "Local/agent2@agents/n", "Somchai", "paused", {"violence": True},
         paused_reason="break", reason="break"))
@@ -186,7 +188,7 @@ def supervisor_token(client) -> dict[str, str]:
     return {"X-CSRF-Token": csrf_from(client.get("/home").text)}
 
 
-def test_listen_in_rings_the_supervisors_phone_onto_the_agents_channel(
+def test_listen_in_rings_the_supervisors_phone_onto_the_agents_exact_channel(
         supervisor_client, redis_client, fake_bridge, seeded_session):
     live_floor(redis_client)
     user(seeded_session, "supervisor").phone_interface = "PJSIP/sup1"
@@ -198,8 +200,12 @@ def test_listen_in_rings_the_supervisors_phone_onto_the_agents_channel(
     assert answer.json()["ok"] and "listen" in answer.json()["message"]
     [command] = fake_bridge.received
     assert command["command"] == "listen"
+    # The agent's own leg of the call, not the phone's prefix `PJSIP/agent1-` (which
+    # ChanSpy would match against agent10's channels too); the bridge records the run
+    # as this supervisor's.
     assert command["args"] == {"supervisor_channel": "PJSIP/sup1",
-                               "target_channel": "PJSIP/agent1-"}
+                               "target_channel": AGENT_LEG,
+                               "supervisor_user_id": user(seeded_session, "supervisor").id}
     audited(seeded_session, "agent.listen", actor_id=user(seeded_session, "supervisor").id,
             entity_type="agent", entity_id=AGENT)
 

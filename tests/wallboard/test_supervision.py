@@ -18,8 +18,12 @@ from .conftest import user
 
 AGENT = "Local/agent1@agents/n"
 LIVE = {
-    ("pbx1", "agent", AGENT): {"interface": AGENT, "status": "in_call",
+    ("pbx1", "agent", AGENT): {"interface": AGENT, "status": "in_call", "current_call": "9.2",
+                               "channel": "PJSIP/agent1-0000002a",
                                "queues": {"violence": {}, "urgent": {}}},
+    # In a call, but the bridge does not know its leg (adopted by a resync).
+    ("pbx1", "agent", "PJSIP/agent10"): {"interface": "PJSIP/agent10", "status": "in_call",
+                                         "channel": None, "queues": {"welfare": {}}},
     ("pbx1", "agent", "PJSIP/idle"): {"interface": "PJSIP/idle", "status": "available",
                                       "queues": {"welfare": {}}},
     ("pbx1", "call", "9.1"): {"uniqueid": "9.1", "state": "queued",
@@ -90,8 +94,20 @@ def test_listen_uses_the_supervisors_own_phone_and_is_audited(seeded_session, su
     bridge = Bridge()
     assert act(seeded_session, bridge, supervisor, "listen").ok
     assert bridge.sent == [("pbx1", "listen", {"supervisor_channel": "PJSIP/sup1",
-                                               "target_channel": "PJSIP/agent1-"})]
+                                               "target_channel": "PJSIP/agent1-0000002a",
+                                               "supervisor_user_id": supervisor.id})]
     assert audited(seeded_session) == [("agent.listen", "agent", AGENT)]
+
+
+def test_listen_never_falls_back_to_a_channel_prefix(seeded_session, supervisor):
+    """Without the agent's exact leg nothing is sent: `PJSIP/agent10-` as a ChanSpy
+    prefix would also join agent100's calls."""
+    supervisor.phone_interface = "PJSIP/sup1"
+    bridge = Bridge()
+    outcome = act(seeded_session, bridge, supervisor, "listen", interface="PJSIP/agent10")
+    assert (outcome.ok, outcome.reason) == (False, "not_live")
+    assert bridge.sent == []
+    assert audited(seeded_session) == [("agent.listen.failed", "agent", "PJSIP/agent10")]
 
 
 def test_sign_out_leaves_every_queue_and_stops_at_the_first_refusal(

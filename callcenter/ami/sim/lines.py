@@ -22,6 +22,9 @@ class UnitLines(Traffic):
             reply("Error", Message="Originate failed")
             return
         reply(Message="Originate successfully queued")
+        if msg.get("Application") == "ChanSpy":
+            self._spawn(self._chanspy(aid, msg))
+            return
         line = self.lines.get(target, "answer")
         variables = dict(v.partition("=")[::2] for v in msg.get_all("Variable"))
         self._spawn(self._originate(aid, msg.get("Channel"), line, msg.get("Context"),
@@ -65,6 +68,30 @@ class UnitLines(Traffic):
         else:
             await self._sleep(3)
         self.emit({"Event": "Hangup", **base, "Cause": "16", "Cause-txt": "Normal Clearing"})
+
+    async def _chanspy(self, aid: str, msg) -> None:
+        """The supervisor's phone answers and spies on the named channel a while, as
+        Asterisk 22 reports it: ChanSpyStart and ChanSpyStop with Spyer/Spyee snapshots
+        (the Stop after the spied-on leg has gone carries no Spyee)."""
+        seq = next(self._seq)
+        uid = msg.get("ChannelId") or f"{int(time.time())}.{seq * 4 + 3}"
+        spyer = {"Channel": f"{msg.get('Channel')}-{seq:08x}", "ChannelState": "6",
+                 "ChannelStateDesc": "Up", "CallerIDNum": "1300", "CallerIDName": "Supervisor",
+                 "ConnectedLineNum": "<unknown>", "ConnectedLineName": "<unknown>",
+                 "Language": "th", "AccountCode": "", "Context": "", "Exten": "",
+                 "Priority": "1", "Uniqueid": uid, "Linkedid": uid}
+        target = msg.get("Data").partition(",")[0]
+        spyee = {**spyer, "Channel": target, "CallerIDName": "<unknown>",
+                 "Context": "from-internal", "Exten": "s", "Uniqueid": "", "Linkedid": ""}
+        await self._sleep(0.5)
+        self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
+                   "Response": "Success", "Channel": spyer["Channel"], "Reason": "4",
+                   "Uniqueid": uid})
+        prefixed = {f"Spyer{k}": v for k, v in spyer.items()}
+        self.emit({"Event": "ChanSpyStart", "Privilege": "call,all", **prefixed,
+                   **{f"Spyee{k}": v for k, v in spyee.items()}})
+        await self._sleep(3)
+        self.emit({"Event": "ChanSpyStop", "Privilege": "call,all", **prefixed})
 
     async def _dispatch_ivr(self, chan: Headers, variables: dict[str, str]) -> None:
         """The unit's answered leg runs AGI(…/dispatch,<id>): the unit presses 1."""
