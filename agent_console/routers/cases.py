@@ -28,6 +28,8 @@ from agent_console.routers.api_cases import (
 )
 from agent_console.templating import templates
 from callcenter import audit
+from callcenter.agents.models import User
+from callcenter.calls import monitoring
 from callcenter.calls import service as calls
 from callcenter.cases import policy, schemas
 from callcenter.cases import risk as risk_rule
@@ -166,12 +168,19 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
 
 def timeline(db: Session, case) -> list[dict[str, Any]]:
     """Calls, status changes, notes, referrals, persons added or changed and dispatch
-    steps, oldest first."""
+    steps, and supervisors' listen-ins on its calls, oldest first."""
     entries: list[dict[str, Any]] = []
-    for call_id in cases.call_ids(db, case):
+    call_ids = cases.call_ids(db, case)
+    for call_id in call_ids:
         call = calls.by_id(db, call_id)
         if call is not None:
             entries.append({"at": call.started_at, "kind": "call", "item": call})
+    # A supervisor who listened in, whispered or barged in on one of the case's calls.
+    for runs in monitoring.of_calls(db, call_ids).values():
+        for run in runs:
+            who = db.get(User, run.supervisor_user_id) if run.supervisor_user_id else None
+            entries.append({"at": run.started_at, "kind": "monitor", "item": run,
+                            "supervisor": who.display_name if who else None})
     for change in cases.status_history(db, case):
         entries.append({"at": change.changed_at, "kind": "status", "item": change})
     for note in cases.notes(db, case):

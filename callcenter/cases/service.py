@@ -359,12 +359,15 @@ def call_ids(session: Session, case: Case) -> list[int]:
 
 
 def audit_trail(session: Session, case: Case, *, limit: int = 500) -> list[audit.AuditEvent]:
-    """Every recorded view and change of the case and its persons, newest first."""
+    """Every recorded view and change of the case and its persons, and what was done on
+    its calls (viewed, listened in to by a supervisor), newest first."""
     Event = audit.AuditEvent
     person_ids = select(cast(CasePerson.id, String)).where(CasePerson.case_id == case.id)
+    call_ids = select(cast(CaseCall.call_id, String)).where(CaseCall.case_id == case.id)
     return list(session.scalars(
         select(Event)
         .where(or_(and_(Event.entity_type == "case", Event.entity_id == str(case.id)),
                    and_(Event.entity_type == PERSON_ENTITY,
-                        Event.entity_id.in_(person_ids))))
+                        Event.entity_id.in_(person_ids)),
+                   and_(Event.entity_type == "call", Event.entity_id.in_(call_ids))))
         .order_by(Event.id.desc()).limit(limit)))
