@@ -1,7 +1,8 @@
 """Channel events: a hotline channel appears, changes caller ID, hangs up, or is listed.
 
-Pure handlers of the tracker (`tracker.Tracker`). The call is the channel created in an
-inbound context (`from-pstn`); a resync's CoreShowChannels may also list calls the
+Pure handlers of the tracker (`tracker.Tracker`). The call is the channel that arrives in
+an inbound context (`from-pstn`); one the PBX places there is an outbound leg
+(`outbound`), never a caller; a resync's CoreShowChannels may also list calls the
 bridge never saw start, which are adopted as they are.
 """
 
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from callcenter.ami import events as ev
+from callcenter.ami import outbound
 from callcenter.ami.call_state import clean
 
 if TYPE_CHECKING:
@@ -45,6 +47,9 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
     if name == "Newchannel":
         if e.uniqueid not in t.calls and e.uniqueid not in t.ended \
                 and is_hotline(t, e):
+            if outbound.is_placed(e):
+                outbound.on_new_leg(t, e)
+                return
             call = t.open(e.uniqueid, e.linkedid, e.channel, at)
             created = call.record.started_at
             if created <= at < created + timedelta(seconds=1):
@@ -57,7 +62,8 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
     if name == "Hangup":
         call = t.lookup(e.uniqueid)
         if call is None:
-            t.counters["hangup_unknown_channel"] += 1
+            if not outbound.on_leg_hangup(t, e.uniqueid):
+                t.counters["hangup_unknown_channel"] += 1
         elif call.state != "ended":
             t.finish(call, at, e.cause, e.cause_text)
         return
@@ -82,6 +88,9 @@ def on_show_channel(t: Tracker, e: ev.ChannelEvent, at: datetime) -> None:
         call = t.open(e.uniqueid, e.linkedid, e.channel, started)
         call.record.caller_number = clean(e.caller_number)
         call.record.caller_name = clean(e.caller_name)
+        if e.caller_number in t.own_numbers:
+            # Calling from 1300 itself: a call back the PBX placed, never a caller.
+            call.record.direction = "outbound"
         if e.application == "Queue":
             queue = e.app_data.partition(",")[0]
             call.record.queue_name = queue or None

@@ -137,7 +137,8 @@ async def _originate(bridge: Bridge, a: dict[str, Any], timeout: float) -> Comma
     action_id = bridge.next_action_id()
     # The outbound call record exists before Asterisk is asked, keyed by this ActionID.
     await bridge.call_tracker(lambda t: t.originate_requested(
-        action_id=action_id, channel=a["channel"], received_at=datetime.now(UTC)))
+        action_id=action_id, channel=a["channel"], received_at=datetime.now(UTC),
+        variables={k: str(v) for k, v in (a.get("variables") or {}).items()}))
     result = await _run(bridge, action, timeout, action_id, {"call": action_id})
     if not result.ok:
         # Refused, timed out or the link was down: no OriginateResponse will close it.

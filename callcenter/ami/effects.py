@@ -41,6 +41,10 @@ class CallRecord:
     wait_seconds: int | None = None
     talk_seconds: int | None = None
     ended_by: str | None = None
+    # An outbound call's purpose, from its Originate's variables: the call-back request
+    # (CALLBACK_ID) or the dispatch (DISPATCH_ID) it was placed for.
+    callback_id: int | None = None
+    dispatch_id: int | None = None
     # Filled in by the record writer from the member interface; never published.
     agent_user_id: int | None = None
 

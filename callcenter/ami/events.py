@@ -37,6 +37,22 @@ class ChannelEvent:
     bridged: bool = False
     # HOTLINE_CALL_ID, when manager.conf's `channelvars` puts it on channel events.
     call_id: str = ""
+    # ChannelState: 0 (Down) for a channel Asterisk is placing, 4 (Ring) for one that
+    # arrived; None when the header is missing.
+    state: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DialBegin:
+    """A channel starts being dialled. An Originate's own leg has no `Channel` (nobody
+    dials it); `DialString` is the only place its number appears."""
+
+    uniqueid: str  # the dialling channel's, empty for an originated leg
+    dest_uniqueid: str
+    dest_linkedid: str
+    dest_channel: str
+    dial_string: str
+    timestamp: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +207,7 @@ class ClockHint:
 
 Event = (
     ChannelEvent
+    | DialBegin
     | VarSet
     | UserEvent
     | QueueCallerEvent
@@ -266,7 +283,14 @@ def _channel(msg: Message) -> ChannelEvent:
         app_data=g("ApplicationData"),
         bridged=bool(g("BridgeId")),
         call_id=call_id,
+        state=_int(g("ChannelState")) if "ChannelState" in msg.headers else None,
     )
+
+
+def _dial_begin(msg: Message) -> DialBegin:
+    g = msg.fields().__getitem__
+    return DialBegin(g("Uniqueid"), g("DestUniqueid"), g("DestLinkedid"), g("DestChannel"),
+                     g("DialString"), timestamp_of(msg))
 
 
 def _varset(msg: Message) -> VarSet:
@@ -399,6 +423,7 @@ _MAKERS: dict[str, Callable[[Message], Event]] = {
     "HangupRequest": _channel,
     "SoftHangupRequest": _channel,
     "CoreShowChannel": _channel,
+    "DialBegin": _dial_begin,
     "VarSet": _varset,
     "UserEvent": _user_event,
     "QueueCallerJoin": _queue_caller,
@@ -441,6 +466,10 @@ TRACKED_VARIABLES = frozenset(
         "QUEUESTATUS",
         "IVR_CALLBACK",
         "IVR_ERROR",
+        # An Originate's own variables, on the leg it placed: whose call it is.
+        "CALLBACK_ID",
+        "DISPATCH_ID",
+        "DISPATCH_ALERT_KEY",
     }
 )
 

@@ -47,6 +47,14 @@ def apply(call: LiveCall, variable: str, value: str) -> None:
         call.queue_status = value
     elif variable == "IVR_CALLBACK":
         call.callback = value == "yes"
+    elif variable == "CALLBACK_ID" and r.direction == "outbound":
+        r.callback_id = _id(value, r.callback_id)
+    elif variable == "DISPATCH_ID" and r.direction == "outbound":
+        r.dispatch_id = _id(value, r.dispatch_id)
+
+
+def _id(value: str, before: int | None) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else before
 
 
 def apply_event(call: LiveCall, headers: dict[str, str]) -> None:

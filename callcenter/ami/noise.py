@@ -14,7 +14,7 @@ _TRACKED_NAMES = frozenset(name.encode() for name in TRACKED_EVENTS)
 KNOWN_NOISE = frozenset(
     name.encode()
     for name in (
-        "Newexten", "Newstate", "NewConnectedLine", "VarSet", "DialBegin", "DialState",
+        "Newexten", "Newstate", "NewConnectedLine", "VarSet", "DialState",
         "DialEnd", "DeviceStateChange", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart",
         "MusicOnHoldStop", "MixMonitorStart", "MixMonitorStop", "BridgeCreate",
         "BridgeEnter", "BridgeLeave", "BridgeDestroy", "LocalBridge", "Cdr", "DTMFBegin",

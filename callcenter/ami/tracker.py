@@ -2,10 +2,11 @@
 
 Pure and synchronous: no clock, no socket, no database. Every method takes the time the
 driver received the event (`received_at`) and uses it only when Asterisk gave no time of
-its own. A call is keyed by the Uniqueid of its hotline channel (the channel in an
-inbound context such as `from-pstn`; in the recordings the `;2` half of
+its own. A call is keyed by the Uniqueid of its hotline channel (the channel that arrives in an
+inbound context such as `from-pstn`; in the Local recordings the `;2` half of
 `Local/1300@from-pstn-…`); an originated call by the ActionID of its Originate, since a
-failed Originate never gets a Uniqueid.
+failed Originate never gets a Uniqueid. A leg the PBX places shows the trunk's inbound
+context too: `outbound` tells it apart and ties it to its Originate.
 
 The pieces: `clock` (Asterisk's time), `call_state` (a call while it lasts), `ivr_vars`
 (the IVR's choices), `outcome` (how it ended), `resync` (after a reconnect), `presence`
@@ -19,7 +20,14 @@ from collections import Counter, OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
-from callcenter.ami import channel_events, ivr_vars, monitoring, queue_events, resync
+from callcenter.ami import (
+    channel_events,
+    ivr_vars,
+    monitoring,
+    outbound,
+    queue_events,
+    resync,
+)
 from callcenter.ami import events as ev
 from callcenter.ami.call_state import UNKNOWN_CALLER, LiveCall
 from callcenter.ami.clock import AsteriskClock, epoch_of
@@ -78,6 +86,11 @@ class Tracker:
         self._remember_ended = remember_ended
         self.aliases: dict[str, str] = {}  # originated leg's Uniqueid → call key
         self._originates: dict[str, str] = {}  # pending ActionID → call key
+        # Originates whose placed leg is not known yet, and placed legs no call owns yet.
+        self.placing: dict[str, outbound.Placing] = {}
+        self.outbound_legs: dict[str, outbound.Leg] = {}
+        # The hotline's own number: a channel calling from it was placed by the PBX.
+        self.own_numbers = frozenset({"1300"})
         self._console_hangups: set[str] = set()
         # Supervisors spying now (by the spying channel's Uniqueid), and the console's
         # requests whose ChanSpyStart has not come yet (by the Uniqueid it chose).
@@ -151,9 +164,13 @@ class Tracker:
 
     def originate_requested(
         self, *, action_id: str, channel: str, received_at: datetime,
-        caller_number: str | None = None,
+        caller_number: str | None = None, variables: dict[str, str] | None = None,
     ) -> list[Effect]:
-        """Open an outbound call record before the Originate goes out."""
+        """Open an outbound call record before the Originate goes out.
+
+        Its variables say what it is for (CALLBACK_ID, DISPATCH_ID, the IVR_* routing of
+        a call back) before Asterisk echoes them, and tie the placed leg to this record.
+        """
         exten = channel.partition("/")[2].partition("@")[0] or None
         record = CallRecord(
             uniqueid=action_id, started_at=self.asterisk_time(received_at),
@@ -161,8 +178,11 @@ class Tracker:
             channel=channel, dialled_number=exten, caller_number=caller_number,
         )
         call = LiveCall(record, state="dialling", channels={channel})
+        for variable, value in (variables or {}).items():
+            ivr_vars.apply(call, variable, str(value))
         self.calls[action_id] = call
         self._originates[action_id] = action_id
+        self.placing[action_id] = outbound.Placing(channel, dict(variables or {}))
         self.emit_call(call)
         call.last_seen = record.started_at
         return [] if self.batch else self.take_effects()
@@ -171,6 +191,7 @@ class Tracker:
                          received_at: datetime) -> list[Effect]:
         """Asterisk refused the Originate, or never answered it: close its record."""
         call = self.calls.get(action_id)
+        self.placing.pop(action_id, None)
         if call is not None and self._originates.pop(action_id, None) is not None:
             self._now = self.asterisk_time(received_at)
             self.finish(call, self._now, None, reason)
@@ -214,6 +235,7 @@ class Tracker:
         """
         self.abort_resync()
         self._originates.clear()
+        self.placing.clear()
 
     def awaits_originate(self, key: str) -> bool:
         """An Originate of this session whose OriginateResponse has not come yet."""
@@ -357,6 +379,8 @@ class Tracker:
 
     # ------------------------------------------------------------------ handlers
     def _on_varset(self, e: ev.VarSet, now: datetime) -> None:
+        if outbound.on_variable(self, e, now):
+            return
         call = self.lookup(e.uniqueid)
         if call is None:
             return
@@ -380,6 +404,8 @@ class Tracker:
 
     def _on_originate(self, e: ev.OriginateResponse, now: datetime) -> None:
         key = self._originates.pop(e.action_id, None)
+        if key:
+            self.placing.pop(key, None)
         call = self.calls.get(key) if key else None
         if call is None:
             self.counters["originate_response.unknown_action"] += 1
@@ -392,6 +418,7 @@ class Tracker:
             if e.uniqueid not in UNKNOWN_CALLER:
                 self.aliases[e.uniqueid] = key
                 r.linkedid = e.uniqueid
+                outbound.on_originate_answered(self, e.uniqueid, call)
             if e.channel:
                 r.channel = e.channel
                 call.channels.add(e.channel)
@@ -422,6 +449,7 @@ class Tracker:
 
 _HANDLERS = {
     ev.ChannelEvent: channel_events.on_channel,
+    ev.DialBegin: lambda t, e, now: outbound.on_dial_begin(t, e),
     ev.VarSet: Tracker._on_varset,
     ev.UserEvent: Tracker._on_user_event,
     ev.QueueCallerEvent: queue_events.on_queue_caller,

@@ -82,6 +82,10 @@ class Call(Base):
     # caller, agent or console: Asterisk's own AgentComplete reason is wrong when the
     # console hangs up over AMI, so the bridge records who it was.
     ended_by: Mapped[str | None] = mapped_column(String(16))
+    # An outbound call's purpose, as its Originate's variables named it (CALLBACK_ID,
+    # DISPATCH_ID). Not foreign keys: the PBX's word, and calls sit below both packages.
+    callback_id: Mapped[int | None] = mapped_column(index=True)
+    dispatch_id: Mapped[int | None] = mapped_column(index=True)
     # For calls that did not become a case: prank, silent, information …
     disposition: Mapped[Disposition | None] = mapped_column(
         enum_type(Disposition, "disposition")

@@ -27,7 +27,7 @@ FIELDS = (
     "ivr_outcome", "ivr_error",
     "issue_area", "priority", "silent", "queue_name", "agent_interface", "agent_name",
     "outcome", "hangup_cause", "hangup_cause_text", "wait_seconds", "talk_seconds", "ended_by",
-    "agent_user_id",
+    "callback_id", "dispatch_id", "agent_user_id",
 )
 # Columns whose first known value stays: the start of a call does not move.
 KEEP_FIRST = frozenset({"started_at", "queued_at", "answered_at", "direction"})

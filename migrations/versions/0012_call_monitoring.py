@@ -1,7 +1,7 @@
 """Supervisors listening in on the record (call_monitoring)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 07:00:00
 
 The bridge skipped ChanSpyStart/ChanSpyStop: a supervisor's listen, whisper or barge was
@@ -18,7 +18,7 @@ from alembic import op
 import callcenter.db
 
 revision: str = '0012'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

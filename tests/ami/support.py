@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from callcenter.ami.effects import Effect, Publish, UpsertCall
@@ -58,6 +58,13 @@ def arrivals(name: str) -> list[Arrival]:
         if m.event == "SuccessfulAuth" and m.get("EventTV"):
             tv = datetime.strptime(m.get("EventTV"), "%Y-%m-%dT%H:%M:%S.%f%z")
             base = tv - timedelta(seconds=seconds)
+            break
+    # The PJSIP recordings have no SuccessfulAuth (the deployed AMI user does not read
+    # `security`): their first `Timestamp` header gives the day instead.
+    for seconds, m in stamped if base is None else ():
+        if m.get("Timestamp"):
+            base = datetime.fromtimestamp(float(m.get("Timestamp")), UTC) \
+                - timedelta(seconds=seconds)
             break
     assert base is not None, name
     return [Arrival(m, base + timedelta(seconds=s)) for s, m in stamped]

@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from callcenter.ami import commands
 from callcenter.ami.simulator import AmiSimulator
+from callcenter.calls import callbacks
 from callcenter.calls.models import Call, CallOutcome
+from callcenter.dispatch.channels import voice
 
 from .conftest import NODE, node_bridge, wait_for
 
@@ -312,4 +315,39 @@ async def test_the_link_key_carries_a_heartbeat_and_vanishes_when_the_bridge_die
         await asyncio.sleep(1.2)
         assert await aredis.get(key) is None
     finally:
+        await sim.stop()
+
+
+async def test_simulated_call_back_and_voice_alert_are_outbound_calls_only(
+        aredis, committing_sessionmaker):
+    """The simulator's trunk legs look like a real Asterisk's (Down, from-pstn, Exten s):
+    each Originate is one outbound row, with its call back or dispatch, never a 1300 call."""
+    sim = AmiSimulator(speed=50)
+    port = await sim.start()
+    bridge = node_bridge(port, redis=aredis, sessions=committing_sessionmaker)
+    task = await started(sim, bridge)
+    try:
+        call_back = await commands.HANDLERS["originate"](bridge, {
+            "channel": callbacks.dial_channel("0812345678"), "context": callbacks.CONTEXT,
+            "exten": "s", "variables": {"CALLBACK_ID": "7", "CALLBACK_QUEUE": "violence",
+                                        "IVR_LANGUAGE": "th"}}, 5)
+        alert = await commands.HANDLERS["originate"](bridge, {
+            "channel": voice.dial_string("0899999999"), "context": "unit-test-no-ivr",
+            "exten": "s", "variables": {"DISPATCH_ID": "42", "RRU_UNIT": "TH-50"}}, 5)
+        assert call_back.ok and alert.ok
+        keys = {call_back.data["call"], alert.data["call"]}
+        await wait_for(lambda: {r.uniqueid for r in rows(committing_sessionmaker)
+                                if r.ended_at} >= keys, timeout=20)
+        await bridge.drain()
+        got = {r.uniqueid: r for r in rows(committing_sessionmaker)}
+        assert set(got) == keys, "no trunk leg became a call of its own"
+        back, unit = got[call_back.data["call"]], got[alert.data["call"]]
+        assert (back.direction.value, back.callback_id, back.outcome) == (
+            "outbound", 7, CallOutcome.ANSWERED)
+        assert back.queued_at is not None and back.channel.startswith("PJSIP/trunk-telco-")
+        assert (unit.direction.value, unit.dispatch_id, unit.outcome) == (
+            "outbound", 42, CallOutcome.ANSWERED)
+        assert await aredis.hlen(f"live.{NODE}.calls") == 0
+    finally:
+        await finish(bridge, task)
         await sim.stop()

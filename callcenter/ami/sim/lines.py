@@ -3,6 +3,13 @@
 A unit's line answers, is busy or never answers (`roster.UNIT_LINES`, as recorded); an
 answered voice alert runs the IVR's `dispatch` route over FastAGI; a call back puts the
 called-back caller in the queue of the request.
+
+Every call leaves through the telco trunk as on a real Asterisk (pjsip-outbound.ami): the
+trunk leg's Newchannel is Down (`ChannelState: 0`), `Context: from-pstn` (the trunk
+endpoint's), `Exten: s`; a leg originated directly (`PJSIP/<number>@trunk-telco`, a call
+back) gets the Originate's variables as VarSets and a DialBegin with no `Channel`, whose
+`DialString` holds the number; a `Local/<number>@rru` voice alert dials the trunk leg
+from its `;2` half, the leg linked to the `;1` half.
 """
 
 from __future__ import annotations
@@ -34,23 +41,29 @@ class UnitLines(Traffic):
                          variables: dict[str, str] | None = None) -> None:
         seq = next(self._seq)
         uid = f"{int(time.time())}.{seq * 4 + 3}"
-        chan = f"{dial}-{seq:08x};1"
+        number, _, where = dial.partition("/")[2].partition("@")
+        direct = not dial.startswith("Local/")
+        chan = f"PJSIP/{where}-{seq:08x}" if direct else f"{dial}-{seq:08x};1"
         base = {"Privilege": "call,all", "Channel": chan, "ChannelState": "0",
                 "ChannelStateDesc": "Down", "CallerIDNum": "1300", "CallerIDName": "OSCC 1300",
-                "Context": context or "rru", "Exten": dial.partition("/")[2].partition("@")[0],
+                "Context": context or "rru", "Exten": number,
                 "Priority": "1", "Uniqueid": uid, "Linkedid": uid}
-        self.emit({"Event": "Newchannel", **base})
+        trunk_leg = self._trunk_leg(base, seq, number, direct, variables or {})
+        if direct:
+            base = trunk_leg
+        else:
+            self.emit({"Event": "Newchannel", **base})
+            self._dial_trunk(trunk_leg, number, base)
         if line == "busy":
             await self._sleep(0.05)
             self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
                        "Response": "Failure", "Channel": dial, "Reason": "5",
                        "Uniqueid": "<unknown>"})
-            self.emit({"Event": "Hangup", **base, "Cause": "17", "Cause-txt": "User busy"})
+            self._hang_up(base, trunk_leg, "17", "User busy")
             return
         if line == "noanswer":
             await self._sleep(10)
-            self.emit({"Event": "Hangup", **base, "Cause": "19",
-                       "Cause-txt": "User alerting, no answer"})
+            self._hang_up(base, trunk_leg, "19", "User alerting, no answer")
             self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
                        "Response": "Failure", "Channel": dial, "Reason": "3",
                        "Uniqueid": "<unknown>"})
@@ -59,15 +72,51 @@ class UnitLines(Traffic):
         self.emit({"Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
                    "Response": "Success", "Channel": chan, "Reason": "4", "Uniqueid": uid})
         answered = {**base, "Context": context or "rru", "Exten": "s",
-                    "ChannelState": "6", "ChannelStateDesc": "Up"}
+                    "ChannelState": "6", "ChannelStateDesc": "Up", "CallerIDNum": "1300"}
         if context == "dispatch" and self.agi is not None:
             await self._dispatch_ivr(answered, variables or {})
         elif context == "callback":
-            await self._callback_queue(answered, variables or {}, base["Exten"])
+            await self._callback_queue(answered, variables or {}, number)
+            if not direct:
+                self.emit({"Event": "Hangup", **trunk_leg, "Cause": "16",
+                           "Cause-txt": "Normal Clearing"})
             return
         else:
             await self._sleep(3)
-        self.emit({"Event": "Hangup", **base, "Cause": "16", "Cause-txt": "Normal Clearing"})
+        self._hang_up(base, trunk_leg, "16", "Normal Clearing")
+
+    def _trunk_leg(self, base: Headers, seq: int, number: str, direct: bool,
+                   variables: dict[str, str]) -> Headers:
+        """The telco leg, created Down in the trunk's own context, as Asterisk does."""
+        leg = {**base, "Channel": f"PJSIP/trunk-telco-{seq:08x}", "Context": "from-pstn",
+               "Exten": "s", "CallerIDNum": "<unknown>", "CallerIDName": "<unknown>"}
+        if not direct:
+            # An originate's number (seq) is its own: its +1 and +2 ids are free.
+            leg["Uniqueid"] = f"{base['Uniqueid'].partition('.')[0]}.{seq * 4 + 2}"
+            return leg
+        self.emit({"Event": "Newchannel", **leg})
+        for name, value in reversed(list(variables.items())):
+            self.emit({"Event": "VarSet", "Privilege": "dialplan,all", **leg,
+                       "Variable": name, "Value": value})
+        leg = {**leg, "CallerIDNum": "1300", "CallerIDName": "1300"}
+        self.emit({"Event": "NewCallerid", **leg})
+        self.emit(_dial_begin(leg, f"{number}@trunk-telco"))
+        return leg
+
+    def _dial_trunk(self, leg: Headers, number: str, local1: Headers) -> None:
+        """The voice alert's `;2` half (in `rru`) dials the unit through the trunk."""
+        half2 = {**local1, "Channel": local1["Channel"][:-1] + "2", "ChannelState": "4",
+                 "ChannelStateDesc": "Ring",
+                 "Uniqueid": f"{local1['Uniqueid'].partition('.')[0]}.{_seq_of(leg) - 1}"}
+        self.emit({"Event": "Newchannel", **half2})
+        self.emit({"Event": "Newchannel", **leg})
+        self.emit({**_dial_begin(leg, f"{number}@trunk-telco"), "Channel": half2["Channel"],
+                   "Uniqueid": half2["Uniqueid"], "Linkedid": half2["Linkedid"]})
+
+    def _hang_up(self, base: Headers, leg: Headers, cause: str, text: str) -> None:
+        if leg["Uniqueid"] != base["Uniqueid"]:
+            self.emit({"Event": "Hangup", **leg, "Cause": cause, "Cause-txt": text})
+        self.emit({"Event": "Hangup", **base, "Cause": cause, "Cause-txt": text})
 
     async def _chanspy(self, aid: str, msg) -> None:
         """The supervisor's phone answers and spies on the named channel a while, as
@@ -123,6 +172,16 @@ class UnitLines(Traffic):
         # The queue events carry the originated channel's own Uniqueid.
         steps = [(at, {**h, **_same_call(h, call, chan)}) for at, h in queue_steps(call)]
         await self._play_steps(steps)
+
+
+def _seq_of(headers: Headers) -> int:
+    return int(headers["Uniqueid"].partition(".")[2])
+
+
+def _dial_begin(leg: Headers, dial_string: str) -> Headers:
+    """DialBegin of a trunk leg: only `Dest*` headers, the number in `DialString`."""
+    dest = {f"Dest{k}": v for k, v in leg.items() if k not in ("Privilege",)}
+    return {"Event": "DialBegin", "Privilege": "call,all", **dest, "DialString": dial_string}
 
 
 def _same_call(headers: Headers, call: SimCall, chan: Headers) -> Headers:
