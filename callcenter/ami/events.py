@@ -454,6 +454,9 @@ _MAKERS: dict[str, Callable[[Message], Event]] = {
     "Reload": lambda m: Reload(m.get("Module")),
 }
 
+# An Originate's own variables, on the leg it placed: whose call it is (a call back, a
+# dispatch's voice alert).
+ORIGINATE_VARIABLES = frozenset({"CALLBACK_ID", "DISPATCH_ID", "DISPATCH_ALERT_KEY"})
 # Variables the tracker reads; every other VarSet (dozens per call) is dropped early.
 TRACKED_VARIABLES = frozenset(
     {
@@ -466,12 +469,8 @@ TRACKED_VARIABLES = frozenset(
         "QUEUESTATUS",
         "IVR_CALLBACK",
         "IVR_ERROR",
-        # An Originate's own variables, on the leg it placed: whose call it is.
-        "CALLBACK_ID",
-        "DISPATCH_ID",
-        "DISPATCH_ALERT_KEY",
     }
-)
+) | ORIGINATE_VARIABLES
 
 
 def to_event(msg: Message) -> Event | None:
