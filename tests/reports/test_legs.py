@@ -3,6 +3,13 @@ recordings: a queue's and an agent's figures count legs, the hotline's count cal
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from callcenter.calls import legs as call_legs
+from callcenter.calls.models import Call
+from callcenter.reports import today
 from tests.reports.test_agents import bridge_db, report, written_by_the_bridge
 
 __all__ = ["bridge_db"]  # the fixture, shared with the agent report tests
@@ -54,3 +61,14 @@ def test_the_agent_an_attended_transfer_reached_handled_the_call_too(bridge_db):
     assert agents["PJSIP/agent2"][3:5] == (1, 12)
     # agent2's part had no queue: it is in no queue's figures.
     assert set(by_first(report(sessions, "calls_by_queue", DAY))) == {"violence"}
+
+
+def test_the_agent_who_transferred_is_in_wrap_up_from_the_transfer_on(bridge_db):
+    sessions, _ = bridge_db
+    written_by_the_bridge(sessions, "pjsip/pjsip-blind-transfer")
+    with sessions() as session:
+        (call,) = session.scalars(select(Call)).all()
+        first, second = call_legs.of_call(session, call.id)
+        ends = today.last_call_ends(session, first.ended_at + timedelta(seconds=1))
+    assert ends["PJSIP/agent1"] == first.ended_at < second.ended_at
+    assert ends["PJSIP/agent2"] == second.ended_at
