@@ -50,8 +50,8 @@ AGENTS = 50
 # The table whose plain count each report is set beside.
 TABLE_OF = {
     "calls_by_hour": "calls", "calls_hourly": "calls", "calls_by_day": "calls",
-    "calls_by_queue": "calls", "service_level_by_queue": "calls",
-    "calls_by_outcome": "calls", "service_level": "calls", "agent_activity": "calls",
+    "calls_by_queue": "call_legs", "service_level_by_queue": "call_legs",
+    "calls_by_outcome": "calls", "service_level": "calls", "agent_activity": "call_legs",
     "agent_pauses": "agent_state_changes", "cases_by_issue_area": "cases",
     "cases_by_target_group": "cases", "cases_by_province": "cases",
     "cases_by_month": "cases", "victims_by_group": "case_persons",
@@ -134,6 +134,16 @@ def fill(engine: Engine, *, calls: int, cases: int) -> None:
                 FROM (SELECT g, random() AS r1, random() AS r2, random() AS r3
                       FROM generate_series(1, :calls) g) r
             ) s"""), params)
+        # Each queued call's one leg, as migration 0013 backfills them: the per-queue
+        # and per-agent reports read legs.
+        conn.execute(text(
+            "INSERT INTO call_legs (call_id, seq, queue_name, joined_at, answered_at, "
+            "agent_interface, agent_user_id, wait_seconds, talk_seconds, ended_at, "
+            "ended_how) SELECT id, 1, queue_name, queued_at, answered_at, agent_interface, "
+            "agent_user_id, wait_seconds, talk_seconds, ended_at, CASE outcome "
+            "WHEN 'answered' THEN 'answered' WHEN 'abandoned' THEN 'abandoned' "
+            "WHEN 'queue_timeout' THEN 'timeout' WHEN 'transferred' THEN 'transferred' END "
+            "FROM calls WHERE queue_name IS NOT NULL"))
         conn.execute(text(f"""
             INSERT INTO cases (number, year_be, sequence, status, issue_area, urgency, risk,
                 target_group, province_code, summary, consent, do_not_call_back,

@@ -62,3 +62,37 @@ def test_append_only_tables_refuse_changes_on_sqlite_too(tmp_path):
         with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))
     engine.dispose()
+
+
+def test_call_legs_backfill_gives_each_call_that_reached_a_queue_one_leg(empty_database):
+    migrate.upgrade(empty_database, "0012")
+    engine = make_engine(empty_database)
+    insert = ("INSERT INTO calls (node, uniqueid, direction, started_at, queued_at, "
+              "answered_at, ended_at, silent, queue_name, agent_interface, agent_name, "
+              "outcome, wait_seconds, talk_seconds, updated_at) VALUES ('pbx1', :u, "
+              "'inbound', '2026-11-23 01:00:00', :q, :a, '2026-11-23 01:05:00', false, "
+              ":queue, :iface, :name, :outcome, :wait, :talk, '2026-11-23 01:05:00')")
+    with engine.begin() as conn:
+        conn.execute(text(insert), [
+            {"u": "1.1", "q": "2026-11-23 01:00:30", "a": "2026-11-23 01:00:40",
+             "queue": "violence", "iface": "PJSIP/agent1", "name": "agent1",
+             "outcome": "answered", "wait": 10, "talk": 260},
+            {"u": "1.2", "q": "2026-11-23 01:00:30", "a": None, "queue": "welfare",
+             "iface": None, "name": None, "outcome": "queue_timeout", "wait": 300,
+             "talk": None},
+            {"u": "1.3", "q": None, "a": None, "queue": None, "iface": None, "name": None,
+             "outcome": "ivr_hangup", "wait": None, "talk": None},
+        ])
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        legs = conn.execute(text(
+            "SELECT c.uniqueid, l.seq, l.queue_name, l.agent_interface, l.wait_seconds, "
+            "l.talk_seconds, l.ended_how FROM call_legs l JOIN calls c ON c.id = l.call_id "
+            "ORDER BY c.uniqueid")).all()
+    engine.dispose()
+    assert [tuple(row) for row in legs] == [
+        ("1.1", 1, "violence", "PJSIP/agent1", 10, 260, "answered"),
+        ("1.2", 1, "welfare", None, 300, None, "timeout"),
+    ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from callcenter.ami.effects import CallRecord
+from callcenter.ami.legs import LinkedChannel
 
 # How Asterisk says "no caller ID": channel events say `<unknown>`, QueueEntry `unknown`.
 UNKNOWN_CALLER = frozenset({"", "<unknown>", "unknown"})
@@ -34,3 +35,5 @@ class LiveCall:
     # Asterisk's time of the last event that changed the call: where a call cut off by a
     # restart or a lost link is ended, since nobody knows when it really ended.
     last_seen: datetime | None = None
+    # Other channels of the call (same Linkedid) by name, that no queue event named yet.
+    linked: dict[str, LinkedChannel] = field(default_factory=dict)

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from callcenter.ami import events as ev
-from callcenter.ami import outbound
-from callcenter.ami.call_state import clean
+from callcenter.ami import legs, outbound
+from callcenter.ami.call_state import LiveCall, clean
 
 if TYPE_CHECKING:
     from callcenter.ami.tracker import Tracker
@@ -58,14 +58,23 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
             call.record.caller_number = clean(e.caller_number)
             call.record.caller_name = clean(e.caller_name)
             t.emit_call(call)
+        elif e.uniqueid not in t.calls:
+            on_linked_channel(t, e)
         return
     if name == "Hangup":
         call = t.lookup(e.uniqueid)
         if call is None:
-            if not outbound.on_leg_hangup(t, e.uniqueid):
+            if not outbound.on_leg_hangup(t, e.uniqueid) and not on_other_leg_end(t, e, at):
                 t.counters["hangup_unknown_channel"] += 1
         elif call.state != "ended":
             t.finish(call, at, e.cause, e.cause_text)
+        return
+    if name == "Newstate":
+        if e.state == UP and t.lookup(e.uniqueid) is None:
+            call = t.lookup(e.linkedid)
+            linked = call.linked.get(e.channel) if call is not None else None
+            if linked is not None and linked.answered_at is None:
+                linked.answered_at = at
         return
     if name == "NewCallerid":
         call = t.calls.get(e.uniqueid)
@@ -77,6 +86,58 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
         return
     if name == "CoreShowChannel":
         on_show_channel(t, e, at)
+
+
+UP = 6  # ChannelState of an answered channel
+
+
+def on_linked_channel(t: Tracker, e: ev.ChannelEvent) -> None:
+    """A channel of a call (its Linkedid is the call's) that is not the call itself: an
+    agent's, rung by a queue or reached through a transfer. Local halves only connect."""
+    if e.channel.startswith("Local/") or not e.linkedid:
+        return
+    call = t.lookup(e.linkedid)
+    if call is not None and call.state != "ended" and e.channel not in call.channels:
+        call.linked[e.channel] = legs.LinkedChannel(e.uniqueid)
+
+
+def on_other_leg_end(t: Tracker, e: ev.ChannelEvent, at: datetime) -> bool:
+    """A channel of a call that is not the call itself hung up: an agent's part of the
+    call ends (a Redirect sends no AgentComplete until the caller hangs up, but the
+    agent's leg hangs up when the caller leaves the bridge), or a transfer's consulted
+    agent hung up. True when it was one of those.
+
+    Not at BridgeLeave: an Atxfer takes the agent out of the caller's bridge to consult,
+    and their part lasts until the transfer completes."""
+    call = t.lookup(e.linkedid)
+    if call is None:
+        return False
+    if legs.is_leg_agent(call, e.channel):
+        leg = legs.agent_left(call, e.channel, at)
+        if leg is not None:
+            free_agent(t, call, e.channel, leg.agent_interface, at)
+            t.changed(call)
+        return True
+    linked = call.linked.get(e.channel)
+    if linked is None:
+        return False
+    del call.linked[e.channel]
+    agent = t.agents.get(e.channel.rpartition("-")[0])
+    if legs.unqueued(call, e.channel, linked, at, agent.name if agent else None):
+        t.changed(call)
+    return True
+
+
+def free_agent(t: Tracker, call: LiveCall, channel: str, interface: str | None,
+               at: datetime) -> None:
+    """The agent's part ended before the call did: their busy time ends now."""
+    agent = t.agents.get(interface or "")
+    if agent is not None and agent.current_call == call.record.uniqueid \
+            and agent.channel == channel:
+        agent.current_call = None
+        agent.channel = None
+        agent.changed_at = at
+        t.publish_agent(agent)
 
 
 def on_show_channel(t: Tracker, e: ev.ChannelEvent, at: datetime) -> None:

@@ -6,7 +6,7 @@ service copies them across without a mapping table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
@@ -47,21 +47,51 @@ class CallRecord:
     dispatch_id: int | None = None
     # Filled in by the record writer from the member interface; never published.
     agent_user_id: int | None = None
+    # One per queue visit (and per agent reached without a queue), in order: written
+    # with the call, never published.
+    legs: list[LegRecord] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(zip(RECORD_FIELDS, _values(self), strict=True))
 
     def copy(self) -> CallRecord:
-        return CallRecord(*_values(self))
+        copied = CallRecord(*_values(self))
+        copied.legs = [leg.copy() for leg in self.legs]
+        return copied
 
     def to_json(self) -> dict[str, Any]:
         out = self.as_dict()
         del out["agent_user_id"]
+        del out["legs"]
         for key in TIME_FIELDS:
             value = out[key]
             if value is not None:
                 out[key] = value.isoformat()
         return out
+
+
+@dataclass(slots=True)
+class LegRecord:
+    """One queue visit of a call (or one agent reached without a queue), keyed by the
+    call and its place in the call (`seq`, from 1). Field names match
+    `callcenter.calls.models.CallLeg`; `ended_how` stays None while the leg lasts."""
+
+    seq: int
+    queue_name: str | None
+    joined_at: datetime | None
+    answered_at: datetime | None = None
+    agent_interface: str | None = None
+    agent_name: str | None = None
+    wait_seconds: int | None = None
+    talk_seconds: int | None = None
+    ended_at: datetime | None = None
+    ended_how: str | None = None  # answered | abandoned | timeout | moved | transferred
+    # The agent's own channel (AgentConnect's DestChannel): where their part ends.
+    agent_channel: str | None = None
+    agent_user_id: int | None = None  # filled in by the record writer
+
+    def copy(self) -> LegRecord:
+        return LegRecord(**{f.name: getattr(self, f.name) for f in fields(self)})
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(CallRecord))

@@ -16,7 +16,8 @@ from callcenter.ami.framing import Message
 
 @dataclass(frozen=True, slots=True)
 class ChannelEvent:
-    """Newchannel, NewCallerid, Hangup, HangupRequest, SoftHangupRequest, CoreShowChannel."""
+    """Newchannel, Newstate, NewCallerid, Hangup, HangupRequest, SoftHangupRequest,
+    CoreShowChannel."""
 
     name: str
     uniqueid: str
@@ -419,6 +420,9 @@ def _complete(msg: Message) -> ListComplete:
 _MAKERS: dict[str, Callable[[Message], Event]] = {
     "Newchannel": _channel,
     "NewCallerid": _channel,
+    # Newstate Up: when an agent reached without a queue (an attended transfer's)
+    # answered.
+    "Newstate": _channel,
     "Hangup": _channel,
     "HangupRequest": _channel,
     "SoftHangupRequest": _channel,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 
+from callcenter.ami import legs
 from callcenter.ami.call_state import LiveCall
 
 # QUEUESTATUS values that mean the queue, not the caller, ended the wait.
@@ -56,9 +57,12 @@ def settle(call: LiveCall, console_hangups: Set[str]) -> None:
         r.ended_by = "system"
     elif r.outcome in ("abandoned", "ivr_hangup"):
         r.ended_by = "caller"
+    if call.state == "ended":
+        legs.settle(call)  # before durations: the legs' sums are the call's
     if call.interrupted:
         return  # ended unseen: its end time is a guess, durations from it would be wrong
     if r.ended_at and r.answered_at and r.talk_seconds is None:
         r.talk_seconds = max(0, round((r.ended_at - r.answered_at).total_seconds()))
     if r.ended_at and call.joined_at and r.wait_seconds is None and not r.answered_at:
         r.wait_seconds = max(0, round((r.ended_at - call.joined_at).total_seconds()))
+

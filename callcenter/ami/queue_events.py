@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from callcenter.ami import events as ev
+from callcenter.ami import legs
 from callcenter.ami.call_state import clean
 from callcenter.ami.presence import Membership, Waiting
 
@@ -41,6 +42,8 @@ def on_queue_caller(t: Tracker, e: ev.QueueCallerEvent, now: datetime) -> None:
         r.queue_name = e.queue
         r.queued_at = r.queued_at or at
         call.joined_at = at
+        if call.state != "ended":
+            legs.join(call, e.queue, at)
         call.abandoned = False
         if call.state != "ended":
             call.state = "queued"
@@ -53,6 +56,7 @@ def on_queue_caller(t: Tracker, e: ev.QueueCallerEvent, now: datetime) -> None:
         call.joined_at = call.joined_at or joined
         if e.priority is not None and r.priority is None:
             r.priority = e.priority
+        legs.adopt(call, e.queue, joined)
         if call.state in ("ivr", "queued"):
             call.state = "queued"
             queue.waiting[r.uniqueid] = Waiting(r.uniqueid, e.position, joined,
@@ -68,6 +72,9 @@ def on_queue_caller(t: Tracker, e: ev.QueueCallerEvent, now: datetime) -> None:
         call.abandoned = True
         if e.hold_time is not None:
             r.wait_seconds = e.hold_time
+        leg = legs.current(call)
+        if leg is not None and leg.queue_name == e.queue:
+            legs.abandoned(leg, hold_time=e.hold_time, at=at)
     t.changed(call)
     t.publish_queue(e.queue)
 
@@ -109,7 +116,14 @@ def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
                 r.wait_seconds = e.hold_time
             if e.dest_channel:
                 call.channels.add(e.dest_channel)
+                call.linked.pop(e.dest_channel, None)
             t.queue(e.queue).waiting.pop(key, None)
+            leg = legs.current(call)
+            if (leg is None or leg.queue_name != e.queue) and call.state != "ended":
+                leg = legs.join(call, e.queue, at)  # its join was before the bridge came
+            if leg is not None:
+                legs.answered(leg, at=at, interface=e.interface, name=e.member_name,
+                              channel=e.dest_channel, hold_time=e.hold_time)
     elif name == "AgentComplete":
         if agent.current_call == key:
             agent.current_call = None
@@ -120,6 +134,9 @@ def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
             call.complete_reason = e.reason
             if e.reason == "transfer":
                 call.transferred = True
+            leg = legs.of_agent(call, e.queue, e.interface)
+            if leg is not None:
+                legs.completed(leg, reason=e.reason, talk_time=e.talk_time, at=at)
             if e.dest_channel:
                 call.channels.add(e.dest_channel)
     if call is not None:

@@ -28,6 +28,7 @@ from callcenter.ami.effects import (
     UpsertCall,
     UpsertMonitoring,
 )
+from callcenter.calls import legs as call_legs
 from callcenter.calls import monitoring
 from callcenter.calls import service as calls
 
@@ -168,6 +169,9 @@ class RecordWriter:
                     record.agent_user_id = users.user_id(record.agent_interface, None,
                                                          record.agent_name)
             calls.record_many(session, node=self.node, records=records)
+            call_legs.record_many(
+                session, node=self.node, records=records,
+                user_of=lambda leg: users.user_id(leg.agent_interface, None, leg.agent_name))
             history.record_changes(session, node=self.node, changes=states, users=users)
             session.commit()
         self.written += len(records)

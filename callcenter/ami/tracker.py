@@ -23,6 +23,7 @@ from typing import Any
 from callcenter.ami import (
     channel_events,
     ivr_vars,
+    legs,
     monitoring,
     outbound,
     queue_events,
@@ -385,6 +386,8 @@ class Tracker:
         if call is None:
             return
         ivr_vars.apply(call, e.variable, e.value)
+        if e.variable == "QUEUESTATUS":
+            legs.queue_status(call, e.value)
         self.changed(call)
 
     def _on_user_event(self, e: ev.UserEvent, now: datetime) -> None:

@@ -93,6 +93,46 @@ class Call(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class LegEnd(StrEnum):
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    TIMEOUT = "timeout"  # the queue's wait limit (EXITWITHTIMEOUT, QUEUESTATUS=TIMEOUT)
+    MOVED = "moved"  # Redirect or the supervisor's move to another queue
+    TRANSFERRED = "transferred"
+
+
+class CallLeg(Base):
+    """One queue visit of a call, or one agent reached without a queue (the consulted
+    agent of an attended transfer: ``queue_name`` empty).
+
+    A call moved, transferred or overflowing to another queue has several; the call's
+    row keeps the whole call's summary (first queue, final outcome, total wait and talk),
+    each leg one queue's and one agent's figures. Written by the bridge with its call,
+    keyed by the call and ``seq`` (1, 2, … in the order Asterisk showed them).
+    ``ended_how`` is empty while the leg lasts, or when the PBX cut the call off unseen.
+    """
+
+    __tablename__ = "call_legs"
+    __table_args__ = (
+        UniqueConstraint("call_id", "seq"),
+        Index("ix_call_legs_joined_at", "joined_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    queue_name: Mapped[str | None] = mapped_column(String(64), index=True)
+    joined_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    agent_interface: Mapped[str | None] = mapped_column(String(128))
+    agent_name: Mapped[str | None] = mapped_column(String(120))
+    agent_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    wait_seconds: Mapped[int | None]
+    talk_seconds: Mapped[int | None]
+    ended_at: Mapped[datetime | None]
+    ended_how: Mapped[LegEnd | None] = mapped_column(enum_type(LegEnd, "leg_end"))
+
+
 class CallbackStatus(StrEnum):
     PENDING = "pending"
     DIALLING = "dialling"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, Select, String, func, literal, null, select, union_all
 
 from callcenter.agents.models import AgentState, AgentStateChange, User
-from callcenter.calls.models import Call, CallDirection
+from callcenter.calls.models import Call, CallDirection, CallLeg
 from callcenter.db import utcnow
 from callcenter.queues.stats import WRAP_UP_SECONDS
 from callcenter.reports.spec import Column, Context, ReportSpec, number
@@ -24,8 +24,10 @@ WRAP_UP_REASON = "wrap_up"
 
 ACTIVITY_DEFINITION = {
     "en": (
-        "Handled: inbound calls in the range an agent answered (by the agent's queue "
-        "interface). Handle time = talk time + wrap-up; wrap-up = Asterisk's fixed "
+        "Handled: the parts of inbound calls in the range an agent answered (by the "
+        "agent's queue interface): a call transferred or moved to a colleague counts for "
+        "both, each with their own talk time (call legs). Handle time = talk time + "
+        "wrap-up; wrap-up = Asterisk's fixed "
         f"{WRAP_UP_SECONDS} s after each call + time paused for '{WRAP_UP_REASON}' + time "
         "in the wrap-up state. Average handle time = handle time ÷ calls handled (the "
         "wallboard's figure when nobody pauses for wrap-up). Paused: all other pauses. "
@@ -33,7 +35,8 @@ ACTIVITY_DEFINITION = {
         "counts until now or the end of the range."
     ),
     "th": (
-        "สายที่รับ: สายเข้าในช่วงวันที่ที่เจ้าหน้าที่รับ เวลาจัดการ = เวลาสนทนา + เวลาสรุปงาน "
+        "สายที่รับ: สายเข้าในช่วงวันที่ที่เจ้าหน้าที่รับ (สายที่โอนหรือย้ายให้เพื่อนร่วมงานนับให้ทั้งสองคน "
+        "ตามเวลาสนทนาของแต่ละคน) เวลาจัดการ = เวลาสนทนา + เวลาสรุปงาน "
         f"(เวลาพักหลังวางสายของระบบ {WRAP_UP_SECONDS} วินาทีต่อสาย + เวลาที่พักด้วยเหตุผล "
         f"'{WRAP_UP_REASON}' + เวลาในสถานะสรุปงาน) เวลาจัดการเฉลี่ย = เวลาจัดการ ÷ สายที่รับ "
         "เวลาพัก: การพักด้วยเหตุผลอื่นทั้งหมด ตัดตามช่วงวันที่"
@@ -81,24 +84,27 @@ def state_intervals(ctx: Context) -> Any:
 
 def activity_query(ctx: Context) -> Select[Any]:
     intervals = state_intervals(ctx)
+    # Each agent's part of a call is a leg: the agent a call was transferred or moved
+    # to handled it too, with their own talk time.
     handled = (
         select(
-            Call.agent_interface.label("iface"),
-            func.max(Call.agent_user_id).label("uid"),
-            func.max(Call.agent_name).label("name"),
+            CallLeg.agent_interface.label("iface"),
+            func.max(CallLeg.agent_user_id).label("uid"),
+            func.max(CallLeg.agent_name).label("name"),
             func.count().label("handled"),
-            func.coalesce(func.sum(Call.talk_seconds), 0).label("talk"),
+            func.coalesce(func.sum(CallLeg.talk_seconds), 0).label("talk"),
             literal(0.0, Float).label("wrap"),
             literal(0.0, Float).label("paused"),
         )
+        .join(Call, Call.id == CallLeg.call_id)
         .where(
             Call.direction == CallDirection.INBOUND,
             Call.started_at >= instant(ctx.range.start),
             Call.started_at < instant(ctx.range.end),
-            Call.answered_at.is_not(None),
-            Call.agent_interface.is_not(None),
+            CallLeg.answered_at.is_not(None),
+            CallLeg.agent_interface.is_not(None),
         )
-        .group_by(Call.agent_interface)
+        .group_by(CallLeg.agent_interface)
     )
     state, reason = intervals.c.state, intervals.c.reason
     after_call = (state == AgentState.WRAP_UP) | (

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from callcenter.calls.models import Call, CallDirection, CallOutcome
+from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome, LegEnd
 from callcenter.queues.models import Queue
 from callcenter.queues.stats import DEFAULT_THRESHOLD_SECONDS, SHORT_ABANDON_SECONDS
 from callcenter.reports.spec import (
@@ -57,6 +57,33 @@ VOLUME_DEFINITION = {
         "เวลารอและเวลาสนทนาเฉลี่ยคิดจากสายที่รับ"
     ),
 }
+# A queue's figures count legs (one per queue visit: a call moved, transferred or
+# overflowing to another queue counts in each queue it visited, with that queue's wait
+# and talk); the hotline's figures (by hour, day, outcome, the daily service level)
+# count calls. See docs/wallboard.md.
+QUEUE_DEFINITION = {
+    "en": (
+        "Per queue, each queue visit counts (a call moved or transferred to another queue "
+        "counts in each queue it visited, with that queue's wait and talk). Offered: calls "
+        "that joined the queue. Answered: taken by an agent there. Abandoned: the caller "
+        f"hung up while waiting there (short: within {SHORT_ABANDON_SECONDS} s). "
+        "IVR only ('-'): calls that reached no queue. Other: moved or transferred while "
+        "waiting, the queue's wait limit, or still in progress. Average wait and talk are "
+        "over the visits answered there."
+    ),
+    "th": (
+        "แยกตามคิว นับทุกครั้งที่สายเข้าคิว (สายที่ย้ายหรือโอนไปคิวอื่นนับในทุกคิวที่เข้า "
+        "พร้อมเวลารอและเวลาสนทนาของคิวนั้น) สายเข้า: สายที่เข้าคิว รับสาย: เจ้าหน้าที่ของคิวรับ "
+        f"วางสาย: ผู้โทรวางสายระหว่างรอในคิว (แยกนับเมื่อวางภายใน {SHORT_ABANDON_SECONDS} วินาที) "
+        "จบในระบบตอบรับ ('-'): สายที่ไม่เข้าคิวใด อื่น ๆ: ย้ายหรือโอนระหว่างรอ หมดเวลารอ "
+        "หรือยังไม่จบ เวลารอและเวลาสนทนาเฉลี่ยคิดจากการรับสายในคิวนั้น"
+    ),
+}
+QUEUE_SERVICE_LEVEL_DEFINITION = {
+    lang: text + (" Per queue, each queue visit (leg) counts with its own wait."
+                  if lang == "en" else " แยกตามคิว นับทุกครั้งที่สายเข้าคิว ด้วยเวลารอในคิวนั้น")
+    for lang, text in SERVICE_LEVEL_DEFINITION.items()
+}
 RECORDS_DEFINITION = {
     "en": "One row per inbound call that started in the range; no caller number or name.",
     "th": "หนึ่งแถวต่อหนึ่งสายเข้าที่เริ่มในช่วงวันที่ ไม่มีหมายเลขหรือชื่อผู้โทร",
@@ -71,6 +98,15 @@ COUNTED_ABANDON = and_(
     ABANDONED, or_(Call.wait_seconds.is_(None), Call.wait_seconds > SHORT_ABANDON_SECONDS)
 )
 IVR_ONLY = Call.outcome == CallOutcome.IVR_HANGUP
+
+# The same, for one queue visit (a leg): its own wait and how it ended there.
+LEG_ANSWERED = CallLeg.answered_at.is_not(None)
+LEG_ABANDONED = CallLeg.ended_how == LegEnd.ABANDONED
+LEG_SHORT_ABANDON = and_(LEG_ABANDONED, CallLeg.wait_seconds.is_not(None),
+                         CallLeg.wait_seconds <= SHORT_ABANDON_SECONDS)
+LEG_COUNTED_ABANDON = and_(LEG_ABANDONED, or_(CallLeg.wait_seconds.is_(None),
+                                              CallLeg.wait_seconds > SHORT_ABANDON_SECONDS))
+QUEUED_LEG = and_(CallLeg.queue_name.is_not(None), CallLeg.queue_name != "")
 
 
 def _in_range(ctx: Context) -> Any:
@@ -128,13 +164,24 @@ def by_day_query(ctx: Context) -> Select[Any]:
 
 
 def by_queue_query(ctx: Context) -> Select[Any]:
+    """One row per queue over its legs, and one ('-') for calls that reached no queue."""
     return (
-        select(Call.queue_name, Queue.label_th, *_volume_columns())
+        select(
+            CallLeg.queue_name, Queue.label_th,
+            func.count().label("offered"),
+            _count(LEG_ANSWERED).label("answered"),
+            _count(LEG_COUNTED_ABANDON).label("abandoned"),
+            _count(LEG_SHORT_ABANDON).label("short_abandoned"),
+            _count(and_(CallLeg.id.is_(None), IVR_ONLY)).label("ivr_only"),
+            func.avg(CallLeg.wait_seconds).filter(LEG_ANSWERED).label("avg_wait_s"),
+            func.avg(CallLeg.talk_seconds).filter(LEG_ANSWERED).label("avg_talk_s"),
+        )
         .select_from(Call)
-        .outerjoin(Queue, Queue.name == Call.queue_name)
+        .outerjoin(CallLeg, and_(CallLeg.call_id == Call.id, QUEUED_LEG))
+        .outerjoin(Queue, Queue.name == CallLeg.queue_name)
         .where(_in_range(ctx))
-        .group_by(Call.queue_name, Queue.label_th)
-        .order_by(Call.queue_name)
+        .group_by(CallLeg.queue_name, Queue.label_th)
+        .order_by(CallLeg.queue_name)
     )
 
 
@@ -178,15 +225,23 @@ def service_level_query(ctx: Context) -> Select[Any]:
 
 
 def service_level_by_queue_query(ctx: Context) -> Select[Any]:
+    """Each queue's service level over its legs, each with the wait in that queue."""
+    threshold = func.coalesce(Queue.service_level_seconds, DEFAULT_THRESHOLD_SECONDS)
+    finished = CallLeg.ended_how.is_not(None)
+    answered = and_(LEG_ANSWERED, finished)
     return (
-        select(Call.queue_name, Queue.label_th,
-               func.max(func.coalesce(Queue.service_level_seconds, DEFAULT_THRESHOLD_SECONDS)),
-               *_service_level_columns())
-        .select_from(Call)
-        .outerjoin(Queue, Queue.name == Call.queue_name)
-        .where(_in_range(ctx), Call.queue_name.is_not(None))
-        .group_by(Call.queue_name, Queue.label_th)
-        .order_by(Call.queue_name)
+        select(CallLeg.queue_name, Queue.label_th, func.max(threshold),
+               _count(answered).label("answered"),
+               _count(and_(answered, func.coalesce(CallLeg.wait_seconds, 0) <= threshold))
+               .label("answered_within"),
+               _count(LEG_COUNTED_ABANDON).label("abandoned"),
+               _count(LEG_SHORT_ABANDON).label("short_abandoned"))
+        .select_from(CallLeg)
+        .join(Call, Call.id == CallLeg.call_id)
+        .outerjoin(Queue, Queue.name == CallLeg.queue_name)
+        .where(_in_range(ctx), QUEUED_LEG)
+        .group_by(CallLeg.queue_name, Queue.label_th)
+        .order_by(CallLeg.queue_name)
     )
 
 
@@ -262,7 +317,7 @@ REPORTS = (
          *VOLUME_COLUMNS),
         by_queue_query,
         lambda row, ctx: (row[0] or "-", row[1] or "", *_volume_shape(None, row)[1:]),
-        VOLUME_DEFINITION,
+        QUEUE_DEFINITION,
     ),
     ReportSpec(
         "calls_by_outcome", "Calls by outcome", "สายเข้าตามผลการรับสาย",
@@ -287,7 +342,7 @@ REPORTS = (
         ),
         service_level_by_queue_query,
         lambda row, ctx: (row[0], row[1] or "", row[2], *_levels(row[3:])),
-        SERVICE_LEVEL_DEFINITION,
+        QUEUE_SERVICE_LEVEL_DEFINITION,
     ),
     ReportSpec(
         "call_records", "Call records", "รายการสาย",

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from callcenter.calls.models import Call, CallDirection, CallOutcome
+from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome
 from callcenter.queues import stats
 from callcenter.queues.models import Queue
 
@@ -59,11 +59,12 @@ def tallies(session: Session, now: datetime) -> dict[str, stats.Tally]:
 
 
 def last_call_ends(session: Session, now: datetime) -> dict[str, datetime]:
-    """When each agent's last call ended, for those who may still be in wrap-up."""
+    """When each agent's last part of a call ended, for those who may still be in
+    wrap-up: an agent who transferred a call is in wrap-up from the transfer on."""
     since = now - timedelta(seconds=stats.WRAP_UP_SECONDS)
     rows = session.execute(
-        select(Call.agent_interface, func.max(Call.ended_at))
-        .where(Call.ended_at >= since, Call.agent_interface.is_not(None))
-        .group_by(Call.agent_interface)
+        select(CallLeg.agent_interface, func.max(CallLeg.ended_at))
+        .where(CallLeg.ended_at >= since, CallLeg.agent_interface.is_not(None))
+        .group_by(CallLeg.agent_interface)
     ).all()
     return {iface: ended for iface, ended in rows if ended is not None}

@@ -64,7 +64,10 @@ def test_transferred_to_another_queue_and_abandoned_there_is_abandoned():
     tracker = Tracker("n")
     effects = feed(tracker, [*first[:-2], transfer, *again, first[-1]])
     r = last_record(effects, "1795345003.7")
-    assert (r.outcome, r.queue_name, r.wait_seconds) == ("abandoned", "welfare", 9)
+    # The call keeps its first queue and all its waiting; each queue's part is a leg.
+    assert (r.outcome, r.queue_name, r.wait_seconds) == ("abandoned", "violence", 2 + 9)
+    assert [(g.queue_name, g.wait_seconds, g.ended_how) for g in r.legs] == [
+        ("violence", 2, "transferred"), ("welfare", 9, "abandoned")]
 
 
 def test_asterisk_timestamp_header_wins_over_receive_time():
@@ -326,7 +329,10 @@ def test_a_call_moved_to_another_queue_and_answered_there_is_transferred():
     ]
     effects = feed(tracker, [*call[:5], *moved, call[-1]])
     r = last_record(effects, uid)
-    assert (r.outcome, r.queue_name, r.talk_seconds) == ("transferred", "welfare", 30)
+    # The call keeps its first queue; the move is on its first leg.
+    assert (r.outcome, r.queue_name, r.talk_seconds) == ("transferred", "violence", 30)
+    assert [(g.queue_name, g.wait_seconds, g.ended_how) for g in r.legs] == [
+        ("violence", 4, "moved"), ("welfare", 3, "answered")]
     assert tracker.queues["violence"].waiting == {} and tracker.queues["welfare"].waiting == {}
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callcenter.calls.models import Call, CallOutcome
+from callcenter.calls.models import Call, CallLeg, CallOutcome, LegEnd
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from callcenter.thaidate import BANGKOK
 from tests.agent_console import second_factor
@@ -26,9 +26,16 @@ async def test_a_report_is_charted_on_the_page_and_a_reversed_range_explained(
     with committing_sessionmaker() as session:
         seed_all(session, demo_users=True)
         for i, outcome in enumerate([CallOutcome.ANSWERED] * 3 + [CallOutcome.ABANDONED]):
-            session.add(Call(node="pbx1", uniqueid=f"c.{i}", started_at=noon.astimezone(UTC),
-                             queue_name="violence", outcome=outcome, wait_seconds=8,
-                             answered_at=noon if outcome == CallOutcome.ANSWERED else None))
+            answered_at = noon if outcome == CallOutcome.ANSWERED else None
+            call = Call(node="pbx1", uniqueid=f"c.{i}", started_at=noon.astimezone(UTC),
+                        queue_name="violence", outcome=outcome, wait_seconds=8,
+                        answered_at=answered_at)
+            session.add(call)
+            session.flush()
+            # Its queue visit, as the bridge writes it: calls by queue counts these.
+            session.add(CallLeg(call_id=call.id, seq=1, queue_name="violence",
+                                wait_seconds=8, answered_at=answered_at,
+                                ended_how=LegEnd(outcome.value)))
         session.commit()
     day = f"{noon.day}/{noon.month}/{noon.year + 543}"
     web = await asyncio.to_thread(WebProcess(database_url=pg_url, redis_url=redis_url).start)

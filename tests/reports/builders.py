@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.agents.models import AgentState, AgentStateChange, Role, User
-from callcenter.calls.models import Call, CallDirection, CallOutcome
+from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome, LegEnd
 from callcenter.cases.models import Case, CasePerson, PersonRole
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import ResponseUnit
@@ -69,7 +69,21 @@ def add_call(session: Session, spec: CallSpec) -> Call:
         caller_number="0812345678",
     )
     session.add(call)
+    if spec.queue:
+        # Its one queue visit, as the bridge (or migration 0013) writes it.
+        session.flush()
+        session.add(CallLeg(
+            call_id=call.id, seq=1, queue_name=spec.queue, joined_at=call.queued_at,
+            answered_at=call.answered_at, agent_interface=call.agent_interface,
+            agent_name=call.agent_name, agent_user_id=call.agent_user_id,
+            wait_seconds=call.wait_seconds, talk_seconds=call.talk_seconds,
+            ended_at=call.ended_at, ended_how=LEG_ENDS.get(spec.outcome)))
     return call
+
+
+LEG_ENDS = {CallOutcome.ANSWERED: LegEnd.ANSWERED, CallOutcome.ABANDONED: LegEnd.ABANDONED,
+            CallOutcome.QUEUE_TIMEOUT: LegEnd.TIMEOUT,
+            CallOutcome.TRANSFERRED: LegEnd.TRANSFERRED}
 
 
 @dataclass(frozen=True)

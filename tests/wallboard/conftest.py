@@ -11,7 +11,7 @@ import redis as redis_lib
 from sqlalchemy import select
 
 from callcenter.agents.models import User
-from callcenter.calls.models import Call, CallOutcome
+from callcenter.calls.models import Call, CallLeg, CallOutcome, LegEnd
 from callcenter.cases.models import Case
 from callcenter.dispatch.models import Dispatch, DispatchStatus
 from callcenter.provinces.models import ResponseUnit
@@ -65,7 +65,17 @@ def add_call(db, uniqueid: str, queue: str, outcome: CallOutcome, *, wait: int,
                 ended_at=started + timedelta(seconds=wait + (talk or 0)))
     db.add(call)
     db.flush()
+    # Its one queue visit, as the bridge writes it with the call.
+    db.add(CallLeg(call_id=call.id, seq=1, queue_name=queue, joined_at=started,
+                   answered_at=call.answered_at, wait_seconds=wait, talk_seconds=talk,
+                   ended_at=call.ended_at, ended_how=LEG_ENDS.get(outcome)))
+    db.flush()
     return call
+
+
+LEG_ENDS = {CallOutcome.ANSWERED: LegEnd.ANSWERED, CallOutcome.ABANDONED: LegEnd.ABANDONED,
+            CallOutcome.QUEUE_TIMEOUT: LegEnd.TIMEOUT,
+            CallOutcome.TRANSFERRED: LegEnd.TRANSFERRED}
 
 
 def user(db, login: str) -> User:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallOutcome
-from callcenter.reports.calls import VOLUME_DEFINITION
+from callcenter.reports.calls import QUEUE_DEFINITION
 from callcenter.thaidate import BANGKOK
 from tests.support.audit_trail import audited, user_id
 
@@ -61,11 +61,11 @@ def test_a_report_shows_the_counts_made_directly_over_the_rows(
     assert "/vendor/chart.js/dist/chart.umd.min.js" in page
     assert f"/reports/calls_by_queue.csv?start={day.replace('/', '%2F')}" in page
     definition = re.search(r'<p class="definition">(.*?)</p>', page, re.S).group(1)
-    assert VOLUME_DEFINITION["en"] in html.unescape(definition)
+    assert QUEUE_DEFINITION["en"] in html.unescape(definition)
     assert "{" not in definition, "the definition is text, not a dict"
     thai = supervisor_client.get(
         f"/reports?lang=th&report=calls_by_queue&start={day}&end={day}").text
-    assert VOLUME_DEFINITION["th"] in html.unescape(thai)
+    assert QUEUE_DEFINITION["th"] in html.unescape(thai)
 
 
 def test_a_reversed_range_says_so(supervisor_client):
