@@ -24,23 +24,16 @@ from tests.browser.console_stack import (  # noqa: F401
     complete_in_page,
     console_browser,
     console_db,
+    live_redis,
     serve_console,
 )
-from tests.dispatch.redis_server import RedisServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 
 @pytest.fixture(scope="module")
-def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def board_console(console_db, own_redis) -> Iterator[str]:  # noqa: F811
-    with serve_console(console_db, own_redis.url) as base:
+def board_console(console_db, live_redis) -> Iterator[str]:  # noqa: F811
+    with serve_console(console_db, live_redis) as base:
         yield base
 
 
@@ -71,7 +64,7 @@ def test_a_units_acknowledgement_arrives_on_the_open_board_without_a_reload(requ
     browser = request.getfixturevalue("console_browser")
     base = request.getfixturevalue("board_console")
     db_url = request.getfixturevalue("console_db")
-    redis_url = request.getfixturevalue("own_redis").url
+    redis_url = request.getfixturevalue("live_redis")
     dispatch_id = dispatch_a_case(browser, base)
 
     context = browser.new_context(locale="en-GB")

@@ -24,30 +24,23 @@ from tests.agent_console.console_support import INTAKE
 from tests.browser.console_stack import (  # noqa: F401
     console_browser,
     console_db,
+    live_redis,
     page_errors,
     serve_console,
 )
 from tests.browser.watch import assert_clean_log
-from tests.dispatch.redis_server import RedisServer
 from tests.dispatch.worker_process import WorkerProcess
 
 
 @pytest.fixture(scope="module")
-def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def unit_console(console_db, own_redis) -> Iterator[str]:  # noqa: F811
-    with serve_console(console_db, own_redis.url) as base:
+def unit_console(console_db, live_redis) -> Iterator[str]:  # noqa: F811
+    with serve_console(console_db, live_redis) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def worker(console_db, own_redis, unit_console, tmp_path_factory) -> Iterator[WorkerProcess]:  # noqa: F811
-    env = {"CALLCENTER_DATABASE_URL": console_db, "CALLCENTER_REDIS_URL": own_redis.url,
+def worker(console_db, live_redis, unit_console, tmp_path_factory) -> Iterator[WorkerProcess]:  # noqa: F811
+    env = {"CALLCENTER_DATABASE_URL": console_db, "CALLCENTER_REDIS_URL": live_redis,
            "CALLCENTER_CONSOLE_BASE_URL": unit_console}
     running = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log").start()
     yield running
@@ -87,7 +80,7 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
     browser = request.getfixturevalue("console_browser")
     console = request.getfixturevalue("unit_console")
     db_url = request.getfixturevalue("console_db")
-    redis_url = request.getfixturevalue("own_redis").url
+    redis_url = request.getfixturevalue("live_redis")
     worker = request.getfixturevalue("worker")
     errors = request.getfixturevalue("page_errors")
     chiang_mai, th50 = unit_page(browser, console, "unit.th50", errors)
