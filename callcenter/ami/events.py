@@ -462,19 +462,10 @@ _MAKERS: dict[str, Callable[[Message], Event]] = {
 # dispatch's voice alert).
 ORIGINATE_VARIABLES = frozenset({"CALLBACK_ID", "DISPATCH_ID", "DISPATCH_ALERT_KEY"})
 # Variables the tracker reads; every other VarSet (dozens per call) is dropped early.
-TRACKED_VARIABLES = frozenset(
-    {
-        "IVR_CHOICE",
-        "IVR_QUEUE",
-        "IVR_LANGUAGE",
-        "IVR_PRIORITY",
-        "IVR_SILENT",
-        "IVR_ISSUE",
-        "QUEUESTATUS",
-        "IVR_CALLBACK",
-        "IVR_ERROR",
-    }
-) | ORIGINATE_VARIABLES
+TRACKED_VARIABLES = frozenset({
+    "IVR_CHOICE", "IVR_QUEUE", "IVR_LANGUAGE", "IVR_PRIORITY", "IVR_SILENT", "IVR_ISSUE",
+    "IVR_CALLBACK", "IVR_ERROR", "QUEUESTATUS",
+}) | ORIGINATE_VARIABLES
 
 
 def to_event(msg: Message) -> Event | None:
