@@ -43,9 +43,10 @@ from callcenter import migrate  # noqa: E402
 from callcenter.agents.models import Role, User  # noqa: E402
 from callcenter.cases import service as cases  # noqa: E402
 from callcenter.db import make_engine, session_scope  # noqa: E402
-from callcenter.dispatch import enqueue, relay, service  # noqa: E402
+from callcenter.dispatch import service  # noqa: E402
 from callcenter.dispatch.config import DispatchSettings  # noqa: E402
-from callcenter.dispatch.jobs import Context  # noqa: E402
+from callcenter.dispatch.delivery import enqueue, relay  # noqa: E402
+from callcenter.dispatch.delivery.jobs import Context  # noqa: E402
 from callcenter.dispatch.models import Alert  # noqa: E402
 from callcenter.provinces.models import (  # noqa: E402
     AlertChannel,

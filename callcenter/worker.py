@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def run(settings: Settings) -> None:
         # Load the jobs' imports and mappers once, before the first job needs them.
-        import callcenter.dispatch.rq_preload  # noqa: F401
+        import callcenter.dispatch.delivery.rq_preload  # noqa: F401
         from callcenter.dispatch.config import get_dispatch_settings
         from callcenter.settings import SettingsError
 

@@ -19,9 +19,9 @@ import callcenter.models  # noqa: F401  (every mapper, so flushes can resolve fo
 from callcenter.ami.sink import snapshot_key
 from callcenter.calls import callbacks
 from callcenter.db import utcnow
-from callcenter.dispatch import enqueue
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.config import DispatchSettings, get_dispatch_settings
+from callcenter.dispatch.delivery import enqueue
 from callcenter.errors import DomainError
 from ivr import wait
 from ivr.ports import CallbackRequest, DispatchAnswer

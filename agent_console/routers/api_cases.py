@@ -252,8 +252,8 @@ def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> Non
     db.commit()
     try:
         from callcenter.db import default_sessionmaker
-        from callcenter.dispatch import enqueue
         from callcenter.dispatch.config import get_dispatch_settings
+        from callcenter.dispatch.delivery import enqueue
 
         factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
         enqueue.after_commit(request.app.state.redis, dispatch_id, sessions=factory,

@@ -1,7 +1,7 @@
 """Dispatch rules: send a case to a unit, and the unit's answers along the lifecycle.
 
 Services take the session and never commit. After the caller commits it calls
-``callcenter.dispatch.enqueue.after_commit(redis, dispatch_id)``, which enqueues the
+``callcenter.dispatch.delivery.enqueue.after_commit(redis, dispatch_id)``, which enqueues the
 alerts owed, sets the escalation timer and publishes the new state.
 """
 

@@ -15,8 +15,8 @@ import redis
 from sqlalchemy.orm import sessionmaker
 
 from callcenter.db import make_engine
-from callcenter.dispatch import enqueue
 from callcenter.dispatch import service as dispatches
+from callcenter.dispatch.delivery import enqueue
 from callcenter.dispatch.models import Dispatch
 from callcenter.seed import DEMO_PASSWORD
 from tests.agent_console.console_support import INTAKE

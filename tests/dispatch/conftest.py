@@ -21,9 +21,10 @@ from rq.worker import WorkerStatus
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.dispatch import policy, relay
+from callcenter.dispatch import policy
 from callcenter.dispatch.config import DispatchSettings
-from callcenter.dispatch.jobs import Context
+from callcenter.dispatch.delivery import relay
+from callcenter.dispatch.delivery.jobs import Context
 from callcenter.dispatch.models import Alert, AlertStatus, Dispatch, DispatchStatus
 from tests.dispatch.fakes import FakeBridge, FakeProviders, FakeSmtp, free_port
 from tests.dispatch.redis_server import RedisServer

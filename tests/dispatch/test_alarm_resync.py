@@ -11,8 +11,9 @@ import redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.db import session_scope
-from callcenter.dispatch import escalation, notify, relay, service
-from callcenter.dispatch.jobs import Context
+from callcenter.dispatch import escalation, notify, service
+from callcenter.dispatch.delivery import relay
+from callcenter.dispatch.delivery.jobs import Context
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
 from tests.dispatch import builders

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from callcenter.agents.models import User
 from callcenter.ami.commands import request_key
 from callcenter.db import session_scope
-from callcenter.dispatch import enqueue, notify, presence, service
+from callcenter.dispatch import notify, presence, service
 from callcenter.dispatch.channels.console import NOBODY
 from callcenter.dispatch.channels.console import TOPIC as CONSOLE_TOPIC
+from callcenter.dispatch.delivery import enqueue
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel

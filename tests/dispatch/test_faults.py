@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from callcenter.db import session_scope
-from callcenter.dispatch import enqueue, jobs, outbox, relay
+from callcenter.dispatch.delivery import enqueue, jobs, outbox, relay
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus
 from callcenter.provinces.models import AlertChannel
 from tests.dispatch.conftest import as_env, wait_for

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from callcenter.dispatch import outbox, service
+from callcenter.dispatch import service
+from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from callcenter import migrate
 from callcenter.db import make_engine, session_scope
-from callcenter.dispatch import escalation, outbox, service
+from callcenter.dispatch import escalation, service
 from callcenter.dispatch.channels.console import NOBODY
+from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import Alert, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel

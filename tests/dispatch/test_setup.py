@@ -14,8 +14,9 @@ import redis
 from sqlalchemy import select
 
 from callcenter.db import utcnow
-from callcenter.dispatch import board, ladder, outbox, presence, service, stats
+from callcenter.dispatch import board, ladder, presence, service, stats
 from callcenter.dispatch.config import load_dispatch_settings
+from callcenter.dispatch.delivery import outbox
 from callcenter.provinces.models import AlertChannel, ContactRole, ResponseUnit
 from callcenter.settings import SettingsError
 from tests.dispatch import builders

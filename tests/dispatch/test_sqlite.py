@@ -7,7 +7,8 @@ from sqlalchemy.orm import sessionmaker
 
 from callcenter import migrate
 from callcenter.db import make_engine, session_scope
-from callcenter.dispatch import enqueue, escalation, notify, outbox, service
+from callcenter.dispatch import escalation, notify, service
+from callcenter.dispatch.delivery import enqueue, outbox
 from callcenter.dispatch.models import AlertStatus
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel

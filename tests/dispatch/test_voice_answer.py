@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from callcenter.ami.agi_simulator import SimulatedChannel
-from callcenter.dispatch import outbox, service
+from callcenter.dispatch import service
 from callcenter.dispatch.channels.voice import BridgeVoiceChannel
+from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.errors import DomainError
 from callcenter.provinces.models import AlertChannel

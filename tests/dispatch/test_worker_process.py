@@ -11,8 +11,8 @@ from rq import Queue
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
-from callcenter.dispatch import enqueue
-from callcenter.dispatch.jobs import Context
+from callcenter.dispatch.delivery import enqueue
+from callcenter.dispatch.delivery.jobs import Context
 from callcenter.dispatch.models import Alert, AlertStatus
 from callcenter.provinces.models import AlertChannel
 from tests.dispatch.conftest import as_env, provider_values, wait_for

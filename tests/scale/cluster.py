@@ -33,8 +33,9 @@ from callcenter.ami.simulator import AmiSimulator
 from callcenter.ami.sink import link_key, snapshot_key
 from callcenter.calls.models import Call, CallbackRequest
 from callcenter.db import utcnow
-from callcenter.dispatch import enqueue, service
+from callcenter.dispatch import service
 from callcenter.dispatch.config import DispatchSettings
+from callcenter.dispatch.delivery import enqueue
 from callcenter.dispatch.models import Alert
 from callcenter.provinces.models import AlertChannel
 from callcenter.seed import DEMO_PASSWORD, seed_all

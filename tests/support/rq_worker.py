@@ -41,7 +41,7 @@ class RqWorker:
             [RQ, "worker", "--with-scheduler", "--url", self.redis_url, "--name", self.name,
              # The same timings and worker class as callcenter.worker (see its docstring).
              "--worker-ttl", "60", "--maintenance-interval", "30",
-             "-c", "callcenter.dispatch.rq_preload", "--logging_level", "WARNING",
+             "-c", "callcenter.dispatch.delivery.rq_preload", "--logging_level", "WARNING",
              *(["--worker-class", self.worker_class] if self.worker_class else []),
              *self.queues],
             cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,

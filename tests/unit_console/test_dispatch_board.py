@@ -23,7 +23,7 @@ from tests.support.audit_trail import audited, user_id
 
 @pytest.fixture
 def published(monkeypatch) -> list[int]:
-    from callcenter.dispatch import enqueue
+    from callcenter.dispatch.delivery import enqueue
 
     seen: list[int] = []
     monkeypatch.setattr(enqueue, "after_commit",

@@ -117,7 +117,7 @@ def test_visit_page_shows_only_what_the_visit_needs_and_is_audited(
 
 def test_the_unit_takes_a_dispatch_through_to_completion(
         client, seeded_session, dispatched, monkeypatch):
-    from callcenter.dispatch import enqueue
+    from callcenter.dispatch.delivery import enqueue
 
     published: list[int] = []
     monkeypatch.setattr(enqueue, "after_commit",

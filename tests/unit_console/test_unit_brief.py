@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from agent_console.routers.unit import UnitStream
-from callcenter.dispatch import notify, outbox
+from callcenter.dispatch import notify
+from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import Alert, Dispatch
 from tests.agent_console.console_support import INTAKE, signed_in
 from tests.dispatch import builders

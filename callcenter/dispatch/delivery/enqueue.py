@@ -18,15 +18,16 @@ from rq.job import Job, JobStatus
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.db import utcnow
-from callcenter.dispatch import escalation, notify, outbox
+from callcenter.dispatch import escalation, notify
 from callcenter.dispatch.config import DispatchSettings
+from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import Dispatch
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "alerts"
-DELIVER = "callcenter.dispatch.jobs.deliver_alert"
-ESCALATE = "callcenter.dispatch.jobs.escalate"
+DELIVER = "callcenter.dispatch.delivery.jobs.deliver_alert"
+ESCALATE = "callcenter.dispatch.delivery.jobs.escalate"
 # Results are not kept: a finished job's id must be free for the next sweep at once.
 JOB_OPTIONS = {"result_ttl": 0, "failure_ttl": 3600, "job_timeout": 120}
 

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.models  # noqa: F401  (every mapper, so flushes resolve foreign keys)
 from callcenter.db import default_sessionmaker, engine_for, session_scope, utcnow
-from callcenter.dispatch import enqueue, escalation, outbox
+from callcenter.dispatch import escalation
 from callcenter.dispatch.channels import ProviderError, adapter_for
 from callcenter.dispatch.config import DispatchSettings, get_dispatch_settings
+from callcenter.dispatch.delivery import enqueue, outbox
 from callcenter.redis import connect
 from callcenter.settings import get_settings
 

@@ -5,7 +5,7 @@ PostgreSQL is the record of what is owed; Redis keeps no append-only file and a 
 killed outright leaves its job "started" for minutes. So this sweep, not RQ, is what
 guarantees delivery: after a Redis restart, a dead worker or a provider outage, the rows
 are still owed and the next sweep enqueues them again. Run it as ``python -m
-callcenter.dispatch.relay``; two relays are harmless (job ids are unique per attempt).
+callcenter.dispatch.delivery.relay``; two relays are harmless (job ids are unique per attempt).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import redis as redis_lib
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import session_scope, utcnow
-from callcenter.dispatch import enqueue, escalation, notify, outbox
-from callcenter.dispatch.jobs import Context, new_context
+from callcenter.dispatch import escalation, notify
+from callcenter.dispatch.delivery import enqueue, outbox
+from callcenter.dispatch.delivery.jobs import Context, new_context
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Given to ``rq worker -c callcenter.dispatch.rq_preload``: do the jobs' slow start once.
+"""Given to ``rq worker -c callcenter.dispatch.delivery.rq_preload``: do the jobs' slow start once.
 
 RQ forks a work horse per job and the horse inherits what the parent has loaded. Without
 this, every alert paid about half a second in its horse: importing SQLAlchemy, the models,
@@ -21,7 +21,7 @@ import callcenter.dispatch.channels.http
 import callcenter.dispatch.channels.line
 import callcenter.dispatch.channels.sms
 import callcenter.dispatch.channels.voice
-import callcenter.dispatch.jobs
+import callcenter.dispatch.delivery.jobs
 
 configure_mappers()
 # Building a transport imports httpcore and h11; the context is the CA store, loaded once.
