@@ -63,7 +63,7 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
     """
     from callcenter.calls import jobs as callback_jobs
     from callcenter.cases import jobs as draft_jobs
-    from callcenter.dispatch import relay as dispatch_relay
+    from callcenter.dispatch.delivery import relay as dispatch_relay
 
     sweepers = [
         ("callbacks-sweeper", callback_jobs.sweep_forever),
