@@ -33,10 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from callcenter import migrate
 from callcenter.db import make_engine
+from callcenter.provinces import service as provinces
+from callcenter.queues import service as queue_service
 from callcenter.queues.catalog import QUEUES
 from callcenter.reports import export, service
 from callcenter.reports.range import parse_range
-from callcenter.seed import seed_provinces, seed_queues, seed_units
 from callcenter.taxonomy import IssueArea, TargetGroup
 
 ADMIN_URL = os.environ.get(
@@ -89,9 +90,9 @@ def _array(values: list[str]) -> str:
 
 def fill(engine: Engine, *, calls: int, cases: int) -> None:
     with Session(engine) as session:
-        seed_provinces(session)
-        seed_units(session)
-        seed_queues(session)
+        provinces.sync_catalog(session)
+        provinces.sync_units(session)
+        queue_service.sync_catalog(session)
         session.commit()
     start, span = YEAR.start.astimezone(UTC), int((YEAR.end - YEAR.start).total_seconds())
     queues = _array([q.name for q in QUEUES])

@@ -28,6 +28,7 @@ from callcenter.dispatch.models import (
     DispatchStatus,
 )
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
+from callcenter.provinces import service as provinces
 from callcenter.provinces.models import ResponseUnit
 from callcenter.taxonomy import Urgency
 
@@ -131,11 +132,7 @@ def _unit_for(session: Session, *, unit_id: int | None, province_code: str | Non
     if unit_id is not None:
         unit = session.get(ResponseUnit, unit_id)
     elif province_code is not None:
-        unit = session.scalars(
-            select(ResponseUnit).where(ResponseUnit.province_code == province_code,
-                                       ResponseUnit.active.is_(True))
-            .order_by(ResponseUnit.id).limit(1)
-        ).first()
+        unit = provinces.active_unit(session, province_code)
     else:
         raise DomainError("the case has no province: choose a unit", field="unit_id")
     if unit is None or not unit.active:
@@ -213,7 +210,7 @@ def record_voice_answer(
     now: datetime | None = None,
 ) -> Dispatch | None:
     """The unit's key on the voice alert: 1 accepts, 2 declines, nothing escalates later."""
-    unit = session.scalars(select(ResponseUnit).where(ResponseUnit.code == unit_code)).first()
+    unit = provinces.unit_by_code(session, unit_code)
     if unit is None:
         return None
     if answer == "yes":

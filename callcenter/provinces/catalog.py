@@ -72,3 +72,11 @@ def demo_duty_phone(code: str) -> str:
     TH-10 is busy, as in the recordings).
     """
     return "09900000" + code.removeprefix("TH-").zfill(2)
+
+
+def demo_supervisor_phone(code: str) -> str:
+    """The made-up phone of a province's duty supervisor (พมจ.): 09910000 + its number.
+
+    Not a real line; the demo's simulated Asterisk answers it like any unknown number.
+    """
+    return "09910000" + code.removeprefix("TH-").zfill(2)

@@ -17,6 +17,7 @@ from callcenter.db import utcnow
 from callcenter.dispatch import board, ladder, presence, service, stats
 from callcenter.dispatch.config import load_dispatch_settings
 from callcenter.dispatch.delivery import outbox
+from callcenter.provinces import service as provinces
 from callcenter.provinces.models import AlertChannel, ContactRole, ResponseUnit
 from callcenter.settings import SettingsError
 from tests.dispatch import builders
@@ -81,15 +82,13 @@ def test_every_seeded_ladder_ends_with_the_provincial_supervisor(seeded_session)
 
 
 def test_seeding_again_adds_the_supervisor_to_an_older_unit_once(seeded_session):
-    from callcenter.seed import seed_units
-
     unit = seeded_session.scalars(select(ResponseUnit).where(
         ResponseUnit.code == "RRU-TH-10")).one()
     unit.contacts = [c for c in unit.contacts if c.role is not ContactRole.PROVINCIAL_SUPERVISOR]
     seeded_session.flush()
     assert ladder.problems(seeded_session) == ["RRU-TH-10"]
-    seed_units(seeded_session)
-    seed_units(seeded_session)
+    provinces.sync_units(seeded_session)
+    provinces.sync_units(seeded_session)
     assert ladder.problems(seeded_session) == []
     roles = [c.role for c in unit.contacts]
     assert roles.count(ContactRole.PROVINCIAL_SUPERVISOR) == 1

@@ -13,8 +13,9 @@ from callcenter.agents.models import AgentState, AgentStateChange, Role, User
 from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome, LegEnd
 from callcenter.cases.models import Case, CasePerson, PersonRole
 from callcenter.dispatch.models import Dispatch
+from callcenter.provinces import service as provinces
 from callcenter.provinces.models import ResponseUnit
-from callcenter.seed import seed_provinces, seed_queues, seed_units
+from callcenter.queues import service as queues
 from callcenter.taxonomy import Gender, IssueArea, TargetGroup, Urgency
 
 _ids = itertools.count(1)
@@ -22,9 +23,9 @@ _ids = itertools.count(1)
 
 def reference_data(session: Session) -> User:
     """Provinces, units, queues and one agent (no password hashing: it is slow)."""
-    seed_provinces(session)
-    seed_units(session)
-    seed_queues(session)
+    provinces.sync_catalog(session)
+    provinces.sync_units(session)
+    queues.sync_catalog(session)
     user = User(login=f"agent{next(_ids)}", display_name="สมหญิง ใจดี", password_hash="-",
                 role=Role.AGENT, phone_interface="PJSIP/agent1")
     session.add(user)
