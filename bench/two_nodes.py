@@ -63,7 +63,7 @@ from tests.scale.cluster import (  # noqa: E402
     dispatch_by_sms,
     request_callback,
 )
-from tests.wallboard.stack import events, signed_in  # noqa: E402
+from tests.support.web_stack import events, signed_in  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "CALLCENTER_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

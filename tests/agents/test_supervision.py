@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from callcenter.agents import supervision
 from callcenter.audit import AuditEvent
-
-from .conftest import user
+from tests.support.builders import user_by_login
 
 AGENT = "Local/agent1@agents/n"
 LIVE = {
@@ -53,14 +52,14 @@ def audited(session) -> list[tuple[str, str, str]]:
     rows = session.execute(
         select(AuditEvent.actor_id, AuditEvent.action, AuditEvent.entity_type,
                AuditEvent.entity_id).order_by(AuditEvent.id)).all()
-    supervisor_id = user(session, "supervisor").id
+    supervisor_id = user_by_login(session, "supervisor").id
     assert [r.actor_id for r in rows] == [supervisor_id] * len(rows)
     return [(r.action, r.entity_type, r.entity_id) for r in rows]
 
 
 @pytest.fixture
 def supervisor(seeded_session):
-    found = user(seeded_session, "supervisor")
+    found = user_by_login(seeded_session, "supervisor")
     found.phone_interface = None
     return found
 

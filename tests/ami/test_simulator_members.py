@@ -18,7 +18,7 @@ from callcenter.ami.commands import CommandClient
 from callcenter.ami.simulator import DEMO_AGENTS, AmiSimulator
 from callcenter.queues import live
 from callcenter.queues.catalog import QUEUES
-from tests.wallboard.conftest import user
+from tests.support.builders import user_by_login as user
 
 from .conftest import AMI_REDIS_URL, NODE, wait_for
 from .test_commands import rig

@@ -10,7 +10,7 @@ from callcenter.seed import DEMO_PASSWORD, seed_all
 from callcenter.thaidate import BANGKOK
 from tests.agent_console import second_factor
 from tests.browser.watch import PageErrors, assert_clean_log
-from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
+from tests.support.web_stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
 

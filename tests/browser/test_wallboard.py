@@ -26,7 +26,7 @@ from callcenter.seed import DEMO_PASSWORD, seed_all
 from tests.agent_console import second_factor
 from tests.browser.watch import PageErrors, assert_clean_log
 from tests.support.audit_trail import audited, user_id
-from tests.wallboard.stack import WebProcess, private_redis_fixture  # noqa: F401
+from tests.support.web_stack import WebProcess, private_redis_fixture  # noqa: F401
 
 playwright = pytest.importorskip("playwright.async_api")
 

@@ -16,8 +16,8 @@ from callcenter.dispatch.delivery import relay
 from callcenter.dispatch.delivery.jobs import Context
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
-from tests.dispatch import builders
 from tests.dispatch.conftest import wait_for
+from tests.support import builders
 
 CONFIG = builders.settings(ack_timeout_normal_seconds=60)
 

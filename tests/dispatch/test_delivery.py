@@ -21,8 +21,8 @@ from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatc
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
-from tests.dispatch import builders
 from tests.dispatch.conftest import wait_for
+from tests.support import builders
 
 pytestmark = pytest.mark.usefixtures("worker", "fresh")
 

@@ -9,7 +9,7 @@ from callcenter.dispatch.models import Alert
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
-from tests.dispatch import builders
+from tests.support import builders
 
 LADDER = [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66811"),
           (AlertChannel.EMAIL, "supervisor@province.test")]

@@ -151,7 +151,7 @@ def test_a_send_whose_result_could_not_be_recorded_is_resent_under_the_same_key(
 def test_the_committed_dispatch_is_owed_even_if_nothing_was_enqueued(ctx, providers):
     with session_scope(ctx.sessions) as session:
         from callcenter.dispatch import service
-        from tests.dispatch import builders
+        from tests.support import builders
         world = builders.world(session, [(AlertChannel.SMS, "+66888888888")])
         dispatch = service.create(session, case_id=world.case_id, unit_id=world.unit.id,
                                   actor_id=world.agent.id, settings=ctx.settings)

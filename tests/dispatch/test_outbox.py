@@ -9,7 +9,7 @@ from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
-from tests.dispatch import builders
+from tests.support import builders
 
 CONFIG = builders.settings(alert_lease_seconds=20, max_attempts=3, retry_base_seconds=2)
 

@@ -20,7 +20,7 @@ from callcenter.dispatch.models import Alert, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
-from tests.dispatch import builders
+from tests.support import builders
 
 CONFIG = builders.settings(ack_timeout_immediate_seconds=300, max_alarm_repeats=2)
 LADDER = [(AlertChannel.CONSOLE, ""), (AlertChannel.VOICE, "0990000050"),

@@ -10,7 +10,7 @@ from callcenter.dispatch.models import Alert, AlertStatus, Dispatch, DispatchEve
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from callcenter.provinces.models import AlertChannel
-from tests.dispatch import builders
+from tests.support import builders
 from tests.support.audit_trail import audited
 
 CONFIG = builders.settings()

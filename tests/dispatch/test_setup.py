@@ -20,7 +20,7 @@ from callcenter.dispatch.delivery import outbox
 from callcenter.provinces import service as provinces
 from callcenter.provinces.models import AlertChannel, ContactRole, ResponseUnit
 from callcenter.settings import SettingsError
-from tests.dispatch import builders
+from tests.support import builders
 
 
 @pytest.mark.parametrize(("variable", "value"), [("provider_timeout_seconds", 20),

@@ -12,7 +12,7 @@ from callcenter.dispatch.delivery import enqueue, outbox
 from callcenter.dispatch.models import AlertStatus
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
-from tests.dispatch import builders
+from tests.support import builders
 
 CONFIG = builders.settings()
 

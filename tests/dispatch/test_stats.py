@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from callcenter import migrate
 from callcenter.db import make_engine, utcnow
 from callcenter.dispatch import service, stats
-from tests.dispatch import builders
+from tests.support import builders
 
 CONFIG = builders.settings()
 

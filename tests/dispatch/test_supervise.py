@@ -16,7 +16,7 @@ from callcenter.dispatch.models import Alert, AlertStatus
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.errors import DomainError, InvalidTransition
 from callcenter.provinces.models import AlertChannel
-from tests.dispatch import builders
+from tests.support import builders
 
 CONFIG = builders.settings(ack_timeout_immediate_seconds=60, max_alarm_repeats=0)
 LADDER = [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66811")]

@@ -21,8 +21,8 @@ from ivr.flow import PortCall, Runner
 from ivr.flows import dispatch as dispatch_route
 from ivr.flows.context import CallContext
 from ivr.ports import DispatchAnswer, MemoryPorts
-from tests.dispatch import builders
 from tests.dispatch.fakes import FakeBridge
+from tests.support import builders
 
 CONFIG = builders.settings(voice_reply_timeout_seconds=2)
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from callcenter.agents.models import User
-from tests.reports.builders import reference_data
+from tests.support.builders import reference_data
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from callcenter.reports import service
 from callcenter.reports.agents import WRAP_UP_REASON
 from callcenter.reports.range import parse_range
 from tests.ami.support import run_tracker
-from tests.reports.builders import CallSpec, add_call, add_state, reference_data
+from tests.support.builders import CallSpec, add_call, add_state, reference_data
 
 RANGE = parse_range("10/3/2569", "10/3/2569")  # 2026-03-09 17:00 to 03-10 17:00 UTC
 START = datetime(2026, 3, 9, 17, tzinfo=UTC)

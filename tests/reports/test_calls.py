@@ -14,7 +14,7 @@ from callcenter.queues.catalog import BY_NAME
 from callcenter.reports import service
 from callcenter.reports.calls import SERVICE_LEVEL_DEFINITION, SHORT_ABANDON_SECONDS
 from callcenter.reports.range import parse_range
-from tests.reports.builders import CallSpec, add_call
+from tests.support.builders import CallSpec, add_call
 
 BANGKOK = timedelta(hours=7)
 RANGE = parse_range("1/3/2569", "31/3/2569")

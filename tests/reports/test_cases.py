@@ -13,7 +13,7 @@ from callcenter.reports import service
 from callcenter.reports.range import parse_range
 from callcenter.reports.spec import Month
 from callcenter.taxonomy import Gender, IssueArea, TargetGroup
-from tests.reports.builders import CaseSpec, Victim, add_case
+from tests.support.builders import CaseSpec, Victim, add_case
 
 RANGE = parse_range("1/10/2568", "31/12/2568")  # 2025-10-01 .. 2025-12-31
 

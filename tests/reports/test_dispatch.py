@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from callcenter.reports import service
 from callcenter.reports.range import parse_range
-from tests.reports.builders import CaseSpec, DispatchSpec, add_case, add_dispatch
+from tests.support.builders import CaseSpec, DispatchSpec, add_case, add_dispatch
 
 RANGE = parse_range("1/3/2569", "31/3/2569")
 DAY = datetime(2026, 3, 10, 3, tzinfo=UTC)

@@ -14,7 +14,7 @@ from callcenter.agents.models import AgentState
 from callcenter.queues.models import Queue
 from callcenter.reports import export, service
 from callcenter.reports.range import parse_range
-from tests.reports.builders import CallSpec, add_call, add_state
+from tests.support.builders import CallSpec, add_call, add_state
 
 RANGE = parse_range("10/3/2569", "10/3/2569")
 START = datetime(2026, 3, 9, 17, tzinfo=UTC)

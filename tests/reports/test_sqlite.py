@@ -14,7 +14,8 @@ from callcenter.db import make_engine
 from callcenter.reports import service
 from callcenter.reports.range import parse_range
 from callcenter.taxonomy import Gender, IssueArea, TargetGroup
-from tests.reports.builders import (
+from tests.reports.test_calls import random_calls
+from tests.support.builders import (
     CaseSpec,
     DispatchSpec,
     Victim,
@@ -24,7 +25,6 @@ from tests.reports.builders import (
     add_state,
     reference_data,
 )
-from tests.reports.test_calls import random_calls
 
 RANGE = parse_range("1/3/2569", "31/3/2569")
 

@@ -40,12 +40,12 @@ from callcenter.dispatch.models import Alert
 from callcenter.provinces.models import AlertChannel
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from callcenter.taxonomy import Urgency
-from tests.dispatch import builders
 from tests.dispatch.conftest import as_env, provider_values
 from tests.dispatch.fakes import FakeProviders
 from tests.dispatch.redis_server import RedisServer
 from tests.dispatch.worker_process import WorkerProcess
-from tests.wallboard.stack import WebProcess, events, signed_in
+from tests.support import builders
+from tests.support.web_stack import WebProcess, events, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN = ("callcenter", "hotline1300")  # the simulator's manager login

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from callcenter.audit import AuditEvent
 from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
 from tests.agent_console.console_support import signed_in
+from tests.agent_console.unit.conftest import BRIEF
 from tests.support.audit_trail import audited, user_id
-from tests.unit_console.conftest import BRIEF
 
 ACTIONS = ("acknowledge", "en-route", "on-scene", "decline", "complete")
 

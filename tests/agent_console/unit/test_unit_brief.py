@@ -18,7 +18,7 @@ from callcenter.dispatch import notify
 from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import Alert, Dispatch
 from tests.agent_console.console_support import INTAKE, signed_in
-from tests.dispatch import builders
+from tests.support import builders
 
 BRIEF = "หญิงบาดเจ็บที่แขน รออยู่หน้าบ้าน ผู้กระทำอาจอยู่ใกล้"
 # Everything of the case that must stay with the hotline.

@@ -1,4 +1,5 @@
-"""A bridge process for the tests that kill one: `python -m tests.wallboard.bridge_process`.
+"""A bridge process for the tests that kill one: `python -m
+tests.agent_console.wallboard.bridge_process`.
 
 The production bridge (`python -m callcenter.ami`) with a link key that expires in a
 couple of seconds instead of 15, so a test can SIGKILL it and see its key vanish soon.

@@ -1,21 +1,17 @@
-"""Builders for the wallboard tests: bridge snapshots in Redis, call rows, dispatches."""
+"""The wallboard tests' own Redis server, bridge snapshots in it, and a stand-in bridge.
+
+Rows (calls, dispatches, users) come from ``tests.support.builders``.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import redis as redis_lib
-from sqlalchemy import select
 
-from callcenter.agents.models import User
-from callcenter.calls.models import Call, CallLeg, CallOutcome, LegEnd
-from callcenter.cases.models import Case
-from callcenter.dispatch.models import Dispatch, DispatchStatus
-from callcenter.provinces.models import ResponseUnit
-from callcenter.taxonomy import Urgency
 from tests.agent_console.conftest import (  # noqa: F401
     app,
     client,
@@ -23,11 +19,11 @@ from tests.agent_console.conftest import (  # noqa: F401
     make_app,
     sign_in,
 )
-
-from .stack import RedisServer
+from tests.support.builders import LIVE_NODE
+from tests.support.web_stack import RedisServer
 
 # Not pbx1: other suites run bridges for pbx1 against the same Redis.
-NODE = "wbtest"
+NODE = LIVE_NODE
 
 
 def put_live(redis, kind: str, ident: str, payload: dict, node: str = NODE) -> None:
@@ -53,50 +49,6 @@ def agent_payload(interface: str, name: str, status: str, queues: dict, **extra)
             "state_interface": interface.removesuffix("/n"),
             "queues": {q: {"paused": p, "paused_reason": extra.get("reason") if p else None}
                        for q, p in queues.items()}}
-
-
-def add_call(db, uniqueid: str, queue: str, outcome: CallOutcome, *, wait: int,
-             talk: int | None = None, started: datetime | None = None) -> Call:
-    started = started or datetime.now(UTC) - timedelta(minutes=5)
-    answered = outcome == CallOutcome.ANSWERED
-    call = Call(node=NODE, uniqueid=uniqueid, started_at=started, queue_name=queue,
-                queued_at=started, outcome=outcome, wait_seconds=wait, talk_seconds=talk,
-                answered_at=started + timedelta(seconds=wait) if answered else None,
-                ended_at=started + timedelta(seconds=wait + (talk or 0)))
-    db.add(call)
-    db.flush()
-    # Its one queue visit, as the bridge writes it with the call.
-    db.add(CallLeg(call_id=call.id, seq=1, queue_name=queue, joined_at=started,
-                   answered_at=call.answered_at, wait_seconds=wait, talk_seconds=talk,
-                   ended_at=call.ended_at, ended_how=LEG_ENDS.get(outcome)))
-    db.flush()
-    return call
-
-
-LEG_ENDS = {CallOutcome.ANSWERED: LegEnd.ANSWERED, CallOutcome.ABANDONED: LegEnd.ABANDONED,
-            CallOutcome.QUEUE_TIMEOUT: LegEnd.TIMEOUT,
-            CallOutcome.TRANSFERRED: LegEnd.TRANSFERRED}
-
-
-def user(db, login: str) -> User:
-    return db.scalar(select(User).where(User.login == login))
-
-
-def add_dispatch(db, *, province: str, status: DispatchStatus, age: timedelta,
-                 urgency: Urgency = Urgency.HIGH, seq: int = 1) -> Dispatch:
-    creator = user(db, "agent1")
-    now = datetime.now(UTC)
-    case = Case(number=f"1300-2569-{seq:06d}", year_be=2569, sequence=seq,
-                urgency=urgency, province_code=province, created_by_id=creator.id,
-                created_at=now - age)
-    db.add(case)
-    db.flush()
-    unit = db.scalar(select(ResponseUnit).where(ResponseUnit.province_code == province))
-    dispatch = Dispatch(case_id=case.id, unit_id=unit.id, status=status, urgency=urgency,
-                        created_by_id=creator.id, created_at=now - age)
-    db.add(dispatch)
-    db.flush()
-    return dispatch
 
 
 class FakeBridge:

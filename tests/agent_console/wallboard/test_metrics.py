@@ -18,8 +18,9 @@ from callcenter import metrics
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, DispatchStatus
 from callcenter.provinces.models import AlertChannel
 from callcenter.settings import load_settings
+from tests.support.builders import add_aged_dispatch
 
-from .conftest import NODE, add_dispatch, agent_payload, link, put_live
+from .conftest import NODE, agent_payload, link, put_live
 
 NOW = datetime.now(UTC)
 
@@ -142,9 +143,9 @@ def test_job_queue_depth_and_failures_come_from_rq(redis_client):
 
 def test_alerts_owed_failed_attempts_and_open_alarms_come_from_the_database(
         redis_client, seeded_session):
-    escalated = add_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ESCALATED,
+    escalated = add_aged_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ESCALATED,
                              age=timedelta(minutes=20), seq=1)
-    add_dispatch(seeded_session, province="TH-10", status=DispatchStatus.ACKNOWLEDGED,
+    add_aged_dispatch(seeded_session, province="TH-10", status=DispatchStatus.ACKNOWLEDGED,
                  age=timedelta(minutes=20), seq=2)
 
     def alert(channel: AlertChannel, status: AlertStatus, key: str, *attempts: bool) -> None:

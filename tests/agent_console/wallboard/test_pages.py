@@ -14,18 +14,16 @@ from callcenter.dispatch.models import DispatchStatus
 from callcenter.taxonomy import Urgency
 from callcenter.thaidate import BANGKOK
 from tests.support.audit_trail import audited
+from tests.support.builders import add_aged_dispatch, add_queue_call, user_by_login
 
 from .conftest import (
     NODE,
     FakeBridge,
-    add_call,
-    add_dispatch,
     agent_payload,
     csrf_from,
     link,
     put_live,
     sign_in,
-    user,
 )
 
 AGENT = "Local/agent1@agents/n"
@@ -66,11 +64,11 @@ def test_the_wallboard_shows_live_state_and_todays_numbers_on_page_load(
         supervisor_client, redis_client, seeded_session):
     live_floor(redis_client)
     an_unavailable_phone(redis_client)
-    add_call(seeded_session, "1.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
-    add_call(seeded_session, "1.2", "violence", CallOutcome.ANSWERED, wait=40, talk=60)
-    add_call(seeded_session, "1.3", "violence", CallOutcome.ABANDONED, wait=30)
-    add_call(seeded_session, "1.4", "violence", CallOutcome.ABANDONED, wait=3)
-    add_call(seeded_session, "0.9", "violence", CallOutcome.ANSWERED, wait=1, talk=10,
+    add_queue_call(seeded_session, "1.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
+    add_queue_call(seeded_session, "1.2", "violence", CallOutcome.ANSWERED, wait=40, talk=60)
+    add_queue_call(seeded_session, "1.3", "violence", CallOutcome.ABANDONED, wait=30)
+    add_queue_call(seeded_session, "1.4", "violence", CallOutcome.ABANDONED, wait=3)
+    add_queue_call(seeded_session, "0.9", "violence", CallOutcome.ANSWERED, wait=1, talk=10,
              started=datetime.now(UTC) - timedelta(days=2))
     page = supervisor_client.get("/wallboard?lang=en")
     assert page.status_code == 200
@@ -134,7 +132,7 @@ def test_with_redis_away_the_page_shows_todays_numbers_and_nothing_live(seeded_s
     from callcenter.settings import load_settings
     from tests.agent_console.conftest import RequestSessions
 
-    add_call(seeded_session, "3.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
+    add_queue_call(seeded_session, "3.1", "violence", CallOutcome.ANSWERED, wait=4, talk=100)
     dead = redis_lib.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
                            retry=Retry(NoBackoff(), 0))
     app = create_app(load_settings(redis_url="redis://127.0.0.1:1/0"), redis_client=dead,
@@ -155,7 +153,7 @@ def test_no_bridge_at_all_is_not_shown_as_live(supervisor_client):
 
 
 def test_todays_totals_are_served_for_a_reconnecting_page(supervisor_client, seeded_session):
-    add_call(seeded_session, "2.1", "trafficking", CallOutcome.ANSWERED, wait=2, talk=30)
+    add_queue_call(seeded_session, "2.1", "trafficking", CallOutcome.ANSWERED, wait=2, talk=30)
     today = supervisor_client.get("/wallboard/today").json()
     assert today["queues"]["trafficking"]["answered"] == 1
     assert today["queues"]["trafficking"]["answered_within"] == 1
@@ -191,7 +189,7 @@ def supervisor_token(client) -> dict[str, str]:
 def test_listen_in_rings_the_supervisors_phone_onto_the_agents_exact_channel(
         supervisor_client, redis_client, fake_bridge, seeded_session):
     live_floor(redis_client)
-    user(seeded_session, "supervisor").phone_interface = "PJSIP/sup1"
+    user_by_login(seeded_session, "supervisor").phone_interface = "PJSIP/sup1"
     seeded_session.flush()
     answer = supervisor_client.post("/supervisor/agents/listen?lang=en",
                                     headers=supervisor_token(supervisor_client),
@@ -205,8 +203,8 @@ def test_listen_in_rings_the_supervisors_phone_onto_the_agents_exact_channel(
     # as this supervisor's.
     assert command["args"] == {"supervisor_channel": "PJSIP/sup1",
                                "target_channel": AGENT_LEG,
-                               "supervisor_user_id": user(seeded_session, "supervisor").id}
-    audited(seeded_session, "agent.listen", actor_id=user(seeded_session, "supervisor").id,
+                               "supervisor_user_id": user_by_login(seeded_session, "supervisor").id}
+    audited(seeded_session, "agent.listen", actor_id=user_by_login(seeded_session, "supervisor").id,
             entity_type="agent", entity_id=AGENT)
 
 
@@ -214,7 +212,7 @@ def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
         supervisor_client, redis_client, fake_bridge, seeded_session):
     live_floor(redis_client)
     # The seeded supervisor has a desk phone (PJSIP/supervisor): this one has none.
-    user(seeded_session, "supervisor").phone_interface = None
+    user_by_login(seeded_session, "supervisor").phone_interface = None
     seeded_session.flush()
     headers = supervisor_token(supervisor_client)
     answer = supervisor_client.post("/supervisor/agents/whisper?lang=en", headers=headers,
@@ -230,7 +228,7 @@ def test_whisper_needs_a_phone_and_an_agent_in_a_call_and_refusals_are_audited(
     failed = seeded_session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.like("%.failed")).order_by(AuditEvent.id)).all()
     assert failed == ["agent.whisper.failed", "agent.barge.failed", "call.move.failed"]
-    supervisor = user(seeded_session, "supervisor").id
+    supervisor = user_by_login(seeded_session, "supervisor").id
     for action, kind, target in (("agent.whisper.failed", "agent", AGENT),
                                  ("agent.barge.failed", "agent", "Local/agent2@agents/n"),
                                  ("call.move.failed", "call", "9.1")):
@@ -275,7 +273,7 @@ def test_pause_sign_out_and_move_send_their_commands_and_are_audited(
         ("redirect", {"channel": "Local/1300@from-pstn-00000009;2",
                       "context": "hotline-queue", "exten": "urgent"}),
     ]
-    supervisor = user(seeded_session, "supervisor").id
+    supervisor = user_by_login(seeded_session, "supervisor").id
     for action, kind, target in (("agent.pause", "agent", AGENT),
                                  ("agent.sign_out", "agent", AGENT), ("call.move", "call", "9.1")):
         audited(seeded_session, action, actor_id=supervisor, entity_type=kind, entity_id=target)
@@ -290,7 +288,7 @@ def test_a_refused_command_is_reported_and_audited_as_failed(
                                     data={"interface": AGENT, "node": NODE})
     assert answer.status_code == 502 and not answer.json()["ok"]
     audited(seeded_session, "agent.unpause.failed",
-            actor_id=user(seeded_session, "supervisor").id, entity_type="agent",
+            actor_id=user_by_login(seeded_session, "supervisor").id, entity_type="agent",
             entity_id=AGENT)
 
 
@@ -312,13 +310,13 @@ def test_a_nul_in_a_supervisor_form_is_refused_before_it_reaches_the_database(
 
 def test_the_dispatch_board_groups_open_dispatches_and_highlights_overdue_ones(
         supervisor_client, seeded_session):
-    overdue = add_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,
+    overdue = add_aged_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,
                            age=timedelta(minutes=45), urgency=Urgency.HIGH, seq=1)
-    fresh = add_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,
+    fresh = add_aged_dispatch(seeded_session, province="TH-50", status=DispatchStatus.ALERTED,
                          age=timedelta(minutes=2), urgency=Urgency.HIGH, seq=2)
-    moving = add_dispatch(seeded_session, province="TH-10", status=DispatchStatus.EN_ROUTE,
+    moving = add_aged_dispatch(seeded_session, province="TH-10", status=DispatchStatus.EN_ROUTE,
                           age=timedelta(hours=3), seq=3)
-    done = add_dispatch(seeded_session, province="TH-10", status=DispatchStatus.COMPLETED,
+    done = add_aged_dispatch(seeded_session, province="TH-10", status=DispatchStatus.COMPLETED,
                         age=timedelta(hours=5), seq=4)
     page = supervisor_client.get("/dispatches?lang=en").text
     assert f'data-dispatch="{overdue.id}" class="overdue"' in page

@@ -14,8 +14,7 @@ from callcenter.calls.models import Call, CallOutcome
 from callcenter.reports.calls import QUEUE_DEFINITION
 from callcenter.thaidate import BANGKOK
 from tests.support.audit_trail import audited, user_id
-
-from .conftest import add_call
+from tests.support.builders import add_queue_call
 
 
 def be_today() -> str:
@@ -27,10 +26,10 @@ def seed_calls(db) -> None:
     # Noon today in Bangkok minus a few minutes: safely inside today's local day.
     noon = datetime.now(BANGKOK).replace(hour=12, minute=0, second=0, microsecond=0)
     start = noon.astimezone(UTC)
-    add_call(db, "r.1", "violence", CallOutcome.ANSWERED, wait=3, talk=60, started=start)
-    add_call(db, "r.2", "violence", CallOutcome.ANSWERED, wait=50, talk=30,
+    add_queue_call(db, "r.1", "violence", CallOutcome.ANSWERED, wait=3, talk=60, started=start)
+    add_queue_call(db, "r.2", "violence", CallOutcome.ANSWERED, wait=50, talk=30,
              started=start + timedelta(minutes=1))
-    add_call(db, "r.3", "welfare", CallOutcome.ABANDONED, wait=12,
+    add_queue_call(db, "r.3", "welfare", CallOutcome.ABANDONED, wait=12,
              started=start + timedelta(minutes=2))
 
 

@@ -11,9 +11,7 @@ from datetime import datetime
 import pytest
 
 from callcenter.seed import DEMO_PASSWORD, seed_all
-
-from .conftest import link, put_live
-from .stack import (  # noqa: F401
+from tests.support.web_stack import (  # noqa: F401
     ROOT,
     WebProcess,
     events,
@@ -21,6 +19,8 @@ from .stack import (  # noqa: F401
     private_redis_fixture,
     signed_in,
 )
+
+from .conftest import link, put_live
 
 CALLER = "0899999999"
 
@@ -162,7 +162,7 @@ def test_a_bridge_process_killed_outright_is_reported_lost(
     sim = subprocess.Popen([sys.executable, "-m", "callcenter.ami.simulator", "--port",
                             str(sim_port), "--secret", "hotline1300", "--no-ivr",
                             "--calls-per-minute", "6"], **quiet)
-    bridge = subprocess.Popen([sys.executable, "-m", "tests.wallboard.bridge_process",
+    bridge = subprocess.Popen([sys.executable, "-m", "tests.agent_console.wallboard.bridge_process",
                                "--port", str(sim_port), "--redis", redis_url, "--ttl", "2"],
                               **quiet)
     web = WebProcess(database_url=pg_url, redis_url=redis_url).start()
