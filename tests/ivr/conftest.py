@@ -1,10 +1,10 @@
 """The FastAGI server on a free loopback port, closed after the test."""
 
 import pytest
-from agi_peer import Running
 
 from ivr.ports import MemoryPorts
 from ivr.server import FastAgiServer
+from tests.ivr.agi_peer import Running
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """The field unit's voice alert: accept, decline, no answer, hang-up."""
 
 import pytest
-from ivr_support import drive
 
 from callcenter.ami.agi_simulator import SimulatedChannel
 from ivr.flows import dispatch
 from ivr.flows.context import CallContext
 from ivr.ports import MemoryPorts
+from tests.ivr.ivr_support import drive
 
 
 def run(keys, *, hangup_at=None, args=("D-42",), channel_vars=None):

@@ -2,13 +2,13 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ivr_support import drive
 
 from callcenter.ami.agi_simulator import SimulatedChannel
 from callcenter.queues.catalog import BY_NAME
 from ivr.flows import dispatch, hotline
 from ivr.flows.context import CallContext
 from ivr.ports import MemoryPorts
+from tests.ivr.ivr_support import drive
 
 KEYS = st.sampled_from(["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"])
 MEDIA = ("STREAM FILE", "WAIT FOR DIGIT", "GET DATA")

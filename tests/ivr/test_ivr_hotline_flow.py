@@ -1,7 +1,6 @@
 """Every path through the 1300 menus, driven without a socket."""
 
 import pytest
-from ivr_support import drive
 
 from callcenter.ami.agi_simulator import SimulatedChannel
 from callcenter.queues.catalog import BY_NAME
@@ -12,6 +11,7 @@ from ivr.flows.menus import LANGUAGE_MENU, PROBLEM_MENU
 from ivr.ports import MemoryPorts
 from ivr.prompts import PromptCatalog
 from ivr.routing import Outcome
+from tests.ivr.ivr_support import drive
 
 LANGUAGE_KEYS = {"1": "th", "2": "en", "3": "my", "4": "km", "5": "lo"}
 LANGUAGE_QUEUE = {"th": None, "en": "english", "my": "burmese", "km": "khmer", "lo": "lao"}
@@ -339,7 +339,7 @@ def test_one_missing_language_menu_prompt_is_an_error_too():
 
 
 def test_hotline_fallback_reads_the_language_back_from_the_channel():
-    from ivr_support import drive as drive_flow
+    from tests.ivr.ivr_support import drive as drive_flow
 
     channel = SimulatedChannel(channel_vars={"IVR_LANGUAGE": "km"})
     result = drive_flow(hotline.fallback(CallContext(call_id="1"), "bad_reply"), channel)

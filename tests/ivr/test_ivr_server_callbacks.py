@@ -4,11 +4,11 @@ call back's greeting that only a key press gets past."""
 import asyncio
 
 import pytest
-from agi_peer import ivr_channel
 
 from callcenter.ami.agi_simulator import SimulatedChannel, environment
 from ivr.ports import MemoryPorts
 from ivr.server import Limits
+from tests.ivr.agi_peer import ivr_channel
 
 
 async def test_callback_offer_over_tcp(start):

@@ -6,7 +6,6 @@ not hear its alert has not answered it."""
 import asyncio
 
 import pytest
-from agi_peer import garbage_after, ivr_channel, recorded
 
 from callcenter.ami.agi_simulator import SimulatedChannel, environment
 from ivr import flow
@@ -14,6 +13,7 @@ from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.ports import MemoryPorts
 from ivr.prompts import PromptId
 from ivr.server import Limits
+from tests.ivr.agi_peer import garbage_after, ivr_channel, recorded
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,9 @@
 line far too long or cut short. The caller still hears the menus, or at least reaches a
 queue with IVR_ERROR saying why."""
 
-from agi_peer import ANSWER, ivr_channel, scripted_peer
-
 from callcenter.ami.agi_simulator import environment
 from ivr.server import Limits
+from tests.ivr.agi_peer import ANSWER, ivr_channel, scripted_peer
 
 # Asterisk passes a trunk's caller name on byte for byte: here TIS-620, not UTF-8.
 TIS620_NAME = "สมชาย ใจดี".encode("tis-620")

@@ -3,10 +3,10 @@
 import asyncio
 
 import pytest
-from agi_peer import RECORDED, ivr_channel, recorded
 
 from callcenter.ami.agi_simulator import SimulatedChannel
 from ivr.ports import MemoryPorts
+from tests.ivr.agi_peer import RECORDED, ivr_channel, recorded
 
 LANGUAGES = {"1": ("th", None), "2": ("en", "english"), "3": ("my", "burmese"),
              "4": ("km", "khmer"), "5": ("lo", "lao")}

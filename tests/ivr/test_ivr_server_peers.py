@@ -5,10 +5,10 @@ import asyncio
 import time
 
 import pytest
-from agi_peer import ivr_channel
 
 from callcenter.ami.agi_simulator import environment
 from ivr.server import Limits
+from tests.ivr.agi_peer import ivr_channel
 
 
 async def test_half_header_then_close_ends_that_session_only(start):

@@ -3,7 +3,8 @@
 import asyncio
 
 import pytest
-from agi_peer import RECORDED, Running, recorded
+
+from tests.ivr.agi_peer import RECORDED, Running, recorded
 
 
 async def replay(running: Running, name: str) -> list[str]:
