@@ -2,7 +2,8 @@
 
 Reads the form, hands the service the bridges' live state and the PBX command client,
 and answers with a message in the page's language. Every attempt, refusals included,
-is audited by the service; the request's session commits it.
+is audited by the service; the request's session commits it. The wallboard's forms
+(htmx) get the message as a toast to add to the page; other callers get JSON.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from typing import Literal
 
 import redis
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from agent_console.deps import Viewer, db_session, redis_client
+from agent_console.htmx import is_htmx
 from agent_console.i18n import pick_language, translator
 from agent_console.limits import client_ip, limit_body
 from agent_console.routers.wallboard import supervisor_only
+from agent_console.templating import templates
 from callcenter.agents import supervision
 from callcenter.agents.models import User
 from callcenter.ami.commands import CommandClient
@@ -31,10 +34,14 @@ AgentAction = Literal["listen", "whisper", "barge", "pause", "unpause", "sign_ou
 COMMAND_TIMEOUT = 8.0
 
 
-def _answer(request: Request, outcome: supervision.Outcome, action: str) -> JSONResponse:
+def _answer(request: Request, outcome: supervision.Outcome, action: str) -> Response:
     lang = pick_language(request.query_params.get("lang"), request.cookies.get("lang"))
     key = f"supervisor.done.{action}" if outcome.ok else f"supervisor.{outcome.reason}"
     message = translator(lang)(key, message=outcome.message)
+    if is_htmx(request):
+        toast = templates.get_template("wallboard/toast.html").render(
+            ok=outcome.ok, message=message)
+        return HTMLResponse(toast, status_code=outcome.status)
     return JSONResponse({"ok": outcome.ok, "message": message}, status_code=outcome.status)
 
 

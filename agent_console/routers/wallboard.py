@@ -1,11 +1,11 @@
 """The supervisors' wallboard: live queues, agents and waiting callers, and today's numbers.
 
-The page is rendered from the bridge's snapshot in Redis and today's call rows, then
-kept live by one SSE stream per tab (the process's single Redis subscriber, see sse.py).
-The browser applies the same rules as ``callcenter.queues.stats`` (static/wallboard.js)
-and asks for today's totals again only when its stream (re)connects. A bridge that dies
-publishes nothing: the process's one link watcher (``live.LinkWatcher``) tells every
-stream when a node's link key expires, so no page polls.
+The server draws every figure (``callcenter.queues.stats``, the one place of the rules):
+the page arrives drawn, and one SSE stream per tab (the process's single Redis
+subscriber, see sse.py) tells it that something changed; the page then fetches the drawn
+board again from ``/wallboard/board`` (agent_console/wallboard_drawing.py draws it once per
+update per process). A bridge that dies publishes nothing: the process's one link watcher
+(``live.LinkWatcher``) tells every stream when a node's link key expires, so no page polls.
 """
 
 from __future__ import annotations
@@ -16,76 +16,42 @@ import json
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
+from urllib.parse import urlencode
 
 import redis
 import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from agent_console.deps import (
     Viewer,
     db_session,
     load_viewer,
-    page_context,
     redis_client,
     require,
 )
-from agent_console.i18n import translator
 from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
+from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
 from callcenter.agents.models import Role
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.errors import Forbidden
 from callcenter.queues import links, live, stats
 from callcenter.reports import today
-from callcenter.taxonomy import IssueArea
 
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
 STREAM_PREFIXES = ("queue.", "agent.", "call.", "bridge.", "alarms.")
+# The stream's event names (sse.event_name of the topics above, and the hub's own link):
+# each one makes the page fetch the drawn board again.
+STREAM_EVENTS = ("hub", "bridge", "alarms", "queue", "agent", "call")
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512
-
-
-# ---------------------------------------------------------------------------- data
-def configured_nodes(request: Request) -> tuple[str, ...]:
-    return tuple(node.name for node in request.app.state.settings.ami_nodes)
-
-
-def board_for(db: Session, client: redis.Redis, now: datetime,
-              tallies: dict[str, stats.Tally], ends: dict[str, datetime],
-              nodes: tuple[str, ...] = (),
-              ) -> tuple[stats.Board, dict[str, int], links.Liveness]:
-    """The board at ``now``; with Redis away, today's numbers and nothing live."""
-    try:
-        found = live.read(client, configured=nodes, now=now)
-        alarms = notify.open_alarms(client)
-    except redis.RedisError:
-        # Redis holds the live state: nothing is live, at least from now on.
-        found, alarms = live.Live(liveness=links.Liveness(False, now, ())), []
-    limits = today.thresholds(db)
-    board = stats.build(
-        queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
-        today=tallies, last_call_end=ends,
-        dispatch_alarms=alarms, thresholds=limits, now=now,
-    )
-    return board, limits, found.liveness
-
-
-def today_json(now: datetime, tallies: dict[str, stats.Tally],
-               ends: dict[str, datetime]) -> dict[str, Any]:
-    return {
-        "as_of": now.isoformat(),
-        "day_start": today.day_start(now).isoformat(),
-        "queues": {name: t.as_dict() for name, t in tallies.items()},
-        "last_call_end": {k: v.isoformat() for k, v in ends.items()},
-    }
 
 
 # ---------------------------------------------------------------------------- pages
@@ -97,50 +63,37 @@ def wallboard(
     db: Session = Depends(db_session, scope="function"),
     client: redis.Redis = Depends(redis_client),
 ):
-    now = datetime.now(request.app.state.settings.zone)
-    tallies, ends = today.tallies(db, now), today.last_call_ends(db, now)
-    board, limits, link = board_for(db, client, now, tallies, ends, configured_nodes(request))
-    context = page_context(request, board=board, link=link, big=view == "big", now=now,
-                           queue_choices=stats.QUEUES)
+    big = view == "big"
+    context = board_context(request, db, client, big=big, queue_choices=stats.QUEUES,
+                            stream_events=STREAM_EVENTS)
     lang = context["lang"]
-    context["setup"] = json.dumps({
-        "today": today_json(now, tallies, ends),
-        "thresholds": limits,
-        "catalog": {name: {"th": s.label_th, "en": s.label_en}
-                    for name, s in stats.BY_NAME.items()},
-        "order": [q.name for q in stats.QUEUES],
-        "rules": {"short_abandon": stats.SHORT_ABANDON_SECONDS,
-                  "target": stats.SERVICE_LEVEL_TARGET,
-                  "min_calls": stats.SERVICE_LEVEL_ALARM_MIN_CALLS,
-                  "long_wait": stats.LONG_WAIT_SECONDS, "wrap_up": stats.WRAP_UP_SECONDS,
-                  "bands": stats.BANDS, "default_threshold": stats.DEFAULT_THRESHOLD_SECONDS,
-                  "stale_after": links.STALE_AFTER_SECONDS,
-                  "dead_devices": sorted(stats.DEAD_DEVICES)},
-        "messages": messages(lang),
-        "issue_areas": {area.value: translator(lang)(f"issue_area.{area.value}")
-                        for area in IssueArea},
-        "lang": lang,
-        "big": view == "big",
-    }, ensure_ascii=False, default=str).replace("</", "<\\/")
-    context["definition"] = stats.DEFINITION[lang]
+    context["board_query"] = urlencode({"view": "big" if big else "desktop", "lang": lang})
+    # What the page's own script needs beyond the drawn board.
+    context["setup"] = json.dumps({"lang": lang}).replace("</", "<\\/")
     return templates.TemplateResponse(request, "wallboard.html", context)
 
 
-MESSAGE_KEYS = (
-    "wallboard.state.available", "wallboard.state.ringing", "wallboard.state.talking",
-    "wallboard.state.wrap_up", "wallboard.state.paused", "wallboard.state.signed_out",
-    "wallboard.state.unavailable",
-    "wallboard.alarm.long_wait", "wallboard.alarm.service_level", "wallboard.alarm.dispatch",
-    "wallboard.unavailable", "wallboard.unavailable_never", "wallboard.silent",
-    "wallboard.listen", "wallboard.whisper", "wallboard.barge", "wallboard.pause",
-    "wallboard.sign_out", "wallboard.move", "wallboard.move_to", "wallboard.no_alarms",
-    "wallboard.nobody_waiting", "wallboard.sent", "wallboard.failed", "wallboard.confirm_sign_out",
-)
+@router.get("/wallboard/board", response_class=HTMLResponse)
+def wallboard_board(
+    request: Request,
+    view: str = "desktop",
+    viewer: Viewer = Depends(supervisor_only),
+    db: Session = Depends(db_session, scope="function"),
+    client: redis.Redis = Depends(redis_client),
+):
+    """The live part of the page, drawn now (or a moment ago for another screen)."""
+    return HTMLResponse(drawn_board(request, db, client, big=view == "big"),
+                        headers={"Cache-Control": "no-store"})
 
 
-def messages(lang: str) -> dict[str, str]:
-    gettext = translator(lang)
-    return {key.removeprefix("wallboard."): gettext(key) for key in MESSAGE_KEYS}
+def today_json(now: datetime, tallies: dict[str, stats.Tally],
+               ends: dict[str, datetime]) -> dict[str, object]:
+    return {
+        "as_of": now.isoformat(),
+        "day_start": today.day_start(now).isoformat(),
+        "queues": {name: t.as_dict() for name, t in tallies.items()},
+        "last_call_end": {k: v.isoformat() for k, v in ends.items()},
+    }
 
 
 @router.get("/wallboard/today")
@@ -149,7 +102,7 @@ def wallboard_today(
     viewer: Viewer = Depends(supervisor_only),
     db: Session = Depends(db_session, scope="function"),
 ):
-    """Today's finished calls per queue; the page asks once per stream (re)connection."""
+    """Today's finished calls per queue as JSON, for screens other than this page."""
     now = datetime.now(request.app.state.settings.zone)
     return JSONResponse(today_json(now, today.tallies(db, now), today.last_call_ends(db, now)))
 

@@ -106,3 +106,15 @@ def summarize(links: Iterable[NodeLink]) -> Liveness:
         return Liveness(True, None, nodes)
     times = [n.since for n in down if n.since is not None]
     return Liveness(False, min(times) if times else None, nodes)
+
+
+def seconds_to_stale(liveness: Liveness, now: datetime) -> float | None:
+    """Seconds until the oldest heartbeat of a live node grows too old (None: no such node).
+
+    A bridge whose key is written without expiry and then stops refreshing it publishes
+    nothing more: the page must look again when its heartbeat goes stale.
+    """
+    beats = [n.heartbeat for n in liveness.nodes if n.live and n.heartbeat is not None]
+    if not beats:
+        return None
+    return max(0.0, STALE_AFTER_SECONDS - (now - min(beats)).total_seconds())

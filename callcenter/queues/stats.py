@@ -3,8 +3,9 @@
 Pure: no clock, no Redis, no database. Inputs are the full-state payloads the bridge
 publishes (``queue.<name>.updated``, ``agent.<id>.updated``, ``call.<id>.updated``) and
 today's call records as dicts (the bridge's ``CallRecord`` fields or the ``calls`` rows);
-``now`` is passed in. ``agent_console/static/wallboard.js`` applies the same rules to
-live updates; the numbers on page load come from here.
+``now`` is passed in. This is the one place of the wallboard's rules: the server draws
+every figure, band and alarm from here, and ``seconds_to_next_change`` tells the page when
+time alone (no event) will change what it shows.
 
 Service level, the one definition used on the wallboard and in the reports:
 inbound calls answered within their queue's threshold ÷ (inbound calls answered + inbound
@@ -336,3 +337,31 @@ def build(
 def pause_summary(board: Board) -> Counter[str]:
     """Paused agents by reason, over the whole board (each agent once)."""
     return Counter(a.reason or "-" for a in board.agents if a.state == "paused")
+
+
+def _until(seconds: int | None, at: int | None) -> int | None:
+    """Seconds until an elapsed count that is ``seconds`` now reaches ``at`` (None: never)."""
+    if seconds is None or at is None or seconds >= at:
+        return None
+    return at - seconds
+
+
+def seconds_to_next_change(board: Board) -> int | None:
+    """Seconds until the passing of time alone changes a band, a state or an alarm.
+
+    Times in state and waits grow by themselves; a board drawn now is still right
+    until an agent crosses a band, a wrap-up ends, or a caller has waited longer than
+    ``LONG_WAIT_SECONDS`` (the alarm, the red row). None: nothing changes by itself.
+    """
+    due: list[int | None] = []
+    for agent in board.agents:
+        if agent.state == "signed_out":
+            continue
+        amber, red = BANDS.get(agent.state, (None, None))
+        due += [_until(agent.seconds, amber), _until(agent.seconds, red)]
+        if agent.state == "wrap_up":
+            due.append(_until(agent.seconds, WRAP_UP_SECONDS))
+    # The alarm holds from LONG_WAIT_SECONDS + 1 on (a wait *longer* than the limit).
+    due += [_until(w.seconds, LONG_WAIT_SECONDS + 1) for w in board.waiting]
+    found = [d for d in due if d is not None]
+    return min(found) if found else None

@@ -164,6 +164,7 @@ TABLE: dict[str, Rule] = {
     "GET /api/unit/dispatches/{dispatch_id}": api(OWN_UNIT, UNITS),
     # --- wallboard, supervision, reports (wallboard and reports work) -----------------
     "GET /wallboard": page(BOSSES),
+    "GET /wallboard/board": page(BOSSES),
     "GET /wallboard/today": page(BOSSES),
     "GET /wallboard/stream": page(BOSSES, stream=True),
     "POST /supervisor/agents/{action}": page(BOSSES, form={}),

@@ -53,3 +53,11 @@ def test_heartbeats_are_read_as_epoch_seconds_or_iso_and_garbage_is_ignored():
     assert links.heartbeat_time(NOW.isoformat()) == NOW
     assert links.heartbeat_time("soon") is None and links.heartbeat_time(True) is None
     assert links.node_link("pbx1", {"state": "weird"}, now=NOW).state == "down"
+
+
+def test_the_page_looks_again_when_the_oldest_live_heartbeat_goes_stale():
+    beat = NOW - timedelta(seconds=5)
+    found = links.summarize([links.node_link("pbx1", payload(beat=beat), now=NOW)])
+    assert links.seconds_to_stale(found, NOW) == links.STALE_AFTER_SECONDS - 5
+    lost = links.summarize([links.node_link("pbx1", None, now=NOW)])
+    assert links.seconds_to_stale(lost, NOW) is None
