@@ -7,9 +7,8 @@ from pathlib import Path
 
 import callcenter.ami
 
-PURE = ["framing", "events", "noise", "effects", "presence", "tracker", "actions", "clock",
-        "call_state", "channel_events", "queue_events", "outcome", "ivr_vars", "resync",
-        "simulated_calls"]
+PURE = ["framing", "events", "noise", "effects", "queue_state", "tracker", "actions", "clock",
+        "call_state", "channel_events", "queue_events", "outcome", "ivr_vars", "resync_plan"]
 # The tracker is given the time each message arrived; it never asks the host for it.
 CLOCK_READS = re.compile(r"\b(?:datetime\.now|datetime\.utcnow|time\.time|time\.monotonic"
                          r"|time\.perf_counter|date\.today)\(")

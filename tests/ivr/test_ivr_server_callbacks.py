@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from agi_peer import ivr_channel
 
-from callcenter.ami.agi_simulator import SimulatedChannel, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, environment
 from ivr.ports import MemoryPorts
 from ivr.server import Limits
 

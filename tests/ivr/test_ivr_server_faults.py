@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from agi_peer import garbage_after, ivr_channel, recorded
 
-from callcenter.ami.agi_simulator import SimulatedChannel, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, environment
 from ivr import flow
 from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.ports import MemoryPorts

@@ -4,7 +4,7 @@ queue with IVR_ERROR saying why."""
 
 from agi_peer import ANSWER, ivr_channel, scripted_peer
 
-from callcenter.ami.agi_simulator import environment
+from callcenter.simulators.asterisk.agi_channel import environment
 from ivr.server import Limits
 
 # Asterisk passes a trunk's caller name on byte for byte: here TIS-620, not UTF-8.

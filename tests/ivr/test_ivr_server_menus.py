@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from agi_peer import RECORDED, ivr_channel, recorded
 
-from callcenter.ami.agi_simulator import SimulatedChannel
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from ivr.ports import MemoryPorts
 
 LANGUAGES = {"1": ("th", None), "2": ("en", "english"), "3": ("my", "burmese"),

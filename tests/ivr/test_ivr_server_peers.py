@@ -7,7 +7,7 @@ import time
 import pytest
 from agi_peer import ivr_channel
 
-from callcenter.ami.agi_simulator import environment
+from callcenter.simulators.asterisk.agi_channel import environment
 from ivr.server import Limits
 
 
