@@ -16,9 +16,9 @@ import redis.asyncio as aioredis
 from sqlalchemy import select
 
 from callcenter.agents.models import User
+from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.ami.bridge.node import Bridge, NodeConfig, Timing
 from callcenter.ami.bridge.sink import RecordWriter, Sink
-from callcenter.ami.client import CommandServer
 from callcenter.audit import AuditEvent
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from callcenter.simulators.asterisk import AmiSimulator

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import Role
-from callcenter.ami.client import CommandServer
+from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.calls import callbacks, jobs
 from callcenter.calls.models import Call, CallbackRequest, CallbackStatus
 from callcenter.cases import service as cases

@@ -13,7 +13,7 @@ import redis
 import redis.asyncio as aioredis
 from sqlalchemy import select
 
-from callcenter.ami.client import CommandServer
+from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.dispatch import service
 from callcenter.dispatch.models import Alert, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S

@@ -8,7 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from callcenter.ami.client import AsyncCommandClient, CommandServer
+from callcenter.ami.bridge.command_server import CommandServer
+from callcenter.ami.client import AsyncCommandClient
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.simulators.asterisk import AmiSimulator
 from ivr.ports import MemoryPorts

@@ -9,9 +9,9 @@ import signal
 
 import redis.asyncio as aioredis
 
+from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.ami.bridge.node import Bridge, NodeConfig
 from callcenter.ami.bridge.sink import RecordWriter, Sink
-from callcenter.ami.client import CommandServer
 from callcenter.runtime import announce_ready, run_process
 from callcenter.settings import Settings
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from callcenter.ami import client
+from callcenter.ami.bridge import command_server
 from callcenter.calls import callbacks
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.dispatch.channels import voice
@@ -326,11 +326,11 @@ async def test_simulated_call_back_and_voice_alert_are_outbound_calls_only(
     bridge = node_bridge(port, redis=aredis, sessions=committing_sessionmaker)
     task = await started(sim, bridge)
     try:
-        call_back = await client.HANDLERS["originate"](bridge, {
+        call_back = await command_server.HANDLERS["originate"](bridge, {
             "channel": callbacks.dial_channel("0812345678"), "context": callbacks.CONTEXT,
             "exten": "s", "variables": {"CALLBACK_ID": "7", "CALLBACK_QUEUE": "violence",
                                         "IVR_LANGUAGE": "th"}}, 5)
-        alert = await client.HANDLERS["originate"](bridge, {
+        alert = await command_server.HANDLERS["originate"](bridge, {
             "channel": voice.dial_string("0899999999"), "context": "unit-test-no-ivr",
             "exten": "s", "variables": {"DISPATCH_ID": "42", "RRU_UNIT": "TH-50"}}, 5)
         assert call_back.ok and alert.ok

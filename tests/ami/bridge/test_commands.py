@@ -5,7 +5,8 @@ import json
 
 from sqlalchemy import select
 
-from callcenter.ami.client import AsyncCommandClient, CommandServer, request_key
+from callcenter.ami.bridge.command_server import CommandServer
+from callcenter.ami.client import AsyncCommandClient, request_key
 from callcenter.calls.models import Call, CallMonitoring, CallOutcome, MonitorMode
 from callcenter.simulators.asterisk import AmiSimulator
 from tests.ami.conftest import NODE, node_bridge, wait_for
