@@ -27,7 +27,7 @@ def test_the_pure_modules_are_found_on_disk():
     # Subpackages hold I/O (the bridge); a pure module sits directly in the folder.
     assert {p.name for p in FOLDER.iterdir() if p.is_dir() and p.name != "__pycache__"} \
         == {"bridge"}
-    assert {"framing", "tracker", "actions", "clock"} <= set(PURE)
+    assert {"framing", "session", "tracker", "actions", "clock"} <= set(PURE)
 
 
 def test_pure_modules_import_no_io_library():

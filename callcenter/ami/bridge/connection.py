@@ -3,58 +3,44 @@
 panoramisk 1.4 decodes every TCP chunk on its own (a Thai character split across reads is
 lost), never checks a Ping's answer, re-sends pending actions after a reconnect, retries a
 failed login forever without saying so and runs callbacks in the read path. So only its
-connection set-up is used: `FramedProtocol` (our `protocol_factory`) frames on bytes and
-hands whole messages to the bridge; pinging, replies, login and reconnecting are the
-bridge's.
+connection set-up is used: `FramedProtocol` (our `protocol_factory`) feeds the bytes to
+the sans-I/O `AmiSession` and hands what it gives out to the bridge; when to ping, how
+long to wait and when to reconnect are the bridge's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from panoramisk import Manager
 
-from callcenter.ami.bridge.config import NotAsteriskManager
-from callcenter.ami.framing import Framer, Message, Problem, shown
-from callcenter.ami.noise import KNOWN_NOISE, event_name, skip_untracked
-
-log = logging.getLogger(__name__)
+from callcenter.ami.actions import Action, Reply
+from callcenter.ami.bridge.config import LinkDown, NotAsteriskManager
+from callcenter.ami.framing import Message, Problem
+from callcenter.ami.session import AmiSession, State
 
 
 class FramedProtocol(asyncio.Protocol):
-    """Bytes in, whole `Message`s out to `on_messages`; nothing decoded per chunk."""
+    """Glue between the socket and the session: bytes in and out, stamped with read time."""
 
     def __init__(self) -> None:
-        # Events nobody reads are dropped on their bytes, before decoding (most of them).
-        self.framer = Framer(skip=self._skip)
-        self.unknown_events: Counter[bytes] = Counter()
+        self.session = AmiSession()
         self.transport: asyncio.Transport | None = None
         self.on_messages: Callable[[list[Message], datetime, float], None] | None = None
+        self.on_replies: Callable[[list[tuple[str, Reply]]], None] | None = None
         self.on_problems: Callable[[list[Problem]], None] | None = None
         self.on_lost: Callable[[Exception | None], None] | None = None
         self.banner = asyncio.get_running_loop().create_future()
+        self.login_reply: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         self.closed = False
         # panoramisk's Manager sets these on its protocol; kept so it finds them.
         self.factory: Any = None
         self.queue: Any = None
         self.responses: dict[str, Any] = {}
-
-    def _skip(self, raw: bytes) -> bool:
-        if not skip_untracked(raw):
-            return False
-        name = event_name(raw)
-        if name not in KNOWN_NOISE:
-            # An event this code does not know: counted by name, logged the first time.
-            if name not in self.unknown_events:
-                log.info("unknown AMI event %s skipped", name.decode("ascii", "replace"))
-            self.unknown_events[name] += 1
-        return True
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -62,15 +48,26 @@ class FramedProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         received_at = datetime.now(UTC)
         arrived = time.perf_counter()
-        messages, problems = self.framer.feed(data)
-        if not self.banner.done():
-            if self.framer.banner is not None:
-                self.banner.set_result(self.framer.banner)
-            elif self.framer.not_banner is not None:
-                self.banner.set_exception(NotAsteriskManager(shown(self.framer.not_banner)))
-                self.banner.exception()  # retrieved here: the bridge may have stopped waiting
+        session = self.session
+        session.receive_data(data)
+        if not self.banner.done() and session.state is not State.BANNER:
+            if session.not_asterisk is not None:
+                self._fail(self.banner, NotAsteriskManager(session.not_asterisk))
+            else:
+                self.banner.set_result(session.banner)
+        if session.login_reply is not None and not self.login_reply.done():
+            self.login_reply.set_result(session.login_reply)
+        self._hand_out(received_at, arrived)
+
+    def _hand_out(self, received_at: datetime, arrived: float) -> None:
+        problems = self.session.problems_received()
         if problems and self.on_problems is not None:
             self.on_problems(problems)
+        # Replies first: a waiter resumes only after this read's messages are queued.
+        replies = self.session.replies_completed()
+        if replies and self.on_replies is not None:
+            self.on_replies(replies)
+        messages = self.session.events_received()
         if messages and self.on_messages is not None:
             self.on_messages(messages, received_at, arrived)
 
@@ -79,19 +76,37 @@ class FramedProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        if self.framer.pending_bytes and self.on_problems is not None:
-            # The link closed in the middle of a message: what arrived of it is dropped.
-            self.on_problems([Problem("truncated", f"{self.framer.pending_bytes} bytes")])
-        if not self.banner.done():
-            self.banner.set_exception(ConnectionError("closed before the banner"))
-            self.banner.exception()  # retrieved here: the bridge may have stopped waiting
+        self.session.receive_eof()
+        # The link closed in the middle of a message: what arrived of it is dropped.
+        problems = self.session.problems_received()
+        if problems and self.on_problems is not None:
+            self.on_problems(problems)
+        self._fail(self.banner, ConnectionError("closed before the banner"))
+        self._fail(self.login_reply, LinkDown("closed during login"))
         if self.on_lost is not None:
             self.on_lost(exc)
 
-    def write(self, data: bytes) -> None:
+    @staticmethod
+    def _fail(future: asyncio.Future[Any], exc: Exception) -> None:
+        if not future.done():
+            future.set_exception(exc)
+            future.exception()  # retrieved here: the bridge may have stopped waiting
+
+    def login(self, username: str, secret: str, action_id: str) -> None:
+        self.session.send_login(username, secret, action_id)
+        self._flush()
+
+    def send_action(self, action: Action, action_id: str) -> None:
+        """Queue one action in the session and write it; its reply comes to `on_replies`."""
         if self.transport is None or self.closed:
             raise ConnectionError("AMI link is down")
-        self.transport.write(data)
+        self.session.send_action(action, action_id)
+        self._flush()
+
+    def _flush(self) -> None:
+        if self.transport is None or self.closed:
+            raise ConnectionError("AMI link is down")
+        self.transport.write(self.session.data_to_send())
 
     def abort(self) -> None:
         if self.transport is not None:

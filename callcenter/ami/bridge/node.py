@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from callcenter.ami import actions
-from callcenter.ami.actions import Action, Pending, Reply
+from callcenter.ami.actions import Action, Reply
 from callcenter.ami.bridge.config import (
     ActionTimeout,
     BridgeError,
@@ -64,9 +64,7 @@ class Bridge:
         self._inbox: deque[tuple[Any, datetime, float]] = deque()
         self._wakeup = asyncio.Event()
         self._paused = False
-        self._pending = Pending()
         self._futures: dict[str, asyncio.Future[Reply]] = {}
-        self._login_reply: asyncio.Future[Message] | None = None
         self._lost: asyncio.Future[None] | None = None
         self._ids = 0
         self._session_no = 0
@@ -167,9 +165,9 @@ class Bridge:
         action_id = action_id or self._next_id()
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         self._futures[action_id] = future
-        self._pending.expect(action_id, action)
+        protocol = self.protocol
         try:
-            self.protocol.write(action.to_bytes(action_id))
+            protocol.send_action(action, action_id)
             return await asyncio.wait_for(future, timeout or self.timing.action_timeout)
         except TimeoutError:
             self.counters[f"timeout.{action.name}"] += 1
@@ -178,7 +176,8 @@ class Bridge:
             raise LinkDown(action.name) from None
         finally:
             self._futures.pop(action_id, None)
-            self._pending.drop(action_id)
+            # A reply that comes after this is unmatched, not handed to nobody.
+            protocol.session.forget(action_id)
 
     async def call_tracker(self, fn: Callable[[Tracker], Any], *, full: bool = False) -> None:
         """Run `fn` on the tracker in order with the events already queued.
@@ -192,7 +191,7 @@ class Bridge:
     @property
     def events_seen(self) -> int:
         """Events read so far: handled ones plus those dropped unread as noise."""
-        live = self.protocol.framer.skipped if self.protocol is not None else 0
+        live = self.protocol.session.framer.skipped if self.protocol is not None else 0
         return self.counters["events"] + self.counters["skipped"] + live
 
     def next_action_id(self) -> str:
@@ -209,16 +208,15 @@ class Bridge:
         self.protocol = protocol
         loop = asyncio.get_running_loop()
         self._lost = loop.create_future()
-        self._login_reply = loop.create_future()
         protocol.on_messages = self._on_messages
+        protocol.on_replies = self._on_replies
         protocol.on_problems = self._on_problems
         protocol.on_lost = self._on_lost
         # Asterisk still starting closes at once, before the banner: "not up yet".
         await asyncio.wait_for(asyncio.shield(protocol.banner), self.timing.banner_timeout)
-        action_id = self._next_id()
-        protocol.write(actions.login(self.node.username, self.node.secret).to_bytes(action_id))
+        protocol.login(self.node.username, self.node.secret, self._next_id())
         try:
-            reply = await self._await_or_lost(self._login_reply, self.timing.action_timeout)
+            reply = await self._await_or_lost(protocol.login_reply, self.timing.action_timeout)
         except TimeoutError:
             raise LoginUnanswered from None
         if reply.response != "Success":
@@ -291,22 +289,32 @@ class Bridge:
                          time.perf_counter())])
         self.logged_in = False
         self.up.clear()
-        self._pending.drain()
         for future in list(self._futures.values()):
             if not future.done():
                 future.set_exception(LinkDown("link lost before the reply"))
         if self.protocol is not None:
-            self.counters["skipped"] += self.protocol.framer.skipped
-            for name, count in self.protocol.unknown_events.items():
+            session = self.protocol.session
+            self.counters["skipped"] += session.framer.skipped
+            self.counters["reply_unmatched"] += session.take_unmatched_replies()
+            for name, count in session.unknown_events.items():
                 self.counters[f"unknown_event.{name.decode('ascii', 'replace')}"] += count
             self.protocol.on_messages = None
+            self.protocol.on_replies = None
             self.protocol.abort()
             self.protocol = None
 
     # ------------------------------------------------------------------ read path
     def _on_messages(self, messages: list[Message], received_at: datetime,
                      arrived: float) -> None:
+        if self.protocol is not None:
+            self.counters["reply_unmatched"] += self.protocol.session.take_unmatched_replies()
         self._push([(m, received_at, arrived) for m in messages])
+
+    def _on_replies(self, replies: list[tuple[str, Reply]]) -> None:
+        for action_id, reply in replies:
+            future = self._futures.get(action_id)
+            if future is not None and not future.done():
+                future.set_result(reply)
 
     def _push(self, items: list[tuple[Any, datetime, float]]) -> None:
         self._inbox.extend(items)
@@ -330,9 +338,6 @@ class Bridge:
                 future.set_exception(LinkDown("link lost before the reply"))
         if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)
-        if self._login_reply is not None and not self._login_reply.done():
-            self._login_reply.set_exception(LinkDown("closed during login"))
-            self._login_reply.exception()  # mark retrieved
 
     # ------------------------------------------------------------------ handler
     async def _handle_forever(self) -> None:
@@ -380,17 +385,15 @@ class Bridge:
 
     def _handle_message(self, msg: Message, received_at: datetime) -> list[Effect]:
         headers = msg.headers
+        # The session matched replies to their actions as they were read; here they are
+        # seen in order with the events, which is what the resync's timing rests on.
         # OriginateResponse is an event with a Response header: test Event first.
         if "Event" not in headers:
-            if self._login_reply is not None and not self._login_reply.done():
-                # The first response of a session is the Login's, whatever its ActionID.
-                self._login_reply.set_result(msg)
-                return []
-            self._offer(msg)
+            self.resync_runner.note(msg)
             return []
         self.counters["events"] += 1
         if "ActionID" in headers:
-            self._offer(msg)
+            self.resync_runner.note(msg)
         event = to_event(msg)
         if event is None:
             return []
@@ -408,18 +411,6 @@ class Bridge:
         log.warning("AMI node %s: Asterisk is shutting down (restart: %s)", self.node.name,
                     event.restart)
         self._spawn(self.link.set("reconnecting", fault=self._restart_fault), "link")
-
-    def _offer(self, msg: Message) -> None:
-        self.resync_runner.note(msg)
-        consumed, reply = self._pending.offer(msg)
-        if not consumed:
-            if "Response" in msg.headers:
-                self.counters["reply_unmatched"] += 1
-            return
-        if reply is not None:
-            future = self._futures.get(msg.action_id)
-            if future is not None and not future.done():
-                future.set_result(reply)
 
     # ------------------------------------------------------------------ helpers
     def _next_id(self) -> str:
