@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from callcenter.ami.framing import Framer
-from callcenter.ami.simulated_calls import SimAgent, SimCall, call_steps, encode
+from callcenter.simulators.asterisk.call_events import SimAgent, SimCall, call_steps, encode
 
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 SHAPES = ["answered"] * 6 + ["abandoned", "queue_timeout", "ivr_hangup", "agent_hangup"]
@@ -144,8 +144,8 @@ async def run_bridge(data: bytes, events: int, *, rate: float, database_url: str
     from sqlalchemy import func, select
     from sqlalchemy.orm import sessionmaker
 
-    from callcenter.ami.bridge import Bridge, NodeConfig, Timing
-    from callcenter.ami.sink import RecordWriter, Sink
+    from callcenter.ami.bridge.node import Bridge, NodeConfig, Timing
+    from callcenter.ami.bridge.sink import RecordWriter, Sink
     from callcenter.calls.models import Call
     from callcenter.db import make_engine
 

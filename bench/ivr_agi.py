@@ -1,9 +1,10 @@
 """Benchmark: the FastAGI IVR under 200 concurrent simulated callers over loopback TCP.
 
-Each simulated caller plays Asterisk's side (``callcenter.ami.agi_simulator``): sends the
-agi_* block, answers every command the way Asterisk 22 does, and measures each round trip
-(from its answer, or the block, to the next command). Callers take a seeded mix of paths: every
-language and issue, danger key, silent caller, invalid keys, hang-ups, callback offers.
+Each simulated caller plays Asterisk's side
+(``callcenter.simulators.asterisk.agi_channel``): sends the agi_* block, answers every
+command the way Asterisk 22 does, and measures each round trip (from its answer, or the
+block, to the next command). Callers take a seeded mix of paths: every language and
+issue, danger key, silent caller, invalid keys, hang-ups, callback offers.
 
 The same client then runs against a minimal AGI server that sends the very same commands
 without any flow logic or parsing (the commands are computed beforehand per path), so the
@@ -30,7 +31,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, call, environment
 from ivr.agi import Command, ReplyReader
 from ivr.flow import PortCall, Runner
 from ivr.flows import hotline

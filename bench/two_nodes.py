@@ -1,7 +1,7 @@
 """Two PBX nodes: 500 calls across both, with dispatches and call backs, recorded once each.
 
 The floor of tests/scale/test_two_nodes.py (tests/scale/cluster.py starts it): two
-simulated Asterisk nodes, each with its own bridge process (``python -m callcenter.ami``),
+simulated Asterisk nodes, each with its own bridge process (``python -m callcenter.ami.bridge``),
 two web processes, two workers (``python -m callcenter.worker``), one PostgreSQL
 database and a Redis server of the run's own. Calls arrive on both nodes in turn while
 SMS dispatches are alerted and call backs placed.

@@ -215,9 +215,9 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
     import redis.asyncio as aioredis
 
     from agent_console.routers.wallboard import PERSON_FIELDS
-    from callcenter.ami.bridge import Bridge, NodeConfig, Timing
-    from callcenter.ami.simulator import AmiSimulator
-    from callcenter.ami.sink import RecordWriter, Sink
+    from callcenter.ami.bridge.node import Bridge, NodeConfig, Timing
+    from callcenter.ami.bridge.sink import RecordWriter, Sink
+    from callcenter.simulators.asterisk import AmiSimulator
 
     aredis = aioredis.Redis.from_url(redis_url)
     sim = AmiSimulator()
@@ -273,7 +273,7 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
     seen_before = events_before = 0
     queues = ["violence", "trafficking", "pregnancy", "welfare", "operator"]
     shapes = ["answered"] * 6 + ["abandoned", "queue_timeout", "ivr_hangup", "agent_hangup"]
-    per_call = 24  # events of an average simulated call (see simulated_calls.call_steps)
+    per_call = 24  # events of an average simulated call (see call_events.call_steps)
     calls_per_second = args.rate / per_call
     players: set[asyncio.Task] = set()
     while time.perf_counter() < window_to:

@@ -16,10 +16,10 @@ log = logging.getLogger("callcenter.cli")
 # than importing them, so callcenter never depends on ivr or agent_console.
 PROCESS_MODULES = {
     "web": "agent_console",
-    "bridge": "callcenter.ami",
+    "bridge": "callcenter.ami.bridge",
     "ivr": "ivr",
     "worker": "callcenter.worker",
-    "simulator": "callcenter.ami.simulator",
+    "simulator": "callcenter.simulators.asterisk",
 }
 
 

@@ -149,8 +149,8 @@ def _process_plan(settings: Settings, *, with_simulator: bool,
     # simulator listens before the bridge connects to it.
     plan = [Step("worker", "callcenter.worker"),
             Step("ivr", "ivr", listens_on=(settings.agi_host, settings.agi_port))]
-    if not settings.ami_nodes and with_simulator and find_spec("callcenter.ami.simulator"):
-        plan.append(Step("simulator", "callcenter.ami.simulator",
+    if not settings.ami_nodes and with_simulator and find_spec("callcenter.simulators.asterisk"):
+        plan.append(Step("simulator", "callcenter.simulators.asterisk",
                          listens_on=("127.0.0.1", settings.simulator_port)))
         extra_env["CALLCENTER_AMI_NODES"] = json.dumps(
             [{"name": "sim", "host": "127.0.0.1", "port": settings.simulator_port,
@@ -160,7 +160,7 @@ def _process_plan(settings: Settings, *, with_simulator: bool,
         configured = json.loads(extra_env["CALLCENTER_AMI_NODES"]) if extra_env else [
             {"name": n.name} for n in settings.ami_nodes]
         nodes = tuple(n["name"] for n in configured)
-        plan.append(Step("bridge", "callcenter.ami", links_up=nodes))
+        plan.append(Step("bridge", "callcenter.ami.bridge", links_up=nodes))
     else:
         log.warning("no Asterisk node and no simulator: the bridge is not started")
     plan.append(Step("web", "agent_console", ("--access-log", str(access_log)),

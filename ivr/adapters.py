@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.models  # noqa: F401  (every mapper, so flushes can resolve foreign keys)
-from callcenter.ami.sink import snapshot_key
+from callcenter.ami.bridge.sink import snapshot_key
 from callcenter.calls import callbacks
 from callcenter.db import utcnow
 from callcenter.dispatch import service as dispatches

@@ -1,7 +1,7 @@
 """Estimate how long a caller joining a queue now will wait, from the bridge's queue state.
 
 Pure. The payload is the full state the bridge publishes as ``queue.<name>.updated``
-(``callcenter.ami.presence``): ``waiting``, ``logged_in``, ``available``, ``paused`` and
+(``callcenter.ami.queue_state``): ``waiting``, ``logged_in``, ``available``, ``paused`` and
 Asterisk's running averages ``hold_time`` / ``talk_time`` in seconds.
 """
 

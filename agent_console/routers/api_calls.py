@@ -218,7 +218,7 @@ class SafeCommands:
 
 
 def commands(request: Request) -> SafeCommands:
-    from callcenter.ami.commands import CommandClient
+    from callcenter.ami.client import CommandClient
 
     return SafeCommands(CommandClient(request.app.state.redis, timeout=COMMAND_TIMEOUT))
 

@@ -24,7 +24,7 @@ from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
 from callcenter.agents import supervision
 from callcenter.agents.models import User
-from callcenter.ami.commands import CommandClient
+from callcenter.ami.client import CommandClient
 from callcenter.queues import live
 
 # limit_body: a NUL in a form field reached PostgreSQL (the audit row) as a 500.

@@ -1,7 +1,7 @@
 """An agent's queue state, changed through the AMI bridge and read back as Asterisk reports it.
 
 The console never decides an agent's state itself: it asks the bridge (a command over
-Redis, ``callcenter.ami.commands``) and shows what the bridge then publishes. The command
+Redis, ``callcenter.ami.client``) and shows what the bridge then publishes. The command
 client is passed in, so this module stays free of the bridge's imports.
 """
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from callcenter.ami import events as ev
 from callcenter.ami import legs
 from callcenter.ami.call_state import clean
-from callcenter.ami.presence import Membership, Waiting
+from callcenter.ami.queue_state import Membership, Waiting
 
 if TYPE_CHECKING:
     from callcenter.ami.tracker import Tracker

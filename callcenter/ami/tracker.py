@@ -9,8 +9,8 @@ failed Originate never gets a Uniqueid. A leg the PBX places shows the trunk's i
 context too: `outbound` tells it apart and ties it to its Originate.
 
 The pieces: `clock` (Asterisk's time), `call_state` (a call while it lasts), `ivr_vars`
-(the IVR's choices), `outcome` (how it ended), `resync` (after a reconnect), `presence`
-(agents and queues).
+(the IVR's choices), `outcome` (how it ended), `resync_plan` (after a reconnect),
+`queue_state` (agents and queues), `spy_events` (supervisors listening in).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from callcenter.ami import (
     channel_events,
     ivr_vars,
     legs,
-    monitoring,
     outbound,
     queue_events,
-    resync,
+    resync_plan,
+    spy_events,
 )
 from callcenter.ami import events as ev
 from callcenter.ami.call_state import UNKNOWN_CALLER, LiveCall
@@ -42,7 +42,7 @@ from callcenter.ami.effects import (
     UpsertMonitoring,
 )
 from callcenter.ami.outcome import ORIGINATE_REASONS, settle
-from callcenter.ami.presence import Agent, Queue
+from callcenter.ami.queue_state import Agent, Queue
 
 __all__ = ["Tracker", "epoch_of"]
 
@@ -96,9 +96,9 @@ class Tracker:
         # Supervisors spying now (by the spying channel's Uniqueid), and the console's
         # requests whose ChanSpyStart has not come yet (by the Uniqueid it chose).
         self.spies: dict[str, MonitoringRecord] = {}
-        self.spy_requests: OrderedDict[str, monitoring.SpyRequest] = OrderedDict()
+        self.spy_requests: OrderedDict[str, spy_events.SpyRequest] = OrderedDict()
         self._monitor_upserts: dict[str, MonitoringRecord] = {}
-        self.pending_resync: resync.Resync | None = None
+        self.pending_resync: resync_plan.Resync | None = None
         self.clock = AsteriskClock()
         self._now: datetime | None = None  # Asterisk's time of the event being handled
         # When Asterisk last announced a Shutdown: calls it cut off ended then.
@@ -206,8 +206,8 @@ class Tracker:
 
     def spy_requested(self, spy_uniqueid: str, *, mode: str, user_id: int | None) -> None:
         """The console is about to originate a ChanSpy whose channel gets this Uniqueid."""
-        self.spy_requests[spy_uniqueid] = monitoring.SpyRequest(mode, user_id)
-        while len(self.spy_requests) > monitoring.REMEMBER_REQUESTS:
+        self.spy_requests[spy_uniqueid] = spy_events.SpyRequest(mode, user_id)
+        while len(self.spy_requests) > spy_events.REMEMBER_REQUESTS:
             self.spy_requests.popitem(last=False)  # never answered: the phone was not picked up
 
     def emit_monitoring(self, record: MonitoringRecord) -> None:
@@ -215,7 +215,7 @@ class Tracker:
 
     def begin_resync(self, queues_action: str = "", channels_action: str = "") -> None:
         """Note the ActionIDs of the QueueStatus and CoreShowChannels about to be sent."""
-        self.pending_resync = resync.Resync(queues_action, channels_action)
+        self.pending_resync = resync_plan.Resync(queues_action, channels_action)
 
     def abort_resync(self) -> None:
         """A reply was an error or never came: keep everything as tracked."""
@@ -439,10 +439,10 @@ class Tracker:
             # Items were lost: a list that is not whole says nothing about what is gone.
             self.counters["resync.list_incomplete"] += 1
             return
-        if part == resync.QUEUES:
-            resync.drop_members(self, pending)
+        if part == resync_plan.QUEUES:
+            resync_plan.drop_members(self, pending)
         else:
-            resync.close_calls(self, pending, now, self.shutdown_at)
+            resync_plan.close_calls(self, pending, now, self.shutdown_at)
             self.shutdown_at = None
         pending.applied.add(part)
 
@@ -460,7 +460,7 @@ _HANDLERS = {
     ev.MemberEvent: queue_events.on_member,
     ev.QueueParams: queue_events.on_queue_params,
     ev.OriginateResponse: Tracker._on_originate,
-    ev.ChanSpy: monitoring.on_chanspy,
+    ev.ChanSpy: spy_events.on_chanspy,
     ev.ListComplete: Tracker._on_list_complete,
     ev.Shutdown: Tracker._on_shutdown,
 }

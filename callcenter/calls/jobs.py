@@ -25,8 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.agents.models  # noqa: F401  (users: calls.agent_user_id refers to it)
-from callcenter.ami.commands import CommandClient
-from callcenter.ami.sink import snapshot_key
+from callcenter.ami.bridge.sink import snapshot_key
+from callcenter.ami.client import CommandClient
 from callcenter.calls import callbacks
 from callcenter.calls.models import CallbackRequest, CallbackStatus
 from callcenter.db import engine_for, session_scope, utcnow

@@ -1,6 +1,6 @@
 """Read the bridges' live state and links from Redis, for the wallboard and /metrics.
 
-The keys are the bridge's (callcenter/ami/sink.py): ``live.<node>.<kind>s`` hashes (field
+The keys are the bridge's (callcenter/ami/bridge/sink.py): ``live.<node>.<kind>s`` hashes (field
 = id, value = full-state JSON) and ``bridge.<node>.link``. The nodes that should report
 are the configured ones (CALLCENTER_AMI_NODES) and any node with live state or a link key
 in Redis. Each heartbeat seen is remembered in ``bridge.heartbeats`` (node → epoch), so a

@@ -9,7 +9,7 @@ import redis
 from agent_console.routers import api_calls
 from agent_console.routers.agent import AgentStream
 from callcenter.agents.models import Role, User
-from callcenter.ami.commands import request_key
+from callcenter.ami.client import request_key
 from tests.agent_console.console_support import signed_in
 from tests.conftest import REDIS_URL
 

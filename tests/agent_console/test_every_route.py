@@ -14,7 +14,7 @@ import threading
 import pytest
 import redis
 
-from callcenter.ami.commands import request_key
+from callcenter.ami.client import request_key
 from tests.agent_console.console_support import signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN, LOGINS, ROLES, TABLE
 from tests.agent_console.route_world import assert_says_why, build_world, fill, outcome

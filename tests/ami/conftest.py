@@ -10,8 +10,8 @@ import os
 import pytest
 import redis.asyncio as aioredis
 
-from callcenter.ami.bridge import Bridge, NodeConfig, Timing
-from callcenter.ami.sink import RecordWriter, Sink
+from callcenter.ami.bridge.node import Bridge, NodeConfig, Timing
+from callcenter.ami.bridge.sink import RecordWriter, Sink
 
 AMI_REDIS_URL = os.environ.get("CALLCENTER_TEST_AMI_REDIS_URL", "redis://127.0.0.1:6379/11")
 # Several test runs may share the Redis server at once: each run names its own node, and

@@ -57,7 +57,7 @@ def pjsip_sections(kind: str) -> dict[str, dict[str, str]]:
 
 
 def hotline_channel(keys):
-    from callcenter.ami.agi_simulator import SimulatedChannel
+    from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 
     channel = SimulatedChannel(keys=list(keys), channel_vars={"HOTLINE_CALL_ID": "1.1"})
     result = drive(hotline.run(CallContext(call_id="1.1", number="0812345678")), channel)
@@ -214,7 +214,7 @@ def test_a_call_back_originates_into_the_callback_context_through_the_telco_trun
 
 
 def greeting_sets() -> set[str]:
-    from callcenter.ami.agi_simulator import SimulatedChannel
+    from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
     from ivr.flows import callback_greeting
 
     flows_called = {s for s in PLAN.agi_scripts()

@@ -16,13 +16,13 @@ import redis.asyncio as aioredis
 from sqlalchemy import select
 
 from callcenter.agents.models import User
-from callcenter.ami.bridge import Bridge, NodeConfig, Timing
-from callcenter.ami.commands import CommandServer
-from callcenter.ami.simulated_calls import SimAgent
-from callcenter.ami.simulator import AmiSimulator
-from callcenter.ami.sink import RecordWriter, Sink
+from callcenter.ami.bridge.command_server import CommandServer
+from callcenter.ami.bridge.node import Bridge, NodeConfig, Timing
+from callcenter.ami.bridge.sink import RecordWriter, Sink
 from callcenter.audit import AuditEvent
 from callcenter.seed import DEMO_PASSWORD, seed_all
+from callcenter.simulators.asterisk import AmiSimulator
+from callcenter.simulators.asterisk.call_events import SimAgent
 from tests.agent_console import second_factor
 from tests.browser.watch import PageErrors, assert_clean_log
 from tests.support.audit_trail import audited, user_id

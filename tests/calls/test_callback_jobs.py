@@ -27,13 +27,13 @@ from sqlalchemy import select
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import Role
-from callcenter.ami.commands import CommandServer
-from callcenter.ami.simulator import AmiSimulator
+from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.calls import callbacks, jobs
 from callcenter.calls.models import Call, CallbackRequest, CallbackStatus
 from callcenter.cases import service as cases
 from callcenter.cases.models import CasePerson, PersonRole
 from callcenter.db import utcnow
+from callcenter.simulators.asterisk import AmiSimulator
 from callcenter.taxonomy import IssueArea
 from tests.ami.conftest import make_bridge
 from tests.dispatch.redis_server import RedisServer

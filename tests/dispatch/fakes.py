@@ -17,7 +17,7 @@ from typing import Any
 
 import redis
 
-from callcenter.ami.commands import reply_key, request_key
+from callcenter.ami.client import reply_key, request_key
 
 
 def free_port() -> int:

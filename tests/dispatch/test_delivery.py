@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from callcenter.agents.models import User
-from callcenter.ami.commands import request_key
+from callcenter.ami.client import request_key
 from callcenter.db import session_scope
 from callcenter.dispatch import notify, presence, service
 from callcenter.dispatch.channels.console import NOBODY

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from callcenter.ami.agi_simulator import SimulatedChannel
 from callcenter.dispatch import service
 from callcenter.dispatch.channels.voice import BridgeVoiceChannel
 from callcenter.dispatch.delivery import outbox
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.errors import DomainError
 from callcenter.provinces.models import AlertChannel
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from ivr.agi import AgiReply, Command, ReplyReader
 from ivr.flow import PortCall, Runner
 from ivr.flows import dispatch as dispatch_route

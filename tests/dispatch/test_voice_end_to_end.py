@@ -13,12 +13,12 @@ import redis
 import redis.asyncio as aioredis
 from sqlalchemy import select
 
-from callcenter.ami.commands import CommandServer
-from callcenter.ami.simulator import AmiSimulator
+from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.dispatch import service
 from callcenter.dispatch.models import Alert, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
+from callcenter.simulators.asterisk import AmiSimulator
 from ivr.adapters import FoundationPorts
 from ivr.server import FastAgiServer
 from tests.ami.conftest import make_bridge

@@ -5,7 +5,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, call, environment
 from ivr.server import FastAgiServer
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "asterisk"

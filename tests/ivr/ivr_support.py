@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from callcenter.ami.agi_simulator import SimulatedChannel
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from ivr.agi import AgiReply, Command, ReplyReader
 from ivr.flow import Flow, PortCall, Runner
 from ivr.ports import MemoryPorts

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from callcenter.agents.models import User
-from callcenter.ami.sink import snapshot_key
+from callcenter.ami.bridge.sink import snapshot_key
 from callcenter.calls.models import Call, CallbackRequest, CallbackStatus
 from callcenter.cases import service as cases
 from callcenter.db import utcnow

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callcenter.ami.agi_simulator import split_args
+from callcenter.simulators.asterisk.agi_channel import split_args
 from ivr import agi
 from ivr.agi import AgiProtocolError, LineBuffer, ReplyReader
 

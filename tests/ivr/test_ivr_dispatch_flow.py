@@ -2,7 +2,7 @@
 
 import pytest
 
-from callcenter.ami.agi_simulator import SimulatedChannel
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from ivr.flows import dispatch
 from ivr.flows.context import CallContext
 from ivr.ports import MemoryPorts

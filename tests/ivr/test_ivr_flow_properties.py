@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callcenter.ami.agi_simulator import SimulatedChannel
 from callcenter.queues.catalog import BY_NAME
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from ivr.flows import dispatch, hotline
 from ivr.flows.context import CallContext
 from ivr.ports import MemoryPorts

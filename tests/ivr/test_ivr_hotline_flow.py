@@ -2,8 +2,8 @@
 
 import pytest
 
-from callcenter.ami.agi_simulator import SimulatedChannel
 from callcenter.queues.catalog import BY_NAME
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from callcenter.taxonomy import IssueArea, Language
 from ivr.flows import hotline
 from ivr.flows.context import CallContext

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from callcenter.ami.agi_simulator import SimulatedChannel, call, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, call, environment
 
 ROOT = Path(__file__).resolve().parents[2]
 

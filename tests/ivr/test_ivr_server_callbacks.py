@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from callcenter.ami.agi_simulator import SimulatedChannel, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, environment
 from ivr.ports import MemoryPorts
 from ivr.server import Limits
 from tests.ivr.agi_peer import ivr_channel

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from callcenter.ami.agi_simulator import SimulatedChannel, environment
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel, environment
 from ivr import flow
 from ivr.flows import FLOWS, HOTLINE, FlowSpec
 from ivr.ports import MemoryPorts

@@ -2,7 +2,7 @@
 line far too long or cut short. The caller still hears the menus, or at least reaches a
 queue with IVR_ERROR saying why."""
 
-from callcenter.ami.agi_simulator import environment
+from callcenter.simulators.asterisk.agi_channel import environment
 from ivr.server import Limits
 from tests.ivr.agi_peer import ANSWER, ivr_channel, scripted_peer
 

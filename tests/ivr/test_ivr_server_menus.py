@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from callcenter.ami.agi_simulator import SimulatedChannel
+from callcenter.simulators.asterisk.agi_channel import SimulatedChannel
 from ivr.ports import MemoryPorts
 from tests.ivr.agi_peer import RECORDED, ivr_channel, recorded
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from callcenter.ami.agi_simulator import environment
+from callcenter.simulators.asterisk.agi_channel import environment
 from ivr.server import Limits
 from tests.ivr.agi_peer import ivr_channel
 

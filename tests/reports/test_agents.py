@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from callcenter.agents.models import AgentState, AgentStateChange
+from callcenter.ami.bridge.sink import RecordWriter
 from callcenter.ami.effects import AgentStateChanged
-from callcenter.ami.sink import RecordWriter
 from callcenter.calls.models import CallOutcome
 from callcenter.queues.stats import WRAP_UP_SECONDS
 from callcenter.reports import service

@@ -1,7 +1,7 @@
 """Two PBX nodes as production runs them: for tests/scale and bench/two_nodes.py.
 
 Each node is a simulated Asterisk (``AmiSimulator``, in the caller's event loop) with a
-bridge of its own (``python -m callcenter.ami`` told only about that node). Beside them:
+bridge of its own (``python -m callcenter.ami.bridge`` told only about that node). Beside them:
 two web processes and two workers (``python -m callcenter.worker``, sweepers included),
 all on one PostgreSQL database and one Redis server of the run's own (pub/sub ignores
 database numbers, so a shared server would mix other suites' bridges into the streams).
@@ -29,8 +29,7 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.ami.simulator import AmiSimulator
-from callcenter.ami.sink import link_key, snapshot_key
+from callcenter.ami.bridge.sink import link_key, snapshot_key
 from callcenter.calls.models import Call, CallbackRequest
 from callcenter.db import utcnow
 from callcenter.dispatch import service
@@ -39,6 +38,7 @@ from callcenter.dispatch.delivery import enqueue
 from callcenter.dispatch.models import Alert
 from callcenter.provinces.models import AlertChannel
 from callcenter.seed import DEMO_PASSWORD, seed_all
+from callcenter.simulators.asterisk import AmiSimulator
 from callcenter.taxonomy import Urgency
 from tests.dispatch.conftest import as_env, provider_values
 from tests.dispatch.fakes import FakeProviders
@@ -58,7 +58,7 @@ def node_entry(name: str, port: int) -> dict[str, object]:
 
 
 class BridgeProcess:
-    """``python -m callcenter.ami`` for one node, as production runs one per Asterisk."""
+    """``python -m callcenter.ami.bridge`` for one node, as production runs one per Asterisk."""
 
     def __init__(self, node: str, port: int, env: dict[str, str], log_path: Path) -> None:
         self.node = node
@@ -70,7 +70,7 @@ class BridgeProcess:
     def start(self, redis_url: str, timeout: float = 30.0) -> BridgeProcess:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "callcenter.ami"], cwd=ROOT, env=self.env,
+                [sys.executable, "-m", "callcenter.ami.bridge"], cwd=ROOT, env=self.env,
                 stdout=log, stderr=log, start_new_session=True)
         client = redis.Redis.from_url(redis_url)
         deadline = time.monotonic() + timeout

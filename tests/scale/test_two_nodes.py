@@ -18,9 +18,9 @@ from collections import Counter
 
 import pytest
 
-from callcenter.ami.simulated_calls import SimCall
 from callcenter.calls.models import CallbackRequest, CallbackStatus, CallDirection, CallOutcome
 from callcenter.dispatch.models import AlertStatus
+from callcenter.simulators.asterisk.call_events import SimCall
 from tests.scale.cluster import (
     Cluster,
     alerts_of,

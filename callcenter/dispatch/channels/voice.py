@@ -1,7 +1,7 @@
 """A voice alert: ask the AMI bridge to call the unit's duty phone.
 
 Only the bridge holds the AMI connection, so the worker sends it an ``originate`` command
-through Redis (``callcenter.ami.commands``) and waits for its answer. The unit's leg goes
+through Redis (``callcenter.ami.client``) and waits for its answer. The unit's leg goes
 out through the dialplan's ``rru`` context and, once answered, runs the ``dispatch`` context:
 the IVR plays the alert and takes 1 (accept) or 2 (decline), recorded through
 ``service.record_voice_answer``.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import redis as redis_lib
 
-from callcenter.ami.commands import CommandClient
+from callcenter.ami.client import CommandClient
 from callcenter.dispatch.channels import Delivery, ProviderError
 from callcenter.dispatch.config import DispatchSettings
 

@@ -1,7 +1,7 @@
 """A bridge process for the tests that kill one: `python -m
 tests.agent_console.wallboard.bridge_process`.
 
-The production bridge (`python -m callcenter.ami`) with a link key that expires in a
+The production bridge (`python -m callcenter.ami.bridge`) with a link key that expires in a
 couple of seconds instead of 15, so a test can SIGKILL it and see its key vanish soon.
 No database: call rows are counted, not written.
 """
@@ -13,9 +13,9 @@ import asyncio
 
 import redis.asyncio as aioredis
 
-from callcenter.ami.bridge import Bridge, NodeConfig
-from callcenter.ami.config import Timing
-from callcenter.ami.sink import RecordWriter, Sink
+from callcenter.ami.bridge.config import Timing
+from callcenter.ami.bridge.node import Bridge, NodeConfig
+from callcenter.ami.bridge.sink import RecordWriter, Sink
 
 
 async def run(node: str, port: int, redis_url: str, ttl: int) -> None:

@@ -6,7 +6,7 @@ import time
 
 from agent_console import wallboard_drawing
 from callcenter.queues import links
-from tests.wallboard.test_pages import AGENT, live_floor, row, supervisor_token
+from tests.agent_console.wallboard.test_pages import AGENT, live_floor, row, supervisor_token
 
 from .conftest import NODE
 

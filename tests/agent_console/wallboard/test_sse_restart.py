@@ -159,7 +159,7 @@ def test_a_bridge_process_killed_outright_is_reported_lost(
     redis_url, redis_client = private_redis
     sim_port = free_port()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": ROOT}
-    sim = subprocess.Popen([sys.executable, "-m", "callcenter.ami.simulator", "--port",
+    sim = subprocess.Popen([sys.executable, "-m", "callcenter.simulators.asterisk", "--port",
                             str(sim_port), "--secret", "hotline1300", "--no-ivr",
                             "--calls-per-minute", "6"], **quiet)
     bridge = subprocess.Popen([sys.executable, "-m", "tests.agent_console.wallboard.bridge_process",
