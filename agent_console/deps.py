@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agent_console import i18n, liveness, sessions
+from callcenter import after_commit
 from callcenter.agents.models import ConsoleSession, Role, User
 from callcenter.db import default_sessionmaker, utcnow
 from callcenter.errors import DomainError, Forbidden
@@ -39,25 +40,40 @@ class CsrfRejected(DomainError):
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, else rolled back.
+    """One transaction per request, committed in this one place: routes never commit.
 
-    Always use it as ``Depends(db_session, scope="function")`` (or ``DB``): the commit
-    must happen before the response is sent, so that a client that reads back what it
-    just wrote finds it, and so a request returns its connection to the pool at once.
+    When the handler returns, the session is committed and then the after-commit hooks
+    the request registered run (alerts to enqueue, events to publish:
+    ``callcenter.after_commit``); if it raises, the session is rolled back and the hooks
+    are dropped, so nothing is announced that was not saved.
+
+    Always use it as ``Depends(db_session, scope="function")`` (or ``DB``): FastAPI then
+    runs the code after ``yield`` when the handler has returned, before the response is
+    sent. So a client that reads back what it just wrote (or follows a 303) finds it, a
+    request returns its connection to the pool at once, and a commit that fails (the
+    database lost) reaches the exception handlers as any error of the handler would:
+    the 503 of ``errors.database_error``, with no hook run.
     """
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
     session = factory()
     try:
         yield session
         session.commit()
+        after_commit.run(session)
     except BaseException:
         session.rollback()
         raise
     finally:
+        after_commit.discard(session)
         session.close()
 
 
 DB = Depends(db_session, scope="function")
+
+
+def id_key(request: Request) -> str:
+    """The key that national IDs are digested with (see ``callcenter.cases.identity``)."""
+    return request.app.state.settings.effective_secret_key()
 
 
 def redis_client(request: Request) -> redis.Redis:

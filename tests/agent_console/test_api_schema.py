@@ -10,7 +10,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from agent_console.routers import api_calls, supervisor
+from agent_console import pbx
+from agent_console.routers import supervisor
 from tests.agent_console.console_support import signed_in
 
 EXAMPLES = 10
@@ -27,7 +28,7 @@ class _Bridge:
 
 @pytest.mark.parametrize("login", ["agent1", "supervisor", "admin", "unit.th50"])
 def test_no_request_of_any_role_makes_a_server_error(app, client, monkeypatch, login):
-    monkeypatch.setattr(api_calls, "commands", lambda request: _Bridge())
+    monkeypatch.setattr(pbx, "commands", lambda request: _Bridge())
     monkeypatch.setattr(supervisor, "CommandClient", lambda client, timeout: _Bridge())
     csrf = signed_in(client, login)
     auth = {"headers": {"X-CSRF-Token": csrf}, "cookies": dict(client.cookies)}
