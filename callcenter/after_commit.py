@@ -33,6 +33,9 @@ READY = "after_commit.ready"
 def register(session: Session, hook: Hook) -> None:
     """Run ``hook`` once the session's current transaction is committed (never if it is
     rolled back)."""
+    if not session.in_transaction():
+        # The hook belongs to a transaction: begin the one the next statement would.
+        session.begin()
     session.info.setdefault(PENDING, []).append(hook)
 
 
