@@ -135,7 +135,8 @@ def dispatch_detail(dispatch_id: Id, request: Request, province: str | None = No
 
 def _act(request: Request, db: Session, dispatch_id: int, province: str, action: str,
          step: Callable[[], object], form: dict[str, str]) -> Response:
-    """Run one supervisor action: commit and publish it, or show why it was refused."""
+    """Run one supervisor action (the request then commits and publishes it), or show why
+    it was refused."""
     _ = page_context(request)["_"]
     where = _province(province)
     try:

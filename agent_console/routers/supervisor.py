@@ -19,8 +19,8 @@ from agent_console.deps import Viewer, db_session, redis_client
 from agent_console.i18n import pick_language, translator
 from agent_console.limits import client_ip, limit_body
 from agent_console.routers.wallboard import supervisor_only
+from callcenter.agents import service as users
 from callcenter.agents import supervision
-from callcenter.agents.models import User
 from callcenter.ami.commands import CommandClient
 from callcenter.queues import live
 
@@ -52,8 +52,8 @@ def agent_action(
 ):
     outcome = supervision.agent_action(
         db, CommandClient(client, timeout=COMMAND_TIMEOUT), partial(live.item, client),
-        actor=db.get(User, viewer.id), action=action, interface=interface, node=node, reason=reason,
-        phone=phone, source_ip=client_ip(request))
+        actor=users.by_id(db, viewer.id), action=action, interface=interface, node=node,
+        reason=reason, phone=phone, source_ip=client_ip(request))
     return _answer(request, outcome, action)
 
 
@@ -69,6 +69,6 @@ def move_caller(
 ):
     outcome = supervision.move_caller(
         db, CommandClient(client, timeout=COMMAND_TIMEOUT), partial(live.item, client),
-        actor=db.get(User, viewer.id), uniqueid=uniqueid, node=node, queue=queue,
+        actor=users.by_id(db, viewer.id), uniqueid=uniqueid, node=node, queue=queue,
         source_ip=client_ip(request))
     return _answer(request, outcome, "move")

@@ -160,7 +160,7 @@ def problem_key(action: str, status: DispatchStatus) -> str:
 
 def _answer(request: Request, db: Session, viewer: Viewer, dispatch_id: int, action: str,
             step: Callable[[], object], form: dict[str, str] | None = None) -> Response:
-    """Run one answer: commit and publish it, or show why it was refused."""
+    """Run one answer (the request then commits and publishes it), or show why it was refused."""
     _ = page_context(request)["_"]
     try:
         step()
