@@ -26,8 +26,11 @@ from agent_console.routers import (
     wallboard,
 )
 from agent_console.routers import agent as agent_pages
+from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
+from agent_console.routers import api_drafts as drafts_api
+from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
 from agent_console.sse import Hub
 from callcenter.redis import connect
@@ -117,6 +120,9 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(cases_api.router)
     app.include_router(calls_api.router)
+    app.include_router(drafts_api.router)
+    app.include_router(agent_state_api.router)
+    app.include_router(unit_api.router)
     app.include_router(agent_pages.router)
     app.include_router(intake.router)  # before case_pages: /cases/new is not /cases/{id}
     app.include_router(case_pages.router)

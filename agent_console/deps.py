@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agent_console import i18n, liveness, sessions
+from callcenter import after_commit
 from callcenter.agents.models import ConsoleSession, Role, User
 from callcenter.db import default_sessionmaker, utcnow
 from callcenter.errors import DomainError, Forbidden
@@ -38,26 +40,46 @@ class CsrfRejected(DomainError):
     code = "csrf"
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, else rolled back.
-
-    Always use it as ``Depends(db_session, scope="function")`` (or ``DB``): the commit
-    must happen before the response is sent, so that a client that reads back what it
-    just wrote finds it, and so a request returns its connection to the pool at once.
-    """
+@contextmanager
+def request_transaction(request: Request) -> Iterator[Session]:
+    """The one place the console commits: a session committed when the block succeeds,
+    then the after-commit hooks registered in it are run (alerts to enqueue, events to
+    publish: ``callcenter.after_commit``); rolled back, with its hooks dropped, if the
+    block raises."""
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
     session = factory()
     try:
         yield session
         session.commit()
+        after_commit.run(session)
     except BaseException:
         session.rollback()
         raise
     finally:
+        after_commit.discard(session)
         session.close()
 
 
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request (``request_transaction``): routes never commit.
+
+    Always use it as ``Depends(db_session, scope="function")`` (or ``DB``): FastAPI then
+    runs the code after ``yield`` when the handler has returned, before the response is
+    sent. So a client that reads back what it just wrote (or follows a 303) finds it, a
+    request returns its connection to the pool at once, and a commit that fails (the
+    database lost) reaches the exception handlers as any error of the handler would:
+    the 503 of ``errors.database_error``, with no hook run.
+    """
+    with request_transaction(request) as session:
+        yield session
+
+
 DB = Depends(db_session, scope="function")
+
+
+def id_key(request: Request) -> str:
+    """The key that national IDs are digested with (see ``callcenter.cases.identity``)."""
+    return request.app.state.settings.effective_secret_key()
 
 
 def redis_client(request: Request) -> redis.Redis:
@@ -134,6 +156,14 @@ def load_viewer(request: Request, db: Session, *, csrf: str | None) -> Viewer:
     request.state.viewer = Viewer.of(user, data)
     request.state.viewer_id = user.id  # for the access log
     return request.state.viewer
+
+
+def viewer_in_own_transaction(request: Request) -> Viewer:
+    """The signed-in viewer, checked in a transaction of its own (the idle expiry it
+    slid is committed): for live streams, which keep no database session for their life.
+    Blocking: run it in the thread pool."""
+    with request_transaction(request) as session:
+        return load_viewer(request, session, csrf=None)
 
 
 def current_viewer(

@@ -1,7 +1,8 @@
 """Database engine, sessions and the declarative base.
 
 Services take a ``Session`` and never commit; the request or job boundary does, through
-``session_scope``.
+``session_scope`` (or the console's request session), and then runs the after-commit
+hooks the work registered (``callcenter.after_commit``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from callcenter import after_commit
 from callcenter.settings import Settings, get_settings
 
 # Stable constraint names, so that Alembic's batch mode on SQLite can find them.
@@ -100,13 +102,16 @@ def default_sessionmaker() -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
-    """One unit of work: commit if the block succeeds, roll back if it raises."""
+    """One unit of work: commit if the block succeeds, then run its after-commit hooks;
+    roll back (dropping the hooks) if it raises."""
     session = (factory or default_sessionmaker())()
     try:
         yield session
         session.commit()
+        after_commit.run(session)
     except BaseException:
         session.rollback()
         raise
     finally:
+        after_commit.discard(session)
         session.close()

@@ -14,13 +14,13 @@ from collections.abc import AsyncIterator, Callable
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from redis import asyncio as aioredis
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, liveness, screenpop
-from agent_console.deps import Viewer, language, page_context, require
+from agent_console import access, htmx, liveness, pbx, screenpop
+from agent_console.deps import DB, Viewer, language, page_context, require
 from agent_console.limits import client_ip
-from agent_console.routers.api_calls import commands, is_agents_call, node_for, read_live
-from agent_console.routers.api_cases import DB
+from agent_console.own_calls import is_agents_call
 from agent_console.sse import format_event, read_snapshot
 from agent_console.templating import templates
 from callcenter import audit
@@ -28,7 +28,7 @@ from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
 from callcenter.calls import service as calls
 from callcenter.db import utcnow
-from callcenter.errors import DomainError, NotFound
+from callcenter.errors import NotFound
 from callcenter.queues import links
 from callcenter.queues import live as live_state
 
@@ -40,7 +40,7 @@ AgentOnly = Depends(require(Role.AGENT))
 @router.get("/agent", response_class=HTMLResponse)
 def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
     if viewer.role is Role.AGENT:
-        live, redis_ok = read_live(request, viewer)
+        live, redis_ok = pbx.read_live(request, viewer)
     else:
         live, redis_ok = None, liveness.redis_ok(request.app)
     memberships = agent_state.queues_for(db, viewer) if viewer.role is Role.AGENT else []
@@ -80,22 +80,9 @@ def change_state(
     db: Session = DB,
 ) -> Response:
     """Sign in, pause, resume, sign out; the new state arrives by SSE as Asterisk reports it."""
-    live, _ok = read_live(request, viewer)
-    node = node_for(request, live)
-    client = commands(request)
-    if action == "sign_in":
-        agent_state.sign_in(db, client, user=viewer, node=node)
-    elif action == "sign_out":
-        agent_state.sign_out(db, client, user=viewer, node=node,
-                             queues=sorted((live or {}).get("queues", {})) or None)
-    elif action == "pause":
-        agent_state.pause(client, user=viewer, node=node, reason=reason)
-    elif action == "unpause":
-        agent_state.unpause(client, user=viewer, node=node)
-    else:
-        raise DomainError("unknown action", field="action")
-    audit.record(db, actor_id=viewer.id, action=f"agent.{action}", entity_type="user",
-                 entity_id=viewer.id)
+    live, _ok = pbx.read_live(request, viewer)
+    agent_state.change(db, pbx.commands(request), user=viewer, action=action,
+                       node=pbx.node_for(request, live), live=live, reason=reason)
     _ = page_context(request)["_"]
     if htmx.is_htmx(request):
         return HTMLResponse(
@@ -222,8 +209,6 @@ async def events(request: Request, viewer: Viewer = Worker) -> Response:
     narrow = AgentStream(viewer, viewer.role)
 
     async def snapshot() -> list[tuple[str, str]]:
-        from redis import asyncio as aioredis
-
         client = aioredis.Redis.from_url(request.app.state.settings.redis_url)
         try:
             items = await read_snapshot(client, ("agent", "call"), accepts)

@@ -6,70 +6,37 @@ search, change and export writes an audit event holding ids only.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console import access
-from agent_console.deps import Viewer, db_session, require
+from agent_console.api_errors import COMMON, errors
+from agent_console.case_steps import changeable_case, read_case, send_dispatch
+from agent_console.deps import DB, Viewer, id_key, require
 from agent_console.limits import Id, client_ip, limit_body
 from callcenter import audit
-from callcenter.agents.models import Role, User
+from callcenter.agents import service as users
+from callcenter.agents.models import Role
 from callcenter.cases import schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import CasePerson, CaseStatus
-from callcenter.dispatch import policy as dispatch_policy
-from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import UNIT_BRIEF_MAX, DispatchStatus
-from callcenter.settings import Settings
 from callcenter.taxonomy import Urgency
 
-log = logging.getLogger(__name__)
-
-router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)])
-
-DB = Depends(db_session, scope="function")
-
-
-def done(db: Session, value=None):
-    """Commit now and hand back ``value``: a write is durable before its answer is built,
-    so a client reading back what it wrote (or following a redirect) finds it.
-    (``db_session`` commits too, before the response is sent; this makes it explicit.)"""
-    db.commit()
-    return value
-
+router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)],
+                   responses=COMMON)
 
 CaseReader = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
-# Ids fit PostgreSQL's integer; anything else is a 422, never a database error.
+# Ids (``Id``) fit PostgreSQL's integer; anything else is a 422, never a database error.
 
 
-def id_key(request: Request) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.effective_secret_key()
-
-
-def read_case(db: Session, case_id: int, viewer: Viewer, request: Request, *,
-              action: str = "case.view"):
-    case = cases.get(db, case_id)
-    audit.record(db, actor_id=viewer.id, action=action, entity_type="case",
-                 entity_id=case.id, source_ip=client_ip(request))
-    return case
-
-
-def changeable_case(db: Session, case_id: int, viewer: Viewer):
-    case = cases.get(db, case_id)
-    access.check_change(viewer, case)
-    return case
-
-
-@router.get("/cases", response_model=schemas.CasePage)
+@router.get("/cases", response_model=schemas.CasePage, responses=errors(422))
 def search_cases(
     request: Request,
     number: Annotated[str | None, Query(max_length=20)] = None,
@@ -92,7 +59,8 @@ def search_cases(
         page=found.page, per_page=found.per_page, total=found.total)
 
 
-@router.post("/cases", response_model=schemas.CaseOut, status_code=201)
+@router.post("/cases", response_model=schemas.CaseOut, status_code=201,
+             responses=errors(400, 404, 409, 422))
 def open_case(
     intake: schemas.CaseIn,
     request: Request,
@@ -105,21 +73,22 @@ def open_case(
                                            id_key=id_key(request))
     if not created:
         response.status_code = 200
-    return done(db, schemas.CaseOut.model_validate(case))
+    return schemas.CaseOut.model_validate(case)
 
 
-@router.get("/cases/{case_id}", response_model=schemas.CaseOut)
+@router.get("/cases/{case_id}", response_model=schemas.CaseOut, responses=errors(404, 422))
 def get_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
              db: Session = DB):
     return read_case(db, case_id, viewer, request)
 
 
-@router.put("/cases/{case_id}", response_model=schemas.CaseOut)
+@router.put("/cases/{case_id}", response_model=schemas.CaseOut,
+            responses=errors(400, 404, 422))
 def update_case(case_id: Id, changes: schemas.CaseFields, viewer: Viewer = CaseReader,
                 db: Session = DB):
     case = changeable_case(db, case_id, viewer)
     case = cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
-    return done(db, schemas.CaseOut.model_validate(case))
+    return schemas.CaseOut.model_validate(case)
 
 
 def person_out(person: CasePerson, viewer: Viewer) -> schemas.PersonOut:
@@ -137,7 +106,8 @@ class CaseExport(BaseModel):
     call_ids: list[int]
 
 
-@router.get("/cases/{case_id}/export", response_model=CaseExport)
+@router.get("/cases/{case_id}/export", response_model=CaseExport,
+            responses=errors(404, 422))
 def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                 db: Session = DB):
     """The whole case file as JSON; recorded as an export. Phones are masked for roles
@@ -152,7 +122,8 @@ def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
     )
 
 
-@router.post("/cases/{case_id}/persons", response_model=schemas.PersonOut, status_code=201)
+@router.post("/cases/{case_id}/persons", response_model=schemas.PersonOut, status_code=201,
+             responses=errors(400, 404, 409, 422))
 def add_person(case_id: Id, person: schemas.PersonIn, request: Request,
                viewer: Viewer = CaseReader, db: Session = DB):
     """Add a victim, reporter or alleged perpetrator to the case (checked as at intake;
@@ -160,64 +131,70 @@ def add_person(case_id: Id, person: schemas.PersonIn, request: Request,
     case = changeable_case(db, case_id, viewer)
     row = cases.add_person(db, case, person=person, actor_id=viewer.id,
                            id_key=id_key(request))
-    return done(db, person_out(row, viewer))
+    return person_out(row, viewer)
 
 
-@router.patch("/cases/{case_id}/persons/{person_id}", response_model=schemas.PersonOut)
+@router.patch("/cases/{case_id}/persons/{person_id}", response_model=schemas.PersonOut,
+              responses=errors(400, 404, 422))
 def update_person(case_id: Id, person_id: Id, changes: schemas.PersonPatch,
                   request: Request, viewer: Viewer = CaseReader, db: Session = DB):
     """Change the fields given; ``null`` clears an optional field."""
     case = changeable_case(db, case_id, viewer)
     row = cases.update_person(db, cases.get_person(db, case, person_id), changes=changes,
                               actor_id=viewer.id, id_key=id_key(request))
-    return done(db, person_out(row, viewer))
+    return person_out(row, viewer)
 
 
-@router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut])
+@router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut],
+            responses=errors(404, 422))
 def list_notes(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                db: Session = DB):
     return cases.notes(db, read_case(db, case_id, viewer, request))
 
 
-@router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201)
+@router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201,
+             responses=errors(404, 422))
 def add_note(case_id: Id, note: schemas.NoteIn, viewer: Viewer = CaseReader,
              db: Session = DB):
     # Any case worker may add a note (a follow-up call reaches any agent); none may edit one.
     row = cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
-    return done(db, schemas.NoteOut.model_validate(row))
+    return schemas.NoteOut.model_validate(row)
 
 
-@router.post("/cases/{case_id}/status", response_model=schemas.CaseOut)
+@router.post("/cases/{case_id}/status", response_model=schemas.CaseOut,
+             responses=errors(400, 404, 409, 422))
 def change_status(case_id: Id, move: schemas.StatusIn, viewer: Viewer = CaseReader,
                   db: Session = DB):
     case = changeable_case(db, case_id, viewer)
     case = cases.change_status_by_hand(db, case, to=move.status, actor_id=viewer.id,
                                        reason=move.reason, outcome=move.outcome)
-    return done(db, schemas.CaseOut.model_validate(case))
+    return schemas.CaseOut.model_validate(case)
 
 
-@router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut])
+@router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut],
+            responses=errors(404, 422))
 def list_referrals(case_id: Id, request: Request, viewer: Viewer = CaseReader,
                    db: Session = DB):
     return cases.referrals(db, read_case(db, case_id, viewer, request))
 
 
 @router.post("/cases/{case_id}/referrals", response_model=schemas.ReferralOut,
-             status_code=201)
+             status_code=201, responses=errors(400, 404, 422))
 def refer(case_id: Id, referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
           db: Session = DB):
     case = changeable_case(db, case_id, viewer)
     row = cases.refer(db, case, referral=referral, actor_id=viewer.id)
-    return done(db, schemas.ReferralOut.model_validate(row))
+    return schemas.ReferralOut.model_validate(row)
 
 
-@router.post("/referrals/{referral_id}/status", response_model=schemas.ReferralOut)
+@router.post("/referrals/{referral_id}/status", response_model=schemas.ReferralOut,
+             responses=errors(400, 404, 409, 422))
 def move_referral(referral_id: Id, move: schemas.ReferralStatusIn,
                   viewer: Viewer = CaseReader, db: Session = DB):
     referral = cases.get_referral(db, referral_id)
     changeable_case(db, referral.case_id, viewer)
     row = cases.move_referral(db, referral, to=move.status, actor_id=viewer.id)
-    return done(db, schemas.ReferralOut.model_validate(row))
+    return schemas.ReferralOut.model_validate(row)
 
 
 class DispatchIn(BaseModel):
@@ -247,50 +224,20 @@ class DispatchOut(BaseModel):
     field_report: str | None
 
 
-def enqueue_after_commit(request: Request, db: Session, dispatch_id: int) -> None:
-    """Commit now, then hand the alert to the worker (the relay retries if this fails)."""
-    db.commit()
-    try:
-        from callcenter.db import default_sessionmaker
-        from callcenter.dispatch.config import get_dispatch_settings
-        from callcenter.dispatch.delivery import enqueue
-
-        factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
-        enqueue.after_commit(request.app.state.redis, dispatch_id, sessions=factory,
-                             settings=get_dispatch_settings())
-    except Exception as exc:  # Redis down: the row is committed, the relay enqueues it
-        log.warning("dispatch %s not enqueued now (%s)", dispatch_id, type(exc).__name__)
-
-
-def send_dispatch(request: Request, db: Session, viewer: Viewer, case_id: int, *,
-                  unit_brief: str, unit_id: int | None = None,
-                  urgency: Urgency | None = None):
-    """Dispatch the case once: a repeat (double click, retried request) while the first
-    is open gets that dispatch back, with ``False``; the alert is enqueued after commit."""
-    changeable_case(db, case_id, viewer)
-    dispatch, created = dispatches.create_or_existing(
-        db, case_id=case_id, actor_id=viewer.id, unit_id=unit_id, urgency=urgency,
-        unit_brief=dispatch_policy.unit_brief(unit_brief))
-    if created:
-        audit.record(db, actor_id=viewer.id, action="dispatch.create", entity_type="case",
-                     entity_id=case_id, source_ip=client_ip(request))
-    out = DispatchOut.model_validate(dispatch)
-    enqueue_after_commit(request, db, dispatch.id)
-    return out, created
-
-
-@router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201)
+@router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201,
+             responses=errors(400, 404, 409, 422))
 def dispatch_case(case_id: Id, request: Request, response: Response,
                   body: DispatchIn, viewer: Viewer = CaseReader, db: Session = DB):
     """Send the case to its province's rapid-response unit (or the unit given).
 
     201 with a new dispatch; 200 with the open one when the case has one to that unit.
     """
-    out, created = send_dispatch(request, db, viewer, case_id, unit_brief=body.unit_brief,
-                                 unit_id=body.unit_id, urgency=body.urgency)
+    dispatch, created = send_dispatch(request, db, viewer, case_id,
+                                      unit_brief=body.unit_brief, unit_id=body.unit_id,
+                                      urgency=body.urgency)
     if not created:
         response.status_code = 200
-    return out
+    return DispatchOut.model_validate(dispatch)
 
 
 class AuditOut(BaseModel):
@@ -309,13 +256,8 @@ class AuditOut(BaseModel):
     source_ip: str | None
 
 
-def actors(db: Session, events) -> dict[int, User]:
-    """The users named by these events, by id."""
-    ids = {e.actor_id for e in events if e.actor_id is not None}
-    return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-
-
-@router.get("/cases/{case_id}/audit", response_model=list[AuditOut])
+@router.get("/cases/{case_id}/audit", response_model=list[AuditOut],
+            responses=errors(404, 422))
 def case_audit(case_id: Id, request: Request, viewer: Viewer = Supervisor,
                db: Session = DB):
     """The case's audit trail (supervisors and admins); reading it is recorded too."""
@@ -323,10 +265,10 @@ def case_audit(case_id: Id, request: Request, viewer: Viewer = Supervisor,
     trail = cases.audit_trail(db, case)
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
-    users = actors(db, trail)
+    named = users.by_ids(db, {e.actor_id for e in trail if e.actor_id is not None})
     out = []
     for event in trail:
-        user = users.get(event.actor_id) if event.actor_id is not None else None
+        user = named.get(event.actor_id) if event.actor_id is not None else None
         out.append(AuditOut.model_validate(event).model_copy(update={
             "actor_name": user.display_name if user else None,
             "actor_role": user.role if user else None}))

@@ -6,29 +6,21 @@ Plain forms and links that htmx upgrades. Intake (drafts) is in ``routers/intake
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console import access, htmx, i18n, person_form
-from agent_console.deps import Viewer, page_context, require
-from agent_console.limits import TooLarge, client_ip, limit_body
-from agent_console.routers.api_cases import (
-    DB,
-    Id,
-    actors,
-    changeable_case,
-    done,
-    id_key,
-    send_dispatch,
-)
+from agent_console.case_steps import changeable_case, send_dispatch
+from agent_console.deps import DB, Viewer, id_key, page_context, require
+from agent_console.limits import Id, TooLarge, client_ip, limit_body
 from agent_console.templating import templates
 from callcenter import audit
-from callcenter.agents.models import User
+from callcenter.agents import service as users
 from callcenter.calls import monitoring
 from callcenter.calls import service as calls
 from callcenter.cases import policy, schemas
@@ -45,9 +37,9 @@ from callcenter.cases.models import (
     ReferralStatus,
 )
 from callcenter.dispatch import service as dispatches
-from callcenter.dispatch.models import UNIT_BRIEF_MAX, Dispatch
+from callcenter.dispatch.models import UNIT_BRIEF_MAX
 from callcenter.errors import DomainError
-from callcenter.provinces.models import Province, ResponseUnit
+from callcenter.provinces import service as provinces
 from callcenter.taxonomy import (
     ChiCategory,
     Disposition,
@@ -71,18 +63,6 @@ CHOICES = {
     "consent": list(Consent), "legal_basis": list(LegalBasis), "gender": list(Gender),
     "agency_type": list(AgencyType), "disposition": list(Disposition),
 }
-
-
-def provinces(db: Session) -> list[Province]:
-    return list(db.scalars(select(Province).order_by(Province.name_th)))
-
-
-def unit_of(db: Session, province_code: str | None) -> ResponseUnit | None:
-    if not province_code:
-        return None
-    return db.scalars(select(ResponseUnit).where(
-        ResponseUnit.province_code == province_code, ResponseUnit.active.is_(True))
-        .order_by(ResponseUnit.id)).first()
 
 
 def problems_of(exc: ValidationError) -> dict[str, str]:
@@ -158,7 +138,7 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
     context = page_context(request, found=found, q={
         "number": number, "phone": phone, "name": name,
         "status": status.value if status else "", "province_code": province_code},
-        statuses=list(CaseStatus), provinces=provinces(db))
+        statuses=list(CaseStatus), provinces=provinces.by_thai_name(db))
     block = "results" if htmx.is_htmx(request) else None
     return templates.TemplateResponse(request, "cases.html", context, block_name=block)
 
@@ -178,7 +158,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
     # A supervisor who listened in, whispered or barged in on one of the case's calls.
     for runs in monitoring.of_calls(db, call_ids).values():
         for run in runs:
-            who = db.get(User, run.supervisor_user_id) if run.supervisor_user_id else None
+            who = users.by_id(db, run.supervisor_user_id) if run.supervisor_user_id else None
             entries.append({"at": run.started_at, "kind": "monitor", "item": run,
                             "supervisor": who.display_name if who else None})
     for change in cases.status_history(db, case):
@@ -190,16 +170,11 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
     for event, person in cases.person_events(db, case):
         entries.append({"at": event.at, "kind": "person", "item": person,
                         "added": event.action == "person.add"})
-    for dispatch in case_dispatches(db, case.id):
+    for dispatch in dispatches.of_case(db, case.id):
         for step in dispatches.timeline(db, dispatch.id):
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
                             "dispatch": dispatch})
     return sorted(entries, key=lambda e: e["at"])
-
-
-def case_dispatches(db: Session, case_id: int) -> list[Dispatch]:
-    return list(db.scalars(select(Dispatch).where(Dispatch.case_id == case_id)
-                           .order_by(Dispatch.id)))
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -216,16 +191,16 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
     ``status_form`` the status form sent back (``status``, ``reason``, ``problem``)."""
     audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
-    province = db.get(Province, case.province_code) if case.province_code else None
+    province = provinces.get(db, case.province_code)
     people = cases.persons(db, case)
     whole = viewer.role in access.FULL_NUMBER_ROLES
     context = page_context(
-        request, case=case, province=province, unit=unit_of(db, case.province_code),
+        request, case=case, province=province, unit=provinces.unit_of(db, case.province_code),
         entries=timeline(db, case), referrals=cases.referrals(db, case),
-        dispatches=case_dispatches(db, case.id), can_change=access.can_change(viewer, case),
+        dispatches=dispatches.of_case(db, case.id), can_change=access.can_change(viewer, case),
         next_statuses=sorted(policy.moves_by_hand(case.status)), choices=CHOICES,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
-        provinces=provinces(db), persons=people, person_roles=list(PersonRole),
+        provinces=provinces.by_thai_name(db), persons=people, person_roles=list(PersonRole),
         person_values={p.id: person_form.values(p, whole_numbers=whole) for p in people},
         person_form=sent_back, status_form=status_form or {},
         closure_outcomes=list(ClosureOutcome), nationalities=NATIONALITIES,
@@ -274,7 +249,7 @@ async def add_person(case_id: Id, request: Request, viewer: Viewer = Worker,
             raise
         return _case_page(request, db, viewer, case, status=422,
                           sent_back=_sent_back("new", fields, exc))
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.post("/cases/{case_id}/persons/{person_id}")
@@ -292,11 +267,11 @@ async def update_person(case_id: Id, person_id: Id, request: Request,
                           sent_back=_sent_back(person.id, fields, exc))
     cases.update_person(db, person, changes=changes, actor_id=viewer.id,
                         id_key=id_key(request))
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
-def _back(request: Request, db: Session, case_id: int) -> Response:
-    return done(db, htmx.redirect(request, f"/cases/{case_id}"))
+def _back(request: Request, case_id: int) -> Response:
+    return htmx.redirect(request, f"/cases/{case_id}")
 
 
 @router.post("/cases/{case_id}/notes")
@@ -305,7 +280,7 @@ def add_note(case_id: Id, request: Request,
              viewer: Viewer = Worker, db: Session = DB) -> Response:
     note = schemas.NoteIn(body=body)
     cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.post("/cases/{case_id}/status")
@@ -316,7 +291,7 @@ def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""
     """Move the case by hand; closing needs its outcome (the page asks to confirm first)."""
     case = changeable_case(db, case_id, viewer)
     if not status:  # the list starts at "no change", so a stray submit closes nothing
-        return _back(request, db, case_id)
+        return _back(request, case_id)
     try:
         cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
                                     reason=reason.strip() or None, outcome=outcome or None)
@@ -327,7 +302,7 @@ def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""
         return _case_page(request, db, viewer, case, status=422, status_form={
             "status": status.value, "reason": reason, "problem": "closure.required"
             if status is CaseStatus.CLOSED else "closure.only_closing"})
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.post("/cases/{case_id}/fields")
@@ -350,7 +325,7 @@ async def rescreen(case_id: Id, request: Request, viewer: Viewer = Worker,
         if exc.field is None:
             raise
         raise DomainError(_("rule." + exc.field), field=exc.field) from None
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.post("/cases/{case_id}/safe-contact")
@@ -368,7 +343,7 @@ def safe_contact(case_id: Id, request: Request,
     case.call_window = flags.call_window
     audit.record(db, actor_id=viewer.id, action="case.update", entity_type="case",
                  entity_id=case.id)
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.post("/cases/{case_id}/referrals")
@@ -380,8 +355,6 @@ def refer(case_id: Id, request: Request, agency_type: AgencyType = Form(),
     case = changeable_case(db, case_id, viewer)
     due = None
     if due_date:
-        from datetime import date, datetime, time
-
         try:
             day = date.fromisoformat(due_date)
         except ValueError:
@@ -390,7 +363,7 @@ def refer(case_id: Id, request: Request, agency_type: AgencyType = Form(),
     referral = schemas.ReferralIn(agency_type=agency_type, agency_name=agency_name,
                                   reason=reason or None, due_at=due)
     cases.refer(db, case, referral=referral, actor_id=viewer.id)
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.post("/referrals/{referral_id}/status")
@@ -399,7 +372,7 @@ def move_referral(referral_id: Id, request: Request, status: ReferralStatus = Fo
     referral = cases.get_referral(db, referral_id)
     changeable_case(db, referral.case_id, viewer)
     cases.move_referral(db, referral, to=status, actor_id=viewer.id)
-    return _back(request, db, referral.case_id)
+    return _back(request, referral.case_id)
 
 
 @router.post("/cases/{case_id}/dispatch")
@@ -407,7 +380,7 @@ def dispatch(case_id: Id, request: Request, unit_brief: str = Form(default=""),
              viewer: Viewer = Worker, db: Session = DB) -> Response:
     """Send the case to its province's rapid-response unit (once: see ``send_dispatch``)."""
     send_dispatch(request, db, viewer, case_id, unit_brief=unit_brief)
-    return _back(request, db, case_id)
+    return _back(request, case_id)
 
 
 @router.get("/cases/{case_id}/audit", response_class=HTMLResponse)
@@ -418,8 +391,8 @@ def audit_page(case_id: Id, request: Request, viewer: Viewer = Supervisor,
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
     context = page_context(request, case=case)
-    users = actors(db, trail)
-    rows = [{"event": e, "actor": users.get(e.actor_id) if e.actor_id else None,
+    named = users.by_ids(db, {e.actor_id for e in trail if e.actor_id is not None})
+    rows = [{"event": e, "actor": named.get(e.actor_id) if e.actor_id else None,
              "action": action_words(context["_"], e.action)} for e in trail]
     context["rows"] = rows
     return templates.TemplateResponse(request, "case_audit.html", context)

@@ -19,23 +19,21 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent_console.deps import Viewer, db_session, page_context
+from agent_console.deps import DB, Viewer, page_context
+from agent_console.dispatch_alerts import enqueue_after_commit
 from agent_console.limits import Id, limit_body
-from agent_console.routers.api_cases import enqueue_after_commit
 from agent_console.routers.wallboard import SUPERVISORS, stream_viewer, supervisor_only
 from agent_console.templating import templates
 from callcenter.dispatch import board, supervise
 from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.errors import DomainError, InvalidTransition, NotFound
-from callcenter.provinces.models import Province
+from callcenter.provinces import service as provinces
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(dependencies=[Depends(limit_body)])
-DB = Depends(db_session, scope="function")
 Supervisor = Depends(supervisor_only)
 ProvinceField = Form(default="", max_length=6)
 
@@ -91,9 +89,8 @@ def dispatch_board(request: Request, province: str | None = None,
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     closed = board.closed_rows(db, since=midnight, now=now, province=province,
                                settings=settings, lang=lang)
-    provinces = db.execute(select(Province.code, Province.name_th, Province.name_en)
-                           .order_by(Province.code)).all()
-    context.update(rows=rows, groups=grouped(rows), closed=closed, provinces=provinces,
+    context.update(rows=rows, groups=grouped(rows), closed=closed,
+                   provinces=provinces.name_rows(db),
                    overdue=sum(1 for r in rows if r.overdue),
                    alarms=sum(1 for r in rows if r.alarmed))
     block = "board" if request.headers.get("HX-Request") == "true" else None
@@ -138,7 +135,8 @@ def dispatch_detail(dispatch_id: Id, request: Request, province: str | None = No
 
 def _act(request: Request, db: Session, dispatch_id: int, province: str, action: str,
          step: Callable[[], object], form: dict[str, str]) -> Response:
-    """Run one supervisor action: commit and publish it, or show why it was refused."""
+    """Run one supervisor action (the request then commits and publishes it), or show why
+    it was refused."""
     _ = page_context(request)["_"]
     where = _province(province)
     try:

@@ -14,17 +14,14 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from agent_console import access, htmx
-from agent_console.deps import Viewer, page_context, require
-from agent_console.limits import client_ip, limit_body
-from agent_console.routers.api_calls import own_call, prefill
-from agent_console.routers.api_cases import DB, Id, done, id_key
+from agent_console.deps import DB, Viewer, id_key, page_context, require
+from agent_console.limits import Id, client_ip, limit_body
+from agent_console.own_calls import own_call
 from agent_console.routers.cases import (
     CHOICES,
     NATIONALITIES,
     form_fields,
     problems_of,
-    provinces,
-    unit_of,
 )
 from agent_console.templating import templates
 from callcenter.calls import service as calls
@@ -33,6 +30,7 @@ from callcenter.cases import drafts, schemas
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import service as cases
 from callcenter.errors import DomainError
+from callcenter.provinces import service as provinces
 from callcenter.taxonomy import Disposition
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
@@ -68,8 +66,8 @@ def new_case(
         found = calls.get(db, node=node, uniqueid=uniqueid)
         call = own_call(db, found.id, viewer, request) if found is not None else None
     draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
-                            prefill=prefill(call))
-    return done(db, htmx.redirect(request, f"/cases/drafts/{draft.key}"))
+                            prefill=drafts.prefill(call))
+    return htmx.redirect(request, f"/cases/drafts/{draft.key}")
 
 
 def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
@@ -86,8 +84,8 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
         request, draft=draft, data=data, call=call, problems=problems or {},
         choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS, conflict=conflict,
         suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
-        person_roles=drafts.PERSON_ROLES, provinces=provinces(db),
-        nationalities=NATIONALITIES, unit=unit_of(db, data.get("province_code")),
+        person_roles=drafts.PERSON_ROLES, provinces=provinces.by_thai_name(db),
+        nationalities=NATIONALITIES, unit=provinces.unit_of(db, data.get("province_code")),
         ids_entered=ids)
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)
 
@@ -134,7 +132,7 @@ def province_unit(request: Request,
                   province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
     """The rapid-response unit of the chosen province (swapped in beside the field)."""
-    context = page_context(request, unit=unit_of(db, province_code or None))
+    context = page_context(request, unit=provinces.unit_of(db, province_code or None))
     return templates.TemplateResponse(request, "intake.html", context, block_name="unit")
 
 
@@ -170,7 +168,7 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
         return _intake_page(request, db, draft, problems={exc.field: "rule." + exc.field},
                             status=422)
     drafts.mark_opened(draft, case.id)
-    return done(db, htmx.redirect(request, f"/cases/{case.id}"))
+    return htmx.redirect(request, f"/cases/{case.id}")
 
 
 @router.post("/calls/{call_id}/disposition")
@@ -179,4 +177,4 @@ def disposition(call_id: Id, request: Request,
                 viewer: Viewer = Worker, db: Session = DB) -> Response:
     call = own_call(db, call_id, viewer, request)
     calls.set_disposition(db, call, disposition=disposition, actor_id=viewer.id)
-    return done(db, htmx.redirect(request, "/agent"))
+    return htmx.redirect(request, "/agent")

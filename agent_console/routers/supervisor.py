@@ -22,8 +22,8 @@ from agent_console.i18n import pick_language, translator
 from agent_console.limits import client_ip, limit_body
 from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
+from callcenter.agents import service as users
 from callcenter.agents import supervision
-from callcenter.agents.models import User
 from callcenter.ami.client import CommandClient
 from callcenter.queues import live
 
@@ -59,8 +59,8 @@ def agent_action(
 ):
     outcome = supervision.agent_action(
         db, CommandClient(client, timeout=COMMAND_TIMEOUT), partial(live.item, client),
-        actor=db.get(User, viewer.id), action=action, interface=interface, node=node, reason=reason,
-        phone=phone, source_ip=client_ip(request))
+        actor=users.by_id(db, viewer.id), action=action, interface=interface, node=node,
+        reason=reason, phone=phone, source_ip=client_ip(request))
     return _answer(request, outcome, action)
 
 
@@ -76,6 +76,6 @@ def move_caller(
 ):
     outcome = supervision.move_caller(
         db, CommandClient(client, timeout=COMMAND_TIMEOUT), partial(live.item, client),
-        actor=db.get(User, viewer.id), uniqueid=uniqueid, node=node, queue=queue,
+        actor=users.by_id(db, viewer.id), uniqueid=uniqueid, node=node, queue=queue,
         source_ip=client_ip(request))
     return _answer(request, outcome, "move")

@@ -27,22 +27,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from markupsafe import escape
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent_console import htmx
-from agent_console.deps import Viewer, page_context, require
+from agent_console.deps import DB, Viewer, page_context, require
+from agent_console.dispatch_alerts import enqueue_after_commit
 from agent_console.limits import Id, client_ip, limit_body
-from agent_console.routers.api_cases import DB, enqueue_after_commit
 from agent_console.routers.wallboard import async_redis, stream_viewer
 from agent_console.sse import Hub, format_event
 from agent_console.templating import templates
 from callcenter.agents.models import Role
 from callcenter.dispatch import policy, presence
 from callcenter.dispatch import service as dispatches
-from callcenter.dispatch.models import Dispatch, DispatchStatus
+from callcenter.dispatch.models import DispatchStatus
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
-from callcenter.provinces.models import Province
+from callcenter.provinces import service as provinces
 from callcenter.taxonomy import Urgency
 
 log = logging.getLogger(__name__)
@@ -73,12 +72,6 @@ def age_text(_, since: datetime, now: datetime) -> str:
     return _("unit.age.days", d=minutes // (24 * 60), h=minutes // 60 % 24)
 
 
-def province_names(db: Session, codes: set[str], lang: str) -> dict[str, str]:
-    rows = db.execute(select(Province.code, Province.name_th, Province.name_en)
-                      .where(Province.code.in_(codes))).all() if codes else []
-    return {code: th if lang == "th" else en for code, th, en in rows}
-
-
 def ordered(items: list[dispatches.UnitDispatch]) -> list[dispatches.UnitDispatch]:
     """Most urgent first; within an urgency, the newest first (it has just arrived)."""
     order = list(Urgency)
@@ -92,7 +85,7 @@ def unit_home(request: Request, viewer: Viewer = UnitMember, db: Session = DB) -
     context = page_context(request)
     now = datetime.now(request.app.state.settings.zone)
     context.update(items=items, now=now, age=lambda since: age_text(context["_"], since, now),
-                   provinces=province_names(db, {i.province_code for i in items},
+                   provinces=provinces.names(db, {i.province_code for i in items},
                                             str(context["lang"])),
                    awaiting=policy.AWAITING_UNIT)
     block = "list" if htmx.is_htmx(request) else None
@@ -125,8 +118,8 @@ def _visit_page(request: Request, db: Session, viewer: Viewer, dispatch_id: int,
     context.update(
         d=detail, item=detail.dispatch, now=now,
         age=age_text(context["_"], detail.dispatch.created_at, now),
-        province=province_names(db, {detail.dispatch.province_code},
-                                str(context["lang"])).get(detail.dispatch.province_code, ""),
+        province=provinces.names(db, {detail.dispatch.province_code},
+                                 str(context["lang"])).get(detail.dispatch.province_code, ""),
         steps=dispatches.timeline(db, dispatch_id), error=error, form=form or {},
         can={step.value: policy.can_move(status, step) for step in S},
         outcomes=OUTCOMES, awaiting=status in policy.AWAITING_UNIT)
@@ -167,7 +160,7 @@ def problem_key(action: str, status: DispatchStatus) -> str:
 
 def _answer(request: Request, db: Session, viewer: Viewer, dispatch_id: int, action: str,
             step: Callable[[], object], form: dict[str, str] | None = None) -> Response:
-    """Run one answer: commit and publish it, or show why it was refused."""
+    """Run one answer (the request then commits and publishes it), or show why it was refused."""
     _ = page_context(request)["_"]
     try:
         step()
@@ -175,7 +168,7 @@ def _answer(request: Request, db: Session, viewer: Viewer, dispatch_id: int, act
         # Another unit's dispatch: the same answer as one that does not exist.
         return not_found(request, dispatch_id)
     except InvalidTransition:
-        current = db.get(Dispatch, dispatch_id)
+        current = dispatches.find(db, dispatch_id)
         status = current.status if current is not None else S.CREATED
         message = _(problem_key(action, status), status=_("unit.status." + status.value))
         return _visit_page(request, db, viewer, dispatch_id, error=message, form=form,

@@ -28,15 +28,14 @@ from sqlalchemy.orm import Session
 from agent_console.deps import (
     Viewer,
     db_session,
-    load_viewer,
     redis_client,
     require,
+    viewer_in_own_transaction,
 )
 from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
 from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
 from callcenter.agents.models import Role
-from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.errors import Forbidden
 from callcenter.queues import links, live, stats
@@ -113,13 +112,7 @@ async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
     The session ends here as a request's does (the idle expiry it slid is committed);
     the stream keeps only the viewer's plain values.
     """
-    factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
-    session = factory()
-    try:
-        viewer = await run_in_threadpool(load_viewer, request, session, csrf=None)
-        await run_in_threadpool(session.commit)
-    finally:
-        await run_in_threadpool(session.close)
+    viewer = await run_in_threadpool(viewer_in_own_transaction, request)
     if viewer.role not in roles:
         raise Forbidden("your role may not do this")
     return viewer

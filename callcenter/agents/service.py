@@ -58,6 +58,17 @@ def by_login(session: Session, login: str) -> User | None:
     return session.execute(select(User).where(User.login == login)).scalar_one_or_none()
 
 
+def by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def by_ids(session: Session, ids: set[int]) -> dict[int, User]:
+    """The users with these ids, by id (staff named on audit trails and timelines)."""
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
 def create_user(
     session: Session,
     *,

@@ -3,6 +3,11 @@
 The console never decides an agent's state itself: it asks the bridge (a command over
 Redis, ``callcenter.ami.client``) and shows what the bridge then publishes. The command
 client is passed in, so this module stays free of the bridge's imports.
+
+``change`` is the one entry point for a change the agent asks for, from the agent page
+and from the API alike: it picks the action for the verb (``sign_in``, ``sign_out``,
+``pause``, ``unpause``), runs it and records it in the audit trail. The actions below it
+each send the PBX commands of one verb.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import Boolean, Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
+from callcenter import audit
 from callcenter.agents import refusals
 from callcenter.agents.models import AgentSkill
 from callcenter.errors import DomainError
@@ -31,6 +37,8 @@ PAUSE_REASONS = ("break", "meal", "training", "meeting", "paperwork", "wrap_up")
 # Asterisk's `wrapuptime` in queues.conf: no new call rings for this long after one ends.
 WRAP_UP_SECONDS = 10
 DEFAULT_NODE = "pbx1"
+# What an agent may ask of their own state.
+ACTIONS = ("sign_in", "sign_out", "pause", "unpause")
 
 
 class Commands(Protocol):
@@ -87,6 +95,37 @@ def _check(result: Any, *, done_if: tuple[str, ...] = ()) -> None:
     reason = refusals.refusal(result, done_if=done_if)
     if reason is not None:
         raise refusals.PbxRefused(reason)
+
+
+def node_of(live: dict[str, Any] | None, configured: Sequence[str]) -> str:
+    """The Asterisk node to command: the one that reports the agent, else the first
+    configured one."""
+    if live and live.get("node"):
+        return str(live["node"])
+    return configured[0] if configured else DEFAULT_NODE
+
+
+def change(session: Session, commands: Commands, *, user: Agent, action: str, node: str,
+           live: dict[str, Any] | None, reason: str = "") -> None:
+    """Carry out what the agent asked of their own state, and record that they asked.
+
+    ``live`` is the agent's state as the bridge last published it: signing out leaves
+    the queues Asterisk has them in (a queue of a skill removed since is left too).
+    The new state itself arrives later, as Asterisk reports it.
+    """
+    if action == "sign_in":
+        sign_in(session, commands, user=user, node=node)
+    elif action == "sign_out":
+        sign_out(session, commands, user=user, node=node,
+                 queues=sorted((live or {}).get("queues", {})) or None)
+    elif action == "pause":
+        pause(commands, user=user, node=node, reason=reason)
+    elif action == "unpause":
+        unpause(commands, user=user, node=node)
+    else:
+        raise DomainError("unknown action", field="action")
+    audit.record(session, actor_id=user.id, action=f"agent.{action}", entity_type="user",
+                 entity_id=user.id)
 
 
 def sign_in(session: Session, commands: Commands, *, user: Agent, node: str) -> list[str]:

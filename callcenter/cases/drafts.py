@@ -56,6 +56,23 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def prefill(call: Call | None) -> dict[str, str]:
+    """The intake form as the IVR left it: issue area and urgency from the call."""
+    if call is None:
+        return {}
+    data = {}
+    if call.issue_area:
+        data["issue_area"] = call.issue_area
+    if call.silent or (call.priority or 0) >= 10:
+        data["urgency"] = "immediate"
+    if call.caller_number:
+        # The caller is the reporter until the agent hears otherwise.
+        data["persons.1.phone"] = call.caller_number
+    if call.ivr_language and call.ivr_language != "th":
+        data["persons.1.language"] = call.ivr_language
+    return data
+
+
 def open_for(
     session: Session, *, user_id: int, call_id: int | None, prefill: dict[str, str]
 ) -> CaseDraft:

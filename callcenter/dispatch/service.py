@@ -119,6 +119,16 @@ def _lock_case(session: Session, case_id: int) -> None:
         session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
 
 
+def find(session: Session, dispatch_id: int) -> Dispatch | None:
+    return session.get(Dispatch, dispatch_id)
+
+
+def of_case(session: Session, case_id: int) -> list[Dispatch]:
+    """The case's dispatches, oldest first."""
+    return list(session.scalars(select(Dispatch).where(Dispatch.case_id == case_id)
+                                .order_by(Dispatch.id)))
+
+
 def open_dispatch(session: Session, *, case_id: int, unit_id: int) -> Dispatch | None:
     """The case's open dispatch to the unit, if there is one (at most one can exist)."""
     return session.scalars(

@@ -7,7 +7,7 @@ and find the units other domains need. A unit's alert ladder is dispatch's busin
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from callcenter.provinces.catalog import demo_duty_phone, demo_supervisor_phone, provinces
@@ -79,6 +79,36 @@ def active_unit(session: Session, province_code: str) -> ResponseUnit | None:
 def unit_by_code(session: Session, code: str) -> ResponseUnit | None:
     """A unit by its code (``RRU-TH-50``), as the dialplan hands it back."""
     return session.scalars(select(ResponseUnit).where(ResponseUnit.code == code)).first()
+
+
+
+def by_thai_name(session: Session) -> list[Province]:
+    """Every province, in the order of the forms' province list."""
+    return list(session.scalars(select(Province).order_by(Province.name_th)))
+
+
+def get(session: Session, code: str | None) -> Province | None:
+    return session.get(Province, code) if code else None
+
+
+def unit_of(session: Session, province_code: str | None) -> ResponseUnit | None:
+    """The province's active rapid-response unit, or None without a province."""
+    return active_unit(session, province_code) if province_code else None
+
+
+def name_rows(session: Session) -> list[Row[tuple[str, str, str]]]:
+    """Every province's code, Thai and English name, by code (the boards' filter)."""
+    return list(session.execute(select(Province.code, Province.name_th, Province.name_en)
+                                .order_by(Province.code)).all())
+
+
+def names(session: Session, codes: set[str], lang: str) -> dict[str, str]:
+    """These provinces' names in the page's language (English unless Thai), by code."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Province.code, Province.name_th, Province.name_en)
+                           .where(Province.code.in_(codes))).all()
+    return {code: th if lang == "th" else en for code, th, en in rows}
 
 
 def _supervisor_contact(position: int, province_code: str) -> UnitContact:

@@ -6,7 +6,7 @@ import threading
 import pytest
 import redis
 
-from agent_console.routers import api_calls
+from agent_console import pbx
 from agent_console.routers.agent import AgentStream
 from callcenter.agents.models import Role, User
 from callcenter.ami.client import request_key
@@ -71,7 +71,7 @@ def test_pausing_needs_a_reason_from_the_list(client, fake_bridge):
 
 def test_without_a_bridge_the_agent_gets_a_clear_error_and_can_still_open_cases(
         client, redis_client, monkeypatch):
-    monkeypatch.setattr(api_calls, "COMMAND_TIMEOUT", 1.0)
+    monkeypatch.setattr(pbx, "COMMAND_TIMEOUT", 1.0)
     csrf = signed_in(client, "agent1")
     h = {"X-CSRF-Token": csrf}
     failed = client.post("/api/agent/state", json={"action": "sign_in"}, headers=h)

@@ -10,7 +10,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from agent_console.routers import api_calls, supervisor
+from agent_console import pbx
+from agent_console.routers import supervisor
 from tests.agent_console.console_support import signed_in
 
 EXAMPLES = 10
@@ -27,7 +28,7 @@ class _Bridge:
 
 @pytest.mark.parametrize("login", ["agent1", "supervisor", "admin", "unit.th50"])
 def test_no_request_of_any_role_makes_a_server_error(app, client, monkeypatch, login):
-    monkeypatch.setattr(api_calls, "commands", lambda request: _Bridge())
+    monkeypatch.setattr(pbx, "commands", lambda request: _Bridge())
     monkeypatch.setattr(supervisor, "CommandClient", lambda client, timeout: _Bridge())
     csrf = signed_in(client, login)
     auth = {"headers": {"X-CSRF-Token": csrf}, "cookies": dict(client.cookies)}
@@ -48,3 +49,20 @@ def test_no_request_of_any_role_makes_a_server_error(app, client, monkeypatch, l
 
         run()
     assert errors == []
+
+
+def test_every_api_operation_lists_the_errors_it_answers(client):
+    signed_in(client, "supervisor")
+    paths = client.get("/api/openapi.json").json()["paths"]
+    operations = {(method.upper(), path): op for path, ops in paths.items()
+                  if path.startswith("/api/") for method, op in ops.items()}
+    assert len(operations) >= 20
+    for (method, path), op in operations.items():
+        listed = set(op["responses"])
+        assert {"401", "403", "503"} <= listed, (method, path, listed)
+        if "{" in path:  # a record named in the path may not exist (or not be theirs)
+            assert {"404", "422"} <= listed, (method, path, listed)
+        errors = [op["responses"][s] for s in listed if s >= "400"]
+        assert all("application/json" in e.get("content", {}) for e in errors), (method, path)
+    assert "409" in operations[("PUT", "/api/drafts/{key}")]["responses"]
+    assert "502" in operations[("POST", "/api/agent/state")]["responses"]
