@@ -154,6 +154,14 @@ def walk(browser, base: str, errors: PageErrors) -> None:
     heading = re.search(r"1300-\d{4}-\d{6}", agent.text_content("#case-h"))
     assert heading, "the case page names the case by its number"
     number = heading.group(0)
+    # The Chiang Mai unit is on duty with its page open, as units are: a "normal" alert then
+    # counts as delivered on the console. A unit that is not there gets its duty phone rung
+    # at once, and the simulated duty phone would acknowledge before the page could.
+    unit = context(viewport={"width": 390, "height": 844}, permissions=["notifications"])
+    phone = unit.new_page()
+    sign_in(phone, base, "unit.th50")
+    phone.wait_for_url(f"{base}/unit")
+    phone.wait_for_selector("[data-live='1']")  # its stream is open: the unit is present
     dispatch_form = agent.locator("form[action$='/dispatch']")
     # What the unit needs to act, written at dispatch (the case's narrative stays here).
     dispatch_form.locator("textarea").fill("หญิงถูกทำร้ายในบ้าน ต้องการเจ้าหน้าที่ไปพบ")
@@ -165,11 +173,8 @@ def walk(browser, base: str, errors: PageErrors) -> None:
     row.wait_for()
     dispatch_id = row.get_attribute("data-dispatch")
 
-    # The unit, on a phone: the alert arrives; they open it and acknowledge.
-    unit = context(viewport={"width": 390, "height": 844}, permissions=["notifications"])
-    phone = unit.new_page()
-    sign_in(phone, base, "unit.th50")
-    phone.wait_for_url(f"{base}/unit")
+    # The unit, on a phone: the alert arrives on the page they keep open; they open it
+    # and acknowledge.
     phone.wait_for_selector(f"#dispatch-list:has-text('{number}')")
     phone.goto(f"{base}/unit/dispatches/{dispatch_id}")
     assert "มาลี ใจดี" not in phone.content()  # the unit gets no full name
