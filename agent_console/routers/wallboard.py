@@ -36,6 +36,7 @@ from agent_console.deps import (
 from agent_console.i18n import translator
 from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
+from callcenter import topics
 from callcenter.agents.models import Role
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
@@ -47,7 +48,8 @@ from callcenter.taxonomy import IssueArea
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
-STREAM_PREFIXES = ("queue.", "agent.", "call.", "bridge.", "alarms.")
+STREAM_PREFIXES = topics.prefixes(topics.QUEUE, topics.AGENT, topics.CALL, topics.BRIDGE,
+                                  topics.ALARMS)
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512
@@ -206,9 +208,9 @@ async def snapshot(request: Request, aredis: aioredis.Redis) -> list[tuple[str, 
     """
     found = await asyncio.to_thread(_current_links, request.app.state.redis,
                                     configured_nodes(request))
-    out = [(f"bridge.{n.node}.link.updated", json.dumps(n.as_dict())) for n in found]
-    alarms = [json.loads(v) for v in (await aredis.hgetall(notify.ALARMS_SNAPSHOT)).values()]
-    out.append((notify.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False)))
+    out = [(topics.link_topic(n.node), json.dumps(n.as_dict())) for n in found]
+    alarms = [json.loads(v) for v in (await aredis.hgetall(topics.ALARMS_SNAPSHOT_KEY)).values()]
+    out.append((topics.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False)))
     out += await read_snapshot(aredis, live.KINDS, accepts)
     return out
 

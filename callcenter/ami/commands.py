@@ -21,20 +21,13 @@ from typing import Any
 from callcenter.ami import actions
 from callcenter.ami.bridge import ActionTimeout, Bridge, LinkDown
 from callcenter.cancellation import raise_if_cancelled
+from callcenter.topics import command_reply_key, command_requests_key
 
 log = logging.getLogger(__name__)
 
 COMMANDS = ("queue_login", "queue_logout", "pause", "unpause", "originate", "redirect",
             "hangup", "listen", "whisper", "barge")
 REPLY_TTL = 60
-
-
-def request_key(node: str) -> str:
-    return f"bridge.{node}.commands"
-
-
-def reply_key(request_id: str) -> str:
-    return f"bridge.reply.{request_id}"
 
 
 @dataclass(frozen=True)
@@ -71,8 +64,9 @@ class CommandClient:
 
     def send(self, node: str, command: str, **args: Any) -> CommandResult:
         request = _request(command, args, self.timeout)
-        self.redis.lpush(request_key(node), json.dumps(request, ensure_ascii=False))
-        got = self.redis.blpop([reply_key(request["id"])], timeout=max(1, round(self.timeout)))
+        self.redis.lpush(command_requests_key(node), json.dumps(request, ensure_ascii=False))
+        got = self.redis.blpop([command_reply_key(request["id"])],
+                               timeout=max(1, round(self.timeout)))
         return _result(got[1] if got else None)
 
 
@@ -85,8 +79,8 @@ class AsyncCommandClient:
 
     async def send(self, node: str, command: str, **args: Any) -> CommandResult:
         request = _request(command, args, self.timeout)
-        await self.redis.lpush(request_key(node), json.dumps(request, ensure_ascii=False))
-        got = await self.redis.blpop([reply_key(request["id"])], timeout=self.timeout)
+        await self.redis.lpush(command_requests_key(node), json.dumps(request, ensure_ascii=False))
+        got = await self.redis.blpop([command_reply_key(request["id"])], timeout=self.timeout)
         return _result(got[1] if got else None)
 
 
@@ -194,7 +188,7 @@ class CommandServer:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
-        key = request_key(self.bridge.node.name)
+        key = command_requests_key(self.bridge.node.name)
         while True:
             try:
                 got = await self.redis.brpop([key], timeout=1)
@@ -237,6 +231,6 @@ class CommandServer:
         log.info("PBX command %s %s: %s", command, request.get("id"), result.status)
         body = json.dumps({"status": result.status, "message": result.message,
                            "data": result.data}, ensure_ascii=False)
-        key = reply_key(str(request.get("id")))
+        key = command_reply_key(str(request.get("id")))
         await self.redis.rpush(key, body)
         await self.redis.expire(key, REPLY_TTL)

@@ -8,8 +8,8 @@ import logging
 from sqlalchemy import select
 
 from callcenter.ami.simulated_calls import SimAgent, SimCall, call_steps, encode
-from callcenter.ami.sink import stats_key
 from callcenter.calls.models import Call, CallOutcome
+from callcenter.topics import stats_key
 
 from .conftest import NODE, node_bridge, wait_for
 
