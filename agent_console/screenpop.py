@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from agent_console import access
+from callcenter import topics
 from callcenter.agents.models import Role
 from callcenter.calls import service as calls
 from callcenter.calls.models import Call
@@ -64,7 +65,7 @@ class ScreenPop(BaseModel):
 def live_call(redis: Any, node: str, uniqueid: str) -> dict[str, Any] | None:
     """The bridge's latest state of a call, or None (ended, unknown, or Redis away)."""
     try:
-        body = redis.hget(f"live.{node}.calls", uniqueid)
+        body = redis.hget(topics.live_key(node, topics.CALL), uniqueid)
     except Exception:
         return None
     return json.loads(body) if body else None

@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
+from callcenter import topics
 from callcenter.cancellation import raise_if_cancelled
+from callcenter.topics import event_name
 
 log = logging.getLogger(__name__)
 
-# user.* carries a user's own notices (user.<id>.notices); each stream filters to its own.
-PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*", "unit.*",
-            "user.*")
 HEARTBEAT_SECONDS = 15.0
 MAX_TOPICS_PER_CLIENT = 5000
 RECONNECT_DELAYS = (0.5, 1, 2, 5)
@@ -35,11 +34,6 @@ READ_SECONDS = 1.0
 
 TopicFilter = Callable[[str], bool]
 Snapshot = Callable[[], Awaitable[list[tuple[str, str]]]]
-
-
-def event_name(topic: str) -> str:
-    """The SSE event name of a topic: its first part (call, queue, agent, dispatch …)."""
-    return topic.split(".", 1)[0]
 
 
 def format_event(name: str, data: str) -> bytes:
@@ -89,7 +83,7 @@ class Hub:
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.psubscribe(*PATTERNS)
+                    await pubsub.psubscribe(*topics.HUB_PATTERNS)
                     if attempt:
                         # Messages published while we were away are lost: resync everyone.
                         for client in self._clients:
@@ -123,7 +117,7 @@ class Hub:
     def _broadcast_link(self) -> None:
         body = json.dumps({"live": self.connected})
         for client in self._clients:
-            client.latest["hub.link"] = body
+            client.latest[topics.HUB_LINK_TOPIC] = body
             client.wake.set()
 
     async def stream(self, accepts: TopicFilter, snapshot: Snapshot) -> AsyncIterator[bytes]:
@@ -132,7 +126,7 @@ class Hub:
         client = Client(accepts=accepts)
         self._clients.add(client)
         try:
-            yield format_event("hub", json.dumps({"live": self.connected}))
+            yield format_event(topics.HUB, json.dumps({"live": self.connected}))
             for topic, body in await snapshot():
                 yield format_event(event_name(topic), body)
             while True:
@@ -174,9 +168,9 @@ async def read_snapshot(
     """The bridge's live state (hashes ``live.<node>.<kind>s``) as (topic, body) pairs."""
     result: list[tuple[str, str]] = []
     for kind in kinds:
-        async for key in client.scan_iter(match=f"live.*.{kind}s", count=100):
+        async for key in client.scan_iter(match=topics.live_key("*", kind), count=100):
             for ident, body in (await client.hgetall(key)).items():
-                topic = f"{kind}.{_text(ident)}.updated"
+                topic = topics.LIVE_TOPIC[kind](_text(ident))
                 if accepts(topic):
                     result.append((topic, _text(body)))
     return result

@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from callcenter import topics
 from callcenter.ami.framing import Framer
 from callcenter.simulators.asterisk.call_events import SimAgent, SimCall, call_steps, encode
 
@@ -176,9 +177,9 @@ async def run_bridge(data: bytes, events: int, *, rate: float, database_url: str
         rows = s.scalar(select(func.count()).select_from(Call).where(Call.node == node)) or 0
     await bridge.stop()
     task.cancel()
-    for kind in ("calls", "queues", "agents"):
-        await redis.delete(f"live.{node}.{kind}")
-    await redis.delete(f"bridge.{node}.link")
+    for kind in (topics.CALL, topics.QUEUE, topics.AGENT):
+        await redis.delete(topics.live_key(node, kind))
+    await redis.delete(topics.link_key(node))
     await redis.aclose()
     engine.dispose()
     proc.terminate()

@@ -22,10 +22,9 @@ from pathlib import Path
 import psutil
 import redis
 
-from callcenter import migrate, seed
+from callcenter import migrate, seed, topics
 from callcenter.agents.models import Role
 from callcenter.db import session_scope
-from callcenter.queues import live
 from callcenter.redis import EmbeddedRedis
 from callcenter.seed import DemoUser
 from callcenter.settings import Settings
@@ -105,7 +104,7 @@ def _wait_listening(step: Step, child: subprocess.Popen[bytes],
 def _links_up(redis_url: str, nodes: Sequence[str]) -> bool:
     client = redis.Redis.from_url(redis_url, socket_timeout=2)
     try:
-        bodies = client.mget([live.link_key(node) for node in nodes])
+        bodies = client.mget([topics.link_key(node) for node in nodes])
     except redis.RedisError:
         return False
     finally:

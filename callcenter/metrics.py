@@ -29,6 +29,7 @@ from rq import Queue, Worker
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from callcenter import topics
 from callcenter.dispatch import stats as dispatch_stats
 from callcenter.queues import links, live, stats
 from callcenter.worker import QUEUE_NAMES
@@ -36,7 +37,7 @@ from callcenter.worker import QUEUE_NAMES
 log = logging.getLogger(__name__)
 
 # Counters the bridge keeps in ``bridge.<node>.stats`` (HINCRBY).
-STATS_PATTERN = "bridge.*.stats"
+STATS_PATTERN = topics.stats_key("*")
 STATS_FIELDS = ("events", "published", "written", "no_uniqueid")
 AGENT_STATES = ("signed_in", "available", "talking", "ringing", "paused", "wrap_up",
                 "unavailable")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.models  # noqa: F401  (every mapper, so flushes can resolve foreign keys)
-from callcenter.ami.bridge.sink import snapshot_key
+from callcenter import topics
 from callcenter.calls import callbacks
 from callcenter.db import utcnow
 from callcenter.dispatch import service as dispatches
@@ -63,7 +63,7 @@ class FoundationPorts:
         # estimate across nodes is the careful one (one node in most deployments).
         estimates = []
         for node in self.nodes:
-            raw = await self.redis.hget(snapshot_key(node, "queue"), queue)
+            raw = await self.redis.hget(topics.live_key(node, topics.QUEUE), queue)
             if raw is not None:
                 estimate = wait.estimate_wait(json.loads(raw))
                 if estimate is not None:

@@ -23,7 +23,7 @@ from agent_console.limits import client_ip
 from agent_console.own_calls import is_agents_call
 from agent_console.sse import format_event, read_snapshot
 from agent_console.templating import templates
-from callcenter import audit
+from callcenter import audit, topics
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
 from callcenter.calls import service as calls
@@ -122,13 +122,17 @@ def pop(
         request, pop=data, queue_label=queue_labeller(request, db)), block_name="screenpop")
 
 
+# Besides its own notices, an agent's tab hears agents, calls and the bridges' links.
+AGENT_PAGE_TOPICS = topics.prefixes(topics.AGENT, topics.CALL, topics.BRIDGE)
+
+
 def _filter_for(viewer: Viewer):
     """Topics this agent's tab hears: its own agent state, calls, link state, and its
     own notices (``user.<id>.notices``: a unit declined a dispatch this agent sent)."""
-    notices = f"user.{viewer.id}.notices"
+    notices = topics.notices_topic(viewer.id)
 
     def accepts(topic: str) -> bool:
-        return topic.startswith(("agent.", "call.", "bridge.")) or topic == notices
+        return topic.startswith(AGENT_PAGE_TOPICS) or topic == notices
 
     return accepts
 
@@ -161,18 +165,19 @@ class AgentStream:
         self.held: OrderedDict[str, str] = OrderedDict()
 
     def handle(self, name: str, body: str) -> list[bytes]:
-        if name == "agent":
+        if name == topics.AGENT:
             payload = json.loads(body)
             if not agent_state.matches(payload, self.user):
                 return []
-            out = [format_event("agent", body)]
+            out = [format_event(topics.AGENT, body)]
             for key in (payload.get("ringing_call"), payload.get("current_call")):
                 if key and key not in self.mine:
                     self.mine.add(key)
                     if key in self.held:
-                        out.append(format_event("call", _mask(self.held.pop(key), self.role)))
+                        out.append(format_event(topics.CALL,
+                                               _mask(self.held.pop(key), self.role)))
             return out
-        if name == "call":
+        if name == topics.CALL:
             payload = json.loads(body)
             key = str(payload.get("uniqueid"))
             if key in self.mine or agent_state.is_own_interface(
@@ -180,7 +185,7 @@ class AgentStream:
                 self.mine.add(key)
                 if payload.get("state") == "ended":
                     self.mine.discard(key)
-                return [format_event("call", _mask(body, self.role))]
+                return [format_event(topics.CALL, _mask(body, self.role))]
             self.held[key] = body
             self.held.move_to_end(key)
             while len(self.held) > self.HOLD:
@@ -211,21 +216,21 @@ async def events(request: Request, viewer: Viewer = Worker) -> Response:
     async def snapshot() -> list[tuple[str, str]]:
         client = aioredis.Redis.from_url(request.app.state.settings.redis_url)
         try:
-            items = await read_snapshot(client, ("agent", "call"), accepts)
-            async for key in client.scan_iter(match="bridge.*.link", count=100):
+            items = await read_snapshot(client, (topics.AGENT, topics.CALL), accepts)
+            async for key in client.scan_iter(match=topics.link_key("*"), count=100):
                 body = await client.get(key)
                 if body:
-                    items.append((key.decode() + ".updated", body.decode()))
+                    items.append((topics.link_topic(topics.link_node(key.decode())), body.decode()))
         except Exception:
             items = []
         finally:
             await client.aclose()
         # Agents first, so that their calls are known to be theirs when the calls follow.
-        return sorted(items, key=lambda item: not item[0].startswith("agent."))
+        return sorted(items, key=lambda item: topics.event_name(item[0]) != topics.AGENT)
 
     async def body() -> AsyncIterator[bytes]:
         if hub is None:
-            yield format_event("hub", json.dumps({"live": False}))
+            yield format_event(topics.HUB, json.dumps({"live": False}))
             return
         async for chunk in hub.stream(accepts, snapshot):
             if await request.is_disconnected():

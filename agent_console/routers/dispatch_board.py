@@ -26,6 +26,7 @@ from agent_console.dispatch_alerts import enqueue_after_commit
 from agent_console.limits import Id, limit_body
 from agent_console.routers.wallboard import SUPERVISORS, stream_viewer, supervisor_only
 from agent_console.templating import templates
+from callcenter import topics
 from callcenter.dispatch import board, supervise
 from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.errors import DomainError, InvalidTransition, NotFound
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(limit_body)])
 Supervisor = Depends(supervisor_only)
 ProvinceField = Form(default="", max_length=6)
+# The board's stream hears dispatch updates only: each one makes the page look again.
+DISPATCHES = topics.prefixes(topics.DISPATCH)
 
 
 def grouped(rows: list[board.BoardRow]
@@ -106,7 +109,7 @@ async def dispatch_stream(request: Request):
         return []  # the page itself is the snapshot; events only say "look again"
 
     return StreamingResponse(
-        request.app.state.hub.stream(lambda topic: topic.startswith("dispatch."), nothing),
+        request.app.state.hub.stream(lambda topic: topic.startswith(DISPATCHES), nothing),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 import secrets
 import time
 from collections import OrderedDict
@@ -36,6 +35,7 @@ from agent_console.limits import Id, client_ip, limit_body
 from agent_console.routers.wallboard import async_redis, stream_viewer
 from agent_console.sse import Hub, format_event
 from agent_console.templating import templates
+from callcenter import topics
 from callcenter.agents.models import Role
 from callcenter.dispatch import policy, presence
 from callcenter.dispatch import service as dispatches
@@ -233,7 +233,6 @@ def complete(dispatch_id: Id, request: Request, outcome: str = Form(default="", 
 # --- live alerts ----------------------------------------------------------------------------
 
 
-DISPATCH_TOPIC = re.compile(r"^dispatch\.\d+\.updated$")
 # What the page needs to refresh itself; the rest of the board's state stays on the server.
 FORWARDED = ("dispatch_id", "case_number", "status", "urgency", "version")
 
@@ -250,22 +249,22 @@ class UnitStream:
 
     def __init__(self, unit_id: int) -> None:
         self.unit_id = unit_id
-        self.alert_topic = f"unit.{unit_id}.alerts"
+        self.alert_topic = topics.unit_alerts_topic(unit_id)
         self.seen: OrderedDict[str, None] = OrderedDict()
 
     def accepts(self, topic: str) -> bool:
-        return topic == self.alert_topic or bool(DISPATCH_TOPIC.match(topic))
+        return topic == self.alert_topic or topics.is_dispatch_update(topic)
 
     def handle(self, name: str, body: str) -> list[bytes]:
-        if name == "hub":
-            return [format_event("hub", body)]
+        if name == topics.HUB:
+            return [format_event(topics.HUB, body)]
         try:
             payload = json.loads(body)
         except ValueError:
             return []
         if not isinstance(payload, dict):
             return []
-        if name == "unit":
+        if name == topics.UNIT:
             key = str(payload.get("idempotency_key") or "")
             if not key or key in self.seen:
                 return []
@@ -274,10 +273,10 @@ class UnitStream:
                 self.seen.popitem(last=False)
             alert = {k: payload.get(k) for k in ("dispatch_id", "case_number", "province",
                                                  "district", "urgency", "idempotency_key")}
-            return [format_event("alert", json.dumps(alert, ensure_ascii=False))]
-        if name == "dispatch" and payload.get("unit_id") == self.unit_id:
+            return [format_event(topics.ALERT, json.dumps(alert, ensure_ascii=False))]
+        if name == topics.DISPATCH and payload.get("unit_id") == self.unit_id:
             state = {k: payload.get(k) for k in FORWARDED}
-            return [format_event("dispatch", json.dumps(state, ensure_ascii=False))]
+            return [format_event(topics.DISPATCH, json.dumps(state, ensure_ascii=False))]
         return []
 
 
@@ -326,7 +325,7 @@ async def unit_events(hub: Hub | None, unit_id: int,
                       client: AsyncRedis | None = None) -> AsyncIterator[bytes]:
     """The unit's SSE body: the page is the snapshot; a (re)connection says "look again"."""
     if hub is None:
-        yield format_event("hub", json.dumps({"live": False}))
+        yield format_event(topics.HUB, json.dumps({"live": False}))
         return
     narrow = UnitStream(unit_id)
     here = Presence(client, unit_id)

@@ -35,8 +35,8 @@ from agent_console.deps import (
 from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
 from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
+from callcenter import topics
 from callcenter.agents.models import Role
-from callcenter.dispatch import notify
 from callcenter.errors import Forbidden
 from callcenter.queues import links, live, stats
 from callcenter.reports import today
@@ -44,10 +44,12 @@ from callcenter.reports import today
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
-STREAM_PREFIXES = ("queue.", "agent.", "call.", "bridge.", "alarms.")
-# The stream's event names (sse.event_name of the topics above, and the hub's own link):
+STREAM_PREFIXES = topics.prefixes(topics.QUEUE, topics.AGENT, topics.CALL, topics.BRIDGE,
+                                  topics.ALARMS)
+# The stream's event names (the kinds of the topics above, and the hub's own link):
 # each one makes the page fetch the drawn board again.
-STREAM_EVENTS = ("hub", "bridge", "alarms", "queue", "agent", "call")
+STREAM_EVENTS = (topics.HUB, topics.BRIDGE, topics.ALARMS, topics.QUEUE, topics.AGENT,
+                 topics.CALL)
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512
@@ -152,9 +154,9 @@ async def snapshot(request: Request, aredis: aioredis.Redis) -> list[tuple[str, 
     """
     found = await asyncio.to_thread(_current_links, request.app.state.redis,
                                     configured_nodes(request))
-    out = [(f"bridge.{n.node}.link.updated", json.dumps(n.as_dict())) for n in found]
-    alarms = [json.loads(v) for v in (await aredis.hgetall(notify.ALARMS_SNAPSHOT)).values()]
-    out.append((notify.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False)))
+    out = [(topics.link_topic(n.node), json.dumps(n.as_dict())) for n in found]
+    alarms = [json.loads(v) for v in (await aredis.hgetall(topics.ALARMS_SNAPSHOT_KEY)).values()]
+    out.append((topics.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False)))
     out += await read_snapshot(aredis, live.KINDS, accepts)
     return out
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import Boolean, Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
-from callcenter import audit
+from callcenter import audit, topics
 from callcenter.agents import refusals
 from callcenter.agents.models import AgentSkill
 from callcenter.errors import DomainError
@@ -184,7 +184,7 @@ def matches(payload: dict[str, Any], user: Agent) -> bool:
 
 def live_state(redis: Any, user: Agent) -> dict[str, Any] | None:
     """The agent's state from the bridge's snapshot (``live.<node>.agents``), if any."""
-    for key in redis.scan_iter(match="live.*.agents", count=100):
+    for key in redis.scan_iter(match=topics.live_key("*", topics.AGENT), count=100):
         for body in redis.hvals(key):
             payload = json.loads(body)
             if matches(payload, user):

@@ -17,17 +17,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from callcenter.topics import command_reply_key, command_requests_key
+
 COMMANDS = ("queue_login", "queue_logout", "pause", "unpause", "originate", "redirect",
             "hangup", "listen", "whisper", "barge")
 REPLY_TTL = 60
-
-
-def request_key(node: str) -> str:
-    return f"bridge.{node}.commands"
-
-
-def reply_key(request_id: str) -> str:
-    return f"bridge.reply.{request_id}"
 
 
 @dataclass(frozen=True)
@@ -64,8 +58,9 @@ class CommandClient:
 
     def send(self, node: str, command: str, **args: Any) -> CommandResult:
         request = _request(command, args, self.timeout)
-        self.redis.lpush(request_key(node), json.dumps(request, ensure_ascii=False))
-        got = self.redis.blpop([reply_key(request["id"])], timeout=max(1, round(self.timeout)))
+        self.redis.lpush(command_requests_key(node), json.dumps(request, ensure_ascii=False))
+        got = self.redis.blpop([command_reply_key(request["id"])],
+                               timeout=max(1, round(self.timeout)))
         return _result(got[1] if got else None)
 
 
@@ -78,6 +73,6 @@ class AsyncCommandClient:
 
     async def send(self, node: str, command: str, **args: Any) -> CommandResult:
         request = _request(command, args, self.timeout)
-        await self.redis.lpush(request_key(node), json.dumps(request, ensure_ascii=False))
-        got = await self.redis.blpop([reply_key(request["id"])], timeout=self.timeout)
+        await self.redis.lpush(command_requests_key(node), json.dumps(request, ensure_ascii=False))
+        got = await self.redis.blpop([command_reply_key(request["id"])], timeout=self.timeout)
         return _result(got[1] if got else None)

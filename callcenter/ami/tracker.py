@@ -20,6 +20,7 @@ from collections import Counter, OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
+from callcenter import topics
 from callcenter.ami import (
     channel_events,
     ivr_vars,
@@ -310,10 +311,10 @@ class Tracker:
         self.publish_call(call)
 
     def publish_call(self, call: LiveCall) -> None:
-        self._dirty[f"call.{call.record.uniqueid}.updated"] = ("call", call)
+        self._dirty[topics.call_topic(call.record.uniqueid)] = ("call", call)
 
     def publish_agent(self, agent: Agent) -> None:
-        self._dirty[f"agent.{agent.interface}.updated"] = ("agent", agent)
+        self._dirty[topics.agent_topic(agent.interface)] = ("agent", agent)
         state = agent.status
         now = (state, agent.pause_reason if state == "paused" else None)
         before = self._agent_states.get(agent.interface)
@@ -336,7 +337,7 @@ class Tracker:
 
     def publish_queue(self, name: str) -> None:
         self.queue(name)
-        self._dirty[f"queue.{name}.updated"] = ("queue", name)
+        self._dirty[topics.queue_topic(name)] = ("queue", name)
 
     def finish(self, call: LiveCall, at: datetime, cause: int | None, cause_text: str) -> None:
         """End the call at `at`: settle it, keep it addressable, free its queue and agent."""

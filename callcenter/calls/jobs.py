@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import callcenter.agents.models  # noqa: F401  (users: calls.agent_user_id refers to it)
-from callcenter.ami.bridge.sink import snapshot_key
+from callcenter import topics
 from callcenter.ami.client import CommandClient
 from callcenter.calls import callbacks
 from callcenter.calls.models import CallbackRequest, CallbackStatus
@@ -141,7 +141,7 @@ def _screen(row: CallbackRequest, safe: callbacks.SafeContact, ctx: Context,
 def _queue_states(ctx: Context, queue: str) -> dict[str, dict | None]:
     states: dict[str, dict | None] = {}
     for node in ctx.nodes:
-        raw = ctx.redis.hget(snapshot_key(node, "queue"), queue)
+        raw = ctx.redis.hget(topics.live_key(node, topics.QUEUE), queue)
         try:
             states[node] = json.loads(raw) if raw is not None else None
         except ValueError:

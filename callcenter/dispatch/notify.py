@@ -17,15 +17,11 @@ import redis as redis_lib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from callcenter import topics
 from callcenter.cases.models import Case
 from callcenter.dispatch.models import Dispatch, DispatchEvent, DispatchStatus
 from callcenter.provinces.models import ResponseUnit
 
-DISPATCH_TOPIC = "dispatch.{id}.updated"
-DISPATCH_SNAPSHOT = "snapshot:dispatch.{id}"
-ALARMS_TOPIC = "alarms.updated"
-ALARMS_SNAPSHOT = "snapshot:alarms.dispatch"
-NOTICE_TOPIC = "user.{id}.notices"
 # A closed dispatch's snapshot is only for late pages; it need not live for ever.
 SNAPSHOT_TTL_SECONDS = 7 * 24 * 3600
 
@@ -87,16 +83,16 @@ def _store(redis: redis_lib.Redis, current: dict[str, Any]) -> tuple[int, str]:
     body = json.dumps(current, ensure_ascii=False)
     # The alarm lasts while nobody has taken the dispatch: escalated and not yet answered.
     alarmed = current["status"] == DispatchStatus.ESCALATED.value
-    stored = redis.eval(STORE_IF_NEWER, 2, DISPATCH_SNAPSHOT.format(id=current["dispatch_id"]),
-                        ALARMS_SNAPSHOT, current["version"], body, "1" if alarmed else "0",
-                        str(current["dispatch_id"]), SNAPSHOT_TTL_SECONDS)
+    stored = redis.eval(STORE_IF_NEWER, 2, topics.dispatch_snapshot_key(current["dispatch_id"]),
+                        topics.ALARMS_SNAPSHOT_KEY, current["version"], body,
+                        "1" if alarmed else "0", str(current["dispatch_id"]),
+                        SNAPSHOT_TTL_SECONDS)
     return int(stored), body
 
 
 def _publish_alarms(redis: redis_lib.Redis) -> None:
-    alarms = sorted((json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()),
-                    key=lambda a: a["dispatch_id"])
-    redis.publish(ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False))
+    alarms = sorted(open_alarms(redis), key=lambda a: a["dispatch_id"])
+    redis.publish(topics.ALARMS_TOPIC, json.dumps({"alarms": alarms}, ensure_ascii=False))
 
 
 def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
@@ -104,18 +100,18 @@ def publish(redis: redis_lib.Redis, current: dict[str, Any]) -> None:
     stored, body = _store(redis, current)
     if stored == -1:
         return  # a newer state was published already
-    redis.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
+    redis.publish(topics.dispatch_topic(dispatch_id), body)
     if current["status"] == DispatchStatus.ESCALATED.value or stored:
         _publish_alarms(redis)
     if current["status"] == DispatchStatus.DECLINED.value:
-        redis.publish(NOTICE_TOPIC.format(id=current["created_by_id"]), json.dumps(
+        redis.publish(topics.notices_topic(current["created_by_id"]), json.dumps(
             {"kind": "dispatch_declined", "dispatch_id": dispatch_id,
              "case_id": current["case_id"], "case_number": current["case_number"],
              "reason": current["decline_reason"]}, ensure_ascii=False))
 
 
 def open_alarms(redis: redis_lib.Redis) -> list[dict[str, Any]]:
-    return [json.loads(v) for v in redis.hgetall(ALARMS_SNAPSHOT).values()]
+    return [json.loads(v) for v in redis.hgetall(topics.ALARMS_SNAPSHOT_KEY).values()]
 
 
 def resync_alarms(redis: redis_lib.Redis, session: Session) -> bool:
@@ -127,16 +123,16 @@ def resync_alarms(redis: redis_lib.Redis, session: Session) -> bool:
     """
     wanted = set(session.scalars(
         select(Dispatch.id).where(Dispatch.status == DispatchStatus.ESCALATED)))
-    stored = {int(k) for k in redis.hkeys(ALARMS_SNAPSHOT)}
+    stored = {int(k) for k in redis.hkeys(topics.ALARMS_SNAPSHOT_KEY)}
     changed = sorted(wanted ^ stored)
     for dispatch_id in changed:
         current = state(session, dispatch_id)
         if current is None:  # gone from the database: only Redis still remembered it
-            redis.hdel(ALARMS_SNAPSHOT, str(dispatch_id))
+            redis.hdel(topics.ALARMS_SNAPSHOT_KEY, str(dispatch_id))
             continue
         stored_now, body = _store(redis, current)
         if stored_now != -1:
-            redis.publish(DISPATCH_TOPIC.format(id=dispatch_id), body)
+            redis.publish(topics.dispatch_topic(dispatch_id), body)
     if changed:
         _publish_alarms(redis)
     return bool(changed)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import redis as redis_lib
 import redis.asyncio as aioredis
 
-KEY = "presence:unit.{unit_id}"
+from callcenter.topics import unit_presence_key
+
 # The hub sends a keep-alive at least every 15 s; three missed ones mean the tab is gone.
 TTL_SECONDS = 45
 REFRESH_SECONDS = 10
@@ -32,24 +33,20 @@ return redis.call('ZCARD', KEYS[1])
 COUNT = _NOW + "return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')"
 
 
-def key(unit_id: int) -> str:
-    return KEY.format(unit_id=unit_id)
-
-
 def present(redis: redis_lib.Redis, unit_id: int) -> int:
     """How many of the unit's console streams are alive now."""
-    return int(redis.eval(COUNT, 1, key(unit_id)))
+    return int(redis.eval(COUNT, 1, unit_presence_key(unit_id)))
 
 
 def touch(redis: redis_lib.Redis, unit_id: int, token: str,
           ttl: float = TTL_SECONDS) -> int:
-    return int(redis.eval(TOUCH, 1, key(unit_id), token, ttl))
+    return int(redis.eval(TOUCH, 1, unit_presence_key(unit_id), token, ttl))
 
 
 async def touch_async(redis: aioredis.Redis, unit_id: int, token: str,
                       ttl: float = TTL_SECONDS) -> int:
-    return int(await redis.eval(TOUCH, 1, key(unit_id), token, ttl))
+    return int(await redis.eval(TOUCH, 1, unit_presence_key(unit_id), token, ttl))
 
 
 async def leave_async(redis: aioredis.Redis, unit_id: int, token: str) -> None:
-    await redis.zrem(key(unit_id), token)
+    await redis.zrem(unit_presence_key(unit_id), token)

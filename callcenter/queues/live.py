@@ -1,10 +1,10 @@
 """Read the bridges' live state and links from Redis, for the wallboard and /metrics.
 
-The keys are the bridge's (callcenter/ami/bridge/sink.py): ``live.<node>.<kind>s`` hashes (field
-= id, value = full-state JSON) and ``bridge.<node>.link``. The nodes that should report
-are the configured ones (CALLCENTER_AMI_NODES) and any node with live state or a link key
-in Redis. Each heartbeat seen is remembered in ``bridge.heartbeats`` (node → epoch), so a
-link that has expired can still say since when it has been silent.
+The keys are the bridge's (named in callcenter/topics.py): ``live.<node>.<kind>s`` hashes
+(field = id, value = full-state JSON) and ``bridge.<node>.link``. The nodes that should
+report are the configured ones (CALLCENTER_AMI_NODES) and any node with live state or a
+link key in Redis. Each heartbeat seen is remembered in ``bridge.heartbeats`` (node →
+epoch), so a link that has expired can still say since when it has been silent.
 """
 
 from __future__ import annotations
@@ -20,20 +20,12 @@ from typing import Any
 
 import redis
 
+from callcenter import topics
 from callcenter.queues import links
 
 log = logging.getLogger(__name__)
 
-KINDS = ("queue", "agent", "call")
-HEARTBEATS = "bridge.heartbeats"
-
-
-def snapshot_key(node: str, kind: str) -> str:
-    return f"live.{node}.{kind}s"
-
-
-def link_key(node: str) -> str:
-    return f"bridge.{node}.link"
+KINDS = (topics.QUEUE, topics.AGENT, topics.CALL)  # the order a snapshot is sent in
 
 
 def _text(value: bytes | str) -> str:
@@ -68,7 +60,7 @@ class Live:
 def _live_keys(client: redis.Redis) -> dict[str, list[str]]:
     """Node → its live hash keys, from one pass over the ``live.*`` keys."""
     out: dict[str, list[str]] = {}
-    for key in client.scan_iter(match="live.*", count=500):
+    for key in client.scan_iter(match=topics.live_key("*", "*"), count=500):
         name = _text(key)
         parts = name.split(".")
         if len(parts) == 3 and parts[2] in {f"{k}s" for k in KINDS}:
@@ -78,7 +70,7 @@ def _live_keys(client: redis.Redis) -> dict[str, list[str]]:
 
 def _link_nodes(client: redis.Redis) -> set[str]:
     return {_text(key).split(".")[1]
-            for key in client.scan_iter(match="bridge.*.link", count=500)
+            for key in client.scan_iter(match=topics.link_key("*"), count=500)
             if len(_text(key).split(".")) == 3}
 
 
@@ -87,8 +79,8 @@ def read_links(client: redis.Redis, nodes: Iterable[str], *, now: datetime) -> l
     names = sorted(set(nodes))
     if not names:
         return []
-    bodies = client.mget([link_key(n) for n in names])
-    remembered = client.hmget(HEARTBEATS, names)
+    bodies = client.mget([topics.link_key(n) for n in names])
+    remembered = client.hmget(topics.HEARTBEATS_KEY, names)
     out, fresh = [], {}
     for node, body, last in zip(names, bodies, remembered, strict=True):
         payload = _json(body)
@@ -98,7 +90,7 @@ def read_links(client: redis.Redis, nodes: Iterable[str], *, now: datetime) -> l
             fresh[node] = link.heartbeat.timestamp()
         out.append(link)
     if fresh:
-        client.hset(HEARTBEATS, mapping=fresh)
+        client.hset(topics.HEARTBEATS_KEY, mapping=fresh)
     return out
 
 
@@ -123,7 +115,7 @@ def read(client: redis.Redis, *, configured: Iterable[str] = (), now: datetime) 
 
 def item(client: redis.Redis, node: str, kind: str, ident: str) -> dict[str, Any] | None:
     """One live payload (an agent by interface, a call by uniqueid), or None."""
-    return _json(client.hget(snapshot_key(node, kind), ident))
+    return _json(client.hget(topics.live_key(node, kind), ident))
 
 
 class LinkWatcher:
@@ -174,7 +166,7 @@ class LinkWatcher:
                 body = link.as_dict()
                 if self._seen.get(link.node) != body:
                     self._seen[link.node] = body
-                    self._send(f"bridge.{link.node}.link.updated", json.dumps(body))
+                    self._send(topics.link_topic(link.node), json.dumps(body))
             await asyncio.sleep(self.interval)
 
     def _send(self, topic: str, body: str) -> None:

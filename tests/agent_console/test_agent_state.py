@@ -9,7 +9,7 @@ import redis
 from agent_console import pbx
 from agent_console.routers.agent import AgentStream
 from callcenter.agents.models import Role, User
-from callcenter.ami.client import request_key
+from callcenter.topics import command_requests_key
 from tests.agent_console.console_support import signed_in
 from tests.conftest import REDIS_URL
 
@@ -22,7 +22,7 @@ def serve_bridge(answer: dict):
     def serve():
         client = redis.Redis.from_url(REDIS_URL)
         while not stop.is_set():
-            got = client.brpop([request_key("pbx1")], timeout=1)
+            got = client.brpop([command_requests_key("pbx1")], timeout=1)
             if got:
                 request = json.loads(got[1])
                 seen.append(request)

@@ -6,9 +6,9 @@ import json
 from sqlalchemy import func, select
 
 from agent_console.routers.agent import AgentStream, _filter_for
-from agent_console.sse import PATTERNS
 from callcenter.agents.models import User
 from callcenter.dispatch.models import Dispatch, DispatchStatus
+from callcenter.topics import HUB_PATTERNS
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 
 RINGING = "1700000099.5"
@@ -48,7 +48,7 @@ def test_a_ringing_call_pops_only_on_the_phone_it_rings_on(client, seeded_sessio
 def test_an_agent_hears_only_their_own_notices(seeded_session):
     agent = seeded_session.scalar(select(User).where(User.login == "agent1"))
     accepts = _filter_for(agent)
-    assert "user.*" in PATTERNS
+    assert "user.*" in HUB_PATTERNS
     assert accepts(f"user.{agent.id}.notices")
     assert not accepts(f"user.{agent.id + 1}.notices")
     notice = json.dumps({"kind": "dispatch_declined", "case_number": "1300-2569-000001",

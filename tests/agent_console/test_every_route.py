@@ -14,7 +14,7 @@ import threading
 import pytest
 import redis
 
-from callcenter.ami.client import request_key
+from callcenter.topics import command_requests_key
 from tests.agent_console.console_support import signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN, LOGINS, ROLES, TABLE
 from tests.agent_console.route_world import assert_says_why, build_world, fill, outcome
@@ -132,7 +132,7 @@ def refusing_bridge(redis_client):
     def serve():
         client = redis.Redis.from_url(REDIS_URL)
         while not stop.is_set():
-            got = client.brpop([request_key("pbx1")], timeout=1)
+            got = client.brpop([command_requests_key("pbx1")], timeout=1)
             if got:
                 request = json.loads(got[1])
                 client.rpush(f"bridge.reply.{request['id']}", json.dumps(

@@ -17,7 +17,7 @@ from typing import Any
 
 import redis
 
-from callcenter.ami.client import reply_key, request_key
+from callcenter.topics import command_reply_key, command_requests_key
 
 
 def free_port() -> int:
@@ -159,7 +159,7 @@ class FakeBridge:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                item = self.client.brpop([request_key(self.NODE)], timeout=0.2)
+                item = self.client.brpop([command_requests_key(self.NODE)], timeout=0.2)
             except redis.RedisError:
                 time.sleep(0.1)
                 continue
@@ -167,7 +167,7 @@ class FakeBridge:
                 continue
             command = json.loads(item[1])
             self.commands.append(command)
-            self.client.rpush(reply_key(command["id"]), json.dumps(
+            self.client.rpush(command_reply_key(command["id"]), json.dumps(
                 {"status": "ok", "data": {"call": f"orig-{len(self.commands)}"}}))
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from datetime import timedelta
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter import topics
 from callcenter.db import session_scope
 from callcenter.dispatch import escalation, notify, service
 from callcenter.dispatch.delivery import relay
@@ -42,11 +43,11 @@ def test_resync_rebuilds_a_lost_alarm_set_and_drops_an_answered_alarm(db_session
     escalation.escalate_if_due(db_session, dispatch.id,
                                now=dispatch.created_at + timedelta(seconds=61), settings=CONFIG)
     listener = client.pubsub()
-    listener.subscribe(notify.ALARMS_TOPIC)
+    listener.subscribe(topics.ALARMS_TOPIC)
     listener.get_message(timeout=1)
     assert notify.resync_alarms(client, db_session)
     assert [a["dispatch_id"] for a in notify.open_alarms(client)] == [dispatch.id]
-    assert json.loads(client.get(notify.DISPATCH_SNAPSHOT.format(id=dispatch.id)))[
+    assert json.loads(client.get(topics.dispatch_snapshot_key(dispatch.id)))[
         "status"] == "escalated"
     message = wait_for(lambda: listener.get_message(timeout=1))
     assert [a["dispatch_id"] for a in json.loads(message["data"])["alarms"]] == [dispatch.id]

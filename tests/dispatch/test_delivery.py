@@ -10,17 +10,17 @@ from email import policy as email_policy
 import pytest
 from sqlalchemy import select
 
+from callcenter import topics
 from callcenter.agents.models import User
-from callcenter.ami.client import request_key
 from callcenter.db import session_scope
 from callcenter.dispatch import notify, presence, service
 from callcenter.dispatch.channels.console import NOBODY
-from callcenter.dispatch.channels.console import TOPIC as CONSOLE_TOPIC
 from callcenter.dispatch.delivery import enqueue
 from callcenter.dispatch.models import Alert, AlertAttempt, AlertStatus, Dispatch
 from callcenter.dispatch.models import DispatchStatus as S
 from callcenter.provinces.models import AlertChannel
 from callcenter.taxonomy import Urgency
+from callcenter.topics import command_requests_key
 from tests.dispatch.conftest import wait_for
 from tests.support import builders
 
@@ -75,7 +75,7 @@ def test_each_channel_delivers_through_the_worker(ctx, providers, bridge):
 
     console = wait_for(lambda: listener.get_message(timeout=1))
     dispatch_id, unit_id = sent[AlertChannel.CONSOLE]
-    assert console["channel"].decode() == CONSOLE_TOPIC.format(unit_id=unit_id)
+    assert console["channel"].decode() == topics.unit_alerts_topic(unit_id)
     assert json.loads(console["data"])["dispatch_id"] == dispatch_id
 
     (sms,) = [r for r in providers.requests if r["path"] == "/sms"]
@@ -134,7 +134,7 @@ def test_a_bridge_that_does_not_answer_moves_the_voice_alert_to_a_retry(ctx):
     alert = wait_for(lambda: [a for a in alerts(ctx, dispatch_id) if a.attempt_count >= 1
                               and a.status is AlertStatus.PENDING])[0]
     assert attempts(ctx, alert.id)[0].error == "bridge did not answer"
-    ctx.redis.delete(request_key("test"))
+    ctx.redis.delete(command_requests_key("test"))
 
 
 def test_the_same_alert_enqueued_many_times_is_sent_once(ctx, providers):
@@ -159,7 +159,7 @@ def test_the_same_alert_enqueued_many_times_is_sent_once(ctx, providers):
 def test_no_acknowledgement_in_time_alerts_the_next_contact_and_the_wallboard(ctx, providers):
     """HIGH urgency waits 2 s here; RQ's scheduler runs the step (no relay in this test)."""
     alarms = ctx.redis.pubsub()
-    alarms.subscribe(notify.ALARMS_TOPIC)
+    alarms.subscribe(topics.ALARMS_TOPIC)
     alarms.get_message(timeout=1)
     started = time.monotonic()
     dispatch_id, unit_id = send(ctx, [(AlertChannel.CONSOLE, ""), (AlertChannel.SMS, "+66899")],
@@ -216,7 +216,7 @@ def test_a_decline_goes_back_to_the_agent_with_the_reason(ctx):
         ids = dispatch.id, world.unit.id, world.member.id, world.agent.id
     dispatch_id, unit_id, member_id, agent_id = ids
     notices = ctx.redis.pubsub()
-    notices.subscribe(notify.NOTICE_TOPIC.format(id=agent_id))
+    notices.subscribe(topics.notices_topic(agent_id))
     notices.get_message(timeout=1)
     with session_scope(ctx.sessions) as session:
         service.decline(session, dispatch_id, unit_id=unit_id, actor_id=member_id,
@@ -226,6 +226,6 @@ def test_a_decline_goes_back_to_the_agent_with_the_reason(ctx):
     assert notice == {"kind": "dispatch_declined", "dispatch_id": dispatch_id,
                       "case_id": notice["case_id"], "case_number": notice["case_number"],
                       "reason": "ทีมติดเหตุอื่นในอำเภอฝาง"}
-    snapshot = json.loads(ctx.redis.get(notify.DISPATCH_SNAPSHOT.format(id=dispatch_id)))
+    snapshot = json.loads(ctx.redis.get(topics.dispatch_snapshot_key(dispatch_id)))
     assert snapshot["status"] == "declined"
     notices.close()

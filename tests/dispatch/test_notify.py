@@ -2,6 +2,7 @@ import json
 
 import redis
 
+from callcenter import topics
 from callcenter.dispatch import notify
 
 
@@ -17,6 +18,6 @@ def test_an_older_state_published_late_does_not_undo_a_newer_one(redis_server):
     notify.publish(client, state(5, "acknowledged"))
     notify.publish(client, state(4, "escalated"))  # a worker that read before the ack
     assert notify.open_alarms(client) == []
-    snapshot = json.loads(client.get(notify.DISPATCH_SNAPSHOT.format(id=5)))
+    snapshot = json.loads(client.get(topics.dispatch_snapshot_key(5)))
     assert snapshot["status"] == "acknowledged"
     client.close()

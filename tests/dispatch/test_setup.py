@@ -20,6 +20,7 @@ from callcenter.dispatch.delivery import outbox
 from callcenter.provinces import service as provinces
 from callcenter.provinces.models import AlertChannel, ContactRole, ResponseUnit
 from callcenter.settings import SettingsError
+from callcenter.topics import unit_presence_key
 from tests.support import builders
 
 
@@ -112,9 +113,9 @@ def test_presence_counts_live_streams_and_forgets_the_silent_ones(redis_server):
     assert presence.present(client, unit_id) == 2
     time.sleep(0.3)  # tab-2 stopped refreshing
     assert presence.present(client, unit_id) == 1
-    client.zrem(presence.key(unit_id), "tab-1")
+    client.zrem(unit_presence_key(unit_id), "tab-1")
     assert presence.present(client, unit_id) == 0
-    client.delete(presence.key(unit_id))
+    client.delete(unit_presence_key(unit_id))
     client.close()
 
 

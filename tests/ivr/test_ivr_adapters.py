@@ -13,8 +13,8 @@ from redis.retry import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from callcenter import topics
 from callcenter.agents.models import User
-from callcenter.ami.bridge.sink import snapshot_key
 from callcenter.calls.models import Call, CallbackRequest, CallbackStatus
 from callcenter.cases import service as cases
 from callcenter.db import utcnow
@@ -178,7 +178,7 @@ async def test_estimated_wait_from_the_bridge_snapshot_in_redis(redis_client, re
                 "logged_in": 2, "available": 0, "paused": 1, "talk_time": 300,
                 "hold_time": 60}
     node = f"pbx-{uuid.uuid4().hex[:8]}"
-    redis_client.hset(snapshot_key(node, "queue"), "violence", json.dumps(snapshot))
+    redis_client.hset(topics.live_key(node, "queue"), "violence", json.dumps(snapshot))
     client = aioredis.Redis.from_url(redis_url)
     try:
         port = FoundationPorts(client, None, nodes=[node, "pbx2"])
@@ -198,7 +198,7 @@ def escalated_dispatch(session, redis_client):
     lifecycle.move(session, dispatch, to=DispatchStatus.ESCALATED, now=utcnow(), actor_id=None)
     session.flush()
     notify.publish(redis_client, notify.state(session, dispatch.id))
-    assert redis_client.hget(notify.ALARMS_SNAPSHOT, str(dispatch.id)) is not None
+    assert redis_client.hget(topics.ALARMS_SNAPSHOT_KEY, str(dispatch.id)) is not None
     return dispatch, unit
 
 
@@ -214,8 +214,8 @@ def test_a_voice_acceptance_clears_the_wallboard_alarm(seeded_session, redis_cli
     port = answering_port(seeded_session, redis_client)
     assert asyncio.run(port.record_dispatch_answer(
         ports.DispatchAnswer(str(dispatch.id), unit, "yes", "1795345714.0")))
-    assert redis_client.hget(notify.ALARMS_SNAPSHOT, str(dispatch.id)) is None
-    board = json.loads(redis_client.get(notify.DISPATCH_SNAPSHOT.format(id=dispatch.id)))
+    assert redis_client.hget(topics.ALARMS_SNAPSHOT_KEY, str(dispatch.id)) is None
+    board = json.loads(redis_client.get(topics.dispatch_snapshot_key(dispatch.id)))
     assert board["status"] == "acknowledged"
 
 
@@ -223,7 +223,7 @@ def test_a_voice_decline_sends_the_agent_a_notice(seeded_session, redis_client):
     dispatch, unit = make_dispatch(seeded_session)
     port = answering_port(seeded_session, redis_client)
     listener = redis_client.pubsub()
-    listener.subscribe(notify.NOTICE_TOPIC.format(id=dispatch.created_by_id))
+    listener.subscribe(topics.notices_topic(dispatch.created_by_id))
     listener.get_message(timeout=1)  # the subscription's confirmation
     assert asyncio.run(port.record_dispatch_answer(
         ports.DispatchAnswer(str(dispatch.id), unit, "no", "1795345714.0")))

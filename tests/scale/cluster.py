@@ -29,7 +29,6 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.ami.bridge.sink import link_key, snapshot_key
 from callcenter.calls.models import Call, CallbackRequest
 from callcenter.db import utcnow
 from callcenter.dispatch import service
@@ -40,6 +39,7 @@ from callcenter.provinces.models import AlertChannel
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from callcenter.simulators.asterisk import AmiSimulator
 from callcenter.taxonomy import Urgency
+from callcenter.topics import link_key, live_key
 from tests.dispatch.conftest import as_env, provider_values
 from tests.dispatch.fakes import FakeProviders
 from tests.dispatch.redis_server import RedisServer
@@ -81,7 +81,7 @@ class BridgeProcess:
                     raise RuntimeError(f"bridge {self.node} exited: {self.log()}")
                 link = client.get(link_key(self.node))
                 if link and json.loads(link).get("state") == "up" \
-                        and client.hlen(snapshot_key(self.node, "queue")):
+                        and client.hlen(live_key(self.node, "queue")):
                     return self
                 time.sleep(0.1)
             raise TimeoutError(f"bridge {self.node} not up: {self.log()}")

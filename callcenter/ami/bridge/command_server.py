@@ -18,8 +18,9 @@ from typing import Any
 
 from callcenter.ami import actions
 from callcenter.ami.bridge.node import ActionTimeout, Bridge, LinkDown
-from callcenter.ami.client import REPLY_TTL, CommandResult, reply_key, request_key
+from callcenter.ami.client import REPLY_TTL, CommandResult
 from callcenter.cancellation import raise_if_cancelled
+from callcenter.topics import command_reply_key, command_requests_key
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class CommandServer:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
-        key = request_key(self.bridge.node.name)
+        key = command_requests_key(self.bridge.node.name)
         while True:
             try:
                 got = await self.redis.brpop([key], timeout=1)
@@ -171,6 +172,6 @@ class CommandServer:
         log.info("PBX command %s %s: %s", command, request.get("id"), result.status)
         body = json.dumps({"status": result.status, "message": result.message,
                            "data": result.data}, ensure_ascii=False)
-        key = reply_key(str(request.get("id")))
+        key = command_reply_key(str(request.get("id")))
         await self.redis.rpush(key, body)
         await self.redis.expire(key, REPLY_TTL)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter import topics
 from callcenter.agents import history
 from callcenter.ami.effects import (
     AgentStateChanged,
@@ -34,27 +35,8 @@ from callcenter.calls import service as calls
 
 log = logging.getLogger(__name__)
 
-KINDS = ("call", "queue", "agent")
+KINDS = (topics.CALL, topics.QUEUE, topics.AGENT)  # the kinds with a live hash
 DIRECTORY_TTL = 60.0  # seconds a user directory (interface/login → user id) is trusted
-
-
-def snapshot_key(node: str, kind: str) -> str:
-    """Redis hash of the live `kind`s of a node: field = id, value = the full-state JSON."""
-    return f"live.{node}.{kind}s"
-
-
-def link_key(node: str) -> str:
-    return f"bridge.{node}.link"
-
-
-def stats_key(node: str) -> str:
-    """Hash of counters (events, published, written) that only ever grow."""
-    return f"bridge.{node}.stats"
-
-
-def _split(topic: str) -> tuple[str, str]:
-    kind, _, rest = topic.partition(".")
-    return kind, rest.removesuffix(".updated")
 
 
 def transient(exc: BaseException) -> bool:
@@ -308,14 +290,14 @@ class Sink:
                 pipe = self.redis.pipeline(transaction=full)
                 if full:
                     for kind in KINDS:
-                        pipe.delete(snapshot_key(self.node, kind))
+                        pipe.delete(topics.live_key(self.node, kind))
                 # One HSET and one HDEL per kind for the whole batch (a topic is in a
                 # batch once), then the messages: half the commands of one per update.
                 sets: dict[str, dict[str, str]] = {}
                 gone: dict[str, list[str]] = {}
                 bodies = []
                 for p in publishes:
-                    kind, ident = _split(p.topic)
+                    kind, ident = topics.kind_and_id(p.topic)
                     body = json.dumps(p.payload, ensure_ascii=False, default=str)
                     bodies.append(body)
                     if kind in KINDS:
@@ -324,9 +306,9 @@ class Sink:
                         else:
                             gone.setdefault(kind, []).append(ident)
                 for kind, fields in sets.items():
-                    pipe.hset(snapshot_key(self.node, kind), mapping=fields)
+                    pipe.hset(topics.live_key(self.node, kind), mapping=fields)
                 for kind, idents in gone.items():
-                    pipe.hdel(snapshot_key(self.node, kind), *idents)
+                    pipe.hdel(topics.live_key(self.node, kind), *idents)
                 for p, body in zip(publishes, bodies, strict=True):
                     pipe.publish(p.topic, body)
                 await pipe.execute()
@@ -350,7 +332,7 @@ class Sink:
         try:
             pipe = self.redis.pipeline(transaction=False)
             for name, value in counts.items():
-                pipe.hincrby(stats_key(self.node), name, value)
+                pipe.hincrby(topics.stats_key(self.node), name, value)
             await pipe.execute()
             return True
         except Exception:
@@ -365,9 +347,9 @@ class Sink:
         body = json.dumps({**state, "heartbeat": round(time.time(), 3)})
         try:
             pipe = self.redis.pipeline(transaction=False)
-            pipe.set(link_key(self.node), body, ex=ttl)
+            pipe.set(topics.link_key(self.node), body, ex=ttl)
             if publish:
-                pipe.publish(f"bridge.{self.node}.link.updated", body)
+                pipe.publish(topics.link_topic(self.node), body)
             await pipe.execute()
         except Exception as exc:
             log.warning("link state not written to redis: %s", type(exc).__name__)

@@ -14,10 +14,10 @@ import json
 
 import redis as redis_lib
 
+from callcenter import topics
 from callcenter.dispatch import presence
 from callcenter.dispatch.channels import Delivery, ProviderError
 
-TOPIC = "unit.{unit_id}.alerts"
 NOBODY = "no unit member on the console"
 
 
@@ -34,9 +34,8 @@ class ConsoleChannel:
             watching = presence.present(self.redis, delivery.unit_id)
             if not watching:
                 raise ProviderError(NOBODY, unreachable=True)
-            self.redis.publish(
-                TOPIC.format(unit_id=delivery.unit_id), json.dumps(payload, ensure_ascii=False)
-            )
+            self.redis.publish(topics.unit_alerts_topic(delivery.unit_id),
+                               json.dumps(payload, ensure_ascii=False))
         except redis_lib.RedisError as exc:
             raise ProviderError(f"redis: {type(exc).__name__}") from exc
         return f"consoles={watching}"

@@ -10,6 +10,7 @@ import redis.asyncio as aioredis
 from agent_console.routers.unit import parse_event, unit_events
 from agent_console.sse import Hub
 from callcenter.dispatch import presence
+from callcenter.topics import unit_presence_key
 from tests.conftest import REDIS_URL
 
 
@@ -36,7 +37,7 @@ async def test_the_stream_is_present_while_open_and_gone_when_closed():
     finally:
         await stream.aclose()
         assert presence.present(check, unit_id) == 0
-        check.delete(presence.key(unit_id))
+        check.delete(unit_presence_key(unit_id))
         check.close()
         await client.aclose()
         await hub.close()

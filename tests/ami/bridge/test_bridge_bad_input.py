@@ -7,9 +7,9 @@ import logging
 
 from sqlalchemy import select
 
-from callcenter.ami.bridge.sink import stats_key
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.simulators.asterisk.call_events import SimAgent, SimCall, call_steps, encode
+from callcenter.topics import stats_key
 from tests.ami.conftest import NODE, node_bridge, wait_for
 
 

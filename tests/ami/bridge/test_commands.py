@@ -6,9 +6,10 @@ import json
 from sqlalchemy import select
 
 from callcenter.ami.bridge.command_server import CommandServer
-from callcenter.ami.client import AsyncCommandClient, request_key
+from callcenter.ami.client import AsyncCommandClient
 from callcenter.calls.models import Call, CallMonitoring, CallOutcome, MonitorMode
 from callcenter.simulators.asterisk import AmiSimulator
+from callcenter.topics import command_requests_key
 from tests.ami.conftest import NODE, node_bridge, wait_for
 
 
@@ -150,11 +151,11 @@ async def test_link_down_is_an_error_and_expired_requests_are_dropped(aredis):
         assert result.status == "error" and "down" in result.message
         stale = {"id": "old", "command": "originate", "deadline": 1.0,
                  "args": {"channel": "Local/th50@rru", "context": "dispatch", "exten": "s"}}
-        await aredis.lpush(request_key(NODE), json.dumps(stale))
+        await aredis.lpush(command_requests_key(NODE), json.dumps(stale))
         await wait_for(lambda: r.server.handled >= 1)
         await asyncio.sleep(1.5)
         assert not [m for m in r.sim.received if m.get("Action") == "Originate"]
-        assert await aredis.llen(request_key(NODE)) == 0
+        assert await aredis.llen(command_requests_key(NODE)) == 0
     finally:
         await r.close()
 
