@@ -31,6 +31,7 @@ from callcenter.cases.models import (
     PersonRole,
     ReferralStatus,
 )
+from callcenter.provinces import catalog
 from callcenter.taxonomy import (
     ChiCategory,
     Disposition,
@@ -176,6 +177,15 @@ class CaseFields(SafeContact):
         unknown = sorted(set(value) - set(RISK_QUESTIONS))
         if unknown:
             raise ValueError("unknown risk question")
+        return value
+
+    @field_validator("province_code")
+    @classmethod
+    def _known_province(cls, value: str | None) -> str | None:
+        # The pattern alone lets through numbers no province has (TH-87), which the
+        # database would then refuse as a broken reference.
+        if value is not None and value not in catalog.codes():
+            raise ValueError("no province has this code")
         return value
 
 

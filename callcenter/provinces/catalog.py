@@ -6,6 +6,7 @@ is missing); those are filled here.
 
 from __future__ import annotations
 
+import functools
 import gettext
 from dataclasses import dataclass
 
@@ -38,6 +39,12 @@ class ProvinceSpec:
     name_th: str
     name_en: str
     region: Region
+
+
+@functools.cache
+def codes() -> frozenset[str]:
+    """The ISO 3166-2 codes of the 77 provinces (``TH-10`` … ``TH-96``; the numbers have gaps)."""
+    return frozenset(p.code for p in provinces())
 
 
 def provinces() -> list[ProvinceSpec]:

@@ -66,6 +66,14 @@ def test_validation_errors_name_the_field(client):
     assert {"province_code", "persons.0.national_id"} <= fields
 
 
+def test_a_province_code_no_province_has_is_refused_not_a_server_error(client):
+    # TH-87 has the shape of a province code, but the numbers have gaps: no such province.
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    bad = client.post("/api/cases", headers=h, json={**INTAKE, "province_code": "TH-87"})
+    assert bad.status_code == 422
+    assert {p["field"] for p in bad.json()["problems"]} == {"province_code"}
+
+
 def test_rules_across_fields_name_the_field_to_fix(client):
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
     no_basis = client.post("/api/cases", headers=h,
