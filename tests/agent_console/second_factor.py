@@ -13,6 +13,7 @@ import time
 import pyotp
 
 STEP = 30
+SLACK = 10
 # login -> (secret, last step used); enrolment replaces the entry.
 _known: dict[str, tuple[str, int | None]] = {}
 
@@ -24,8 +25,12 @@ def remember(login: str, secret: str) -> None:
 def code_for(login: str) -> str:
     secret, last = _known[login]
     while True:
-        current = int(time.time()) // STEP
-        step = current - 1 if last is None else max(current - 1, last + 1)
+        now = time.time()
+        current = int(now) // STEP
+        # The oldest step the console still accepts, unless it lapses within SLACK seconds
+        # (a loaded machine can take that long between here and the console's check).
+        oldest = current - 1 if STEP - now % STEP > SLACK else current
+        step = oldest if last is None else max(oldest, last + 1)
         if step <= current + 1:
             _known[login] = (secret, step)
             return pyotp.TOTP(secret).at(step * STEP)
