@@ -26,8 +26,8 @@ from callcenter.cancellation import raise_if_cancelled
 log = logging.getLogger(__name__)
 
 # user.* carries a user's own notices (user.<id>.notices); each stream filters to its own.
-PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*", "unit.*",
-            "user.*")
+PATTERNS = ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*", "bridge.*", "records.*",
+            "unit.*", "user.*")
 HEARTBEAT_SECONDS = 15.0
 MAX_TOPICS_PER_CLIENT = 5000
 RECONNECT_DELAYS = (0.5, 1, 2, 5)
@@ -72,13 +72,26 @@ class Client:
 
 
 class Hub:
-    """The process's single subscriber and its clients."""
+    """The process's single subscriber and its clients.
+
+    ``sequence`` counts the updates the process has heard of (every message, each change
+    of the hub's own link, and whatever ``note_update`` is told). Whatever is read from
+    Redis after the count reached N reflects the first N updates: a page drawn from such
+    a read can say so, and be reused until the count moves on.
+    """
 
     def __init__(self, url: str | None = None, client: aioredis.Redis | None = None) -> None:
         self._redis = client or aioredis.Redis.from_url(url)  # type: ignore[arg-type]
         self._clients: set[Client] = set()
         self._task: asyncio.Task[None] | None = None
         self.connected = False
+        self.sequence = 0
+
+    def note_update(self) -> int:
+        """Count an update that reached the process other than as a message (a link
+        key that expired, seen by the link watcher)."""
+        self.sequence += 1
+        return self.sequence
 
     def _ensure_running(self) -> None:
         if self._task is None or self._task.done():
@@ -107,6 +120,7 @@ class Hub:
                             continue
                         topic = _text(message["channel"])
                         body = _text(message["data"])
+                        self.sequence += 1
                         for client in tuple(self._clients):
                             client.offer(topic, body)
             except asyncio.CancelledError:
@@ -121,6 +135,7 @@ class Hub:
                 await asyncio.sleep(delay)
 
     def _broadcast_link(self) -> None:
+        self.sequence += 1
         body = json.dumps({"live": self.connected})
         for client in self._clients:
             client.latest["hub.link"] = body

@@ -32,7 +32,7 @@ from agent_console.deps import (
     redis_client,
     require,
 )
-from agent_console.sse import event_name, format_event, read_snapshot
+from agent_console.sse import Hub, event_name, format_event, read_snapshot
 from agent_console.templating import templates
 from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
 from callcenter.agents.models import Role
@@ -45,10 +45,11 @@ from callcenter.reports import today
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
-STREAM_PREFIXES = ("queue.", "agent.", "call.", "bridge.", "alarms.")
+# records.*: call rows reached the database (today's figures are read there).
+STREAM_PREFIXES = ("queue.", "agent.", "call.", "bridge.", "alarms.", "records.")
 # The stream's event names (sse.event_name of the topics above, and the hub's own link):
 # each one makes the page fetch the drawn board again.
-STREAM_EVENTS = ("hub", "bridge", "alarms", "queue", "agent", "call")
+STREAM_EVENTS = ("hub", "bridge", "alarms", "queue", "agent", "call", "records")
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512
@@ -142,7 +143,9 @@ def link_watcher(request: Request) -> live.LinkWatcher:
     """The process's one watcher of the bridges' links (created on first use)."""
     watcher = getattr(request.app.state, "wallboard_links", None)
     if watcher is None:
-        watcher = live.LinkWatcher(request.app.state.redis, configured_nodes(request))
+        hub = request.app.state.hub
+        watcher = live.LinkWatcher(request.app.state.redis, configured_nodes(request),
+                                   on_change=hub.note_update if hub is not None else None)
         request.app.state.wallboard_links = watcher
     return watcher
 
@@ -169,6 +172,16 @@ async def snapshot(request: Request, aredis: aioredis.Redis) -> list[tuple[str, 
 async def as_events(pairs: AsyncIterator[tuple[str, str]]) -> AsyncIterator[bytes]:
     async for topic, body in pairs:
         yield format_event(event_name(topic), body)
+
+
+async def numbered(chunks: AsyncIterator[bytes], hub: Hub) -> AsyncIterator[bytes]:
+    """Each event with the hub's update count as its SSE ``id``.
+
+    Read when the event leaves the hub, the count is at least that of the update the
+    event tells of: a drawn board whose ``data-seq`` has reached it shows the update.
+    """
+    async for chunk in chunks:
+        yield chunk if chunk.startswith(b":") else b"id: %d\n" % hub.sequence + chunk
 
 
 async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECONDS,
@@ -226,9 +239,10 @@ async def wallboard_stream(request: Request):
     await stream_viewer(request, SUPERVISORS)
     hub = request.app.state.hub
     aredis = async_redis(request)
-    events = hub.stream(accepts, lambda: snapshot(request, aredis))
+    events = numbered(hub.stream(accepts, lambda: snapshot(request, aredis)), hub)
+    links_changed = numbered(as_events(link_watcher(request).changes()), hub)
     return StreamingResponse(
-        redacted(batched(events, as_events(link_watcher(request).changes()))),
+        redacted(batched(events, links_changed)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -2,13 +2,15 @@
 and one drawing per burst of requests in a process."""
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from agent_console import wallboard_drawing
 from callcenter.queues import links
-from tests.wallboard.test_pages import AGENT, live_floor, row, supervisor_token
 
 from .conftest import NODE
+from .test_pages import AGENT, live_floor, row, supervisor_token
 
 HTMX = {"HX-Request": "true"}
 
@@ -59,12 +61,75 @@ def test_a_burst_of_screens_gets_one_drawing_per_language_and_view():
     drawings = wallboard_drawing.Drawings()
     drawn = []
 
-    def draw():
-        drawn.append(1)
-        return f"drawing {len(drawn)}".encode()
+    def at(sequence, due=None):
+        def draw():
+            drawn.append(1)
+            expires = None if due is None else time.monotonic() + due
+            return wallboard_drawing.Drawing(f"drawing {len(drawn)}".encode(), sequence, expires)
+        return draw
 
-    assert drawings.get(("th", False), draw) == b"drawing 1"
-    assert drawings.get(("th", False), draw) == b"drawing 1"
-    assert drawings.get(("en", False), draw) == b"drawing 2"
-    time.sleep(wallboard_drawing.FRESH_SECONDS + 0.05)
-    assert drawings.get(("th", False), draw) == b"drawing 3"
+    assert drawings.get(("th", False), 7, at(7)) == b"drawing 1"
+    assert drawings.get(("th", False), 7, at(7)) == b"drawing 1"
+    assert drawings.get(("en", False), 7, at(7)) == b"drawing 2"
+    # A screen that heard of a newer update gets a drawing that shows it.
+    assert drawings.get(("th", False), 8, at(8)) == b"drawing 3"
+    # Nothing counts updates (no live page here): every request draws.
+    assert drawings.get(("th", False), None, at(None)) == b"drawing 4"
+    assert drawings.get(("th", False), None, at(None)) == b"drawing 5"
+    assert drawings.get(("th", False), 8, at(8)) == b"drawing 3"
+
+
+def test_time_alone_ends_a_drawing_with_no_new_update():
+    drawings = wallboard_drawing.Drawings()
+    made = iter([b"before", b"after"])
+
+    def draw():
+        return wallboard_drawing.Drawing(next(made), 3, time.monotonic() + 0.1)
+
+    assert drawings.get("th", 3, draw) == b"before"
+    assert drawings.get("th", 3, draw) == b"before"
+    time.sleep(0.15)
+    assert drawings.get("th", 3, draw) == b"after"
+
+
+def test_a_hundred_screens_asking_after_one_update_get_one_drawing():
+    drawings = wallboard_drawing.Drawings()
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow_draw():
+        started.set()
+        release.wait(5)
+        return wallboard_drawing.Drawing(b"board 12", 12, None)
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        answers = [pool.submit(drawings.get, ("th", True), 12, slow_draw) for _ in range(100)]
+        assert started.wait(5)
+        time.sleep(0.1)  # every request is in: one draws, the others wait for it
+        release.set()
+        assert {a.result(5) for a in answers} == {b"board 12"}
+    assert drawings.drawn == 1
+
+
+def test_screens_that_heard_of_an_update_during_a_drawing_share_the_next_one():
+    drawings = wallboard_drawing.Drawings()
+    sequence = [5]
+    first_started, release = threading.Event(), threading.Event()
+
+    def draw():
+        seen = sequence[0]  # counted when the drawing starts, as board_context does
+        if seen == 5:
+            first_started.set()
+            release.wait(5)
+        return wallboard_drawing.Drawing(f"board {seen}".encode(), seen, None)
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        early = pool.submit(drawings.get, "th", 5, draw)
+        assert first_started.wait(5)
+        sequence[0] = 6  # an update arrives while the drawing of 5 is under way
+        late = [pool.submit(drawings.get, "th", 6, draw) for _ in range(20)]
+        time.sleep(0.1)
+        release.set()
+        assert early.result(5) == b"board 5"
+        assert {a.result(5) for a in late} == {b"board 6"}, "never the drawing begun before"
+    assert drawings.drawn == 2
