@@ -17,7 +17,7 @@ polling; a drawing is not reused past that moment either.
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,10 +26,12 @@ from typing import Any
 
 import redis
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from agent_console.deps import page_context
 from agent_console.templating import templates
+from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
 from callcenter.reports import today
@@ -145,43 +147,38 @@ class Drawings:
     A drawing is reused for requests that heard of no update newer than it, until time
     alone changes it. Only one drawing per key is made at a time: a request that needs
     a newer one waits for the drawing under way and, if that one is still too old for it,
-    the waiting requests have one of them draw again for them all (its count, read when
-    it starts, has reached every waiting request's).
+    the first waiting request draws again for them all (its count, read when it starts,
+    has reached every waiting request's). The waiting is done on the event loop: a
+    hundred requests parked in threads would wake together and queue for the GIL.
     """
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
         self._kept: dict[Any, Drawing] = {}
-        self._busy: set[Any] = set()
-        self.drawn = 0  # drawings made, for the benchmark and the tests
+        self._under_way: dict[Any, asyncio.Future[None]] = {}
+        self.drawn = 0  # drawings made, for the tests
 
-    def get(self, key: Any, sequence: int | None, draw: Callable[[], Drawing]) -> bytes:
+    async def get(self, key: Any, sequence: int | None, draw: Callable[[], Drawing]) -> bytes:
         if sequence is None:
-            return self._draw(key, draw, keep=False).body
-        with self._changed:
-            while True:
-                kept = self._kept.get(key)
-                if kept is not None and fresh(kept, sequence):
-                    return kept.body
-                if key not in self._busy:
-                    self._busy.add(key)
-                    break
-                self._changed.wait()
-        return self._draw(key, draw, keep=True).body
-
-    def _draw(self, key: Any, draw: Callable[[], Drawing], *, keep: bool) -> Drawing:
-        drawing = None
+            self.drawn += 1
+            return (await run_in_threadpool(draw)).body
+        while True:
+            kept = self._kept.get(key)
+            if kept is not None and fresh(kept, sequence):
+                return kept.body
+            under_way = self._under_way.get(key)
+            if under_way is None:
+                break
+            await asyncio.shield(under_way)
+        done = self._under_way[key] = asyncio.get_running_loop().create_future()
         try:
-            drawing = draw()
-            return drawing
+            drawing = await run_in_threadpool(draw)
+            if drawing.sequence is not None:
+                self._kept[key] = drawing
+            return drawing.body
         finally:
-            with self._changed:
-                self.drawn += 1
-                if keep:
-                    self._busy.discard(key)
-                    if drawing is not None and drawing.sequence is not None:
-                        self._kept[key] = drawing
-                    self._changed.notify_all()
+            self.drawn += 1
+            del self._under_way[key]
+            done.set_result(None)
 
 
 def fresh(drawing: Drawing, sequence: int) -> bool:
@@ -197,15 +194,17 @@ def drawings(request: Request) -> Drawings:
     return found
 
 
-def drawn_board(request: Request, db: Session, client: redis.Redis, *, big: bool) -> bytes:
+async def drawn_board(request: Request, client: redis.Redis, *, big: bool) -> bytes:
     """The board's HTML for this request's language and view, drawn once per update."""
     lang = str(page_context(request)["lang"])
+    factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
 
     def draw() -> Drawing:
-        context = board_context(request, db, client, big=big)
+        with factory() as db:  # reads only: closed, never committed
+            context = board_context(request, db, client, big=big)
         body = templates.get_template("wallboard/board.html").render(context).encode()
         due = context["due"]
         return Drawing(body, context["seq"],
                        None if due is None else context["started"] + due)
 
-    return drawings(request).get((lang, big), update_sequence(request), draw)
+    return await drawings(request).get((lang, big), update_sequence(request), draw)

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -32,7 +32,7 @@ from agent_console.deps import (
     redis_client,
     require,
 )
-from agent_console.sse import Hub, event_name, format_event, read_snapshot
+from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
 from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
 from callcenter.agents.models import Role
@@ -75,16 +75,15 @@ def wallboard(
 
 
 @router.get("/wallboard/board", response_class=HTMLResponse)
-def wallboard_board(
-    request: Request,
-    view: str = "desktop",
-    viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session, scope="function"),
-    client: redis.Redis = Depends(redis_client),
-):
-    """The live part of the page, drawn now (or a moment ago for another screen)."""
-    return HTMLResponse(drawn_board(request, db, client, big=view == "big"),
-                        headers={"Cache-Control": "no-store"})
+async def wallboard_board(request: Request, view: str = "desktop"):
+    """The live part of the page, drawn now (or for the same updates, for another screen).
+
+    Every open page asks for it a few times a second: the sign-in check is one trip to
+    the thread pool, and the drawing (when one is needed) another, with its own session.
+    """
+    await stream_viewer(request, SUPERVISORS)
+    body = await drawn_board(request, request.app.state.redis, big=view == "big")
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
 
 def today_json(now: datetime, tallies: dict[str, stats.Tally],
@@ -115,12 +114,19 @@ async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
     the stream keeps only the viewer's plain values.
     """
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
-    session = factory()
-    try:
-        viewer = await run_in_threadpool(load_viewer, request, session, csrf=None)
-        await run_in_threadpool(session.commit)
-    finally:
-        await run_in_threadpool(session.close)
+
+    def check() -> Viewer:
+        # One trip to the thread pool: on a busy web process each trip back to the
+        # event loop waits behind every stream's writes.
+        session = factory()
+        try:
+            viewer = load_viewer(request, session, csrf=None)
+            session.commit()
+        finally:
+            session.close()
+        return viewer
+
+    viewer = await run_in_threadpool(check)
     if viewer.role not in roles:
         raise Forbidden("your role may not do this")
     return viewer
@@ -174,18 +180,9 @@ async def as_events(pairs: AsyncIterator[tuple[str, str]]) -> AsyncIterator[byte
         yield format_event(event_name(topic), body)
 
 
-async def numbered(chunks: AsyncIterator[bytes], hub: Hub) -> AsyncIterator[bytes]:
-    """Each event with the hub's update count as its SSE ``id``.
-
-    Read when the event leaves the hub, the count is at least that of the update the
-    event tells of: a drawn board whose ``data-seq`` has reached it shows the update.
-    """
-    async for chunk in chunks:
-        yield chunk if chunk.startswith(b":") else b"id: %d\n" % hub.sequence + chunk
-
-
 async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECONDS,
-                  limit: int = BATCH_LIMIT) -> AsyncIterator[bytes]:
+                  limit: int = BATCH_LIMIT,
+                  stamp: Callable[[], int] | None = None) -> AsyncIterator[bytes]:
     """One write per ``interval`` at most: whatever the sources had ready, in one chunk.
 
     A busy floor publishes hundreds of updates a second; a write per update costs the
@@ -193,11 +190,17 @@ async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECOND
     per-topic coalescing in force while this tab waits (only the newest state of a topic
     is sent), and an idle stream still writes each update at once. The stream ends
     (re-raising why) when any source ends.
+
+    With ``stamp`` (the hub's update count), each event gets it as its SSE ``id`` when
+    it leaves its source: at least the count of the update it tells of, so a drawn board
+    whose ``data-seq`` has reached it shows that update.
     """
     ready: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limit)
 
     async def pump(events: AsyncIterator[bytes]) -> None:
         async for chunk in events:
+            if stamp is not None and not chunk.startswith(b":"):
+                chunk = b"id: %d\n" % stamp() + chunk
             await ready.put(chunk)
 
     tasks = {asyncio.create_task(pump(events)) for events in sources}
@@ -239,10 +242,10 @@ async def wallboard_stream(request: Request):
     await stream_viewer(request, SUPERVISORS)
     hub = request.app.state.hub
     aredis = async_redis(request)
-    events = numbered(hub.stream(accepts, lambda: snapshot(request, aredis)), hub)
-    links_changed = numbered(as_events(link_watcher(request).changes()), hub)
+    events = hub.stream(accepts, lambda: snapshot(request, aredis))
+    links_changed = as_events(link_watcher(request).changes())
     return StreamingResponse(
-        redacted(batched(events, links_changed)),
+        redacted(batched(events, links_changed, stamp=lambda: hub.sequence)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
