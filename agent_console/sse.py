@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -42,6 +43,9 @@ def event_name(topic: str) -> str:
     return topic.split(".", 1)[0]
 
 
+# Every stream of the process formats the same message: the first one pays (a str
+# keeps its hash, so the others cost one lookup). Bounded: bodies change all the time.
+@functools.lru_cache(maxsize=4096)
 def format_event(name: str, data: str) -> bytes:
     lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
     return f"event: {name}\n{lines}\n".encode()
