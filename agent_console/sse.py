@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,6 +37,9 @@ TopicFilter = Callable[[str], bool]
 Snapshot = Callable[[], Awaitable[list[tuple[str, str]]]]
 
 
+# Every stream of the process formats the same message: the first one pays (a str
+# keeps its hash, so the others cost one lookup). Bounded: bodies change all the time.
+@functools.lru_cache(maxsize=4096)
 def format_event(name: str, data: str) -> bytes:
     lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
     return f"event: {name}\n{lines}\n".encode()
@@ -66,13 +70,26 @@ class Client:
 
 
 class Hub:
-    """The process's single subscriber and its clients."""
+    """The process's single subscriber and its clients.
+
+    ``sequence`` counts the updates the process has heard of (every message, each change
+    of the hub's own link, and whatever ``note_update`` is told). Whatever is read from
+    Redis after the count reached N reflects the first N updates: a page drawn from such
+    a read can say so, and be reused until the count moves on.
+    """
 
     def __init__(self, url: str | None = None, client: aioredis.Redis | None = None) -> None:
         self._redis = client or aioredis.Redis.from_url(url)  # type: ignore[arg-type]
         self._clients: set[Client] = set()
         self._task: asyncio.Task[None] | None = None
         self.connected = False
+        self.sequence = 0
+
+    def note_update(self) -> int:
+        """Count an update that reached the process other than as a message (a link
+        key that expired, seen by the link watcher)."""
+        self.sequence += 1
+        return self.sequence
 
     def _ensure_running(self) -> None:
         if self._task is None or self._task.done():
@@ -101,6 +118,7 @@ class Hub:
                             continue
                         topic = _text(message["channel"])
                         body = _text(message["data"])
+                        self.sequence += 1
                         for client in tuple(self._clients):
                             client.offer(topic, body)
             except asyncio.CancelledError:
@@ -115,6 +133,7 @@ class Hub:
                 await asyncio.sleep(delay)
 
     def _broadcast_link(self) -> None:
+        self.sequence += 1
         body = json.dumps({"live": self.connected})
         for client in self._clients:
             client.latest[topics.HUB_LINK_TOPIC] = body

@@ -2,36 +2,40 @@
 
 Every open wallboard hears the same stream events at the same moment and asks for the
 board again; a hundred wall screens must not mean a hundred reads of Redis and the
-database and a hundred renderings. So the drawing of each (language, view) is kept for
-``FRESH_SECONDS``: the first request of a burst draws it (the others wait for that one,
-not beside it) and every screen of the process gets the same bytes. It holds nothing
-personal (no CSRF token, no name), which is what makes sharing it safe.
+database and a hundred renderings. The process's live-update hub counts the updates it
+has heard of (``Hub.sequence``); a drawing made once the count reached N shows the
+first N updates, says so (``data-seq``) and serves every screen of the process that asks
+while the count is still N. One drawing of each (language, view) is made at a time: the
+screens that ask meanwhile wait for it, or, when an update came after it started, for
+the one drawing made next. It holds nothing personal (no CSRF token, no name), which is
+what makes sharing it safe.
 
 The page then looks again on its own only when time alone changes the board
-(``stats.seconds_to_next_change``, a heartbeat going stale, midnight) — never by polling.
+(``stats.seconds_to_next_change``, a heartbeat going stale, midnight) — never by
+polling; a drawing is not reused past that moment either.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import redis
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from agent_console.deps import page_context
 from agent_console.templating import templates
+from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
 from callcenter.reports import today
 
-# Shorter than the page's one-second throttle: a screen that asks again has always
-# heard of a newer event than the drawing it would be given.
-FRESH_SECONDS = 0.25
 # A new stream says "not yet" while the process's subscriber connects: only a
 # subscriber that stays away for this long makes the figures stale.
 HUB_GRACE_SECONDS = 3.0
@@ -102,33 +106,85 @@ def due_in(board: stats.Board, link: links.Liveness, now: datetime,
 def board_context(request: Request, db: Session, client: redis.Redis,
                   **values: Any) -> dict[str, Any]:
     """Everything the board's template needs, read and computed now."""
+    # Counted before anything is read: the reads then show at least these updates.
+    seq, started = update_sequence(request), time.monotonic()
     now = datetime.now(request.app.state.settings.zone)
     tallies, ends = today.tallies(db, now), today.last_call_ends(db, now)
     board, _, link = board_for(db, client, now, tallies, ends, configured_nodes(request))
     link, grace = hub_liveness(request, link, now)
     context = page_context(request, **values)
     context.update(board=board, link=link, now=now, due=due_in(board, link, now, grace),
+                   seq=seq, started=started,
                    catalog=stats.BY_NAME, long_wait=stats.LONG_WAIT_SECONDS,
                    definition=stats.DEFINITION[str(context["lang"])])
     return context
 
 
-@dataclass
+def update_sequence(request: Request) -> int | None:
+    """The process's count of live updates, when every change of the board is counted.
+
+    That needs the hub subscribed and the link watcher running (it sees link keys that
+    expire without a word). Otherwise (no live page open here, Redis away) nothing says
+    when a drawing grows old: None, and every request draws.
+    """
+    hub = getattr(request.app.state, "hub", None)
+    watcher = getattr(request.app.state, "wallboard_links", None)
+    if hub is None or not hub.connected or watcher is None or not watcher.watching:
+        return None
+    return hub.sequence
+
+
+@dataclass(frozen=True)
+class Drawing:
+    body: bytes
+    sequence: int | None  # the updates it shows (None: not counted)
+    expires: float | None  # time.monotonic() at which time alone changes it
+
+
 class Drawings:
-    """The process's latest drawing of each (language, view), and the lock that makes one
-    request draw it while the others of the same burst wait."""
+    """The process's latest drawing of each (language, view) and the one being made.
 
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    drawn: dict[tuple[str, bool], tuple[float, bytes]] = field(default_factory=dict)
+    A drawing is reused for requests that heard of no update newer than it, until time
+    alone changes it. Only one drawing per key is made at a time: a request that needs
+    a newer one waits for the drawing under way and, if that one is still too old for it,
+    the first waiting request draws again for them all (its count, read when it starts,
+    has reached every waiting request's). The waiting is done on the event loop: a
+    hundred requests parked in threads would wake together and queue for the GIL.
+    """
 
-    def get(self, key: tuple[str, bool], draw: Any) -> bytes:
-        with self.lock:
-            kept = self.drawn.get(key)
-            if kept is not None and time.monotonic() - kept[0] < FRESH_SECONDS:
-                return kept[1]
-            body = draw()
-            self.drawn[key] = (time.monotonic(), body)
-            return body
+    def __init__(self) -> None:
+        self._kept: dict[Any, Drawing] = {}
+        self._under_way: dict[Any, asyncio.Future[None]] = {}
+        self.drawn = 0  # drawings made, for the tests
+
+    async def get(self, key: Any, sequence: int | None, draw: Callable[[], Drawing]) -> bytes:
+        if sequence is None:
+            self.drawn += 1
+            return (await run_in_threadpool(draw)).body
+        while True:
+            kept = self._kept.get(key)
+            if kept is not None and fresh(kept, sequence):
+                return kept.body
+            under_way = self._under_way.get(key)
+            if under_way is None:
+                break
+            await asyncio.shield(under_way)
+        done = self._under_way[key] = asyncio.get_running_loop().create_future()
+        try:
+            drawing = await run_in_threadpool(draw)
+            if drawing.sequence is not None:
+                self._kept[key] = drawing
+            return drawing.body
+        finally:
+            self.drawn += 1
+            del self._under_way[key]
+            done.set_result(None)
+
+
+def fresh(drawing: Drawing, sequence: int) -> bool:
+    """Whether the drawing shows every update counted up to ``sequence``, now."""
+    return (drawing.sequence is not None and drawing.sequence >= sequence
+            and (drawing.expires is None or time.monotonic() < drawing.expires))
 
 
 def drawings(request: Request) -> Drawings:
@@ -138,12 +194,17 @@ def drawings(request: Request) -> Drawings:
     return found
 
 
-def drawn_board(request: Request, db: Session, client: redis.Redis, *, big: bool) -> bytes:
-    """The board's HTML for this request's language and view, drawn at most once a burst."""
+async def drawn_board(request: Request, client: redis.Redis, *, big: bool) -> bytes:
+    """The board's HTML for this request's language and view, drawn once per update."""
     lang = str(page_context(request)["lang"])
+    factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
 
-    def draw() -> bytes:
-        context = board_context(request, db, client, big=big)
-        return templates.get_template("wallboard/board.html").render(context).encode()
+    def draw() -> Drawing:
+        with factory() as db:  # reads only: closed, never committed
+            context = board_context(request, db, client, big=big)
+        body = templates.get_template("wallboard/board.html").render(context).encode()
+        due = context["due"]
+        return Drawing(body, context["seq"],
+                       None if due is None else context["started"] + due)
 
-    return drawings(request).get((lang, big), draw)
+    return await drawings(request).get((lang, big), update_sequence(request), draw)

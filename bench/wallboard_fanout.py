@@ -1,16 +1,23 @@
-"""Wallboard fan-out: 100 SSE clients, two web processes, the bridge at 1,000+ AMI events/s.
+"""Wallboard fan-out: 100 wall screens, two web processes, the bridge at 1,000+ AMI events/s.
 
 Everything real but Asterisk: a Redis server of its own, two uvicorn web processes
 (``agent_console.app:create_app``) on free loopback ports, the AMI bridge fed over TCP by
-the simulator, and SSE clients in two client processes reading ``/wallboard/stream``.
+the simulator, and screens in two client processes (bench/wallboard_screens.py) that do
+what the page does: hold ``/wallboard/stream`` and, on its triggers, fetch the drawn board
+``/wallboard/board`` with the page's refetch policy, signed in as the supervisor.
 
 Latency is measured from an event's arrival at the bridge (the time its bytes were read
-from the socket) to the moment a client has parsed the update it caused. The bridge
-side notes, for every full-state body it publishes, the earliest arrival among the
-events of its batch (an upper bound); a client matches what it receives by a checksum
-of the body. Clocks: time.perf_counter (CLOCK_MONOTONIC, shared by processes on Linux).
-One body in eight (chosen by checksum, the same for every client) is timed. Beside it,
-in the same run, a bare Redis pub/sub round trip (publish → a plain subscriber).
+from the socket) to the moment a screen holds a drawn board that shows the update it
+caused: a board whose ``data-seq`` has reached the SSE ``id`` of the event that carried
+the update (``p50_ms``/``p99_ms``, what the supervisor sees). ``stream_p99_ms`` is the
+stream alone: the same start, to the moment the screen parsed the event. The bridge side
+notes, for every full-state body it publishes, the earliest arrival among the events of
+its batch (an upper bound); a screen matches what it receives by a checksum of the body.
+Clocks: time.perf_counter (CLOCK_MONOTONIC, shared by processes on Linux). One body in
+eight (chosen by checksum, the same for every screen) is timed. Beside it, in the same
+run, a bare Redis pub/sub round trip (publish → a plain subscriber): ``ratio`` is
+``p99_ms`` ÷ its p99. ``boards_drawn_per_s`` counts the distinct drawings the screens were
+given, per web process; ``board_fetches_per_s`` the screens' fetches, all together.
 
 Then the reports over one million generated call rows and 100,000 cases
 (bench/reports.py's ``run``: each report's query time next to a plain count).
@@ -18,8 +25,8 @@ Then the reports over one million generated call rows and 100,000 cases
     .venv/bin/python bench/wallboard_fanout.py [--clients 100] [--seconds 20] [--rate 1400]
         [--skip-reports] [--report-calls 1000000] [--report-cases 100000]
 
-Ends with ``RESULT p50_ms=… p99_ms=… baseline_p99_ms=… ratio=… clients=… report_max_s=…
-report_ratio=…``.
+Ends with ``RESULT p50_ms=… p99_ms=… stream_p99_ms=… baseline_p99_ms=… ratio=…
+boards_drawn_per_s=… board_fetches_per_s=… clients=… report_max_s=… report_ratio=…``.
 """
 
 from __future__ import annotations
@@ -40,13 +47,14 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from pathlib import Path
+
+from wallboard_screens import SAMPLE, checksum
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SAMPLE = 8  # one body in SAMPLE is timed, chosen by its checksum
+SCREENS = Path(__file__).resolve().parent / "wallboard_screens.py"
 
 
 def free_port() -> int:
@@ -55,63 +63,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def checksum(body: bytes) -> tuple[int, int]:
-    return zlib.crc32(body), len(body)
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-# ---------------------------------------------------------------------------- clients
-async def sse_client(port: int, cookie: str, until: float, out: list, counts: list) -> None:
-    """A raw HTTP/1.1 SSE reader: little Python per message, so clients are not the bottleneck."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write((f"GET /wallboard/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                  f"Cookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n").encode())
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    if b" 200 " not in head.split(b"\r\n", 1)[0]:
-        raise RuntimeError(head.decode(errors="replace"))
-    chunked = b"transfer-encoding: chunked" in head.lower()
-    buffer = b""
-    received = 0
-    while time.perf_counter() < until:
-        try:
-            if chunked:
-                size_line = await asyncio.wait_for(reader.readline(), 1)
-                size = int(size_line.strip() or b"0", 16)
-                data = await reader.readexactly(size + 2)
-                buffer += data[:-2]
-            else:
-                buffer += await asyncio.wait_for(reader.read(65536), 1)
-        except TimeoutError:
-            continue
-        now = time.perf_counter()
-        *messages, buffer = buffer.split(b"\n\n")
-        for message in messages:
-            start = message.find(b"data: ")
-            if start < 0:
-                continue
-            body = message[start + 6:]
-            received += 1
-            key = checksum(body)
-            if key[0] % SAMPLE == 0:
-                out.append((key[0], key[1], now))
-    counts.append(received)
-    writer.close()
-
-
-async def client_worker(ports: list[int], cookie: str, clients: int, seconds: float,
-                        start_at: float, path: str) -> None:
-    out: list = []
-    counts: list = []
-    until = start_at + seconds
-    tasks = [asyncio.create_task(sse_client(ports[i % len(ports)], cookie, until, out, counts))
-             for i in range(clients)]
-    await asyncio.gather(*tasks)
-    Path(path).write_text(json.dumps({"samples": out, "counts": counts}))
 
 
 # ---------------------------------------------------------------------------- processes
@@ -261,9 +215,8 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
     per_worker = [args.clients // args.workers + (1 if i < args.clients % args.workers else 0)
                   for i in range(args.workers)]
     workers = [subprocess.Popen(
-        [sys.executable, __file__, "--client-worker", "--ports", ",".join(map(str, ports)),
-         "--cookie", cookie, "--clients", str(n), "--seconds", str(client_seconds),
-         "--start-at", repr(start_at), "--out", f"{workdir}/w{i}.json"], cwd=ROOT)
+        [sys.executable, str(SCREENS), ",".join(map(str, ports)), cookie, str(n),
+         str(client_seconds), repr(start_at), f"{workdir}/w{i}.json"], cwd=ROOT)
         for i, n in enumerate(per_worker)]
     await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
 
@@ -304,20 +257,33 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
     await sim.stop()
     await aredis.aclose()
 
-    latencies: list[float] = []
-    delivered = 0
+    def timed(samples: list) -> list[float]:
+        out = []
+        for crc, size, at in samples:
+            arrived = origin.get((crc, size))
+            if arrived is not None and window_from <= arrived <= window_to and at >= arrived:
+                out.append((at - arrived) * 1000)
+        return out
+
+    shown: list[float] = []
+    streamed: list[float] = []
+    delivered = fetches = 0
+    drawings: set[tuple[int, str]] = set()
     for i in range(args.workers):
         data = json.loads(Path(f"{workdir}/w{i}.json").read_text())
         delivered += sum(data["counts"])
-        for crc, size, at in data["samples"]:
-            arrived = origin.get((crc, size))
-            if arrived is not None and window_from <= arrived <= window_to and at >= arrived:
-                latencies.append((at - arrived) * 1000)
+        shown += timed(data["shown_samples"])
+        streamed += timed(data["stream_samples"])
+        fetches += sum(1 for at in data["fetches"] if window_from <= at <= window_to)
+        drawings |= {(port, rendered) for port, rendered, at in data["drawings"]
+                     if window_from <= at <= window_to}
     shutil.rmtree(workdir, ignore_errors=True)
     return {"events_per_s": sent / traffic_seconds, "handled_per_s": events / traffic_seconds,
-            "latencies": latencies,
+            "latencies": shown, "stream_latencies": streamed,
             "baseline": baseline, "delivered": delivered,
             "deliveries_per_s": delivered / client_seconds,
+            "fetches_per_s": fetches / args.seconds,
+            "drawn_per_s": len(drawings) / args.seconds / len(ports),
             "published": sink.published}
 
 
@@ -370,32 +336,26 @@ def main() -> None:
     parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--report-calls", type=int, default=1_000_000)
     parser.add_argument("--report-cases", type=int, default=100_000)
-    # Internal: a client process.
-    parser.add_argument("--client-worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--ports", help=argparse.SUPPRESS)
-    parser.add_argument("--cookie", help=argparse.SUPPRESS)
-    parser.add_argument("--start-at", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.client_worker:
-        asyncio.run(client_worker([int(p) for p in args.ports.split(",")], args.cookie,
-                                  args.clients, args.seconds, args.start_at, args.out))
-        return
-
     result = fanout(args)
-    lat, base = result["latencies"], result["baseline"]
-    if not lat or not base:
-        raise SystemExit("no latency samples: the clients received nothing")
+    lat, streamed, base = result["latencies"], result["stream_latencies"], result["baseline"]
+    if not lat or not streamed or not base:
+        raise SystemExit("no latency samples: the screens showed nothing")
     p50, p99 = percentile(lat, 0.50), percentile(lat, 0.99)
+    s50, s99 = percentile(streamed, 0.50), percentile(streamed, 0.99)
     b50, b99 = percentile(base, 0.50), percentile(base, 0.99)
     print(f"bridge: {result['events_per_s']:.0f} AMI events/s read from the simulator "
           f"({result['handled_per_s']:.0f}/s tracked, the rest skipped unread as noise), "
           f"{result['published']} updates "
-          f"published; clients: {args.clients} on 2 web processes received "
-          f"{result['delivered']} SSE messages ({result['deliveries_per_s']:.0f}/s)")
-    print(f"event at the bridge → update at a client: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-          f"max {max(lat):.1f} ms over {len(lat)} timed deliveries "
+          f"published; screens: {args.clients} on 2 web processes received "
+          f"{result['delivered']} SSE messages ({result['deliveries_per_s']:.0f}/s), "
+          f"fetched {result['fetches_per_s']:.0f} boards/s, "
+          f"{result['drawn_per_s']:.1f} drawings/s per web process")
+    print(f"event at the bridge → update on a screen: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+          f"max {max(lat):.1f} ms over {len(lat)} timed updates "
           f"(mean {statistics.fmean(lat):.1f} ms)")
+    print(f"event at the bridge → update on the stream: p50 {s50:.1f} ms, p99 {s99:.1f} ms "
+          f"over {len(streamed)} timed deliveries")
     print(f"bare Redis pub/sub round trip, same run: p50 {b50:.2f} ms, p99 {b99:.2f} ms "
           f"over {len(base)} pings")
     report_max, report_ratio = "skipped", "skipped"
@@ -404,8 +364,11 @@ def main() -> None:
 
         figures = reports_run(calls=args.report_calls, cases=args.report_cases, repeat=2)
         report_max, report_ratio = figures["report_max_s"], figures["report_ratio"]
-    print(f"RESULT p50_ms={p50:.1f} p99_ms={p99:.1f} baseline_p99_ms={b99:.2f} "
-          f"ratio={p99 / b99:.1f} clients={args.clients} report_max_s={report_max} "
+    print(f"RESULT p50_ms={p50:.1f} p99_ms={p99:.1f} stream_p99_ms={s99:.1f} "
+          f"baseline_p99_ms={b99:.2f} ratio={p99 / b99:.1f} "
+          f"boards_drawn_per_s={result['drawn_per_s']:.1f} "
+          f"board_fetches_per_s={result['fetches_per_s']:.0f} "
+          f"clients={args.clients} report_max_s={report_max} "
           f"report_ratio={report_ratio}")
 
 

@@ -26,7 +26,8 @@ ALARMS = "alarms"  # every open dispatch alarm (the console and the worker)
 BRIDGE = "bridge"  # a bridge's link to its PBX (the bridge; the console when a link key expires)
 UNIT = "unit"  # an alert to a unit's console (the worker); the unit page hears it as ALERT
 USER = "user"  # a user's own notices (the console and the worker)
-KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER)
+RECORDS = "records"  # call rows of a node reached the database (the bridge)
+KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER, RECORDS)
 
 # --- SSE events that are no topic's kind ------------------------------------------------
 HUB = "hub"  # the web process's own Redis link, first on every stream: {"live": bool}
@@ -58,6 +59,12 @@ def agent_topic(interface: str) -> str:
 def link_topic(node: str) -> str:
     """A bridge's link to its PBX changed: the body of ``link_key(node)``."""
     return f"bridge.{node}.link.updated"
+
+
+def records_written_topic(node: str) -> str:
+    """Call rows of the node are in the database (the bridge's sink, after its write):
+    ``{"node": …, "calls": how many}``; the wallboard reads today's figures again."""
+    return f"records.{node}.written"
 
 
 def dispatch_topic(dispatch_id: int | str) -> str:

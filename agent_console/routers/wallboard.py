@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -44,12 +45,13 @@ from callcenter.reports import today
 router = APIRouter()
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
+# records.*: call rows reached the database (today's figures are read there).
 STREAM_PREFIXES = topics.prefixes(topics.QUEUE, topics.AGENT, topics.CALL, topics.BRIDGE,
-                                  topics.ALARMS)
+                                  topics.ALARMS, topics.RECORDS)
 # The stream's event names (the kinds of the topics above, and the hub's own link):
 # each one makes the page fetch the drawn board again.
 STREAM_EVENTS = (topics.HUB, topics.BRIDGE, topics.ALARMS, topics.QUEUE, topics.AGENT,
-                 topics.CALL)
+                 topics.CALL, topics.RECORDS)
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512
@@ -75,16 +77,15 @@ def wallboard(
 
 
 @router.get("/wallboard/board", response_class=HTMLResponse)
-def wallboard_board(
-    request: Request,
-    view: str = "desktop",
-    viewer: Viewer = Depends(supervisor_only),
-    db: Session = Depends(db_session, scope="function"),
-    client: redis.Redis = Depends(redis_client),
-):
-    """The live part of the page, drawn now (or a moment ago for another screen)."""
-    return HTMLResponse(drawn_board(request, db, client, big=view == "big"),
-                        headers={"Cache-Control": "no-store"})
+async def wallboard_board(request: Request, view: str = "desktop"):
+    """The live part of the page, drawn now (or for the same updates, for another screen).
+
+    Every open page asks for it a few times a second: the sign-in check is one trip to
+    the thread pool, and the drawing (when one is needed) another, with its own session.
+    """
+    await stream_viewer(request, SUPERVISORS)
+    body = await drawn_board(request, request.app.state.redis, big=view == "big")
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
 
 def today_json(now: datetime, tallies: dict[str, stats.Tally],
@@ -114,6 +115,8 @@ async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:
     The session ends here as a request's does (the idle expiry it slid is committed);
     the stream keeps only the viewer's plain values.
     """
+    # One trip to the thread pool: on a busy web process each trip back to the event
+    # loop waits behind every stream's writes.
     viewer = await run_in_threadpool(viewer_in_own_transaction, request)
     if viewer.role not in roles:
         raise Forbidden("your role may not do this")
@@ -137,7 +140,9 @@ def link_watcher(request: Request) -> live.LinkWatcher:
     """The process's one watcher of the bridges' links (created on first use)."""
     watcher = getattr(request.app.state, "wallboard_links", None)
     if watcher is None:
-        watcher = live.LinkWatcher(request.app.state.redis, configured_nodes(request))
+        hub = request.app.state.hub
+        watcher = live.LinkWatcher(request.app.state.redis, configured_nodes(request),
+                                   on_change=hub.note_update if hub is not None else None)
         request.app.state.wallboard_links = watcher
     return watcher
 
@@ -166,8 +171,21 @@ async def as_events(pairs: AsyncIterator[tuple[str, str]]) -> AsyncIterator[byte
         yield format_event(event_name(topic), body)
 
 
+# The bridge's payloads carry the caller's number and name; a wall screen needs neither.
+# Bodies are json.dumps output (", " and ": " separators), from the bridge or its snapshot.
+PERSON_FIELDS = re.compile(rb'"(caller_number|caller_name)": "(?:[^"\\]|\\.)*"')
+
+
+@functools.lru_cache(maxsize=4096)
+def redact(event: bytes) -> bytes:
+    """Blank the caller's number and name in one event. Every stream of the process gets
+    the same bytes for the same message (sse.format_event): the pass is made once."""
+    return PERSON_FIELDS.sub(rb'"\1": null', event)
+
+
 async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECONDS,
-                  limit: int = BATCH_LIMIT) -> AsyncIterator[bytes]:
+                  limit: int = BATCH_LIMIT,
+                  stamp: Callable[[], int] | None = None) -> AsyncIterator[bytes]:
     """One write per ``interval`` at most: whatever the sources had ready, in one chunk.
 
     A busy floor publishes hundreds of updates a second; a write per update costs the
@@ -175,11 +193,20 @@ async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECOND
     per-topic coalescing in force while this tab waits (only the newest state of a topic
     is sent), and an idle stream still writes each update at once. The stream ends
     (re-raising why) when any source ends.
+
+    Each event is redacted (``redact``) on its way in. With ``stamp`` (the hub's update
+    count), each event also gets that count as its SSE ``id`` when it leaves its source:
+    at least the count of the update it tells of, so a drawn board whose ``data-seq``
+    has reached it shows that update.
     """
     ready: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limit)
 
     async def pump(events: AsyncIterator[bytes]) -> None:
         async for chunk in events:
+            if not chunk.startswith(b":"):
+                chunk = redact(chunk)
+                if stamp is not None:
+                    chunk = b"id: %d\n" % stamp() + chunk
             await ready.put(chunk)
 
     tasks = {asyncio.create_task(pump(events)) for events in sources}
@@ -205,25 +232,15 @@ async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECOND
                 await task
 
 
-# The bridge's payloads carry the caller's number and name; a wall screen needs neither.
-# Bodies are json.dumps output (", " and ": " separators), from the bridge or its snapshot.
-PERSON_FIELDS = re.compile(rb'"(caller_number|caller_name)": "(?:[^"\\]|\\.)*"')
-
-
-async def redacted(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """Blank the caller's number and name in every update (one C-level pass per chunk)."""
-    async for chunk in chunks:
-        yield PERSON_FIELDS.sub(rb'"\1": null', chunk)
-
-
 @router.get("/wallboard/stream")
 async def wallboard_stream(request: Request):
     await stream_viewer(request, SUPERVISORS)
     hub = request.app.state.hub
     aredis = async_redis(request)
     events = hub.stream(accepts, lambda: snapshot(request, aredis))
+    links_changed = as_events(link_watcher(request).changes())
     return StreamingResponse(
-        redacted(batched(events, as_events(link_watcher(request).changes()))),
+        batched(events, links_changed, stamp=lambda: hub.sequence),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

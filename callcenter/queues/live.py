@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -129,10 +129,14 @@ class LinkWatcher:
     """
 
     def __init__(self, client: redis.Redis, configured: Iterable[str] = (), *,
-                 interval: float = 2.0, rescan: int = 10, backlog: int = 64) -> None:
+                 interval: float = 2.0, rescan: int = 10, backlog: int = 64,
+                 on_change: Callable[[], object] | None = None) -> None:
         self.client = client
         self.configured = tuple(configured)
         self.interval, self.rescan, self.backlog = interval, rescan, backlog
+        # Told once per change, before any subscriber hears of it (the web process
+        # counts it as an update, as it counts a published message).
+        self.on_change = on_change
         self._subscribers: set[asyncio.Queue[tuple[str, str]]] = set()
         self._seen: dict[str, dict[str, Any]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -169,7 +173,14 @@ class LinkWatcher:
                     self._send(topics.link_topic(link.node), json.dumps(body))
             await asyncio.sleep(self.interval)
 
+    @property
+    def watching(self) -> bool:
+        """Whether link changes are being looked for now (some stream is subscribed)."""
+        return bool(self._subscribers) and self._task is not None and not self._task.done()
+
     def _send(self, topic: str, body: str) -> None:
+        if self.on_change is not None:
+            self.on_change()
         for queue in tuple(self._subscribers):
             # A stalled page misses a link change; its own heartbeat check still
             # catches a bridge that stopped (links.STALE_AFTER_SECONDS).

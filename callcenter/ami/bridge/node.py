@@ -156,6 +156,8 @@ class Bridge:
             await asyncio.sleep(0.005)
         await self.sink.flush(max(0.1, deadline - time.monotonic()))
         await self.sink.writer.flush(max(0.1, deadline - time.monotonic()))
+        # Written rows are announced (records.<node>.written): publish that too.
+        await self.sink.flush(max(0.1, deadline - time.monotonic()))
 
     async def send(self, action: Action, *, timeout: float | None = None,
                    action_id: str | None = None) -> Reply:

@@ -71,6 +71,8 @@ class RecordWriter:
         self.in_flight = 0  # records of the batch being written now
         self._wake = asyncio.Event()
         self._on_written = on_written
+        # Told (on the event loop) after each batch of call rows is in the database.
+        self.on_calls_written: Callable[[int], None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self.coalesce_seconds = 0.2
@@ -111,6 +113,8 @@ class RecordWriter:
                 try:
                     write = self._write_apart if failures >= 2 else self._write
                     await asyncio.to_thread(write, list(batch.values()), states)
+                    if batch and self.on_calls_written is not None:
+                        self.on_calls_written(len(batch))
                     if monitors:
                         # After the calls: a run names its call by the call's row.
                         await asyncio.to_thread(self._write_monitoring,
@@ -233,6 +237,15 @@ class Sink:
         self._idle.set()
         # Set when a publish failed: the bridge then sends the whole state again.
         self.needs_full = False
+        writer.on_calls_written = self._calls_written
+
+    def _calls_written(self, count: int) -> None:
+        """Say that call rows reached the database: today's figures (read there) changed
+        after the live updates that ended those calls were already published."""
+        self._outbox[topics.records_written_topic(self.node)] = Publish(
+            topics.records_written_topic(self.node), {"node": self.node, "calls": count})
+        self._idle.clear()
+        self._wake.set()
 
     async def apply(self, effects: Sequence[Effect], *, full: bool = False,
                     arrivals: Sequence[float] = ()) -> None:

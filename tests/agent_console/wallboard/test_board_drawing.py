@@ -1,14 +1,16 @@
 """The board the server draws for the live page: its fragment, the toasts of the forms,
 and one drawing per burst of requests in a process."""
 
+import asyncio
 import re
+import threading
 import time
 
 from agent_console import wallboard_drawing
 from callcenter.queues import links
-from tests.agent_console.wallboard.test_pages import AGENT, live_floor, row, supervisor_token
 
 from .conftest import NODE
+from .test_pages import AGENT, live_floor, row, supervisor_token
 
 HTMX = {"HX-Request": "true"}
 
@@ -59,12 +61,79 @@ def test_a_burst_of_screens_gets_one_drawing_per_language_and_view():
     drawings = wallboard_drawing.Drawings()
     drawn = []
 
-    def draw():
-        drawn.append(1)
-        return f"drawing {len(drawn)}".encode()
+    def at(sequence):
+        def draw():
+            drawn.append(1)
+            return wallboard_drawing.Drawing(f"drawing {len(drawn)}".encode(), sequence, None)
+        return draw
 
-    assert drawings.get(("th", False), draw) == b"drawing 1"
-    assert drawings.get(("th", False), draw) == b"drawing 1"
-    assert drawings.get(("en", False), draw) == b"drawing 2"
-    time.sleep(wallboard_drawing.FRESH_SECONDS + 0.05)
-    assert drawings.get(("th", False), draw) == b"drawing 3"
+    async def asks():
+        return [
+            await drawings.get(("th", False), 7, at(7)),
+            await drawings.get(("th", False), 7, at(7)),
+            await drawings.get(("en", False), 7, at(7)),
+            # A screen that heard of a newer update gets a drawing that shows it.
+            await drawings.get(("th", False), 8, at(8)),
+            # Nothing counts updates (no live page here): every request draws.
+            await drawings.get(("th", False), None, at(None)),
+            await drawings.get(("th", False), None, at(None)),
+            await drawings.get(("th", False), 8, at(8)),
+        ]
+
+    assert asyncio.run(asks()) == [b"drawing 1", b"drawing 1", b"drawing 2", b"drawing 3",
+                                   b"drawing 4", b"drawing 5", b"drawing 3"]
+
+
+def test_time_alone_ends_a_drawing_with_no_new_update():
+    drawings = wallboard_drawing.Drawings()
+    made = iter([b"before", b"after"])
+
+    def draw():
+        return wallboard_drawing.Drawing(next(made), 3, time.monotonic() + 0.1)
+
+    async def asks():
+        first = [await drawings.get("th", 3, draw), await drawings.get("th", 3, draw)]
+        await asyncio.sleep(0.15)
+        return [*first, await drawings.get("th", 3, draw)]
+
+    assert asyncio.run(asks()) == [b"before", b"before", b"after"]
+
+
+def test_a_hundred_screens_asking_after_one_update_get_one_drawing():
+    drawings = wallboard_drawing.Drawings()
+
+    def slow_draw():
+        time.sleep(0.2)  # every request comes in while the first one draws
+        return wallboard_drawing.Drawing(b"board 12", 12, None)
+
+    async def asks():
+        return await asyncio.gather(*(drawings.get(("th", True), 12, slow_draw)
+                                      for _ in range(100)))
+
+    assert set(asyncio.run(asks())) == {b"board 12"}
+    assert drawings.drawn == 1
+
+
+def test_screens_that_heard_of_an_update_during_a_drawing_share_the_next_one():
+    drawings = wallboard_drawing.Drawings()
+    sequence = [5]
+    first_started = threading.Event()
+
+    def draw():
+        seen = sequence[0]  # counted when the drawing starts, as board_context does
+        if seen == 5:
+            first_started.set()
+            time.sleep(0.2)
+        return wallboard_drawing.Drawing(f"board {seen}".encode(), seen, None)
+
+    async def asks():
+        early = asyncio.ensure_future(drawings.get("th", 5, draw))
+        await asyncio.to_thread(first_started.wait, 5)
+        sequence[0] = 6  # an update arrives while the drawing of 5 is under way
+        late = [drawings.get("th", 6, draw) for _ in range(20)]
+        return await early, set(await asyncio.gather(*late))
+
+    early, late = asyncio.run(asks())
+    assert early == b"board 5"
+    assert late == {b"board 6"}, "never the drawing begun before the update"
+    assert drawings.drawn == 2
