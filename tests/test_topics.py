@@ -69,8 +69,9 @@ def test_the_names_are_spelled_as_the_running_processes_spell_them():
     assert topics.dispatch_snapshot_key(7) == "snapshot:dispatch.7"
     assert topics.ALARMS_SNAPSHOT_KEY == "snapshot:alarms.dispatch"
     assert topics.unit_presence_key(5) == "presence:unit.5"
+    assert topics.records_written_topic("pbx1") == "records.pbx1.written"
     assert topics.HUB_PATTERNS == ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*",
-                                   "bridge.*", "unit.*", "user.*")
+                                   "bridge.*", "unit.*", "user.*", "records.*")
 
 
 @pytest.mark.parametrize("topic", [
