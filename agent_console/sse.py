@@ -165,6 +165,22 @@ class Hub:
         finally:
             self._clients.discard(client)
 
+    async def changes(self, accepts: TopicFilter) -> AsyncIterator[None]:
+        """For a subscriber that draws the state rather than passing it on: yields once at
+        once, then whenever accepted messages (or a change of the hub's own link) arrived
+        since the last yield. The bodies are dropped; the drawing reads the state itself."""
+        self._ensure_running()
+        client = Client(accepts=accepts)
+        self._clients.add(client)
+        try:
+            while True:
+                yield
+                await client.wake.wait()
+                client.resync = False
+                client.take()
+        finally:
+            self._clients.discard(client)
+
     @property
     def client_count(self) -> int:
         return len(self._clients)

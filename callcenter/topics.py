@@ -32,9 +32,10 @@ KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER, RECORDS)
 # --- SSE events that are no topic's kind ------------------------------------------------
 HUB = "hub"  # the web process's own Redis link, first on every stream: {"live": bool}
 ALERT = "alert"  # the unit console's alert: the UNIT topic narrowed to what the page shows
+BOARD = "board"  # the wallboard drawn by the web process (HTML), swapped in whole by the page
 
 # Every SSE event name a page may listen for (a test checks the templates and scripts).
-SSE_EVENTS = frozenset({*KINDS, HUB, ALERT})
+SSE_EVENTS = frozenset({*KINDS, HUB, ALERT, BOARD})
 
 # What each web process's hub subscribes to, once: every kind (pattern subscriptions).
 HUB_PATTERNS = tuple(f"{kind}.*" for kind in KINDS)

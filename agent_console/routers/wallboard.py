@@ -1,11 +1,12 @@
 """The supervisors' wallboard: live queues, agents and waiting callers, and today's numbers.
 
 The server draws every figure (``callcenter.queues.stats``, the one place of the rules):
-the page arrives drawn, and one SSE stream per tab (the process's single Redis
-subscriber, see sse.py) tells it that something changed; the page then fetches the drawn
-board again from ``/wallboard/board`` (agent_console/wallboard_drawing.py draws it once per
-update per process). A bridge that dies publishes nothing: the process's one link watcher
-(``live.LinkWatcher``) tells every stream when a node's link key expires, so no page polls.
+the page arrives drawn, and its one SSE stream per tab carries the board drawn again
+after each change (agent_console/wallboard_push.py: one drawing per update per process
+and per language and view, wallboard_drawing.py, swapped in by htmx). The streams hear
+changes from the process's single Redis subscriber (sse.py). A bridge that dies
+publishes nothing: the process's one link watcher (``live.LinkWatcher``) tells every
+stream when a node's link key expires, so no page polls.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from agent_console.deps import (
     Viewer,
     db_session,
+    page_context,
     redis_client,
     require,
     viewer_in_own_transaction,
@@ -36,6 +38,7 @@ from agent_console.deps import (
 from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
 from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
+from agent_console.wallboard_push import BoardFeed
 from callcenter import topics
 from callcenter.agents.models import Role
 from callcenter.errors import Forbidden
@@ -48,10 +51,6 @@ supervisor_only = require(*SUPERVISORS)
 # records.*: call rows reached the database (today's figures are read there).
 STREAM_PREFIXES = topics.prefixes(topics.QUEUE, topics.AGENT, topics.CALL, topics.BRIDGE,
                                   topics.ALARMS, topics.RECORDS)
-# The stream's event names (the kinds of the topics above, and the hub's own link):
-# each one makes the page fetch the drawn board again.
-STREAM_EVENTS = (topics.HUB, topics.BRIDGE, topics.ALARMS, topics.QUEUE, topics.AGENT,
-                 topics.CALL, topics.RECORDS)
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512
@@ -67,8 +66,7 @@ def wallboard(
     client: redis.Redis = Depends(redis_client),
 ):
     big = view == "big"
-    context = board_context(request, db, client, big=big, queue_choices=stats.QUEUES,
-                            stream_events=STREAM_EVENTS)
+    context = board_context(request, db, client, big=big, queue_choices=stats.QUEUES)
     lang = context["lang"]
     context["board_query"] = urlencode({"view": "big" if big else "desktop", "lang": lang})
     # What the page's own script needs beyond the drawn board.
@@ -80,8 +78,9 @@ def wallboard(
 async def wallboard_board(request: Request, view: str = "desktop"):
     """The live part of the page, drawn now (or for the same updates, for another screen).
 
-    Every open page asks for it a few times a second: the sign-in check is one trip to
-    the thread pool, and the drawing (when one is needed) another, with its own session.
+    The page asks for it when time alone changes the board (its ``data-due``); changes
+    come on the stream. The sign-in check is one trip to the thread pool, and the drawing
+    (when one is needed) another, with its own session.
     """
     await stream_viewer(request, SUPERVISORS)
     body = await drawn_board(request, request.app.state.redis, big=view == "big")
@@ -232,9 +231,35 @@ async def batched(*sources: AsyncIterator[bytes], interval: float = BATCH_SECOND
                 await task
 
 
+def board_feed(request: Request, big: bool) -> BoardFeed:
+    """The process's one feed of drawn boards for this request's language and view."""
+    feeds = getattr(request.app.state, "wallboard_feeds", None)
+    if feeds is None:
+        feeds = request.app.state.wallboard_feeds = {}
+    key = (str(page_context(request)["lang"]), big)
+    feed = feeds.get(key)
+    if feed is None:
+        hub = request.app.state.hub
+        watcher = link_watcher(request)
+        feed = feeds[key] = BoardFeed(lambda: [hub.changes(accepts), watcher.changes()],
+                                      interval=BATCH_SECONDS)
+    # The drawing holds nothing of the request but its language and view: the newest
+    # stream's request serves (the first one's may be long closed).
+    feed.draw = lambda: drawn_board(request, request.app.state.redis, big=big)
+    return feed
+
+
 @router.get("/wallboard/stream")
-async def wallboard_stream(request: Request):
+async def wallboard_stream(request: Request, view: str | None = None):
+    """The page's stream (``view`` given): its board, drawn by the server, as the ``board``
+    event. Without ``view``, for screens other than the page: every update's state."""
     await stream_viewer(request, SUPERVISORS)
+    if view is not None:
+        return StreamingResponse(
+            board_feed(request, big=view == "big").boards(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
     hub = request.app.state.hub
     aredis = async_redis(request)
     events = hub.stream(accepts, lambda: snapshot(request, aredis))

@@ -1,5 +1,5 @@
 /* Wallboard: the server draws the board (callcenter/queues/stats.py holds every rule) and
- * htmx fetches it again when the stream says something changed. What is left here:
+ * the stream carries each new drawing, which htmx swaps in (sse-swap). What is left here:
  * counting the seconds shown between two drawings, asking for a drawing when time alone
  * changes the board, the alarm sound, and saying so when the stream itself is lost. */
 (function () {
@@ -26,7 +26,7 @@
     // A band, a wrap-up or a long wait changes with no event: ask for a new drawing.
     if (root.dataset.due && passed >= Number(root.dataset.due) && !root.dataset.asked) {
       root.dataset.asked = "1";
-      window.htmx.trigger("#wb-settle", "wb:due");
+      window.htmx.trigger("#wb-due", "wb:due");
     }
   }
   setInterval(tick, 1000);
