@@ -3,21 +3,24 @@
 Everything real but Asterisk: a Redis server of its own, two uvicorn web processes
 (``agent_console.app:create_app``) on free loopback ports, the AMI bridge fed over TCP by
 the simulator, and screens in two client processes (bench/wallboard_screens.py) that do
-what the page does: hold ``/wallboard/stream`` and, on its triggers, fetch the drawn board
-``/wallboard/board`` with the page's refetch policy, signed in as the supervisor.
+what the page does: hold the page's stream (``/wallboard/stream?view=desktop``), which
+pushes the drawn board, signed in as the supervisor; no screen fetches anything.
 
 Latency is measured from an event's arrival at the bridge (the time its bytes were read
 from the socket) to the moment a screen holds a drawn board that shows the update it
-caused: a board whose ``data-seq`` has reached the SSE ``id`` of the event that carried
-the update (``p50_ms``/``p99_ms``, what the supervisor sees). ``stream_p99_ms`` is the
-stream alone: the same start, to the moment the screen parsed the event. The bridge side
-notes, for every full-state body it publishes, the earliest arrival among the events of
-its batch (an upper bound); a screen matches what it receives by a checksum of the body.
+caused: a board whose ``data-seq`` has reached the update's count in its web process
+(``p50_ms``/``p99_ms``, what the supervisor sees). That count is the SSE ``id`` of the
+event that carried the update on the entity-state stream (``/wallboard/stream``), which
+one probe per web process holds; ``stream_p99_ms`` is that stream alone: the same start,
+to the moment the probe parsed the event. The bridge side notes, for every full-state
+body it publishes, the earliest arrival among the events of its batch (an upper bound);
+the probe matches what it receives by a checksum of the body.
 Clocks: time.perf_counter (CLOCK_MONOTONIC, shared by processes on Linux). One body in
 eight (chosen by checksum, the same for every screen) is timed. Beside it, in the same
 run, a bare Redis pub/sub round trip (publish → a plain subscriber): ``ratio`` is
-``p99_ms`` ÷ its p99. ``boards_drawn_per_s`` counts the distinct drawings the screens were
-given, per web process; ``board_fetches_per_s`` the screens' fetches, all together.
+``p99_ms`` ÷ its p99. ``boards_drawn_per_s`` counts the distinct drawings (update counts)
+the screens were given, per web process; ``board_fetches_per_s`` is 0 (kept for
+comparison with the runs before the board was pushed, when each screen fetched it).
 
 Then the reports over one million generated call rows and 100,000 cases
 (bench/reports.py's ``run``: each report's query time next to a plain count).
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import json
 import os
@@ -216,7 +220,8 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
                   for i in range(args.workers)]
     workers = [subprocess.Popen(
         [sys.executable, str(SCREENS), ",".join(map(str, ports)), cookie, str(n),
-         str(client_seconds), repr(start_at), f"{workdir}/w{i}.json"], cwd=ROOT)
+         str(client_seconds), repr(start_at), f"{workdir}/w{i}.json",
+         *(["probe"] if i == 0 else [])], cwd=ROOT)
         for i, n in enumerate(per_worker)]
     await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
 
@@ -257,32 +262,45 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
     await sim.stop()
     await aredis.aclose()
 
-    def timed(samples: list) -> list[float]:
-        out = []
-        for crc, size, at in samples:
-            arrived = origin.get((crc, size))
-            if arrived is not None and window_from <= arrived <= window_to and at >= arrived:
-                out.append((at - arrived) * 1000)
-        return out
+    def since_origin(crc: int, size: int, at: float) -> float | None:
+        arrived = origin.get((crc, size))
+        if arrived is not None and window_from <= arrived <= window_to and at >= arrived:
+            return (at - arrived) * 1000
+        return None
 
     shown: list[float] = []
     streamed: list[float] = []
-    delivered = fetches = 0
-    drawings: set[tuple[int, str]] = set()
+    delivered = 0
+    samples: list[list] = []
+    boards: list[list] = []
     for i in range(args.workers):
         data = json.loads(Path(f"{workdir}/w{i}.json").read_text())
         delivered += sum(data["counts"])
-        shown += timed(data["shown_samples"])
-        streamed += timed(data["stream_samples"])
-        fetches += sum(1 for at in data["fetches"] if window_from <= at <= window_to)
-        drawings |= {(port, rendered) for port, rendered, at in data["drawings"]
-                     if window_from <= at <= window_to}
+        samples += data["samples"]
+        boards += data["boards"]
+    drawings: set[tuple[int, int]] = set()
+    for port, held in boards:
+        seqs = [seq for seq, _ in held]
+        drawings |= {(port, seq) for seq, at in held if window_from <= at <= window_to}
+        for sample_port, crc, size, seq, _ in samples:
+            if sample_port != port:
+                continue
+            # The first board this screen held that shows the update.
+            found = bisect.bisect_left(seqs, seq)
+            if found < len(held):
+                latency = since_origin(crc, size, held[found][1])
+                if latency is not None:
+                    shown.append(latency)
+    for _, crc, size, _, at in samples:
+        latency = since_origin(crc, size, at)
+        if latency is not None:
+            streamed.append(latency)
     shutil.rmtree(workdir, ignore_errors=True)
     return {"events_per_s": sent / traffic_seconds, "handled_per_s": events / traffic_seconds,
             "latencies": shown, "stream_latencies": streamed,
             "baseline": baseline, "delivered": delivered,
             "deliveries_per_s": delivered / client_seconds,
-            "fetches_per_s": fetches / args.seconds,
+            "fetches_per_s": 0.0,
             "drawn_per_s": len(drawings) / args.seconds / len(ports),
             "published": sink.published}
 

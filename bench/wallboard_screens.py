@@ -1,20 +1,19 @@
 """The wall screens of bench/wallboard_fanout.py: clients that do what the wallboard page does.
 
-Each screen holds the page's one stream (``/wallboard/stream``) and, like the page's two
-hidden htmx elements, fetches the drawn board (``/wallboard/board``) on the stream's
-triggers: at once on the first event and then not again for ``WINDOW`` (htmx's
-``throttle``, leading edge), and once more ``WINDOW`` after the last event of a burst
-(``delay``). One fetch at a time per screen, a trigger during a fetch queues one more
-(``hx-sync="… queue last"``). Fetches go to the web process the screen streams from,
-over one kept-alive connection, with the supervisor's cookie.
+Each screen holds the page's one stream (``/wallboard/stream?view=desktop&lang=th``),
+which carries the board drawn by the web process as ``board`` events (htmx swaps each
+in as it comes); a screen fetches nothing. Each drawn board says how many of its
+process's updates it shows (``data-seq``); a screen notes when it first held each count.
 
-Each event carries the process's update count (its SSE ``id``) and each drawn board the
-count it shows (``data-seq``). For a timed update (its body's checksum), a screen notes
-when the stream brought it and when it first held a board whose count had reached the
-event's: what the supervisor sees.
+What an update's count is, the page's stream does not say (it carries no entity state):
+one probe per web process holds the stream without ``view`` (every update's state, each
+event with its count as its SSE ``id``) and notes, for a timed update (its body's
+checksum), its count and when the stream brought it. A screen shows the update from the
+first board whose count has reached it: what the supervisor sees.
 
 Run by the fan-out script as ``python bench/wallboard_screens.py PORTS COOKIE CLIENTS
-SECONDS START_AT OUT`` (one process per share of the screens).
+SECONDS START_AT OUT [probe]`` (one process per share of the screens; one of them with
+the probes).
 """
 
 from __future__ import annotations
@@ -29,10 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SAMPLE = 8  # one body in SAMPLE is timed, chosen by its checksum (the bridge side agrees)
-WINDOW = 0.25  # the page's throttle and delay (templates/wallboard.html)
-BOARD_PATH = "/wallboard/board?view=desktop&lang=th"
+PAGE_STREAM = "/wallboard/stream?view=desktop&lang=th"
+STATE_STREAM = "/wallboard/stream"
 SEQ = re.compile(rb'data-seq="(\d+)"')
-RENDERED = re.compile(rb'data-rendered-at="([^"]+)"')
 
 
 def checksum(body: bytes) -> tuple[int, int]:
@@ -45,35 +43,14 @@ class Screen:
     cookie: str
     until: float
     received: int = 0
-    fetches: list[float] = field(default_factory=list)  # when each board arrived
-    drawings: dict[str, float] = field(default_factory=dict)  # rendered-at → first held
-    stream_samples: list = field(default_factory=list)  # (crc, size, at)
-    shown_samples: list = field(default_factory=list)  # (crc, size, at)
-    waiting: list = field(default_factory=list)  # (crc, size, seq) not yet on screen
-    wanted: asyncio.Event = field(default_factory=asyncio.Event)
-    quiet_at: float | None = None  # when the trailing fetch is due
-    throttled_until: float = 0.0
-
-    def trigger(self, now: float) -> None:
-        if now >= self.throttled_until:
-            self.throttled_until = now + WINDOW
-            self.wanted.set()
-        self.quiet_at = now + WINDOW
-
-    def held(self, board_seq: int, now: float) -> None:
-        still = []
-        for crc, size, seq in self.waiting:
-            if board_seq >= seq:
-                self.shown_samples.append((crc, size, now))
-            else:
-                still.append((crc, size, seq))
-        self.waiting = still
+    held: list = field(default_factory=list)  # (seq, at): each new count a board showed
+    samples: list = field(default_factory=list)  # the probe's (crc, size, seq, at)
 
 
-async def read_stream(screen: Screen) -> None:
+async def read_events(screen: Screen, path: str, on_message) -> None:
     """A raw HTTP/1.1 SSE reader: little Python per message, so screens are not the bottleneck."""
     reader, writer = await asyncio.open_connection("127.0.0.1", screen.port)
-    writer.write((f"GET /wallboard/stream HTTP/1.1\r\nHost: 127.0.0.1:{screen.port}\r\n"
+    writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{screen.port}\r\n"
                   f"Cookie: {screen.cookie}\r\nAccept: text/event-stream\r\n\r\n").encode())
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
@@ -93,78 +70,52 @@ async def read_stream(screen: Screen) -> None:
         now = time.perf_counter()
         *messages, buffer = buffer.split(b"\n\n")
         for message in messages:
-            start = message.find(b"data: ")
-            if start < 0:
-                continue
-            # The stream writes "id: N\n" first, the body last.
-            seq = int(message[4:message.index(b"\n")]) if message.startswith(b"id: ") else 0
-            body = message[start + 6:]
-            screen.received += 1
-            key = checksum(body)
-            if key[0] % SAMPLE == 0:
-                screen.stream_samples.append((key[0], key[1], now))
-                screen.waiting.append((key[0], key[1], seq))
-            screen.trigger(now)
+            if not message.startswith(b":"):
+                on_message(message, now)
     writer.close()
 
 
-async def settle(screen: Screen) -> None:
-    """The trailing fetch: WINDOW after the last event of a burst."""
-    while time.perf_counter() < screen.until:
-        now = time.perf_counter()
-        if screen.quiet_at is not None and now >= screen.quiet_at:
-            screen.quiet_at = None
-            screen.wanted.set()
-        wait = WINDOW if screen.quiet_at is None else screen.quiet_at - now
-        await asyncio.sleep(max(0.005, wait))
+async def watch_boards(screen: Screen) -> None:
+    def on_board(message: bytes, now: float) -> None:
+        screen.received += 1
+        found = SEQ.search(message, 0, 2000)
+        if found is not None:
+            seq = int(found.group(1))
+            if not screen.held or seq > screen.held[-1][0]:
+                screen.held.append((seq, now))
+
+    await read_events(screen, PAGE_STREAM, on_board)
 
 
-async def fetch_boards(screen: Screen) -> None:
-    """One fetch at a time; whatever asked meanwhile makes one more."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", screen.port)
-    request = (f"GET {BOARD_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{screen.port}\r\n"
-               f"Cookie: {screen.cookie}\r\nHX-Request: true\r\n\r\n").encode()
-    while True:
-        remaining = screen.until - time.perf_counter()
-        if remaining <= 0:
-            break
-        try:
-            await asyncio.wait_for(screen.wanted.wait(), remaining)
-        except TimeoutError:
-            break
-        screen.wanted.clear()
-        writer.write(request)
-        head = await reader.readuntil(b"\r\n\r\n")
-        if b" 200 " not in head.split(b"\r\n", 1)[0]:
-            raise RuntimeError(head.decode(errors="replace"))
-        length = int(re.search(rb"content-length: (\d+)", head.lower()).group(1))
-        body = await reader.readexactly(length)
-        now = time.perf_counter()
-        opening = body[:800]
-        screen.fetches.append(now)
-        screen.drawings.setdefault(RENDERED.search(opening).group(1).decode(), now)
-        seq = SEQ.search(opening)
-        if seq is not None:
-            screen.held(int(seq.group(1)), now)
-    writer.close()
+async def probe_updates(screen: Screen) -> None:
+    def on_update(message: bytes, now: float) -> None:
+        start = message.find(b"data: ")
+        # The stream writes "id: N\n" first, the body last.
+        if start < 0 or not message.startswith(b"id: "):
+            return
+        body = message[start + 6:]
+        key = checksum(body)
+        if key[0] % SAMPLE == 0:
+            screen.samples.append((key[0], key[1], int(message[4:message.index(b"\n")]), now))
+
+    await read_events(screen, STATE_STREAM, on_update)
 
 
 async def run_screens(ports: list[int], cookie: str, clients: int, seconds: float,
-                      start_at: float, path: str) -> None:
+                      start_at: float, path: str, probe: bool) -> None:
     until = start_at + seconds
     screens = [Screen(ports[i % len(ports)], cookie, until) for i in range(clients)]
-    await asyncio.gather(*(job(s) for s in screens
-                           for job in (read_stream, settle, fetch_boards)))
+    probes = [Screen(port, cookie, until) for port in ports] if probe else []
+    await asyncio.gather(*(watch_boards(s) for s in screens),
+                         *(probe_updates(p) for p in probes))
     Path(path).write_text(json.dumps({
         "counts": [s.received for s in screens],
-        "stream_samples": [x for s in screens for x in s.stream_samples],
-        "shown_samples": [x for s in screens for x in s.shown_samples],
-        "fetches": [t for s in screens for t in s.fetches],
-        "drawings": [[s.port, r, t] for s in screens for r, t in s.drawings.items()],
+        "boards": [[s.port, s.held] for s in screens],
+        "samples": [[p.port, *x] for p in probes for x in p.samples],
     }))
 
 
 if __name__ == "__main__":
     ports, cookie, clients, seconds, start_at, out = sys.argv[1:7]
     asyncio.run(run_screens([int(p) for p in ports.split(",")], cookie, int(clients),
-                            float(seconds), float(start_at), out))
+                            float(seconds), float(start_at), out, sys.argv[7:] == ["probe"]))
