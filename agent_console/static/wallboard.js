@@ -51,8 +51,9 @@
   });
 
   document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.id === "toasts") {
-      const toast = event.detail.target.lastElementChild;
+    const target = event.detail.target || event.target; // a pushed board names no target
+    if (target.id === "toasts") {
+      const toast = target.lastElementChild;
       setTimeout(() => toast && toast.remove(), 6000);
       return;
     }
