@@ -196,3 +196,33 @@ def test_a_bridge_process_killed_outright_is_reported_lost(
                 process.kill()
                 process.wait(5)
         web.stop()
+
+
+def test_the_page_stream_pushes_the_drawn_board_again_after_a_change(
+        pg_url, seeded, private_redis):
+    """The page's stream (``view``) carries the board drawn by the server, no entity state."""
+    redis_url, redis_client = private_redis
+    link(redis_client)
+    put_live(redis_client, "call", "5.1", {"uniqueid": "5.1", "state": "queued",
+                                           "caller_number": CALLER, "caller_name": "Somchai"})
+    web = WebProcess(database_url=pg_url, redis_url=redis_url).start()
+    try:
+        client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
+        seqs: list[int] = []
+        with client.stream("GET", "/wallboard/stream?view=big&lang=en",
+                           timeout=15) as response:
+            assert response.status_code == 200
+            for name, data in events(response.iter_lines()):
+                assert name == "board"
+                assert CALLER not in data and "Somchai" not in data
+                assert 'id="wallboard" class="wallboard big' in data
+                if 'data-seq="' in data:  # counted once the process's subscriber is up
+                    seqs.append(int(data.split('data-seq="', 1)[1].split('"', 1)[0]))
+                if len(seqs) > 1 and seqs[-1] > seqs[0]:
+                    break
+                # Said again after each board: the subscriber may still be connecting.
+                redis_client.publish("queue.violence.updated", json.dumps(
+                    {"node": "wbtest", "name": "violence", "waiting": []}))
+        assert seqs[-1] > seqs[0]
+    finally:
+        web.stop()
