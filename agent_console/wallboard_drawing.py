@@ -1,14 +1,14 @@
 """The wallboard's live part, drawn on the server once per update per web process.
 
-Every open wallboard hears the same stream events at the same moment and asks for the
-board again; a hundred wall screens must not mean a hundred reads of Redis and the
-database and a hundred renderings. The process's live-update hub counts the updates it
-has heard of (``Hub.sequence``); a drawing made once the count reached N shows the
-first N updates, says so (``data-seq``) and serves every screen of the process that asks
-while the count is still N. One drawing of each (language, view) is made at a time: the
-screens that ask meanwhile wait for it, or, when an update came after it started, for
-the one drawing made next. It holds nothing personal (no CSRF token, no name), which is
-what makes sharing it safe.
+Every open wallboard needs the board again after the same change (pushed on its stream
+by wallboard_push.py, or fetched when time alone changes it); a hundred wall screens
+must not mean a hundred reads of Redis and the database and a hundred renderings. The
+process's live-update hub counts the updates it has heard of (``Hub.sequence``); a
+drawing made once the count reached N shows the first N updates, says so (``data-seq``)
+and serves every screen of the process that asks while the count is still N. One drawing
+of each (language, view) is made at a time: the screens that ask meanwhile wait for it,
+or, when an update came after it started, for the one drawing made next. It holds
+nothing personal (no CSRF token, no name), which is what makes sharing it safe.
 
 The page then looks again on its own only when time alone changes the board
 (``stats.seconds_to_next_change``, a heartbeat going stale, midnight) — never by
