@@ -18,6 +18,7 @@ polling; a drawing is not reused past that moment either.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
 from callcenter.reports import today
+
+# The template's indentation and blank lines: half of a busy board's bytes, sent to every
+# screen several times a second. A run of white space renders as one space whatever it
+# holds (the board has no <pre> and no <textarea>), so a newline stands for it.
+INDENTATION = re.compile(r"\n[ \t\r\n]+")
 
 # A new stream says "not yet" while the process's subscriber connects: only a
 # subscriber that stays away for this long makes the figures stale.
@@ -202,7 +208,8 @@ async def drawn_board(request: Request, client: redis.Redis, *, big: bool) -> by
     def draw() -> Drawing:
         with factory() as db:  # reads only: closed, never committed
             context = board_context(request, db, client, big=big)
-        body = templates.get_template("wallboard/board.html").render(context).encode()
+        html = templates.get_template("wallboard/board.html").render(context)
+        body = INDENTATION.sub("\n", html).encode()
         due = context["due"]
         return Drawing(body, context["seq"],
                        None if due is None else context["started"] + due)

@@ -91,11 +91,13 @@ class BoardFeed:
                 self._task.cancel()
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         pumps = [asyncio.create_task(self._pump(source)) for source in self.changes()]
         try:
             while True:
                 await self._dirty.wait()
                 self._dirty.clear()
+                started = loop.time()
                 try:
                     board = await self.draw()
                 except Exception:
@@ -106,8 +108,9 @@ class BoardFeed:
                     for screen in tuple(self._screens):
                         screen.offer(board)
                 # A busy floor changes hundreds of times a second; a screen needs a few
-                # boards a second. Updates heard meanwhile make the next drawing.
-                await asyncio.sleep(self.interval)
+                # boards a second. Updates heard meanwhile make the next drawing, one
+                # interval after this one began (its own time is not waited twice).
+                await asyncio.sleep(max(0.0, self.interval - (loop.time() - started)))
         finally:
             for pump in pumps:
                 pump.cancel()

@@ -270,12 +270,13 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
 
     shown: list[float] = []
     streamed: list[float] = []
-    delivered = 0
+    delivered = board_bytes = 0
     samples: list[list] = []
     boards: list[list] = []
     for i in range(args.workers):
         data = json.loads(Path(f"{workdir}/w{i}.json").read_text())
         delivered += sum(data["counts"])
+        board_bytes += data["board_bytes"]
         samples += data["samples"]
         boards += data["boards"]
     drawings: set[tuple[int, int]] = set()
@@ -301,6 +302,7 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
             "baseline": baseline, "delivered": delivered,
             "deliveries_per_s": delivered / client_seconds,
             "fetches_per_s": 0.0,
+            "board_kb": board_bytes / max(1, delivered) / 1024,
             "drawn_per_s": len(drawings) / args.seconds / len(ports),
             "published": sink.published}
 
@@ -367,7 +369,7 @@ def main() -> None:
           f"{result['published']} updates "
           f"published; screens: {args.clients} on 2 web processes received "
           f"{result['delivered']} SSE messages ({result['deliveries_per_s']:.0f}/s), "
-          f"fetched {result['fetches_per_s']:.0f} boards/s, "
+          f"boards of {result['board_kb']:.1f} kB on average, "
           f"{result['drawn_per_s']:.1f} drawings/s per web process")
     print(f"event at the bridge → update on a screen: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
           f"max {max(lat):.1f} ms over {len(lat)} timed updates "

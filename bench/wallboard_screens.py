@@ -43,6 +43,7 @@ class Screen:
     cookie: str
     until: float
     received: int = 0
+    board_bytes: int = 0
     held: list = field(default_factory=list)  # (seq, at): each new count a board showed
     samples: list = field(default_factory=list)  # the probe's (crc, size, seq, at)
 
@@ -78,6 +79,7 @@ async def read_events(screen: Screen, path: str, on_message) -> None:
 async def watch_boards(screen: Screen) -> None:
     def on_board(message: bytes, now: float) -> None:
         screen.received += 1
+        screen.board_bytes += len(message)
         found = SEQ.search(message, 0, 2000)
         if found is not None:
             seq = int(found.group(1))
@@ -110,6 +112,7 @@ async def run_screens(ports: list[int], cookie: str, clients: int, seconds: floa
                          *(probe_updates(p) for p in probes))
     Path(path).write_text(json.dumps({
         "counts": [s.received for s in screens],
+        "board_bytes": sum(s.board_bytes for s in screens),
         "boards": [[s.port, s.held] for s in screens],
         "samples": [[p.port, *x] for p in probes for x in p.samples],
     }))
