@@ -100,10 +100,11 @@ class BoardFeed:
                 started = loop.time()
                 try:
                     board = await self.draw()
-                except Exception:
+                except Exception as exc:
                     # The database or Redis away: the next update tries again, and the
-                    # drawing's own liveness check shows the screens what is lost.
-                    log.exception("wallboard not drawn")
+                    # drawing's own liveness check shows the screens what is lost. Logged
+                    # by type only, like every fault that may carry a query's values.
+                    log.warning("wallboard.not_drawn error=%s", type(exc).__name__)
                 else:
                     for screen in tuple(self._screens):
                         screen.offer(board)
