@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent_console import errors, middleware
 from agent_console.routers import (
     accounts,
+    admin,
     api_docs,
     auth,
     dispatch_board,
@@ -115,6 +116,7 @@ def create_app(
     app.include_router(wallboard.router)
     app.include_router(supervisor.router)
     app.include_router(accounts.router)
+    app.include_router(admin.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

@@ -17,7 +17,7 @@ from agent_console import i18n, liveness, sessions
 from callcenter import after_commit
 from callcenter.agents.models import ConsoleSession, Role, User
 from callcenter.db import default_sessionmaker, utcnow
-from callcenter.errors import DomainError, Forbidden
+from callcenter.errors import DomainError, Forbidden, RecordedRefusal
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -52,6 +52,10 @@ def request_transaction(request: Request) -> Iterator[Session]:
         yield session
         session.commit()
         after_commit.run(session)
+    except RecordedRefusal:
+        # Refused by a check that counted something first (a wrong code): keep the count.
+        session.commit()
+        raise
     except BaseException:
         session.rollback()
         raise
@@ -107,13 +111,15 @@ class Viewer:
     csrf_token: str
     # The console session's key (its token's SHA-256), to end it at sign-out.
     session_key: str
+    # When the session last passed a TOTP code (``callcenter.agents.step_up``).
+    fresh_factor_at: datetime | None = None
 
     @classmethod
     def of(cls, user: User, session: ConsoleSession) -> Viewer:
         return cls(id=user.id, login=user.login, display_name=user.display_name,
                    role=user.role, unit_id=user.unit_id, phone_interface=user.phone_interface,
                    languages=tuple(user.languages or ("th",)), csrf_token=session.csrf_token,
-                   session_key=session.token_hash)
+                   session_key=session.token_hash, fresh_factor_at=session.fresh_factor_at)
 
 
 async def submitted_csrf(request: Request) -> str | None:

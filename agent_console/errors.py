@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from agent_console import htmx, i18n, outage
 from agent_console.deps import NotSignedIn, SecondFactorRequired, page_context
 from agent_console.templating import templates
-from callcenter.errors import DomainError
+from callcenter.errors import DomainError, StaleEdit
 
 log = logging.getLogger("agent_console.errors")
 
@@ -49,6 +49,8 @@ async def domain_error(request: Request, exc: DomainError) -> Response:
         body = {"error": exc.code, "message": exc.message}
         if exc.field:
             body["field"] = exc.field
+        if isinstance(exc, StaleEdit):
+            body["changed"] = exc.changed
         return JSONResponse(body, status_code=exc.status_code)
     if isinstance(exc, SecondFactorRequired):
         return htmx.redirect(request, "/login/totp")
@@ -67,6 +69,11 @@ def _translated(request: Request, exc: DomainError) -> str:
     english = i18n.catalogue("en")
     if exc.field and f"error.{exc.code}.{exc.field}" in english:
         return _(f"error.{exc.code}.{exc.field}")
+    if isinstance(exc, StaleEdit):
+        # Which fields someone else changed, named in the page's language where known.
+        names = [_(f"field.{name}") if f"field.{name}" in english else name
+                 for name in exc.changed]
+        return _("error.stale_edit", fields=", ".join(names))
     if context["lang"] != "en" and f"error.{exc.code}" in english:
         return _(f"error.{exc.code}")
     return exc.message

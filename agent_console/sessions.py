@@ -90,6 +90,7 @@ def load(db: Session, token: str | None, *,
 def rotate(db: Session, row: ConsoleSession, *, now: datetime) -> tuple[str, ConsoleSession]:
     """A fresh token for a session that just passed its second factor (no fixation)."""
     token, fresh = create(db, user_id=row.user_id, second_factor_done=True, now=now)
+    fresh.fresh_factor_at = now  # the code just passed counts for a sensitive action
     db.delete(row)
     db.flush()
     return token, fresh

@@ -22,6 +22,15 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class RecordedRefusal(DomainError):
+    """A refusal that leaves a record: what was written before it was raised (a wrong
+    code counted toward a lockout, its audit event) is committed, not rolled back.
+    Raised only before an action has written anything of its own (a route's checks)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
@@ -35,6 +44,19 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
+
+
+class StaleEdit(Conflict):
+    """The record was saved by someone else after this form was drawn (its ``version``
+    moved on): 409, naming each field whose stored value now differs from what this edit
+    would save, with the stored value (staff and reference data only)."""
+
+    code = "stale_edit"
+
+    def __init__(self, message: str = "someone else saved this record after you opened it; "
+                 "reload to see their changes", *, changed: dict[str, object]) -> None:
+        super().__init__(message)
+        self.changed = changed
 
 
 class InvalidTransition(Conflict):

@@ -50,6 +50,13 @@ class User(Base):
     failed_codes: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Counts administrative edits (not sign-ins): an admin's form carries the version it
+    # was drawn from, and a save over a newer version is refused with what changed.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    last_sign_in_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    # Set by an admin: the next sign-in leads to choosing a new password, and nothing else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class ConsoleSession(Base):
@@ -68,6 +75,9 @@ class ConsoleSession(Base):
     second_factor_done: Mapped[bool] = mapped_column(default=False)
     # A TOTP secret being enrolled (sealed), until one code confirms it.
     pending_totp: Mapped[str | None] = mapped_column(String(255))
+    # When this session last passed a TOTP code: sensitive administrative actions ask for
+    # a fresh one once this is older than ``callcenter.agents.step_up.FRESH_FOR``.
+    fresh_factor_at: Mapped[datetime | None]
 
 
 class SignInFailures(Base):

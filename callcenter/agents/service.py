@@ -174,6 +174,7 @@ def authenticate(session: Session, *, login: str, password: str, now: datetime) 
         raise SignInRefused("wrong login or password", user_id=user.id)
     user.failed_logins = 0
     user.locked_until = None
+    user.last_sign_in_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -23,6 +23,7 @@ LOGINS = {"agent": "agent1", "other_agent": "agent2", "supervisor": "supervisor"
           "admin": "admin", "unit_th50": "unit.th50", "unit_th10": "unit.th10"}
 AGENTS = frozenset({"agent", "other_agent"})
 BOSSES = frozenset({"supervisor", "admin"})
+ADMIN = frozenset({"admin"})
 WORKERS = AGENTS | BOSSES  # the case roles
 OWNER = frozenset({"agent"})  # agent1 owns the world's case, call and draft
 UNITS = frozenset({"unit_th50", "unit_th10"})
@@ -190,4 +191,6 @@ TABLE: dict[str, Rule] = {
     "POST /unit/dispatches/{dispatch_id}/on-scene": page(OWN_UNIT, UNITS, form={}),
     "POST /unit/dispatches/{dispatch_id}/complete": page(OWN_UNIT, UNITS, form={}),
     "GET /unit/events": page(UNITS, stream=True),
+    # --- administration (admins only; tests/agent_console/admin/) ------------------------
+    "GET /admin": page(ADMIN),
 }
