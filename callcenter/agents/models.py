@@ -139,3 +139,23 @@ class AgentStateChange(Base):
     # The pause reason the agent or supervisor chose (Asterisk's PausedReason).
     reason: Mapped[str | None] = mapped_column(String(80))
     changed_at: Mapped[datetime]
+
+
+class SetupLink(Base):
+    """A one-time link with which a person chooses their password (``setup_links.py``).
+
+    The admin hands the link over; the row keeps only the token's SHA-256, so neither a
+    dump of the table nor the audit trail yields a usable link. A link is good once and
+    for a day; a newer link for the same person ends the older ones (``expires_at`` moved
+    to the moment it was replaced).
+    """
+
+    __tablename__ = "setup_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
