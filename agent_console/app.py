@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_console import errors, middleware
 from agent_console.routers import (
+    account,
     accounts,
     admin,
+    admin_passwords,
     api_docs,
     auth,
     dispatch_board,
@@ -22,11 +24,13 @@ from agent_console.routers import (
     intake,
     metrics,
     reports,
+    setup,
     supervisor,
     unit,
     wallboard,
 )
 from agent_console.routers import agent as agent_pages
+from agent_console.routers import api_admin_passwords as admin_passwords_api
 from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
@@ -117,6 +121,10 @@ def create_app(
     app.include_router(supervisor.router)
     app.include_router(accounts.router)
     app.include_router(admin.router)
+    app.include_router(admin_passwords.router)
+    app.include_router(admin_passwords_api.router)
+    app.include_router(setup.router)
+    app.include_router(account.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

@@ -35,6 +35,17 @@ class SecondFactorRequired(NotSignedIn):
     code = "second_factor_required"
 
 
+class PasswordChangeRequired(DomainError):
+    """An admin forced a new password: pages lead to /account/password, the API answers 403."""
+
+    status_code = 403
+    code = "password_change_required"
+
+
+# What a person whose password change is forced may still reach (agent_console.routers.account).
+PASSWORD_CHANGE_PATHS = frozenset({"/account/password", "/logout", "/logout/everywhere"})
+
+
 class CsrfRejected(DomainError):
     status_code = 403
     code = "csrf"
@@ -155,6 +166,9 @@ def load_viewer(request: Request, db: Session, *, csrf: str | None) -> Viewer:
     # No page or API call before the second factor, enrolled or not (ASVS 2.2.1).
     if user.role in SECOND_FACTOR_ROLES and not data.second_factor_done:
         raise SecondFactorRequired("second factor required")
+    # A forced change comes before any other work (the old password may be known to others).
+    if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired("choose a new password first")
     if request.method in UNSAFE_METHODS and (
         not csrf or not hmac.compare_digest(csrf, data.csrf_token)
     ):

@@ -19,7 +19,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_console import htmx, i18n, outage
-from agent_console.deps import NotSignedIn, SecondFactorRequired, page_context
+from agent_console.deps import (
+    NotSignedIn,
+    PasswordChangeRequired,
+    SecondFactorRequired,
+    page_context,
+)
+from agent_console.log_paths import loggable_path
 from agent_console.templating import templates
 from callcenter.errors import DomainError, StaleEdit
 
@@ -54,6 +60,8 @@ async def domain_error(request: Request, exc: DomainError) -> Response:
         return JSONResponse(body, status_code=exc.status_code)
     if isinstance(exc, SecondFactorRequired):
         return htmx.redirect(request, "/login/totp")
+    if isinstance(exc, PasswordChangeRequired):
+        return htmx.redirect(request, "/account/password")
     if isinstance(exc, NotSignedIn):
         # The path only: a query string may hold search terms (a phone, a name), and
         # the login page's URL would carry them into history and proxy logs.
@@ -161,12 +169,13 @@ async def database_error(request: Request, exc: Exception) -> Response:
     if not outage.is_outage(exc):
         raise exc  # a bug, not an outage: answered and logged as any unexpected error
     log.warning("database unavailable (%s) on %s %s", outage.kind(exc), request.method,
-                request.url.path)
+                loggable_path(request.url.path))
     return unavailable_response(request)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method,
+              loggable_path(request.url.path))
     return internal_error_response(request)
 
 

@@ -4,7 +4,8 @@ Pure ASGI (no BaseHTTPMiddleware) so streams pass through untouched. Uvicorn's o
 access log is off (``__main__``): it would record query strings such as
 ``/api/cases?phone=…&name=…``. Ours records method, path, status, time, the user's
 id and the client's address (``addresses``: X-Forwarded-For only from trusted proxies),
-never a query string or a body.
+never a query string or a body. A path that is itself a secret (a set-up link's token,
+``/setup/<token>``) is written without it (``loggable_path``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_console import addresses, i18n, outage
 from agent_console.errors import internal_error_response, unavailable_response
+from agent_console.log_paths import loggable_path
 
 access_log = logging.getLogger("agent_console.access")
 error_log = logging.getLogger("agent_console.errors")
@@ -27,6 +29,11 @@ error_log = logging.getLogger("agent_console.errors")
 MAX_BODY_BYTES = 256 * 1024
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
+# Bodies allowed above MAX_BODY_BYTES on a few paths: a bulk import's file (the route
+# checks the file's own, smaller limit and says so in the page's language).
+LARGER_BODIES = {"/admin/people/import": 2 * 1024 * 1024,
+                 "/admin/people/import/confirm": 2 * 1024 * 1024,
+                 "/api/admin/people/import": 2 * 1024 * 1024}
 
 
 class AccessLog:
@@ -53,7 +60,8 @@ class AccessLog:
         finally:
             # Set by the sign-in check (deps.load_viewer); absent for strangers.
             user_id = scope.get("state", {}).get("viewer_id", "-")
-            access_log.info("%s %s %s %.0fms user=%s from=%s", scope["method"], scope["path"],
+            access_log.info("%s %s %s %.0fms user=%s from=%s", scope["method"],
+                            loggable_path(scope["path"]),
                             status or "-", (time.perf_counter() - started) * 1000, user_id,
                             addresses.of(HTTPConnection(scope)) or "-")
 
@@ -73,8 +81,9 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
+        limit = LARGER_BODIES.get(scope["path"], self.limit)
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large(scope, send)
             return
         chunks, size = [], 0
@@ -84,7 +93,7 @@ class BodyLimit:
                 await self.app(scope, _replay([message], receive), send)
                 return
             size += len(message.get("body", b""))
-            if size > self.limit:
+            if size > limit:
                 await _too_large(scope, send)
                 return
             chunks.append(message.get("body", b""))
@@ -143,14 +152,14 @@ class ContainErrors:
         except Exception as exc:
             if outage.is_outage(exc):  # the database went away: a 503, not a bug
                 error_log.warning("database unavailable (%s) on %s %s", outage.kind(exc),
-                                  scope["method"], scope["path"])
+                                  scope["method"], loggable_path(scope["path"]))
                 if not started:
                     await unavailable_response(Request(scope))(scope, receive, send)
                 return
             frames = "\n".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}'
                                for f in traceback.extract_tb(exc.__traceback__))
             error_log.error("unhandled %s on %s %s\n%s", type(exc).__name__, scope["method"],
-                            scope["path"], frames)
+                            loggable_path(scope["path"]), frames)
             if started:
                 return  # the response is under way: the client sees it cut short
             response = internal_error_response(Request(scope))

@@ -106,12 +106,17 @@ def login(
     audit.record(db, actor_id=user.id, action="auth.sign_in", entity_type="user",
                  entity_id=user.id, source_ip=address)
     target = "/login/totp" if needs_second_factor else (
-        _safe_next(next) or HOME_BY_ROLE[user.role]
+        _after_sign_in(user) or _safe_next(next) or HOME_BY_ROLE[user.role]
     )
     response = htmx.redirect(request, target)
     set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
+
+
+def _after_sign_in(user: User) -> str | None:
+    """Where a sign-in must lead first: choosing a new password, when an admin forced it."""
+    return "/account/password" if user.must_change_password else None
 
 
 def _throttled(request: Request, wait: int) -> Response:
@@ -218,7 +223,7 @@ def totp_submit(
                  action="auth.totp_enrolled" if enrolling else "auth.second_factor",
                  entity_type="user", entity_id=user.id, source_ip=client_ip(request))
     token, _row = sessions.rotate(db, pending, now=now)
-    response = htmx.redirect(request, HOME_BY_ROLE[user.role])
+    response = htmx.redirect(request, _after_sign_in(user) or HOME_BY_ROLE[user.role])
     set_session_cookie(request, response, token)
     return response
 

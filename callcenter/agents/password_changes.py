@@ -70,6 +70,8 @@ def change_own(session: Session, *, user_id: int, current: str, password: str, a
     if user is None:
         raise NotFound("no such account")
     if not agents.verify_password(user.password_hash, current):
+        # Counted as a wrong sign-in: a browser left open is no way to guess it freely.
+        agents.count_failure(user, now=now)
         raise WrongCurrentPassword()
     check_pair(user, password, again)
     changes = set_password(session, user, password, now=now, keep_session=session_key)

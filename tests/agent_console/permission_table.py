@@ -193,4 +193,17 @@ TABLE: dict[str, Rule] = {
     "GET /unit/events": page(UNITS, stream=True),
     # --- administration (admins only; tests/agent_console/admin/) ------------------------
     "GET /admin": page(ADMIN),
+    # Passwords: agent2 gets a set-up link or a forced change (sensitive: fresh code passed).
+    "POST /admin/people/{user_id}/setup-link": page(ADMIN, form={}),
+    "POST /admin/people/{user_id}/force-password-change": page(ADMIN, form={}),
+    "POST /api/admin/people/{user_id}/setup-link": api(ADMIN),
+    "POST /api/admin/people/{user_id}/force-password-change": api(ADMIN),
+    # --- passwords: the public set-up page, one's own password ------------------------
+    # An unknown link: one page for every visitor, whatever the form holds.
+    "GET /setup/{token}": everyone(404),
+    "POST /setup/{token}": everyone(404, form={"password": "x" * 12,
+                                               "password_again": "x" * 12}),
+    "GET /account/password": page(SIGNED_IN),
+    "POST /account/password": page(SIGNED_IN, form={"current_password": "wrong",
+                                                    "password": "x", "password_again": "x"}),
 }
