@@ -15,6 +15,7 @@ from agent_console.routers import (
     account,
     accounts,
     admin,
+    admin_import,
     admin_passwords,
     api_docs,
     auth,
@@ -30,6 +31,7 @@ from agent_console.routers import (
     wallboard,
 )
 from agent_console.routers import agent as agent_pages
+from agent_console.routers import api_admin_import as admin_import_api
 from agent_console.routers import api_admin_passwords as admin_passwords_api
 from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
@@ -121,6 +123,9 @@ def create_app(
     app.include_router(supervisor.router)
     app.include_router(accounts.router)
     app.include_router(admin.router)
+    # Before the people pages: /admin/people/import is not /admin/people/{user_id}.
+    app.include_router(admin_import.router)
+    app.include_router(admin_import_api.router)
     app.include_router(admin_passwords.router)
     app.include_router(admin_passwords_api.router)
     app.include_router(setup.router)

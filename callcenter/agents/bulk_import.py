@@ -60,9 +60,10 @@ class ImportFileRefused(InvalidInput):
     """The file as a whole cannot be read; ``code`` says why, ``names`` which columns."""
 
     def __init__(self, code: str, message: str, *, names: Iterable[str] = ()) -> None:
-        super().__init__(message, field="file")
+        names = tuple(names)
+        super().__init__(f"{message}: {', '.join(names)}" if names else message, field="file")
         self.code = code
-        self.names = tuple(names)
+        self.names = names
 
 
 @dataclass(frozen=True)

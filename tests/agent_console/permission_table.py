@@ -198,6 +198,11 @@ TABLE: dict[str, Rule] = {
     "POST /admin/people/{user_id}/force-password-change": page(ADMIN, form={}),
     "POST /api/admin/people/{user_id}/setup-link": api(ADMIN),
     "POST /api/admin/people/{user_id}/force-password-change": api(ADMIN),
+    # Bulk import: the form, a preview of an empty upload (422), a confirm of a bad preview.
+    "GET /admin/people/import": page(ADMIN),
+    "POST /admin/people/import": page(ADMIN, form={}),
+    "POST /admin/people/import/confirm": page(ADMIN, form={"preview": "x"}),
+    "POST /api/admin/people/import": api(ADMIN, params={"dry_run": "true"}),
     # --- passwords: the public set-up page, one's own password ------------------------
     # An unknown link: one page for every visitor, whatever the form holds.
     "GET /setup/{token}": everyone(404),
