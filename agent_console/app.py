@@ -17,6 +17,7 @@ from agent_console.routers import (
     admin,
     admin_import,
     admin_passwords,
+    admin_people,
     api_docs,
     auth,
     dispatch_board,
@@ -33,6 +34,7 @@ from agent_console.routers import (
 from agent_console.routers import agent as agent_pages
 from agent_console.routers import api_admin_import as admin_import_api
 from agent_console.routers import api_admin_passwords as admin_passwords_api
+from agent_console.routers import api_admin_people as admin_people_api
 from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
@@ -130,6 +132,8 @@ def create_app(
     app.include_router(admin_passwords_api.router)
     app.include_router(setup.router)
     app.include_router(account.router)
+    app.include_router(admin_people.router)
+    app.include_router(admin_people_api.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)
