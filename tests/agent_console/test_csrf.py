@@ -2,8 +2,9 @@
 token (the same user signed in elsewhere): 403 "the form has expired", nothing written.
 
 The routes come from the application itself, so a new router is covered the day it is
-added. The sign-in forms are left to tests/agent_console/test_auth.py: their token
-belongs to the sign-in page, not to a session.
+added. The sign-in forms are left to tests/agent_console/test_auth.py, and the set-up
+link's form to tests/agent_console/admin/test_setup_links.py: their token belongs to
+the page (a cookie), not to a session.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from callcenter.dispatch.models import Dispatch
 from tests.agent_console.console_support import INTAKE, signed_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-BEFORE_A_SESSION = {"/login", "/login/totp"}
+BEFORE_A_SESSION = {"/login", "/login/totp", "/setup/{token}"}
 CSRF_PAGE = "the form has expired; reload the page and try again"
 COUNTED = (AuditEvent, Case, CaseNote, Dispatch, ConsoleSession)
 
