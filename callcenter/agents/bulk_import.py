@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ MAX_ROWS = 500
 # Longer than any field allows; bounds what a preview carries of a bad cell.
 MAX_CELL = 500
 MAX_COLUMNS = 30
+# What an XLSX may unpack to: 500 rows are far below; a "zip bomb" is far above.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 COLUMNS = ("login", "display_name", "role", "unit_code", "languages", "skills")
 REQUIRED = frozenset({"login", "display_name", "role"})
 # Header names as people write them, folded (lower case, "_" for spaces and hyphens).
@@ -122,9 +125,20 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         raise ImportFileRefused("import_unreadable", "the CSV file is malformed") from None
 
 
+def _unpacked_size(content: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportFileRefused("import_unreadable", "the XLSX file cannot be read") from None
+
+
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # only when an XLSX comes: it is slow to import
 
+    # Checked before openpyxl unpacks anything: a small file may expand to gigabytes.
+    if _unpacked_size(content) > MAX_UNPACKED_BYTES:
+        raise ImportFileRefused("import_too_large", "the XLSX file unpacks to too much")
     try:
         # read_only streams the sheet; formulas stay formulas (data_only=False), so a
         # cell computed by a formula is refused like a CSV formula, never evaluated.

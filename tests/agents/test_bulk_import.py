@@ -1,6 +1,7 @@
 """Reading an onboarding file and checking each row, without a database."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -94,6 +95,14 @@ def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_refused():
 ])
 def test_a_file_that_cannot_be_read_is_refused_whole_with_its_reason(content, filename, code):
     assert refused(content, filename).code == code
+
+
+def test_an_xlsx_that_would_unpack_to_far_more_than_a_sheet_is_refused_unopened():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"0" * (bulk_import.MAX_UNPACKED_BYTES + 1))
+    assert len(buffer.getvalue()) < bulk_import.MAX_FILE_BYTES
+    assert refused(buffer.getvalue(), "bomb.xlsx").code == "import_too_large"
 
 
 def test_missing_unknown_and_repeated_columns_are_named():
