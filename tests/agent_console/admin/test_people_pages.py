@@ -82,6 +82,9 @@ def test_field_errors_are_shown_in_the_pages_language(admin_client, token):
     assert "ชื่อผู้ใช้" in thai.text and "สมาชิกหน่วยต้องระบุหน่วย" in thai.text
     english = admin_client.post("/admin/people?lang=en", data=bad, headers=HX)
     assert "Login" in english.text and "a unit member needs a unit" in english.text
+    language = admin_client.post("/admin/people?lang=en", data=_form(token, languages=["fr"]),
+                                 headers=HX)
+    assert language.status_code == 422 and "Languages:" in language.text
     taken = admin_client.post("/admin/people?lang=en", data=_form(token, login="agent1"),
                               headers=HX)
     assert taken.status_code == 409 and "That login is taken" in taken.text
