@@ -114,6 +114,9 @@ def test_an_edit_is_saved_and_a_stale_one_names_what_changed(admin_client, token
     english = admin_client.post(f"/admin/people/{agent.id}?lang=en",
                                 data={**edit, "display_name": "อีกคนแก้"}, headers=HX)
     assert "changed: name" in english.text
+    # The person's page lists the change with who made it.
+    history = admin_client.get(f"/admin/people/{agent.id}?lang=en").text.split("Recent changes")[1]
+    assert "Edited" in history and "Somchai Rakdee → สมชาย รักดี" in history and "admin" in history
 
 
 def test_disable_then_enable_from_the_persons_page(admin_client, token, seeded_session):
