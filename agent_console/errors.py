@@ -116,7 +116,9 @@ def _page_problems(request: Request, problems: list[dict[str, str]]) -> str:
     english = i18n.catalogue("en")
 
     def text(p: dict[str, str]) -> str:
-        name = p["field"].rsplit(".", 1)[-1]
+        # The innermost named part: "languages.0" is the languages field, not "0".
+        name = next((part for part in reversed(p["field"].split("."))
+                     if not part.isdigit()), p["field"])
         label = _("f." + name) if "f." + name in english else name
         key = "v." + p["type"]
         return f"{label}: {_(key) if key in english else _('v.invalid')}"

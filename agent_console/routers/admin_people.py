@@ -116,6 +116,7 @@ def detail(user_id: Id, request: Request, viewer: Viewer = Admin, db: Session = 
     person = people.person_view(db, user_id, now=utcnow())
     return templates.TemplateResponse(request, "admin/people/detail.html", page_context(
         request, person=person, done=done if done in DONE else "", is_self=person.id == viewer.id,
+        history=people.person_history(db, user_id),
         needs_code=needs_fresh_code(viewer), **_choices(db)))
 
 

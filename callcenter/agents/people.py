@@ -24,6 +24,7 @@ from callcenter.agents import service, totp
 from callcenter.agents.models import AgentSkill, ConsoleSession, Role, User
 from callcenter.agents.schemas import PersonFields
 from callcenter.agents.state import Queue
+from callcenter.audit import AuditEvent
 from callcenter.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from callcenter.provinces.models import ResponseUnit
 
@@ -379,6 +380,27 @@ def person_view(session: Session, user_id: int, *, now: datetime) -> PersonView:
         totp_enrolled=user.totp_secret is not None, phone_interface=user.phone_interface,
         must_change_password=user.must_change_password,
         password_changed_at=user.password_changed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One audited action on an account, for its page: who, what, when, what changed."""
+
+    at: datetime
+    action: str
+    actor_login: str | None
+    changes: dict[str, list[object]]
+
+
+def person_history(session: Session, user_id: int, *, limit: int = 20) -> list[HistoryLine]:
+    """The latest audited actions on this account, newest first (sign-ins included)."""
+    rows = session.execute(
+        select(AuditEvent.at, AuditEvent.action, User.login, AuditEvent.changes)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity_type == "user", AuditEvent.entity_id == str(user_id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    return [HistoryLine(at=at, action=action, actor_login=login, changes=changes or {})
+            for at, action, login, changes in rows]
 
 
 def unit_choices(session: Session) -> list[tuple[int, str, str, str]]:

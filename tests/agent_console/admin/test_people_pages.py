@@ -82,6 +82,9 @@ def test_field_errors_are_shown_in_the_pages_language(admin_client, token):
     assert "ชื่อผู้ใช้" in thai.text and "สมาชิกหน่วยต้องระบุหน่วย" in thai.text
     english = admin_client.post("/admin/people?lang=en", data=bad, headers=HX)
     assert "Login" in english.text and "a unit member needs a unit" in english.text
+    language = admin_client.post("/admin/people?lang=en", data=_form(token, languages=["fr"]),
+                                 headers=HX)
+    assert language.status_code == 422 and "Languages:" in language.text
     taken = admin_client.post("/admin/people?lang=en", data=_form(token, login="agent1"),
                               headers=HX)
     assert taken.status_code == 409 and "That login is taken" in taken.text
@@ -111,6 +114,9 @@ def test_an_edit_is_saved_and_a_stale_one_names_what_changed(admin_client, token
     english = admin_client.post(f"/admin/people/{agent.id}?lang=en",
                                 data={**edit, "display_name": "อีกคนแก้"}, headers=HX)
     assert "changed: name" in english.text
+    # The person's page lists the change with who made it.
+    history = admin_client.get(f"/admin/people/{agent.id}?lang=en").text.split("Recent changes")[1]
+    assert "Edited" in history and "Somchai Rakdee → สมชาย รักดี" in history and "admin" in history
 
 
 def test_disable_then_enable_from_the_persons_page(admin_client, token, seeded_session):
