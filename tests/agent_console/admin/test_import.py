@@ -42,6 +42,10 @@ def _count(db, login_prefix: str) -> int:
         User.login.like(f"{login_prefix}%")))
 
 
+def test_the_people_list_leads_to_the_import(admin_client):
+    assert 'href="/admin/people/import"' in admin_client.get("/admin/people").text
+
+
 def test_a_clean_csv_is_previewed_then_imported_with_a_link_for_each_person(
         admin_client, seeded_session):
     preview = _upload(admin_client, ("\ufeff" + SHIFT).encode())
