@@ -58,4 +58,5 @@ def force_password_change(
 ) -> Response:
     password_changes.force_change(db, user_id=user_id, actor_id=viewer.id,
                                   source_ip=client_ip(request))
-    return htmx.redirect(request, f"/admin/people/{user_id}?password=forced")
+    # The person's page confirms it when ``password_forced`` is among its ``DONE`` keys.
+    return htmx.redirect(request, f"/admin/people/{user_id}?done=password_forced")

@@ -27,7 +27,7 @@ def test_the_admin_forces_a_change_and_the_person_is_led_to_choose_a_password(
     person = _person(seeded_session)
     answer = _force(admin_client, person.id)
     assert answer.status_code == 303
-    assert answer.headers["location"] == f"/admin/people/{person.id}?password=forced"
+    assert answer.headers["location"] == f"/admin/people/{person.id}?done=password_forced"
     event = seeded_session.scalar(select(AuditEvent).where(
         AuditEvent.action == "user.force_password_change"))
     assert event.changes == {"must_change_password": [False, True]}
