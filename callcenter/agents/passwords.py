@@ -3,7 +3,7 @@
 No composition rules (a digit, a capital…) and no expiry: they push people toward
 predictable variations. Instead a password is refused when it is too short, or when it is
 one an attacker tries first: a widely known common password or keyboard walk from the list
-shipped beside this module (``common_passwords.txt``), a repeated or sequential run, or
+shipped in ``data/common_passwords.txt``, a repeated or sequential run, or
 one built only from words of its context (the hotline, its number, the ministry, the
 person's own login and name) with digits and punctuation around them. Length counts
 Unicode characters, so a Thai passphrase is as welcome as any other. Pure: no session,
@@ -23,7 +23,8 @@ from callcenter.errors import InvalidInput
 MIN_LENGTH = 12
 # Long passphrases are welcome; the cap only keeps argon2's input bounded.
 MAX_LENGTH = 200
-COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+# In data/: the packaging ships every package's data/ folder (pyproject package-data).
+COMMON_FILE = Path(__file__).with_name("data") / "common_passwords.txt"
 
 # Words every attacker of this hotline tries with digits around them, besides the list.
 CONTEXT_WORDS = (
