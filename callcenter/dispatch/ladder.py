@@ -3,9 +3,9 @@
 The unit's contacts *are* the ladder: the duty console and phones first and the
 provincial supervisor last (each contact says who it reaches, ``UnitContact.role``), so
 "next channel, next contact, the provincial supervisor" is one rule: alert the next
-reachable position (an inactive contact is skipped). ``problems`` lists the units whose ladder does not end with a
-provincial supervisor. When every position has been tried the dispatch stays escalated
-and the wallboard alarm repeats (with a back-off, see ``escalation``).
+reachable active position (an admin can take a contact off). ``problems`` lists the
+units whose ladder does not end with a provincial supervisor. When every position has
+been tried the dispatch stays escalated and the wallboard alarm repeats (with a back-off, see ``escalation``).
 """
 
 from __future__ import annotations
