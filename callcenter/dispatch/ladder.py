@@ -5,7 +5,8 @@ provincial supervisor last (each contact says who it reaches, ``UnitContact.role
 "next channel, next contact, the provincial supervisor" is one rule: alert the next
 reachable active position (an admin can take a contact off). ``problems`` lists the
 units whose ladder does not end with a provincial supervisor. When every position has
-been tried the dispatch stays escalated and the wallboard alarm repeats (with a back-off, see ``escalation``).
+been tried the dispatch stays escalated and the wallboard alarm repeats (with a back-off,
+see ``escalation``).
 """
 
 from __future__ import annotations
