@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.provinces import catalog
 from callcenter.provinces import service as provinces
 from callcenter.queues import service as queues
 
@@ -53,6 +55,19 @@ DEMO_USERS = (
 )
 
 
+def _unit_member(spec: catalog.ProvinceSpec) -> DemoUser:
+    number = spec.code.removeprefix("TH-")
+    return DemoUser(f"unit.th{number}", f"หน่วยเคลื่อนที่เร็ว {spec.name_th}", Role.UNIT_MEMBER,
+                    unit_code=f"RRU-{spec.code}")
+
+
+# A member login for every other province's unit (``unit.th10`` … ``unit.th96``, the ISO
+# 3166-2 number), so a case dispatched anywhere reaches someone on screen in the demo.
+DEMO_UNIT_USERS = tuple(
+    _unit_member(spec) for spec in sorted(catalog.provinces(), key=lambda p: p.code)
+    if f"unit.th{spec.code.removeprefix('TH-')}" not in {u.login for u in DEMO_USERS})
+
+
 @cache
 def _demo_password_hash() -> str:
     # argon2 is slow on purpose; one hash serves every demo account.
@@ -61,8 +76,9 @@ def _demo_password_hash() -> str:
 
 def seed_demo_users(session: Session) -> None:
     queue_rows = queues.by_name(session)
-    for demo in DEMO_USERS:
-        if agents.by_login(session, demo.login) is not None:
+    existing = set(session.scalars(select(User.login)))
+    for demo in (*DEMO_USERS, *DEMO_UNIT_USERS):
+        if demo.login in existing:
             continue
         user: User = agents.create_user(
             session,
