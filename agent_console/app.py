@@ -31,10 +31,12 @@ from agent_console.routers import (
     unit,
     wallboard,
 )
+from agent_console.routers import admin_units as admin_units_pages
 from agent_console.routers import agent as agent_pages
 from agent_console.routers import api_admin_import as admin_import_api
 from agent_console.routers import api_admin_passwords as admin_passwords_api
 from agent_console.routers import api_admin_people as admin_people_api
+from agent_console.routers import api_admin_units as admin_units_api
 from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
@@ -134,6 +136,8 @@ def create_app(
     app.include_router(account.router)
     app.include_router(admin_people.router)
     app.include_router(admin_people_api.router)
+    app.include_router(admin_units_pages.router)
+    app.include_router(admin_units_api.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

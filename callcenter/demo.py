@@ -59,6 +59,8 @@ def welcome(url: str, users: Sequence[DemoUser], password: str, access_log: Path
     lines = [f"The 1300 demo is running: {url}",
              f"Sign in with the demo password {password} as:"]
     lines += [f"  {u.login:<{width}}  {ROLE_NAMES[u.role]}: {u.display_name}" for u in users]
+    lines += ["  unit.th10 … unit.th96: a member of every province's unit "
+              "(unit.th and the province's ISO 3166-2 number)"]
     lines += ["  * enrols an authenticator app (TOTP) at the first sign-in",
               "Calls are simulated (no real Asterisk); each request is logged in "
               f"{access_log}.", "Ctrl-C stops every process."]

@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.provinces import catalog
 from callcenter.provinces import service as provinces
+from callcenter.provinces.models import ResponseUnit
 from callcenter.queues import service as queues
 
 # Known only to the demo; `seed` refuses to create these accounts in production.
@@ -53,6 +56,19 @@ DEMO_USERS = (
 )
 
 
+def _unit_member(spec: catalog.ProvinceSpec) -> DemoUser:
+    number = spec.code.removeprefix("TH-")
+    return DemoUser(f"unit.th{number}", f"หน่วยเคลื่อนที่เร็ว {spec.name_th}", Role.UNIT_MEMBER,
+                    unit_code=f"RRU-{spec.code}")
+
+
+# A member login for every other province's unit (``unit.th10`` … ``unit.th96``, the ISO
+# 3166-2 number), so a case dispatched anywhere reaches someone on screen in the demo.
+DEMO_UNIT_USERS = tuple(
+    _unit_member(spec) for spec in sorted(catalog.provinces(), key=lambda p: p.code)
+    if f"unit.th{spec.code.removeprefix('TH-')}" not in {u.login for u in DEMO_USERS})
+
+
 @cache
 def _demo_password_hash() -> str:
     # argon2 is slow on purpose; one hash serves every demo account.
@@ -61,8 +77,9 @@ def _demo_password_hash() -> str:
 
 def seed_demo_users(session: Session) -> None:
     queue_rows = queues.by_name(session)
+    existing = set(session.scalars(select(User.login)))
     for demo in DEMO_USERS:
-        if agents.by_login(session, demo.login) is not None:
+        if demo.login in existing:
             continue
         user: User = agents.create_user(
             session,
@@ -76,7 +93,20 @@ def seed_demo_users(session: Session) -> None:
         )
         for penalty, name in enumerate(demo.queues):
             session.add(AgentSkill(user_id=user.id, queue_id=queue_rows[name].id, penalty=penalty))
+    _seed_unit_members(session, existing)
     session.flush()
+
+
+def _seed_unit_members(session: Session, existing: set[str]) -> None:
+    """The other units' members in one INSERT: every seeded test pays for this, and 75
+    accounts one by one (a look-up and a flush each) cost about a second."""
+    unit_ids = dict(session.execute(select(ResponseUnit.code, ResponseUnit.id)).all())
+    rows = [{"login": demo.login, "display_name": demo.display_name,
+             "password_hash": _demo_password_hash(), "role": demo.role,
+             "unit_id": unit_ids[demo.unit_code], "languages": list(demo.languages)}
+            for demo in DEMO_UNIT_USERS if demo.login not in existing]
+    if rows:
+        session.execute(insert(User), rows)
 
 
 def _unit_id(session: Session, unit_code: str | None) -> int | None:

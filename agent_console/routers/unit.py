@@ -37,7 +37,8 @@ from agent_console.sse import Hub, format_event
 from agent_console.templating import templates
 from callcenter import topics
 from callcenter.agents.models import Role
-from callcenter.dispatch import policy, presence
+from callcenter.db import utcnow
+from callcenter.dispatch import alert_tests, policy, presence
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import DispatchStatus
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
@@ -87,7 +88,8 @@ def unit_home(request: Request, viewer: Viewer = UnitMember, db: Session = DB) -
     context.update(items=items, now=now, age=lambda since: age_text(context["_"], since, now),
                    provinces=provinces.names(db, {i.province_code for i in items},
                                             str(context["lang"])),
-                   awaiting=policy.AWAITING_UNIT)
+                   awaiting=policy.AWAITING_UNIT,
+                   tests=alert_tests.open_for_unit(db, unit_of(viewer), now=utcnow()))
     block = "list" if htmx.is_htmx(request) else None
     return templates.TemplateResponse(request, "unit/list.html", context, block_name=block)
 
@@ -195,6 +197,15 @@ def acknowledge(dispatch_id: Id, request: Request, viewer: Viewer = UnitMember,
                    lambda: dispatches.acknowledge(db, dispatch_id, **_who(viewer)))
 
 
+@router.post("/unit/test-alerts/{test_id}/acknowledge")
+def acknowledge_test(test_id: Id, request: Request, viewer: Viewer = UnitMember,
+                     db: Session = DB) -> Response:
+    """A test alert acknowledged like a real one; the admin's unit page shows who and when."""
+    alert_tests.acknowledge(db, test_id, unit_id=unit_of(viewer), actor_id=viewer.id,
+                            source_ip=client_ip(request), now=utcnow())
+    return RedirectResponse("/unit", status_code=303)
+
+
 @router.post("/unit/dispatches/{dispatch_id}/decline")
 def decline(dispatch_id: Id, request: Request, reason: str = Form(default="", max_length=300),
             viewer: Viewer = UnitMember, db: Session = DB) -> Response:
@@ -272,7 +283,8 @@ class UnitStream:
             while len(self.seen) > self.SEEN:
                 self.seen.popitem(last=False)
             alert = {k: payload.get(k) for k in ("dispatch_id", "case_number", "province",
-                                                 "district", "urgency", "idempotency_key")}
+                                                 "district", "urgency", "idempotency_key",
+                                                 "test", "test_alert_id")}
             return [format_event(topics.ALERT, json.dumps(alert, ensure_ascii=False))]
         if name == topics.DISPATCH and payload.get("unit_id") == self.unit_id:
             state = {k: payload.get(k) for k in FORWARDED}

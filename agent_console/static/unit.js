@@ -60,23 +60,26 @@
   function notify(a, link) {
     if (!("Notification" in window) || window.Notification.permission !== "granted") return;
     try {
-      var n = new window.Notification(root.dataset.msgNew, { body: describe(a), tag: "dispatch-" + a.dispatch_id, requireInteraction: true });
+      var n = new window.Notification(root.dataset.msgNew, { body: a.test ? root.dataset.msgTest : describe(a), tag: a.test ? "test-" + a.test_alert_id : "dispatch-" + a.dispatch_id, requireInteraction: true });
       n.onclick = function () { window.focus(); window.location.href = link; };
       bump("notified");
     } catch (e) { /* some mobile browsers allow notifications from a service worker only */ }
   }
 
   function showAlert(a) {
-    var link = "/unit/dispatches/" + encodeURIComponent(a.dispatch_id);
+    // A test alert has no dispatch: it is acknowledged on the unit's list.
+    var link = a.test ? "/unit#test-" + encodeURIComponent(a.test_alert_id)
+                      : "/unit/dispatches/" + encodeURIComponent(a.dispatch_id);
     var list = document.getElementById("unit-alerts");
     var li = document.createElement("li");
     li.className = "unit-alert";
     if (a.idempotency_key) li.dataset.key = a.idempotency_key;
-    li.dataset.dispatch = String(a.dispatch_id);
+    if (!a.test) li.dataset.dispatch = String(a.dispatch_id);
     var title = document.createElement("strong");
-    title.textContent = root.dataset.msgNew;
+    title.textContent = a.test ? root.dataset.msgTest : root.dataset.msgNew;
     var body = document.createElement("div");
-    body.textContent = describe(a);
+    body.textContent = a.test ? "" : describe(a);
+    if (a.test) li.classList.add("unit-alert-test");
     var open = document.createElement("a");
     open.href = link;
     open.textContent = root.dataset.msgOpen;
@@ -111,6 +114,7 @@
   function onAlert(e) {
     var a = JSON.parse(e.data);
     if (!a.idempotency_key || !remember(a.idempotency_key)) return;  // a retried delivery
+    if (a.test) { showAlert(a); refreshList(); return; }
     known = known && known.concat([String(a.dispatch_id)]);
     var shown = document.querySelector('.unit-alert[data-dispatch="' + a.dispatch_id + '"]');
     if (shown) { shown.dataset.key = a.idempotency_key; return; }  // seen on the list first

@@ -3,9 +3,10 @@
 The unit's contacts *are* the ladder: the duty console and phones first and the
 provincial supervisor last (each contact says who it reaches, ``UnitContact.role``), so
 "next channel, next contact, the provincial supervisor" is one rule: alert the next
-reachable position. ``problems`` lists the units whose ladder does not end with a
-provincial supervisor. When every position has been tried the dispatch stays escalated
-and the wallboard alarm repeats (with a back-off, see ``escalation``).
+reachable active position (an admin can take a contact off). ``problems`` lists the
+units whose ladder does not end with a provincial supervisor. When every position has
+been tried the dispatch stays escalated and the wallboard alarm repeats (with a back-off,
+see ``escalation``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def reachable_contacts(
     session: Session, unit_id: int, settings: DispatchSettings
 ) -> list[UnitContact]:
     contacts = session.scalars(
-        select(UnitContact).where(UnitContact.unit_id == unit_id).order_by(UnitContact.position)
+        select(UnitContact).where(UnitContact.unit_id == unit_id,
+                                  UnitContact.active.is_(True))  # an admin took it off
+        .order_by(UnitContact.position)
     )
     return [c for c in contacts if reachable(c.channel, c.address, settings)]
 
@@ -83,7 +86,7 @@ def problems(session: Session, settings: DispatchSettings | None = None) -> list
                             .options(selectinload(ResponseUnit.contacts))
                             .order_by(ResponseUnit.code))
     for unit in units:
-        contacts = sorted(unit.contacts, key=lambda c: c.position)
+        contacts = sorted((c for c in unit.contacts if c.active), key=lambda c: c.position)
         if settings is not None:
             contacts = [c for c in contacts if reachable(c.channel, c.address, settings)]
         if not contacts or contacts[-1].role is not ContactRole.PROVINCIAL_SUPERVISOR:

@@ -62,3 +62,37 @@ class AlertMessage:
 
 def dispatch_link(base_url: str, dispatch_id: int) -> str:
     return f"{base_url.rstrip('/')}/units/dispatches/{dispatch_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertTestMessage:
+    """A test alert's text: it says plainly that it is a test, so nobody sets out."""
+
+    test_id: int
+    unit_name: str
+    link: str
+    # The voice adapter hands the call a dispatch id; a test belongs to no dispatch.
+    dispatch_id: int = 0
+
+    @property
+    def subject(self) -> str:
+        return "[1300] ทดสอบการแจ้งเตือน (ไม่ใช่เหตุจริง) / TEST alert, not a real case"
+
+    @property
+    def text(self) -> str:
+        return (
+            f"1300 ทดสอบการแจ้งเตือนถึง {self.unit_name}\n"
+            "นี่คือการทดสอบ ไม่ใช่เหตุจริง ไม่ต้องออกพื้นที่\n"
+            "TEST alert from the 1300 hotline, not a real case.\n"
+            f"กดรับทราบที่คอนโซลของหน่วย: {self.link}"
+        )
+
+    def as_payload(self) -> dict[str, object]:
+        """What the unit's console receives live: marked as a test, no case at all."""
+        return {"test": True, "test_alert_id": self.test_id, "dispatch_id": 0,
+                "case_number": "", "province": "", "district": None, "urgency": "",
+                "link": self.link}
+
+
+def unit_console_link(base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/unit"

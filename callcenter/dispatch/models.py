@@ -131,3 +131,41 @@ class AlertAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(default=False)
     provider_reference: Mapped[str | None] = mapped_column(String(120))
     error: Mapped[str | None] = mapped_column(String(500))
+
+
+class AlertTest(Base):
+    """A test alert an admin sent to one unit contact, through the same channel adapters,
+    RQ queue and relay as a dispatch's alerts, and acknowledged on the unit's console.
+
+    A row of its own rather than a dispatch: no case, no escalation, and nothing a
+    report, the dispatch board or the response statistics could ever count. It is its
+    own outbox row too (claimed under a lease, swept by the relay when Redis lost it).
+    """
+
+    __tablename__ = "alert_tests"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key"),
+        Index("ix_alert_tests_contact_created", "contact_id", "created_at"),
+        Index("ix_alert_tests_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("response_units.id", ondelete="CASCADE"),
+                                         index=True)
+    # A removed contact takes its tests with it: they said whether *it* worked.
+    contact_id: Mapped[int] = mapped_column(ForeignKey("unit_contacts.id", ondelete="CASCADE"))
+    channel: Mapped[AlertChannel] = mapped_column(enum_type(AlertChannel, "alert_channel"))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[AlertStatus] = mapped_column(
+        enum_type(AlertStatus, "alert_status"), default=AlertStatus.PENDING
+    )
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempt_count: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None]
+    # The provider's answer: its reference on success, its error on failure.
+    provider_reference: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(String(500))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

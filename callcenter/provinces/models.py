@@ -69,6 +69,8 @@ class ResponseUnit(Base):
     # The unit's 24-hour duty phone, dialled by a voice alert.
     duty_phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
+    # Counts administrative edits: a form carries the version it was drawn from.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     province: Mapped[Province] = relationship(back_populates="units")
     contacts: Mapped[list[UnitContact]] = relationship(
@@ -92,5 +94,8 @@ class UnitContact(Base):
     role: Mapped[ContactRole] = mapped_column(enum_type(ContactRole, "contact_role"),
                                               default=ContactRole.DUTY_PHONE,
                                               server_default=ContactRole.DUTY_PHONE.value)
+    # An inactive contact stays on the unit's page but the ladder skips it.
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[ResponseUnit] = relationship(back_populates="contacts")

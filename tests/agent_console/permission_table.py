@@ -191,6 +191,7 @@ TABLE: dict[str, Rule] = {
     "POST /unit/dispatches/{dispatch_id}/on-scene": page(OWN_UNIT, UNITS, form={}),
     "POST /unit/dispatches/{dispatch_id}/complete": page(OWN_UNIT, UNITS, form={}),
     "GET /unit/events": page(UNITS, stream=True),
+    "POST /unit/test-alerts/{test_id}/acknowledge": page(OWN_UNIT, UNITS, form={}),
     # --- administration (admins only; tests/agent_console/admin/) ------------------------
     "GET /admin": page(ADMIN),
     # Passwords: agent2 gets a set-up link or a forced change (sensitive: fresh code passed).
@@ -235,4 +236,34 @@ TABLE: dict[str, Rule] = {
     "POST /api/admin/people/{user_id}/unlock": api(ADMIN),
     "POST /api/admin/people/{user_id}/reset-totp": api(ADMIN),
     "POST /api/admin/people/{user_id}/sign-out-everywhere": api(ADMIN),
+    # Units and their contacts: edits carry a stale version (409), so the world is kept.
+    "GET /admin/units": page(ADMIN),
+    "GET /admin/units/health": page(ADMIN),
+    "GET /admin/units/{unit_id}": page(ADMIN),
+    "POST /admin/units/{unit_id}": page(ADMIN, form={"name_th": "หน่วย", "name_en": "Unit",
+                                                     "active": "true", "version": "999"}),
+    "POST /admin/units/{unit_id}/contacts": page(
+        ADMIN, form={"channel": "sms", "address": "bad", "role": "team_lead"}),
+    "POST /admin/units/{unit_id}/contacts/{contact_id}": page(
+        ADMIN, form={"channel": "console", "role": "duty_console", "version": "999"}),
+    "POST /admin/units/{unit_id}/contacts/{contact_id}/delete": page(ADMIN,
+                                                                     form={"version": "999"}),
+    "POST /admin/units/{unit_id}/contacts/{contact_id}/move": page(
+        ADMIN, form={"direction": "down", "version": "999"}),
+    "POST /admin/units/{unit_id}/contacts/{contact_id}/test": page(ADMIN, form={}),
+    "GET /api/admin/units": api(ADMIN),
+    "GET /api/admin/units/health": api(ADMIN),
+    "GET /api/admin/units/{unit_id}": api(ADMIN),
+    "PUT /api/admin/units/{unit_id}": api(ADMIN, json={"name_th": "หน่วย", "name_en": "Unit",
+                                                       "active": True, "version": 999}),
+    "POST /api/admin/units/{unit_id}/contacts": api(ADMIN, json={"channel": "sms",
+                                                                 "address": "bad",
+                                                                 "role": "team_lead"}),
+    "PUT /api/admin/units/{unit_id}/contacts/{contact_id}": api(
+        ADMIN, json={"channel": "console", "role": "duty_console", "version": 999}),
+    "DELETE /api/admin/units/{unit_id}/contacts/{contact_id}": api(ADMIN,
+                                                                   params={"version": "999"}),
+    "POST /api/admin/units/{unit_id}/contacts/{contact_id}/move": api(
+        ADMIN, json={"direction": "down", "version": 999}),
+    "POST /api/admin/units/{unit_id}/contacts/{contact_id}/test": api(ADMIN, json={}),
 }

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from callcenter.agents.models import User
 from callcenter.cases.models import CasePerson
 from callcenter.dispatch import service as dispatches
+from callcenter.dispatch.models import AlertTest
+from callcenter.provinces import service as provinces
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
 
@@ -40,6 +42,13 @@ def build_world(client, seeded_session) -> dict:
     dispatch = dispatches.create(seeded_session, case_id=case["id"],
                                  actor_id=case["owner_id"], unit_brief=BRIEF)
     seeded_session.flush()
+    unit = provinces.unit_by_code(seeded_session, "RRU-TH-50")
+    admin_id = seeded_session.scalar(select(User.id).where(User.login == "admin"))
+    test = AlertTest(unit_id=unit.id, contact_id=unit.contacts[0].id,
+                     channel=unit.contacts[0].channel, idempotency_key="route-world-test",
+                     requested_by_id=admin_id)
+    seeded_session.add(test)
+    seeded_session.flush()
     client.post("/logout", headers=h)
     client.cookies.clear()
     person_id = seeded_session.scalars(select(CasePerson.id).where(
@@ -49,6 +58,7 @@ def build_world(client, seeded_session) -> dict:
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
             "kind": "csv", "token": "no-such-set-up-link",
+            "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
 
 

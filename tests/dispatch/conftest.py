@@ -25,7 +25,7 @@ from callcenter.dispatch import policy
 from callcenter.dispatch.config import DispatchSettings
 from callcenter.dispatch.delivery import relay
 from callcenter.dispatch.delivery.jobs import Context
-from callcenter.dispatch.models import Alert, AlertStatus, Dispatch, DispatchStatus
+from callcenter.dispatch.models import Alert, AlertStatus, AlertTest, Dispatch, DispatchStatus
 from tests.dispatch.fakes import FakeBridge, FakeProviders, FakeSmtp, free_port
 from tests.dispatch.redis_server import RedisServer
 from tests.support.rq_worker import RqWorker
@@ -153,6 +153,8 @@ def quiesce(context: Context) -> None:
             (AlertStatus.PENDING, AlertStatus.SENDING))).values(status=AlertStatus.CANCELLED))
         session.execute(update(Dispatch).where(Dispatch.status.in_(policy.AWAITING_UNIT))
                         .values(status=DispatchStatus.DECLINED))
+        session.execute(update(AlertTest).where(AlertTest.status.in_(
+            (AlertStatus.PENDING, AlertStatus.SENDING))).values(status=AlertStatus.CANCELLED))
     try:
         for queue in Queue.all(connection=context.redis):
             queue.empty()

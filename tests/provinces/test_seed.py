@@ -99,3 +99,15 @@ def test_seeding_again_renumbers_a_voice_contact_left_as_an_old_dial_string(db_s
     seed_all(db_session, demo_users=False)
     db_session.refresh(unit)
     assert (unit.contacts[1].address, unit.duty_phone) == ("0990000096", "0990000096")
+
+
+def test_the_demo_seeds_a_member_login_for_every_unit(db_session):
+    seed_all(db_session, demo_users=True)
+    members = dict(db_session.execute(
+        select(User.login, ResponseUnit.province_code)
+        .join(ResponseUnit, ResponseUnit.id == User.unit_id)).all())
+    assert set(members.values()) == {p.code for p in provinces()}
+    assert members["unit.th10"] == "TH-10" and members["unit.th96"] == "TH-96"
+    names = dict(db_session.execute(select(User.login, User.display_name)).all())
+    assert names["unit.th50"] == "หน่วยเคลื่อนที่เร็ว เชียงใหม่"
+    assert names["unit.th40"] == "หน่วยเคลื่อนที่เร็ว ขอนแก่น"

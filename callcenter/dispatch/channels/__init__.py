@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from callcenter.dispatch.config import DispatchSettings
-from callcenter.dispatch.message import AlertMessage
+from callcenter.dispatch.message import AlertMessage, AlertTestMessage
 from callcenter.provinces.models import AlertChannel
 
 
@@ -23,7 +23,7 @@ class Delivery:
     unit_id: int
     unit_code: str
     address: str
-    message: AlertMessage
+    message: AlertMessage | AlertTestMessage
 
 
 class ProviderError(Exception):

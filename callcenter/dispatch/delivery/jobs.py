@@ -21,7 +21,7 @@ from callcenter.db import default_sessionmaker, engine_for, session_scope, utcno
 from callcenter.dispatch import escalation
 from callcenter.dispatch.channels import ProviderError, adapter_for
 from callcenter.dispatch.config import DispatchSettings, get_dispatch_settings
-from callcenter.dispatch.delivery import enqueue, outbox
+from callcenter.dispatch.delivery import alert_tests, enqueue, outbox
 from callcenter.redis import connect
 from callcenter.settings import get_settings
 
@@ -51,6 +51,11 @@ def new_context() -> Context:
 
 def deliver_alert(alert_id: int) -> str:
     return deliver(default_context(), alert_id)
+
+
+def deliver_alert_test(test_id: int) -> str:
+    """An admin's test alert to one unit contact (``delivery.alert_tests``)."""
+    return alert_tests.deliver(default_context(), test_id)
 
 
 def escalate(dispatch_id: int) -> str:

@@ -1,5 +1,6 @@
-"""The outbox relay: every few seconds, turn owed alerts into jobs and overdue dispatches
-into escalation steps, and put the wallboard's alarm set back if Redis lost it.
+"""The outbox relay: every few seconds, turn owed alerts (admins' test alerts too) into
+jobs and overdue dispatches into escalation steps, and put the wallboard's alarm set back
+if Redis lost it.
 
 PostgreSQL is the record of what is owed; Redis keeps no append-only file and a worker
 killed outright leaves its job "started" for minutes. So this sweep, not RQ, is what
@@ -19,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import session_scope, utcnow
 from callcenter.dispatch import escalation, notify
-from callcenter.dispatch.delivery import enqueue, outbox
+from callcenter.dispatch.delivery import alert_tests, enqueue, outbox
 from callcenter.dispatch.delivery.jobs import Context, new_context
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ def sweep(ctx: Context, *, overdue_by: float = OVERDUE_SECONDS) -> Sweep:
     for alert_id, attempts in owed:
         if enqueue.enqueue_alert(ctx.redis, alert_id, attempts,
                                  stale_after=ctx.settings.alert_lease_seconds):
+            result.enqueued += 1
+    with ctx.sessions() as session:
+        tests = alert_tests.owed(session, now=now, overdue_by=overdue_by)
+    for test_id, attempts in tests:
+        if alert_tests.enqueue(ctx.redis, test_id, attempts):
             result.enqueued += 1
     with ctx.sessions() as session:
         # One query and one HKEYS a pass: cheap, and it needs no "Redis came back" signal.
