@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -45,8 +46,11 @@ class LastAdmin(Conflict):
     code = "last_admin"
 
 
+@cache
 def _unusable_password_hash() -> str:
-    # A real argon2 hash, so sign-in spends the same time on it as on any account.
+    # A real argon2 hash, so sign-in spends the same time on it as on any account, of a
+    # secret nobody keeps. One per process: argon2 is slow on purpose, and an import of a
+    # shift's 500 people must not spend minutes hashing secrets that are thrown away.
     return service.hash_password(secrets.token_urlsafe(32))
 
 

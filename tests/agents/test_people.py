@@ -93,7 +93,7 @@ def test_the_fields_are_checked_one_by_one_with_a_named_error(extra, field, kind
 
 
 def test_a_unit_member_belongs_to_the_unit_given(seeded_session):
-    user = _create(seeded_session, login="unit.th40", role="unit_member",
+    user = _create(seeded_session, login="kanda.unit", role="unit_member",
                    unit_code="rru-th-50", skills=[])
     assert people.person_view(seeded_session, user.id, now=utcnow()).unit_code == "RRU-TH-50"
 
