@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.phones import service as phones
+from callcenter.phones.policy import PhoneKind
 from callcenter.provinces import service as provinces
 from callcenter.queues import service as queues
 
@@ -29,18 +31,21 @@ class DemoUser:
     languages: tuple[str, ...] = ("th",)
     unit_code: str | None = None
     phone_interface: str | None = None
+    phone_kind: PhoneKind = PhoneKind.DESK
 
 
 DEMO_USERS = (
     DemoUser("admin", "ผู้ดูแลระบบ", Role.ADMIN),
-    # Phones are the endpoints of asterisk_conf/pjsip.conf, each named as its login.
+    # Phones are realtime endpoints (callcenter.phones), each named as its login; the
+    # seed writes their rows with a random password nobody is shown (an admin gives a
+    # phone a password it can use: /admin/phones, "new password").
     DemoUser("supervisor", "หัวหน้าเวร สมศรี", Role.SUPERVISOR,
              phone_interface="PJSIP/supervisor"),
     DemoUser("agent1", "สมหญิง ใจดี", Role.AGENT,
              ("urgent", "violence", "operator"), ("th",), phone_interface="PJSIP/agent1"),
     DemoUser("agent2", "Somchai Rakdee", Role.AGENT,
              ("urgent", "violence", "trafficking", "english"), ("th", "en"),
-             phone_interface="PJSIP/agent2"),
+             phone_interface="PJSIP/agent2", phone_kind=PhoneKind.WEBRTC),
     DemoUser("agent3", "Malee Srisuk", Role.AGENT,
              ("trafficking", "burmese", "khmer", "lao"), ("th", "my", "km", "lo"),
              phone_interface="PJSIP/agent3"),
@@ -62,7 +67,9 @@ def _demo_password_hash() -> str:
 def seed_demo_users(session: Session) -> None:
     queue_rows = queues.by_name(session)
     for demo in DEMO_USERS:
-        if agents.by_login(session, demo.login) is not None:
+        existing = agents.by_login(session, demo.login)
+        if existing is not None:
+            _seed_phone(session, existing, demo)  # a database seeded before phones were
             continue
         user: User = agents.create_user(
             session,
@@ -74,9 +81,19 @@ def seed_demo_users(session: Session) -> None:
             languages=list(demo.languages),
             phone_interface=demo.phone_interface,
         )
+        _seed_phone(session, user, demo)
         for penalty, name in enumerate(demo.queues):
             session.add(AgentSkill(user_id=user.id, queue_id=queue_rows[name].id, penalty=penalty))
     session.flush()
+
+
+def _seed_phone(session: Session, user: User, demo: DemoUser) -> None:
+    endpoint = phones.endpoint_of(demo.phone_interface)
+    if endpoint is None or user.phone_interface != demo.phone_interface \
+            or phones.exists(session, endpoint):
+        return
+    user.phone_interface = None  # provision sets it again, with the rows
+    phones.provision(session, user, kind=demo.phone_kind, endpoint=endpoint)
 
 
 def _unit_id(session: Session, unit_code: str | None) -> int | None:
