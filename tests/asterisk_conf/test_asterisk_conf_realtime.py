@@ -119,7 +119,7 @@ def test_res_pgsql_conf_holds_no_password_and_connects_over_tcp():
     general = one_section("res_pgsql.conf", "general")
     # Present and empty: libpq then reads ~/.pgpass; absent, Asterisk would try "asterisk".
     assert general.keys().count("password") == 1 and general.get("password") == ""
-    assert "dbpass" not in general.keys()
+    assert general.get("dbpass") is None
     assert general.get("hostname") not in (None, "", "localhost")
     assert general.get("requirements") == "warn"  # Asterisk never alters our tables
 
