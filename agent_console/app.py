@@ -14,6 +14,8 @@ from agent_console import errors, middleware
 from agent_console.routers import (
     accounts,
     admin,
+    admin_phones,
+    api_admin_phones,
     api_docs,
     auth,
     dispatch_board,
@@ -117,6 +119,8 @@ def create_app(
     app.include_router(supervisor.router)
     app.include_router(accounts.router)
     app.include_router(admin.router)
+    app.include_router(admin_phones.router)
+    app.include_router(api_admin_phones.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

@@ -178,8 +178,8 @@ def _locked(session: Session, endpoint: str, version: int | None) -> PsEndpoint:
     if row is None:
         raise NotFound(f"no phone {endpoint}")
     if version is not None and row.version != version:
-        raise StaleEdit(changed={"kind": policy.kind_of(row.webrtc).value,
-                                 "version": row.version})
+        # Only the kind can be edited; a new password since moves the version too.
+        raise StaleEdit(changed={"kind": policy.kind_of(row.webrtc).value})
     return row
 
 

@@ -49,7 +49,11 @@ def build_world(client, seeded_session) -> dict:
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
             "kind": "csv",
-            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
+            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
+            # The administration's phones: agent2's seeded one; a phone for the admin is
+            # refused (422), so trying the route changes nothing.
+            "endpoint": "agent2",
+            "admin_id": seeded_session.scalar(select(User.id).where(User.login == "admin"))}
 
 
 def outcome(response) -> object:
