@@ -2,6 +2,7 @@
 password behind a fresh code, desk phone or browser, removal."""
 
 import re
+
 from sqlalchemy import select
 
 from callcenter.agents import step_up
