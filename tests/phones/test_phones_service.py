@@ -182,9 +182,12 @@ def test_removing_a_phone_deletes_its_rows_and_the_persons_interface(seeded_sess
         service.get(seeded_session, endpoint)
 
 
-def test_the_seed_gives_each_demo_phone_its_realtime_rows(seeded_session):
+def test_the_seed_gives_each_demo_phone_its_realtime_rows_and_nothing_else(seeded_session):
+    from callcenter.seed import DEMO_USERS
+
     phones = {p.endpoint: p for p in service.list_phones(seeded_session)}
-    assert set(phones) >= {"agent1", "agent2", "agent3", "agent4", "supervisor"}
+    seeded = {u.login: u.phone_interface for u in DEMO_USERS if u.phone_interface}
+    assert {p.login: p.interface for p in phones.values()} == seeded
     assert phones["agent2"].kind is PhoneKind.WEBRTC
     assert phones["supervisor"].context == "supervisor"
     assert phones["agent1"].login == "agent1"
