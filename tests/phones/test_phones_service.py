@@ -198,3 +198,25 @@ def test_the_database_refuses_a_password_in_clear(seeded_session):
         seeded_session.execute(text(
             "INSERT INTO ps_auths (id, auth_type, username, password) "
             "VALUES ('agent.plain', 'userpass', 'agent.plain', 'secret')"))
+
+
+def test_seeding_again_gives_a_phone_back_to_a_demo_account_seeded_before_phones_were(
+        seeded_session):
+    from callcenter.seed import seed_all
+
+    for model in (PsEndpoint, PsAuth, PsAor):
+        seeded_session.delete(seeded_session.get(model, "agent1"))
+    seeded_session.flush()
+    seed_all(seeded_session, demo_users=True)
+    seed_all(seeded_session, demo_users=True)
+    assert seeded_session.get(PsEndpoint, "agent1").context == "agent-phones"
+    assert len(service.list_phones(seeded_session)) == 5
+
+
+def test_seeding_leaves_a_phone_an_admin_removed_removed(seeded_session, admin_id):
+    from callcenter.seed import seed_all
+
+    service.remove(seeded_session, endpoint="agent3", version=None, actor_id=admin_id,
+                   source_ip=None)
+    seed_all(seeded_session, demo_users=True)
+    assert seeded_session.get(PsEndpoint, "agent3") is None
