@@ -18,6 +18,8 @@ from agent_console.routers import (
     admin_import,
     admin_passwords,
     admin_people,
+    admin_phones,
+    api_admin_phones,
     api_docs,
     auth,
     dispatch_board,
@@ -138,6 +140,8 @@ def create_app(
     app.include_router(admin_people_api.router)
     app.include_router(admin_units_pages.router)
     app.include_router(admin_units_api.router)
+    app.include_router(admin_phones.router)
+    app.include_router(api_admin_phones.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

@@ -23,6 +23,7 @@ from callcenter.cases.models import (
 )
 from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
+from callcenter.phones.models import PsAor, PsAuth, PsEndpoint
 from callcenter.provinces.models import Province, ResponseUnit, UnitContact
 from callcenter.queues.models import Queue
 
@@ -30,6 +31,6 @@ __all__ = [
     "AgentSkill", "AgentStateChange", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call",
     "CallOutcome", "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote",
     "CasePerson", "CaseSequence", "CaseStatus", "CaseStatusChange", "ConsoleSession", "Dispatch",
-    "DispatchEvent", "Province", "Queue", "Referral", "ResponseUnit", "Role", "SignInFailures",
-    "UnitContact", "User",
+    "DispatchEvent", "Province", "PsAor", "PsAuth", "PsEndpoint", "Queue", "Referral",
+    "ResponseUnit", "Role", "SignInFailures", "UnitContact", "User",
 ]

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.phones import service as phones
+from callcenter.phones.policy import PhoneKind
 from callcenter.provinces import catalog
 from callcenter.provinces import service as provinces
 from callcenter.provinces.models import ResponseUnit
@@ -32,18 +34,21 @@ class DemoUser:
     languages: tuple[str, ...] = ("th",)
     unit_code: str | None = None
     phone_interface: str | None = None
+    phone_kind: PhoneKind = PhoneKind.DESK
 
 
 DEMO_USERS = (
     DemoUser("admin", "ผู้ดูแลระบบ", Role.ADMIN),
-    # Phones are the endpoints of asterisk_conf/pjsip.conf, each named as its login.
+    # Phones are realtime endpoints (callcenter.phones), each named as its login; the
+    # seed writes their rows with a random password nobody is shown (an admin gives a
+    # phone a password it can use: /admin/phones, "new password").
     DemoUser("supervisor", "หัวหน้าเวร สมศรี", Role.SUPERVISOR,
              phone_interface="PJSIP/supervisor"),
     DemoUser("agent1", "สมหญิง ใจดี", Role.AGENT,
              ("urgent", "violence", "operator"), ("th",), phone_interface="PJSIP/agent1"),
     DemoUser("agent2", "Somchai Rakdee", Role.AGENT,
              ("urgent", "violence", "trafficking", "english"), ("th", "en"),
-             phone_interface="PJSIP/agent2"),
+             phone_interface="PJSIP/agent2", phone_kind=PhoneKind.WEBRTC),
     DemoUser("agent3", "Malee Srisuk", Role.AGENT,
              ("trafficking", "burmese", "khmer", "lao"), ("th", "my", "km", "lo"),
              phone_interface="PJSIP/agent3"),
@@ -80,6 +85,8 @@ def seed_demo_users(session: Session) -> None:
     existing = set(session.scalars(select(User.login)))
     for demo in DEMO_USERS:
         if demo.login in existing:
+            # A database seeded before phones were kept in it.
+            _seed_phone(session, agents.by_login(session, demo.login), demo)
             continue
         user: User = agents.create_user(
             session,
@@ -91,6 +98,7 @@ def seed_demo_users(session: Session) -> None:
             languages=list(demo.languages),
             phone_interface=demo.phone_interface,
         )
+        _seed_phone(session, user, demo)
         for penalty, name in enumerate(demo.queues):
             session.add(AgentSkill(user_id=user.id, queue_id=queue_rows[name].id, penalty=penalty))
     _seed_unit_members(session, existing)
@@ -107,6 +115,15 @@ def _seed_unit_members(session: Session, existing: set[str]) -> None:
             for demo in DEMO_UNIT_USERS if demo.login not in existing]
     if rows:
         session.execute(insert(User), rows)
+
+
+def _seed_phone(session: Session, user: User, demo: DemoUser) -> None:
+    endpoint = phones.endpoint_of(demo.phone_interface)
+    if endpoint is None or user.phone_interface != demo.phone_interface \
+            or phones.exists(session, endpoint):
+        return
+    user.phone_interface = None  # provision sets it again, with the rows
+    phones.provision(session, user, kind=demo.phone_kind, endpoint=endpoint)
 
 
 def _unit_id(session: Session, unit_code: str | None) -> int | None:

@@ -266,4 +266,16 @@ TABLE: dict[str, Rule] = {
     "POST /api/admin/units/{unit_id}/contacts/{contact_id}/move": api(
         ADMIN, json={"direction": "down", "version": 999}),
     "POST /api/admin/units/{unit_id}/contacts/{contact_id}/test": api(ADMIN, json={}),
+    # phones (tests/agent_console/admin/test_phones_*.py)
+    "GET /admin/phones": page(ADMIN),
+    "POST /admin/phones": page(ADMIN, form={"user_id": "{admin_id}", "kind": "desk"}),
+    "POST /admin/phones/{endpoint}/password": page(ADMIN, form={"version": "1"}),
+    "POST /admin/phones/{endpoint}/kind": page(ADMIN, form={"kind": "desk", "version": "1"}),
+    "POST /admin/phones/{endpoint}/delete": page(ADMIN, form={"version": "999"}),
+    "GET /api/admin/phones": api(ADMIN),
+    "POST /api/admin/phones": api(ADMIN, json={"user_id": "{admin_id}", "kind": "desk"}),
+    "GET /api/admin/phones/{endpoint}": api(ADMIN),
+    "PATCH /api/admin/phones/{endpoint}": api(ADMIN, json={"kind": "desk", "version": 1}),
+    "POST /api/admin/phones/{endpoint}/password": api(ADMIN, json={"version": 1}),
+    "DELETE /api/admin/phones/{endpoint}": api(ADMIN, params={"version": "999"}),
 }

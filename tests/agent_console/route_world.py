@@ -59,7 +59,11 @@ def build_world(client, seeded_session) -> dict:
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
             "kind": "csv", "token": "no-such-set-up-link",
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
-            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
+            "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
+            # The administration's phones: agent2's seeded one; a phone for the admin is
+            # refused (422), so trying the route changes nothing.
+            "endpoint": "agent2",
+            "admin_id": seeded_session.scalar(select(User.id).where(User.login == "admin"))}
 
 
 def outcome(response) -> object:

@@ -60,7 +60,7 @@ def test_asterisklint_catches_a_broken_dialplan(tmp_path):
 
 @pytest.mark.parametrize(
     "name", ["extensions.conf", "queues.conf", "manager.conf", "pjsip.conf", "musiconhold.conf",
-             "http.conf"]
+             "http.conf", "sorcery.conf", "extconfig.conf", "res_pgsql.conf"]
 )
 def test_every_file_parses_and_has_no_duplicate_sections(name):
     sections = parse(CONF / name)
@@ -303,7 +303,7 @@ PJSIP_OPTIONS = {
                  "rtp_symmetric", "force_rport", "rewrite_contact", "device_state_busy_at",
                  "webrtc", "dtls_auto_generate_cert", "callerid", "language"},
     "aor": {"type", "contact", "qualify_frequency", "max_contacts", "remove_existing"},
-    "auth": {"type", "auth_type", "username", "password"},
+    "auth": {"type", "auth_type", "username", "password", "md5_cred", "realm"},
     "identify": {"type", "endpoint", "match"},
     "registration": {"type", "outbound_auth", "server_uri", "client_uri", "retry_interval"},
 }

@@ -1,8 +1,9 @@
 """The actions the SIMULATED Asterisk answers, as Asterisk 22 answers them.
 
-Ping, Logoff, QueueStatus and CoreShowChannels (event lists), QueueAdd/Remove/Pause
-(with the QueueMember* events they cause), Hangup and Redirect; `lines.py` answers
-Originate. Replies copy the recorded ones (`Unable to add interface: Already there` …).
+Ping, Logoff, QueueStatus, CoreShowChannels and PJSIPShowEndpoints (event lists),
+QueueAdd/Remove/Pause (with the QueueMember* events they cause), Hangup and Redirect;
+`lines.py` answers Originate. Replies copy the recorded ones (`Unable to add interface:
+Already there` …).
 """
 
 from __future__ import annotations
@@ -65,6 +66,22 @@ class PbxActions(SimServer):
         self._list(session, msg.get("ActionID"), "Channels will follow", items,
                    "CoreShowChannelsComplete")
 
+    def _do_pjsipshowendpoints(self, session, msg, reply) -> None:
+        # As res_pjsip lists them (pjsip_configuration.c, ami_show_endpoints): realtime
+        # endpoints included, read from the database when asked.
+        items: list[Headers] = []
+        for endpoint in self.phones.endpoints():
+            interface = f"PJSIP/{endpoint.name}"
+            in_use = interface in self.engaged
+            items.append({"Event": "EndpointList", "ObjectType": "endpoint",
+                          "ObjectName": endpoint.name, "Transport": endpoint.transport,
+                          "Aor": endpoint.name, "Auths": endpoint.name, "OutboundAuths": "",
+                          "Contacts": "", "DeviceState": "In use" if in_use else "Not in use",
+                          "ActiveChannels": ""})
+        self._list(session, msg.get("ActionID"),
+                   "A listing of Endpoints follows, presented as EndpointList events", items,
+                   "EndpointListComplete")
+
     def _member_headers(self, queue: str, m: SimMember) -> Headers:
         return member_headers(queue, m.agent, status=m.status, paused=m.paused,
                               reason=m.reason, in_call=m.in_call, dynamic=m.dynamic,
@@ -101,9 +118,12 @@ class PbxActions(SimServer):
             reply("Error", Message="Unable to add interface: Already there")
             return
         agent = SimAgent(interface, msg.get("MemberName") or interface, dynamic=True)
+        # Asterisk adds a phone it does not know all the same, with the device state
+        # chan_pjsip gives it (4, invalid), and app_queue never rings it.
         m = self.members[(queue, interface)] = SimMember(
             agent, dynamic=True, paused=msg.get("Paused").lower() == "true",
-            penalty=int(msg.get("Penalty") or 0))
+            penalty=int(msg.get("Penalty") or 0),
+            status=1 if self.device_known(interface) else 4)
         reply(Message="Added interface to queue")
         self._pause_device(queue, m)
         self._member_event("QueueMemberAdded", queue, m)

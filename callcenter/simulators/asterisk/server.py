@@ -18,6 +18,7 @@ from typing import Any
 
 from callcenter.ami.framing import Framer, Message
 from callcenter.simulators.asterisk.call_events import Headers, SimAgent, encode
+from callcenter.simulators.asterisk.phones import AnyPhone, PhoneBook
 from callcenter.simulators.asterisk.roster import DEFAULT_AGENTS, UNIT_LINES, SimMember
 
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
@@ -35,8 +36,10 @@ class SimServer:
                  secret: str = "hotline1300",  # noqa: S107 - the recordings' test login
                  agents: dict[str, list[SimAgent]] | None = None, speed: float = 1.0,
                  agi: tuple[str, int] | None = None, wrap_up: float = 0.0,
-                 queues: tuple[str, ...] = ()) -> None:
+                 queues: tuple[str, ...] = (), phones: PhoneBook | None = None) -> None:
         self.username, self.secret = username, secret
+        # The PJSIP endpoints it would find (the database's realtime rows in the demo).
+        self.phones: PhoneBook = phones or AnyPhone()
         self.speed = speed  # 10 = ten times faster than real time
         self.agi = agi  # the IVR's FastAGI address; None: callers skip the IVR
         self.wrap_up = wrap_up  # queues.conf `wrapuptime`: seconds before a member rings again
@@ -165,6 +168,11 @@ class SimServer:
         elif name == "AgentComplete":
             self.release(h["Interface"])
 
+    def device_known(self, interface: str) -> bool:
+        """Whether a PJSIP interface names an endpoint Asterisk would find (others: yes)."""
+        technology, _, endpoint = interface.partition("/")
+        return technology != "PJSIP" or self.phones.known(endpoint)
+
     def release(self, interface: str) -> None:
         """The member's call ended: free again once its wrap-up is over."""
         self.engaged.pop(interface, None)
@@ -174,7 +182,9 @@ class SimServer:
         """Whether the queue would ring this member now: signed in to it, not paused,
         not on a call and past its wrap-up."""
         m = self.members.get((queue, interface))
-        return (m is not None and not m.paused and interface not in self.engaged
+        # app_queue never rings a member whose device is invalid (4) or unavailable (5).
+        return (m is not None and m.status not in (4, 5) and not m.paused
+                and interface not in self.engaged
                 and time.monotonic() >= self.free_at.get(interface, 0.0))
 
     async def _sleep(self, seconds: float) -> None:

@@ -1,0 +1,1 @@
+"""Agents' and supervisors' SIP phones, served to Asterisk through its Realtime tables."""
