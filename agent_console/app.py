@@ -14,6 +14,7 @@ from agent_console import errors, middleware
 from agent_console.routers import (
     accounts,
     admin,
+    admin_lists,
     api_docs,
     auth,
     dispatch_board,
@@ -27,6 +28,7 @@ from agent_console.routers import (
     wallboard,
 )
 from agent_console.routers import agent as agent_pages
+from agent_console.routers import api_admin_lists as admin_lists_api
 from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
@@ -117,6 +119,8 @@ def create_app(
     app.include_router(supervisor.router)
     app.include_router(accounts.router)
     app.include_router(admin.router)
+    app.include_router(admin_lists.router)
+    app.include_router(admin_lists_api.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

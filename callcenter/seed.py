@@ -11,8 +11,10 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
+from callcenter.agents import pause_reasons
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.calls import dispositions
 from callcenter.provinces import service as provinces
 from callcenter.queues import service as queues
 
@@ -91,5 +93,7 @@ def seed_all(session: Session, *, demo_users: bool) -> None:
     provinces.sync_catalog(session)
     provinces.sync_units(session)
     queues.sync_catalog(session)
+    pause_reasons.sync_defaults(session)
+    dispositions.sync_defaults(session)
     if demo_users:
         seed_demo_users(session)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
 from callcenter.db import Base, utcnow
+from callcenter.pick_lists import PickItem
 
 
 class Role(StrEnum):
@@ -139,3 +140,11 @@ class AgentStateChange(Base):
     # The pause reason the agent or supervisor chose (Asterisk's PausedReason).
     reason: Mapped[str | None] = mapped_column(String(80))
     changed_at: Mapped[datetime]
+
+
+class PauseReason(PickItem, Base):
+    """A reason an agent may pause for (callcenter.pick_lists): the code is Asterisk's
+    PausedReason and the reports' key; the labels are what people read."""
+
+    __tablename__ = "pause_reasons"
+    __table_args__ = (UniqueConstraint("code"),)
