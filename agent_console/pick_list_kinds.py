@@ -1,8 +1,8 @@
 """The two lists staff pick from, as the admin pages and the API name them.
 
-``/admin/lists/{list_name}/…`` and ``/api/admin/{list_name}`` take ``pause-reasons`` or
-``dispositions``; each has its service (same functions: ``everything``, ``add``,
-``update``, ``move``) and its title on the page.
+``/admin/lists/{list_name}/…`` takes ``pause-reasons`` or ``dispositions`` (the API has
+``/api/admin/pause-reasons`` and ``/api/admin/dispositions``); each has its service
+(same functions: ``everything``, ``add``, ``update``, ``move``) and its title on the page.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ class Kind:
         return self.service.LOCKED
 
 
-KINDS = (
-    Kind("pause-reasons", pause_reasons, "lists.pause_reasons", "lists.pause_reasons.help"),
-    Kind("dispositions", dispositions, "lists.dispositions", "lists.dispositions.help"),
-)
+PAUSE_REASONS = Kind("pause-reasons", pause_reasons, "lists.pause_reasons",
+                     "lists.pause_reasons.help")
+DISPOSITIONS = Kind("dispositions", dispositions, "lists.dispositions",
+                    "lists.dispositions.help")
+KINDS = (PAUSE_REASONS, DISPOSITIONS)
 BY_NAME = {kind.name: kind for kind in KINDS}
 
 

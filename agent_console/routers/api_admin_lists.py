@@ -14,7 +14,7 @@ from agent_console.admin_access import admin_only
 from agent_console.api_errors import COMMON, errors
 from agent_console.deps import DB, Viewer
 from agent_console.limits import client_ip, limit_body
-from agent_console.pick_list_kinds import KINDS, Kind
+from agent_console.pick_list_kinds import DISPOSITIONS, PAUSE_REASONS, Kind
 from callcenter import pick_lists
 from callcenter.queues import service as queues
 from callcenter.queues.schemas import QueueSettingsIn
@@ -78,44 +78,88 @@ def _out(kind: Kind, item: pick_lists.PickItem) -> ItemOut:
     return ItemOut.model_validate(item).model_copy(update={"locked": item.code in kind.locked})
 
 
-def _routes(kind: Kind) -> None:
-    """The list's routes under its own path: ``/api/admin/pause-reasons`` …"""
-    base = f"/{kind.name}"
-    tag = kind.name.replace("-", "_")
-
-    def item_list(viewer: Viewer = Admin, db: Session = DB) -> list[ItemOut]:
-        """The list in order, inactive items too."""
-        return [_out(kind, item) for item in kind.service.everything(db)]
-
-    def item_add(body: pick_lists.ItemIn, request: Request, viewer: Viewer = Admin,
-                 db: Session = DB) -> ItemOut:
-        """Add an item at the end; its code (a lowercase ASCII slug) never changes after."""
-        return _out(kind, kind.service.add(db, body, actor_id=viewer.id,
-                                           source_ip=client_ip(request)))
-
-    def item_update(item_code: str, body: pick_lists.ItemEdit, request: Request,
-                    viewer: Viewer = Admin, db: Session = DB) -> ItemOut:
-        """New labels, or switched on or off (items are never deleted)."""
-        return _out(kind, kind.service.update(db, item_code, body, actor_id=viewer.id,
-                                              source_ip=client_ip(request)))
-
-    def item_move(item_code: str, body: pick_lists.MoveIn, request: Request,
-                  viewer: Viewer = Admin, db: Session = DB) -> ItemOut:
-        """Swap the item with its neighbour above (``up``) or below (``down``)."""
-        return _out(kind, kind.service.move(db, item_code, body, actor_id=viewer.id,
-                                            source_ip=client_ip(request)))
-
-    router.add_api_route(base, item_list, methods=["GET"], response_model=list[ItemOut],
-                         name=f"{tag}_list")
-    router.add_api_route(base, item_add, methods=["POST"], response_model=ItemOut,
-                         status_code=201, responses=errors(409, 422), name=f"{tag}_add")
-    router.add_api_route(f"{base}/{{item_code}}", item_update, methods=["PUT"],
-                         response_model=ItemOut, responses=errors(404, 409, 422),
-                         name=f"{tag}_update")
-    router.add_api_route(f"{base}/{{item_code}}/move", item_move, methods=["POST"],
-                         response_model=ItemOut, responses=errors(404, 409, 422),
-                         name=f"{tag}_move")
+def _list(kind: Kind, db: Session) -> list[ItemOut]:
+    return [_out(kind, item) for item in kind.service.everything(db)]
 
 
-for _kind in KINDS:
-    _routes(_kind)
+def _add(kind: Kind, body: pick_lists.ItemIn, request: Request, viewer: Viewer,
+         db: Session) -> ItemOut:
+    return _out(kind, kind.service.add(db, body, actor_id=viewer.id,
+                                       source_ip=client_ip(request)))
+
+
+def _update(kind: Kind, code: str, body: pick_lists.ItemEdit, request: Request,
+            viewer: Viewer, db: Session) -> ItemOut:
+    return _out(kind, kind.service.update(db, code, body, actor_id=viewer.id,
+                                          source_ip=client_ip(request)))
+
+
+def _move(kind: Kind, code: str, body: pick_lists.MoveIn, request: Request, viewer: Viewer,
+          db: Session) -> ItemOut:
+    return _out(kind, kind.service.move(db, code, body, actor_id=viewer.id,
+                                        source_ip=client_ip(request)))
+
+
+# --- pause reasons -----------------------------------------------------------------------
+
+@router.get("/pause-reasons", response_model=list[ItemOut])
+def pause_reason_list(viewer: Viewer = Admin, db: Session = DB):
+    """The pause reasons in order, inactive ones too."""
+    return _list(PAUSE_REASONS, db)
+
+
+@router.post("/pause-reasons", response_model=ItemOut, status_code=201,
+             responses=errors(409, 422))
+def pause_reason_add(body: pick_lists.ItemIn, request: Request, viewer: Viewer = Admin,
+                     db: Session = DB):
+    """Add a reason at the end; its code (a lowercase ASCII slug, Asterisk's
+    PausedReason) never changes after."""
+    return _add(PAUSE_REASONS, body, request, viewer, db)
+
+
+@router.put("/pause-reasons/{reason_code}", response_model=ItemOut,
+            responses=errors(404, 409, 422))
+def pause_reason_update(reason_code: str, body: pick_lists.ItemEdit, request: Request,
+                        viewer: Viewer = Admin, db: Session = DB):
+    """New labels, or switched on or off (reasons are never deleted)."""
+    return _update(PAUSE_REASONS, reason_code, body, request, viewer, db)
+
+
+@router.post("/pause-reasons/{reason_code}/move", response_model=ItemOut,
+             responses=errors(404, 409, 422))
+def pause_reason_move(reason_code: str, body: pick_lists.MoveIn, request: Request,
+                      viewer: Viewer = Admin, db: Session = DB):
+    """Swap the reason with its neighbour above (``up``) or below (``down``)."""
+    return _move(PAUSE_REASONS, reason_code, body, request, viewer, db)
+
+
+# --- dispositions ------------------------------------------------------------------------
+
+@router.get("/dispositions", response_model=list[ItemOut])
+def disposition_list(viewer: Viewer = Admin, db: Session = DB):
+    """The dispositions in order, inactive ones too."""
+    return _list(DISPOSITIONS, db)
+
+
+@router.post("/dispositions", response_model=ItemOut, status_code=201,
+             responses=errors(409, 422))
+def disposition_add(body: pick_lists.ItemIn, request: Request, viewer: Viewer = Admin,
+                    db: Session = DB):
+    """Add a disposition at the end; its code (a lowercase ASCII slug) never changes."""
+    return _add(DISPOSITIONS, body, request, viewer, db)
+
+
+@router.put("/dispositions/{disposition_code}", response_model=ItemOut,
+            responses=errors(404, 409, 422))
+def disposition_update(disposition_code: str, body: pick_lists.ItemEdit, request: Request,
+                       viewer: Viewer = Admin, db: Session = DB):
+    """New labels, or switched on or off (dispositions are never deleted)."""
+    return _update(DISPOSITIONS, disposition_code, body, request, viewer, db)
+
+
+@router.post("/dispositions/{disposition_code}/move", response_model=ItemOut,
+             responses=errors(404, 409, 422))
+def disposition_move(disposition_code: str, body: pick_lists.MoveIn, request: Request,
+                     viewer: Viewer = Admin, db: Session = DB):
+    """Swap the disposition with its neighbour above (``up``) or below (``down``)."""
+    return _move(DISPOSITIONS, disposition_code, body, request, viewer, db)

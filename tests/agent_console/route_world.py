@@ -48,7 +48,9 @@ def build_world(client, seeded_session) -> dict:
             "person_id": person_id,
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
-            "kind": "csv",
+            "kind": "csv", "queue_name": "violence", "list_name": "dispositions",
+            "item_code": "information", "reason_code": "break",
+            "disposition_code": "information",
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2"))}
 
 
