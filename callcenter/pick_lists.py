@@ -126,7 +126,8 @@ def update(session: Session, model: type[Item], code: str, data: ItemEdit, *, en
     """New labels or state; ``locked`` codes have meaning in the code and stay active."""
     item = by_code(session, model, code)
     wanted = {name: getattr(data, name) for name in EDITABLE}
-    _check_version(item, data.version, wanted)
+    if not _check_version(item, data.version, wanted):
+        return item  # a form sent twice
     if not data.active and item.code in set(locked):
         raise Conflict("the system relies on this item: it stays active", field="active")
     before = snapshot(item)
@@ -140,7 +141,9 @@ def move(session: Session, model: type[Item], code: str, data: MoveIn, *, entity
          actor_id: int, source_ip: str | None = None) -> Item:
     """Swap the item with its neighbour above or below (at an end: nothing moves)."""
     item = by_code(session, model, code)
-    _check_version(item, data.version, {"position": item.position})
+    # A move depends on where the item is now: any newer save makes it stale.
+    if item.version != data.version:
+        raise StaleEdit(changed={"position": item.position})
     order = items(session, model)
     at = next(i for i, row in enumerate(order) if row.id == item.id)
     other_at = at - 1 if data.direction == "up" else at + 1
@@ -170,11 +173,16 @@ def sync_defaults(session: Session, model: type[PickItem],
     session.flush()
 
 
-def _check_version(item: PickItem, version: int, wanted: Mapping[str, object]) -> None:
-    if item.version != version:
-        stored = snapshot(item)
-        raise StaleEdit(changed={name: stored[name] for name in wanted
-                                 if stored[name] != wanted[name]} or dict(stored))
+def _check_version(item: PickItem, version: int, wanted: Mapping[str, object]) -> bool:
+    """Whether the edit may go on: refused (409) when the item changed since the form was
+    drawn and the edit would undo some of it; False when it is already stored as wanted."""
+    if item.version == version:
+        return True
+    stored = snapshot(item)
+    changed = {name: stored[name] for name in wanted if stored[name] != wanted[name]}
+    if changed:
+        raise StaleEdit(changed=changed)
+    return False
 
 
 def _saved(session: Session, item: Item, before: dict[str, object], *, entity: str,

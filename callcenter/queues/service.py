@@ -84,13 +84,16 @@ def snapshot(row: Queue) -> dict[str, object]:
 def update(session: Session, name: str, data: QueueSettingsIn, *, actor_id: int,
            source_ip: str | None = None) -> Queue:
     """Save an admin's edit of a queue: refused (409) if the queue changed since the
-    form was drawn from ``data.version``; audited as ``queue.update`` with what changed."""
+    form was drawn from ``data.version`` and the edit would undo some of that; audited
+    as ``queue.update`` with what changed."""
     row = get(session, name)
     wanted = data.values()
     before = snapshot(row)
     if row.version != data.version:
-        raise StaleEdit(changed={k: v for k, v in before.items() if wanted[k] != v}
-                        or before)
+        changed = {k: v for k, v in before.items() if wanted[k] != v}
+        if not changed:
+            return row  # what it would save is already stored (a form sent twice)
+        raise StaleEdit(changed=changed)
     for field, value in wanted.items():
         setattr(row, field, value)
     changes = audit.changes_between(before, snapshot(row))
