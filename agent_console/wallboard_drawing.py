@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from agent_console.deps import page_context
 from agent_console.templating import templates
+from callcenter.agents import pause_reasons
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
@@ -123,6 +124,8 @@ def board_context(request: Request, db: Session, client: redis.Redis,
     context.update(board=board, link=link, now=now, due=due_in(board, link, now, grace),
                    seq=seq, started=started,
                    catalog=stats.BY_NAME, queue_labels=queue_labels(board, context["lang"]),
+                   reason_label={code: pair[context["lang"] == "en"]
+                                 for code, pair in pause_reasons.labels(db).items()},
                    definition=stats.DEFINITION[str(context["lang"])])
     return context
 
