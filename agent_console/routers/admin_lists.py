@@ -72,7 +72,7 @@ def lists_page(request: Request, viewer: Viewer = Admin, db: Session = DB) -> Re
         request, lists=lists, saved=request.query_params.get("saved")))
 
 
-@router.post("/lists/{list_name}/add")
+@router.post("/lists/{list_name}")
 def item_add(list_name: str, request: Request, code: Text, label_th: Text, label_en: Text,
              active: Flag = None, viewer: Viewer = Admin, db: Session = DB) -> Response:
     kind = kind_of(list_name)

@@ -201,7 +201,7 @@ TABLE: dict[str, Rule] = {
     "GET /admin/queues/{queue_name}": page(ADMIN),
     "POST /admin/queues/{queue_name}": page(ADMIN, form={**QUEUE_SETTINGS, "active": "1"}),
     "GET /admin/lists": page(ADMIN),
-    "POST /admin/lists/{list_name}/add": page(ADMIN, form={
+    "POST /admin/lists/{list_name}": page(ADMIN, form={
         "code": "first_aid", "label_th": "ปฐมพยาบาล", "label_en": "First aid", "active": "1"}),
     "POST /admin/lists/{list_name}/{item_code}": page(ADMIN, form={
         "label_th": "สอบถามข้อมูล", "label_en": "Information", "active": "1", "version": "1"}),

@@ -24,7 +24,7 @@ def test_the_lists_page_shows_both_lists_and_which_items_stay_on(admin_client):
 
 def test_an_item_added_on_the_page_is_offered_on_the_agent_page(app, admin_client):
     token = csrf_from(admin_client.get("/admin/lists").text)
-    added = admin_client.post("/admin/lists/pause-reasons/add", follow_redirects=False,
+    added = admin_client.post("/admin/lists/pause-reasons", follow_redirects=False,
                               data={"code": "first_aid", "label_th": "ปฐมพยาบาล",
                                     "label_en": "First aid", "active": "1",
                                     "csrf_token": token})
