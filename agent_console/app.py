@@ -16,6 +16,7 @@ from agent_console.routers import (
     accounts,
     admin,
     admin_import,
+    admin_lists,
     admin_passwords,
     admin_people,
     admin_phones,
@@ -36,6 +37,7 @@ from agent_console.routers import (
 from agent_console.routers import admin_units as admin_units_pages
 from agent_console.routers import agent as agent_pages
 from agent_console.routers import api_admin_import as admin_import_api
+from agent_console.routers import api_admin_lists as admin_lists_api
 from agent_console.routers import api_admin_passwords as admin_passwords_api
 from agent_console.routers import api_admin_people as admin_people_api
 from agent_console.routers import api_admin_units as admin_units_api
@@ -142,6 +144,8 @@ def create_app(
     app.include_router(admin_units_api.router)
     app.include_router(admin_phones.router)
     app.include_router(api_admin_phones.router)
+    app.include_router(admin_lists.router)
+    app.include_router(admin_lists_api.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)

@@ -110,7 +110,7 @@ def build(db: Session, *, role: Role, call: Call | None,
         safe_contact_warning=any(c.do_not_call_back or c.withhold_caller_id or c.call_window
                                  for c in past_cases),
         earlier_calls=[EarlierCall(id=c.id, started_at=c.started_at, outcome=c.outcome.value,
-                                   disposition=c.disposition.value if c.disposition else None,
+                                   disposition=c.disposition or None,
                                    issue_area=c.issue_area) for c in earlier],
         earlier_cases=[EarlierCase(id=c.id, number=c.number, status=c.status.value,
                                    do_not_call_back=c.do_not_call_back,

@@ -32,9 +32,11 @@ from sqlalchemy.orm import Session
 
 from agent_console.deps import page_context
 from agent_console.templating import templates
+from callcenter.agents import pause_reasons
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
+from callcenter.queues import service as queue_service
 from callcenter.reports import today
 
 # The template's indentation and blank lines: half of a busy board's bytes, sent to every
@@ -62,13 +64,13 @@ def board_for(db: Session, client: redis.Redis, now: datetime,
     except redis.RedisError:
         # Redis holds the live state: nothing is live, at least from now on.
         found, alarms = live.Live(liveness=links.Liveness(False, now, ())), []
-    limits = today.thresholds(db)
+    rules = queue_service.settings(db)
     board = stats.build(
         queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
         today=tallies, last_call_end=ends,
-        dispatch_alarms=alarms, thresholds=limits, now=now,
+        dispatch_alarms=alarms, settings=rules, now=now,
     )
-    return board, limits, found.liveness
+    return board, stats.thresholds_of(rules), found.liveness
 
 
 def hub_liveness(request: Request, link: links.Liveness, now: datetime
@@ -121,9 +123,19 @@ def board_context(request: Request, db: Session, client: redis.Redis,
     context = page_context(request, **values)
     context.update(board=board, link=link, now=now, due=due_in(board, link, now, grace),
                    seq=seq, started=started,
-                   catalog=stats.BY_NAME, long_wait=stats.LONG_WAIT_SECONDS,
+                   catalog=stats.BY_NAME, queue_labels=queue_labels(board, context["lang"]),
+                   reason_label={code: pair[context["lang"] == "en"]
+                                 for code, pair in pause_reasons.labels(db).items()},
                    definition=stats.DEFINITION[str(context["lang"])])
     return context
+
+
+def queue_labels(board: stats.Board, lang: object) -> dict[str, str]:
+    """Each queue's label as an admin set it, in the page's language (catalog otherwise)."""
+    labels = {name: spec.label_en if lang == "en" else spec.label_th
+              for name, spec in stats.BY_NAME.items()}
+    labels.update({q.name: q.label_en if lang == "en" else q.label_th for q in board.queues})
+    return labels
 
 
 def update_sequence(request: Request) -> int | None:

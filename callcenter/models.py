@@ -4,12 +4,13 @@ from callcenter.agents.models import (
     AgentSkill,
     AgentStateChange,
     ConsoleSession,
+    PauseReason,
     Role,
     SignInFailures,
     User,
 )
 from callcenter.audit import AuditEvent
-from callcenter.calls.models import Call, CallbackRequest, CallOutcome
+from callcenter.calls.models import Call, CallbackRequest, CallOutcome, DispositionOption
 from callcenter.cases.models import (
     Case,
     CaseCall,
@@ -28,9 +29,37 @@ from callcenter.provinces.models import Province, ResponseUnit, UnitContact
 from callcenter.queues.models import Queue
 
 __all__ = [
-    "AgentSkill", "AgentStateChange", "Alert", "AlertAttempt", "AuditEvent", "Base", "Call",
-    "CallOutcome", "CallbackRequest", "Case", "CaseCall", "CaseDraft", "CaseNote",
-    "CasePerson", "CaseSequence", "CaseStatus", "CaseStatusChange", "ConsoleSession", "Dispatch",
-    "DispatchEvent", "Province", "PsAor", "PsAuth", "PsEndpoint", "Queue", "Referral",
-    "ResponseUnit", "Role", "SignInFailures", "UnitContact", "User",
+    "AgentSkill",
+    "AgentStateChange",
+    "Alert",
+    "AlertAttempt",
+    "AuditEvent",
+    "Base",
+    "Call",
+    "CallOutcome",
+    "CallbackRequest",
+    "Case",
+    "CaseCall",
+    "CaseDraft",
+    "CaseNote",
+    "CasePerson",
+    "CaseSequence",
+    "CaseStatus",
+    "CaseStatusChange",
+    "ConsoleSession",
+    "Dispatch",
+    "DispatchEvent",
+    "DispositionOption",
+    "PauseReason",
+    "Province",
+    "PsAor",
+    "PsAuth",
+    "PsEndpoint",
+    "Queue",
+    "Referral",
+    "ResponseUnit",
+    "Role",
+    "SignInFailures",
+    "UnitContact",
+    "User",
 ]

@@ -12,8 +12,10 @@ from functools import cache
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from callcenter.agents import pause_reasons
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.calls import dispositions
 from callcenter.phones import service as phones
 from callcenter.phones.policy import PhoneKind
 from callcenter.provinces import catalog
@@ -138,5 +140,7 @@ def seed_all(session: Session, *, demo_users: bool) -> None:
     provinces.sync_catalog(session)
     provinces.sync_units(session)
     queues.sync_catalog(session)
+    pause_reasons.sync_defaults(session)
+    dispositions.sync_defaults(session)
     if demo_users:
         seed_demo_users(session)

@@ -96,3 +96,40 @@ def test_call_legs_backfill_gives_each_call_that_reached_a_queue_one_leg(empty_d
         ("1.1", 1, "violence", "PJSIP/agent1", 10, 260, "answered"),
         ("1.2", 1, "welfare", None, 300, None, "timeout"),
     ]
+
+
+def test_calls_take_any_disposition_code_after_0018_and_keep_their_legs(empty_database):
+    migrate.upgrade(empty_database, "0014")
+    engine = make_engine(empty_database)
+    insert = ("INSERT INTO calls (node, uniqueid, direction, started_at, silent, outcome, "
+              "disposition, updated_at) VALUES ('pbx1', :u, 'inbound', "
+              "'2026-11-23 01:00:00', false, 'answered', :d, '2026-11-23 01:05:00')")
+    with engine.begin() as conn:
+        conn.execute(text(insert), {"u": "1.1", "d": "prank"})
+        conn.execute(text(
+            "INSERT INTO call_legs (call_id, seq, queue_name) "
+            "SELECT id, 1, 'violence' FROM calls"))
+    with pytest.raises(Exception, match="(?i)check"), engine.begin() as conn:
+        conn.execute(text(insert), {"u": "1.2", "d": "first_aid"})
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(text(insert), {"u": "1.2", "d": "first_aid"})
+        found = conn.execute(text("SELECT disposition FROM calls ORDER BY uniqueid")).scalars()
+        assert list(found) == ["prank", "first_aid"]
+        assert conn.execute(text("SELECT count(*) FROM call_legs")).scalar() == 1
+        codes = conn.execute(text("SELECT code FROM dispositions ORDER BY position")).scalars()
+        assert list(codes)[:2] == ["prank", "silent"]
+        assert conn.execute(text("SELECT service_level_target, version FROM queues "
+                                 "LIMIT 1")).all() == []
+    engine.dispose()
+    # Down again: the old CHECK is back, and a code it does not know is cleared.
+    migrate.downgrade(empty_database, "0014")
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT disposition FROM calls ORDER BY uniqueid")).scalars()
+        assert list(found) == ["prank", None]
+    with pytest.raises(Exception, match="(?i)check"), engine.begin() as conn:
+        conn.execute(text(insert), {"u": "1.3", "d": "first_aid"})
+    engine.dispose()

@@ -24,8 +24,10 @@ from agent_console.own_calls import is_agents_call
 from agent_console.sse import format_event, read_snapshot
 from agent_console.templating import templates
 from callcenter import audit, topics
+from callcenter.agents import pause_reasons
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
+from callcenter.calls import dispositions
 from callcenter.calls import service as calls
 from callcenter.db import utcnow
 from callcenter.errors import NotFound
@@ -47,7 +49,22 @@ def agent_page(request: Request, viewer: Viewer = Worker, db: Session = DB):
     return templates.TemplateResponse(request, "agent.html", page_context(
         request, live=live, redis_ok=redis_ok, bridge_down=bridge_down(request),
         memberships=memberships, queue_label=queue_labeller(request, db),
-        pause_reasons=agent_state.PAUSE_REASONS, wrap_up=agent_state.WRAP_UP_SECONDS))
+        wrap_up=agent_state.WRAP_UP_SECONDS, **pick_lists_for(request, db)))
+
+
+def pick_lists_for(request: Request, db: Session) -> dict[str, object]:
+    """The pause reasons and dispositions agents may pick now (active, in the admins'
+    order), and every code's label in the page's language, inactive ones too: a pause
+    or a call marked before an item was switched off still shows its name."""
+    english = language(request) == "en"
+
+    def named(labels: dict[str, tuple[str, str]]) -> dict[str, str]:
+        return {code: pair[english] for code, pair in labels.items()}
+
+    return {"pause_reasons": pause_reasons.active(db),
+            "reason_label": named(pause_reasons.labels(db)),
+            "dispositions": dispositions.active(db),
+            "disposition_label": named(dispositions.labels(db))}
 
 
 def queue_labeller(request: Request, db: Session) -> Callable[[str], str]:
@@ -119,7 +136,8 @@ def pop(
                      entity_id=call.id, source_ip=client_ip(request))
     data = screenpop.build(db, role=viewer.role, call=call, live=live)
     return templates.TemplateResponse(request, "agent.html", page_context(
-        request, pop=data, queue_label=queue_labeller(request, db)), block_name="screenpop")
+        request, pop=data, queue_label=queue_labeller(request, db),
+        **pick_lists_for(request, db)), block_name="screenpop")
 
 
 # Besides its own notices, an agent's tab hears agents, calls and the bridges' links.

@@ -49,4 +49,4 @@ def set_disposition(call_id: Id, body: schemas.DispositionIn, request: Request,
     """Mark a call that is not a case (prank, silent, information …) for the reports."""
     call = own_call(db, call_id, viewer, request)
     calls.set_disposition(db, call, disposition=body.disposition, actor_id=viewer.id)
-    return CallOut(id=call.id, disposition=body.disposition.value)
+    return CallOut(id=call.id, disposition=call.disposition)

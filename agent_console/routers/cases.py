@@ -42,7 +42,6 @@ from callcenter.errors import DomainError
 from callcenter.provinces import service as provinces
 from callcenter.taxonomy import (
     ChiCategory,
-    Disposition,
     GbvType,
     Gender,
     IssueArea,
@@ -61,7 +60,7 @@ CHOICES = {
     "issue_area": list(IssueArea), "chi_category": list(ChiCategory),
     "gbv_type": list(GbvType), "target_group": list(TargetGroup), "urgency": list(Urgency),
     "consent": list(Consent), "legal_basis": list(LegalBasis), "gender": list(Gender),
-    "agency_type": list(AgencyType), "disposition": list(Disposition),
+    "agency_type": list(AgencyType),
 }
 
 

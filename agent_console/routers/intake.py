@@ -31,7 +31,6 @@ from callcenter.cases import risk as risk_rule
 from callcenter.cases import service as cases
 from callcenter.errors import DomainError
 from callcenter.provinces import service as provinces
-from callcenter.taxonomy import Disposition
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 # Fields the intake form leaves unset until the agent chooses.
@@ -173,7 +172,7 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
 
 @router.post("/calls/{call_id}/disposition")
 def disposition(call_id: Id, request: Request,
-                disposition: Disposition = Form(),
+                disposition: str = Form(max_length=40),
                 viewer: Viewer = Worker, db: Session = DB) -> Response:
     call = own_call(db, call_id, viewer, request)
     calls.set_disposition(db, call, disposition=disposition, actor_id=viewer.id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
 from callcenter.db import Base, utcnow
+from callcenter.pick_lists import PickItem
 
 
 class Role(StrEnum):
@@ -159,3 +160,11 @@ class SetupLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class PauseReason(PickItem, Base):
+    """A reason an agent may pause for (callcenter.pick_lists): the code is Asterisk's
+    PausedReason and the reports' key; the labels are what people read."""
+
+    __tablename__ = "pause_reasons"
+    __table_args__ = (UniqueConstraint("code"),)

@@ -13,6 +13,7 @@ each send the PBX commands of one verb.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,8 +21,8 @@ from typing import Any, Protocol
 from sqlalchemy import Boolean, Integer, String, column, select, table
 from sqlalchemy.orm import Session
 
-from callcenter import audit, topics
-from callcenter.agents import refusals
+from callcenter import audit, pick_lists, topics
+from callcenter.agents import pause_reasons, refusals
 from callcenter.agents.models import AgentSkill
 from callcenter.errors import DomainError
 
@@ -32,8 +33,11 @@ Queue = table("queues", column("id", Integer), column("name", String),
               column("language", String), column("active", Boolean),
               column("label_th", String), column("label_en", String))
 
-# Reasons an agent may pause for; stored in Asterisk's PausedReason and in the reports.
-PAUSE_REASONS = ("break", "meal", "training", "meeting", "paperwork", "wrap_up")
+# The reasons shipped with the console (admins keep the list: agents.pause_reasons);
+# stored in Asterisk's PausedReason and in the reports. The demo's simulator uses these.
+PAUSE_REASONS = tuple(code for code, _, _ in pause_reasons.DEFAULTS)
+# What Asterisk's PausedReason carries through AMI events untouched: an ASCII slug.
+PAUSED_REASON = re.compile(pick_lists.CODE_PATTERN)
 # Asterisk's `wrapuptime` in queues.conf: no new call rings for this long after one ends.
 WRAP_UP_SECONDS = 10
 DEFAULT_NODE = "pbx1"
@@ -119,6 +123,8 @@ def change(session: Session, commands: Commands, *, user: Agent, action: str, no
         sign_out(session, commands, user=user, node=node,
                  queues=sorted((live or {}).get("queues", {})) or None)
     elif action == "pause":
+        if reason not in pause_reasons.active_codes(session):
+            raise DomainError("choose a reason from the list", field="reason")
         pause(commands, user=user, node=node, reason=reason)
     elif action == "unpause":
         unpause(commands, user=user, node=node)
@@ -151,7 +157,8 @@ def sign_out(session: Session, commands: Commands, *, user: Agent, node: str,
 
 
 def pause(commands: Commands, *, user: Agent, node: str, reason: str) -> None:
-    if reason not in PAUSE_REASONS:
+    """Pause for ``reason``: a pick list's code (``change`` checks it is an active one)."""
+    if not PAUSED_REASON.match(reason):
         raise DomainError("choose a reason from the list", field="reason")
     _check(commands.send(node, "pause", interface=_interface(user), reason=reason))
 

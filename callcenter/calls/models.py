@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
 from callcenter.db import Base, utcnow
-from callcenter.taxonomy import Disposition
+from callcenter.pick_lists import PickItem
 
 
 class CallDirection(StrEnum):
@@ -86,10 +86,9 @@ class Call(Base):
     # DISPATCH_ID). Not foreign keys: the PBX's word, and calls sit below both packages.
     callback_id: Mapped[int | None] = mapped_column(index=True)
     dispatch_id: Mapped[int | None] = mapped_column(index=True)
-    # For calls that did not become a case: prank, silent, information …
-    disposition: Mapped[Disposition | None] = mapped_column(
-        enum_type(Disposition, "disposition")
-    )
+    # For calls that did not become a case: a code of the dispositions table (prank,
+    # silent, information …). Plain text: admins add codes; old codes stay readable.
+    disposition: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -204,3 +203,11 @@ class CallMonitoring(Base):
     agent_channel: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class DispositionOption(PickItem, Base):
+    """What a call that is not a case may be marked as (callcenter.pick_lists); the code
+    is what ``calls.disposition`` holds and the reports count."""
+
+    __tablename__ = "dispositions"
+    __table_args__ = (UniqueConstraint("code"),)

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcenter import audit
+from callcenter.calls import dispositions
 from callcenter.calls.models import Call, CallDirection, CallOutcome
 from callcenter.db import utcnow
 from callcenter.taxonomy import Disposition
@@ -185,10 +186,11 @@ def number_flags(calls: list[Call], *, now: datetime | None = None) -> NumberFla
 
 
 def set_disposition(
-    session: Session, call: Call, *, disposition: Disposition, actor_id: int
+    session: Session, call: Call, *, disposition: str, actor_id: int
 ) -> Call:
-    """Record what a call that is not a case was (prank, silent, information …)."""
-    call.disposition = disposition
+    """Record what a call that is not a case was (an active code of the dispositions
+    list: prank, silent, information …)."""
+    call.disposition = dispositions.require_active(session, str(disposition))
     audit.record(session, actor_id=actor_id, action="call.disposition", entity_type="call",
                  entity_id=call.id)
     return call

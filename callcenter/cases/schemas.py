@@ -34,7 +34,6 @@ from callcenter.cases.models import (
 from callcenter.provinces import catalog
 from callcenter.taxonomy import (
     ChiCategory,
-    Disposition,
     GbvType,
     Gender,
     IssueArea,
@@ -305,7 +304,8 @@ class ReferralOut(BaseModel):
 
 
 class DispositionIn(_Strict):
-    disposition: Disposition
+    # A code of the dispositions list; the service checks it is an active one.
+    disposition: Annotated[str, StringConstraints(max_length=40)]
 
 
 class DraftIn(_Strict):

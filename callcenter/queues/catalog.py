@@ -9,6 +9,17 @@ from dataclasses import dataclass
 
 from callcenter.taxonomy import IssueArea, Language
 
+# The wallboard's defaults for a queue, until an admin sets its own (/admin/queues):
+# the share of calls to answer within the queue's seconds (NENA: 90 %), the share below
+# which its row turns amber, the counted calls a day needs before its service level may
+# flag it (one late call of two is 50 %: too noisy to raise an alarm on), and the waits
+# after which its longest wait turns amber and red.
+SERVICE_LEVEL_TARGET = 90
+SERVICE_LEVEL_WARN = 90
+SERVICE_LEVEL_MIN_CALLS = 5
+WAIT_WARN_SECONDS = 60
+WAIT_ALARM_SECONDS = 60
+
 
 @dataclass(frozen=True, slots=True)
 class QueueSpec:

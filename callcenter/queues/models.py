@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
 from callcenter.db import Base
+from callcenter.queues import catalog
 from callcenter.taxonomy import IssueArea, Language
 
 
@@ -23,3 +24,13 @@ class Queue(Base):
     # Answered within this many seconds counts toward the service level.
     service_level_seconds: Mapped[int] = mapped_column(default=20)
     active: Mapped[bool] = mapped_column(default=True)
+    # The wallboard's rules for the queue (stats.QueueSettings), edited by admins:
+    # percentages of calls answered within service_level_seconds, and waits in seconds.
+    service_level_target: Mapped[int] = mapped_column(default=catalog.SERVICE_LEVEL_TARGET)
+    service_level_warn: Mapped[int] = mapped_column(default=catalog.SERVICE_LEVEL_WARN)
+    service_level_min_calls: Mapped[int] = mapped_column(
+        default=catalog.SERVICE_LEVEL_MIN_CALLS)
+    wait_warn_seconds: Mapped[int] = mapped_column(default=catalog.WAIT_WARN_SECONDS)
+    wait_alarm_seconds: Mapped[int] = mapped_column(default=catalog.WAIT_ALARM_SECONDS)
+    # Counts admin edits: a form drawn from an older version is refused (StaleEdit).
+    version: Mapped[int] = mapped_column(default=1)

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from callcenter.queues import catalog
 from callcenter.queues.catalog import BY_NAME, QUEUES
 
 SHORT_ABANDON_SECONDS = 5
 DEFAULT_THRESHOLD_SECONDS = 20
-SERVICE_LEVEL_TARGET = 90.0  # percent; NENA: 90 % of calls answered within the threshold
-# Fewer counted calls than this make a percentage too noisy to raise an alarm on.
-SERVICE_LEVEL_ALARM_MIN_CALLS = 5
-LONG_WAIT_SECONDS = 60
+# A queue's own figures (``QueueSettings``, kept in the queues table and edited by admins)
+# replace these; they serve queues the table does not know and the pure tests.
+SERVICE_LEVEL_TARGET = float(catalog.SERVICE_LEVEL_TARGET)
+SERVICE_LEVEL_ALARM_MIN_CALLS = catalog.SERVICE_LEVEL_MIN_CALLS
+LONG_WAIT_SECONDS = catalog.WAIT_ALARM_SECONDS
 # asterisk_conf/queues.conf: wrapuptime = 10 (no new call is offered meanwhile).
 WRAP_UP_SECONDS = 10
 
@@ -50,15 +52,46 @@ DEFINITION = {
     "en": (
         "Service level = calls answered within the queue's threshold ÷ (calls answered + "
         f"calls abandoned after more than {SHORT_ABANDON_SECONDS} s in the queue), "
-        "today (Asia/Bangkok). Callers who hang up sooner and queue timeouts are left out. "
-        f"Target {SERVICE_LEVEL_TARGET:g} %."
+        "today (Asia/Bangkok). Callers who hang up sooner and queue timeouts are left out."
     ),
     "th": (
         "ระดับการให้บริการ = สายที่รับภายในเวลาที่กำหนดของคิว ÷ (สายที่รับ + สายที่ผู้โทรวางหลังรอเกิน "
-        f"{SHORT_ABANDON_SECONDS} วินาที) ของวันนี้ ไม่นับสายที่วางเร็วกว่านั้นและสายที่หมดเวลารอ "
-        f"เป้าหมาย {SERVICE_LEVEL_TARGET:g} %"
+        f"{SHORT_ABANDON_SECONDS} วินาที) ของวันนี้ ไม่นับสายที่วางเร็วกว่านั้นและสายที่หมดเวลารอ"
     ),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    """A queue's targets and colour thresholds, as an admin set them (queues table).
+
+    Service level: amber below ``warn`` %, red (an alarm) below ``target`` %, but only
+    once ``min_calls`` calls count today: with fewer, one late call swings the
+    percentage too far to mean anything. Longest wait: amber when a caller has waited
+    longer than ``wait_warn`` seconds, red (an alarm per caller) longer than ``wait_alarm``.
+    """
+
+    label_th: str
+    label_en: str
+    threshold: int = DEFAULT_THRESHOLD_SECONDS  # seconds: answered within counts
+    target: int = catalog.SERVICE_LEVEL_TARGET
+    warn: int = catalog.SERVICE_LEVEL_WARN
+    min_calls: int = catalog.SERVICE_LEVEL_MIN_CALLS
+    wait_warn: int = catalog.WAIT_WARN_SECONDS
+    wait_alarm: int = catalog.WAIT_ALARM_SECONDS
+
+
+def default_settings(name: str) -> QueueSettings:
+    """The catalog's figures for a queue (its name as label when the catalog lacks it)."""
+    spec = BY_NAME.get(name)
+    if spec is None:
+        return QueueSettings(name, name)
+    return QueueSettings(spec.label_th, spec.label_en, spec.service_level_seconds)
+
+
+def settings_of(name: str, settings: Mapping[str, QueueSettings] | None) -> QueueSettings:
+    found = settings.get(name) if settings else None
+    return found if found is not None else default_settings(name)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -72,6 +105,11 @@ def threshold_of(queue: str | None, thresholds: Mapping[str, int] | None = None)
         return thresholds[queue]
     spec = BY_NAME.get(queue or "")
     return spec.service_level_seconds if spec else DEFAULT_THRESHOLD_SECONDS
+
+
+def thresholds_of(settings: Mapping[str, QueueSettings] | None) -> dict[str, int]:
+    """Each queue's answer threshold in seconds, as ``tally_calls`` takes them."""
+    return {name: s.threshold for name, s in (settings or {}).items()}
 
 
 @dataclass(slots=True)
@@ -228,17 +266,48 @@ class QueueView:
     wrap_up: int = 0
     unavailable: int = 0
     today: Tally = field(default_factory=Tally)
+    settings: QueueSettings | None = None  # None: the catalog's defaults
+
+    @property
+    def rules(self) -> QueueSettings:
+        return self.settings or default_settings(self.name)
 
     @property
     def service_level(self) -> float | None:
         return self.today.service_level
 
     @property
+    def counted(self) -> int:
+        """Today's calls the service level counts (answered + abandoned after waiting)."""
+        return self.today.answered + self.today.abandoned
+
+    @property
     def below_target(self) -> bool:
-        sl = self.service_level
-        counted = self.today.answered + self.today.abandoned
-        return sl is not None and sl < SERVICE_LEVEL_TARGET \
-            and counted >= SERVICE_LEVEL_ALARM_MIN_CALLS
+        return self.service_level_band == "alarm"
+
+    @property
+    def service_level_band(self) -> str:
+        """ok | warn | alarm; always ok while fewer than ``min_calls`` calls count."""
+        sl, rules = self.service_level, self.rules
+        if sl is None or self.counted < rules.min_calls:
+            return "ok"
+        if sl < rules.target:
+            return "alarm"
+        return "warn" if sl < rules.warn else "ok"
+
+    @property
+    def wait_band(self) -> str:
+        """ok | warn | alarm of the queue's longest wait."""
+        return wait_band(self.longest_wait, self.rules)
+
+
+def wait_band(seconds: int | None, rules: QueueSettings) -> str:
+    # Both limits are "longer than": a caller at exactly the limit is not yet late.
+    if seconds is None:
+        return "ok"
+    if seconds > rules.wait_alarm:
+        return "alarm"
+    return "warn" if seconds > rules.wait_warn else "ok"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,9 +335,11 @@ def build(
     last_call_end: Mapping[str, datetime] | None = None,
     dispatch_alarms: Iterable[Mapping[str, Any]] = (),
     thresholds: Mapping[str, int] | None = None,
+    settings: Mapping[str, QueueSettings] | None = None,
     now: datetime,
 ) -> Board:
-    """The whole wallboard at ``now``."""
+    """The whole wallboard at ``now``, by each queue's ``settings`` (catalog defaults for
+    a queue without); ``thresholds`` overrides the answer seconds alone."""
     today = today or {}
     last_call_end = last_call_end or {}
     live_calls = {str(c.get("uniqueid")): c for c in calls}
@@ -276,10 +347,11 @@ def build(
 
     def view(name: str) -> QueueView:
         if name not in views:
-            spec = BY_NAME.get(name)
-            views[name] = QueueView(
-                name, spec.label_th if spec else name, spec.label_en if spec else name,
-                threshold_of(name, thresholds))
+            rules = settings_of(name, settings)
+            if thresholds and name in thresholds:
+                rules = replace(rules, threshold=thresholds[name])
+            views[name] = QueueView(name, rules.label_th, rules.label_en, rules.threshold,
+                                    settings=rules)
         return views[name]
 
     agent_views = sorted(
@@ -326,7 +398,7 @@ def build(
     waiting.sort(key=lambda w: (-(w.priority or 0), -w.seconds))
 
     alarms = [Alarm("long_wait", w.uniqueid, w.seconds) for w in waiting
-              if w.seconds > LONG_WAIT_SECONDS]
+              if wait_band(w.seconds, views[w.queue].rules) == "alarm"]
     alarms += [Alarm("service_level", q.name, q.service_level) for q in queue_views
                if q.below_target]
     alarms += [Alarm("dispatch", str(d.get("dispatch_id")), d.get("escalations"))
@@ -351,7 +423,8 @@ def seconds_to_next_change(board: Board) -> int | None:
 
     Times in state and waits grow by themselves; a board drawn now is still right
     until an agent crosses a band, a wrap-up ends, or a caller has waited longer than
-    ``LONG_WAIT_SECONDS`` (the alarm, the red row). None: nothing changes by itself.
+    their queue's amber or red limit (``QueueSettings.wait_warn``, ``wait_alarm``: the
+    alarm, the red row). None: nothing changes by itself.
     """
     due: list[int | None] = []
     for agent in board.agents:
@@ -361,7 +434,10 @@ def seconds_to_next_change(board: Board) -> int | None:
         due += [_until(agent.seconds, amber), _until(agent.seconds, red)]
         if agent.state == "wrap_up":
             due.append(_until(agent.seconds, WRAP_UP_SECONDS))
-    # The alarm holds from LONG_WAIT_SECONDS + 1 on (a wait *longer* than the limit).
-    due += [_until(w.seconds, LONG_WAIT_SECONDS + 1) for w in board.waiting]
+    # A band holds from its limit + 1 on (a wait *longer* than the limit).
+    rules = {q.name: q.rules for q in board.queues}
+    for w in board.waiting:
+        limits = rules.get(w.queue) or default_settings(w.queue)
+        due += [_until(w.seconds, limits.wait_warn + 1), _until(w.seconds, limits.wait_alarm + 1)]
     found = [d for d in due if d is not None]
     return min(found) if found else None

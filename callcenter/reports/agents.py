@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Float, Integer, Select, String, func, literal, null, select, union_all
 
-from callcenter.agents.models import AgentState, AgentStateChange, User
+from callcenter.agents.models import AgentState, AgentStateChange, PauseReason, User
 from callcenter.calls.models import Call, CallDirection, CallLeg
 from callcenter.db import utcnow
 from callcenter.queues.stats import WRAP_UP_SECONDS
@@ -160,9 +160,12 @@ def pauses_query(ctx: Context) -> Select[Any]:
             intervals.c.reason,
             func.count().label("pauses"),
             func.sum(intervals.c.seconds).label("seconds"),
+            # The reason's name as admins keep it, inactive reasons too (pick_lists).
+            func.max(PauseReason.label_th).label("reason_label"),
         )
         .select_from(intervals)
         .outerjoin(User, User.id == intervals.c.uid)
+        .outerjoin(PauseReason, PauseReason.code == intervals.c.reason)
         .where(intervals.c.state == AgentState.PAUSED)
         .group_by(intervals.c.iface, intervals.c.reason)
         .order_by(intervals.c.iface, intervals.c.reason)
@@ -192,9 +195,12 @@ REPORTS = (
             Column("reason", "Reason", "เหตุผล"),
             Column("pauses", "Pauses", "จำนวนครั้ง"),
             Column("paused_s", "Paused (s)", "เวลาพัก (วินาที)"),
+            Column("reason_label", "Reason name", "ชื่อเหตุผล"),
         ),
         pauses_query,
-        lambda row, ctx: (row[0], row[1] or "", row[2] or "", row[3], number(row[4], 0)),
+        # A code no list ever held (or none) is shown as itself.
+        lambda row, ctx: (row[0], row[1] or "", row[2] or "", row[3], number(row[4], 0),
+                          row[5] or row[2] or ""),
         PAUSE_DEFINITION,
     ),
 )

@@ -7,7 +7,14 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome, LegEnd
+from callcenter.calls.models import (
+    Call,
+    CallDirection,
+    CallLeg,
+    CallOutcome,
+    DispositionOption,
+    LegEnd,
+)
 from callcenter.queues.models import Queue
 from callcenter.queues.stats import DEFAULT_THRESHOLD_SECONDS, SHORT_ABANDON_SECONDS
 from callcenter.reports.spec import (
@@ -278,7 +285,10 @@ def records_query(ctx: Context) -> Select[Any]:
             Call.id, Call.started_at, Call.queue_name, Call.outcome, Call.wait_seconds,
             Call.talk_seconds, Call.agent_user_id, Call.ivr_language, Call.ivr_choice,
             Call.issue_area, Call.silent, Call.disposition,
+            # The disposition's name as admins keep it, inactive ones too (pick_lists).
+            DispositionOption.label_th,
         )
+        .outerjoin(DispositionOption, DispositionOption.code == Call.disposition)
         .where(_in_range(ctx))
         .order_by(Call.started_at, Call.id)
     )
@@ -289,6 +299,7 @@ def _records_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
     values[1] = values[1].astimezone(ctx.range.zone).replace(tzinfo=None)
     values[3] = str(values[3]) if values[3] is not None else None
     values[11] = str(values[11]) if values[11] is not None else None
+    values[12] = values[12] or values[11]  # a code no list ever held: shown as itself
     return tuple(values)
 
 
@@ -359,6 +370,7 @@ REPORTS = (
             Column("issue_area", "Issue area", "ประเด็นปัญหา"),
             Column("silent", "Silent caller", "ผู้โทรไม่พูด"),
             Column("disposition", "Disposition", "ประเภทสาย"),
+            Column("disposition_label", "Disposition name", "ชื่อประเภทสาย"),
         ),
         records_query, _records_shape,
         RECORDS_DEFINITION,

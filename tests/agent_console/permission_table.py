@@ -74,6 +74,10 @@ def by_role(**answers: object) -> Rule:
     return Rule({role: answers[role] for role in ROLES})
 
 
+QUEUE_SETTINGS = {"label_th": "ความรุนแรง", "label_en": "Violence", "service_level_seconds": 20,
+                  "service_level_target": 80, "service_level_warn": 90,
+                  "service_level_min_calls": 5, "wait_warn_seconds": 30,
+                  "wait_alarm_seconds": 60, "version": 1}
 INTAKE_FORM = {"issue_area": "family_violence", "target_group": "woman",
                "province_code": "TH-50", "urgency": "high", "consent": "given",
                "legal_basis": "consent", "summary": "ถูกทำร้าย",
@@ -278,4 +282,31 @@ TABLE: dict[str, Rule] = {
     "PATCH /api/admin/phones/{endpoint}": api(ADMIN, json={"kind": "desk", "version": 1}),
     "POST /api/admin/phones/{endpoint}/password": api(ADMIN, json={"version": 1}),
     "DELETE /api/admin/phones/{endpoint}": api(ADMIN, params={"version": "999"}),
+    "GET /admin/queues": page(ADMIN),
+    "GET /admin/queues/{queue_name}": page(ADMIN),
+    "POST /admin/queues/{queue_name}": page(ADMIN, form={**QUEUE_SETTINGS, "active": "1"}),
+    "GET /admin/lists": page(ADMIN),
+    "POST /admin/lists/{list_name}": page(ADMIN, form={
+        "code": "first_aid", "label_th": "ปฐมพยาบาล", "label_en": "First aid", "active": "1"}),
+    "POST /admin/lists/{list_name}/{item_code}": page(ADMIN, form={
+        "label_th": "สอบถามข้อมูล", "label_en": "Information", "active": "1", "version": "1"}),
+    "POST /admin/lists/{list_name}/{item_code}/move": page(ADMIN, form={
+        "direction": "down", "version": "1"}),
+    "GET /api/admin/queues": api(ADMIN),
+    "GET /api/admin/queues/{queue_name}": api(ADMIN),
+    "PUT /api/admin/queues/{queue_name}": api(ADMIN, json={**QUEUE_SETTINGS, "active": True}),
+    "GET /api/admin/pause-reasons": api(ADMIN),
+    "POST /api/admin/pause-reasons": api(ADMIN, json={
+        "code": "first_aid", "label_th": "ปฐมพยาบาล", "label_en": "First aid"}),
+    "PUT /api/admin/pause-reasons/{reason_code}": api(ADMIN, json={
+        "label_th": "พักเบรก", "label_en": "Break", "active": True, "version": 1}),
+    "POST /api/admin/pause-reasons/{reason_code}/move": api(ADMIN, json={
+        "direction": "down", "version": 1}),
+    "GET /api/admin/dispositions": api(ADMIN),
+    "POST /api/admin/dispositions": api(ADMIN, json={
+        "code": "first_aid", "label_th": "ปฐมพยาบาล", "label_en": "First aid"}),
+    "PUT /api/admin/dispositions/{disposition_code}": api(ADMIN, json={
+        "label_th": "สอบถามข้อมูล", "label_en": "Information", "active": True, "version": 1}),
+    "POST /api/admin/dispositions/{disposition_code}/move": api(ADMIN, json={
+        "direction": "down", "version": 1}),
 }

@@ -57,7 +57,9 @@ def build_world(client, seeded_session) -> dict:
             "person_id": person_id,
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",
-            "kind": "csv", "token": "no-such-set-up-link",
+            "kind": "csv", "token": "no-such-set-up-link", "queue_name": "violence",
+            "list_name": "dispositions", "item_code": "information", "reason_code": "break",
+            "disposition_code": "information",
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is

@@ -104,7 +104,7 @@ def test_a_call_that_is_not_a_case_gets_a_disposition(client, seeded_session):
                        follow_redirects=False)
     assert done.status_code == 303
     seeded_session.refresh(call)
-    assert call.disposition.value == "prank"
+    assert call.disposition == "prank"
 
 
 def test_the_screen_pop_warns_of_a_repeat_and_flagged_number(client, seeded_session):

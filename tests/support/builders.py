@@ -20,7 +20,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callcenter.agents import pause_reasons
 from callcenter.agents.models import AgentState, AgentStateChange, Role, User
+from callcenter.calls import dispositions
 from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome, LegEnd
 from callcenter.cases import service as cases
 from callcenter.cases.models import Case, CasePerson, CaseStatus, PersonRole
@@ -137,10 +139,13 @@ _ids = itertools.count(1)
 
 
 def reference_data(session: Session) -> User:
-    """Provinces, units, queues and one agent (no password hashing: it is slow)."""
+    """Provinces, units, queues, the pick lists and one agent (no password hashing: it
+    is slow)."""
     provinces.sync_catalog(session)
     provinces.sync_units(session)
     queues.sync_catalog(session)
+    pause_reasons.sync_defaults(session)
+    dispositions.sync_defaults(session)
     user = User(login=f"agent{next(_ids)}", display_name="สมหญิง ใจดี", password_hash="-",
                 role=Role.AGENT, phone_interface="PJSIP/agent1")
     session.add(user)
