@@ -41,6 +41,7 @@ def test_an_sms_contact_typed_as_people_write_it_is_stored_in_e164(admin_client,
     assert sent.status_code == 200  # followed the redirect back to the unit's page
     assert contact_rows(sent.text)[-1] == ("sms", "+66812345678")
     admin = user_by_login(seeded_session, "admin")
+    seeded_session.expire_all()  # the unit's contacts were read before the request added one
     added = unit_of(seeded_session).contacts[-1]
     audited(seeded_session, "unit_contact.create", actor_id=admin.id,
             entity_type="unit_contact", entity_id=added.id)
