@@ -349,48 +349,6 @@ def test_every_context_is_entered_from_somewhere():
     assert not unused
 
 
-def seeded_phones() -> dict[str, tuple]:
-    """The seeded staff's realtime phones: endpoint → (login, role, kind)."""
-    from callcenter.phones.service import endpoint_of
-    from callcenter.seed import DEMO_USERS
-
-    return {endpoint_of(u.phone_interface): (u.login, u.role, u.phone_kind)
-            for u in DEMO_USERS if u.phone_interface}
-
-
-def test_the_seeded_staffs_phones_are_named_as_their_logins_and_fit_their_role():
-    from callcenter.phones import policy
-
-    for endpoint, (login, role, _) in seeded_phones().items():
-        assert endpoint == login
-        assert policy.endpoint_problem(endpoint, role) is None, endpoint
-
-
-def test_each_seeded_phone_is_in_the_context_of_its_role():
-    from callcenter.agents.models import Role
-    from callcenter.phones import policy
-
-    context = {Role.AGENT: "agent-phones", Role.SUPERVISOR: "supervisor"}
-    for endpoint, (_, role, kind) in seeded_phones().items():
-        assert policy.endpoint_options(role, kind)["context"] == context[role], endpoint
-    assert set(policy.CONTEXTS.values()) <= set(PLAN.contexts)
-
-
-@pytest.mark.parametrize("name", ["agent1", "agent.somchai", "agent42", "supervisor",
-                                  "sup.nok", "supervisor7"])
-def test_every_phone_name_the_console_accepts_can_be_dialled_from_an_agents_phone(name):
-    from callcenter.agents.models import Role
-    from callcenter.phones import policy
-
-    role = Role.AGENT if name.startswith("agent") else Role.SUPERVISOR
-    assert policy.endpoint_problem(name, role) is None
-    assert PLAN.extension_for("agent-phones", name) is not None, name
-
-
-def test_seeded_phones_can_be_dialled_from_an_agents_phone():
-    for name in seeded_phones():
-        assert PLAN.extension_for("agent-phones", name) is not None, name
-
 
 def test_desk_phone_spy_codes_match_the_consoles_modes():
     codes = {"*1": "listen", "*2": "whisper", "*3": "barge"}

@@ -7,7 +7,7 @@ needs no server); tests/test_migrations.py keeps PostgreSQL and SQLite alike.
 """
 
 import pytest
-from asterisk_config import CONF, effective, parse
+from asterisk_config import CONF, dialplan, effective, parse
 from sqlalchemy import inspect
 
 from callcenter import migrate
@@ -17,6 +17,7 @@ from callcenter.phones import policy
 from callcenter.phones.policy import PhoneKind
 
 # sorcery.conf's object types of res_pjsip and the pjsip.conf type each one is.
+PLAN = dialplan()
 PJSIP_TYPES = {"endpoint": "endpoint", "auth": "auth", "aor": "aor"}
 # Our own columns, which Asterisk's realtime layer drops (res_sorcery_realtime keeps only
 # the fields the object type registers).
@@ -163,3 +164,48 @@ def test_pjsip_conf_defines_no_staff_phone_any_more():
     endpoints = {s.name for s in sections
                  if not s.template and effective(sections, s).get("type") == "endpoint"}
     assert endpoints == {"trunk-telco"}
+
+
+# --- the seeded staff's phones and the dialplan ---------------------------------------
+
+def seeded_phones() -> dict[str, tuple]:
+    """The seeded staff's realtime phones: endpoint → (login, role, kind)."""
+    from callcenter.phones.service import endpoint_of
+    from callcenter.seed import DEMO_USERS
+
+    return {endpoint_of(u.phone_interface): (u.login, u.role, u.phone_kind)
+            for u in DEMO_USERS if u.phone_interface}
+
+
+def test_the_seeded_staffs_phones_are_named_as_their_logins_and_fit_their_role():
+    from callcenter.phones import policy
+
+    for endpoint, (login, role, _) in seeded_phones().items():
+        assert endpoint == login
+        assert policy.endpoint_problem(endpoint, role) is None, endpoint
+
+
+def test_each_seeded_phone_is_in_the_context_of_its_role():
+    from callcenter.agents.models import Role
+    from callcenter.phones import policy
+
+    context = {Role.AGENT: "agent-phones", Role.SUPERVISOR: "supervisor"}
+    for endpoint, (_, role, kind) in seeded_phones().items():
+        assert policy.endpoint_options(role, kind)["context"] == context[role], endpoint
+    assert set(policy.CONTEXTS.values()) <= set(PLAN.contexts)
+
+
+@pytest.mark.parametrize("name", ["agent1", "agent.somchai", "agent42", "supervisor",
+                                  "sup.nok", "supervisor7"])
+def test_every_phone_name_the_console_accepts_can_be_dialled_from_an_agents_phone(name):
+    from callcenter.agents.models import Role
+    from callcenter.phones import policy
+
+    role = Role.AGENT if name.startswith("agent") else Role.SUPERVISOR
+    assert policy.endpoint_problem(name, role) is None
+    assert PLAN.extension_for("agent-phones", name) is not None, name
+
+
+def test_seeded_phones_can_be_dialled_from_an_agents_phone():
+    for name in seeded_phones():
+        assert PLAN.extension_for("agent-phones", name) is not None, name
