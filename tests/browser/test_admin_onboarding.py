@@ -1,10 +1,8 @@
 """Onboarding in chromium, on the system as ``callcenter demo`` runs it: the admin creates
-an agent with skills, issues a set-up link; the new agent opens it in a browser of their
-own, chooses a password, signs in and goes ready in their queues.
-
-The people form keeps no phone (phones have their own page): the test gives the new agent
-a PJSIP endpoint in the database, as the phones page would, since signing in to queues
-adds the agent's phone as the queue member.
+an agent with skills, gives them a phone on the phones page (a realtime PJSIP endpoint,
+which the simulated PBX reads as Asterisk would), issues a set-up link; the new agent
+opens it in a browser of their own, chooses a password, signs in and goes ready in their
+queues. Without the phone the PBX would add the member as an invalid device, never rung.
 """
 
 from __future__ import annotations
@@ -13,11 +11,7 @@ import re
 import shutil
 
 import pytest
-from sqlalchemy import update
-from sqlalchemy.orm import Session
 
-from callcenter.agents.models import User
-from callcenter.db import make_engine
 from callcenter.seed import DEMO_PASSWORD
 from tests.agent_console import second_factor
 from tests.agent_console.second_factor import complete_in_page
@@ -32,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 LOGIN = "kanda.j"
 NAME = "กานดา ใจงาม"
 PASSWORD = "ดอกคูณบานเต็มต้นที่ขอนแก่น"
-PHONE = "PJSIP/kanda"
+ENDPOINT = "agent.kanda"
 WAIT_MS = 20_000
 
 
@@ -45,7 +39,7 @@ def demo(tmp_path):
         running.stop()
 
 
-def test_an_admin_onboards_an_agent_who_sets_a_password_and_goes_ready(demo, tmp_path):
+def test_an_admin_onboards_an_agent_who_sets_a_password_and_goes_ready(demo):
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make system-packages)")
     errors = PageErrors()
@@ -53,8 +47,7 @@ def test_an_admin_onboards_an_agent_who_sets_a_password_and_goes_ready(demo, tmp
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                link, user_id = _admin_issues_a_link(browser, demo.url, errors)
-                _give_a_phone(tmp_path, user_id)
+                link = _admin_onboards(browser, demo.url, errors)
                 _agent_sets_a_password_and_goes_ready(browser, demo.url, link, errors)
             except Exception as exc:
                 raise AssertionError(f"{exc}\n--- errors the demo's processes logged ---\n"
@@ -75,7 +68,13 @@ def _context(browser, errors: PageErrors):
     return made
 
 
-def _admin_issues_a_link(browser, base: str, errors: PageErrors) -> tuple[str, int]:
+def _fresh_code_if_asked(form) -> None:
+    code = form.locator("input[name=totp_code]")
+    if code.count():  # the sign-in's code is no longer fresh: a new one
+        code.fill(second_factor.code_for("admin"))
+
+
+def _admin_onboards(browser, base: str, errors: PageErrors) -> str:
     page = _context(browser, errors).new_page()
     page.goto(f"{base}/login")
     page.fill("input[name=username]", "admin")
@@ -95,24 +94,26 @@ def _admin_issues_a_link(browser, base: str, errors: PageErrors) -> tuple[str, i
     page.wait_for_url(re.compile(r"/admin/people/\d+"))
     user_id = int(re.search(r"/admin/people/(\d+)", page.url).group(1))
 
+    # The person's page links to the phones page with them chosen.
+    page.click(f"a[href='/admin/phones?user={user_id}']")
+    form = page.locator("form[action='/admin/phones']")
+    assert form.locator("select[name=user_id]").input_value() == str(user_id)
+    form.locator("input[name=endpoint]").fill(ENDPOINT)
+    _fresh_code_if_asked(form)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#phone-password")  # shown once, for the desk phone's set-up
+    assert len(page.text_content("#phone-password").strip()) >= 20
+
+    page.goto(f"{base}/admin/people/{user_id}")
+    assert f"PJSIP/{ENDPOINT}" in page.text_content("main")
     form = page.locator("#password-actions form[action$='/setup-link']")
-    code = form.locator("input[name=totp_code]")
-    if code.count():  # the sign-in's code is no longer fresh: a new one
-        code.fill(second_factor.code_for("admin"))
+    _fresh_code_if_asked(form)
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#setup-link")
     link = page.input_value("#setup-link")
     assert re.fullmatch(rf"{re.escape(base)}/setup/[A-Za-z0-9_-]{{40,}}", link), link
     assert NAME in page.text_content("main")
-    return link, user_id
-
-
-def _give_a_phone(data_dir, user_id: int) -> None:
-    engine = make_engine(f"sqlite:///{(data_dir / 'callcenter.sqlite3').resolve()}")
-    with Session(engine) as session:
-        session.execute(update(User).where(User.id == user_id).values(phone_interface=PHONE))
-        session.commit()
-    engine.dispose()
+    return link
 
 
 def _agent_sets_a_password_and_goes_ready(browser, base: str, link: str,
