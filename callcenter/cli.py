@@ -65,6 +65,8 @@ def _exec_process(command: str, rest: Sequence[str]) -> int:
 
 
 def _cmd_users(args: argparse.Namespace) -> int:
+    if args.action == "first-admin":
+        return _first_admin(args)
     from callcenter import audit
     from callcenter.agents import service as agents
     from callcenter.agents import totp
@@ -80,6 +82,43 @@ def _cmd_users(args: argparse.Namespace) -> int:
         audit.record(session, actor_id=None, action="auth.totp_reset", entity_type="user",
                      entity_id=user.id)
     print(f"{args.login}: second factor reset; they enrol again at their next sign-in")
+    return 0
+
+
+def _first_admin(args: argparse.Namespace) -> int:
+    """A new centre's first admin, with a set-up link to choose a password. Everyone
+    after them is created in the console (/admin/people); so this refuses once an active
+    admin exists."""
+    from pydantic import ValidationError
+
+    from callcenter.agents import people, setup_links
+    from callcenter.agents.models import Role
+    from callcenter.agents.schemas import PersonFields
+    from callcenter.db import session_scope, utcnow
+    from callcenter.errors import DomainError
+
+    load_or_exit()
+    try:
+        fields = PersonFields(login=args.login, display_name=args.name or args.login,
+                              role=Role.ADMIN)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"cannot create that admin: {problems}", file=sys.stderr)
+        return 2
+    try:
+        with session_scope() as session:
+            if people.has_active_admin(session):
+                print("an active admin exists already: create people in the console, "
+                      "at /admin/people", file=sys.stderr)
+                return 1
+            user = people.create_person(session, fields, actor_id=None)
+            token = setup_links.issue(session, user_id=user.id, actor_id=None, now=utcnow())
+    except DomainError as exc:
+        print(f"cannot create that admin: {exc.message}", file=sys.stderr)
+        return 1
+    # Printed once on the operator's terminal, never logged: the link is the password.
+    print(f"{fields.login}: admin created. Open this link on the console within 24 hours "
+          f"to choose a password (it works once):\n  /setup/{token}")
     return 0
 
 
@@ -113,9 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(handler=_cmd_seed)
 
     users = sub.add_parser("users", help="manage accounts")
-    users.add_argument("action", choices=("reset-totp",),
-                       help="reset-totp: forget a lost second factor (the user enrols again)")
+    users.add_argument("action", choices=("reset-totp", "first-admin"),
+                       help="reset-totp: forget a lost second factor (the user enrols again); "
+                            "first-admin: a new centre's first admin and their set-up link")
     users.add_argument("login")
+    users.add_argument("--name", help="first-admin: the admin's display name")
     users.set_defaults(handler=_cmd_users)
 
     for name, text in (

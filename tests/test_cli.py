@@ -1,6 +1,7 @@
 """The `callcenter` command: help for each subcommand, usage on bad arguments."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -109,3 +110,18 @@ def test_seed_refuses_demo_accounts_in_production(tmp_path):
     })
     assert result.returncode == 2
     assert "refusing to create demo accounts in production" in result.stderr
+
+
+def test_a_new_centres_first_admin_gets_a_set_up_link_once(tmp_path):
+    env = {"CALLCENTER_DATA_DIR": str(tmp_path)}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    assert run_cli("seed", "--no-demo-users", env=env).returncode == 0
+    created = run_cli("users", "first-admin", "Somsri.A", "--name", "สมศรี ผู้ดูแล", env=env)
+    assert created.returncode == 0, created.stderr
+    assert "somsri.a: admin created" in created.stdout
+    assert re.search(r"/setup/[A-Za-z0-9_-]{40,}", created.stdout)
+    # Everyone after the first admin is created in the console.
+    again = run_cli("users", "first-admin", "another", env=env)
+    assert again.returncode == 1 and "/admin/people" in again.stderr
+    bad = run_cli("users", "first-admin", "x", env=env)
+    assert bad.returncode == 2 and "login" in bad.stderr

@@ -129,6 +129,10 @@ def _login_free(session: Session, login: str, *, other_than: int | None = None) 
         raise Conflict("that login is taken", field="login")
 
 
+def has_active_admin(session: Session) -> bool:
+    return _other_active_admins(session, 0) > 0
+
+
 def _other_active_admins(session: Session, user_id: int) -> int:
     return session.scalar(select(func.count()).select_from(User).where(
         User.role == Role.ADMIN, User.active.is_(True), User.id != user_id)) or 0
@@ -146,9 +150,10 @@ def _end_sessions(session: Session, user_id: int) -> int:
     return result.rowcount or 0
 
 
-def create_person(session: Session, fields: PersonFields, *, actor_id: int,
+def create_person(session: Session, fields: PersonFields, *, actor_id: int | None,
                   source_ip: str | None = None) -> User:
-    """A new account that cannot sign in until its owner sets a password; audited."""
+    """A new account that cannot sign in until its owner sets a password; audited
+    (``actor_id`` None: the command line's first admin, before anyone can sign in)."""
     unit_id = _unit_id(session, fields.unit_code)
     _queue_ids(session, list(fields.skill_map()))
     _login_free(session, fields.login)
