@@ -11,5 +11,22 @@ from callcenter.thaidate import format_date
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["be_date"] = format_date
+
+
+def audit_value(value: object) -> str:
+    """One side of an audited change as people read it: a list as its items, a mapping
+    as ``key value`` pairs (skills: queue and penalty), yes/no as ✓/✗, nothing as –."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(audit_value(item) for item in value) or "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {audit_value(item)}" for key, item in value.items()) or "–"
+    return str(value)
+
+
+templates.env.filters["audit_value"] = audit_value
 # Pages name the SSE events they listen for from the bus contract ({{ topics.DISPATCH }}).
 templates.env.globals["topics"] = topics

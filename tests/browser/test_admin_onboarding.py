@@ -83,6 +83,16 @@ def _admin_onboards(browser, base: str, errors: PageErrors) -> str:
     complete_in_page(page, "admin")
     page.wait_for_url(lambda url: "/login" not in url)
 
+    # A refused form says why, in the page's language (a toast), and keeps what was typed.
+    page.goto(f"{base}/admin/people/new")
+    page.fill("input[name=login]", "agent1")
+    page.fill("input[name=display_name]", NAME)
+    page.select_option("select[name=role]", "agent")
+    with errors.allowed("status of 409"):  # the browser's own line for the refusal
+        page.click("form.person-form button[type=submit]")
+        page.wait_for_selector("#toasts .toast.error")
+    assert page.input_value("input[name=display_name]") == NAME
+
     page.goto(f"{base}/admin/people/new")
     page.fill("input[name=login]", LOGIN)
     page.fill("input[name=display_name]", NAME)
