@@ -28,6 +28,7 @@ from agent_console.routers import (
     icon,
     intake,
     metrics,
+    places,
     reports,
     setup,
     supervisor,
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(agent_state_api.router)
     app.include_router(unit_api.router)
     app.include_router(agent_pages.router)
+    app.include_router(places.router)
     app.include_router(intake.router)  # before case_pages: /cases/new is not /cases/{id}
     app.include_router(case_pages.router)
     app.include_router(unit.router)

@@ -30,6 +30,7 @@ from callcenter.cases import drafts, schemas
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import service as cases
 from callcenter.errors import DomainError
+from callcenter.provinces import places
 from callcenter.provinces import service as provinces
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
@@ -69,6 +70,14 @@ def new_case(
     return htmx.redirect(request, f"/cases/drafts/{draft.key}")
 
 
+def place_options(data: dict[str, str]) -> dict[str, list[places.Area]]:
+    """The district and sub-district lists as the draft's choices open them."""
+    province = data.get("province_code") or ""
+    district = data.get("district_code") or ""
+    return {"district_options": places.districts(province) if province else [],
+            "subdistrict_options": places.subdistricts(district) if district else []}
+
+
 def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,
                  data: dict[str, str] | None = None, conflict: bool = False,
                  status: int = 200) -> Response:
@@ -85,7 +94,7 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
         suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
         person_roles=drafts.PERSON_ROLES, provinces=provinces.by_thai_name(db),
         nationalities=NATIONALITIES, unit=provinces.unit_of(db, data.get("province_code")),
-        ids_entered=ids)
+        ids_entered=ids, **place_options(data))
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)
 
 

@@ -33,7 +33,8 @@ PERSON_FIELDS = ("full_name", "nickname", "gender", "age_years", "phone", "natio
 PERSON_FLAGS = ("needs_interpreter", "has_disability")
 FLAGS = ("do_not_call_back", "withhold_caller_id")
 CASE_TEXT = ("issue_area", "chi_category", "gbv_type", "target_group", "province_code",
-             "district", "urgency", "consent", "legal_basis", "summary", "call_window")
+             "district", "district_code", "subdistrict_code", "latitude", "longitude",
+             "urgency", "consent", "legal_basis", "summary", "call_window")
 CHECKED = ("on", "true", "1")
 # Kept sealed in the draft: neither the database nor a page holds it in clear again.
 SEALED_SUFFIX = ".national_id"

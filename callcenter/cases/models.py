@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.columns import enum_type
@@ -116,7 +116,13 @@ class Case(Base):
         enum_type(TargetGroup, "target_group")
     )
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    # Free text of cases opened before the place pickers; new cases carry the codes.
     district: Mapped[str | None] = mapped_column(String(120))
+    district_code: Mapped[str | None] = mapped_column(String(4))
+    subdistrict_code: Mapped[str | None] = mapped_column(String(6))
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[str] = mapped_column(Text, default="")
     consent: Mapped[Consent] = mapped_column(
         enum_type(Consent, "consent"), default=Consent.NOT_ASKED

@@ -13,12 +13,14 @@ from typing import Annotated
 
 from pydantic import (
     BaseModel,
+    ValidationInfo,
     ConfigDict,
     Field,
     StringConstraints,
     computed_field,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from callcenter.cases import risk as risk_rule
 from callcenter.cases.identity import is_valid_national_id, normalise
@@ -31,7 +33,7 @@ from callcenter.cases.models import (
     PersonRole,
     ReferralStatus,
 )
-from callcenter.provinces import catalog
+from callcenter.provinces import catalog, places
 from callcenter.taxonomy import (
     ChiCategory,
     GbvType,
@@ -57,6 +59,8 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40,
                                          pattern=r"^\+?[0-9 ()\-]{3,40}$")]
 Window = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+DistrictCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}$")]
+SubdistrictCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^TH-\d{2}$")]
@@ -163,7 +167,13 @@ class CaseFields(SafeContact):
     gbv_type: GbvType | None = None
     target_group: TargetGroup | None = None
     province_code: ProvinceCode | None = None
+    # Free text kept for cases opened before the pickers; new cases use the codes below.
     district: Window | None = None
+    district_code: DistrictCode | None = None
+    subdistrict_code: SubdistrictCode | None = None
+    latitude: float | None = Field(default=None, ge=places.LAT_MIN, le=places.LAT_MAX)
+    longitude: float | None = Field(default=None, ge=places.LON_MIN, le=places.LON_MAX,
+                                    validate_default=True)
     urgency: Urgency = Urgency.NORMAL
     risk: dict[str, bool] = Field(default_factory=dict)
     consent: Consent = Consent.NOT_ASKED
@@ -187,6 +197,47 @@ class CaseFields(SafeContact):
             raise ValueError("no province has this code")
         return value
 
+    # Fields are checked in order, so each place code sees the one above it in info.data.
+    @field_validator("district_code")
+    @classmethod
+    def _district_in_province(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        province = places.province_of_district(value)
+        if province is None:
+            raise PydanticCustomError("unknown_place", "no district has this code")
+        if province != info.data.get("province_code"):
+            raise PydanticCustomError("district_not_in_province",
+                                      "the district is not in the chosen province")
+        return value
+
+    @field_validator("subdistrict_code")
+    @classmethod
+    def _subdistrict_in_district(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        district = places.district_of_subdistrict(value)
+        if district is None:
+            raise PydanticCustomError("unknown_place", "no sub-district has this code")
+        if district != info.data.get("district_code"):
+            raise PydanticCustomError("subdistrict_not_in_district",
+                                      "the sub-district is not in the chosen district")
+        return value
+
+    @field_validator("longitude")
+    @classmethod
+    def _both_coordinates(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # A point needs both numbers; a latitude refused above is already reported.
+        if "latitude" in info.data and (value is None) != (info.data["latitude"] is None):
+            raise PydanticCustomError("coordinates_pair", "give both latitude and longitude")
+        return value
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def postal_code(self) -> str | None:
+        """Derived from the sub-district, never typed."""
+        return places.postal_code(self.subdistrict_code)
+
 
 class CaseIn(CaseFields):
     """Open a case; with ``call_id`` the case starts from that call."""
@@ -209,6 +260,11 @@ class CaseOut(BaseModel):
     target_group: TargetGroup | None
     province_code: str | None
     district: str | None
+    district_code: str | None
+    subdistrict_code: str | None
+    postal_code: str | None
+    latitude: float | None
+    longitude: float | None
     urgency: Urgency
     risk: dict[str, bool]
     consent: Consent

@@ -150,7 +150,8 @@ def link_call(session: Session, case: Case, *, call_id: int, actor_id: int | Non
 
 # --- intake and the case file ------------------------------------------------------------
 
-CASE_FIELDS = tuple(CaseFields.model_fields)
+# The postal code is derived from the sub-district (a computed field of the input).
+CASE_FIELDS = (*CaseFields.model_fields, "postal_code")
 
 
 def by_intake_key(session: Session, intake_key: str) -> Case | None:
