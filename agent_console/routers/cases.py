@@ -18,6 +18,7 @@ from agent_console import access, htmx, i18n, person_form
 from agent_console.case_steps import changeable_case, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, page_context, require
 from agent_console.limits import Id, TooLarge, client_ip, limit_body
+from agent_console.routers.places import place_of
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as users
@@ -206,7 +207,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         whole_numbers=whole, unit_brief_max=UNIT_BRIEF_MAX,
         suggested_urgency=risk_rule.suggested_urgency(case.risk),
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
-        mask=lambda n: access.mask_number(n, viewer.role))
+        mask=lambda n: access.mask_number(n, viewer.role), **place_of(case))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 

@@ -23,6 +23,7 @@ from agent_console.routers.cases import (
     form_fields,
     problems_of,
 )
+from agent_console.routers.places import place_options
 from agent_console.templating import templates
 from callcenter.calls import service as calls
 from callcenter.calls.models import Call
@@ -30,7 +31,6 @@ from callcenter.cases import drafts, schemas
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import service as cases
 from callcenter.errors import DomainError
-from callcenter.provinces import places
 from callcenter.provinces import service as provinces
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
@@ -68,14 +68,6 @@ def new_case(
     draft = drafts.open_for(db, user_id=viewer.id, call_id=call.id if call else None,
                             prefill=drafts.prefill(call))
     return htmx.redirect(request, f"/cases/drafts/{draft.key}")
-
-
-def place_options(data: dict[str, str]) -> dict[str, list[places.Area]]:
-    """The district and sub-district lists as the draft's choices open them."""
-    province = data.get("province_code") or ""
-    district = data.get("district_code") or ""
-    return {"district_options": places.districts(province) if province else [],
-            "subdistrict_options": places.subdistricts(district) if district else []}
 
 
 def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, str] | None = None,

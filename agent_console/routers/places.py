@@ -36,6 +36,25 @@ class AreaOut(BaseModel):
     postal_codes: list[str] = []
 
 
+def place_options(values: dict) -> dict[str, list[places.Area]]:
+    """The district and sub-district lists a form opens with, for the values it shows."""
+    province = values.get("province_code") or ""
+    district = values.get("district_code") or ""
+    return {"district_options": places.districts(province) if province else [],
+            "subdistrict_options": places.subdistricts(district) if district else []}
+
+
+def place_of(case) -> dict[str, object]:
+    """What the case and unit pages show of a case's place, and the values its form edits."""
+    values = {name: getattr(case, name) for name in
+              ("province_code", "district_code", "subdistrict_code", "latitude", "longitude")}
+    return {"place": {"district": places.district(case.district_code),
+                      "subdistrict": places.subdistrict(case.subdistrict_code),
+                      "postal_code": case.postal_code,
+                      "geo": places.geo_uri(case.latitude, case.longitude)},
+            "place_values": values, **place_options(values)}
+
+
 def _options(request: Request, areas: list[places.Area], selected: str) -> Response:
     context = page_context(request, areas=areas, selected=selected)
     return templates.TemplateResponse(request, "places/options.html", context)

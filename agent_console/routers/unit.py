@@ -42,6 +42,7 @@ from callcenter.dispatch import alert_tests, policy, presence
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import DispatchStatus
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
+from callcenter.provinces import places
 from callcenter.provinces import service as provinces
 from callcenter.taxonomy import Urgency
 
@@ -122,6 +123,8 @@ def _visit_page(request: Request, db: Session, viewer: Viewer, dispatch_id: int,
         age=age_text(context["_"], detail.dispatch.created_at, now),
         province=provinces.names(db, {detail.dispatch.province_code},
                                  str(context["lang"])).get(detail.dispatch.province_code, ""),
+        district=places.district(detail.dispatch.district_code),
+        subdistrict=places.subdistrict(detail.subdistrict_code),
         steps=dispatches.timeline(db, dispatch_id), error=error, form=form or {},
         can={step.value: policy.can_move(status, step) for step in S},
         outcomes=OUTCOMES, awaiting=status in policy.AWAITING_UNIT)

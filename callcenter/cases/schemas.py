@@ -13,10 +13,10 @@ from typing import Annotated
 
 from pydantic import (
     BaseModel,
-    ValidationInfo,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     computed_field,
     field_validator,
 )

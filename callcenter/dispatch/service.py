@@ -28,6 +28,7 @@ from callcenter.dispatch.models import (
     DispatchStatus,
 )
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
+from callcenter.provinces import places
 from callcenter.provinces import service as provinces
 from callcenter.provinces.models import ResponseUnit
 from callcenter.taxonomy import Urgency
@@ -277,9 +278,11 @@ class UnitDispatch:
     urgency: Urgency
     case_number: str
     province_code: str
+    # The district's Thai name (from its code), or the free text of an older case.
     district: str | None
     created_at: datetime
     acknowledged_at: datetime | None
+    district_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +311,10 @@ class UnitDispatchDetail:
     persons: tuple[VisitPerson, ...]
     decline_reason: str | None
     outcome: str | None
+    # Where to go, finer than the alert: the unit reads it signed in, as the address.
+    subdistrict_code: str | None = None
+    postal_code: str | None = None
+    geo: str | None = None
 
 
 def list_for_unit(
@@ -315,7 +322,7 @@ def list_for_unit(
 ) -> list[UnitDispatch]:
     """The unit's dispatches, most urgent and oldest first; never another unit's."""
     query = (
-        select(Dispatch, Case.number, Case.province_code, Case.district)
+        select(Dispatch, Case.number, Case.province_code, Case.district, Case.district_code)
         .join(Case, Case.id == Dispatch.case_id)
         .where(Dispatch.unit_id == unit_id)
     )
@@ -323,7 +330,8 @@ def list_for_unit(
         query = query.where(Dispatch.status.not_in(policy.CLOSED))
     rows = session.execute(query.order_by(Dispatch.created_at.desc()).limit(limit)).all()
     order = list(Urgency)
-    items = [_row(d, number, province, district) for d, number, province, district in rows]
+    items = [_row(d, number, province, places.district_label(code, district), code)
+             for d, number, province, district, code in rows]
     return sorted(items, key=lambda i: (order.index(i.urgency), i.created_at))
 
 
@@ -350,7 +358,11 @@ def get_for_unit(
         if p.role is PersonRole.VICTIM
     )
     return UnitDispatchDetail(
-        dispatch=_row(dispatch, case.number, case.province_code, case.district),
+        dispatch=_row(dispatch, case.number, case.province_code,
+                      places.district_label(case.district_code, case.district),
+                      case.district_code),
+        subdistrict_code=case.subdistrict_code, postal_code=case.postal_code,
+        geo=places.geo_uri(case.latitude, case.longitude),
         unit_brief=dispatch.unit_brief, do_not_call_back=case.do_not_call_back,
         call_window=case.call_window, persons=persons,
         decline_reason=dispatch.decline_reason, outcome=dispatch.outcome,
@@ -364,7 +376,9 @@ def timeline(session: Session, dispatch_id: int) -> list[DispatchEvent]:
         .order_by(DispatchEvent.at, DispatchEvent.id)))
 
 
-def _row(d: Dispatch, number: str, province: str | None, district: str | None) -> UnitDispatch:
+def _row(d: Dispatch, number: str, province: str | None, district: str | None,
+         district_code: str | None = None) -> UnitDispatch:
     return UnitDispatch(id=d.id, status=d.status, urgency=d.urgency, case_number=number,
                         province_code=province or "", district=district,
+                        district_code=district_code,
                         created_at=d.created_at, acknowledged_at=d.acknowledged_at)

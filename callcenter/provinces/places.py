@@ -105,3 +105,17 @@ def postal_code(subdistrict_code: str | None) -> str | None:
 
 def in_thailand(latitude: float, longitude: float) -> bool:
     return LAT_MIN <= latitude <= LAT_MAX and LON_MIN <= longitude <= LON_MAX
+
+
+def geo_uri(latitude: float | None, longitude: float | None) -> str | None:
+    """An RFC 5870 ``geo:`` link that phones open in their maps app; None without a point."""
+    if latitude is None or longitude is None:
+        return None
+    return f"geo:{latitude:.6f},{longitude:.6f}"
+
+
+def district_label(code: str | None, text: str | None, lang: str = "th") -> str | None:
+    """The district's name from its code, else the free text of a case opened before the
+    pickers: what an alert or a unit's list says of where."""
+    found = district(code)
+    return found.name(lang) if found else text

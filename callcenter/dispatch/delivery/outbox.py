@@ -26,6 +26,7 @@ from callcenter.dispatch.models import (
     Dispatch,
     DispatchStatus,
 )
+from callcenter.provinces import places
 from callcenter.provinces.models import AlertChannel, Province, ResponseUnit, UnitContact
 
 
@@ -66,8 +67,9 @@ def claim(
         return None
     row = session.execute(
         select(Alert.dispatch_id, Alert.channel, Alert.idempotency_key, Dispatch.status,
-               Dispatch.urgency, Dispatch.unit_brief, Case.number, Case.district, ResponseUnit.id,
-               ResponseUnit.code, ResponseUnit.province_code, Province.name_th,
+               Dispatch.urgency, Dispatch.unit_brief, Case.number, Case.district,
+               Case.district_code, ResponseUnit.id, ResponseUnit.code,
+               ResponseUnit.province_code, Province.name_th,
                UnitContact.address)
         .join(Dispatch, Dispatch.id == Alert.dispatch_id)
         .join(Case, Case.id == Dispatch.case_id)
@@ -76,8 +78,8 @@ def claim(
         .outerjoin(UnitContact, UnitContact.id == Alert.contact_id)
         .where(Alert.id == alert_id)
     ).one()
-    (dispatch_id, channel, key, status, urgency, brief, case_number, district, unit_id, unit_code,
-     province_code, province_name, address) = row
+    (dispatch_id, channel, key, status, urgency, brief, case_number, district, district_code,
+     unit_id, unit_code, province_code, province_name, address) = row
     if status not in policy.AWAITING_UNIT:
         # Acknowledged, declined or closed meanwhile: nobody needs this alert any more.
         session.execute(update(Alert).where(Alert.id == alert_id)
@@ -91,7 +93,8 @@ def claim(
         dispatch_id=dispatch_id,
         case_number=case_number,
         province=province_name or province_code,
-        district=district,
+        # The district picked from the list, by its Thai name; older cases' free text.
+        district=places.district_label(district_code, district),
         urgency=urgency,
         link=dispatch_link(settings.console_base_url, dispatch_id),
         brief=brief,
