@@ -25,6 +25,10 @@ Worker = Depends(require(*access.CASE_ROLES))
 Province = Annotated[str, Query(pattern=r"^TH-\d{2}$")]
 District = Annotated[str, Query(pattern=r"^\d{4}$")]
 Chosen = Annotated[str, Query(max_length=6)]
+# The pickers ask with nothing chosen above too (the province cleared, the district list
+# redrawn with no choice): they get the blank option alone, not an error.
+MaybeProvince = Annotated[str, Query(pattern=r"^(TH-\d{2})?$")]
+MaybeDistrict = Annotated[str, Query(pattern=r"^(\d{4})?$")]
 Typed = Annotated[str, Query(max_length=60)]
 
 
@@ -61,17 +65,19 @@ def _options(request: Request, areas: list[places.Area], selected: str) -> Respo
 
 
 @router.get("/places/districts", response_class=HTMLResponse)
-def district_options(request: Request, province_code: Province, q: Typed = "",
+def district_options(request: Request, province_code: MaybeProvince = "", q: Typed = "",
                      district_code: Chosen = "", viewer: Viewer = Worker) -> Response:
     """The province's districts whose name holds ``q``, as options of a select."""
-    return _options(request, places.districts(province_code, q), district_code)
+    areas = places.districts(province_code, q) if province_code else []
+    return _options(request, areas, district_code)
 
 
 @router.get("/places/subdistricts", response_class=HTMLResponse)
-def subdistrict_options(request: Request, district_code: District, q: Typed = "",
+def subdistrict_options(request: Request, district_code: MaybeDistrict = "", q: Typed = "",
                         subdistrict_code: Chosen = "", viewer: Viewer = Worker) -> Response:
     """The district's sub-districts whose name or postal code holds ``q``."""
-    return _options(request, places.subdistricts(district_code, q), subdistrict_code)
+    areas = places.subdistricts(district_code, q) if district_code else []
+    return _options(request, areas, subdistrict_code)
 
 
 def _out(areas: list[places.Area]) -> list[AreaOut]:

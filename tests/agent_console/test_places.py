@@ -120,3 +120,11 @@ def test_the_unit_sees_the_district_sub_district_and_map_link_and_the_alert_name
     # The alert stays as coarse as before: no sub-district, no point.
     assert "ศรีภูมิ" not in claim.delivery.message.text
     assert "geo:" not in claim.delivery.message.text
+
+
+def test_a_picker_asked_with_nothing_chosen_above_gets_only_the_blank_option(client):
+    signed_in(client, "agent1")
+    empty = client.get("/places/subdistricts", params={"district_code": "", "q": ""})
+    assert empty.status_code == 200 and empty.text.count("<option") == 1
+    assert client.get("/places/districts").text.count("<option") == 1
+    assert client.get("/places/districts", params={"province_code": "x"}).status_code == 422
