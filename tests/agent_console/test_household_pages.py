@@ -87,3 +87,25 @@ def test_the_api_takes_every_role_and_refuses_a_second_reporter_beside_a_reporti
     wrong = client.patch(f"/api/cases/{case_id}/persons/{body['id']}", headers=h,
                          json={"reporter_is_victim": True})
     assert wrong.status_code == 422
+
+
+def test_a_free_text_relationship_from_before_the_list_is_shown_and_must_become_a_code(
+        client, seeded_session):
+    csrf = signed_in(client, "agent1")
+    case_id = client.post("/api/cases", json=INTAKE, headers={"X-CSRF-Token": csrf}).json()["id"]
+    reporter = seeded_session.scalars(select(CasePerson).where(
+        CasePerson.role == PersonRole.REPORTER)).one()
+    reporter.relationship_to_victim = "สามี"
+    seeded_session.flush()
+    page = client.get(f"/cases/{case_id}").text
+    assert '<option value="สามี" selected>สามี</option>' in page
+    kept = client.post(f"/cases/{case_id}/persons/{reporter.id}", data={
+        "role": "reporter", "nickname": "น้อย", "relationship_to_victim": "สามี",
+        "csrf_token": csrf})
+    assert kept.status_code == 422 and "เลือกจากรายการ" in kept.text
+    coded = client.post(f"/cases/{case_id}/persons/{reporter.id}", follow_redirects=False,
+                        data={"role": "reporter", "nickname": "น้อย",
+                              "relationship_to_victim": "spouse", "csrf_token": csrf})
+    assert coded.status_code == 303
+    seeded_session.refresh(reporter)
+    assert reporter.relationship_to_victim == "spouse"
