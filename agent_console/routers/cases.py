@@ -232,7 +232,7 @@ def _sent_back(person_id: int | str, fields: dict[str, str], exc: Exception) -> 
 @router.post("/cases/{case_id}/persons")
 async def add_person(case_id: Id, request: Request, viewer: Viewer = Worker,
                      db: Session = DB) -> Response:
-    """Add a victim, reporter or alleged perpetrator: the intake's fields and checks."""
+    """Add a person of any role (a child, a household member …): the intake's checks."""
     case = changeable_case(db, case_id, viewer)
     fields = await form_fields(request)
     whole = viewer.role in access.FULL_NUMBER_ROLES

@@ -247,7 +247,7 @@ def get_person(session: Session, case: Case, person_id: int) -> CasePerson:
 
 def add_person(session: Session, case: Case, *, person: PersonIn, actor_id: int,
                id_key: str) -> CasePerson:
-    """Add a victim, reporter or alleged perpetrator found after intake."""
+    """Add a person of any role found after intake (a child, a household member …)."""
     count = session.scalar(select(func.count()).select_from(CasePerson)
                            .where(CasePerson.case_id == case.id)) or 0
     if count >= policy.MAX_PERSONS:
