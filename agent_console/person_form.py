@@ -10,14 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from callcenter.cases.drafts import CHECKED, PERSON_FIELDS, PERSON_FLAGS
+from callcenter.thaidate import BUDDHIST_ERA_OFFSET, typed_year_as_gregorian
 
 
-def values(person: Any, *, whole_numbers: bool) -> dict[str, object]:
-    """The form's values for ``person`` (a ``CasePerson``)."""
+def values(person: Any, *, whole_numbers: bool, buddhist_era: bool = False) -> dict[str, object]:
+    """The form's values for ``person`` (a ``CasePerson``); with ``buddhist_era`` (the
+    Thai page) the birth year as Thai people write it, which ``to_input`` converts back."""
     shown: dict[str, object] = {name: getattr(person, name) for name in PERSON_FIELDS
                                 if name != "national_id"}
     shown.update({name: getattr(person, name) for name in PERSON_FLAGS})
     shown["gender"] = person.gender.value
+    if person.relationship_to_victim is not None:
+        shown["relationship_to_victim"] = str(person.relationship_to_victim)
+    if buddhist_era and person.birth_year is not None:
+        shown["birth_year"] = person.birth_year + BUDDHIST_ERA_OFFSET
     if not whole_numbers:
         shown["phone"] = ""
     return shown
@@ -41,6 +47,8 @@ def to_input(fields: dict[str, str], *, editing: bool, whole_numbers: bool) -> d
         value = fields.get(name, "").strip()
         if name == "nationality":
             value = value.upper()
+        elif name == "birth_year":
+            value = typed_year_as_gregorian(value)
         if value:
             data[name] = value
         elif not editing:

@@ -7,6 +7,8 @@ from pathlib import Path
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from callcenter import topics
+from callcenter.cases import nationality
+from callcenter.cases.models import Relationship
 from callcenter.thaidate import format_date
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
@@ -30,3 +32,7 @@ def audit_value(value: object) -> str:
 templates.env.filters["audit_value"] = audit_value
 # Pages name the SSE events they listen for from the bus contract ({{ topics.DISPATCH }}).
 templates.env.globals["topics"] = topics
+# The person forms' closed lists: nationalities named in the page's language, relationships.
+templates.env.globals["nationality_choices"] = nationality.choices
+templates.env.globals["nationality_label"] = nationality.label
+templates.env.globals["relationships"] = [r.value for r in Relationship]

@@ -37,6 +37,16 @@ def gregorian_year(year_be: int) -> int:
     return year_be - BUDDHIST_ERA_OFFSET
 
 
+def typed_year_as_gregorian(text: str) -> str:
+    """A year typed on a form, as a Gregorian year: from 2400 on it can only be a
+    Buddhist-era year (2560 is 2017), which Thai speakers write by habit. Anything that is
+    not a number is returned as it is, for the form's checks to refuse."""
+    text = text.strip()
+    if text.isdigit() and int(text) >= 2400:
+        return str(gregorian_year(int(text)))
+    return text
+
+
 def format_date(
     moment: date | datetime,
     *,

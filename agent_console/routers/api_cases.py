@@ -126,7 +126,7 @@ def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
              responses=errors(400, 404, 409, 422))
 def add_person(case_id: Id, person: schemas.PersonIn, request: Request,
                viewer: Viewer = CaseReader, db: Session = DB):
-    """Add a victim, reporter or alleged perpetrator to the case (checked as at intake;
+    """Add a person of any role to the case (checked as at intake;
     a national ID is kept as a digest and its last four digits)."""
     case = changeable_case(db, case_id, viewer)
     row = cases.add_person(db, case, person=person, actor_id=viewer.id,

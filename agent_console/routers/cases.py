@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from agent_console import access, htmx, i18n, person_form
 from agent_console.case_steps import changeable_case, send_dispatch
-from agent_console.deps import DB, Viewer, id_key, page_context, require
+from agent_console.deps import DB, Viewer, id_key, language, page_context, require
 from agent_console.limits import Id, TooLarge, client_ip, limit_body
 from agent_console.routers.places import place_of
 from agent_console.templating import templates
@@ -54,9 +54,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 Worker = Depends(require(*access.CASE_ROLES))
 Supervisor = Depends(require(*access.AUDIT_ROLES))
 FIELD_NAME = re.compile(r"^[a-z0-9_.]{1,60}$")
-# Nationalities the forms offer first (ISO 3166-1): Thailand and the neighbours most
-# callers from abroad come from. The case file takes any other code too.
-NATIONALITIES = ("TH", "MM", "KH", "LA", "VN", "CN")
 CHOICES = {
     "issue_area": list(IssueArea), "chi_category": list(ChiCategory),
     "gbv_type": list(GbvType), "target_group": list(TargetGroup), "urgency": list(Urgency),
@@ -201,9 +198,11 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         next_statuses=sorted(policy.moves_by_hand(case.status)), choices=CHOICES,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
         provinces=provinces.by_thai_name(db), persons=people, person_roles=list(PersonRole),
-        person_values={p.id: person_form.values(p, whole_numbers=whole) for p in people},
+        person_values={p.id: person_form.values(p, whole_numbers=whole,
+                                                buddhist_era=language(request) == "th")
+                       for p in people},
         person_form=sent_back, status_form=status_form or {},
-        closure_outcomes=list(ClosureOutcome), nationalities=NATIONALITIES,
+        closure_outcomes=list(ClosureOutcome),
         whole_numbers=whole, unit_brief_max=UNIT_BRIEF_MAX,
         suggested_urgency=risk_rule.suggested_urgency(case.risk),
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
@@ -234,7 +233,7 @@ def _sent_back(person_id: int | str, fields: dict[str, str], exc: Exception) -> 
 @router.post("/cases/{case_id}/persons")
 async def add_person(case_id: Id, request: Request, viewer: Viewer = Worker,
                      db: Session = DB) -> Response:
-    """Add a victim, reporter or alleged perpetrator: the intake's fields and checks."""
+    """Add a person of any role (a child, a household member …): the intake's checks."""
     case = changeable_case(db, case_id, viewer)
     fields = await form_fields(request)
     whole = viewer.role in access.FULL_NUMBER_ROLES

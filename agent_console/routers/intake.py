@@ -19,7 +19,6 @@ from agent_console.limits import Id, client_ip, limit_body
 from agent_console.own_calls import own_call
 from agent_console.routers.cases import (
     CHOICES,
-    NATIONALITIES,
     form_fields,
     problems_of,
 )
@@ -85,7 +84,7 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
         choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS, conflict=conflict,
         suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
         person_roles=drafts.PERSON_ROLES, provinces=provinces.by_thai_name(db),
-        nationalities=NATIONALITIES, unit=provinces.unit_of(db, data.get("province_code")),
+        unit=provinces.unit_of(db, data.get("province_code")),
         ids_entered=ids, **place_options(data))
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)
 

@@ -25,12 +25,15 @@ from callcenter.calls.models import Call
 from callcenter.cases.models import CaseDraft, PersonRole
 from callcenter.cases.schemas import RISK_QUESTIONS, CaseIn
 from callcenter.errors import Conflict, NotFound
+from callcenter.thaidate import typed_year_as_gregorian
 
 # The intake form has one row per role; later persons are added on the case file.
 PERSON_ROLES = (PersonRole.VICTIM, PersonRole.REPORTER, PersonRole.ALLEGED_PERPETRATOR)
-PERSON_FIELDS = ("full_name", "nickname", "gender", "age_years", "phone", "national_id",
-                 "language", "nationality", "relationship_to_victim", "address")
-PERSON_FLAGS = ("needs_interpreter", "has_disability")
+VICTIM_INDEX = PERSON_ROLES.index(PersonRole.VICTIM)
+PERSON_FIELDS = ("full_name", "nickname", "gender", "age_years", "birth_year", "phone",
+                 "national_id", "language", "nationality", "relationship_to_victim",
+                 "school_or_care", "address")
+PERSON_FLAGS = ("needs_interpreter", "has_disability", "reporter_is_victim")
 FLAGS = ("do_not_call_back", "withhold_caller_id")
 CASE_TEXT = ("issue_area", "chi_category", "gbv_type", "target_group", "province_code",
              "district", "district_code", "subdistrict_code", "latitude", "longitude",
@@ -204,10 +207,16 @@ def to_intake(draft: CaseDraft, *, key: str) -> dict[str, Any]:
         out[name] = data.get(name) in CHECKED
     out["risk"] = {q: True for q in RISK_QUESTIONS if data.get(f"risk.{q}") in CHECKED}
     persons = []
+    # The victim ticked as the reporter: what the reporter's block holds is not a person.
+    victim_reported = data.get(f"persons.{VICTIM_INDEX}.reporter_is_victim") in CHECKED
     for index, role in enumerate(PERSON_ROLES):
+        if role == PersonRole.REPORTER and victim_reported:
+            continue
         person: dict[str, Any] = {}
         for name in PERSON_FIELDS:
             value = (data.get(f"persons.{index}.{name}") or "").strip()
+            if name == "birth_year":
+                value = typed_year_as_gregorian(value)
             if value:
                 person[name] = value
         for name in PERSON_FLAGS:

@@ -52,6 +52,29 @@ class PersonRole(StrEnum):
     VICTIM = "victim"
     REPORTER = "reporter"
     ALLEGED_PERPETRATOR = "alleged_perpetrator"
+    CHILD = "child"                        # a child of the household, not the victim
+    HOUSEHOLD_MEMBER = "household_member"  # another adult living with the victim
+
+
+class Relationship(StrEnum):
+    """What a person is to the victim: a closed list, so reports and search can count it."""
+
+    PARENT = "parent"
+    STEP_PARENT = "step_parent"
+    SPOUSE = "spouse"            # spouse or partner living together
+    EX_PARTNER = "ex_partner"
+    CHILD = "child"
+    SIBLING = "sibling"
+    GRANDPARENT = "grandparent"
+    RELATIVE = "relative"
+    CAREGIVER = "caregiver"
+    EMPLOYER = "employer"
+    COLLEAGUE = "colleague"
+    TEACHER = "teacher"
+    NEIGHBOUR = "neighbour"
+    ACQUAINTANCE = "acquaintance"
+    STRANGER = "stranger"
+    OTHER = "other"
 
 
 class ReferralStatus(StrEnum):
@@ -163,7 +186,8 @@ class CaseCall(Base):
 
 
 class CasePerson(Base):
-    """A victim, reporter or alleged perpetrator, as a social worker records them."""
+    """A person on a case (victim, reporter, alleged perpetrator, child or household
+    member), as a social worker records them."""
 
     __tablename__ = "case_persons"
 
@@ -174,12 +198,18 @@ class CasePerson(Base):
     nickname: Mapped[str | None] = mapped_column(String(80))
     gender: Mapped[Gender] = mapped_column(enum_type(Gender, "gender"), default=Gender.UNKNOWN)
     age_years: Mapped[int | None]
+    # Gregorian; often all a caller knows of a child ("born in 2560" on the Thai page).
+    birth_year: Mapped[int | None]
     birth_date: Mapped[date | None]
     nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     language: Mapped[str | None] = mapped_column(String(8))
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(Text)
+    # A ``Relationship`` code; rows written before the list may hold free text.
     relationship_to_victim: Mapped[str | None] = mapped_column(String(80))
+    school_or_care: Mapped[str | None] = mapped_column(String(200))
+    # The victim who is also the reporter: one person, counted once (as a victim).
+    reporter_is_victim: Mapped[bool] = mapped_column(default=False)
     has_disability: Mapped[bool] = mapped_column(default=False)
     needs_interpreter: Mapped[bool] = mapped_column(default=False)
     # The 13-digit national ID is never stored: a keyed hash finds the same person

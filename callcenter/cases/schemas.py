@@ -8,8 +8,8 @@ several fields live in ``policy.check_intake``, which names the field it refuses
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Self
 
 from pydantic import (
     BaseModel,
@@ -19,9 +19,11 @@ from pydantic import (
     ValidationInfo,
     computed_field,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from callcenter.cases import nationality as nationalities
 from callcenter.cases import risk as risk_rule
 from callcenter.cases.identity import is_valid_national_id, normalise
 from callcenter.cases.models import (
@@ -32,6 +34,7 @@ from callcenter.cases.models import (
     LegalBasis,
     PersonRole,
     ReferralStatus,
+    Relationship,
 )
 from callcenter.provinces import catalog, places
 from callcenter.taxonomy import (
@@ -64,6 +67,7 @@ SubdistrictCode = Annotated[str, StringConstraints(strip_whitespace=True, patter
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^TH-\d{2}$")]
+MIN_BIRTH_YEAR = 1890
 
 
 class _Strict(BaseModel):
@@ -76,11 +80,18 @@ class PersonIn(_Strict):
     nickname: ShortText | None = None
     gender: Gender = Gender.UNKNOWN
     age_years: int | None = Field(default=None, ge=0, le=130)
+    # Gregorian; the Thai page converts a Buddhist-era year (``person_form``).
+    birth_year: int | None = Field(default=None, ge=MIN_BIRTH_YEAR, le=2200)
+    # A code of ``nationality.choices`` (ISO 3166-1 alpha-2, stateless, unknown).
     nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None = None
     phone: Phone | None = None
     address: Address | None = None
-    relationship_to_victim: ShortText | None = None
+    relationship_to_victim: Relationship | None = None
+    # Where a child spends the day or who looks after them (school, nursery, relative).
+    school_or_care: Text | None = None
+    # A victim who is also the reporter: one person instead of the same one typed twice.
+    reporter_is_victim: bool = False
     has_disability: bool = False
     needs_interpreter: bool = False
     # Taken in, checked, then kept only as a digest and its last four digits.
@@ -105,9 +116,32 @@ class PersonIn(_Strict):
             raise ValueError("not a valid 13-digit national ID")
         return digits
 
+    @field_validator("nationality")
+    @classmethod
+    def _listed_nationality(cls, value: str | None) -> str | None:
+        if value is not None and not nationalities.is_known(value):
+            raise PydanticCustomError("nationality_unknown", "not a nationality of the list")
+        return value
+
+    @field_validator("birth_year")
+    @classmethod
+    def _born_already(cls, value: int | None) -> int | None:
+        # The year runs a few hours ahead in Thailand; a year's slack keeps New Year's Eve.
+        if value is not None and value > datetime.now(UTC).year + 1:
+            raise PydanticCustomError("birth_year_future", "a birth year still to come")
+        return value
+
+    @model_validator(mode="after")
+    def _reporter_is_a_victim(self) -> Self:
+        if self.reporter_is_victim and self.role not in (None, PersonRole.VICTIM):
+            raise PydanticCustomError("reporter_is_victim_role",
+                                      "only a victim can be the reporter too")
+        return self
+
 
 # Fields a person must always have: a change may give another value, never none.
-PERSON_REQUIRED = ("role", "gender", "has_disability", "needs_interpreter")
+PERSON_REQUIRED = ("role", "gender", "has_disability", "needs_interpreter",
+                   "reporter_is_victim")
 
 
 class PersonPatch(PersonIn):
@@ -121,6 +155,7 @@ class PersonPatch(PersonIn):
     gender: Gender | None = None  # type: ignore[assignment]
     has_disability: bool | None = None  # type: ignore[assignment]
     needs_interpreter: bool | None = None  # type: ignore[assignment]
+    reporter_is_victim: bool | None = None  # type: ignore[assignment]
 
     @field_validator(*PERSON_REQUIRED)
     @classmethod
@@ -142,11 +177,15 @@ class PersonOut(BaseModel):
     nickname: str | None
     gender: Gender
     age_years: int | None
+    birth_year: int | None
     nationality: str | None
     language: str | None
     phone: str | None
     address: str | None
+    # A ``Relationship`` code (free text on rows written before the list).
     relationship_to_victim: str | None
+    school_or_care: str | None
+    reporter_is_victim: bool
     has_disability: bool
     needs_interpreter: bool
     national_id_last4: str | None
@@ -243,6 +282,18 @@ class CaseIn(CaseFields):
     """Open a case; with ``call_id`` the case starts from that call."""
 
     persons: list[PersonIn] = Field(default_factory=list, max_length=20)
+
+    @field_validator("persons")
+    @classmethod
+    def _one_reporter(cls, value: list[PersonIn]) -> list[PersonIn]:
+        """A victim who reported leaves no room for another reporter: it would be a
+        contradiction the reports could not count."""
+        if any(p.reporter_is_victim for p in value) and any(
+                p.role == PersonRole.REPORTER for p in value):
+            raise PydanticCustomError("reporter_twice",
+                                      "the victim is the reporter: give no other reporter")
+        return value
+
     call_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     # A client-made key (e.g. the draft's): the same key never opens two cases.
     intake_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None

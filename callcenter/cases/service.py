@@ -21,12 +21,13 @@ from callcenter.cases.models import (
     CaseStatus,
     CaseStatusChange,
     ClosureOutcome,
+    PersonRole,
     Referral,
     ReferralStatus,
 )
 from callcenter.cases.schemas import CaseFields, CaseIn, PersonIn, PersonPatch, ReferralIn
 from callcenter.db import utcnow
-from callcenter.errors import Conflict, NotFound
+from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.thaidate import buddhist_year
 
 
@@ -204,7 +205,15 @@ def _person(case_id: int, person: PersonIn, *, id_key: str) -> CasePerson:
     data = person.model_dump(exclude={"national_id"})
     row = CasePerson(case_id=case_id, **data)
     _set_national_id(row, person.national_id, id_key=id_key)
+    _age_from_birth_year(row)
     return row
+
+
+def _age_from_birth_year(row: CasePerson) -> None:
+    """A birth year without an age gives the age this year, so the reports that count
+    children by age count a child known only by birth year too."""
+    if row.age_years is None and row.birth_year is not None:
+        row.age_years = max(0, utcnow().year - row.birth_year)
 
 
 def _set_national_id(row: CasePerson, national_id: str | None, *, id_key: str) -> None:
@@ -239,7 +248,7 @@ def get_person(session: Session, case: Case, person_id: int) -> CasePerson:
 
 def add_person(session: Session, case: Case, *, person: PersonIn, actor_id: int,
                id_key: str) -> CasePerson:
-    """Add a victim, reporter or alleged perpetrator found after intake."""
+    """Add a person of any role found after intake (a child, a household member …)."""
     count = session.scalar(select(func.count()).select_from(CasePerson)
                            .where(CasePerson.case_id == case.id)) or 0
     if count >= policy.MAX_PERSONS:
@@ -263,6 +272,10 @@ def update_person(session: Session, person: CasePerson, *, changes: PersonPatch,
         setattr(person, name, getattr(changes, name))
     if "national_id" in given:
         _set_national_id(person, changes.national_id, id_key=id_key)
+    if person.reporter_is_victim and person.role != PersonRole.VICTIM:
+        raise InvalidInput("only a victim can be the reporter too", field="reporter_is_victim")
+    if given & {"age_years", "birth_year"}:
+        _age_from_birth_year(person)
     audit.record(session, actor_id=actor_id, action="person.update",
                  entity_type=PERSON_ENTITY, entity_id=person.id)
     return person

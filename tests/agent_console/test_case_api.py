@@ -178,7 +178,7 @@ def test_persons_are_added_and_changed_through_the_api_with_field_errors(client)
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
     case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
     added = client.post(f"/api/cases/{case_id}/persons", headers=h, json={
-        "role": "alleged_perpetrator", "full_name": "สมชาย", "relationship_to_victim": "สามี",
+        "role": "alleged_perpetrator", "full_name": "สมชาย", "relationship_to_victim": "spouse",
         "national_id": "1101700207030"})
     assert added.status_code == 201, added.text
     person = added.json()

@@ -186,7 +186,7 @@ def test_the_owner_adds_and_edits_a_person_on_the_case_file(client, seeded_sessi
     # The edit form never shows the national ID back, only its last four digits.
     assert "1101700207030" not in page and "…7030" in page
     added = client.post(f"{case_url}/persons", follow_redirects=False, data={
-        "role": "alleged_perpetrator", "full_name": "สมชาย", "relationship_to_victim": "สามี",
+        "role": "alleged_perpetrator", "full_name": "สมชาย", "relationship_to_victim": "spouse",
         "nationality": "mm", "csrf_token": csrf})
     assert added.status_code == 303
     person = seeded_session.scalars(select(CasePerson).where(
