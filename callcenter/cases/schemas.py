@@ -18,7 +18,6 @@ from pydantic import (
     StringConstraints,
     computed_field,
     field_validator,
-    model_validator,
 )
 
 from callcenter.cases import risk as risk_rule
@@ -272,7 +271,8 @@ class StatusIn(_Strict):
 
 class ReferralIn(_Strict):
     """A referral to an agency of the directory (``agency_id``), or, as old clients
-    send it, to a free-text type and name. Without ``due_at`` the type's target sets it."""
+    send it, to a free-text type and name (``service.refer`` refuses neither, naming
+    ``agency_id``). Without ``due_at`` the type's target sets it."""
 
     agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     agency_type: AgencyType | None = None
@@ -280,12 +280,6 @@ class ReferralIn(_Strict):
                                                   max_length=200)] | None = None
     reason: Notes | None = None
     due_at: datetime | None = None
-
-    @model_validator(mode="after")
-    def _some_agency(self) -> ReferralIn:
-        if self.agency_id is None and (self.agency_type is None or self.agency_name is None):
-            raise ValueError("choose an agency from the directory, or give its type and name")
-        return self
 
     @field_validator("due_at")
     @classmethod

@@ -26,7 +26,7 @@ from callcenter.cases.models import (
 )
 from callcenter.cases.schemas import CaseFields, CaseIn, PersonIn, PersonPatch, ReferralIn
 from callcenter.db import utcnow
-from callcenter.errors import Conflict, NotFound
+from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.thaidate import buddhist_year
 
 
@@ -313,6 +313,9 @@ def refer(session: Session, case: Case, *, referral: ReferralIn, actor_id: int) 
     if referral.agency_id is not None:
         agency = agencies.for_referral(session, referral.agency_id)
         values.update(agency_type=agency.agency_type, agency_name=agency.name_th)
+    elif referral.agency_type is None or referral.agency_name is None:
+        raise InvalidInput("choose an agency from the directory, or give its type and name",
+                           field="agency_id")
     now = utcnow()
     if values["due_at"] is None:
         values["due_at"] = agencies.due_at(session, values["agency_type"], now)
