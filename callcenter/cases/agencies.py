@@ -34,8 +34,14 @@ from callcenter.taxonomy import Urgency
 EDITABLE = ("name_th", "name_en", "agency_type", "province_code", "phone", "email",
             "services", "hours", "active")
 OVERDUE_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
-# Used when a type has no row (the migration seeds one per type).
-DEFAULT_TARGET_HOURS = 72
+# Hours before a referral is overdue, until an admin changes them (migration 0019 seeds
+# the same): emergencies within hours or the day, offices within three working days.
+DEFAULT_TARGETS = {
+    AgencyType.POLICE: 24, AgencyType.HOSPITAL_OSCC: 24, AgencyType.SHELTER: 24,
+    AgencyType.LABOUR_OFFICE: 72, AgencyType.PROVINCIAL_OFFICE: 72,
+    AgencyType.OTHER_HOTLINE: 24, AgencyType.NGO: 72, AgencyType.OTHER: 72,
+    AgencyType.CHILDLINE: 24, AgencyType.EMS: 2, AgencyType.LEGAL_AID: 120,
+}
 SEARCH_LIMIT = 50
 URGENCY_ORDER = tuple(Urgency)  # immediate first
 
@@ -155,11 +161,11 @@ def for_referral(session: Session, agency_id: int) -> Agency:
 # --- targets ---------------------------------------------------------------------------
 
 def targets(session: Session) -> list[ReferralTarget]:
-    """One row per agency type, in the type's order (missing ones made with the default)."""
+    """One row per agency type, in the type's order (missing ones made with the defaults)."""
     stored = {t.agency_type: t for t in session.scalars(select(ReferralTarget))}
     for kind in AgencyType:
         if kind not in stored:
-            stored[kind] = ReferralTarget(agency_type=kind, hours=DEFAULT_TARGET_HOURS,
+            stored[kind] = ReferralTarget(agency_type=kind, hours=DEFAULT_TARGETS[kind],
                                           version=1)
             session.add(stored[kind])
     session.flush()
@@ -168,7 +174,7 @@ def targets(session: Session) -> list[ReferralTarget]:
 
 def target_hours(session: Session, agency_type: AgencyType) -> int:
     row = session.get(ReferralTarget, agency_type)
-    return row.hours if row is not None else DEFAULT_TARGET_HOURS
+    return row.hours if row is not None else DEFAULT_TARGETS[agency_type]
 
 
 def due_at(session: Session, agency_type: AgencyType, sent_at: datetime) -> datetime:

@@ -3,7 +3,9 @@ targets that set due times, referral states with who and when, and what is overd
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -141,3 +143,11 @@ def test_overdue_lists_referrals_past_due_not_answered_or_served_most_urgent_cas
     assert [r.id for r, _ in agencies.overdue(seeded_session)] == [late.id]
     assert agencies.is_overdue(late) and not agencies.is_overdue(served)
     assert agencies.overdue(seeded_session, province_code="TH-10") == []
+
+
+def test_the_migration_seeds_the_same_targets_as_the_domains_defaults():
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0019_referral_network.py"
+    spec = importlib.util.spec_from_file_location("referral_network_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.TARGETS == {t.value: h for t, h in agencies.DEFAULT_TARGETS.items()}
