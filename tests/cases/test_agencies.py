@@ -150,4 +150,4 @@ def test_the_migration_seeds_the_same_targets_as_the_domains_defaults():
     spec = importlib.util.spec_from_file_location("referral_network_migration", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    assert migration.TARGETS == {t.value: h for t, h in agencies.DEFAULT_TARGETS.items()}
+    assert {t.value: h for t, h in agencies.DEFAULT_TARGETS.items()} == migration.TARGETS
