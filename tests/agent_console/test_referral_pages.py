@@ -110,3 +110,8 @@ def test_the_api_refers_to_a_directory_agency_and_says_who_recorded_the_status(
     body = made.json()
     assert body["agency_id"] == agency["id"] and body["agency_type"] == "ems"
     assert body["status_by_id"] is not None and body["status_at"] is not None
+
+
+def test_workers_reach_the_overdue_list_from_the_navigation(client, seeded_session):
+    signed_in(client, "agent1")
+    assert 'href="/referrals/overdue"' in client.get("/cases").text
