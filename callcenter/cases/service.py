@@ -349,6 +349,7 @@ def move_referral(
     """Record the agency's answer (accepted, rejected, done) or our revocation."""
     policy.check_referral_move(referral.status, to)
     now = now or utcnow()
+    before = referral.status
     referral.status = to
     referral.status_by_id, referral.status_at = actor_id, now
     if to in (ReferralStatus.ACCEPTED, ReferralStatus.REJECTED):
@@ -357,7 +358,8 @@ def move_referral(
               ReferralStatus.CLOSED) and referral.closed_at is None:
         referral.closed_at = now
     audit.record(session, actor_id=actor_id, action="referral.status",
-                 entity_type="case", entity_id=referral.case_id)
+                 entity_type="case", entity_id=referral.case_id,
+                 changes={"status": [before.value, to.value]})
     return referral
 
 

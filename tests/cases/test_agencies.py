@@ -121,6 +121,10 @@ def test_a_referral_goes_sent_accepted_service_given_closed_recording_who_and_wh
         cases.move_referral(seeded_session, referral, to=status, actor_id=case.created_by_id)
         assert referral.status == status and referral.status_by_id == case.created_by_id
     assert referral.closed_at is not None
+    moves = seeded_session.scalars(select(AuditEvent.changes).where(
+        AuditEvent.action == "referral.status").order_by(AuditEvent.id)).all()
+    assert moves == [{"status": ["sent", "accepted"]}, {"status": ["accepted", "done"]},
+                     {"status": ["done", "closed"]}]
     with pytest.raises(InvalidTransition):
         cases.move_referral(seeded_session, referral, to=ReferralStatus.ACCEPTED,
                             actor_id=case.created_by_id)
