@@ -15,13 +15,16 @@ from agent_console.routers import (
     account,
     accounts,
     admin,
+    admin_agencies,
     admin_import,
     admin_lists,
     admin_passwords,
     admin_people,
     admin_phones,
+    api_admin_agencies,
     api_admin_phones,
     api_docs,
+    api_referrals,
     auth,
     dispatch_board,
     health,
@@ -29,6 +32,7 @@ from agent_console.routers import (
     intake,
     metrics,
     places,
+    referrals,
     reports,
     setup,
     supervisor,
@@ -147,10 +151,13 @@ def create_app(
     app.include_router(api_admin_phones.router)
     app.include_router(admin_lists.router)
     app.include_router(admin_lists_api.router)
+    app.include_router(admin_agencies.router)
+    app.include_router(api_admin_agencies.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)
     app.include_router(cases_api.router)
+    app.include_router(api_referrals.router)
     app.include_router(calls_api.router)
     app.include_router(drafts_api.router)
     app.include_router(agent_state_api.router)
@@ -159,5 +166,6 @@ def create_app(
     app.include_router(places.router)
     app.include_router(intake.router)  # before case_pages: /cases/new is not /cases/{id}
     app.include_router(case_pages.router)
+    app.include_router(referrals.router)
     app.include_router(unit.router)
     return app

@@ -16,6 +16,7 @@ from callcenter.agents import pause_reasons
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, User
 from callcenter.calls import dispositions
+from callcenter.cases import agency_examples
 from callcenter.phones import service as phones
 from callcenter.phones.policy import PhoneKind
 from callcenter.provinces import catalog
@@ -144,3 +145,4 @@ def seed_all(session: Session, *, demo_users: bool) -> None:
     dispositions.sync_defaults(session)
     if demo_users:
         seed_demo_users(session)
+        agency_examples.seed_examples(session)

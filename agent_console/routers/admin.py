@@ -24,6 +24,7 @@ SECTIONS = (
     ("/admin/phones", "admin.phones", "admin.phones.help"),
     ("/admin/queues", "admin.queues", "admin.queues.help"),
     ("/admin/lists", "admin.lists", "admin.lists.help"),
+    ("/admin/agencies", "admin.agencies", "admin.agencies.help"),
 )
 
 

@@ -24,7 +24,7 @@ from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
 from callcenter.calls import service as calls
-from callcenter.cases import policy, schemas
+from callcenter.cases import agencies, policy, schemas
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
@@ -197,6 +197,12 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         dispatches=dispatches.of_case(db, case.id), can_change=access.can_change(viewer, case),
         next_statuses=sorted(policy.moves_by_hand(case.status)), choices=CHOICES,
         referral_statuses=list(ReferralStatus), can_audit=viewer.role in access.AUDIT_ROLES,
+        agencies=agencies.search(db, province_code=case.province_code,
+                                 first_province=case.province_code),
+        province_by_code=agencies.provinces_by_code(),
+        overdue_ids={r.id for r in cases.referrals(db, case) if agencies.is_overdue(r)},
+        recorders=users.by_ids(db, {r.status_by_id for r in cases.referrals(db, case)
+                                    if r.status_by_id is not None}),
         provinces=provinces.by_thai_name(db), persons=people, person_roles=list(PersonRole),
         person_values={p.id: person_form.values(p, whole_numbers=whole,
                                                 buddhist_era=language(request) == "th")
@@ -346,11 +352,13 @@ def safe_contact(case_id: Id, request: Request,
 
 
 @router.post("/cases/{case_id}/referrals")
-def refer(case_id: Id, request: Request, agency_type: AgencyType = Form(),
-          agency_name: str = Form(min_length=1, max_length=200),
+def refer(case_id: Id, request: Request, agency_id: str = Form(default="", max_length=12),
+          agency_type: str = Form(default="", max_length=40),
+          agency_name: str = Form(default="", max_length=200),
           reason: str = Form(default="", max_length=2000),
           due_date: str = Form(default="", max_length=10),
           viewer: Viewer = Worker, db: Session = DB) -> Response:
+    # A directory agency (agency_id) or, for one not in it, a type and a name.
     case = changeable_case(db, case_id, viewer)
     due = None
     if due_date:
@@ -359,8 +367,9 @@ def refer(case_id: Id, request: Request, agency_type: AgencyType = Form(),
         except ValueError:
             raise DomainError("not a date", field="due_date") from None
         due = datetime.combine(day, time(17), request.app.state.settings.zone)
-    referral = schemas.ReferralIn(agency_type=agency_type, agency_name=agency_name,
-                                  reason=reason or None, due_at=due)
+    referral = schemas.ReferralIn(agency_id=agency_id or None, agency_type=agency_type or None,
+                                  agency_name=agency_name or None, reason=reason or None,
+                                  due_at=due)
     cases.refer(db, case, referral=referral, actor_id=viewer.id)
     return _back(request, case_id)
 

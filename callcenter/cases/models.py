@@ -81,8 +81,9 @@ class ReferralStatus(StrEnum):
     SENT = "sent"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
-    DONE = "done"
-    REVOKED = "revoked"
+    DONE = "done"          # the service was given
+    REVOKED = "revoked"    # withdrawn by the hotline
+    CLOSED = "closed"      # the hotline has checked the outcome and ends the referral
 
 
 class AgencyType(StrEnum):
@@ -94,6 +95,9 @@ class AgencyType(StrEnum):
     OTHER_HOTLINE = "other_hotline"
     NGO = "ngo"
     OTHER = "other"
+    CHILDLINE = "childline"    # 1387, national
+    EMS = "ems"                # 1669, national
+    LEGAL_AID = "legal_aid"
 
 
 class CaseSequence(Base):
@@ -265,6 +269,42 @@ class Referral(Base):
     responded_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The directory's agency; old rows have only the free-text type and name above.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # Who recorded the current status, and when.
+    status_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status_at: Mapped[datetime | None]
+
+
+class Agency(Base):
+    """A partner agency of the referral network; province None means national (1387)."""
+
+    __tablename__ = "agencies"
+    __table_args__ = (Index("ix_agencies_type_province", "agency_type", "province_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    agency_type: Mapped[AgencyType] = mapped_column(enum_type(AgencyType, "agency_type"))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    services: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Counts admin edits: a form drawn from an older version is refused (StaleEdit).
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class ReferralTarget(Base):
+    """How long an agency of a type has before its referral is overdue; admins edit it."""
+
+    __tablename__ = "referral_targets"
+
+    agency_type: Mapped[AgencyType] = mapped_column(
+        enum_type(AgencyType, "agency_type"), primary_key=True)
+    hours: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class CaseDraft(Base):

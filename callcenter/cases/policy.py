@@ -90,10 +90,12 @@ MAX_PERSONS = 50
 
 REFERRAL_ALLOWED: dict[R, frozenset[R]] = {
     R.SENT: frozenset({R.ACCEPTED, R.REJECTED, R.REVOKED}),
-    R.ACCEPTED: frozenset({R.DONE, R.REVOKED}),
-    R.REJECTED: frozenset(),
-    R.DONE: frozenset(),
+    R.ACCEPTED: frozenset({R.DONE, R.REVOKED, R.CLOSED}),
+    # The hotline closes a referral once it has checked what came of it.
+    R.REJECTED: frozenset({R.CLOSED}),
+    R.DONE: frozenset({R.CLOSED}),
     R.REVOKED: frozenset(),
+    R.CLOSED: frozenset(),
 }
 
 

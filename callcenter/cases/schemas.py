@@ -377,9 +377,14 @@ class StatusIn(_Strict):
 
 
 class ReferralIn(_Strict):
-    agency_type: AgencyType
+    """A referral to an agency of the directory (``agency_id``), or, as old clients
+    send it, to a free-text type and name (``service.refer`` refuses neither, naming
+    ``agency_id``). Without ``due_at`` the type's target sets it."""
+
+    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    agency_type: AgencyType | None = None
     agency_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                  max_length=200)]
+                                                  max_length=200)] | None = None
     reason: Notes | None = None
     due_at: datetime | None = None
 
@@ -408,6 +413,9 @@ class ReferralOut(BaseModel):
     reason: str | None
     sent_at: datetime
     due_at: datetime | None
+    agency_id: int | None = None
+    status_by_id: int | None = None
+    status_at: datetime | None = None
 
 
 class DispositionIn(_Strict):
@@ -430,3 +438,63 @@ class DraftIn(_Strict):
             if not re.fullmatch(r"[a-z0-9_.\[\]]{1,60}", key):
                 raise ValueError("unexpected field name in the draft")
         return value
+
+
+AgencyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                               max_length=200)]
+
+
+class AgencyIn(_Strict):
+    """An agency of the referral network as admins enter it; the phone and e-mail are
+    checked and normalised by ``agencies.save`` (``provinces.contacts``)."""
+
+    name_th: AgencyName
+    name_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    agency_type: AgencyType
+    province_code: str | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = ""
+    services: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    hours: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    active: bool = True
+    # The version the form was drawn from (edits only).
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+    @field_validator("province_code", mode="before")
+    @classmethod
+    def _province(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and value not in catalog.codes():
+            raise ValueError("no province has this code")
+        return value
+
+
+class TargetIn(_Strict):
+    """Hours before a referral to an agency of a type is overdue (at most 60 days)."""
+
+    hours: int = Field(ge=1, le=1440)
+    version: int = Field(ge=1, le=2**31 - 1)
+
+
+class AgencyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name_th: str
+    name_en: str
+    agency_type: AgencyType
+    province_code: str | None
+    phone: str | None
+    email: str | None
+    services: str
+    hours: str
+    active: bool
+    version: int
+
+
+class TargetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    agency_type: AgencyType
+    hours: int
+    version: int

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from callcenter import audit
 from callcenter.calls.models import Call
-from callcenter.cases import identity, numbering, policy
+from callcenter.cases import agencies, identity, numbering, policy
 from callcenter.cases.models import (
     Case,
     CaseCall,
@@ -321,8 +321,20 @@ def notes(session: Session, case: Case) -> list[CaseNote]:
 
 
 def refer(session: Session, case: Case, *, referral: ReferralIn, actor_id: int) -> Referral:
+    """Refer the case: to a directory agency (refused when inactive) or, as old clients
+    do, to a free-text type and name; the due time defaults to the type's target."""
+    values = referral.model_dump()
+    if referral.agency_id is not None:
+        agency = agencies.for_referral(session, referral.agency_id)
+        values.update(agency_type=agency.agency_type, agency_name=agency.name_th)
+    elif referral.agency_type is None or referral.agency_name is None:
+        raise InvalidInput("choose an agency from the directory, or give its type and name",
+                           field="agency_id")
+    now = utcnow()
+    if values["due_at"] is None:
+        values["due_at"] = agencies.due_at(session, values["agency_type"], now)
     row = Referral(case_id=case.id, created_by_id=actor_id, status=ReferralStatus.SENT,
-                   **referral.model_dump())
+                   sent_at=now, status_by_id=actor_id, status_at=now, **values)
     session.add(row)
     session.flush()
     if policy.can_move(case.status, CaseStatus.REFERRED):
@@ -351,13 +363,17 @@ def move_referral(
     """Record the agency's answer (accepted, rejected, done) or our revocation."""
     policy.check_referral_move(referral.status, to)
     now = now or utcnow()
+    before = referral.status
     referral.status = to
+    referral.status_by_id, referral.status_at = actor_id, now
     if to in (ReferralStatus.ACCEPTED, ReferralStatus.REJECTED):
         referral.responded_at = now
-    if to in (ReferralStatus.DONE, ReferralStatus.REVOKED, ReferralStatus.REJECTED):
+    if to in (ReferralStatus.DONE, ReferralStatus.REVOKED, ReferralStatus.REJECTED,
+              ReferralStatus.CLOSED) and referral.closed_at is None:
         referral.closed_at = now
     audit.record(session, actor_id=actor_id, action="referral.status",
-                 entity_type="case", entity_id=referral.case_id)
+                 entity_type="case", entity_id=referral.case_id,
+                 changes={"status": [before.value, to.value]})
     return referral
 
 

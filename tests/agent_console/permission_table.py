@@ -78,6 +78,8 @@ QUEUE_SETTINGS = {"label_th": "ความรุนแรง", "label_en": "Vio
                   "service_level_target": 80, "service_level_warn": 90,
                   "service_level_min_calls": 5, "wait_warn_seconds": 30,
                   "wait_alarm_seconds": 60, "version": 1}
+AGENCY_FORM = {"name_th": "(ตัวอย่าง) บ้านพักเด็ก", "agency_type": "shelter",
+               "province_code": "TH-50", "phone": "02-000-1234"}
 INTAKE_FORM = {"issue_area": "family_violence", "target_group": "woman",
                "province_code": "TH-50", "urgency": "high", "consent": "given",
                "legal_basis": "consent", "summary": "ถูกทำร้าย",
@@ -130,6 +132,10 @@ TABLE: dict[str, Rule] = {
     "POST /cases/{case_id}/referrals": page(OWNER | BOSSES, form={"agency_type": "police",
                                                                   "agency_name": "สภ.เมือง"}),
     "POST /referrals/{referral_id}/status": page(OWNER | BOSSES, form={"status": "accepted"}),
+    "GET /agencies/pick": page(WORKERS, params={"q": "ศูนย์", "province": "TH-50"}),
+    "GET /referrals/overdue": page(WORKERS),
+    "GET /api/agencies": api(WORKERS, params={"q": "ศูนย์"}),
+    "GET /api/referrals/overdue": api(WORKERS),
     "POST /cases/{case_id}/dispatch": page(OWNER | BOSSES, form={"unit_brief": "ไปที่บ้าน"}),
     "POST /cases/{case_id}/persons": page(OWNER | BOSSES, form={"role": "reporter",
                                                                 "nickname": "น้อย"}),
@@ -313,4 +319,18 @@ TABLE: dict[str, Rule] = {
         "label_th": "สอบถามข้อมูล", "label_en": "Information", "active": True, "version": 1}),
     "POST /api/admin/dispositions/{disposition_code}/move": api(ADMIN, json={
         "direction": "down", "version": 1}),
+    "GET /admin/agencies": page(ADMIN),
+    "GET /admin/agencies/new": page(ADMIN),
+    "POST /admin/agencies": page(ADMIN, form=AGENCY_FORM),
+    "GET /admin/agencies/{agency_id}": page(ADMIN),
+    "POST /admin/agencies/{agency_id}": page(ADMIN, form={**AGENCY_FORM, "version": "1"}),
+    "POST /admin/agencies/targets/{agency_type}": page(ADMIN, form={"hours": "24",
+                                                                    "version": "1"}),
+    "GET /api/admin/agencies": api(ADMIN),
+    "POST /api/admin/agencies": api(ADMIN, json=AGENCY_FORM),
+    "GET /api/admin/agencies/{agency_id}": api(ADMIN),
+    "PUT /api/admin/agencies/{agency_id}": api(ADMIN, json={**AGENCY_FORM, "version": 1}),
+    "GET /api/admin/referral-targets": api(ADMIN),
+    "PUT /api/admin/referral-targets/{agency_type}": api(ADMIN, json={"hours": 24,
+                                                                     "version": 1}),
 }

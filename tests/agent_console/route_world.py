@@ -8,7 +8,9 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
 from callcenter.agents.models import User
+from callcenter.cases import agencies
 from callcenter.cases.models import CasePerson
+from callcenter.cases.schemas import AgencyIn
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import AlertTest
 from callcenter.provinces import service as provinces
@@ -48,6 +50,9 @@ def build_world(client, seeded_session) -> dict:
                      channel=unit.contacts[0].channel, idempotency_key="route-world-test",
                      requested_by_id=admin_id)
     seeded_session.add(test)
+    agency = agencies.create(seeded_session, AgencyIn(
+        name_th="(ตัวอย่าง) ศูนย์พึ่งได้ เชียงใหม่", agency_type="hospital_oscc",
+        province_code="TH-50"), actor_id=None)
     seeded_session.flush()
     client.post("/logout", headers=h)
     client.cookies.clear()
@@ -65,6 +70,7 @@ def build_world(client, seeded_session) -> dict:
             # The administration's phones: agent2's seeded one; a phone for the admin is
             # refused (422), so trying the route changes nothing.
             "endpoint": "agent2",
+            "agency_id": agency.id, "agency_type": "police",
             "admin_id": seeded_session.scalar(select(User.id).where(User.login == "admin"))}
 
 
