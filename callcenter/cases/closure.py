@@ -135,7 +135,7 @@ def send_back(session: Session, request: ClosureRequest, *, actor_id: int, role:
               reason: str | None, version: int | None = None) -> Case:
     """The supervisor disagrees: the case stays open, the reason tells the agent why."""
     policy.check_may_decide(role)
-    text = policy.check_reason(reason)
+    text = policy.check_reason(reason, field="decision_reason")
     _check_open(request, version)
     _decide(request, state=ClosureState.SENT_BACK, actor_id=actor_id, reason=text)
     # The reason is the supervisor's words about the work, kept on the request; the
@@ -170,3 +170,18 @@ def waiting(session: Session, *, limit: int = 200) -> list[tuple[ClosureRequest,
         select(ClosureRequest, Case).join(Case, Case.id == ClosureRequest.case_id)
         .where(ClosureRequest.state == ClosureState.PENDING)
         .order_by(ClosureRequest.requested_at, ClosureRequest.id).limit(limit))]
+
+
+def move_by_hand(session: Session, case: Case, *, to: CaseStatus, actor_id: int, role: str,
+                 reason: str | None = None,
+                 outcome: ClosureOutcome | None = None) -> CloseResult:
+    """The case file's status move, page and API alike: closing goes through approval
+    where it needs one, reopening a closed case needs its reason, the rest as before."""
+    if to is CaseStatus.CLOSED:
+        return close(session, case, outcome=outcome, actor_id=actor_id, role=role,
+                     reason=reason)
+    if case.status is CaseStatus.CLOSED:
+        policy.check_outcome(to, outcome)
+        return CloseResult(reopen(session, case, actor_id=actor_id, reason=reason))
+    return CloseResult(service.change_status_by_hand(session, case, to=to, actor_id=actor_id,
+                                                     reason=reason, outcome=outcome))

@@ -92,7 +92,7 @@ def test_a_sent_back_close_leaves_the_case_open_with_the_supervisors_reason(
     with pytest.raises(DomainError) as no_reason:
         closure.send_back(seeded_session, request, actor_id=supervisor, role="supervisor",
                           reason=" ")
-    assert no_reason.value.field == "reason"
+    assert no_reason.value.field == "decision_reason"
     closure.send_back(seeded_session, request, actor_id=supervisor, role="supervisor",
                       reason="โทรติดตามอีกครั้งช่วงเย็น")
     assert case.status is CaseStatus.SCREENING
