@@ -147,10 +147,10 @@ def send_back(session: Session, request: ClosureRequest, *, actor_id: int, role:
 
 def reopen(session: Session, case: Case, *, actor_id: int, reason: str | None) -> Case:
     """A closed case goes back to follow-up; the reason is on its status change."""
-    text = policy.check_reason(reason)
-    policy.check_move_by_hand(case.status, CaseStatus.FOLLOW_UP)
     if case.status is not CaseStatus.CLOSED:
         raise Conflict("only a closed case is reopened", field="status")
+    policy.check_move_by_hand(case.status, CaseStatus.FOLLOW_UP)
+    text = policy.check_reason(reason)
     service.change_status(session, case, to=CaseStatus.FOLLOW_UP, actor_id=actor_id,
                           reason=text)
     audit.record(session, actor_id=actor_id, action="case.reopen", entity_type="case",
@@ -181,6 +181,7 @@ def move_by_hand(session: Session, case: Case, *, to: CaseStatus, actor_id: int,
         return close(session, case, outcome=outcome, actor_id=actor_id, role=role,
                      reason=reason)
     if case.status is CaseStatus.CLOSED:
+        policy.check_move_by_hand(case.status, to)
         policy.check_outcome(to, outcome)
         return CloseResult(reopen(session, case, actor_id=actor_id, reason=reason))
     return CloseResult(service.change_status_by_hand(session, case, to=to, actor_id=actor_id,
