@@ -150,3 +150,43 @@ def test_reopening_needs_a_reason_and_a_closed_case(seeded_session, people):
     assert case.status is CaseStatus.FOLLOW_UP and case.closure_outcome is None
     assert service.status_history(seeded_session, case)[-1].reason == "ผู้เสียหายโทรมาอีกครั้ง"
     assert "case.reopen" in actions(seeded_session, case)
+
+
+def test_two_agents_asking_to_close_at_the_same_moment_leave_one_request(
+        committing_sessionmaker):
+    import threading
+
+    from sqlalchemy import func, select
+
+    from callcenter.cases.models import ClosureRequest
+    from callcenter.seed import seed_all
+
+    with committing_sessionmaker() as session:
+        seed_all(session, demo_users=True)
+        agent = user_id(session, "agent1")
+        case_id = screened(session, agent, urgency=Urgency.IMMEDIATE).id
+        session.commit()
+    first = committing_sessionmaker()
+    closure.close(first, service.get(first, case_id), outcome=ClosureOutcome.RESOLVED,
+                  actor_id=agent, role="agent")  # flushed, not yet committed
+    refused: list[Exception] = []
+
+    def second() -> None:
+        with committing_sessionmaker() as session:
+            try:
+                # Sees no waiting request yet; its insert waits on the unique index.
+                closure.close(session, service.get(session, case_id),
+                              outcome=ClosureOutcome.PRANK, actor_id=agent, role="agent")
+                session.commit()
+            except Conflict as exc:
+                refused.append(exc)
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    racer.join(1)
+    first.commit()
+    first.close()
+    racer.join(30)
+    assert len(refused) == 1 and refused[0].field == "status"
+    with committing_sessionmaker() as session:
+        assert session.scalar(select(func.count()).select_from(ClosureRequest)) == 1
