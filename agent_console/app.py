@@ -26,6 +26,7 @@ from agent_console.routers import (
     api_docs,
     api_referrals,
     auth,
+    closures,
     dispatch_board,
     health,
     icon,
@@ -49,6 +50,7 @@ from agent_console.routers import api_admin_units as admin_units_api
 from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
+from agent_console.routers import api_closures as closures_api
 from agent_console.routers import api_drafts as drafts_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
@@ -158,6 +160,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(cases_api.router)
     app.include_router(api_referrals.router)
+    app.include_router(closures_api.router)
     app.include_router(calls_api.router)
     app.include_router(drafts_api.router)
     app.include_router(agent_state_api.router)
@@ -167,5 +170,6 @@ def create_app(
     app.include_router(intake.router)  # before case_pages: /cases/new is not /cases/{id}
     app.include_router(case_pages.router)
     app.include_router(referrals.router)
+    app.include_router(closures.router)
     app.include_router(unit.router)
     return app

@@ -21,8 +21,8 @@ from agent_console.deps import DB, Viewer, page_context
 from agent_console.limits import Id, client_ip
 from agent_console.templating import templates
 from callcenter.cases import agencies
+from callcenter.cases.agency_schemas import AgencyIn, TargetIn
 from callcenter.cases.models import AgencyType
-from callcenter.cases.schemas import AgencyIn, TargetIn
 from callcenter.provinces import catalog
 
 router = APIRouter(prefix="/admin")

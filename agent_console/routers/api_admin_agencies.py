@@ -15,8 +15,8 @@ from agent_console.api_errors import COMMON, errors
 from agent_console.deps import DB, Viewer
 from agent_console.limits import Id, client_ip, limit_body
 from callcenter.cases import agencies
+from callcenter.cases.agency_schemas import AgencyIn, AgencyOut, TargetIn, TargetOut
 from callcenter.cases.models import AgencyType
-from callcenter.cases.schemas import AgencyIn, AgencyOut, TargetIn, TargetOut
 
 router = APIRouter(prefix="/api/admin", tags=["administration"],
                    dependencies=[Depends(limit_body)], responses=COMMON)

@@ -21,7 +21,7 @@ from agent_console.limits import Id, client_ip, limit_body
 from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.agents.models import Role
-from callcenter.cases import schemas
+from callcenter.cases import closure, schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import CasePerson, CaseStatus
@@ -163,12 +163,16 @@ def add_note(case_id: Id, note: schemas.NoteIn, viewer: Viewer = CaseReader,
 
 @router.post("/cases/{case_id}/status", response_model=schemas.CaseOut,
              responses=errors(400, 404, 409, 422))
-def change_status(case_id: Id, move: schemas.StatusIn, viewer: Viewer = CaseReader,
-                  db: Session = DB):
+def change_status(case_id: Id, move: schemas.StatusIn, response: Response,
+                  viewer: Viewer = CaseReader, db: Session = DB):
+    """202 when the close waits for a supervisor's approval: the case keeps its status."""
     case = changeable_case(db, case_id, viewer)
-    case = cases.change_status_by_hand(db, case, to=move.status, actor_id=viewer.id,
-                                       reason=move.reason, outcome=move.outcome)
-    return schemas.CaseOut.model_validate(case)
+    result = closure.move_by_hand(db, case, to=move.status, actor_id=viewer.id,
+                                  role=viewer.role.value, reason=move.reason,
+                                  outcome=move.outcome)
+    if not result.closed:
+        response.status_code = 202
+    return schemas.CaseOut.model_validate(result.case)
 
 
 @router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut],

@@ -14,8 +14,8 @@ from agent_console.api_errors import COMMON, errors
 from agent_console.deps import DB, Viewer, require
 from agent_console.limits import limit_body
 from callcenter.cases import agencies
+from callcenter.cases.agency_schemas import AgencyOut
 from callcenter.cases.models import AgencyType, ReferralStatus
-from callcenter.cases.schemas import AgencyOut
 from callcenter.taxonomy import Urgency
 
 router = APIRouter(prefix="/api", tags=["cases"], dependencies=[Depends(limit_body)],

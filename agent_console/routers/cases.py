@@ -24,7 +24,8 @@ from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
 from callcenter.calls import service as calls
-from callcenter.cases import agencies, policy, schemas
+from callcenter.cases import agencies, closure, policy, schemas
+from callcenter.cases import clock as clock_rules
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
@@ -37,6 +38,7 @@ from callcenter.cases.models import (
     PersonRole,
     ReferralStatus,
 )
+from callcenter.dispatch import case_clock
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import UNIT_BRIEF_MAX
 from callcenter.errors import DomainError
@@ -144,8 +146,8 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
 
 
 def timeline(db: Session, case) -> list[dict[str, Any]]:
-    """Calls, status changes, notes, referrals, persons added or changed and dispatch
-    steps, and supervisors' listen-ins on its calls, oldest first."""
+    """Calls, status changes, notes, referrals, persons added or changed, closes asked for
+    and decided, dispatch steps, and supervisors' listen-ins on its calls, oldest first."""
     entries: list[dict[str, Any]] = []
     call_ids = cases.call_ids(db, case)
     for call_id in call_ids:
@@ -167,6 +169,10 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
     for event, person in cases.person_events(db, case):
         entries.append({"at": event.at, "kind": "person", "item": person,
                         "added": event.action == "person.add"})
+    for ask in closure.requests_of(db, case):
+        entries.append({"at": ask.requested_at, "kind": "closure_request", "item": ask})
+        if ask.decided_at is not None:
+            entries.append({"at": ask.decided_at, "kind": "closure_decision", "item": ask})
     for dispatch in dispatches.of_case(db, case.id):
         for step in dispatches.timeline(db, dispatch.id):
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
@@ -212,7 +218,9 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         whole_numbers=whole, unit_brief_max=UNIT_BRIEF_MAX,
         suggested_urgency=risk_rule.suggested_urgency(case.risk),
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
-        mask=lambda n: access.mask_number(n, viewer.role), **place_of(case))
+        mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
+        closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
+        duration=clock_rules.format_duration)
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 
@@ -293,14 +301,18 @@ def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""
                   reason: str = Form(default="", max_length=300),
                   outcome: ClosureOutcome | Literal[""] = Form(""),
                   viewer: Viewer = Worker, db: Session = DB) -> Response:
-    """Move the case by hand; closing needs its outcome (the page asks to confirm first)."""
+    """Move the case by hand; closing needs its outcome (the page asks to confirm first)
+    and, for urgent and child cases, a supervisor's approval (``cases.closure``)."""
     case = changeable_case(db, case_id, viewer)
     if not status:  # the list starts at "no change", so a stray submit closes nothing
         return _back(request, case_id)
     try:
-        cases.change_status_by_hand(db, case, to=status, actor_id=viewer.id,
-                                    reason=reason.strip() or None, outcome=outcome or None)
+        closure.move_by_hand(db, case, to=status, actor_id=viewer.id, role=viewer.role.value,
+                             reason=reason.strip() or None, outcome=outcome or None)
     except DomainError as exc:
+        if exc.field == "reason":  # reopening says why
+            return _case_page(request, db, viewer, case, status=422, status_form={
+                "status": status.value, "reason": reason, "problem": "closure.reopen_reason"})
         if exc.field != "outcome":
             raise
         # Shown again with the choice made so far and the problem beside the outcome.

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from callcenter import audit
+from callcenter.cases.agency_schemas import AgencyIn, TargetIn
 from callcenter.cases.models import (
     Agency,
     AgencyType,
@@ -25,7 +26,6 @@ from callcenter.cases.models import (
     ReferralStatus,
     ReferralTarget,
 )
-from callcenter.cases.schemas import AgencyIn, TargetIn
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from callcenter.provinces import catalog, contacts

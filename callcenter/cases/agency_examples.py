@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.cases import agencies
+from callcenter.cases.agency_schemas import AgencyIn
 from callcenter.cases.models import Agency, AgencyType
-from callcenter.cases.schemas import AgencyIn
 
 T = AgencyType
 TH_MARK, EN_MARK = "(ตัวอย่าง) ", "(Example) "

@@ -334,3 +334,40 @@ class CaseDraft(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ClosureState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"
+
+
+class ClosureRequest(Base):
+    """An agent's close of a case that needs a supervisor's approval (see the policy).
+
+    The case stays in its status while the request waits; approving closes it with the
+    outcome asked for, sending back leaves it open with the supervisor's reason.
+    """
+
+    __tablename__ = "case_closure_requests"
+    __table_args__ = (
+        # One waiting request per case, even when two agents close it at the same moment.
+        Index("uq_case_closure_requests_pending", "case_id", unique=True,
+              postgresql_where=text("state = 'pending'"),
+              sqlite_where=text("state = 'pending'")),
+        Index("ix_case_closure_requests_state", "state", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[ClosureOutcome] = mapped_column(enum_type(ClosureOutcome, "outcome"))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[ClosureState] = mapped_column(
+        enum_type(ClosureState, "closure_state"), default=ClosureState.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(String(300))
+    # Two supervisors deciding at once: the second learns the first already did.
+    version: Mapped[int] = mapped_column(default=1)

@@ -1,10 +1,12 @@
 """The case workflow: which status may follow which. Pure."""
 
+from collections.abc import Iterable
+
 from callcenter.cases.models import CaseStatus as S
 from callcenter.cases.models import ClosureOutcome, Consent, LegalBasis
 from callcenter.cases.models import ReferralStatus as R
-from callcenter.errors import DomainError, InvalidTransition
-from callcenter.taxonomy import ChiCategory, GbvType, IssueArea, TargetGroup
+from callcenter.errors import DomainError, Forbidden, InvalidTransition
+from callcenter.taxonomy import ChiCategory, GbvType, IssueArea, TargetGroup, Urgency
 
 ALLOWED: dict[S, frozenset[S]] = {
     S.NEW: frozenset({S.SCREENING, S.CLOSED}),
@@ -57,6 +59,50 @@ def check_outcome(target: S, outcome: ClosureOutcome | None) -> None:
         raise DomainError("choose the outcome of the case to close it", field="outcome")
     if target is not S.CLOSED and outcome is not None:
         raise DomainError("an outcome is given only when closing the case", field="outcome")
+
+
+# --- closure approval ---------------------------------------------------------------------
+
+# Cases whose closing a supervisor approves: a wrong close of these leaves a person in
+# danger or a child without follow-up, so a second pair of eyes checks the outcome.
+APPROVAL_URGENCIES = frozenset({Urgency.IMMEDIATE, Urgency.HIGH})
+ADULT_AGE = 18
+# Roles whose own close is final; the values of ``agents.models.Role`` (cases does not
+# import agents' rules, only their names).
+APPROVING_ROLES = frozenset({"supervisor", "admin"})
+MAX_REASON = 300
+
+
+def is_child_case(target_group: TargetGroup | None, victim_ages: Iterable[int | None]) -> bool:
+    return target_group is TargetGroup.CHILD or any(
+        age is not None and age < ADULT_AGE for age in victim_ages)
+
+
+def needs_approval(*, urgency: Urgency, target_group: TargetGroup | None,
+                   victim_ages: Iterable[int | None], closer_role: str) -> bool:
+    """Whether an agent's close waits for a supervisor instead of closing the case.
+
+    Supervisors and admins approve their own closing: a second approval would ask them
+    to check themselves.
+    """
+    if closer_role in APPROVING_ROLES:
+        return False
+    return urgency in APPROVAL_URGENCIES or is_child_case(target_group, victim_ages)
+
+
+def check_reason(reason: str | None, *, field: str = "reason") -> str:
+    """Reopening and sending a closure back say why; the reason goes on the timeline."""
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError("give the reason", field=field)
+    if len(text) > MAX_REASON:
+        raise DomainError(f"the reason is at most {MAX_REASON} characters", field=field)
+    return text
+
+
+def check_may_decide(role: str) -> None:
+    if role not in APPROVING_ROLES:
+        raise Forbidden("only a supervisor approves or sends back a closure")
 
 
 # --- intake rules that join several fields ------------------------------------------------

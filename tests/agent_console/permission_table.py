@@ -142,6 +142,15 @@ TABLE: dict[str, Rule] = {
     "POST /cases/{case_id}/persons/{person_id}": page(OWNER | BOSSES, form={
         "role": "victim", "full_name": "มาลี ใจดี"}),
     "GET /cases/{case_id}/audit": page(BOSSES),
+    # --- closures waiting for a supervisor, the case clock -----------------------------
+    "GET /closures": page(BOSSES),
+    "POST /closures/{request_id}/approve": page(BOSSES, form={}),
+    "POST /closures/{request_id}/send-back": page(BOSSES, form={}),
+    "GET /api/closures": api(BOSSES),
+    "POST /api/closures/{request_id}/approve": api(BOSSES, json={}),
+    "POST /api/closures/{request_id}/send-back": api(BOSSES, json={}),
+    "GET /api/cases/{case_id}/closures": api(WORKERS),
+    "GET /api/cases/{case_id}/clock": api(WORKERS),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
     "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",

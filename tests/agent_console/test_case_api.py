@@ -109,9 +109,14 @@ def test_search_finds_cases_by_phone_name_number_and_status_with_paging(client):
     assert client.get("/api/cases", params={"status": "closed"}).json()["total"] == 0
 
 
+# An adult's case of normal urgency: its agent closes it without a supervisor's approval
+# (tests/agent_console/test_closure_pages.py covers the closes that wait).
+ADULT_NORMAL = {**INTAKE, "urgency": "normal"}
+
+
 def test_status_changes_follow_the_workflow(client):
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
-    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    case_id = client.post("/api/cases", json=ADULT_NORMAL, headers=h).json()["id"]
     assert client.get(f"/api/cases/{case_id}").json()["status"] == "screening"
     closed = client.post(f"/api/cases/{case_id}/status",
                          json={"status": "closed", "outcome": "resolved"}, headers=h)
@@ -123,7 +128,7 @@ def test_status_changes_follow_the_workflow(client):
 
 def test_closing_through_the_api_needs_an_outcome_and_returns_it(client):
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
-    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    case_id = client.post("/api/cases", json=ADULT_NORMAL, headers=h).json()["id"]
     bare = client.post(f"/api/cases/{case_id}/status", json={"status": "closed"}, headers=h)
     assert bare.status_code == 400 and bare.json()["field"] == "outcome"
     unknown = client.post(f"/api/cases/{case_id}/status",
@@ -146,7 +151,7 @@ def test_closing_through_the_api_needs_an_outcome_and_returns_it(client):
 
 def test_a_case_is_dispatched_only_by_sending_it_to_a_unit(client):
     h = {"X-CSRF-Token": signed_in(client, "agent1")}
-    case_id = client.post("/api/cases", json=INTAKE, headers=h).json()["id"]
+    case_id = client.post("/api/cases", json=ADULT_NORMAL, headers=h).json()["id"]
     by_hand = client.post(f"/api/cases/{case_id}/status", json={"status": "dispatched"},
                           headers=h)
     assert by_hand.status_code == 409 and by_hand.json()["field"] == "status"

@@ -51,7 +51,8 @@ def test_an_outcome_is_refused_on_a_move_that_does_not_close(client, seeded_sess
 def test_the_outcome_is_shown_on_the_case_its_timeline_and_audit_trail_and_kept_on_reopening(
         client, seeded_session):
     csrf = signed_in(client, "agent1")
-    case_url = open_case(client, seeded_session, csrf)
+    # Normal urgency: the agent's close needs no supervisor (test_closure_pages.py).
+    case_url = open_case(client, seeded_session, csrf, urgency="normal")
     closed = client.post(f"{case_url}/status", follow_redirects=False, data={
         "status": "closed", "outcome": "unreachable", "csrf_token": csrf})
     assert closed.status_code == 303

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from callcenter.audit import AuditEvent
 from callcenter.cases import agencies, agency_examples
 from callcenter.cases import service as cases
+from callcenter.cases.agency_schemas import AgencyIn, TargetIn
 from callcenter.cases.models import Agency, AgencyType, ReferralStatus
-from callcenter.cases.schemas import AgencyIn, ReferralIn, TargetIn
+from callcenter.cases.schemas import ReferralIn
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, InvalidInput, InvalidTransition, StaleEdit
 from tests.cases.test_intake import KEY, agent_id, intake
