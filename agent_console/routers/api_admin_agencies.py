@@ -62,7 +62,7 @@ def target_list(viewer: Viewer = Admin, db: Session = DB):
 
 
 @router.put("/referral-targets/{agency_type}", response_model=TargetOut,
-            responses=errors(409, 422))
+            responses=errors(404, 409, 422))
 def target_update(agency_type: AgencyType, body: TargetIn, request: Request,
                   viewer: Viewer = Admin, db: Session = DB):
     """Change a type's target; referrals already sent keep their due time."""

@@ -111,11 +111,18 @@ def _checked(data: AgencyIn) -> dict[str, object]:
     return values
 
 
-def create(session: Session, data: AgencyIn, *, actor_id: int | None,
-           source_ip: str | None = None) -> Agency:
+def add_reference(session: Session, data: AgencyIn) -> Agency:
+    """An agency written by the seed (the demo's example directory), checked as an admin's
+    entry is. Not audited: the trail records what people did, and the seed is no one."""
     row = Agency(**_checked(data), version=1)
     session.add(row)
     session.flush()
+    return row
+
+
+def create(session: Session, data: AgencyIn, *, actor_id: int | None,
+           source_ip: str | None = None) -> Agency:
+    row = add_reference(session, data)
     audit.record(session, actor_id=actor_id, action="agency.create", entity_type="agency",
                  entity_id=row.id, source_ip=source_ip,
                  changes=audit.changes_between({}, snapshot(row)))

@@ -49,7 +49,6 @@ def seed_examples(session: Session) -> None:
     for name_th, name_en, kind, province, phone, services, hours in EXAMPLES:
         if TH_MARK + name_th in present:
             continue
-        agencies.create(session, AgencyIn(
+        agencies.add_reference(session, AgencyIn(
             name_th=TH_MARK + name_th, name_en=EN_MARK + name_en, agency_type=kind,
-            province_code=province, phone=phone, services=services, hours=hours),
-            actor_id=None)
+            province_code=province, phone=phone, services=services, hours=hours))
