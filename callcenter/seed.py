@@ -12,9 +12,9 @@ from functools import cache
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from callcenter.agents import pause_reasons
+from callcenter.agents import pause_reasons, teams
 from callcenter.agents import service as agents
-from callcenter.agents.models import AgentSkill, Role, User
+from callcenter.agents.models import AgentSkill, Role, Team, User
 from callcenter.calls import dispositions
 from callcenter.cases import agency_examples
 from callcenter.phones import service as phones
@@ -106,6 +106,19 @@ def seed_demo_users(session: Session) -> None:
             session.add(AgentSkill(user_id=user.id, queue_id=queue_rows[name].id, penalty=penalty))
     _seed_unit_members(session, existing)
     session.flush()
+    _seed_team(session)
+
+
+# The hotline's follow-up team: the demo's agents and their supervisor share its cases.
+DEMO_TEAM = "ทีมติดตามผล 1300"
+
+
+def _seed_team(session: Session) -> None:
+    if session.scalar(select(Team.id).where(Team.name == DEMO_TEAM)) is not None:
+        return
+    logins = [demo.login for demo in DEMO_USERS if demo.role in (Role.AGENT, Role.SUPERVISOR)]
+    members = list(session.scalars(select(User.id).where(User.login.in_(logins))))
+    teams.create_team(session, name=DEMO_TEAM, member_ids=members)
 
 
 def _seed_unit_members(session: Session, existing: set[str]) -> None:

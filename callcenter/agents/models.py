@@ -162,6 +162,38 @@ class SetupLink(Base):
     used_at: Mapped[datetime | None]
 
 
+class Team(Base):
+    """A group of workers who share cases: the hotline's follow-up team, a province's.
+
+    A case may belong to a team as well as to its owner; the team's members read it and
+    pick it up when its owner is away. The team's supervisors are the ones told when its
+    members' follow-ups run late. Teams are kept by admins and never deleted.
+    """
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The province a provincial team covers; None for the hotline's own teams.
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+class TeamMember(Base):
+    """Who is in a team; a person may be in several (a supervisor leads more than one)."""
+
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PauseReason(PickItem, Base):
     """A reason an agent may pause for (callcenter.pick_lists): the code is Asterisk's
     PausedReason and the reports' key; the labels are what people read."""

@@ -162,6 +162,8 @@ class Case(Base):
 
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The team that shares the case with its owner (callcenter.agents.teams), if any.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None]
