@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.reports import service
+from callcenter.reports.filters import NONE, Filters
 from callcenter.reports.range import ReportRange
 from callcenter.reports.spec import Month, Report
 from callcenter.thaidate import BUDDHIST_ERA_OFFSET
@@ -134,11 +135,13 @@ def xlsx_chunks(report: Report, *, lang: str = "th") -> Iterator[bytes]:
 
 
 def stream(sessions: sessionmaker[Session], name: str, rng: ReportRange, *,
-           fmt: str = "csv", lang: str = "th") -> Iterator[bytes]:
+           fmt: str = "csv", lang: str = "th", filters: Filters = NONE,
+           mask: bool | None = None) -> Iterator[bytes]:
     """Bytes of a report for a streaming response, read in a session of their own.
 
     The report name is checked now (NotFound before the response starts); the session
     lives as long as the response body is being sent, not as long as the request.
+    ``filters`` and ``mask`` are the report's (``service.run``).
     """
     service.spec(name)
     if fmt not in ("csv", "xlsx"):
@@ -147,7 +150,7 @@ def stream(sessions: sessionmaker[Session], name: str, rng: ReportRange, *,
     def chunks() -> Iterator[Any]:
         session = sessions()
         try:
-            report = service.run(session, name, rng)
+            report = service.run(session, name, rng, filters=filters, mask=mask, lang=lang)
             if fmt == "csv":
                 for text in csv_chunks(report, lang=lang):
                     yield text.encode("utf-8")

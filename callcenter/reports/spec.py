@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select
 
+from callcenter.db import utcnow
+from callcenter.reports.filters import NONE, Filters
 from callcenter.reports.range import ReportRange
 from callcenter.thaidate import BUDDHIST_ERA_OFFSET
 
@@ -31,10 +33,15 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a query needs besides the range: the dialect and the zone's fixed offset."""
+    """What a query needs besides the range: the dialect and the zone's fixed offset, the
+    filters the page chose, and the moment "overdue" is judged at (now, unless a test says)."""
 
     range: ReportRange
     dialect: str
+    filters: Filters = NONE
+    now: datetime = field(default_factory=utcnow)
+    # The reader's language, for the names of coded values (codes stay as they are).
+    lang: str = "th"
 
     @property
     def zone_name(self) -> str:
@@ -66,6 +73,14 @@ class ReportSpec:
     # Read through a server-side cursor: for row-per-record exports. Summaries are read
     # at once, which leaves PostgreSQL free to plan them in parallel (a cursor is not).
     streams: bool = False
+    # The filters (callcenter.reports.filters.NAMES) the query reads; the page offers them.
+    filters: tuple[str, ...] = ()
+    # Columns of counts of people that small-cell masking may hide (masking.py), and
+    # whether it is on unless the reader turns it off.
+    maskable: tuple[str, ...] = ()
+    masked_by_default: bool = False
+    # Rows name cases (their numbers): only roles that may see cases may read it.
+    lists_cases: bool = False
 
     def define(self, lang: str = "th") -> str:
         return self.definition.get(lang) or self.definition.get("en", "")
@@ -88,6 +103,14 @@ def number(value: Any, digits: int = 1) -> float | int | None:
     if isinstance(value, int):
         return value
     return round(float(value) if isinstance(value, Decimal) else value, digits)
+
+
+def hours(seconds: Any) -> float | None:
+    """Seconds as hours to a tenth. Whole seconds first: SQLite's julianday arithmetic
+    gives 19619.99999 where PostgreSQL gives 19620, which would round apart."""
+    if seconds is None:
+        return None
+    return round(round(float(seconds)) / 3600.0, 1)
 
 
 def as_date(value: Any) -> date:

@@ -10,23 +10,29 @@ from sqlalchemy.orm import Session
 
 from callcenter import migrate
 from callcenter.agents.models import AgentState
+from callcenter.cases.models import AgencyType, ClosureOutcome, ReferralStatus
 from callcenter.db import make_engine
 from callcenter.reports import service
 from callcenter.reports.range import parse_range
-from callcenter.taxonomy import Gender, IssueArea, TargetGroup
+from callcenter.taxonomy import ChiCategory, GbvType, Gender, IssueArea, TargetGroup, Urgency
 from tests.reports.test_calls import random_calls
 from tests.support.builders import (
     CaseSpec,
     DispatchSpec,
+    ReferralSpec,
     Victim,
     add_call,
     add_case,
+    add_closing,
     add_dispatch,
+    add_referral,
     add_state,
     reference_data,
 )
 
 RANGE = parse_range("1/3/2569", "31/3/2569")
+# When overdue is judged: the same moment on both databases.
+NOW = datetime(2026, 4, 2, 9, tzinfo=UTC)
 
 
 def build(session: Session) -> None:
@@ -34,6 +40,7 @@ def build(session: Session) -> None:
     for spec in random_calls(300, seed=11):
         add_call(session, spec)
     rnd = random.Random(5)
+    case_work = random.Random(9)  # apart, so the older reports' data stay as they were
     first = datetime(2026, 2, 27, tzinfo=UTC)
     for i in range(60):
         case = add_case(session, CaseSpec(
@@ -51,18 +58,46 @@ def build(session: Session) -> None:
         add_state(session, at=case.created_at, state=rnd.choice(list(AgentState)),
                   reason=rnd.choice([None, "lunch", "training"]),
                   interface=f"PJSIP/agent{i % 3}")
+        add_case_work(session, case, user, case_work)
     session.flush()
+
+
+def add_case_work(session: Session, case, user, rnd: random.Random) -> None:
+    """What the case-work reports read: owner, urgency, GBV and CHI codes, referrals in
+    every state, closings with an outcome."""
+    case.owner_id = rnd.choice([None, user.id])
+    case.urgency = rnd.choice(list(Urgency))
+    case.gbv_type = rnd.choice([None, *GbvType])
+    case.chi_category = rnd.choice([None, *ChiCategory])
+    session.flush()
+    for _ in range(rnd.randrange(3)):
+        sent = case.created_at + timedelta(minutes=rnd.randrange(1, 600))
+        answered = timedelta(minutes=rnd.randrange(5, 3000))
+        status = rnd.choice(list(ReferralStatus))
+        ended = {ReferralStatus.REJECTED: answered,
+                 ReferralStatus.DONE: answered * 2,
+                 ReferralStatus.CLOSED: rnd.choice([answered, answered * 3])}.get(status)
+        add_referral(session, case, ReferralSpec(
+            sent, rnd.choice(list(AgencyType)), status=status,
+            due_after=rnd.choice([None, timedelta(hours=rnd.randrange(1, 100))]),
+            answered_after=None if status in (ReferralStatus.SENT, ReferralStatus.REVOKED)
+            else answered, ended_after=ended), user=user)
+    if rnd.random() < 0.5:
+        add_closing(session, case, user=user, outcome=rnd.choice(list(ClosureOutcome)),
+                    at=case.created_at + timedelta(seconds=rnd.randrange(60, 20 * 86400)))
 
 
 def everything(session: Session) -> dict[str, list]:
     out = {}
     for name in service.REPORTS:
         rows = [tuple(round(v, 3) if isinstance(v, float) else v for v in r)
-                for r in service.run(session, name, RANGE).rows]
+                for r in service.run(session, name, RANGE, now=NOW).rows]
         if name == "call_records":  # ids differ between the two databases
             rows = [r[1:] for r in rows]
         if name == "dispatch_intervals_each":  # so do ids and case numbers
             rows = [r[2:] for r in rows]
+        if name in ("caseload_per_worker", "overdue_referrals_each"):  # logins, case numbers
+            rows = [r[1:] for r in rows]
         out[name] = sorted(rows, key=repr)
     return out
 

@@ -7,7 +7,9 @@ One module for the whole suite, so a test that needs a row finds its builder her
 - report rows from a spec (``reference_data``, ``add_call``, ``add_case``,
   ``add_dispatch``, ``add_state``);
 - live-page rows over the seeded data (``add_queue_call``, ``add_aged_dispatch``,
-  ``user_by_login``).
+  ``user_by_login``);
+- case-work report rows: a referral with its answer (``add_referral``), a closing
+  (``add_closing``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,17 @@ from callcenter.agents.models import AgentState, AgentStateChange, Role, User
 from callcenter.calls import dispositions
 from callcenter.calls.models import Call, CallDirection, CallLeg, CallOutcome, LegEnd
 from callcenter.cases import service as cases
-from callcenter.cases.models import Case, CasePerson, CaseStatus, PersonRole
+from callcenter.cases.models import (
+    AgencyType,
+    Case,
+    CasePerson,
+    CaseStatus,
+    CaseStatusChange,
+    ClosureOutcome,
+    PersonRole,
+    Referral,
+    ReferralStatus,
+)
 from callcenter.dispatch.config import DispatchSettings
 from callcenter.dispatch.models import Dispatch, DispatchStatus
 from callcenter.provinces import service as provinces
@@ -318,3 +330,41 @@ def add_aged_dispatch(db, *, province: str, status: DispatchStatus, age: timedel
     db.add(dispatch)
     db.flush()
     return dispatch
+
+
+@dataclass(frozen=True)
+class ReferralSpec:
+    sent_at: datetime
+    agency_type: AgencyType = AgencyType.POLICE
+    agency_name: str = "สถานีตำรวจทดสอบ"
+    status: ReferralStatus = ReferralStatus.SENT
+    due_after: timedelta | None = timedelta(hours=24)
+    # From sending to the agency's answer (accepted or rejected), and to the end of its
+    # work, as cases.service.move_referral stamps them (a rejection: both at once).
+    answered_after: timedelta | None = None
+    ended_after: timedelta | None = None
+
+
+def add_referral(session: Session, case: Case, spec: ReferralSpec, *, user: User) -> Referral:
+    def at(after: timedelta | None) -> datetime | None:
+        return None if after is None else spec.sent_at + after
+
+    row = Referral(case_id=case.id, agency_type=spec.agency_type, agency_name=spec.agency_name,
+                   status=spec.status, sent_at=spec.sent_at, due_at=at(spec.due_after),
+                   responded_at=at(spec.answered_after), closed_at=at(spec.ended_after),
+                   created_by_id=user.id, status_by_id=user.id, status_at=spec.sent_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_closing(session: Session, case: Case, *, at: datetime, user: User,
+                outcome: ClosureOutcome = ClosureOutcome.RESOLVED) -> CaseStatusChange:
+    """The case closed at ``at`` with the outcome (its status change and the case's)."""
+    change = CaseStatusChange(case_id=case.id, from_status=case.status,
+                              to_status=CaseStatus.CLOSED, changed_by_id=user.id,
+                              changed_at=at, outcome=outcome)
+    case.status, case.closed_at, case.closure_outcome = CaseStatus.CLOSED, at, outcome
+    session.add(change)
+    session.flush()
+    return change
