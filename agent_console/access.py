@@ -1,9 +1,11 @@
 """Who may see and change what in the console: role and ownership rules in one place.
 
 Agents, supervisors and admins work on cases; unit members see only their own unit's
-dispatches, through the field-visit view. A case an agent does not own can be read and
-noted (a follow-up call may reach any agent) but is changed only by its owner or a
-supervisor. Every read of a case is recorded by the caller of these checks.
+dispatches, through the field-visit view. Who may read a case is need to know
+(``callcenter.cases.need_to_know``, applied by ``case_access.ReadableCase``): a reader
+who does not own the case (its team, the agent of its current call, a grant) adds notes
+but a case is changed only by its owner or a supervisor. Every read of a case is
+recorded by the caller of these checks.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_console import errors, middleware
+from agent_console import case_access, errors, middleware
 from agent_console.routers import (
     account,
     accounts,
@@ -23,9 +23,11 @@ from agent_console.routers import (
     admin_phones,
     api_admin_agencies,
     api_admin_phones,
+    api_break_glass,
     api_docs,
     api_referrals,
     auth,
+    break_glass,
     closures,
     dispatch_board,
     health,
@@ -55,6 +57,7 @@ from agent_console.routers import api_drafts as drafts_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
 from agent_console.sse import Hub
+from callcenter.cases.need_to_know import CaseHidden
 from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
 
@@ -107,6 +110,8 @@ def create_app(
     # One Redis subscriber per process for every SSE client (see sse.py).
     app.state.hub = Hub(url=settings.redis_url) if settings.redis_url else None
     errors.install(app)
+    # A case not the viewer's: 404, with the way in on the page (need to know).
+    app.add_exception_handler(CaseHidden, case_access.hidden_case_answer)
     # Innermost first: errors are answered inside the security headers, and the access
     # log (outermost) sees every answer, 413s and 500s included.
     app.add_middleware(middleware.ContainErrors)
@@ -171,5 +176,7 @@ def create_app(
     app.include_router(case_pages.router)
     app.include_router(referrals.router)
     app.include_router(closures.router)
+    app.include_router(break_glass.router)
+    app.include_router(api_break_glass.router)
     app.include_router(unit.router)
     return app

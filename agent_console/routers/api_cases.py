@@ -15,16 +15,18 @@ from sqlalchemy.orm import Session
 
 from agent_console import access
 from agent_console.api_errors import COMMON, errors
-from agent_console.case_steps import changeable_case, read_case, send_dispatch
+from agent_console.case_access import ReadableCase, ReadableReferral
+from agent_console.case_steps import changeable, record_read, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, require
 from agent_console.limits import Id, client_ip, limit_body
 from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.agents.models import Role
-from callcenter.cases import closure, schemas
+from callcenter.cases import closure, read_rights, schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
-from callcenter.cases.models import CasePerson, CaseStatus
+from callcenter.cases.models import Case, CasePerson, CaseStatus, Referral
+from callcenter.db import utcnow
 from callcenter.dispatch.models import UNIT_BRIEF_MAX, DispatchStatus
 from callcenter.taxonomy import Urgency
 
@@ -54,8 +56,9 @@ def search_cases(
         page=page, per_page=per_page))
     audit.record(db, actor_id=viewer.id, action="case.search", entity_type="case_search",
                  entity_id=len(found.items), source_ip=client_ip(request))
+    readable = read_rights.readable_ids(db, viewer, found.items, now=utcnow())
     return schemas.CasePage(
-        items=[schemas.CaseSummaryOut.model_validate(c) for c in found.items],
+        items=[schemas.CaseSummaryOut.of(c, readable=c.id in readable) for c in found.items],
         page=found.page, per_page=found.per_page, total=found.total)
 
 
@@ -77,16 +80,16 @@ def open_case(
 
 
 @router.get("/cases/{case_id}", response_model=schemas.CaseOut, responses=errors(404, 422))
-def get_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
+def get_case(request: Request, viewer: Viewer = CaseReader, case: Case = ReadableCase,
              db: Session = DB):
-    return read_case(db, case_id, viewer, request)
+    return record_read(db, case, viewer, request)
 
 
 @router.put("/cases/{case_id}", response_model=schemas.CaseOut,
             responses=errors(400, 404, 422))
-def update_case(case_id: Id, changes: schemas.CaseFields, viewer: Viewer = CaseReader,
-                db: Session = DB):
-    case = changeable_case(db, case_id, viewer)
+def update_case(changes: schemas.CaseFields, viewer: Viewer = CaseReader,
+                case: Case = ReadableCase, db: Session = DB):
+    changeable(viewer, case)
     case = cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
     return schemas.CaseOut.model_validate(case)
 
@@ -108,11 +111,11 @@ class CaseExport(BaseModel):
 
 @router.get("/cases/{case_id}/export", response_model=CaseExport,
             responses=errors(404, 422))
-def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
+def export_case(request: Request, viewer: Viewer = CaseReader, case: Case = ReadableCase,
                 db: Session = DB):
     """The whole case file as JSON; recorded as an export. Phones are masked for roles
     that see them masked on screen."""
-    case = read_case(db, case_id, viewer, request, action="case.export")
+    record_read(db, case, viewer, request, action="case.export")
     return CaseExport(
         case=schemas.CaseOut.model_validate(case),
         persons=[person_out(p, viewer) for p in cases.persons(db, case)],
@@ -124,11 +127,11 @@ def export_case(case_id: Id, request: Request, viewer: Viewer = CaseReader,
 
 @router.post("/cases/{case_id}/persons", response_model=schemas.PersonOut, status_code=201,
              responses=errors(400, 404, 409, 422))
-def add_person(case_id: Id, person: schemas.PersonIn, request: Request,
-               viewer: Viewer = CaseReader, db: Session = DB):
+def add_person(person: schemas.PersonIn, request: Request, viewer: Viewer = CaseReader,
+               case: Case = ReadableCase, db: Session = DB):
     """Add a person of any role to the case (checked as at intake;
     a national ID is kept as a digest and its last four digits)."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     row = cases.add_person(db, case, person=person, actor_id=viewer.id,
                            id_key=id_key(request))
     return person_out(row, viewer)
@@ -136,10 +139,10 @@ def add_person(case_id: Id, person: schemas.PersonIn, request: Request,
 
 @router.patch("/cases/{case_id}/persons/{person_id}", response_model=schemas.PersonOut,
               responses=errors(400, 404, 422))
-def update_person(case_id: Id, person_id: Id, changes: schemas.PersonPatch,
-                  request: Request, viewer: Viewer = CaseReader, db: Session = DB):
+def update_person(person_id: Id, changes: schemas.PersonPatch, request: Request,
+                  viewer: Viewer = CaseReader, case: Case = ReadableCase, db: Session = DB):
     """Change the fields given; ``null`` clears an optional field."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     row = cases.update_person(db, cases.get_person(db, case, person_id), changes=changes,
                               actor_id=viewer.id, id_key=id_key(request))
     return person_out(row, viewer)
@@ -147,26 +150,27 @@ def update_person(case_id: Id, person_id: Id, changes: schemas.PersonPatch,
 
 @router.get("/cases/{case_id}/notes", response_model=list[schemas.NoteOut],
             responses=errors(404, 422))
-def list_notes(case_id: Id, request: Request, viewer: Viewer = CaseReader,
+def list_notes(request: Request, viewer: Viewer = CaseReader, case: Case = ReadableCase,
                db: Session = DB):
-    return cases.notes(db, read_case(db, case_id, viewer, request))
+    return cases.notes(db, record_read(db, case, viewer, request))
 
 
 @router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201,
              responses=errors(404, 422))
-def add_note(case_id: Id, note: schemas.NoteIn, viewer: Viewer = CaseReader,
+def add_note(note: schemas.NoteIn, viewer: Viewer = CaseReader, case: Case = ReadableCase,
              db: Session = DB):
-    # Any case worker may add a note (a follow-up call reaches any agent); none may edit one.
-    row = cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
+    # Whoever may read the case may add a note (a follow-up call is linked to it, so its
+    # agent reads it); none may edit one.
+    row = cases.add_note(db, case, body=note.body, actor_id=viewer.id)
     return schemas.NoteOut.model_validate(row)
 
 
 @router.post("/cases/{case_id}/status", response_model=schemas.CaseOut,
              responses=errors(400, 404, 409, 422))
-def change_status(case_id: Id, move: schemas.StatusIn, response: Response,
-                  viewer: Viewer = CaseReader, db: Session = DB):
+def change_status(move: schemas.StatusIn, response: Response, viewer: Viewer = CaseReader,
+                  case: Case = ReadableCase, db: Session = DB):
     """202 when the close waits for a supervisor's approval: the case keeps its status."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     result = closure.move_by_hand(db, case, to=move.status, actor_id=viewer.id,
                                   role=viewer.role.value, reason=move.reason,
                                   outcome=move.outcome)
@@ -177,26 +181,25 @@ def change_status(case_id: Id, move: schemas.StatusIn, response: Response,
 
 @router.get("/cases/{case_id}/referrals", response_model=list[schemas.ReferralOut],
             responses=errors(404, 422))
-def list_referrals(case_id: Id, request: Request, viewer: Viewer = CaseReader,
+def list_referrals(request: Request, viewer: Viewer = CaseReader, case: Case = ReadableCase,
                    db: Session = DB):
-    return cases.referrals(db, read_case(db, case_id, viewer, request))
+    return cases.referrals(db, record_read(db, case, viewer, request))
 
 
 @router.post("/cases/{case_id}/referrals", response_model=schemas.ReferralOut,
              status_code=201, responses=errors(400, 404, 422))
-def refer(case_id: Id, referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
-          db: Session = DB):
-    case = changeable_case(db, case_id, viewer)
+def refer(referral: schemas.ReferralIn, viewer: Viewer = CaseReader,
+          case: Case = ReadableCase, db: Session = DB):
+    changeable(viewer, case)
     row = cases.refer(db, case, referral=referral, actor_id=viewer.id)
     return schemas.ReferralOut.model_validate(row)
 
 
 @router.post("/referrals/{referral_id}/status", response_model=schemas.ReferralOut,
              responses=errors(400, 404, 409, 422))
-def move_referral(referral_id: Id, move: schemas.ReferralStatusIn,
-                  viewer: Viewer = CaseReader, db: Session = DB):
-    referral = cases.get_referral(db, referral_id)
-    changeable_case(db, referral.case_id, viewer)
+def move_referral(move: schemas.ReferralStatusIn, viewer: Viewer = CaseReader,
+                  referral: Referral = ReadableReferral, db: Session = DB):
+    changeable(viewer, cases.get(db, referral.case_id))
     row = cases.move_referral(db, referral, to=move.status, actor_id=viewer.id)
     return schemas.ReferralOut.model_validate(row)
 
@@ -230,13 +233,13 @@ class DispatchOut(BaseModel):
 
 @router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201,
              responses=errors(400, 404, 409, 422))
-def dispatch_case(case_id: Id, request: Request, response: Response,
-                  body: DispatchIn, viewer: Viewer = CaseReader, db: Session = DB):
+def dispatch_case(request: Request, response: Response, body: DispatchIn,
+                  viewer: Viewer = CaseReader, case: Case = ReadableCase, db: Session = DB):
     """Send the case to its province's rapid-response unit (or the unit given).
 
     201 with a new dispatch; 200 with the open one when the case has one to that unit.
     """
-    dispatch, created = send_dispatch(request, db, viewer, case_id,
+    dispatch, created = send_dispatch(request, db, viewer, case,
                                       unit_brief=body.unit_brief, unit_id=body.unit_id,
                                       urgency=body.urgency)
     if not created:
@@ -262,10 +265,9 @@ class AuditOut(BaseModel):
 
 @router.get("/cases/{case_id}/audit", response_model=list[AuditOut],
             responses=errors(404, 422))
-def case_audit(case_id: Id, request: Request, viewer: Viewer = Supervisor,
+def case_audit(request: Request, viewer: Viewer = Supervisor, case: Case = ReadableCase,
                db: Session = DB):
     """The case's audit trail (supervisors and admins); reading it is recorded too."""
-    case = cases.get(db, case_id)
     trail = cases.audit_trail(db, case)
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))

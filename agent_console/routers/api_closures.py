@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session
 
 from agent_console import access
 from agent_console.api_errors import COMMON, errors
-from agent_console.case_steps import read_case
+from agent_console.case_access import ReadableCase
+from agent_console.case_steps import record_read
 from agent_console.deps import DB, Viewer, require
 from agent_console.limits import Id, limit_body
 from callcenter.cases import clock as clock_rules
 from callcenter.cases import closure
 from callcenter.cases import closure_schemas as schemas
+from callcenter.cases.models import Case
 from callcenter.dispatch import case_clock
 
 router = APIRouter(prefix="/api", tags=["closures"], dependencies=[Depends(limit_body)],
@@ -52,15 +54,16 @@ def send_back(request_id: Id, decision: schemas.SendBackIn, viewer: Viewer = Sup
 
 @router.get("/cases/{case_id}/closures", response_model=list[schemas.ClosureRequestOut],
             responses=errors(404, 422))
-def case_closures(case_id: Id, request: Request, viewer: Viewer = CaseReader,
+def case_closures(request: Request, viewer: Viewer = CaseReader, case: Case = ReadableCase,
                   db: Session = DB):
-    return closure.requests_of(db, read_case(db, case_id, viewer, request))
+    return closure.requests_of(db, record_read(db, case, viewer, request))
 
 
 @router.get("/cases/{case_id}/clock", response_model=schemas.CaseClockOut,
             responses=errors(404, 422))
-def clock(case_id: Id, request: Request, viewer: Viewer = CaseReader, db: Session = DB):
-    case = read_case(db, case_id, viewer, request)
+def clock(request: Request, viewer: Viewer = CaseReader, case: Case = ReadableCase,
+          db: Session = DB):
+    record_read(db, case, viewer, request)
     times = case_clock.times(db, case)
     return schemas.CaseClockOut(
         case_id=case.id, first_contact=times.first_contact,

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from agent_console import access, htmx, i18n, person_form
-from agent_console.case_steps import changeable_case, send_dispatch
+from agent_console.case_access import ReadableCase, ReadableReferral
+from agent_console.case_steps import changeable, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
 from agent_console.limits import Id, TooLarge, client_ip, limit_body
 from agent_console.routers.places import place_of
@@ -24,20 +25,23 @@ from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
 from callcenter.calls import service as calls
-from callcenter.cases import agencies, closure, policy, schemas
+from callcenter.cases import agencies, closure, policy, read_rights, schemas
 from callcenter.cases import clock as clock_rules
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import (
     AgencyType,
+    Case,
     CaseStatus,
     ClosureOutcome,
     Consent,
     LegalBasis,
     PersonRole,
+    Referral,
     ReferralStatus,
 )
+from callcenter.db import utcnow
 from callcenter.dispatch import case_clock
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import UNIT_BRIEF_MAX
@@ -134,7 +138,9 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
         province_code=province_code or None, page=page, per_page=25))
     audit.record(db, actor_id=viewer.id, action="case.search", entity_type="case_search",
                  entity_id=len(found.items), source_ip=client_ip(request))
-    context = page_context(request, found=found, q={
+    # Cases the viewer may not read show a reduced row and "open with a reason".
+    readable = read_rights.readable_ids(db, viewer, found.items, now=utcnow())
+    context = page_context(request, found=found, readable=readable, q={
         "number": number, "phone": phone, "name": name,
         "status": status.value if status else "", "province_code": province_code},
         statuses=list(CaseStatus), provinces=provinces.by_thai_name(db))
@@ -181,9 +187,9 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_file(case_id: Id, request: Request, viewer: Viewer = Worker,
+def case_file(request: Request, viewer: Viewer = Worker, case: Case = ReadableCase,
               db: Session = DB) -> Response:
-    return _case_page(request, db, viewer, cases.get(db, case_id))
+    return _case_page(request, db, viewer, case)
 
 
 def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
@@ -220,6 +226,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
         mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
         closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
+        case_access=getattr(request.state, "case_access", None),
         duration=clock_rules.format_duration)
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
@@ -245,10 +252,10 @@ def _sent_back(person_id: int | str, fields: dict[str, str], exc: Exception) -> 
 
 
 @router.post("/cases/{case_id}/persons")
-async def add_person(case_id: Id, request: Request, viewer: Viewer = Worker,
+async def add_person(request: Request, viewer: Viewer = Worker, case: Case = ReadableCase,
                      db: Session = DB) -> Response:
     """Add a person of any role (a child, a household member …): the intake's checks."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     fields = await form_fields(request)
     whole = viewer.role in access.FULL_NUMBER_ROLES
     data = person_form.to_input(fields, editing=False, whole_numbers=whole)
@@ -262,14 +269,14 @@ async def add_person(case_id: Id, request: Request, viewer: Viewer = Worker,
             raise
         return _case_page(request, db, viewer, case, status=422,
                           sent_back=_sent_back("new", fields, exc))
-    return _back(request, case_id)
+    return _back(request, case.id)
 
 
 @router.post("/cases/{case_id}/persons/{person_id}")
-async def update_person(case_id: Id, person_id: Id, request: Request,
-                        viewer: Viewer = Worker, db: Session = DB) -> Response:
+async def update_person(person_id: Id, request: Request, viewer: Viewer = Worker,
+                        case: Case = ReadableCase, db: Session = DB) -> Response:
     """Change a person's details (the whole form; see ``person_form.to_input``)."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     person = cases.get_person(db, case, person_id)
     fields = await form_fields(request)
     try:
@@ -280,7 +287,7 @@ async def update_person(case_id: Id, person_id: Id, request: Request,
                           sent_back=_sent_back(person.id, fields, exc))
     cases.update_person(db, person, changes=changes, actor_id=viewer.id,
                         id_key=id_key(request))
-    return _back(request, case_id)
+    return _back(request, case.id)
 
 
 def _back(request: Request, case_id: int) -> Response:
@@ -288,24 +295,25 @@ def _back(request: Request, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/notes")
-def add_note(case_id: Id, request: Request,
-             body: str = Form(min_length=1, max_length=10_000),
-             viewer: Viewer = Worker, db: Session = DB) -> Response:
+def add_note(request: Request, body: str = Form(min_length=1, max_length=10_000),
+             viewer: Viewer = Worker, case: Case = ReadableCase,
+             db: Session = DB) -> Response:
     note = schemas.NoteIn(body=body)
-    cases.add_note(db, cases.get(db, case_id), body=note.body, actor_id=viewer.id)
-    return _back(request, case_id)
+    cases.add_note(db, case, body=note.body, actor_id=viewer.id)
+    return _back(request, case.id)
 
 
 @router.post("/cases/{case_id}/status")
-def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""] = Form(""),
+def change_status(request: Request, status: CaseStatus | Literal[""] = Form(""),
                   reason: str = Form(default="", max_length=300),
                   outcome: ClosureOutcome | Literal[""] = Form(""),
-                  viewer: Viewer = Worker, db: Session = DB) -> Response:
+                  viewer: Viewer = Worker, case: Case = ReadableCase,
+                  db: Session = DB) -> Response:
     """Move the case by hand; closing needs its outcome (the page asks to confirm first)
     and, for urgent and child cases, a supervisor's approval (``cases.closure``)."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     if not status:  # the list starts at "no change", so a stray submit closes nothing
-        return _back(request, case_id)
+        return _back(request, case.id)
     try:
         closure.move_by_hand(db, case, to=status, actor_id=viewer.id, role=viewer.role.value,
                              reason=reason.strip() or None, outcome=outcome or None)
@@ -319,14 +327,14 @@ def change_status(case_id: Id, request: Request, status: CaseStatus | Literal[""
         return _case_page(request, db, viewer, case, status=422, status_form={
             "status": status.value, "reason": reason, "problem": "closure.required"
             if status is CaseStatus.CLOSED else "closure.only_closing"})
-    return _back(request, case_id)
+    return _back(request, case.id)
 
 
 @router.post("/cases/{case_id}/fields")
-async def rescreen(case_id: Id, request: Request, viewer: Viewer = Worker,
+async def rescreen(request: Request, viewer: Viewer = Worker, case: Case = ReadableCase,
                    db: Session = DB) -> Response:
     """Change the screening fields of a case (the risk checklist and flags stay as they are)."""
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     fields = await form_fields(request)
     data = {k: v for k, v in fields.items() if v != ""}
     data.update(risk=case.risk, do_not_call_back=case.do_not_call_back,
@@ -342,16 +350,17 @@ async def rescreen(case_id: Id, request: Request, viewer: Viewer = Worker,
         if exc.field is None:
             raise
         raise DomainError(_("rule." + exc.field), field=exc.field) from None
-    return _back(request, case_id)
+    return _back(request, case.id)
 
 
 @router.post("/cases/{case_id}/safe-contact")
-def safe_contact(case_id: Id, request: Request,
+def safe_contact(request: Request,
                  do_not_call_back: bool = Form(default=False),
                  withhold_caller_id: bool = Form(default=False),
                  call_window: str = Form(default="", max_length=120),
-                 viewer: Viewer = Worker, db: Session = DB) -> Response:
-    case = changeable_case(db, case_id, viewer)
+                 viewer: Viewer = Worker, case: Case = ReadableCase,
+                 db: Session = DB) -> Response:
+    changeable(viewer, case)
     flags = schemas.SafeContact(do_not_call_back=do_not_call_back,
                                 withhold_caller_id=withhold_caller_id,
                                 call_window=call_window.strip() or None)
@@ -360,18 +369,19 @@ def safe_contact(case_id: Id, request: Request,
     case.call_window = flags.call_window
     audit.record(db, actor_id=viewer.id, action="case.update", entity_type="case",
                  entity_id=case.id)
-    return _back(request, case_id)
+    return _back(request, case.id)
 
 
 @router.post("/cases/{case_id}/referrals")
-def refer(case_id: Id, request: Request, agency_id: str = Form(default="", max_length=12),
+def refer(request: Request, agency_id: str = Form(default="", max_length=12),
           agency_type: str = Form(default="", max_length=40),
           agency_name: str = Form(default="", max_length=200),
           reason: str = Form(default="", max_length=2000),
           due_date: str = Form(default="", max_length=10),
-          viewer: Viewer = Worker, db: Session = DB) -> Response:
+          viewer: Viewer = Worker, case: Case = ReadableCase,
+          db: Session = DB) -> Response:
     # A directory agency (agency_id) or, for one not in it, a type and a name.
-    case = changeable_case(db, case_id, viewer)
+    changeable(viewer, case)
     due = None
     if due_date:
         try:
@@ -383,30 +393,30 @@ def refer(case_id: Id, request: Request, agency_id: str = Form(default="", max_l
                                   agency_name=agency_name or None, reason=reason or None,
                                   due_at=due)
     cases.refer(db, case, referral=referral, actor_id=viewer.id)
-    return _back(request, case_id)
+    return _back(request, case.id)
 
 
 @router.post("/referrals/{referral_id}/status")
-def move_referral(referral_id: Id, request: Request, status: ReferralStatus = Form(),
-                  viewer: Viewer = Worker, db: Session = DB) -> Response:
-    referral = cases.get_referral(db, referral_id)
-    changeable_case(db, referral.case_id, viewer)
+def move_referral(request: Request, status: ReferralStatus = Form(),
+                  viewer: Viewer = Worker, referral: Referral = ReadableReferral,
+                  db: Session = DB) -> Response:
+    changeable(viewer, cases.get(db, referral.case_id))
     cases.move_referral(db, referral, to=status, actor_id=viewer.id)
     return _back(request, referral.case_id)
 
 
 @router.post("/cases/{case_id}/dispatch")
-def dispatch(case_id: Id, request: Request, unit_brief: str = Form(default=""),
-             viewer: Viewer = Worker, db: Session = DB) -> Response:
+def dispatch(request: Request, unit_brief: str = Form(default=""),
+             viewer: Viewer = Worker, case: Case = ReadableCase,
+             db: Session = DB) -> Response:
     """Send the case to its province's rapid-response unit (once: see ``send_dispatch``)."""
-    send_dispatch(request, db, viewer, case_id, unit_brief=unit_brief)
-    return _back(request, case_id)
+    send_dispatch(request, db, viewer, case, unit_brief=unit_brief)
+    return _back(request, case.id)
 
 
 @router.get("/cases/{case_id}/audit", response_class=HTMLResponse)
-def audit_page(case_id: Id, request: Request, viewer: Viewer = Supervisor,
+def audit_page(request: Request, viewer: Viewer = Supervisor, case: Case = ReadableCase,
                db: Session = DB) -> Response:
-    case = cases.get(db, case_id)
     trail = cases.audit_trail(db, case)
     audit.record(db, actor_id=viewer.id, action="case.audit_view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))

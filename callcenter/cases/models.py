@@ -373,3 +373,30 @@ class ClosureRequest(Base):
     decision_reason: Mapped[str | None] = mapped_column(String(300))
     # Two supervisors deciding at once: the second learns the first already did.
     version: Mapped[int] = mapped_column(default=1)
+
+
+class CaseAccessGrant(Base):
+    """A break-the-glass opening: an agent read a case that is not theirs, saying why.
+
+    Lets that agent read the case until ``expires_at`` (``cases.need_to_know``); listed
+    for the supervisors, who mark it reviewed with an optional note.
+    """
+
+    __tablename__ = "case_access_grants"
+    __table_args__ = (
+        # The rule asks for one person's grants still in force.
+        Index("ix_case_access_grants_user_expires", "user_id", "expires_at"),
+        # The review list: newest first, the unreviewed ones alone.
+        Index("ix_case_access_grants_review", "reviewed_at", "granted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # What the agent wrote (10 to 300 characters); shown to supervisors, never logged.
+    reason: Mapped[str] = mapped_column(String(300))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(String(300))

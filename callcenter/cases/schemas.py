@@ -345,8 +345,21 @@ class CaseSummaryOut(BaseModel):
     issue_area: IssueArea | None
     province_code: str | None
     urgency: Urgency
-    do_not_call_back: bool
+    # None where the viewer may not read the case (``readable`` false): unknown, not "no".
+    do_not_call_back: bool | None
     created_at: datetime
+    # False for a case found by search that this viewer may not read (need to know): its
+    # number, status, province, urgency and opened date only; opened with a reason
+    # (POST /api/cases/{id}/break-glass).
+    readable: bool = True
+
+    @classmethod
+    def of(cls, case, *, readable: bool) -> CaseSummaryOut:
+        out = cls.model_validate(case)
+        if readable:
+            return out
+        return out.model_copy(update={"issue_area": None, "do_not_call_back": None,
+                                      "readable": False})
 
 
 class CasePage(BaseModel):

@@ -66,6 +66,16 @@ def api(allowed, hidden=frozenset(), **kw) -> Rule:
     return _rule(allowed, hidden, api=True, **kw)
 
 
+def case_page(**kw) -> Rule:
+    """A route on agent1's case (need to know): its owner and the bosses reach it; to
+    other_agent, whose team does not cover it, it is hidden (404)."""
+    return page(OWNER | BOSSES, WORKERS, **kw)
+
+
+def case_api(**kw) -> Rule:
+    return api(OWNER | BOSSES, WORKERS, **kw)
+
+
 def everyone(answer: object = ALLOWED, **kw) -> Rule:
     return Rule(dict.fromkeys(ROLES, answer), **kw)
 
@@ -123,25 +133,35 @@ TABLE: dict[str, Rule] = {
     "GET /api/places/subdistricts": api(WORKERS, params={"district_code": "5001"}),
     "POST /calls/{call_id}/disposition": page(OWNER | BOSSES, WORKERS,
                                               form={"disposition": "information"}),
-    "GET /cases/{case_id}": page(WORKERS),
-    "POST /cases/{case_id}/notes": page(WORKERS, form={"body": "ok"}),
-    "POST /cases/{case_id}/status": page(OWNER | BOSSES, form={"status": "follow_up"}),
-    "POST /cases/{case_id}/fields": page(OWNER | BOSSES, form={"issue_area": "welfare",
-                                                               "consent": "given"}),
-    "POST /cases/{case_id}/safe-contact": page(OWNER | BOSSES, form={"do_not_call_back": "true"}),
-    "POST /cases/{case_id}/referrals": page(OWNER | BOSSES, form={"agency_type": "police",
-                                                                  "agency_name": "สภ.เมือง"}),
-    "POST /referrals/{referral_id}/status": page(OWNER | BOSSES, form={"status": "accepted"}),
+    "GET /cases/{case_id}": case_page(),
+    "POST /cases/{case_id}/notes": case_page(form={"body": "ok"}),
+    "POST /cases/{case_id}/status": case_page(form={"status": "follow_up"}),
+    "POST /cases/{case_id}/fields": case_page(form={"issue_area": "welfare",
+                                                    "consent": "given"}),
+    "POST /cases/{case_id}/safe-contact": case_page(form={"do_not_call_back": "true"}),
+    "POST /cases/{case_id}/referrals": case_page(form={"agency_type": "police",
+                                                       "agency_name": "สภ.เมือง"}),
+    "POST /referrals/{referral_id}/status": case_page(form={"status": "accepted"}),
     "GET /agencies/pick": page(WORKERS, params={"q": "ศูนย์", "province": "TH-50"}),
     "GET /referrals/overdue": page(WORKERS),
     "GET /api/agencies": api(WORKERS, params={"q": "ศูนย์"}),
     "GET /api/referrals/overdue": api(WORKERS),
-    "POST /cases/{case_id}/dispatch": page(OWNER | BOSSES, form={"unit_brief": "ไปที่บ้าน"}),
-    "POST /cases/{case_id}/persons": page(OWNER | BOSSES, form={"role": "reporter",
-                                                                "nickname": "น้อย"}),
-    "POST /cases/{case_id}/persons/{person_id}": page(OWNER | BOSSES, form={
+    "POST /cases/{case_id}/dispatch": case_page(form={"unit_brief": "ไปที่บ้าน"}),
+    "POST /cases/{case_id}/persons": case_page(form={"role": "reporter",
+                                                     "nickname": "น้อย"}),
+    "POST /cases/{case_id}/persons/{person_id}": case_page(form={
         "role": "victim", "full_name": "มาลี ใจดี"}),
     "GET /cases/{case_id}/audit": page(BOSSES),
+    # --- need to know: break the glass, the supervisors' review ------------------------
+    # A reason too short (422) grants nothing, so other_agent's later tries still get 404;
+    # one who may read the case already is sent to it.
+    "GET /cases/{case_id}/break-glass": page(WORKERS),
+    "POST /cases/{case_id}/break-glass": page(WORKERS, form={"reason": "short"}),
+    "POST /api/cases/{case_id}/break-glass": api(WORKERS, json={"reason": "short"}),
+    "GET /access-reviews": page(BOSSES),
+    "POST /access-reviews/{grant_id}/review": page(BOSSES, form={}),
+    "GET /api/access-reviews": api(BOSSES),
+    "POST /api/access-reviews/{grant_id}/review": api(BOSSES, json={}),
     # --- closures waiting for a supervisor, the case clock -----------------------------
     "GET /closures": page(BOSSES),
     "POST /closures/{request_id}/approve": page(BOSSES, form={}),
@@ -149,30 +169,27 @@ TABLE: dict[str, Rule] = {
     "GET /api/closures": api(BOSSES),
     "POST /api/closures/{request_id}/approve": api(BOSSES, json={}),
     "POST /api/closures/{request_id}/send-back": api(BOSSES, json={}),
-    "GET /api/cases/{case_id}/closures": api(WORKERS),
-    "GET /api/cases/{case_id}/clock": api(WORKERS),
+    "GET /api/cases/{case_id}/closures": case_api(),
+    "GET /api/cases/{case_id}/clock": case_api(),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
     "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",
                                           "summary": "ขอคำปรึกษา"}),
-    "GET /api/cases/{case_id}": api(WORKERS),
-    "PUT /api/cases/{case_id}": api(OWNER | BOSSES, json={
+    "GET /api/cases/{case_id}": case_api(),
+    "PUT /api/cases/{case_id}": case_api(json={
         "issue_area": "family_violence", "target_group": "woman", "consent": "given",
         "legal_basis": "consent", "urgency": "high", "summary": "ok"}),
-    "GET /api/cases/{case_id}/export": api(WORKERS),
-    "GET /api/cases/{case_id}/notes": api(WORKERS),
-    "POST /api/cases/{case_id}/notes": api(WORKERS, json={"body": "ok"}),
-    "POST /api/cases/{case_id}/status": api(OWNER | BOSSES, json={"status": "follow_up"}),
-    "GET /api/cases/{case_id}/referrals": api(WORKERS),
-    "POST /api/cases/{case_id}/referrals": api(OWNER | BOSSES, json={
+    "GET /api/cases/{case_id}/export": case_api(),
+    "GET /api/cases/{case_id}/notes": case_api(),
+    "POST /api/cases/{case_id}/notes": case_api(json={"body": "ok"}),
+    "POST /api/cases/{case_id}/status": case_api(json={"status": "follow_up"}),
+    "GET /api/cases/{case_id}/referrals": case_api(),
+    "POST /api/cases/{case_id}/referrals": case_api(json={
         "agency_type": "police", "agency_name": "สภ.เมือง"}),
-    "POST /api/referrals/{referral_id}/status": api(OWNER | BOSSES, json={"status": "accepted"}),
-    "POST /api/cases/{case_id}/dispatches": api(OWNER | BOSSES,
-                                                 json={"unit_brief": "ไปที่บ้าน"}),
-    "POST /api/cases/{case_id}/persons": api(OWNER | BOSSES, json={"role": "reporter",
-                                                                   "nickname": "น้อย"}),
-    "PATCH /api/cases/{case_id}/persons/{person_id}": api(OWNER | BOSSES,
-                                                          json={"age_years": 35}),
+    "POST /api/referrals/{referral_id}/status": case_api(json={"status": "accepted"}),
+    "POST /api/cases/{case_id}/dispatches": case_api(json={"unit_brief": "ไปที่บ้าน"}),
+    "POST /api/cases/{case_id}/persons": case_api(json={"role": "reporter", "nickname": "น้อย"}),
+    "PATCH /api/cases/{case_id}/persons/{person_id}": case_api(json={"age_years": 35}),
     "GET /api/cases/{case_id}/audit": api(BOSSES),
     # --- JSON API: calls, drafts, agent state, the unit's dispatches ------------------
     "GET /api/calls/{call_id}/screenpop": api(OWNER | BOSSES, WORKERS),

@@ -1,16 +1,18 @@
 """The world every route is tried in, and what a refusal must look like.
 
 One world: agent1's case in Chiang Mai (TH-50) from a call on agent1's phone, a
-referral, agent1's intake draft, and a dispatch to that province's unit.
+referral, agent1's intake draft, and a dispatch to that province's unit. The case has
+no team, so agent2 may not read it (need to know); agent3 opened it with a reason.
 """
 
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
 from callcenter.agents.models import User
-from callcenter.cases import agencies
+from callcenter.cases import access_grants, agencies
 from callcenter.cases.agency_schemas import AgencyIn
-from callcenter.cases.models import CasePerson, ClosureOutcome, ClosureRequest
+from callcenter.cases.models import Case, CasePerson, ClosureOutcome, ClosureRequest
+from callcenter.db import utcnow
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import AlertTest
 from callcenter.provinces import service as provinces
@@ -59,6 +61,11 @@ def build_world(client, seeded_session) -> dict:
                              requested_by_id=case["owner_id"])
     seeded_session.add(waiting)
     seeded_session.flush()
+    # agent3 (not one of the roles tried) broke the glass: the supervisors' review has a row.
+    grant = access_grants.break_glass(
+        seeded_session, case=seeded_session.get(Case, case["id"]), now=utcnow(),
+        user_id=seeded_session.scalar(select(User.id).where(User.login == "agent3")),
+        reason="ผู้โทรสอบถามเรื่องเคสนี้ เจ้าของเคสไม่อยู่เวร")
     client.post("/logout", headers=h)
     client.cookies.clear()
     person_id = seeded_session.scalars(select(CasePerson.id).where(
@@ -70,7 +77,7 @@ def build_world(client, seeded_session) -> dict:
             "kind": "csv", "token": "no-such-set-up-link", "queue_name": "violence",
             "list_name": "dispositions", "item_code": "information", "reason_code": "break",
             "disposition_code": "information",
-            "request_id": waiting.id,
+            "request_id": waiting.id, "grant_id": grant.id,
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is

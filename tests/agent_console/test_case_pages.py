@@ -227,6 +227,14 @@ def test_another_agent_cannot_add_or_edit_persons(client, seeded_session):
     csrf = signed_in(client, "agent1")
     case_url = open_case(client, seeded_session, csrf)
     csrf2 = signed_in(client, "agent2")
+    # Not theirs, nor their team's (need to know): hidden, as if missing.
+    assert client.get(case_url).status_code == 404
+    refused = client.post(f"{case_url}/persons", data={"role": "reporter", "nickname": "x",
+                                                       "csrf_token": csrf2})
+    assert refused.status_code == 404
+    # Opened with a reason, it is read, not changed.
+    client.post(f"{case_url}/break-glass", data={
+        "reason": "ผู้โทรสอบถามเรื่องเคสนี้ เจ้าของเคสไม่อยู่เวร", "csrf_token": csrf2})
     assert 'id="add-person"' not in client.get(case_url).text
     refused = client.post(f"{case_url}/persons", data={"role": "reporter", "nickname": "x",
                                                        "csrf_token": csrf2})
