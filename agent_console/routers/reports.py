@@ -25,7 +25,16 @@ from agent_console.templating import templates
 from callcenter import audit
 from callcenter.db import default_sessionmaker
 from callcenter.errors import DomainError
-from callcenter.reports import agents, calls, case_clock, cases, dispatch, export, service
+from callcenter.reports import (
+    agents,
+    calls,
+    case_clock,
+    cases,
+    dispatch,
+    export,
+    follow_ups,
+    service,
+)
 from callcenter.reports.range import MAX_DAYS, ReportRange, parse_range
 from callcenter.reports.spec import Month, Report
 from callcenter.thaidate import BUDDHIST_ERA_OFFSET
@@ -41,6 +50,7 @@ GROUPS = (
     ("reports.group.cases", cases.REPORTS),
     ("reports.group.dispatch", dispatch.REPORTS),
     ("reports.group.case_clock", case_clock.REPORTS),
+    ("followups.report_group", follow_ups.REPORTS),
 )
 # Reports whose rows are records rather than a series: no chart.
 NO_CHART = frozenset({"call_records", "dispatch_intervals_each"})

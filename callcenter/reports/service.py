@@ -18,7 +18,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from callcenter.errors import NotFound
-from callcenter.reports import agents, calls, case_clock, cases, dispatch
+from callcenter.reports import agents, calls, case_clock, cases, dispatch, follow_ups
 from callcenter.reports.range import ReportRange
 from callcenter.reports.spec import Context, Report, ReportSpec
 
@@ -27,7 +27,7 @@ BATCH_ROWS = 2000
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (*calls.REPORTS, *agents.REPORTS, *cases.REPORTS, *dispatch.REPORTS,
-                 *case_clock.REPORTS)
+                 *case_clock.REPORTS, *follow_ups.REPORTS)
 }
 
 

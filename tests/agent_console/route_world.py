@@ -4,6 +4,8 @@ One world: agent1's case in Chiang Mai (TH-50) from a call on agent1's phone, a
 referral, agent1's intake draft, and a dispatch to that province's unit.
 """
 
+from datetime import timedelta
+
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from callcenter.agents.models import User
 from callcenter.cases import agencies
 from callcenter.cases.agency_schemas import AgencyIn
 from callcenter.cases.models import CasePerson, ClosureOutcome, ClosureRequest
+from callcenter.db import utcnow
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import AlertTest
 from callcenter.provinces import service as provinces
@@ -41,6 +44,8 @@ def build_world(client, seeded_session) -> dict:
     referral = client.post(f"/api/cases/{case['id']}/referrals", headers=h,
                            json={"agency_type": "police", "agency_name": "สภ.เมือง"}).json()
     draft = client.post("/api/drafts", json={"call_id": call.id}, headers=h).json()
+    task = client.post(f"/api/cases/{case['id']}/follow-ups", headers=h, json={
+        "kind": "call_back", "due_at": (utcnow() + timedelta(days=1)).isoformat()}).json()
     dispatch = dispatches.create(seeded_session, case_id=case["id"],
                                  actor_id=case["owner_id"], unit_brief=BRIEF)
     seeded_session.flush()
@@ -70,7 +75,7 @@ def build_world(client, seeded_session) -> dict:
             "kind": "csv", "token": "no-such-set-up-link", "queue_name": "violence",
             "list_name": "dispositions", "item_code": "information", "reason_code": "break",
             "disposition_code": "information",
-            "request_id": waiting.id,
+            "request_id": waiting.id, "task_id": task["id"],
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is
