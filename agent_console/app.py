@@ -54,8 +54,11 @@ from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
 from agent_console.routers import api_closures as closures_api
 from agent_console.routers import api_drafts as drafts_api
+from agent_console.routers import api_follow_ups as follow_ups_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
+from agent_console.routers import follow_ups as follow_up_pages
+from agent_console.routers import notices as notice_stream
 from agent_console.sse import Hub
 from callcenter.cases.need_to_know import CaseHidden
 from callcenter.redis import connect
@@ -179,4 +182,7 @@ def create_app(
     app.include_router(break_glass.router)
     app.include_router(api_break_glass.router)
     app.include_router(unit.router)
+    app.include_router(follow_ups_api.router)
+    app.include_router(follow_up_pages.router)
+    app.include_router(notice_stream.router)
     return app

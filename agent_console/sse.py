@@ -3,7 +3,8 @@
 Each browser tab holds one EventSource. The hub subscribes once (pattern subscriptions)
 and hands each message to the clients whose filter accepts it. A client's buffer keeps
 only the latest body per topic, so a slow tab receives the newest state of each queue
-or call rather than a backlog, and memory stays bounded by the number of topics.
+or call rather than a backlog, and memory stays bounded by the number of topics. A
+user's notices are the exception: events rather than states, each is kept (bounded).
 
 Redis pub/sub loses what is published while a subscriber reconnects; so every
 (re)connection of a tab, and every reconnection of the hub to Redis, starts with a full
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
 MAX_TOPICS_PER_CLIENT = 5000
+# A user's notices are events, not states: each one is kept (up to this many), none
+# replaces another as a newer state of a queue or call does.
+MAX_NOTICES_PER_CLIENT = 100
 RECONNECT_DELAYS = (0.5, 1, 2, 5)
 READ_SECONDS = 1.0
 
@@ -51,9 +55,15 @@ class Client:
     latest: dict[str, str] = field(default_factory=dict)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     resync: bool = False
+    notices: list[tuple[str, str]] = field(default_factory=list)
 
     def offer(self, topic: str, body: str) -> None:
         if not self.accepts(topic):
+            return
+        if topics.is_notices(topic):
+            if len(self.notices) < MAX_NOTICES_PER_CLIENT:
+                self.notices.append((topic, body))
+            self.wake.set()
             return
         if len(self.latest) >= MAX_TOPICS_PER_CLIENT and topic not in self.latest:
             # Far behind: drop the backlog and start again from a snapshot.
@@ -63,8 +73,9 @@ class Client:
         self.wake.set()
 
     def take(self) -> list[tuple[str, str]]:
-        items = list(self.latest.items())
+        items = [*self.latest.items(), *self.notices]
         self.latest.clear()
+        self.notices = []
         self.wake.clear()
         return items
 

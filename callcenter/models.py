@@ -11,6 +11,7 @@ from callcenter.agents.models import (
 )
 from callcenter.audit import AuditEvent
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome, DispositionOption
+from callcenter.cases.follow_up_models import FollowUpReminder, FollowUpTask
 from callcenter.cases.models import (
     Case,
     CaseCall,
@@ -50,6 +51,8 @@ __all__ = [
     "Dispatch",
     "DispatchEvent",
     "DispositionOption",
+    "FollowUpReminder",
+    "FollowUpTask",
     "PauseReason",
     "Province",
     "PsAor",

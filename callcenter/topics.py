@@ -78,7 +78,8 @@ ALARMS_TOPIC = "alarms.updated"
 
 
 def notices_topic(user_id: int | str) -> str:
-    """A notice for one user (a unit declined the dispatch this agent sent)."""
+    """A notice for one user (a unit declined the dispatch this agent sent; a follow-up
+    is due or overdue). Each notice is an event of its own, not a newer state."""
     return f"user.{user_id}.notices"
 
 
@@ -161,6 +162,11 @@ def prefixes(*kinds: str) -> tuple[str, ...]:
 
 
 _DISPATCH_UPDATE = re.compile(r"^dispatch\.\d+\.updated$")
+
+
+def is_notices(topic: str) -> bool:
+    """A ``notices_topic``: its messages are kept one by one, never folded into the last."""
+    return topic.startswith(f"{USER}.") and topic.endswith(".notices")
 
 
 def is_dispatch_update(topic: str) -> bool:

@@ -63,6 +63,7 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
     """
     from callcenter.calls import jobs as callback_jobs
     from callcenter.cases import jobs as draft_jobs
+    from callcenter.cases import reminder_jobs
     from callcenter.dispatch.delivery import relay as dispatch_relay
 
     sweepers = [
@@ -72,6 +73,8 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
         ("dispatch-relay", dispatch_relay.sweep_forever),
         # Intake drafts abandoned for a day (a survivor's data must not stay for ever).
         ("drafts-sweeper", draft_jobs.sweep_forever),
+        # Follow-up reminders nobody sent yet (a job lost with Redis, a worker that was down).
+        ("follow-up-reminders", reminder_jobs.sweep_forever),
     ]
     threads = [threading.Thread(target=target, args=(stop,), name=name, daemon=True)
                for name, target in sweepers]
@@ -101,11 +104,13 @@ def main(argv: list[str] | None = None) -> None:
     def run(settings: Settings) -> None:
         # Load the jobs' imports and mappers once, before the first job needs them.
         import callcenter.dispatch.delivery.rq_preload  # noqa: F401
+        from callcenter.cases.reminders import get_reminder_settings
         from callcenter.dispatch.config import get_dispatch_settings
         from callcenter.settings import SettingsError
 
         try:
             get_dispatch_settings()  # refuse to start on timings that would send twice
+            get_reminder_settings()  # the follow-up sweep's thread would die on a bad one
         except SettingsError as exc:
             print(f"configuration error:\n{exc}", file=sys.stderr)
             raise SystemExit(2) from None

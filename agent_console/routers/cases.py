@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, i18n, person_form
+from agent_console import access, follow_up_view, htmx, i18n, person_form
 from agent_console.case_access import ReadableCase, ReadableReferral
 from agent_console.case_steps import changeable, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
@@ -183,6 +183,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
         for step in dispatches.timeline(db, dispatch.id):
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
                             "dispatch": dispatch})
+    entries.extend(follow_up_view.timeline_entries(db, case))
     return sorted(entries, key=lambda e: e["at"])
 
 
@@ -227,7 +228,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
         closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
         case_access=getattr(request.state, "case_access", None),
-        duration=clock_rules.format_duration)
+        duration=clock_rules.format_duration, **follow_up_view.case_context(db, case, request))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 

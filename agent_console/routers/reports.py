@@ -30,7 +30,16 @@ from callcenter.cases.models import AgencyType
 from callcenter.db import default_sessionmaker
 from callcenter.errors import DomainError, Forbidden, InvalidInput
 from callcenter.provinces import catalog
-from callcenter.reports import agents, calls, case_clock, cases, dispatch, export, service
+from callcenter.reports import (
+    agents,
+    calls,
+    case_clock,
+    cases,
+    dispatch,
+    export,
+    follow_ups,
+    service,
+)
 from callcenter.reports.filters import Filters, parse_filters
 from callcenter.reports.range import MAX_DAYS, ReportRange, parse_range
 from callcenter.reports.spec import Month, Report, ReportSpec
@@ -49,6 +58,7 @@ GROUPS = (
     ("reports.group.dispatch", dispatch.REPORTS),
     ("reports.group.case_clock", case_clock.REPORTS),
     ("reports15.group.case_work", service.CASE_WORK),
+    ("followups.report_group", follow_ups.REPORTS),
 )
 # Reports whose rows are records rather than a series: no chart.
 NO_CHART = frozenset({"call_records", "dispatch_intervals_each", "overdue_referrals_each"})

@@ -30,6 +30,8 @@
 
   function onNotice(e) {
     var n = JSON.parse(e.data);
+    // Follow-up reminders and the like: notices.js shows them (this tab has one stream).
+    if (window.hotlineNotices && window.hotlineNotices.handle(n)) return;
     if (n.kind !== "dispatch_declined") return;
     var text = (root.dataset.msgDeclined || "{case}: {reason}")
       .replace("{case}", n.case_number || "").replace("{reason}", n.reason || "-");

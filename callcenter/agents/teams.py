@@ -36,9 +36,9 @@ def supervisors_of(session: Session, user_id: int) -> list[User]:
     query = select(User).where(User.role == Role.SUPERVISOR, User.active.is_(True),
                                User.id != user_id)
     if teams:
-        leads = list(session.scalars(
-            query.join(TeamMember, TeamMember.user_id == User.id)
-            .where(TeamMember.team_id.in_(teams)).distinct().order_by(User.id)))
+        # IN, not a join with DISTINCT: PostgreSQL cannot compare users' JSON column.
+        in_teams = select(TeamMember.user_id).where(TeamMember.team_id.in_(teams))
+        leads = list(session.scalars(query.where(User.id.in_(in_teams)).order_by(User.id)))
         if leads:
             return leads
     return list(session.scalars(query.order_by(User.id)))

@@ -30,8 +30,7 @@ class ClockTimes:
     dispatched: datetime | None = None
     acknowledged: datetime | None = None
     on_scene: datetime | None = None
-    # Follow-up tasks do not exist yet: the step is defined so the page and the report
-    # keep their shape when tasks arrive, and shows "—" until then.
+    # The first follow-up task marked done ("—" until one is).
     first_follow_up: datetime | None = None
     closed: datetime | None = None
 

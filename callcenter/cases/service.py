@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from callcenter import audit
 from callcenter.calls.models import Call
-from callcenter.cases import agencies, identity, numbering, policy
+from callcenter.cases import agencies, follow_ups, identity, numbering, policy
 from callcenter.cases.models import (
     Case,
     CaseCall,
@@ -116,6 +116,9 @@ def change_status(
         )
     )
     case.status = to
+    if to is CaseStatus.CLOSED:
+        # Nothing stays owed on a closed case: its open follow-ups end with it.
+        follow_ups.cancel_for_closed_case(session, case, actor_id=actor_id)
     case.closed_at = now if to is CaseStatus.CLOSED else None
     case.closure_outcome = outcome
     # The outcome is a code, never a person's data: the trail may name it.

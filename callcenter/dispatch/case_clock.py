@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callcenter.calls.models import Call
-from callcenter.cases import clock
+from callcenter.cases import clock, follow_ups
 from callcenter.cases.models import Case, CaseCall, CaseStatus, CaseStatusChange
 from callcenter.dispatch.models import Dispatch
 
@@ -32,8 +32,8 @@ def times(session: Session, case: Case) -> clock.ClockTimes:
                                           calls=[(s, a) for s, a in calls]),
         opened=case.created_at, dispatched=dispatched, acknowledged=acknowledged,
         on_scene=on_scene,
-        # Follow-up tasks come with the follow-up part; until then the step stays empty.
-        first_follow_up=None,
+        # The first follow-up task marked done.
+        first_follow_up=follow_ups.first_done_at(session, case.id),
         closed=closed)
 
 

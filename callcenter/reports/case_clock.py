@@ -11,6 +11,7 @@ from sqlalchemy import Float, Integer, Select, String, case, func, literal, sele
 
 from callcenter.calls.models import Call
 from callcenter.cases import clock
+from callcenter.cases.follow_up_models import FollowUpTask
 from callcenter.cases.models import Case, CaseCall, CaseStatus, CaseStatusChange
 from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.dispatch.models import Dispatch
@@ -20,13 +21,13 @@ from callcenter.reports.sql import instant, least, seconds_between
 from callcenter.taxonomy import Urgency
 
 # The steps from the first contact, then the unit's own interval (first dispatch to first
-# acknowledgement) that its deadline is set on. The first follow-up joins the steps when
-# follow-up tasks exist; until then it would be an always-empty column.
+# acknowledgement) that its deadline is set on.
 STEPS = (
     ("opened", "to case opened", "ถึงเปิดกรณี"),
     ("dispatched", "to dispatch", "ถึงส่งหน่วย"),
     ("acknowledged", "to acknowledged", "ถึงหน่วยตอบรับ"),
     ("on_scene", "to on scene", "ถึงถึงที่เกิดเหตุ"),
+    ("first_follow_up", "to first follow-up", "ถึงติดตามผลครั้งแรก"),
     ("closed", "to closed", "ถึงปิดกรณี"),
     ("unit_ack", "dispatch to acknowledged", "ส่งหน่วยถึงตอบรับ"),
 )
@@ -37,7 +38,8 @@ DEFINITION = {
         "Cases opened in the range, by province and urgency. The clock starts at the first "
         "contact: the first linked call's answer (its arrival when never answered), or the "
         "case's creation when no call came first. Each step is the first time the case "
-        "reached it (first dispatch, first acknowledgement, first arrival, first closing); "
+        "reached it (first dispatch, first acknowledgement, first arrival, first follow-up task "
+        "done, first closing); "
         "'dispatch to acknowledged' runs from the first dispatch. Cases that never reached "
         "a step are left out of it. Median and 90th percentile are nearest-rank values, in "
         "seconds. Targets: 60 s from answer to dispatch for immediate cases (NFPA 1221); "
@@ -46,7 +48,8 @@ DEFINITION = {
     "th": (
         "กรณีที่เปิดในช่วงวันที่ แยกตามจังหวัดและความเร่งด่วน นาฬิกาเริ่มที่การติดต่อครั้งแรก: เวลารับสาย"
         "แรกที่ผูกกับกรณี (เวลาสายเข้าหากไม่มีผู้รับ) หรือเวลาสร้างกรณีเมื่อไม่มีสายมาก่อน แต่ละขั้นคือ"
-        "ครั้งแรกที่กรณีไปถึง (ส่งหน่วยครั้งแรก ตอบรับครั้งแรก ถึงที่เกิดเหตุครั้งแรก ปิดครั้งแรก) "
+        "ครั้งแรกที่กรณีไปถึง (ส่งหน่วยครั้งแรก ตอบรับครั้งแรก ถึงที่เกิดเหตุครั้งแรก "
+        "งานติดตามผลแรกที่ทำเสร็จ ปิดครั้งแรก) "
         "'ส่งหน่วยถึงตอบรับ' นับจากการส่งหน่วยครั้งแรก กรณีที่ไม่ถึงขั้นใดไม่นับในขั้นนั้น มัธยฐานและ"
         "เปอร์เซ็นไทล์ที่ 90 เป็นค่าตามอันดับ หน่วยเป็นวินาที เป้าหมาย: รับสายถึงส่งหน่วยภายใน 60 วินาที"
         "สำหรับกรณีเร่งด่วนที่สุด (NFPA 1221) และกำหนดเวลาตอบรับของหน่วยตามความเร่งด่วน"
@@ -76,6 +79,10 @@ def _per_case(ctx: Context) -> Any:
         .where(CaseStatusChange.to_status == CaseStatus.CLOSED,
                CaseStatusChange.case_id.in_(ids))
         .group_by(CaseStatusChange.case_id).subquery("closed"))
+    followed = (
+        select(FollowUpTask.case_id, func.min(FollowUpTask.done_at).label("at"))
+        .where(FollowUpTask.done_at.is_not(None), FollowUpTask.case_id.in_(ids))
+        .group_by(FollowUpTask.case_id).subquery("followed"))
     return (
         select(
             Case.province_code.label("province"), Case.urgency.label("urgency"),
@@ -83,10 +90,11 @@ def _per_case(ctx: Context) -> Any:
             .label("first_contact"),
             Case.created_at.label("opened"),
             sent.c.dispatched, sent.c.acknowledged, sent.c.on_scene,
-            closed.c.at.label("closed"),
+            followed.c.at.label("first_follow_up"), closed.c.at.label("closed"),
         )
         .outerjoin(first_call, first_call.c.case_id == Case.id)
         .outerjoin(sent, sent.c.case_id == Case.id)
+        .outerjoin(followed, followed.c.case_id == Case.id)
         .outerjoin(closed, closed.c.case_id == Case.id)
         .where(in_range)
         .subquery("c"))

@@ -30,6 +30,7 @@ from callcenter.reports import (
     chi,
     closing,
     dispatch,
+    follow_ups,
     gbvims,
     referrals,
 )
@@ -46,7 +47,7 @@ CASE_WORK = (*caseload.REPORTS, *referrals.REPORTS, *acceptance.REPORTS, *closin
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (*calls.REPORTS, *agents.REPORTS, *cases.REPORTS, *dispatch.REPORTS,
-                 *case_clock.REPORTS, *CASE_WORK)
+                 *case_clock.REPORTS, *CASE_WORK, *follow_ups.REPORTS)
 }
 
 

@@ -171,6 +171,24 @@ TABLE: dict[str, Rule] = {
     "POST /api/closures/{request_id}/send-back": api(BOSSES, json={}),
     "GET /api/cases/{case_id}/closures": case_api(),
     "GET /api/cases/{case_id}/clock": case_api(),
+    # --- follow-up tasks and the notice stream (tests/agent_console/test_follow_up_*) ----
+    # Finishing carries a stale version (409) and adding a date in the past (422), so
+    # trying them changes nothing.
+    "GET /follow-ups": page(WORKERS),
+    "GET /follow-ups/team": page(BOSSES),
+    "GET /follow-ups/count": page(WORKERS),
+    "POST /cases/{case_id}/follow-ups": case_page(form={
+        "kind": "call_back", "due_date": "1/1/2560", "due_time": "09:00"}),
+    "POST /follow-ups/{task_id}/done": page(OWNER | BOSSES, form={"version": "999"}),
+    "POST /follow-ups/{task_id}/cancel": page(OWNER | BOSSES, form={"version": "999"}),
+    "GET /api/follow-ups": api(WORKERS),
+    "GET /api/follow-ups/team": api(BOSSES),
+    "GET /api/cases/{case_id}/follow-ups": case_api(),
+    "POST /api/cases/{case_id}/follow-ups": case_api(json={
+        "kind": "call_back", "due_at": "2017-01-01T09:00:00+07:00"}),
+    "POST /api/follow-ups/{task_id}/done": api(OWNER | BOSSES, json={"version": 999}),
+    "POST /api/follow-ups/{task_id}/cancel": api(OWNER | BOSSES, json={"version": 999}),
+    "GET /events/notices": page(WORKERS, stream=True),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
     "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",

@@ -5,6 +5,8 @@ referral, agent1's intake draft, and a dispatch to that province's unit. The cas
 no team, so agent2 may not read it (need to know); agent3 opened it with a reason.
 """
 
+from datetime import timedelta
+
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
@@ -43,6 +45,8 @@ def build_world(client, seeded_session) -> dict:
     referral = client.post(f"/api/cases/{case['id']}/referrals", headers=h,
                            json={"agency_type": "police", "agency_name": "สภ.เมือง"}).json()
     draft = client.post("/api/drafts", json={"call_id": call.id}, headers=h).json()
+    task = client.post(f"/api/cases/{case['id']}/follow-ups", headers=h, json={
+        "kind": "call_back", "due_at": (utcnow() + timedelta(days=1)).isoformat()}).json()
     dispatch = dispatches.create(seeded_session, case_id=case["id"],
                                  actor_id=case["owner_id"], unit_brief=BRIEF)
     seeded_session.flush()
@@ -77,7 +81,7 @@ def build_world(client, seeded_session) -> dict:
             "kind": "csv", "token": "no-such-set-up-link", "queue_name": "violence",
             "list_name": "dispositions", "item_code": "information", "reason_code": "break",
             "disposition_code": "information",
-            "request_id": waiting.id, "grant_id": grant.id,
+            "request_id": waiting.id, "grant_id": grant.id, "task_id": task["id"],
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is

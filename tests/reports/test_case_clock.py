@@ -80,7 +80,7 @@ def test_provinces_and_urgencies_are_apart_and_only_the_most_urgent_have_nfpas_t
     assert (high["dispatch_target_s"], high["dispatched_within"]) == (None, None)
     assert (high["unit_ack_target_s"], high["unit_ack_within"]) == (600, 1)
     bangkok = got[("TH-10", "immediate")]
-    assert [bangkok[f"{n}_n"] for n in NAMES] == [1, 0, 0, 0, 0, 0]
+    assert [bangkok[f"{n}_n"] for n in NAMES] == [1, 0, 0, 0, 0, 0, 0]
 
 
 def test_a_case_without_a_call_starts_its_clock_when_it_was_opened(db_session, agent):

@@ -16,6 +16,7 @@ from callcenter.reports import service
 from callcenter.reports.range import parse_range
 from callcenter.taxonomy import ChiCategory, GbvType, Gender, IssueArea, TargetGroup, Urgency
 from tests.reports.test_calls import random_calls
+from tests.reports.test_follow_ups_report import add_follow_ups
 from tests.support.builders import (
     CaseSpec,
     DispatchSpec,
@@ -55,6 +56,7 @@ def build(session: Session) -> None:
                  for k in ("alert", "acknowledge", "on_scene", "complete")}
         add_dispatch(session, DispatchSpec(case.created_at, case.province_code or "TH-10",
                                            steps), case=case, user=user)
+        add_follow_ups(session, case, user, rnd)
         add_state(session, at=case.created_at, state=rnd.choice(list(AgentState)),
                   reason=rnd.choice([None, "lunch", "training"]),
                   interface=f"PJSIP/agent{i % 3}")
