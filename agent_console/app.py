@@ -53,10 +53,12 @@ from agent_console.routers import api_agent_state as agent_state_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
 from agent_console.routers import api_closures as closures_api
+from agent_console.routers import api_contacts as contacts_api
 from agent_console.routers import api_drafts as drafts_api
 from agent_console.routers import api_follow_ups as follow_ups_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
+from agent_console.routers import contacts as contact_pages
 from agent_console.routers import follow_ups as follow_up_pages
 from agent_console.routers import notices as notice_stream
 from agent_console.sse import Hub
@@ -169,6 +171,7 @@ def create_app(
     app.include_router(cases_api.router)
     app.include_router(api_referrals.router)
     app.include_router(closures_api.router)
+    app.include_router(contacts_api.router)
     app.include_router(calls_api.router)
     app.include_router(drafts_api.router)
     app.include_router(agent_state_api.router)
@@ -181,6 +184,7 @@ def create_app(
     app.include_router(closures.router)
     app.include_router(break_glass.router)
     app.include_router(api_break_glass.router)
+    app.include_router(contact_pages.router)
     app.include_router(unit.router)
     app.include_router(follow_ups_api.router)
     app.include_router(follow_up_pages.router)

@@ -22,6 +22,7 @@ from agent_console.errors import domain_error
 from agent_console.limits import Id
 from agent_console.templating import templates
 from callcenter.cases import read_rights
+from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
 from callcenter.cases.models import Case, Referral
 from callcenter.cases.need_to_know import CaseHidden
@@ -39,6 +40,16 @@ def check_readable(db: Session, viewer: Viewer, case: Case, request: Request | N
         raise CaseHidden(missing)
     if request is not None:
         request.state.case_access = found
+
+
+def check_attachable(db: Session, viewer: Viewer, case: Case, call, request: Request) -> None:
+    """Refuse to attach the worker's own ``call`` to a case they may not read, unless the
+    case is one of its caller's (the screen-pop offers those): attaching the call they are
+    handling is how that case becomes theirs to read (need to know), so the offer must
+    work before it does. Any other case stays hidden, as missing."""
+    if case.id in {c.id for c in case_search.for_number(db, call.caller_number)}:
+        return
+    check_readable(db, viewer, case, request, missing=f"case {case.id} not found")
 
 
 def readable_case(case_id: Id, request: Request, viewer: Viewer = Worker,

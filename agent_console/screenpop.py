@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session
 
 from agent_console import access
 from callcenter import topics
+from callcenter.agents import service as users
 from callcenter.agents.models import Role
 from callcenter.calls import service as calls
 from callcenter.calls.models import Call
+from callcenter.cases import contacts
 from callcenter.cases import search as case_search
+from callcenter.cases.models import Case
 from callcenter.db import utcnow
 
 
@@ -38,6 +41,12 @@ class EarlierCase(BaseModel):
     do_not_call_back: bool
     call_window: str | None
     withhold_caller_id: bool
+    # What the agent needs to pick the case to attach the call to: no person's data.
+    urgency: str | None = None
+    opened_at: datetime | None = None
+    owner: str | None = None  # the staff member who owns it
+    # The call on the screen-pop is attached to this case already.
+    attached: bool = False
 
 
 class ScreenPop(BaseModel):
@@ -112,9 +121,20 @@ def build(db: Session, *, role: Role, call: Call | None,
         earlier_calls=[EarlierCall(id=c.id, started_at=c.started_at, outcome=c.outcome.value,
                                    disposition=c.disposition or None,
                                    issue_area=c.issue_area) for c in earlier],
-        earlier_cases=[EarlierCase(id=c.id, number=c.number, status=c.status.value,
-                                   do_not_call_back=c.do_not_call_back,
-                                   call_window=c.call_window,
-                                   withhold_caller_id=c.withhold_caller_id)
-                       for c in past_cases],
+        earlier_cases=earlier_cases(db, past_cases, call_id=call.id if call else None),
     )
+
+
+def earlier_cases(db: Session, found: list[Case], *, call_id: int | None) -> list[EarlierCase]:
+    """The number's cases as the screen-pop lists them, each saying whether the call on
+    the screen-pop is attached to it already."""
+    owners = users.by_ids(db, {c.owner_id for c in found if c.owner_id is not None})
+    attached = contacts.attached_case_ids(db, call_id, [c.id for c in found]) \
+        if call_id is not None else set()
+    return [EarlierCase(id=c.id, number=c.number, status=c.status.value,
+                        do_not_call_back=c.do_not_call_back, call_window=c.call_window,
+                        withhold_caller_id=c.withhold_caller_id, urgency=c.urgency.value,
+                        opened_at=c.created_at,
+                        owner=owners[c.owner_id].display_name if c.owner_id in owners else None,
+                        attached=c.id in attached)
+            for c in found]

@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from callcenter import migrate
@@ -133,3 +134,38 @@ def test_calls_take_any_disposition_code_after_0018_and_keep_their_legs(empty_da
     with pytest.raises(Exception, match="(?i)check"), engine.begin() as conn:
         conn.execute(text(insert), {"u": "1.3", "d": "first_aid"})
     engine.dispose()
+
+
+def test_calls_linked_before_0027_become_phone_contacts_of_their_cases(empty_database):
+    # The revision before 0027, whatever the parts merged meanwhile numbered it.
+    before = ScriptDirectory.from_config(migrate.alembic_config(empty_database)) \
+        .get_revision("0027").down_revision
+    migrate.upgrade(empty_database, before)
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO users (login, display_name, role, password_hash, languages, active, "
+            "failed_logins, created_at) VALUES ('agent.x', 'Agent X', 'agent', 'x', '[]', "
+            "true, 0, '2026-11-23 00:00:00')"))
+        conn.execute(text(
+            "INSERT INTO cases (number, year_be, sequence, status, urgency, risk, summary, "
+            "consent, do_not_call_back, withhold_caller_id, created_by_id, created_at, "
+            "updated_at) SELECT '1300-2569-000001', 2569, 1, 'screening', 'normal', '{}', "
+            "'', 'given', false, false, id, '2026-11-23 01:00:00', '2026-11-23 01:00:00' "
+            "FROM users"))
+        conn.execute(text(
+            "INSERT INTO calls (node, uniqueid, direction, started_at, silent, outcome, "
+            "agent_user_id, updated_at) SELECT 'pbx1', '1.1', 'inbound', "
+            "'2026-11-23 00:58:00', false, 'answered', id, '2026-11-23 01:05:00' FROM users"))
+        conn.execute(text(
+            "INSERT INTO case_calls (case_id, call_id, linked_at) "
+            "SELECT cases.id, calls.id, '2026-11-23 01:00:00' FROM cases, calls"))
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT k.channel, k.call_id = c.id, u.login, k.attached_by_id FROM case_contacts k "
+            "JOIN calls c ON c.uniqueid = '1.1' JOIN users u ON u.id = k.handled_by_id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("phone", True, "agent.x", None)]

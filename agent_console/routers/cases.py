@@ -19,13 +19,13 @@ from agent_console.case_access import ReadableCase, ReadableReferral
 from agent_console.case_steps import changeable, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
 from agent_console.limits import Id, TooLarge, client_ip, limit_body
+from agent_console.routers.contacts import case_page_context as contact_context
 from agent_console.routers.places import place_of
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
-from callcenter.calls import service as calls
-from callcenter.cases import agencies, closure, policy, read_rights, schemas
+from callcenter.cases import agencies, closure, contacts, policy, read_rights, schemas
 from callcenter.cases import clock as clock_rules
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
@@ -152,14 +152,15 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
 
 
 def timeline(db: Session, case) -> list[dict[str, Any]]:
-    """Calls, status changes, notes, referrals, persons added or changed, closes asked for
-    and decided, dispatch steps, and supervisors' listen-ins on its calls, oldest first."""
+    """Contacts (calls, walk-ins, messages), status changes, notes, referrals, persons
+    added or changed, closes asked for and decided, dispatch steps, and supervisors'
+    listen-ins on its calls, oldest first."""
     entries: list[dict[str, Any]] = []
     call_ids = cases.call_ids(db, case)
-    for call_id in call_ids:
-        call = calls.by_id(db, call_id)
-        if call is not None:
-            entries.append({"at": call.started_at, "kind": "call", "item": call})
+    # Every contact: its calls (with their records; "call" as before), walk-ins, messages.
+    for view in contacts.of_case(db, case):
+        entries.append({"at": view.contact.occurred_at, "item": view,
+                        "kind": "call" if view.call is not None else "contact"})
     # A supervisor who listened in, whispered or barged in on one of the case's calls.
     for runs in monitoring.of_calls(db, call_ids).values():
         for run in runs:
@@ -228,7 +229,8 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
         closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
         case_access=getattr(request.state, "case_access", None),
-        duration=clock_rules.format_duration, **follow_up_view.case_context(db, case, request))
+        duration=clock_rules.format_duration, **follow_up_view.case_context(db, case, request),
+        **contact_context(request, db, viewer, case))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 

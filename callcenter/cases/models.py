@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.columns import enum_type
@@ -189,6 +199,44 @@ class CaseCall(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), primary_key=True, index=True)
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
     linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ContactChannel(StrEnum):
+    """How a person reached the hotline about a case. Stored without a CHECK: issue 16's
+    intake channels (web form, app, LINE) are added here, with no migration."""
+
+    PHONE = "phone"
+    WALK_IN = "walk_in"
+    MESSAGE = "message"
+
+
+class CaseContact(Base):
+    """One contact about a case: a call (through its ``case_calls`` link) or a walk-in or
+    message recorded by hand; the case timeline lists them all."""
+
+    __tablename__ = "case_contacts"
+    __table_args__ = (
+        # The same call is one contact of a case, however often it is attached.
+        UniqueConstraint("case_id", "call_id"),
+        # A phone contact is a call linked to the case: the link must exist, and a
+        # merge that moves the link carries the contact with it.
+        ForeignKeyConstraint(["case_id", "call_id"], ["case_calls.case_id", "case_calls.call_id"],
+                             ondelete="CASCADE", onupdate="CASCADE"),
+        Index("ix_case_contacts_case_id_occurred_at", "case_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    channel: Mapped[ContactChannel] = mapped_column(
+        enum_type(ContactChannel, "contact_channel", checked=False))
+    call_id: Mapped[int | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime]
+    # What the walk-in or message was about, in the worker's words (never logged).
+    summary: Mapped[str | None] = mapped_column(String(500))
+    # Empty for calls linked before contacts were recorded, where no one was named.
+    attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    attached_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CasePerson(Base):

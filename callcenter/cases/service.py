@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from callcenter import audit
 from callcenter.calls.models import Call
-from callcenter.cases import agencies, follow_ups, identity, numbering, policy
+from callcenter.cases import agencies, contacts, follow_ups, identity, numbering, policy
 from callcenter.cases.models import (
     Case,
     CaseCall,
@@ -144,12 +144,12 @@ def change_status_by_hand(
 
 
 def link_call(session: Session, case: Case, *, call_id: int, actor_id: int | None) -> None:
-    """Attach a call to a case; linking the same call twice is a no-op."""
-    exists = session.execute(
-        select(CaseCall).where(CaseCall.case_id == case.id, CaseCall.call_id == call_id)
-    ).first()
-    if exists is None:
-        session.add(CaseCall(case_id=case.id, call_id=call_id, linked_by_id=actor_id))
+    """Link a call to a case as its phone contact; linking the same call twice is a no-op
+    (a person attaching a later call goes through ``contacts.attach_call``)."""
+    call = session.get(Call, call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} not found", field="call_id")
+    contacts.link_call(session, case, call, actor_id=actor_id)
 
 
 # --- intake and the case file ------------------------------------------------------------

@@ -189,6 +189,15 @@ TABLE: dict[str, Rule] = {
     "POST /api/follow-ups/{task_id}/done": api(OWNER | BOSSES, json={"version": 999}),
     "POST /api/follow-ups/{task_id}/cancel": api(OWNER | BOSSES, json={"version": 999}),
     "GET /events/notices": page(WORKERS, stream=True),
+    # --- later contacts: the world's call is agent1's and on the case already, so a
+    # worker it is theirs to see meets 409 (through the checks), another agent 404 --------
+    "POST /cases/{case_id}/contacts/calls": page(OWNER | BOSSES, WORKERS,
+                                                 form={"call_id": "{call_id}"}),
+    "POST /cases/{case_id}/contacts": case_page(form={"channel": "walk_in"}),
+    "GET /api/cases/{case_id}/contacts": case_api(),
+    "POST /api/cases/{case_id}/contacts": api(OWNER | BOSSES, WORKERS, json={
+        "channel": "phone", "call_id": "{call_id}"}),
+    "GET /api/calls/mine": api(WORKERS),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
     "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",
