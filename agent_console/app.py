@@ -31,6 +31,7 @@ from agent_console.routers import (
     health,
     icon,
     intake,
+    merges,
     metrics,
     places,
     referrals,
@@ -52,6 +53,7 @@ from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
 from agent_console.routers import api_closures as closures_api
 from agent_console.routers import api_drafts as drafts_api
+from agent_console.routers import api_merges as merges_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
 from agent_console.sse import Hub
@@ -161,6 +163,7 @@ def create_app(
     app.include_router(cases_api.router)
     app.include_router(api_referrals.router)
     app.include_router(closures_api.router)
+    app.include_router(merges_api.router)
     app.include_router(calls_api.router)
     app.include_router(drafts_api.router)
     app.include_router(agent_state_api.router)
@@ -171,5 +174,6 @@ def create_app(
     app.include_router(case_pages.router)
     app.include_router(referrals.router)
     app.include_router(closures.router)
+    app.include_router(merges.router)
     app.include_router(unit.router)
     return app

@@ -24,7 +24,7 @@ from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
 from callcenter.calls import service as calls
-from callcenter.cases import agencies, closure, policy, schemas
+from callcenter.cases import agencies, closure, merging, policy, schemas
 from callcenter.cases import clock as clock_rules
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
@@ -137,7 +137,8 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
     context = page_context(request, found=found, q={
         "number": number, "phone": phone, "name": name,
         "status": status.value if status else "", "province_code": province_code},
-        statuses=list(CaseStatus), provinces=provinces.by_thai_name(db))
+        statuses=list(CaseStatus), provinces=provinces.by_thai_name(db),
+        merge_notes=case_search.merge_notes(db, [c.id for c in found.items]))
     block = "results" if htmx.is_htmx(request) else None
     return templates.TemplateResponse(request, "cases.html", context, block_name=block)
 
@@ -147,7 +148,8 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
 
 def timeline(db: Session, case) -> list[dict[str, Any]]:
     """Calls, status changes, notes, referrals, persons added or changed, closes asked for
-    and decided, dispatch steps, and supervisors' listen-ins on its calls, oldest first."""
+    and decided, dispatch steps, merges and their undoing, and supervisors' listen-ins on
+    its calls, oldest first."""
     entries: list[dict[str, Any]] = []
     call_ids = cases.call_ids(db, case)
     for call_id in call_ids:
@@ -177,6 +179,10 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
         for step in dispatches.timeline(db, dispatch.id):
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
                             "dispatch": dispatch})
+    for view in merging.views(db, merging.of_case(db, case.id)):
+        entries.append({"at": view.merge.merged_at, "kind": "merge", "item": view})
+        if view.merge.undone_at is not None:
+            entries.append({"at": view.merge.undone_at, "kind": "merge_undone", "item": view})
     return sorted(entries, key=lambda e: e["at"])
 
 
@@ -220,6 +226,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
         mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
         closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
+        merges=merging.views(db, merging.of_case(db, case.id)),
         duration=clock_rules.format_duration)
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
