@@ -33,6 +33,7 @@ from agent_console.routers import (
     health,
     icon,
     intake,
+    merges,
     metrics,
     places,
     referrals,
@@ -56,6 +57,7 @@ from agent_console.routers import api_closures as closures_api
 from agent_console.routers import api_contacts as contacts_api
 from agent_console.routers import api_drafts as drafts_api
 from agent_console.routers import api_follow_ups as follow_ups_api
+from agent_console.routers import api_merges as merges_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import cases as case_pages
 from agent_console.routers import contacts as contact_pages
@@ -172,6 +174,7 @@ def create_app(
     app.include_router(api_referrals.router)
     app.include_router(closures_api.router)
     app.include_router(contacts_api.router)
+    app.include_router(merges_api.router)
     app.include_router(calls_api.router)
     app.include_router(drafts_api.router)
     app.include_router(agent_state_api.router)
@@ -185,6 +188,7 @@ def create_app(
     app.include_router(break_glass.router)
     app.include_router(api_break_glass.router)
     app.include_router(contact_pages.router)
+    app.include_router(merges.router)
     app.include_router(unit.router)
     app.include_router(follow_ups_api.router)
     app.include_router(follow_up_pages.router)

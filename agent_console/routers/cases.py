@@ -25,7 +25,7 @@ from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
-from callcenter.cases import agencies, closure, contacts, policy, read_rights, schemas
+from callcenter.cases import agencies, closure, contacts, merging, policy, read_rights, schemas
 from callcenter.cases import clock as clock_rules
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
@@ -143,7 +143,8 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
     context = page_context(request, found=found, readable=readable, q={
         "number": number, "phone": phone, "name": name,
         "status": status.value if status else "", "province_code": province_code},
-        statuses=list(CaseStatus), provinces=provinces.by_thai_name(db))
+        statuses=list(CaseStatus), provinces=provinces.by_thai_name(db),
+        merge_notes=case_search.merge_notes(db, [c.id for c in found.items]))
     block = "results" if htmx.is_htmx(request) else None
     return templates.TemplateResponse(request, "cases.html", context, block_name=block)
 
@@ -153,8 +154,8 @@ def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone
 
 def timeline(db: Session, case) -> list[dict[str, Any]]:
     """Contacts (calls, walk-ins, messages), status changes, notes, referrals, persons
-    added or changed, closes asked for and decided, dispatch steps, and supervisors'
-    listen-ins on its calls, oldest first."""
+    added or changed, closes asked for and decided, follow-ups, dispatch steps, merges and
+    their undoing, and supervisors' listen-ins on its calls, oldest first."""
     entries: list[dict[str, Any]] = []
     call_ids = cases.call_ids(db, case)
     # Every contact: its calls (with their records; "call" as before), walk-ins, messages.
@@ -185,6 +186,10 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
                             "dispatch": dispatch})
     entries.extend(follow_up_view.timeline_entries(db, case))
+    for view in merging.views(db, merging.of_case(db, case.id)):
+        entries.append({"at": view.merge.merged_at, "kind": "merge", "item": view})
+        if view.merge.undone_at is not None:
+            entries.append({"at": view.merge.undone_at, "kind": "merge_undone", "item": view})
     return sorted(entries, key=lambda e: e["at"])
 
 
@@ -229,6 +234,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
         closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
         case_access=getattr(request.state, "case_access", None),
+        merges=merging.views(db, merging.of_case(db, case.id)),
         duration=clock_rules.format_duration, **follow_up_view.case_context(db, case, request),
         **contact_context(request, db, viewer, case))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)

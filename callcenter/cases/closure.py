@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callcenter import audit
-from callcenter.cases import policy, service
+from callcenter.cases import merging, policy, service
 from callcenter.cases.models import (
     Case,
     CasePerson,
@@ -150,6 +150,11 @@ def reopen(session: Session, case: Case, *, actor_id: int, reason: str | None) -
     if case.status is not CaseStatus.CLOSED:
         raise Conflict("only a closed case is reopened", field="status")
     policy.check_move_by_hand(case.status, CaseStatus.FOLLOW_UP)
+    taken = merging.merged_into(session, case.id)
+    if taken is not None:
+        # Its work is on the target now: reopening would leave an empty case open.
+        raise Conflict(f"case {case.id} was merged into case {taken.target_case_id}: an "
+                       "admin undoes the merge instead", field="merged_into")
     text = policy.check_reason(reason)
     service.change_status(session, case, to=CaseStatus.FOLLOW_UP, actor_id=actor_id,
                           reason=text)

@@ -1,4 +1,4 @@
-"""Cases, the people on them, their calls, notes, status history and referrals."""
+"""Cases, the people on them, their calls, notes, status history, referrals and merges."""
 
 from __future__ import annotations
 
@@ -448,3 +448,36 @@ class CaseAccessGrant(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(String(300))
+
+
+class CaseMerge(Base):
+    """A duplicate case merged into another by a supervisor (``cases.merging``).
+
+    ``moved`` names, per table, the rows that went from the duplicate to the target, so
+    an admin's undo moves back exactly those and leaves what was added since. The
+    duplicate stays, closed as ``duplicate``; its number still finds the target.
+    """
+
+    __tablename__ = "case_merges"
+    __table_args__ = (
+        # A case is merged away once at a time, even when two supervisors merge it at once.
+        Index("uq_case_merges_active_source", "source_case_id", unique=True,
+              postgresql_where=text("undone_at IS NULL"),
+              sqlite_where=text("undone_at IS NULL")),
+        Index("ix_case_merges_merged_at", "merged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    target_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # {table name: [row keys moved]}: ids, or the call ids of ``case_calls``.
+    moved: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    # The duplicate's status before the merge closed it, given back by an undo.
+    source_status_before: Mapped[CaseStatus] = mapped_column(
+        enum_type(CaseStatus, "source_status_before"))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    undone_at: Mapped[datetime | None]
+    undone_reason: Mapped[str | None] = mapped_column(String(300))

@@ -1,14 +1,18 @@
-"""Find cases by number, phone, name, status or province, a page at a time."""
+"""Find cases by number, phone, name, status or province, a page at a time.
+
+A duplicate merged into another case keeps its number: searching it finds the duplicate
+(closed, "merged into …") and the case that carries on ("merged from …").
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from callcenter.calls.models import Call
-from callcenter.cases.models import Case, CaseCall, CasePerson, CaseStatus
+from callcenter.cases.models import Case, CaseCall, CaseMerge, CasePerson, CaseStatus
 
 MAX_PER_PAGE = 100
 
@@ -46,7 +50,9 @@ def _like(text: str) -> str:
 def search(session: Session, query: Query) -> Page:
     stmt = select(Case)
     if query.number:
-        stmt = stmt.where(Case.number.like(_like(query.number.strip()), escape="\\"))
+        pattern = _like(query.number.strip())
+        stmt = stmt.where(or_(Case.number.like(pattern, escape="\\"),
+                              Case.id.in_(_merged_from_numbers(pattern))))
     if query.status:
         stmt = stmt.where(Case.status == query.status)
     if query.province_code:
@@ -66,6 +72,44 @@ def search(session: Session, query: Query) -> Page:
     items = list(session.scalars(
         stmt.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _merged_from_numbers(pattern: str):
+    """The cases that duplicates whose number matches were merged into (merges standing)."""
+    source = aliased(Case)
+    return (select(CaseMerge.target_case_id)
+            .join(source, source.id == CaseMerge.source_case_id)
+            .where(source.number.like(pattern, escape="\\"), CaseMerge.undone_at.is_(None)))
+
+
+@dataclass(frozen=True, slots=True)
+class MergeNote:
+    """What a result says of merges: the case it went into, the duplicates it took in."""
+
+    into: str | None = None
+    merged_from: list[str] = field(default_factory=list)
+
+
+def merge_notes(session: Session, case_ids: list[int]) -> dict[int, MergeNote]:
+    """The standing merges of these cases, by number, for the results' notes."""
+    if not case_ids:
+        return {}
+    source, target = aliased(Case), aliased(Case)
+    into: dict[int, str] = {}
+    taken_in: dict[int, list[str]] = {}
+    for row in session.execute(
+            select(CaseMerge.source_case_id, CaseMerge.target_case_id, source.number,
+                   target.number)
+            .join(source, source.id == CaseMerge.source_case_id)
+            .join(target, target.id == CaseMerge.target_case_id)
+            .where(CaseMerge.undone_at.is_(None),
+                   or_(CaseMerge.source_case_id.in_(case_ids),
+                       CaseMerge.target_case_id.in_(case_ids)))
+            .order_by(CaseMerge.id)):
+        into[row[0]] = row[3]
+        taken_in.setdefault(row[1], []).append(row[2])
+    return {i: MergeNote(into=into.get(i), merged_from=taken_in.get(i, []))
+            for i in case_ids if i in into or i in taken_in}
 
 
 def ids_for_number(number: str):

@@ -198,6 +198,16 @@ TABLE: dict[str, Rule] = {
     "POST /api/cases/{case_id}/contacts": api(OWNER | BOSSES, WORKERS, json={
         "channel": "phone", "call_id": "{call_id}"}),
     "GET /api/calls/mine": api(WORKERS),
+    # --- merging duplicates (supervisors) and undoing merges (admins) ----------------------
+    "GET /cases/{case_id}/merge": page(BOSSES),
+    "POST /cases/{case_id}/merge": page(BOSSES, form={}),
+    "GET /admin/merges": page(ADMIN),
+    "POST /admin/merges/{merge_id}/undo": page(ADMIN, form={}),
+    "GET /api/cases/{case_id}/merges": case_api(),
+    "GET /api/cases/{case_id}/merge-preview": api(BOSSES),
+    "POST /api/cases/{case_id}/merge": api(BOSSES, json={}),
+    "GET /api/case-merges": api(ADMIN),
+    "POST /api/case-merges/{merge_id}/undo": api(ADMIN, json={}),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
     "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",

@@ -11,7 +11,8 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
 from callcenter.agents.models import User
-from callcenter.cases import access_grants, agencies
+from callcenter.cases import access_grants, agencies, merging
+from callcenter.cases import service as cases
 from callcenter.cases.agency_schemas import AgencyIn
 from callcenter.cases.models import Case, CasePerson, ClosureOutcome, ClosureRequest
 from callcenter.db import utcnow
@@ -64,6 +65,11 @@ def build_world(client, seeded_session) -> dict:
     waiting = ClosureRequest(case_id=case["id"], outcome=ClosureOutcome.RESOLVED,
                              requested_by_id=case["owner_id"])
     seeded_session.add(waiting)
+    # A standing merge of two other cases; its undo is tried without a reason (refused).
+    kept, duplicate = (cases.open_case(seeded_session, created_by_id=case["owner_id"])
+                       for _ in range(2))
+    merge = merging.merge(seeded_session, source_id=duplicate.id, target_id=kept.id,
+                          reason="ซ้ำ", actor_id=case["owner_id"], role="supervisor")
     seeded_session.flush()
     # agent3 (not one of the roles tried) broke the glass: the supervisors' review has a row.
     grant = access_grants.break_glass(
@@ -82,6 +88,7 @@ def build_world(client, seeded_session) -> dict:
             "list_name": "dispositions", "item_code": "information", "reason_code": "break",
             "disposition_code": "information",
             "request_id": waiting.id, "grant_id": grant.id, "task_id": task["id"],
+            "merge_id": merge.id,
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is

@@ -21,7 +21,7 @@ from tests.agent_console.route_world import assert_says_why, build_world, fill, 
 from tests.conftest import REDIS_URL
 
 UNKNOWN_ID = "99999999"
-NUMERIC = {"case_id", "call_id", "person_id", "dispatch_id", "referral_id"}
+NUMERIC = {"case_id", "call_id", "person_id", "dispatch_id", "referral_id", "merge_id"}
 # A query string no route expects, and dates that are not dates, for every GET.
 BAD_QUERY = {"start": "x", "end": "x", "lang": "xx"}
 
