@@ -6,11 +6,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import redis
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_console import case_access, errors, middleware
+from agent_console.limits import refuse_nul
 from agent_console.routers import (
     account,
     accounts,
@@ -110,6 +111,9 @@ def create_app(
         docs_url=None,
         openapi_url=None,
         redoc_url=None,
+        # Every route, whether its router limits bodies or not: a NUL in a query or a
+        # form field must be a clear 400, never a database error.
+        dependencies=[Depends(refuse_nul)],
     )
     app.state.settings = settings
     app.state.redis = redis_client or connect(settings)

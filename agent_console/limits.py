@@ -27,13 +27,16 @@ class NulCharacter(DomainError):
     code = "invalid"
 
 
-async def limit_body(request: Request) -> None:
-    """Refuse bodies over the limit, and NUL characters (PostgreSQL text cannot hold them)."""
-    if "%00" in request.url.query or "\x00" in request.url.path:
+async def refuse_nul(request: Request) -> None:
+    """Refuse NUL characters anywhere a handler may read text: PostgreSQL text cannot hold
+    them, and one reaching a query is a server error instead of a clear refusal.
+
+    An app-wide dependency (``app.create_app``), so no router can forget it; it reads no
+    more of a body than the handler will (Starlette keeps what was read for it).
+    """
+    query = request.url.query
+    if "%00" in query or "\x00" in query or "\x00" in request.url.path:
         raise NulCharacter("NUL characters are not allowed")
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-        raise TooLarge("the request is too large")
     if request.method not in ("POST", "PUT", "PATCH"):
         return
     content_type = request.headers.get("content-type", "")
@@ -41,6 +44,22 @@ async def limit_body(request: Request) -> None:
         form = await request.form()  # parsed once; FastAPI and the handler reuse it
         if any(isinstance(v, str) and "\x00" in v for _, v in form.multi_items()):
             raise NulCharacter("NUL characters are not allowed")
+    elif content_type.startswith("application/json"):
+        body = await request.body()
+        if b"\\u0000" in body or b"\x00" in body:
+            raise NulCharacter("NUL characters are not allowed")
+
+
+async def limit_body(request: Request) -> None:
+    """Refuse bodies over the limit (and NUL characters, as ``refuse_nul``)."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        raise TooLarge("the request is too large")
+    await refuse_nul(request)
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
