@@ -25,6 +25,7 @@ SECTIONS = (
     ("/admin/queues", "admin.queues", "admin.queues.help"),
     ("/admin/lists", "admin.lists", "admin.lists.help"),
     ("/admin/agencies", "admin.agencies", "admin.agencies.help"),
+    ("/admin/teams", "owners.admin_teams", "owners.admin_teams.help"),
 )
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, i18n, person_form
+from agent_console import access, assignment_view, htmx, i18n, person_form
 from agent_console.case_steps import changeable_case, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
 from agent_console.limits import Id, TooLarge, client_ip, limit_body
@@ -177,6 +177,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
         for step in dispatches.timeline(db, dispatch.id):
             entries.append({"at": step.at, "kind": "dispatch", "item": step,
                             "dispatch": dispatch})
+    entries.extend(assignment_view.timeline(db, case))
     return sorted(entries, key=lambda e: e["at"])
 
 
@@ -220,7 +221,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         below_suggestion=risk_rule.is_below_suggestion(case.urgency, case.risk),
         mask=lambda n: access.mask_number(n, viewer.role), **place_of(case),
         closure_waiting=closure.pending_for(db, case), clock_steps=case_clock.steps(db, case),
-        duration=clock_rules.format_duration)
+        duration=clock_rules.format_duration, **assignment_view.case_context(db, viewer, case))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 

@@ -7,13 +7,14 @@ referral, agent1's intake draft, and a dispatch to that province's unit.
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-from callcenter.agents.models import User
+from callcenter.agents.models import Team, User
 from callcenter.cases import agencies
 from callcenter.cases.agency_schemas import AgencyIn
 from callcenter.cases.models import CasePerson, ClosureOutcome, ClosureRequest
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import AlertTest
 from callcenter.provinces import service as provinces
+from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
 
@@ -77,6 +78,7 @@ def build_world(client, seeded_session) -> dict:
             # refused (422), so trying the route changes nothing.
             "endpoint": "agent2",
             "agency_id": agency.id, "agency_type": "police",
+            "team_id": seeded_session.scalar(select(Team.id).where(Team.name == DEMO_TEAM)),
             "admin_id": seeded_session.scalar(select(User.id).where(User.login == "admin"))}
 
 
