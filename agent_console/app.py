@@ -22,15 +22,20 @@ from agent_console.routers import (
     admin_passwords,
     admin_people,
     admin_phones,
+    admin_teams,
     api_admin_agencies,
     api_admin_phones,
+    api_admin_teams,
+    api_assignment,
     api_break_glass,
     api_docs,
     api_referrals,
+    assignment,
     auth,
     break_glass,
     closures,
     dispatch_board,
+    handover,
     health,
     icon,
     intake,
@@ -171,9 +176,12 @@ def create_app(
     app.include_router(admin_lists_api.router)
     app.include_router(admin_agencies.router)
     app.include_router(api_admin_agencies.router)
+    app.include_router(admin_teams.router)
+    app.include_router(api_admin_teams.router)
     app.include_router(dispatch_board.router)
     app.include_router(reports.router)
     app.include_router(metrics.router)
+    app.include_router(api_assignment.router)  # before cases_api: /api/cases/mine
     app.include_router(cases_api.router)
     app.include_router(api_referrals.router)
     app.include_router(closures_api.router)
@@ -186,6 +194,8 @@ def create_app(
     app.include_router(agent_pages.router)
     app.include_router(places.router)
     app.include_router(intake.router)  # before case_pages: /cases/new is not /cases/{id}
+    app.include_router(assignment.router)  # before case_pages: /cases/mine is no case id
+    app.include_router(handover.router)
     app.include_router(case_pages.router)
     app.include_router(referrals.router)
     app.include_router(closures.router)

@@ -26,6 +26,7 @@ SECTIONS = (
     ("/admin/lists", "admin.lists", "admin.lists.help"),
     ("/admin/agencies", "admin.agencies", "admin.agencies.help"),
     ("/admin/merges", "merge.admin_title", "merge.admin_help"),
+    ("/admin/teams", "owners.admin_teams", "owners.admin_teams.help"),
 )
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from agent_console import access, follow_up_view, htmx, i18n, person_form
+from agent_console import access, assignment_view, follow_up_view, htmx, i18n, person_form
 from agent_console.case_access import ReadableCase, ReadableReferral
 from agent_console.case_steps import changeable, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
@@ -190,6 +190,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
         entries.append({"at": view.merge.merged_at, "kind": "merge", "item": view})
         if view.merge.undone_at is not None:
             entries.append({"at": view.merge.undone_at, "kind": "merge_undone", "item": view})
+    entries.extend(assignment_view.timeline(db, case))
     return sorted(entries, key=lambda e: e["at"])
 
 
@@ -236,7 +237,8 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         case_access=getattr(request.state, "case_access", None),
         merges=merging.views(db, merging.of_case(db, case.id)),
         duration=clock_rules.format_duration, **follow_up_view.case_context(db, case, request),
-        **contact_context(request, db, viewer, case))
+        **contact_context(request, db, viewer, case),
+        **assignment_view.case_context(db, viewer, case))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 

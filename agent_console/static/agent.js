@@ -28,14 +28,30 @@
     box.appendChild(el);
   }
 
+  function caseLink(id) { return id ? "/cases/" + encodeURIComponent(id) : null; }
+
+  // One toast per case a notice names, in the page's words for its kind.
+  var NOTICES = {
+    dispatch_declined: function (n) {
+      toast((root.dataset.msgDeclined || "{case}: {reason}")
+        .replace("{case}", n.case_number || "").replace("{reason}", n.reason || "-"),
+        caseLink(n.case_id));
+    },
+    // A hand-over names all the owner's new cases in one notice (``cases``).
+    case_assigned: function (n) {
+      (n.cases || [n]).forEach(function (c) {
+        toast((root.dataset.msgAssigned || "{case} ← {by}")
+          .replace("{case}", c.case_number || "").replace("{by}", n.by || "-"),
+          caseLink(c.case_id));
+      });
+    }
+  };
+
   function onNotice(e) {
     var n = JSON.parse(e.data);
+    if (Object.prototype.hasOwnProperty.call(NOTICES, n.kind)) { NOTICES[n.kind](n); return; }
     // Follow-up reminders and the like: notices.js shows them (this tab has one stream).
-    if (window.hotlineNotices && window.hotlineNotices.handle(n)) return;
-    if (n.kind !== "dispatch_declined") return;
-    var text = (root.dataset.msgDeclined || "{case}: {reason}")
-      .replace("{case}", n.case_number || "").replace("{reason}", n.reason || "-");
-    toast(text, n.case_id ? "/cases/" + encodeURIComponent(n.case_id) : null);
+    if (window.hotlineNotices) window.hotlineNotices.handle(n);
   }
 
   function showBanner(kind) {

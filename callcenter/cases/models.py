@@ -182,6 +182,9 @@ class Case(Base):
         enum_type(ClosureOutcome, "closure_outcome"))
     # The idempotency key of the intake form (its draft) that opened the case.
     intake_key: Mapped[str | None] = mapped_column(String(64))
+    # Raised by every reassignment (callcenter.cases.assignment): a reassign form drawn
+    # before another one was saved is refused instead of undoing it.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     persons: Mapped[list[CasePerson]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
@@ -299,6 +302,23 @@ class CaseStatusChange(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     # The outcome given when this change closed the case.
     outcome: Mapped[ClosureOutcome | None] = mapped_column(enum_type(ClosureOutcome, "outcome"))
+
+
+class CaseAssignment(Base):
+    """A case handed from one owner (and team) to another, with the reason; the history
+    of who held the case (callcenter.cases.assignment)."""
+
+    __tablename__ = "case_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    from_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    to_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    reason: Mapped[str] = mapped_column(String(300))
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Referral(Base):

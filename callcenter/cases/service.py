@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from callcenter import audit
 from callcenter.calls.models import Call
-from callcenter.cases import agencies, contacts, follow_ups, identity, numbering, policy
+from callcenter.cases import (
+    agencies,
+    assignment,
+    contacts,
+    follow_ups,
+    identity,
+    numbering,
+    policy,
+)
 from callcenter.cases.models import (
     Case,
     CaseCall,
@@ -60,6 +68,8 @@ def open_case(session: Session, *, created_by_id: int, **fields: object) -> Case
     now = utcnow()
     year_be = buddhist_year(now)
     sequence, number = next_number(session, year_be=year_be)
+    if "team_id" not in fields:
+        fields["team_id"] = assignment.default_team(session, created_by_id)
     case = Case(
         number=number,
         year_be=year_be,

@@ -95,6 +95,7 @@ INTAKE_FORM = {"issue_area": "family_violence", "target_group": "woman",
                "legal_basis": "consent", "summary": "ถูกทำร้าย",
                "persons.0.full_name": "มาลี"}
 POP = {"node": "{node}", "uniqueid": "{uniqueid}"}
+REASSIGN = {"owner_id": "{user_id}", "reason": "ส่งต่อ", "version": "999"}
 
 TABLE: dict[str, Rule] = {
     # --- framework and public ---------------------------------------------------------
@@ -208,6 +209,16 @@ TABLE: dict[str, Rule] = {
     "POST /api/cases/{case_id}/merge": api(BOSSES, json={}),
     "GET /api/case-merges": api(ADMIN),
     "POST /api/case-merges/{merge_id}/undo": api(ADMIN, json={}),
+    # --- owners, teams and hand-over (the reassignments carry a stale version: 409) ------
+    "GET /cases/mine": page(WORKERS),
+    "POST /cases/{case_id}/assignment": case_page(form=REASSIGN),
+    "GET /handover": page(WORKERS),
+    "POST /handover": page(BOSSES, form={"worker_id": "{user_id}"}),
+    "GET /api/cases/mine": api(WORKERS),
+    "POST /api/cases/{case_id}/assignment": case_api(json=REASSIGN),
+    "GET /api/cases/{case_id}/assignments": case_api(),
+    "GET /api/handover": api(WORKERS),
+    "POST /api/handover": api(BOSSES, json={}),
     # --- JSON API: cases --------------------------------------------------------------
     "GET /api/cases": api(WORKERS),
     "POST /api/cases": api(WORKERS, json={"issue_area": "welfare", "consent": "given",
@@ -396,4 +407,17 @@ TABLE: dict[str, Rule] = {
     "GET /api/admin/referral-targets": api(ADMIN),
     "PUT /api/admin/referral-targets/{agency_type}": api(ADMIN, json={"hours": 24,
                                                                      "version": 1}),
+    # teams (team_id: the demo team; user_id: agent2, a member)
+    "GET /admin/teams": page(ADMIN),
+    "POST /admin/teams": page(ADMIN, form={"name": "ทีมทดสอบสิทธิ์"}),
+    "GET /admin/teams/{team_id}": page(ADMIN),
+    "POST /admin/teams/{team_id}": page(ADMIN, form={"name": "ทีมอื่น", "version": "999"}),
+    "POST /admin/teams/{team_id}/members": page(ADMIN, form={"user_id": "{user_id}"}),
+    "POST /admin/teams/{team_id}/members/{user_id}/remove": page(ADMIN, form={}),
+    "GET /api/admin/teams": api(ADMIN),
+    "POST /api/admin/teams": api(ADMIN, json={"name": "ทีมทดสอบ API"}),
+    "GET /api/admin/teams/{team_id}": api(ADMIN),
+    "PUT /api/admin/teams/{team_id}": api(ADMIN, json={"name": "ทีมอื่น", "version": 999}),
+    "POST /api/admin/teams/{team_id}/members": api(ADMIN, json={"user_id": "{user_id}"}),
+    "DELETE /api/admin/teams/{team_id}/members/{user_id}": api(ADMIN),
 }

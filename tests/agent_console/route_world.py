@@ -10,7 +10,7 @@ from datetime import timedelta
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-from callcenter.agents.models import User
+from callcenter.agents.models import Team, User
 from callcenter.cases import access_grants, agencies, merging
 from callcenter.cases import service as cases
 from callcenter.cases.agency_schemas import AgencyIn
@@ -19,6 +19,7 @@ from callcenter.db import utcnow
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import AlertTest
 from callcenter.provinces import service as provinces
+from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
 
@@ -60,6 +61,9 @@ def build_world(client, seeded_session) -> dict:
     agency = agencies.create(seeded_session, AgencyIn(
         name_th="(ตัวอย่าง) ศูนย์พึ่งได้ เชียงใหม่", agency_type="hospital_oscc",
         province_code="TH-50"), actor_id=None)
+    # The world's case belongs to no team: it would start in agent1's (the demo team,
+    # which agent2 is in), and agent2 must meet need to know on it.
+    seeded_session.get(Case, case["id"]).team_id = None
     # A close waiting for a supervisor; its routes are tried without a version (422), so
     # trying them decides nothing.
     waiting = ClosureRequest(case_id=case["id"], outcome=ClosureOutcome.RESOLVED,
@@ -95,6 +99,7 @@ def build_world(client, seeded_session) -> dict:
             # refused (422), so trying the route changes nothing.
             "endpoint": "agent2",
             "agency_id": agency.id, "agency_type": "police",
+            "team_id": seeded_session.scalar(select(Team.id).where(Team.name == DEMO_TEAM)),
             "admin_id": seeded_session.scalar(select(User.id).where(User.login == "admin"))}
 
 
