@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from agent_console.deps import Viewer
 from callcenter import after_commit, topics
 from callcenter.cases import assignment
-from callcenter.cases.models import Case, CaseAssignment
+from callcenter.cases.models import Case
+from callcenter.cases.work_models import CaseAssignment
 
 log = logging.getLogger(__name__)
 

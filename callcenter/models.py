@@ -23,6 +23,7 @@ from callcenter.cases.models import (
     CaseStatusChange,
     Referral,
 )
+from callcenter.cases.work_models import CaseAccessGrant, CaseAssignment, CaseMerge
 from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
 from callcenter.phones.models import PsAor, PsAuth, PsEndpoint
@@ -40,8 +41,11 @@ __all__ = [
     "CallOutcome",
     "CallbackRequest",
     "Case",
+    "CaseAccessGrant",
+    "CaseAssignment",
     "CaseCall",
     "CaseDraft",
+    "CaseMerge",
     "CaseNote",
     "CasePerson",
     "CaseSequence",

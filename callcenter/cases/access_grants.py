@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from callcenter import audit
 from callcenter.agents.models import User
 from callcenter.cases import need_to_know as rule
-from callcenter.cases.models import Case, CaseAccessGrant
+from callcenter.cases.models import Case
+from callcenter.cases.work_models import CaseAccessGrant
 from callcenter.errors import Conflict, InvalidInput, NotFound
 
 NOTE_MAX = 300

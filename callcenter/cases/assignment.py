@@ -23,7 +23,8 @@ from callcenter.agents import teams
 from callcenter.agents.models import Role, Team, User
 from callcenter.cases import policy
 from callcenter.cases.agencies import OVERDUE_STATUSES
-from callcenter.cases.models import Case, CaseAssignment, CaseStatus, Referral
+from callcenter.cases.models import Case, CaseStatus, Referral
+from callcenter.cases.work_models import CaseAssignment
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, StaleEdit
 

@@ -25,13 +25,13 @@ from callcenter import audit
 from callcenter.cases import merge_policy, service
 from callcenter.cases.models import (
     Case,
-    CaseMerge,
     CaseStatus,
     CaseStatusChange,
     ClosureOutcome,
     ClosureRequest,
     ClosureState,
 )
+from callcenter.cases.work_models import CaseMerge
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, NotFound
 

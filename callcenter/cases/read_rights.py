@@ -19,7 +19,8 @@ from callcenter.agents.models import Role
 from callcenter.agents.state import is_own_interface
 from callcenter.calls.models import Call
 from callcenter.cases import need_to_know as rule
-from callcenter.cases.models import Case, CaseAccessGrant, CaseCall
+from callcenter.cases.models import Case, CaseCall
+from callcenter.cases.work_models import CaseAccessGrant
 
 
 class Reader(Protocol):

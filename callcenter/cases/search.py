@@ -12,7 +12,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from callcenter.calls.models import Call
-from callcenter.cases.models import Case, CaseCall, CaseMerge, CasePerson, CaseStatus
+from callcenter.cases.models import Case, CaseCall, CasePerson, CaseStatus
+from callcenter.cases.work_models import CaseMerge
 
 MAX_PER_PAGE = 100
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from agent_console.case_access import readable_case, readable_referral
 from callcenter.agents import teams
 from callcenter.audit import AuditEvent
-from callcenter.cases.models import Case, CaseAccessGrant
+from callcenter.cases.models import Case
+from callcenter.cases.work_models import CaseAccessGrant
 from callcenter.db import utcnow
 from tests.agent_console.console_support import signed_in
 from tests.agent_console.route_world import build_world

@@ -5,7 +5,8 @@ refusal is said in the page's language with nothing changed."""
 from sqlalchemy import select
 
 from callcenter.cases import service
-from callcenter.cases.models import Case, CaseMerge, CaseNote, CaseStatus, ClosureOutcome
+from callcenter.cases.models import Case, CaseNote, CaseStatus, ClosureOutcome
+from callcenter.cases.work_models import CaseMerge
 from tests.agent_console.console_support import signed_in
 from tests.support.audit_trail import audited, user_id
 

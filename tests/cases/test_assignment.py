@@ -11,14 +11,9 @@ from callcenter.agents import teams
 from callcenter.agents.models import Team
 from callcenter.audit import AuditEvent
 from callcenter.cases import assignment, caseload, service
-from callcenter.cases.models import (
-    Case,
-    CaseAssignment,
-    CaseStatus,
-    ClosureOutcome,
-    ReferralStatus,
-)
+from callcenter.cases.models import Case, CaseStatus, ClosureOutcome, ReferralStatus
 from callcenter.cases.schemas import ReferralIn
+from callcenter.cases.work_models import CaseAssignment
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, Forbidden, InvalidInput, StaleEdit
 from callcenter.seed import DEMO_TEAM

@@ -217,7 +217,7 @@ def test_two_supervisors_merging_the_same_pair_crosswise_at_once_leave_one_merge
 
     from sqlalchemy import func
 
-    from callcenter.cases.models import CaseMerge
+    from callcenter.cases.work_models import CaseMerge
     from callcenter.seed import seed_all
 
     with committing_sessionmaker() as session:
