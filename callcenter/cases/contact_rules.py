@@ -13,8 +13,8 @@ SUMMARY_MAX = 500
 RECENT_CALLS = timedelta(hours=24)
 # A worker's clock a little ahead of the server's still means "now".
 CLOCK_SKEW = timedelta(minutes=5)
-# A call is attached (it has its record); these are written by hand. Issue 16's intake
-# channels join this set.
+# A call is attached (it has its record); these are written by hand, as the other
+# intake channels will be.
 BY_HAND = frozenset({ContactChannel.WALK_IN, ContactChannel.MESSAGE})
 
 
@@ -33,8 +33,8 @@ def check_occurred_at(occurred_at: datetime, *, opened_at: datetime, now: dateti
     """A later contact happened after the case was opened and not in the future.
 
     Before the opening it would be the case's first contact, which the case clock takes
-    from the calls or the opening (``cases.clock.first_contact``); issue 16 records the
-    intake channels as first contacts.
+    from the calls or the opening (``cases.clock.first_contact``); the other intake
+    channels will record theirs as first contacts.
     """
     if occurred_at > now + CLOCK_SKEW:
         raise InvalidInput("a contact cannot be in the future", field="occurred_at")

@@ -43,9 +43,12 @@ class Movable:
     name: str
     key: str = "id"
     column: str = "case_id"
+    # Only the rows where this column is NULL move (the others follow another table's).
+    unless: str | None = None
 
     def clause(self):
-        return table(self.name, column(self.key), column(self.column))
+        names = [self.key, self.column] + ([self.unless] if self.unless else [])
+        return table(self.name, *(column(n) for n in names))
 
 
 # The registry: every table whose rows follow a duplicate into the case that carries on.
@@ -57,14 +60,14 @@ MOVABLE: tuple[Movable, ...] = (
     Movable("case_calls", key="call_id"),
     Movable("dispatches"),
     Movable("follow_up_tasks"),
-    # Phone contacts follow their case_calls row (ON UPDATE CASCADE), so only walk-ins and
-    # messages are left for this line; it must come after case_calls.
-    Movable("case_contacts"),
+    # Phone contacts follow their case_calls row (ON UPDATE CASCADE), or stay with it when
+    # the call is on both cases: this line moves walk-ins and messages only.
+    Movable("case_contacts", unless="call_id"),
 )
 # Tables that point at a case and stay with it: its own history, the requests and forms
 # that were about it, the merges themselves.
 STAYS = frozenset({"case_status_changes", "case_closure_requests", "case_drafts",
-                   "case_merges",
+                   "case_merges", "case_assignments",
                    # An opening with a reason was for that case, and reviewed as such.
                    "case_access_grants"})
 
@@ -75,6 +78,8 @@ def _keys_to_move(session: Session, movable: Movable, *, from_id: int, to_id: in
     key, case = t.c[movable.key], t.c[movable.column]
     already = select(key).where(case == to_id)
     stmt = select(key).where(case == from_id, key.not_in(already)).order_by(key)
+    if movable.unless:
+        stmt = stmt.where(t.c[movable.unless].is_(None))
     if only is not None:
         stmt = stmt.where(key.in_(list(only)))
     return list(session.scalars(stmt))

@@ -205,8 +205,8 @@ class CaseCall(Base):
 
 
 class ContactChannel(StrEnum):
-    """How a person reached the hotline about a case. Stored without a CHECK: issue 16's
-    intake channels (web form, app, LINE) are added here, with no migration."""
+    """How a person reached the hotline about a case. Stored without a CHECK, so another
+    intake channel (a web form, an app, a chat) is added here with no migration."""
 
     PHONE = "phone"
     WALK_IN = "walk_in"

@@ -40,7 +40,7 @@ from callcenter.reports.range import ReportRange
 from callcenter.reports.spec import Context, Report, ReportSpec
 
 BATCH_ROWS = 2000
-# The case-work reports (issue 15): caseload, referrals, closing, GBVIMS and CHI figures.
+# The case-work reports: caseload, referrals, closing, GBVIMS and CHI figures.
 CASE_WORK = (*caseload.REPORTS, *referrals.REPORTS, *acceptance.REPORTS, *closing.REPORTS,
              *gbvims.REPORTS, *chi.REPORTS)
 

@@ -61,9 +61,6 @@ def build_world(client, seeded_session) -> dict:
     agency = agencies.create(seeded_session, AgencyIn(
         name_th="(ตัวอย่าง) ศูนย์พึ่งได้ เชียงใหม่", agency_type="hospital_oscc",
         province_code="TH-50"), actor_id=None)
-    # The world's case belongs to no team: it would start in agent1's (the demo team,
-    # which agent2 is in), and agent2 must meet need to know on it.
-    seeded_session.get(Case, case["id"]).team_id = None
     # A close waiting for a supervisor; its routes are tried without a version (422), so
     # trying them decides nothing.
     waiting = ClosureRequest(case_id=case["id"], outcome=ClosureOutcome.RESOLVED,

@@ -3,6 +3,7 @@ timeline, "my cases", the hand-over, their JSON twins, and the live notice."""
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from callcenter import topics
@@ -10,7 +11,16 @@ from callcenter.agents.models import Team, User
 from callcenter.cases.models import Case
 from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, signed_in
+from tests.cases.test_assignment import join_the_team
 from tests.support.audit_trail import audited, user_id
+
+
+@pytest.fixture(autouse=True)
+def agents_in_the_team(request):
+    """agent1 and agent2 join the demo's follow-up team (the seed keeps them out of it),
+    in the tests on the rolled-back seeded session (not those of committing sessions)."""
+    if "seeded_session" in request.fixturenames:
+        join_the_team(request.getfixturevalue("seeded_session"), "agent1", "agent2")
 
 
 def open_case(client, csrf: str, **extra) -> dict:

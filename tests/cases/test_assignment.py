@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from callcenter.agents import teams
-from callcenter.agents.models import Team
+from callcenter.agents.models import Team, TeamMember
 from callcenter.audit import AuditEvent
 from callcenter.cases import assignment, caseload, service
 from callcenter.cases.models import Case, CaseStatus, ClosureOutcome, ReferralStatus
@@ -18,6 +18,21 @@ from callcenter.db import utcnow
 from callcenter.errors import Conflict, Forbidden, InvalidInput, StaleEdit
 from callcenter.seed import DEMO_TEAM
 from tests.support.audit_trail import audited, user_id
+
+
+@pytest.fixture(autouse=True)
+def agents_in_the_team(request):
+    """agent1 and agent2 join the demo's follow-up team (the seed keeps them out of it),
+    in the tests on the rolled-back seeded session (not those of committing sessions)."""
+    if "seeded_session" in request.fixturenames:
+        join_the_team(request.getfixturevalue("seeded_session"), "agent1", "agent2")
+
+
+def join_the_team(db, *logins: str) -> None:
+    team_id = db.scalar(select(Team.id).where(Team.name == DEMO_TEAM))
+    for login in logins:
+        db.add(TeamMember(team_id=team_id, user_id=user_id(db, login)))
+    db.flush()
 
 
 @pytest.fixture

@@ -7,15 +7,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from callcenter.cases import closure, merging, service
+from callcenter.cases import closure, contacts, follow_ups, merging, service
 from callcenter.cases import search as case_search
+from callcenter.cases.follow_up_models import FollowUpTask, TaskKind
 from callcenter.cases.models import (
     CaseCall,
+    CaseContact,
     CaseNote,
     CasePerson,
     CaseStatus,
     ClosureOutcome,
     ClosureRequest,
+    ContactChannel,
     PersonRole,
     Referral,
 )
@@ -49,6 +52,10 @@ def with_work(db, case, actor, *, uniqueid):
                   actor_id=actor)
     service.link_call(db, case, call_id=add_call(db, uniqueid=uniqueid).id, actor_id=actor)
     dispatches.create(db, case_id=case.id, actor_id=actor, unit_brief="ไปที่บ้าน")
+    follow_ups.create(db, case, kind=TaskKind.CALL_BACK, actor_id=actor,
+                      due_at=utcnow() + timedelta(days=1))
+    contacts.record_contact(db, case, channel=ContactChannel.WALK_IN, occurred_at=None,
+                            summary=None, actor_id=actor)
     db.flush()
 
 
@@ -59,7 +66,17 @@ def rows_of(db, case_id):
         "referrals": set(db.scalars(select(Referral.id).where(Referral.case_id == case_id))),
         "case_calls": set(db.scalars(select(CaseCall.call_id).where(CaseCall.case_id == case_id))),
         "dispatches": set(db.scalars(select(Dispatch.id).where(Dispatch.case_id == case_id))),
+        "follow_up_tasks": set(db.scalars(
+            select(FollowUpTask.id).where(FollowUpTask.case_id == case_id))),
+        # Walk-ins and messages; a call's contact follows its case_calls row.
+        "case_contacts": set(db.scalars(select(CaseContact.id).where(
+            CaseContact.case_id == case_id, CaseContact.call_id.is_(None)))),
     }
+
+
+def call_contacts_of(db, case_id):
+    return set(db.scalars(select(CaseContact.call_id).where(
+        CaseContact.case_id == case_id, CaseContact.call_id.is_not(None))))
 
 
 def test_every_table_pointing_at_a_case_either_moves_or_stays_by_name():
@@ -84,6 +101,7 @@ def test_a_merge_moves_every_row_closes_the_duplicate_and_an_undo_moves_exactly_
 
     assert rows_of(db, source.id) == {k: set() for k in moving}
     assert rows_of(db, target.id) == {k: kept[k] | moving[k] for k in kept}
+    assert call_contacts_of(db, target.id) == kept["case_calls"] | moving["case_calls"]
     assert {k: set(v) for k, v in merge.moved.items()} == moving
     assert source.status is CaseStatus.CLOSED
     assert source.closure_outcome is ClosureOutcome.DUPLICATE
@@ -98,6 +116,7 @@ def test_a_merge_moves_every_row_closes_the_duplicate_and_an_undo_moves_exactly_
     merging.undo(db, merge.id, reason="คนละเรื่อง", actor_id=people["admin"], role="admin")
 
     assert rows_of(db, source.id) == moving
+    assert call_contacts_of(db, source.id) == moving["case_calls"]
     after = rows_of(db, target.id)
     assert after == {**kept, "case_notes": kept["case_notes"] | {late.id}}
     assert source.status is status_before and source.closure_outcome is None
