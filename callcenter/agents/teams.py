@@ -44,6 +44,17 @@ def supervisors_of(session: Session, user_id: int) -> list[User]:
     return list(session.scalars(query.order_by(User.id)))
 
 
+def unteamed_worker_ids(session: Session) -> list[int]:
+    """Active agents and supervisors in no active team: every supervisor answers for them
+    (``supervisors_of`` sends their late work to all), so every supervisor sees it."""
+    in_a_team = (select(TeamMember.user_id).join(Team, Team.id == TeamMember.team_id)
+                 .where(Team.active.is_(True)))
+    return list(session.scalars(
+        select(User.id).where(User.role.in_((Role.AGENT, Role.SUPERVISOR)),
+                              User.active.is_(True), User.id.not_in(in_a_team))
+        .order_by(User.id)))
+
+
 def active_teams(session: Session) -> list[Team]:
     return list(session.scalars(select(Team).where(Team.active.is_(True)).order_by(Team.name)))
 

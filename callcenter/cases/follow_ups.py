@@ -161,11 +161,13 @@ class LateItem:
 
 
 def team_members(session: Session, supervisor_id: int) -> list[int] | None:
-    """The people of the supervisor's teams; None (everyone) for one in no team."""
+    """The people of the supervisor's teams and those in no team (every supervisor answers
+    for them); None (everyone) for a supervisor in no team."""
     team_ids = teams.team_ids_of(session, supervisor_id)
     if not team_ids:
         return None
-    return sorted({m.id for t in team_ids for m in teams.members_of(session, t)})
+    return sorted({m.id for t in team_ids for m in teams.members_of(session, t)}
+                  | set(teams.unteamed_worker_ids(session)))
 
 
 def team_overdue(session: Session, *, member_ids: Iterable[int] | None,

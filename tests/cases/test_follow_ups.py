@@ -132,16 +132,19 @@ def test_my_tasks_are_split_into_overdue_today_and_upcoming(db_session, world):
 def test_the_team_sees_its_members_overdue_tasks_by_province_and_urgency(db_session, world):
     agent, case = world
     lead = builders.user(db_session, Role.SUPERVISOR)
-    stranger = builders.user(db_session, Role.AGENT)
+    stranger = builders.user(db_session, Role.AGENT)  # in another team
+    loner = builders.user(db_session, Role.AGENT)  # in no team: every supervisor's
     teams.create_team(db_session, name="ทีมติดตามผล", member_ids=[agent.id, lead.id])
+    teams.create_team(db_session, name="ทีมจังหวัด", member_ids=[stranger.id])
     mine = add(db_session, case, agent)
     theirs = add(db_session, case, agent, assignee_id=stranger.id)
-    for task in (mine, theirs):
+    lonely = add(db_session, case, agent, assignee_id=loner.id)
+    for task in (mine, theirs, lonely):
         task.due_at = utcnow() - timedelta(hours=1)
     members = follow_ups.team_members(db_session, lead.id)
-    assert set(members) == {agent.id, lead.id}
+    assert set(members) == {agent.id, lead.id, loner.id}
     groups = follow_ups.team_overdue(db_session, member_ids=members)
     assert list(groups) == [("TH-50", "high")]
-    assert [i.task.id for i in groups[("TH-50", "high")]] == [mine.id]
+    assert {i.task.id for i in groups[("TH-50", "high")]} == {mine.id, lonely.id}
     everyone = follow_ups.team_overdue(db_session, member_ids=None)
-    assert {i.task.id for i in everyone[("TH-50", "high")]} == {mine.id, theirs.id}
+    assert {i.task.id for i in everyone[("TH-50", "high")]} == {mine.id, theirs.id, lonely.id}

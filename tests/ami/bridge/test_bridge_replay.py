@@ -102,7 +102,13 @@ async def test_transcript_replayed_over_tcp_gives_the_recorded_calls(
     bridge, server = await replay(name, aredis, committing_sessionmaker, prepare=prepare)
     got = [(r.caller_number if r.direction == "inbound" else None, r.outcome.value, r.ended_by)
            for r in rows(committing_sessionmaker, name=name)]
-    assert got == EXPECTED_ROWS[name]
+    if name == "snapshot":
+        # Calls found up already: each start is "now" less the age the PBX reports, taken
+        # as its event is read, so two calls of about the same age may swap places.
+        got, expected = sorted(got), sorted(EXPECTED_ROWS[name])
+    else:
+        expected = EXPECTED_ROWS[name]
+    assert got == expected
     assert bridge.counters["handler_errors"] == 0
     assert not [k for k in bridge.counters if k.startswith("problem.")]
     assert server.received.startswith(b"Action: Login\r\n")
