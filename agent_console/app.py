@@ -65,10 +65,12 @@ from agent_console.routers import api_drafts as drafts_api
 from agent_console.routers import api_follow_ups as follow_ups_api
 from agent_console.routers import api_merges as merges_api
 from agent_console.routers import api_unit as unit_api
+from agent_console.routers import api_walk_ins as walk_ins_api
 from agent_console.routers import cases as case_pages
 from agent_console.routers import contacts as contact_pages
 from agent_console.routers import follow_ups as follow_up_pages
 from agent_console.routers import notices as notice_stream
+from agent_console.routers import walk_ins as walk_in_pages
 from agent_console.sse import Hub
 from callcenter.cases.need_to_know import CaseHidden
 from callcenter.redis import connect
@@ -207,4 +209,6 @@ def create_app(
     app.include_router(follow_ups_api.router)
     app.include_router(follow_up_pages.router)
     app.include_router(notice_stream.router)
+    app.include_router(walk_in_pages.router)
+    app.include_router(walk_ins_api.router)
     return app

@@ -37,6 +37,7 @@ from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
 from callcenter.queues import service as queue_service
+from callcenter.reports import channels as channel_counts
 from callcenter.reports import today
 
 # The template's indentation and blank lines: half of a busy board's bytes, sent to every
@@ -126,7 +127,8 @@ def board_context(request: Request, db: Session, client: redis.Redis,
                    catalog=stats.BY_NAME, queue_labels=queue_labels(board, context["lang"]),
                    reason_label={code: pair[context["lang"] == "en"]
                                  for code, pair in pause_reasons.labels(db).items()},
-                   definition=stats.DEFINITION[str(context["lang"])])
+                   definition=stats.DEFINITION[str(context["lang"])],
+                   cases_by_channel=channel_counts.today(db, now))
     return context
 
 

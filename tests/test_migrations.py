@@ -169,3 +169,29 @@ def test_calls_linked_before_0027_become_phone_contacts_of_their_cases(empty_dat
             "JOIN calls c ON c.uniqueid = '1.1' JOIN users u ON u.id = k.handled_by_id")).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("phone", True, "agent.x", None)]
+
+
+def test_cases_opened_before_0029_are_the_hotlines(empty_database):
+    before = ScriptDirectory.from_config(migrate.alembic_config(empty_database)) \
+        .get_revision("0029").down_revision
+    migrate.upgrade(empty_database, before)
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO users (login, display_name, role, password_hash, languages, active, "
+            "failed_logins, created_at) VALUES ('agent.y', 'Agent Y', 'agent', 'x', '[]', "
+            "true, 0, '2026-11-23 00:00:00')"))
+        conn.execute(text(
+            "INSERT INTO cases (number, year_be, sequence, status, urgency, risk, summary, "
+            "consent, do_not_call_back, withhold_caller_id, created_by_id, created_at, "
+            "updated_at, version) SELECT '1300-2569-000009', 2569, 9, 'screening', 'normal', "
+            "'{}', '', 'given', false, false, id, '2026-11-23 01:00:00', "
+            "'2026-11-23 01:00:00', 1 FROM users"))
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT channel, walk_in_agency_id, walk_in_place FROM cases")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("hotline", None, None)]

@@ -25,7 +25,7 @@ from callcenter.agents.models import Role
 from callcenter.cases import closure, read_rights, schemas
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
-from callcenter.cases.models import Case, CasePerson, CaseStatus, Referral
+from callcenter.cases.models import Case, CasePerson, CaseStatus, Channel, Referral
 from callcenter.db import utcnow
 from callcenter.dispatch.models import UNIT_BRIEF_MAX, DispatchStatus
 from callcenter.taxonomy import Urgency
@@ -46,6 +46,7 @@ def search_cases(
     name: Annotated[str | None, Query(max_length=100)] = None,
     status: CaseStatus | None = None,
     province_code: Annotated[str | None, Query(pattern=r"^TH-\d{2}$")] = None,
+    channel: Channel | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 25,
     viewer: Viewer = CaseReader,
@@ -53,7 +54,7 @@ def search_cases(
 ):
     found = case_search.search(db, case_search.Query(
         number=number, phone=phone, name=name, status=status, province_code=province_code,
-        page=page, per_page=per_page))
+        channel=channel, page=page, per_page=per_page))
     audit.record(db, actor_id=viewer.id, action="case.search", entity_type="case_search",
                  entity_id=len(found.items), source_ip=client_ip(request))
     readable = read_rights.readable_ids(db, viewer, found.items, now=utcnow())
@@ -71,7 +72,11 @@ def open_case(
     viewer: Viewer = CaseReader,
     db: Session = DB,
 ):
-    """Open a case; repeating the request with the same ``intake_key`` returns the same case."""
+    """Open a case; repeating the request with the same ``intake_key`` returns the same case.
+
+    ``channel`` says where the report came in (the hotline unless given); a ``walk_in``
+    says where it was taken: ``walk_in_agency_id`` (a centre of the directory that takes
+    walk-ins) and/or ``walk_in_place`` in words. Other channels refuse both (422)."""
     case, created = cases.open_from_intake(db, intake=intake, actor_id=viewer.id,
                                            id_key=id_key(request))
     if not created:

@@ -25,7 +25,16 @@ from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as users
 from callcenter.calls import monitoring
-from callcenter.cases import agencies, closure, contacts, merging, policy, read_rights, schemas
+from callcenter.cases import (
+    agencies,
+    closure,
+    contacts,
+    merging,
+    policy,
+    read_rights,
+    schemas,
+    walk_ins,
+)
 from callcenter.cases import clock as clock_rules
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import search as case_search
@@ -34,6 +43,7 @@ from callcenter.cases.models import (
     AgencyType,
     Case,
     CaseStatus,
+    Channel,
     ClosureOutcome,
     Consent,
     LegalBasis,
@@ -105,12 +115,13 @@ def list_cases(
     name: str = Query(default="", max_length=100),
     status: CaseStatus | None = None,
     province_code: str = Query(default="", pattern=r"^(TH-\d{2})?$"),
+    channel: Channel | None = None,
     page: int = Query(default=1, ge=1, le=10_000),
     viewer: Viewer = Worker,
     db: Session = DB,
 ) -> Response:
     return _search(request, db, viewer, number=number, phone=phone, name=name, status=status,
-                   province_code=province_code, page=page)
+                   province_code=province_code, channel=channel, page=page)
 
 
 @router.post("/cases", response_class=HTMLResponse)
@@ -121,6 +132,7 @@ def search_cases(
     name: str = Form(default="", max_length=100),
     status: CaseStatus | None = Form(default=None),
     province_code: str = Form(default="", pattern=r"^(TH-\d{2})?$"),
+    channel: Channel | Literal[""] = Form(default=""),
     page: int = Form(default=1, ge=1, le=10_000),
     viewer: Viewer = Worker,
     db: Session = DB,
@@ -128,21 +140,23 @@ def search_cases(
     """The search form posts its terms: a phone or a name never sits in a URL (history,
     proxy logs, the Referer of the next page)."""
     return _search(request, db, viewer, number=number, phone=phone, name=name, status=status,
-                   province_code=province_code, page=page)
+                   province_code=province_code, channel=channel or None, page=page)
 
 
 def _search(request: Request, db: Session, viewer: Viewer, *, number: str, phone: str,
-            name: str, status: CaseStatus | None, province_code: str, page: int) -> Response:
+            name: str, status: CaseStatus | None, province_code: str,
+            channel: Channel | None, page: int) -> Response:
     found = case_search.search(db, case_search.Query(
         number=number or None, phone=phone or None, name=name or None, status=status,
-        province_code=province_code or None, page=page, per_page=25))
+        province_code=province_code or None, channel=channel, page=page, per_page=25))
     audit.record(db, actor_id=viewer.id, action="case.search", entity_type="case_search",
                  entity_id=len(found.items), source_ip=client_ip(request))
     # Cases the viewer may not read show a reduced row and "open with a reason".
     readable = read_rights.readable_ids(db, viewer, found.items, now=utcnow())
     context = page_context(request, found=found, readable=readable, q={
         "number": number, "phone": phone, "name": name,
-        "status": status.value if status else "", "province_code": province_code},
+        "status": status.value if status else "", "province_code": province_code,
+        "channel": channel.value if channel else ""}, channels=list(Channel),
         statuses=list(CaseStatus), provinces=provinces.by_thai_name(db),
         merge_notes=case_search.merge_notes(db, [c.id for c in found.items]))
     block = "results" if htmx.is_htmx(request) else None
@@ -238,7 +252,8 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         merges=merging.views(db, merging.of_case(db, case.id)),
         duration=clock_rules.format_duration, **follow_up_view.case_context(db, case, request),
         **contact_context(request, db, viewer, case),
-        **assignment_view.case_context(db, viewer, case))
+        **assignment_view.case_context(db, viewer, case),
+        walk_in_centre=walk_ins.name_of(db, case.walk_in_agency_id))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 

@@ -23,6 +23,7 @@ from agent_console.routers.cases import (
     problems_of,
 )
 from agent_console.routers.places import place_options
+from agent_console.routers.walk_ins import form_context as walk_in_form
 from agent_console.templating import templates
 from callcenter.calls import service as calls
 from callcenter.calls.models import Call
@@ -85,7 +86,7 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
         suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
         person_roles=drafts.PERSON_ROLES, provinces=provinces.by_thai_name(db),
         unit=provinces.unit_of(db, data.get("province_code")),
-        ids_entered=ids, **place_options(data))
+        ids_entered=ids, **place_options(data), **walk_in_form(db, data))
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)
 
 

@@ -3,7 +3,7 @@
 Queries and exports are ``callcenter.reports``; this module reads the form, turns a bad
 range (or filter) into a message next to the field, and streams downloads with a session
 of their own (the request's session has ended by the time a long download is written).
-The case-work reports also take a province, urgency or agency type, and small-cell
+The case-work reports also take a province, urgency, agency type or channel, and small-cell
 masking (``mask``: 1 on, 0 off, empty the report's default); links carry them.
 """
 
@@ -26,7 +26,7 @@ from agent_console.limits import client_ip
 from agent_console.routers.wallboard import supervisor_only
 from agent_console.templating import templates
 from callcenter import audit
-from callcenter.cases.models import AgencyType
+from callcenter.cases.models import AgencyType, Channel
 from callcenter.db import default_sessionmaker
 from callcenter.errors import DomainError, Forbidden, InvalidInput
 from callcenter.provinces import catalog
@@ -35,6 +35,7 @@ from callcenter.reports import (
     calls,
     case_clock,
     cases,
+    channels,
     dispatch,
     export,
     follow_ups,
@@ -59,6 +60,7 @@ GROUPS = (
     ("reports.group.case_clock", case_clock.REPORTS),
     ("reports15.group.case_work", service.CASE_WORK),
     ("followups.report_group", follow_ups.REPORTS),
+    ("channels.report_group", channels.REPORTS),
 )
 # Reports whose rows are records rather than a series: no chart.
 NO_CHART = frozenset({"call_records", "dispatch_intervals_each", "overdue_referrals_each"})
@@ -117,6 +119,7 @@ def reports_page(
     province: str | None = None,
     urgency: str | None = None,
     agency_type: str | None = None,
+    channel: str | None = None,
     mask: str | None = None,
     viewer: Viewer = Depends(supervisor_only),
     db: Session = Depends(db_session, scope="function"),
@@ -129,6 +132,7 @@ def reports_page(
                    error_field=None, result=None, max_days=MAX_DAYS,
                    provinces=catalog.provinces(), urgencies=list(Urgency),
                    agency_types=list(AgencyType), province=province or "",
+                   channels=list(Channel), channel=channel or "",
                    urgency=urgency or "", agency_type=agency_type or "", mask=mask or "")
     if report:
         try:
@@ -137,7 +141,7 @@ def reports_page(
             # shows: this month so far. A date field sent empty is still refused.
             rng = _range(request, first if start is None else start,
                          last if end is None else end)
-            filters = parse_filters(province, urgency, agency_type)
+            filters = parse_filters(province, urgency, agency_type, channel)
             masked = service.masks(spec, _mask(mask))
         except DomainError as exc:
             context.update(error=exc.message, error_field=exc.field)
@@ -189,6 +193,7 @@ def report_download(
     province: str | None = None,
     urgency: str | None = None,
     agency_type: str | None = None,
+    channel: str | None = None,
     mask: str | None = None,
     viewer: Viewer = Depends(supervisor_only),
     db: Session = Depends(db_session, scope="function"),
@@ -197,7 +202,7 @@ def report_download(
         raise DomainError("download: csv or xlsx", field="kind")
     _readable(service.spec(report), viewer)
     rng = _range(request, start, end)
-    filters = parse_filters(province, urgency, agency_type)
+    filters = parse_filters(province, urgency, agency_type, channel)
     masked = _mask(mask)
     lang = str(page_context(request)["lang"])
     audit.record(db, actor_id=viewer.id, action="report.export", entity_type="report",

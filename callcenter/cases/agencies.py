@@ -61,7 +61,8 @@ def get(session: Session, agency_id: int) -> Agency:
 
 def search(session: Session, *, text: str = "", agency_type: AgencyType | None = None,
            province_code: str | None = None, active_only: bool = True,
-           first_province: str | None = None, limit: int = SEARCH_LIMIT) -> list[Agency]:
+           first_province: str | None = None, limit: int = SEARCH_LIMIT,
+           agency_types: tuple[AgencyType, ...] = ()) -> list[Agency]:
     """Agencies matching the words (Thai or English name, services), the type and the
     province (a province filter keeps national services too: 1387 serves everyone).
 
@@ -72,6 +73,8 @@ def search(session: Session, *, text: str = "", agency_type: AgencyType | None =
         query = query.where(Agency.active.is_(True))
     if agency_type is not None:
         query = query.where(Agency.agency_type == agency_type)
+    if agency_types:  # any of these (the centres that take walk-ins)
+        query = query.where(Agency.agency_type.in_(agency_types))
     if province_code:
         query = query.where(or_(Agency.province_code == province_code,
                                 Agency.province_code.is_(None)))

@@ -106,6 +106,19 @@ def record_contact(session: Session, case: Case, *, channel: ContactChannel,
     return contact
 
 
+def record_opening(session: Session, case: Case, *, channel: ContactChannel,
+                   actor_id: int) -> CaseContact:
+    """The report a case opens with, when it came by another channel than a call (a
+    walk-in, the website, the app, LINE): its first contact, at the opening. Audited
+    with the case's opening (``case.create`` names the channel)."""
+    contact = CaseContact(case_id=case.id, channel=channel, handled_by_id=actor_id,
+                          occurred_at=case.created_at, attached_by_id=actor_id,
+                          attached_at=case.created_at)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
 def _audit(session: Session, contact: CaseContact, *, actor_id: int) -> None:
     # Ids and codes only: the summary is the worker's words about a person.
     audit.record(session, actor_id=actor_id, action=f"case.contact.{contact.channel.value}",

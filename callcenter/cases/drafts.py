@@ -37,7 +37,9 @@ PERSON_FLAGS = ("needs_interpreter", "has_disability", "reporter_is_victim")
 FLAGS = ("do_not_call_back", "withhold_caller_id")
 CASE_TEXT = ("issue_area", "chi_category", "gbv_type", "target_group", "province_code",
              "district", "district_code", "subdistrict_code", "latitude", "longitude",
-             "urgency", "consent", "legal_basis", "summary", "call_window")
+             "urgency", "consent", "legal_basis", "summary", "call_window",
+             # The walk-in form's (a hidden channel, the centre, the place in words).
+             "channel", "walk_in_agency_id", "walk_in_place")
 CHECKED = ("on", "true", "1")
 # Kept sealed in the draft: neither the database nor a page holds it in clear again.
 SEALED_SUFFIX = ".national_id"

@@ -110,6 +110,18 @@ class AgencyType(StrEnum):
     LEGAL_AID = "legal_aid"
 
 
+class Channel(StrEnum):
+    """How a report reached the hotline: the four channels of the 1300 centre, and LINE.
+    Stored without a CHECK, as ``ContactChannel`` is (``callcenter.cases.channels``
+    holds their rules)."""
+
+    HOTLINE = "hotline"
+    WALK_IN = "walk_in"
+    WEBSITE = "website"
+    APP = "app"
+    LINE = "line"
+
+
 class CaseSequence(Base):
     """The last case number given in a Buddhist-era year; numbers are never reused."""
 
@@ -182,6 +194,13 @@ class Case(Base):
         enum_type(ClosureOutcome, "closure_outcome"))
     # The idempotency key of the intake form (its draft) that opened the case.
     intake_key: Mapped[str | None] = mapped_column(String(64))
+    # Where the report came in; rows older than channels are the hotline's (0029).
+    channel: Mapped[Channel] = mapped_column(
+        enum_type(Channel, "case_channel", checked=False), default=Channel.HOTLINE,
+        server_default=Channel.HOTLINE.value)
+    # A walk-in: the directory's centre where it was taken, and/or the place in words.
+    walk_in_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    walk_in_place: Mapped[str | None] = mapped_column(String(200))
     # Raised by every reassignment (callcenter.cases.assignment): a reassign form drawn
     # before another one was saved is refused instead of undoing it.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -206,11 +225,15 @@ class CaseCall(Base):
 
 class ContactChannel(StrEnum):
     """How a person reached the hotline about a case. Stored without a CHECK, so another
-    intake channel (a web form, an app, a chat) is added here with no migration."""
+    intake channel is added here with no migration. A case's ``Channel`` maps onto these
+    (``channels.CONTACT_OF``: the hotline's contact is a phone call)."""
 
     PHONE = "phone"
     WALK_IN = "walk_in"
     MESSAGE = "message"
+    WEBSITE = "website"
+    APP = "app"
+    LINE = "line"
 
 
 class CaseContact(Base):

@@ -23,12 +23,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from callcenter.cases import channels
 from callcenter.cases import nationality as nationalities
 from callcenter.cases import risk as risk_rule
 from callcenter.cases.identity import is_valid_national_id, normalise
 from callcenter.cases.models import (
     AgencyType,
     CaseStatus,
+    Channel,
     ClosureOutcome,
     Consent,
     LegalBasis,
@@ -36,6 +38,7 @@ from callcenter.cases.models import (
     ReferralStatus,
     Relationship,
 )
+from callcenter.errors import InvalidInput
 from callcenter.provinces import catalog, places
 from callcenter.taxonomy import (
     ChiCategory,
@@ -297,6 +300,25 @@ class CaseIn(CaseFields):
     call_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     # A client-made key (e.g. the draft's): the same key never opens two cases.
     intake_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
+    # Where the report came in; a walk-in says where it was taken (``channels.check_place``).
+    channel: Channel = Channel.HOTLINE
+    walk_in_agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    walk_in_place: Annotated[str, StringConstraints(
+        strip_whitespace=True, max_length=channels.PLACE_MAX)] | None = Field(
+        default=None, validate_default=True)
+
+    @field_validator("walk_in_place")
+    @classmethod
+    def _place_of_walk_in(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "channel" not in info.data:  # refused above already
+            return value
+        try:
+            channels.check_call(info.data["channel"], info.data.get("call_id"))
+            channels.check_place(info.data["channel"], place=value,
+                                 agency_id=info.data.get("walk_in_agency_id"))
+        except InvalidInput as exc:
+            raise PydanticCustomError("channel_" + str(exc.field), exc.message) from None
+        return value or None
 
 
 class CaseOut(BaseModel):
@@ -326,6 +348,9 @@ class CaseOut(BaseModel):
     withhold_caller_id: bool
     owner_id: int | None
     closure_outcome: ClosureOutcome | None
+    channel: Channel
+    walk_in_agency_id: int | None
+    walk_in_place: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -345,6 +370,7 @@ class CaseSummaryOut(BaseModel):
     issue_area: IssueArea | None
     province_code: str | None
     urgency: Urgency
+    channel: Channel
     # None where the viewer may not read the case (``readable`` false): unknown, not "no".
     do_not_call_back: bool | None
     created_at: datetime

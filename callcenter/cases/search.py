@@ -1,4 +1,4 @@
-"""Find cases by number, phone, name, status or province, a page at a time.
+"""Find cases by number, phone, name, status, province or channel, a page at a time.
 
 A duplicate merged into another case keeps its number: searching it finds the duplicate
 (closed, "merged into …") and the case that carries on ("merged from …").
@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from callcenter.calls.models import Call
-from callcenter.cases.models import Case, CaseCall, CasePerson, CaseStatus
+from callcenter.cases.models import Case, CaseCall, CasePerson, CaseStatus, Channel
 from callcenter.cases.work_models import CaseMerge
 
 MAX_PER_PAGE = 100
@@ -25,6 +25,7 @@ class Query:
     name: str | None = None
     status: CaseStatus | None = None
     province_code: str | None = None
+    channel: Channel | None = None
     page: int = 1
     per_page: int = 25
 
@@ -58,6 +59,8 @@ def search(session: Session, query: Query) -> Page:
         stmt = stmt.where(Case.status == query.status)
     if query.province_code:
         stmt = stmt.where(Case.province_code == query.province_code)
+    if query.channel:
+        stmt = stmt.where(Case.channel == query.channel)
     if query.name:
         pattern = _like(query.name.strip().lower())
         stmt = stmt.where(Case.id.in_(

@@ -14,11 +14,13 @@ from callcenter.calls.models import Call
 from callcenter.cases import (
     agencies,
     assignment,
+    channels,
     contacts,
     follow_ups,
     identity,
     numbering,
     policy,
+    walk_ins,
 )
 from callcenter.cases.models import (
     Case,
@@ -28,6 +30,7 @@ from callcenter.cases.models import (
     CaseSequence,
     CaseStatus,
     CaseStatusChange,
+    Channel,
     ClosureOutcome,
     PersonRole,
     Referral,
@@ -63,8 +66,11 @@ def next_number(session: Session, *, year_be: int) -> tuple[int, str]:
     return sequence, numbering.format_number(year_be, sequence)
 
 
-def open_case(session: Session, *, created_by_id: int, **fields: object) -> Case:
-    """Open a new case with the next number of the current Buddhist-era year."""
+def open_case(session: Session, *, created_by_id: int, channel: Channel = Channel.HOTLINE,
+              **fields: object) -> Case:
+    """Open a new case with the next number of the current Buddhist-era year, whatever
+    its channel; a report that came by another channel than a call is its first contact."""
+    channel = Channel(channel)
     now = utcnow()
     year_be = buddhist_year(now)
     sequence, number = next_number(session, year_be=year_be)
@@ -78,6 +84,7 @@ def open_case(session: Session, *, created_by_id: int, **fields: object) -> Case
         created_by_id=created_by_id,
         owner_id=created_by_id,
         created_at=now,
+        channel=channel,
         **fields,
     )
     session.add(case)
@@ -88,9 +95,14 @@ def open_case(session: Session, *, created_by_id: int, **fields: object) -> Case
             changed_by_id=created_by_id, changed_at=now,
         )
     )
+    opening = channels.opening_contact(channel)
+    if opening is not None:
+        contacts.record_opening(session, case, channel=opening, actor_id=created_by_id)
+    # Codes and ids only: the place in words stays on the case.
     audit.record(
         session, actor_id=created_by_id, action="case.create", entity_type="case",
-        entity_id=case.id,
+        entity_id=case.id, changes=audit.changes_between({}, {
+            "channel": channel, "walk_in_agency_id": case.walk_in_agency_id}),
     )
     return case
 
@@ -195,10 +207,14 @@ def open_from_intake(
         # intake key's race below and end the request with a server error.
         raise NotFound(f"call {intake.call_id} not found", field="call_id")
     fields = {name: getattr(intake, name) for name in CASE_FIELDS}
+    if intake.walk_in_agency_id is not None:
+        walk_ins.centre(session, intake.walk_in_agency_id)
+    fields.update(walk_in_agency_id=intake.walk_in_agency_id,
+                  walk_in_place=intake.walk_in_place)
     try:
         with session.begin_nested():
             case = open_case(session, created_by_id=actor_id, intake_key=intake.intake_key,
-                             **fields)
+                             channel=intake.channel, **fields)
             # The intake form is the screening: the case leaves it ready to refer or dispatch.
             change_status(session, case, to=CaseStatus.SCREENING, actor_id=actor_id)
             for person in intake.persons:

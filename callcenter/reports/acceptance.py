@@ -79,7 +79,7 @@ def query(ctx: Context) -> Select[Any]:
         .where(Referral.sent_at >= instant(ctx.range.start),
                Referral.sent_at < instant(ctx.range.end),
                *conditions(ctx.filters, province=Case.province_code, urgency=Case.urgency,
-                           agency_type=Referral.agency_type))
+                           agency_type=Referral.agency_type, channel=Case.channel))
         .subquery("each"))
     keys = ("agency_type", "agency")
     ranks = nearest_ranks(each, keys, "to_accept", ctx.dialect)
@@ -132,6 +132,6 @@ REPORTS = (
                 "มัธยฐานชั่วโมงถึงตอบรับ"),
          Column("p90_hours_to_accept", "90th percentile hours to accept",
                 "เปอร์เซ็นไทล์ 90 ชั่วโมงถึงตอบรับ")),
-        query, _shape, DEFINITION, filters=("province", "urgency", "agency_type"),
+        query, _shape, DEFINITION, filters=("province", "urgency", "agency_type", "channel"),
     ),
 )

@@ -73,6 +73,8 @@ def query(ctx: Context) -> Select[Any]:
     )
     if ctx.filters.province:
         q = q.where(Case.province_code == ctx.filters.province)
+    if ctx.filters.channel:
+        q = q.where(Case.channel == ctx.filters.channel)
     return q
 
 
@@ -100,5 +102,5 @@ COLUMNS = (
 
 REPORTS = (
     ReportSpec("caseload_per_worker", "Caseload per worker", "ภาระงานกรณีรายผู้รับผิดชอบ",
-               COLUMNS, query, _shape, DEFINITION, filters=("province",)),
+               COLUMNS, query, _shape, DEFINITION, filters=("province", "channel")),
 )

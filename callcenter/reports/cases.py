@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, case, func, select
 
 from callcenter.cases.models import Case, CasePerson, PersonRole
 from callcenter.provinces.models import Province
+from callcenter.reports.filters import conditions
 from callcenter.reports.spec import Column, Context, ReportSpec, as_month
 from callcenter.reports.sql import instant, local_bucket
 from callcenter.taxonomy import Gender
@@ -55,7 +56,8 @@ def _group_counts() -> list[Any]:
 
 def _in_range(ctx: Context) -> Any:
     return and_(
-        Case.created_at >= instant(ctx.range.start), Case.created_at < instant(ctx.range.end)
+        Case.created_at >= instant(ctx.range.start), Case.created_at < instant(ctx.range.end),
+        *conditions(ctx.filters, channel=Case.channel),
     )
 
 
@@ -132,29 +134,34 @@ GROUP_LABELS = {
     "unknown": ("Not recorded", "ไม่ระบุ"),
 }
 CASES = Column("cases", "Cases", "จำนวนกรณี")
+# Every case report counts one channel when one is chosen (the hotline's, the walk-ins').
+FILTERS = ("channel",)
 
 REPORTS = (
     ReportSpec(
         "cases_by_issue_area", "Cases by issue area", "กรณีตามประเด็นปัญหา",
         (Column("issue_area", "Issue area", "ประเด็นปัญหา"), CASES),
         _by(Case.issue_area), lambda row, ctx: (_key(row[0]), row[1]), CASES_DEFINITION,
+        filters=FILTERS,
     ),
     ReportSpec(
         "cases_by_target_group", "Cases by target group", "กรณีตามกลุ่มเป้าหมาย",
         (Column("target_group", "Target group", "กลุ่มเป้าหมาย"), CASES),
         _by(Case.target_group), lambda row, ctx: (_key(row[0]), row[1]), CASES_DEFINITION,
+        filters=FILTERS,
     ),
     ReportSpec(
         "cases_by_province", "Cases by province", "กรณีตามจังหวัด",
         (Column("province", "Province code", "รหัสจังหวัด"),
          Column("province_name", "Province", "จังหวัด"), CASES),
         by_province_query, lambda row, ctx: (_key(row[0]), row[1] or "", row[2]),
-        CASES_DEFINITION,
+        CASES_DEFINITION, filters=FILTERS,
     ),
     ReportSpec(
         "cases_by_month", "Cases by month", "กรณีรายเดือน",
         (Column("month", "Month", "เดือน"), CASES),
         by_month_query, lambda row, ctx: (as_month(row[0]), row[1]), CASES_DEFINITION,
+        filters=FILTERS,
     ),
     ReportSpec(
         "victims_by_group", "Victims by group and month", "ผู้เสียหายตามกลุ่มและเดือน",
@@ -163,7 +170,7 @@ REPORTS = (
             *(Column(g, *GROUP_LABELS[g]) for g in VICTIM_GROUPS),
             Column("total", "Total", "รวม"),
         ),
-        victims_query, _victims_shape, VICTIMS_DEFINITION,
+        victims_query, _victims_shape, VICTIMS_DEFINITION, filters=FILTERS,
     ),
     ReportSpec(
         "victims_by_province", "Victims by group and province", "ผู้เสียหายตามกลุ่มและจังหวัด",
@@ -175,6 +182,6 @@ REPORTS = (
         ),
         victims_by_province_query,
         lambda row, ctx: (_key(row[0]), row[1] or "", *row[2:]),
-        VICTIMS_DEFINITION,
+        VICTIMS_DEFINITION, filters=FILTERS,
     ),
 )

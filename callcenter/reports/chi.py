@@ -43,7 +43,7 @@ def _counts() -> list[Any]:
 def _cases(ctx: Context) -> list[Any]:
     return [Case.chi_category.is_not(None),
             Case.created_at >= instant(ctx.range.start), Case.created_at < instant(ctx.range.end),
-            *conditions(ctx.filters, province=Case.province_code)]
+            *conditions(ctx.filters, province=Case.province_code, channel=Case.channel)]
 
 
 def by_month_query(ctx: Context) -> Select[Any]:
@@ -78,7 +78,7 @@ REPORTS = (
         "chi_by_month", "CHI categories by month", "หมวดหมู่ CHI รายเดือน",
         (Column("month", "Month", "เดือน"), *CATEGORY_COLUMNS),
         by_month_query, lambda row, ctx: (as_month(row[0]), *row[1:]), DEFINITION,
-        filters=("province",), maskable=MASKABLE,
+        filters=("province", "channel"), maskable=MASKABLE,
     ),
     ReportSpec(
         "chi_by_province", "CHI categories by province", "หมวดหมู่ CHI ตามจังหวัด",

@@ -22,7 +22,7 @@ from callcenter.reports.ranks import nearest_ranks
 from callcenter.reports.spec import Column, Context, ReportSpec, hours
 from callcenter.reports.sql import instant, seconds_between
 
-FILTERS = ("province", "urgency")
+FILTERS = ("province", "urgency", "channel")
 
 DEFINITION = {
     "en": (
@@ -50,7 +50,8 @@ def _closings(ctx: Context) -> Any:
         .where(CaseStatusChange.to_status == CaseStatus.CLOSED,
                CaseStatusChange.changed_at >= instant(ctx.range.start),
                CaseStatusChange.changed_at < instant(ctx.range.end),
-               *conditions(ctx.filters, province=Case.province_code, urgency=Case.urgency))
+               *conditions(ctx.filters, province=Case.province_code, urgency=Case.urgency,
+                           channel=Case.channel))
         .subquery("closings"))
 
 

@@ -74,7 +74,7 @@ BY_PROVINCE_DEFINITION = {
 def _incidents(ctx: Context) -> list[Any]:
     return [Case.gbv_type.is_not(None),
             Case.created_at >= instant(ctx.range.start), Case.created_at < instant(ctx.range.end),
-            *conditions(ctx.filters, province=Case.province_code)]
+            *conditions(ctx.filters, province=Case.province_code, channel=Case.channel)]
 
 
 def _all_types() -> Any:
@@ -140,7 +140,8 @@ REPORTS = (
     ReportSpec(
         "gbvims_by_type", "GBVIMS incidents by type, survivors by sex and age",
         "เหตุการณ์ตามประเภท GBVIMS และผู้รอดชีวิตตามเพศและอายุ",
-        BY_TYPE_COLUMNS, by_type_query, _by_type_shape, DEFINITION, filters=("province",),
+        BY_TYPE_COLUMNS, by_type_query, _by_type_shape, DEFINITION,
+        filters=("province", "channel"),
         maskable=tuple(c.key for c in BY_TYPE_COLUMNS[2:]), masked_by_default=True,
     ),
     ReportSpec(

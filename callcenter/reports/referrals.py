@@ -22,7 +22,7 @@ from callcenter.reports.spec import Column, Context, ReportSpec, hours
 from callcenter.reports.sql import instant, seconds_between
 
 DAY = 86400.0
-FILTERS = ("province", "urgency", "agency_type")
+FILTERS = ("province", "urgency", "agency_type", "channel")
 
 DEFINITION = {
     "en": (
@@ -59,7 +59,7 @@ def _overdue(ctx: Context) -> list[Any]:
         Referral.due_at < instant(ctx.now),
         Referral.sent_at >= instant(ctx.range.start), Referral.sent_at < instant(ctx.range.end),
         *conditions(ctx.filters, province=Case.province_code, urgency=Case.urgency,
-                    agency_type=Referral.agency_type),
+                    agency_type=Referral.agency_type, channel=Case.channel),
     ]
 
 

@@ -27,6 +27,7 @@ from callcenter.reports import (
     case_clock,
     caseload,
     cases,
+    channels,
     chi,
     closing,
     dispatch,
@@ -47,7 +48,7 @@ CASE_WORK = (*caseload.REPORTS, *referrals.REPORTS, *acceptance.REPORTS, *closin
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (*calls.REPORTS, *agents.REPORTS, *cases.REPORTS, *dispatch.REPORTS,
-                 *case_clock.REPORTS, *CASE_WORK, *follow_ups.REPORTS)
+                 *case_clock.REPORTS, *CASE_WORK, *follow_ups.REPORTS, *channels.REPORTS)
 }
 
 

@@ -128,6 +128,11 @@ TABLE: dict[str, Rule] = {
     "POST /cases/drafts/{key}": page(OWNER, WORKERS, form=INTAKE_FORM),
     "POST /cases/drafts/{key}/open": page(OWNER, WORKERS, form=INTAKE_FORM),
     "GET /cases/unit": page(WORKERS, params={"province_code": "TH-50"}),
+    # Walk-in intake (channels): a draft without a call, and its centre picker.
+    "GET /intake/walk-in": page(WORKERS),
+    "GET /intake/walk-in/centres": page(WORKERS, params={"walk_in_q": "ศูนย์",
+                                                         "province_code": "TH-50"}),
+    "GET /api/intake/walk-in/centres": api(WORKERS, params={"q": "ศูนย์"}),
     "GET /places/districts": page(WORKERS, params={"province_code": "TH-50"}),
     "GET /places/subdistricts": page(WORKERS, params={"district_code": "5001"}),
     "GET /api/places/districts": api(WORKERS, params={"province_code": "TH-50"}),
