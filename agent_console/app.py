@@ -42,12 +42,14 @@ from agent_console.routers import (
     merges,
     metrics,
     places,
+    public_report,
     referrals,
     reports,
     setup,
     supervisor,
     unit,
     wallboard,
+    web_reports,
 )
 from agent_console.routers import admin_units as admin_units_pages
 from agent_console.routers import agent as agent_pages
@@ -66,6 +68,7 @@ from agent_console.routers import api_follow_ups as follow_ups_api
 from agent_console.routers import api_merges as merges_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import api_walk_ins as walk_ins_api
+from agent_console.routers import api_web_reports as web_reports_api
 from agent_console.routers import cases as case_pages
 from agent_console.routers import contacts as contact_pages
 from agent_console.routers import follow_ups as follow_up_pages
@@ -211,4 +214,7 @@ def create_app(
     app.include_router(notice_stream.router)
     app.include_router(walk_in_pages.router)
     app.include_router(walk_ins_api.router)
+    app.include_router(public_report.router)  # public: no sign-in
+    app.include_router(web_reports.router)
+    app.include_router(web_reports_api.router)
     return app

@@ -10,6 +10,9 @@ LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
 COOKIE = "lang"
+# The public report pages speak these too (the languages of the IVR): their catalogues
+# hold the public pages' files only (webform.json), and the console stays Thai/English.
+PUBLIC_LANGUAGES = ("th", "en", "my", "km", "lo")
 
 
 @cache
@@ -28,6 +31,15 @@ def pick_language(query: str | None, cookie: str | None) -> str:
     """An explicit ?lang= wins, then the cookie; otherwise Thai."""
     for candidate in (query, cookie):
         if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
+def pick_public_language(query: str | None, form: str | None = None) -> str:
+    """The public pages' language: the link's ?lang=, else the form's field; else Thai.
+    No cookie: a phone shared with the person one reports must not remember the visit."""
+    for candidate in (query, form):
+        if candidate in PUBLIC_LANGUAGES:
             return candidate
     return DEFAULT_LANGUAGE
 

@@ -29,6 +29,7 @@ error_log = logging.getLogger("agent_console.errors")
 MAX_BODY_BYTES = 256 * 1024
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
+PUBLIC_PREFIX = "/report"
 # Bodies allowed above MAX_BODY_BYTES on a few paths: a bulk import's file (the route
 # checks the file's own, smaller limit and says so in the page's language).
 LARGER_BODIES = {"/admin/people/import": 2 * 1024 * 1024,
@@ -174,6 +175,11 @@ class LanguageCookie:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == PUBLIC_PREFIX or scope["path"].startswith(PUBLIC_PREFIX + "/"):
+            # The public report pages keep their language in the link, never in a
+            # cookie: a shared phone must not remember the visit (routers/public_report).
             await self.app(scope, receive, send)
             return
         request = HTTPConnection(scope)

@@ -26,6 +26,7 @@ from callcenter.cases.models import (
 from callcenter.cases.work_models import CaseAccessGrant, CaseAssignment, CaseMerge
 from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
+from callcenter.intake.models import PublicReport, ReportAddition
 from callcenter.phones.models import PsAor, PsAuth, PsEndpoint
 from callcenter.provinces.models import Province, ResponseUnit, UnitContact
 from callcenter.queues.models import Queue
@@ -62,8 +63,10 @@ __all__ = [
     "PsAor",
     "PsAuth",
     "PsEndpoint",
+    "PublicReport",
     "Queue",
     "Referral",
+    "ReportAddition",
     "ResponseUnit",
     "Role",
     "SignInFailures",

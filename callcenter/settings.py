@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # The prompt folder laid out like asterisk_conf/sounds: which languages have which prompts.
     ivr_sounds_dir: Path = DEFAULT_SOUNDS_DIR
 
+    # Where the public report pages' quick-exit button leaves for (a neutral site).
+    quick_exit_url: str = Field(default="https://www.google.com/",
+                                pattern=r"^https?://[^\s\"'<>]+$", max_length=300)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("time_zone")

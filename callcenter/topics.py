@@ -139,6 +139,17 @@ def unit_presence_key(unit_id: int | str) -> str:
     return f"presence:unit.{unit_id}"
 
 
+def public_limit_key(kind: str, sender: str) -> str:
+    """A sender's count of public submissions of a kind (``report``, ``track``) in the
+    current window; ``sender`` is a keyed digest of the address, never the address."""
+    return f"limit:public.{kind}.{sender}"
+
+
+def honeypot_key(day: str) -> str:
+    """How many submissions the public form's trap field caught on a day (YYYY-MM-DD)."""
+    return f"count:public.honeypot.{day}"
+
+
 # --- Reading names back ------------------------------------------------------------------
 def event_name(topic: str) -> str:
     """The SSE event a topic is sent as: its kind, the first part."""

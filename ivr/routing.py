@@ -12,8 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from callcenter.queues.catalog import BY_NAME, GENERAL, QUEUES, URGENT
+from callcenter.queues.catalog import BY_NAME, GENERAL, URGENT
+from callcenter.queues.priority import language_queue, urgent_priority
 from callcenter.taxonomy import IssueArea, Language
+
+# language_queue and the urgent priority are shared with the web queue (callcenter.intake).
+__all__ = ["Outcome", "Route", "for_issue", "general", "language_queue", "undecided", "urgent"]
 
 
 class Outcome(StrEnum):
@@ -35,18 +39,6 @@ class Route:
     outcome: Outcome
 
 
-def language_queue(language: Language) -> str | None:
-    """The queue whose agents speak ``language``, if it has its own (not Thai)."""
-    for spec in QUEUES:
-        if (
-            spec.language == language
-            and spec.issue_area is None
-            and spec.name not in (URGENT, GENERAL)
-        ):
-            return spec.name
-    return None
-
-
 def for_issue(issue_queue: str, issue: IssueArea | None, language: Language) -> Route:
     """The route for a menu choice whose Thai queue is ``issue_queue``."""
     priority = BY_NAME[issue_queue].priority
@@ -60,7 +52,7 @@ def for_issue(issue_queue: str, issue: IssueArea | None, language: Language) -> 
 
 def urgent(language: Language, *, silent: bool) -> Route:
     outcome = Outcome.SILENT if silent else Outcome.DANGER
-    return Route(URGENT, BY_NAME[URGENT].priority, language, None, silent, outcome)
+    return Route(URGENT, urgent_priority(), language, None, silent, outcome)
 
 
 def general(language: Language, outcome: Outcome = Outcome.NO_CHOICE) -> Route:

@@ -14,7 +14,15 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from agent_console import access, assignment_view, follow_up_view, htmx, i18n, person_form
+from agent_console import (
+    access,
+    assignment_view,
+    follow_up_view,
+    htmx,
+    i18n,
+    person_form,
+    web_report_view,
+)
 from agent_console.case_access import ReadableCase, ReadableReferral
 from agent_console.case_steps import changeable, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
@@ -205,6 +213,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
         if view.merge.undone_at is not None:
             entries.append({"at": view.merge.undone_at, "kind": "merge_undone", "item": view})
     entries.extend(assignment_view.timeline(db, case))
+    entries.extend(web_report_view.timeline(db, case))
     return sorted(entries, key=lambda e: e["at"])
 
 

@@ -63,6 +63,8 @@ MOVABLE: tuple[Movable, ...] = (
     # Phone contacts follow their case_calls row (ON UPDATE CASCADE), or stay with it when
     # the call is on both cases: this line moves walk-ins and messages only.
     Movable("case_contacts", unless="call_id"),
+    # A report from the website or an app follows the case it opened or was attached to.
+    Movable("public_reports"),
 )
 # Tables that point at a case and stay with it: its own history, the requests and forms
 # that were about it, the merges themselves.

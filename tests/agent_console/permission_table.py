@@ -425,4 +425,29 @@ TABLE: dict[str, Rule] = {
     "PUT /api/admin/teams/{team_id}": api(ADMIN, json={"name": "ทีมอื่น", "version": 999}),
     "POST /api/admin/teams/{team_id}/members": api(ADMIN, json={"user_id": "{user_id}"}),
     "DELETE /api/admin/teams/{team_id}/members/{user_id}": api(ADMIN),
+    # --- the public report form (no sign-in) and the web queue --------------------------
+    "GET /report": everyone(),
+    "POST /report": everyone(403, form={"what_happened": "x"}),  # not a signed form token
+    "GET /report/districts": everyone(params={"province_code": "TH-50"}),
+    "GET /report/done": everyone(),
+    "GET /report/track": everyone(),
+    "POST /report/track": everyone(403, form={"code": "x"}),
+    "POST /report/track/add": everyone(403, form={"code": "x", "body": "y"}),
+    # report_id: a report agent1 has taken; the steps are tried with a stale version (409)
+    "GET /web-reports": page(WORKERS),
+    "GET /web-reports/{report_id}": page(WORKERS),
+    "POST /web-reports/{report_id}/take": page(WORKERS, form={"version": "999"}),
+    "POST /web-reports/{report_id}/open-case": page(WORKERS, form={"version": "999"}),
+    "POST /web-reports/{report_id}/attach": page(WORKERS, form={
+        "version": "999", "case_number": "1300-2569-000001"}),
+    "POST /web-reports/{report_id}/flag": page(WORKERS, form={"version": "999",
+                                                               "flag": "prank"}),
+    "GET /api/web-reports": api(WORKERS),
+    "GET /api/web-reports/{report_id}": api(WORKERS),
+    "POST /api/web-reports/{report_id}/take": api(WORKERS, json={"version": 999}),
+    "POST /api/web-reports/{report_id}/open-case": api(WORKERS, json={"version": 999}),
+    "POST /api/web-reports/{report_id}/attach": api(WORKERS, json={
+        "version": 999, "case_number": "1300-2569-000001"}),
+    "POST /api/web-reports/{report_id}/flag": api(WORKERS, json={"version": 999,
+                                                                 "flag": "prank"}),
 }
