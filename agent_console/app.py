@@ -39,6 +39,7 @@ from agent_console.routers import (
     health,
     icon,
     intake,
+    line_webhook,
     merges,
     metrics,
     places,
@@ -207,4 +208,5 @@ def create_app(
     app.include_router(follow_ups_api.router)
     app.include_router(follow_up_pages.router)
     app.include_router(notice_stream.router)
+    app.include_router(line_webhook.router)  # public: LINE's signature is its credential
     return app
