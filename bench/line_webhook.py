@@ -131,7 +131,8 @@ def agent(agent_id: int, sessions, client: redis.Redis, stop: threading.Event) -
                     now=utcnow()).id)
         if new_ids:
             jobs.after_commit_sends(client, new_ids)
-        stop.wait(0.2)
+        # As a person reads and types: a poll a second (the console will push instead).
+        stop.wait(1.0)
 
 
 def measure_baseline(port: int, sim: LineSimulator, people: int, messages: int,
