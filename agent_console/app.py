@@ -39,6 +39,7 @@ from agent_console.routers import (
     health,
     icon,
     intake,
+    line_webhook,
     merges,
     metrics,
     places,
@@ -217,4 +218,5 @@ def create_app(
     app.include_router(public_report.router)  # public: no sign-in
     app.include_router(web_reports.router)
     app.include_router(web_reports_api.router)
+    app.include_router(line_webhook.router)  # public: LINE's signature is its credential
     return app

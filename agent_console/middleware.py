@@ -34,7 +34,9 @@ PUBLIC_PREFIX = "/report"
 # checks the file's own, smaller limit and says so in the page's language).
 LARGER_BODIES = {"/admin/people/import": 2 * 1024 * 1024,
                  "/admin/people/import/confirm": 2 * 1024 * 1024,
-                 "/api/admin/people/import": 2 * 1024 * 1024}
+                 "/api/admin/people/import": 2 * 1024 * 1024,
+                 # LINE's webhook: events in bulk (callcenter.chat.config's limit).
+                 "/line/webhook": 1024 * 1024}
 
 
 class AccessLog:

@@ -164,9 +164,28 @@ def _process_plan(settings: Settings, *, with_simulator: bool,
         plan.append(Step("bridge", "callcenter.ami.bridge", links_up=nodes))
     else:
         log.warning("no Asterisk node and no simulator: the bridge is not started")
+    if with_simulator and not os.environ.get("CALLCENTER_LINE_CHANNEL_SECRET") and find_spec(
+            "callcenter.simulators.line"):
+        step, line_env = _line_simulator(settings)
+        plan.append(step)
+        extra_env.update(line_env)
     plan.append(Step("web", "agent_console", ("--access-log", str(access_log)),
                      listens_on=(settings.web_host, settings.web_port)))
     return plan, extra_env
+
+
+def _line_simulator(settings: Settings) -> tuple[Step, dict[str, str]]:
+    """The simulated LINE platform, and the settings that point the system at it (the
+    demo's made-up channel secret and token, the simulator's address for LINE's APIs)."""
+    port = settings.line_simulator_port
+    webhook = f"http://{settings.web_host}:{settings.web_port}/line/webhook"
+    base = f"http://127.0.0.1:{port}"
+    env = {"CALLCENTER_LINE_CHANNEL_SECRET": "demo-line-channel-secret",
+           "CALLCENTER_LINE_CHANNEL_TOKEN": "demo-line-channel-token",
+           "CALLCENTER_LINE_API_BASE_URL": base, "CALLCENTER_LINE_DATA_API_BASE_URL": base}
+    return Step("line-simulator", "callcenter.simulators.line",
+                ("--port", str(port), "--webhook", webhook),
+                listens_on=("127.0.0.1", port)), env
 
 
 def run_demo(settings: Settings, *, with_simulator: bool = True) -> int:

@@ -24,6 +24,7 @@ from callcenter.cases.models import (
     Referral,
 )
 from callcenter.cases.work_models import CaseAccessGrant, CaseAssignment, CaseMerge
+from callcenter.chat.models import ChatMessage, Conversation, LineWebhookEvent
 from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
 from callcenter.intake.models import PublicReport, ReportAddition
@@ -52,12 +53,15 @@ __all__ = [
     "CaseSequence",
     "CaseStatus",
     "CaseStatusChange",
+    "ChatMessage",
     "ConsoleSession",
+    "Conversation",
     "Dispatch",
     "DispatchEvent",
     "DispositionOption",
     "FollowUpReminder",
     "FollowUpTask",
+    "LineWebhookEvent",
     "PauseReason",
     "Province",
     "PsAor",

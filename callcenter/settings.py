@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     ami_nodes: list[AmiNode] = Field(default_factory=list)
     # Where `callcenter demo` runs the AMI traffic simulator when no node is configured.
     simulator_port: int = Field(default=5039, ge=1, le=65535)
+    # Where `callcenter demo` runs the LINE platform simulator when no LINE channel is set.
+    line_simulator_port: int = Field(default=5040, ge=1, le=65535)
 
     # IVR: offer a call back when the estimated wait is longer than this (None/"off": never).
     ivr_callback_threshold_seconds: int | None = Field(default=120, ge=0)

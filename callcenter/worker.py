@@ -28,7 +28,7 @@ from callcenter.redis import connect
 from callcenter.runtime import announce_ready, run_process
 from callcenter.settings import Settings
 
-QUEUE_NAMES = ("alerts", "default", "reports")
+QUEUE_NAMES = ("alerts", "chat", "default", "reports")
 WORKER_TTL_SECONDS = 60
 MAINTENANCE_INTERVAL_SECONDS = 30
 
@@ -64,6 +64,7 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
     from callcenter.calls import jobs as callback_jobs
     from callcenter.cases import jobs as draft_jobs
     from callcenter.cases import reminder_jobs
+    from callcenter.chat import jobs as chat_jobs
     from callcenter.dispatch.delivery import relay as dispatch_relay
 
     sweepers = [
@@ -75,6 +76,8 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
         ("drafts-sweeper", draft_jobs.sweep_forever),
         # Follow-up reminders nobody sent yet (a job lost with Redis, a worker that was down).
         ("follow-up-reminders", reminder_jobs.sweep_forever),
+        # LINE events stored but not applied, chat messages owed (LINE down, Redis lost).
+        ("line-relay", chat_jobs.sweep_forever),
     ]
     threads = [threading.Thread(target=target, args=(stop,), name=name, daemon=True)
                for name, target in sweepers]

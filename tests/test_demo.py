@@ -32,6 +32,7 @@ def test_demo_starts_every_process_on_the_embedded_default_and_stops_cleanly(tmp
         "CALLCENTER_WEB_PORT": str(web_port),
         "CALLCENTER_AGI_PORT": str(free_port()),
         "CALLCENTER_SIMULATOR_PORT": str(free_port()),
+        "CALLCENTER_LINE_SIMULATOR_PORT": str(free_port()),
     })
     # Its own process group, as a terminal starts it: Ctrl-C is sent to the whole group.
     demo = subprocess.Popen(

@@ -65,6 +65,8 @@ MOVABLE: tuple[Movable, ...] = (
     Movable("case_contacts", unless="call_id"),
     # A report from the website or an app follows the case it opened or was attached to.
     Movable("public_reports"),
+    # So does a chat conversation the case was opened from.
+    Movable("chat_conversations"),
 )
 # Tables that point at a case and stay with it: its own history, the requests and forms
 # that were about it, the merges themselves.

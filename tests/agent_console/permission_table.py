@@ -105,6 +105,8 @@ TABLE: dict[str, Rule] = {
     "GET /readyz": everyone(),
     "GET /favicon.ico": everyone(),
     "GET /metrics": everyone(),  # scraped by Prometheus; counts only, no case data
+    # LINE's webhook: no session, its signature is the credential (unsigned here: 401).
+    "POST /line/webhook": everyone(401, json={"destination": "U0", "events": []}),
     # --- auth (console core) ----------------------------------------------------------
     "GET /": everyone(),
     "GET /login": everyone(),
