@@ -23,10 +23,14 @@ from callcenter.cases.models import (
     Referral,
 )
 from callcenter.cases.schemas import ReferralIn
+from callcenter.chat.models import Conversation
 from callcenter.db import utcnow
 from callcenter.dispatch import service as dispatches
 from callcenter.dispatch.models import Dispatch
 from callcenter.errors import Conflict, Forbidden, InvalidInput, NotFound
+from callcenter.intake import public_reports
+from callcenter.intake.models import PublicReport, ReportSource
+from callcenter.intake.schemas import PublicReportIn
 from callcenter.models import Base
 from tests.agent_console.console_support import add_call
 from tests.support.audit_trail import audited, user_id
@@ -56,6 +60,11 @@ def with_work(db, case, actor, *, uniqueid):
                       due_at=utcnow() + timedelta(days=1))
     contacts.record_contact(db, case, channel=ContactChannel.WALK_IN, occurred_at=None,
                             summary=None, actor_id=actor)
+    report = public_reports.submit(
+        db, PublicReportIn(what_happened=f"เหตุ {uniqueid}", consent=True),
+        source=ReportSource.WEBSITE, key="test-key").report
+    report.case_id = case.id
+    db.add(Conversation(line_user_id=f"U{uniqueid}", case_id=case.id))
     db.flush()
 
 
@@ -71,6 +80,10 @@ def rows_of(db, case_id):
         # Walk-ins and messages; a call's contact follows its case_calls row.
         "case_contacts": set(db.scalars(select(CaseContact.id).where(
             CaseContact.case_id == case_id, CaseContact.call_id.is_(None)))),
+        "public_reports": set(db.scalars(
+            select(PublicReport.id).where(PublicReport.case_id == case_id))),
+        "chat_conversations": set(db.scalars(
+            select(Conversation.id).where(Conversation.case_id == case_id))),
     }
 
 
