@@ -30,6 +30,10 @@ def line_settings(request: Request) -> LineSettings:
 
 async def signed_events(request: Request,
                         settings: LineSettings = Depends(line_settings)) -> list[dict]:
+    # LINE sends JSON only; a form body was parsed already (the NUL check reads forms),
+    # so its raw bytes are gone: refused as the bad input it is, before reading them.
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        raise webhook.BadBody("the webhook takes JSON")
     return webhook.verified_events(settings, await request.body(),
                                    request.headers.get("x-line-signature"))
 

@@ -23,7 +23,11 @@ from callcenter.dispatch.models import Dispatch
 from tests.agent_console.console_support import INTAKE, signed_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-BEFORE_A_SESSION = {"/login", "/login/totp", "/setup/{token}"}
+# Routes that come before any session, so no session's token guards them: the sign-in
+# steps, the public report form (its own signed form token: tests/intake) and LINE's
+# webhook (LINE's signature: tests/agent_console/test_line_webhook.py).
+BEFORE_A_SESSION = {"/login", "/login/totp", "/setup/{token}", "/report", "/report/track",
+                    "/report/track/add", "/line/webhook"}
 CSRF_PAGE = "the form has expired; reload the page and try again"
 COUNTED = (AuditEvent, Case, CaseNote, Dispatch, ConsoleSession)
 
