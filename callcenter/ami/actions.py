@@ -127,9 +127,44 @@ def originate(channel: str, *, context: str, exten: str, priority: int = 1,
 
 
 def redirect(channel: str, *, context: str, exten: str, priority: int = 1,
-             extra_channel: str | None = None) -> Action:
+             extra_channel: str | None = None, extra_context: str | None = None,
+             extra_exten: str | None = None) -> Action:
+    """Send a channel (and, in the same action, a second one) elsewhere in the dialplan.
+
+    With `extra_channel` both leave their bridge together (Asterisk: "Dual Redirect
+    successful"), so neither is left alone in between; the second may go to another
+    extension (the agent joins a conference with another profile than the caller)."""
+    extra = extra_channel is not None
     return _make("Redirect", Channel=channel, ExtraChannel=extra_channel, Context=context,
-                 Exten=exten, Priority=priority)
+                 Exten=exten, Priority=priority,
+                 ExtraContext=(extra_context or context) if extra else None,
+                 ExtraExten=(extra_exten or exten) if extra else None,
+                 ExtraPriority=priority if extra else None)
+
+
+def blind_transfer(channel: str, *, context: str, exten: str) -> Action:
+    """Hand the party bridged with `channel` (the agent's leg) to context,exten.
+
+    Unlike a Redirect, app_queue sees a transfer: AgentComplete Reason transfer at once.
+    Needs no feature code."""
+    return _make("BlindTransfer", Channel=channel, Context=context, Exten=exten)
+
+
+def atxfer(channel: str, *, context: str, exten: str) -> Action:
+    """Start a warm transfer from the agent's leg: the caller hears music while the agent
+    consults the target. Asterisk plays features.conf's atxfer code and `exten` as DTMF
+    into the channel, so `exten` is digits; it completes when the agent's leg hangs up."""
+    return _make("Atxfer", Channel=channel, Exten=exten, Context=context)
+
+
+def cancel_atxfer(channel: str) -> Action:
+    """Abort the warm transfer the agent's leg is making (features.conf atxferabort):
+    the consultation ends and the agent is back with the caller."""
+    return _make("CancelAtxfer", Channel=channel)
+
+
+def confbridge_kick(conference: str, channel: str) -> Action:
+    return _make("ConfbridgeKick", Conference=conference, Channel=channel)
 
 
 def hangup(channel: str, cause: int = 16) -> Action:

@@ -37,3 +37,5 @@ class LiveCall:
     last_seen: datetime | None = None
     # Other channels of the call (same Linkedid) by name, that no queue event named yet.
     linked: dict[str, LinkedChannel] = field(default_factory=dict)
+    # When the hold going on began (Hold on an agent's channel), None when not on hold.
+    held_since: datetime | None = None

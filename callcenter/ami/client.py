@@ -20,7 +20,10 @@ from typing import Any
 from callcenter.topics import command_reply_key, command_requests_key
 
 COMMANDS = ("queue_login", "queue_logout", "pause", "unpause", "originate", "redirect",
-            "hangup", "listen", "whisper", "barge")
+            "hangup", "listen", "whisper", "barge",
+            # Call controls (callcenter.ami.bridge.call_commands says what each takes).
+            "blind_transfer", "warm_transfer", "cancel_transfer", "complete_transfer",
+            "conference", "conference_add", "conference_kick")
 REPLY_TTL = 60
 
 

@@ -50,6 +50,15 @@ class CallRecord:
     # One per queue visit (and per agent reached without a queue), in order: written
     # with the call, never published.
     legs: list[LegRecord] = field(default_factory=list)
+    # Hold: whether the caller is on hold now, how often and how long in all (seconds
+    # of the holds that ended). Live state only: the calls table has no column for them.
+    on_hold: bool = False
+    holds: int = 0
+    hold_seconds: int | None = None
+    # The ConfBridge conference the call was moved into, and everyone who joined it, in
+    # order: the caller, agents, and those dialled in (interpreter, 191, 1669, 1387).
+    conference: str | None = None
+    participants: list[Participant] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(zip(RECORD_FIELDS, _values(self), strict=True))
@@ -57,6 +66,7 @@ class CallRecord:
     def copy(self) -> CallRecord:
         copied = CallRecord(*_values(self))
         copied.legs = [leg.copy() for leg in self.legs]
+        copied.participants = [p.copy() for p in self.participants]
         return copied
 
     def to_json(self) -> dict[str, Any]:
@@ -67,7 +77,29 @@ class CallRecord:
             value = out[key]
             if value is not None:
                 out[key] = value.isoformat()
+        # Who is in the conference, never their numbers: the live view needs no more.
+        out["participants"] = [p.to_json() for p in self.participants]
         return out
+
+
+@dataclass(slots=True)
+class Participant:
+    """One channel's stay in the call's conference (ConfbridgeJoin to ConfbridgeLeave)."""
+
+    channel: str
+    uniqueid: str
+    role: str  # caller | agent | guest (dialled in: interpreter, emergency service)
+    joined_at: datetime
+    left_at: datetime | None = None
+
+    def copy(self) -> Participant:
+        return Participant(self.channel, self.uniqueid, self.role, self.joined_at,
+                           self.left_at)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"channel": self.channel, "role": self.role,
+                "joined_at": self.joined_at.isoformat(),
+                "left_at": self.left_at.isoformat() if self.left_at else None}
 
 
 @dataclass(slots=True)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from callcenter.ami.feature_events import MAKERS as FEATURE_MAKERS
+from callcenter.ami.feature_events import ConferenceEvent, HoldEvent, TransferEvent
 from callcenter.ami.framing import Message
 
 
@@ -207,21 +209,9 @@ class ClockHint:
 
 
 Event = (
-    ChannelEvent
-    | DialBegin
-    | VarSet
-    | UserEvent
-    | QueueCallerEvent
-    | AgentEvent
-    | MemberEvent
-    | QueueParams
-    | OriginateResponse
-    | ChanSpy
-    | ListComplete
-    | Shutdown
-    | FullyBooted
-    | Reload
-    | ClockHint
+    ChannelEvent | DialBegin | VarSet | UserEvent | QueueCallerEvent | AgentEvent
+    | MemberEvent | QueueParams | OriginateResponse | ChanSpy | ListComplete | Shutdown
+    | FullyBooted | Reload | ClockHint | HoldEvent | ConferenceEvent | TransferEvent
 )
 
 
@@ -456,6 +446,7 @@ _MAKERS: dict[str, Callable[[Message], Event]] = {
                                    timestamp=timestamp_of(m)),
     "FullyBooted": lambda m: FullyBooted(),
     "Reload": lambda m: Reload(m.get("Module")),
+    **FEATURE_MAKERS,  # hold, transfers, conferences (feature_events.py)
 }
 
 # An Originate's own variables, on the leg it placed: whose call it is (a call back, a

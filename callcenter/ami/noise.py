@@ -15,13 +15,12 @@ KNOWN_NOISE = frozenset(
     name.encode()
     for name in (
         "Newexten", "Newstate", "NewConnectedLine", "VarSet", "DialState",
-        "DialEnd", "DeviceStateChange", "AGIExecStart", "AGIExecEnd", "MusicOnHoldStart",
-        "MusicOnHoldStop", "MixMonitorStart", "MixMonitorStop", "BridgeCreate",
+        "DialEnd", "DeviceStateChange", "AGIExecStart", "AGIExecEnd",
+        "MixMonitorStart", "MixMonitorStop", "BridgeCreate",
         "BridgeEnter", "BridgeLeave", "BridgeDestroy", "LocalBridge", "Cdr", "DTMFBegin",
         "DTMFEnd", "SuccessfulAuth", "QueueSummary", "Status", "StatusComplete",
         "QueueSummaryComplete", "RTCPSent", "RTCPReceived", "Registry", "PeerStatus",
-        "ContactStatus", "ChallengeSent", "Hold", "Unhold",
-        "AttendedTransfer", "BlindTransfer", "NewAccountCode", "Rename", "LocalOptimizationBegin",
+        "ContactStatus", "ChallengeSent", "NewAccountCode", "Rename", "LocalOptimizationBegin",
         "LocalOptimizationEnd", "HangupHandlerPush", "HangupHandlerRun",
     )
 )

@@ -23,6 +23,7 @@ from typing import Any
 from callcenter import topics
 from callcenter.ami import (
     channel_events,
+    feature_tracking,
     ivr_vars,
     legs,
     outbound,
@@ -79,6 +80,7 @@ class Tracker:
         # contexts): the bridge adopts it even though it never saw it start.
         self.adopt_contexts = self.inbound_contexts | frozenset(queue_contexts)
         self.calls: dict[str, LiveCall] = {}
+        self.conferences: dict[str, str] = {}  # ConfBridge name → call key
         self.agents: dict[str, Agent] = {}
         self.queues: dict[str, Queue] = {}
         self.counters: Counter[str] = Counter()
@@ -343,6 +345,7 @@ class Tracker:
         """End the call at `at`: settle it, keep it addressable, free its queue and agent."""
         r = call.record
         r.ended_at = at
+        feature_tracking.end_hold(call, at)
         if cause is not None:
             r.hangup_cause = cause
             r.hangup_cause_text = cause_text or None
@@ -464,4 +467,7 @@ _HANDLERS = {
     ev.ChanSpy: spy_events.on_chanspy,
     ev.ListComplete: Tracker._on_list_complete,
     ev.Shutdown: Tracker._on_shutdown,
+    ev.HoldEvent: feature_tracking.on_hold,
+    ev.ConferenceEvent: feature_tracking.on_conference,
+    ev.TransferEvent: feature_tracking.on_transfer,
 }

@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from callcenter.ami import actions
+from callcenter.ami import actions, call_features
+from callcenter.ami.bridge import call_commands
 from callcenter.ami.bridge.node import ActionTimeout, Bridge, LinkDown
 from callcenter.ami.client import REPLY_TTL, CommandResult
 from callcenter.cancellation import raise_if_cancelled
@@ -116,6 +117,9 @@ HANDLERS: dict[str, Handler] = {
     "unpause": _unpause, "originate": _originate, "redirect": _redirect,
     "hangup": _hangup, "listen": _spy("listen"), "whisper": _spy("whisper"),
     "barge": _spy("barge"),
+    # Transfers and conferences (call_commands.py), each given `_run` to send its action.
+    **{name: (lambda h: lambda b, a, t: h(_run, b, a, t))(handler)
+       for name, handler in call_commands.HANDLERS.items()},
 }
 
 
@@ -163,6 +167,8 @@ class CommandServer:
                 result = CommandResult("error", f"unknown command {command!r}")
             else:
                 result = await handler(self.bridge, request.get("args") or {}, remaining)
+        except call_features.BadTarget as exc:
+            result = CommandResult("error", str(exc))
         except (KeyError, ValueError, TypeError) as exc:
             result = CommandResult("error", f"bad arguments: {exc}")
         except Exception as exc:
