@@ -269,7 +269,8 @@ def pattern_matches(pattern: str, number: str) -> bool:
     """Whether an extension pattern (``_0X.``, ``_+66X.``, ``_age[n]t.``) matches ``number``.
 
     X, Z and N are digit classes in either case, ``[…]`` a character class, ``.`` one or
-    more characters, ``!`` zero or more; anything else is literal.
+    more characters, ``!`` zero or more; ``-`` is ignored, as Asterisk ignores it (only
+    for readability, ``_0X-XXX``); anything else is literal.
     """
     regex = []
     i = 1  # after the leading "_"
@@ -280,6 +281,7 @@ def pattern_matches(pattern: str, number: str) -> bool:
             regex.append(f"[{re.escape(pattern[i + 1:end]).replace(chr(92) + '-', '-')}]")
             i = end + 1
             continue
-        regex.append(_PATTERN_CLASSES.get(ch.upper(), re.escape(ch)))
+        if ch != "-":
+            regex.append(_PATTERN_CLASSES.get(ch.upper(), re.escape(ch)))
         i += 1
     return re.fullmatch("".join(regex), number) is not None

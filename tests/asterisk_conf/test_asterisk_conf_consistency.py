@@ -12,6 +12,7 @@ import pytest
 from asterisk_config import CONF, app_queue_settings, dialplan, effective, parse
 
 from callcenter.agents.supervision import QUEUE_CONTEXT
+from callcenter.ami import call_features
 from callcenter.ami.actions import SPY_MODES
 from callcenter.ami.events import ORIGINATE_VARIABLES, TRACKED_VARIABLES, to_event
 from callcenter.ami.framing import Message
@@ -344,7 +345,8 @@ def test_every_context_is_entered_from_somewhere():
     included = {name for context in PLAN.contexts for name in PLAN.includes(context)}
     # Contexts the Python code originates or redirects into, named by that code.
     originated = {callbacks.CONTEXT, voice.CONTEXT, QUEUE_CONTEXT,
-                  voice.dial_string("0812345678").split("@")[1]}
+                  voice.dial_string("0812345678").split("@")[1],
+                  call_features.CONFERENCE_CONTEXT, call_features.WARM_TRANSFER_CONTEXT}
     unused = set(PLAN.contexts) - from_phones - jumped_to - included - originated
     assert not unused
 

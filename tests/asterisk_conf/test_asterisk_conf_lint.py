@@ -60,7 +60,8 @@ def test_asterisklint_catches_a_broken_dialplan(tmp_path):
 
 @pytest.mark.parametrize(
     "name", ["extensions.conf", "queues.conf", "manager.conf", "pjsip.conf", "musiconhold.conf",
-             "http.conf", "sorcery.conf", "extconfig.conf", "res_pgsql.conf"]
+             "http.conf", "sorcery.conf", "extconfig.conf", "res_pgsql.conf", "features.conf",
+             "confbridge.conf"]
 )
 def test_every_file_parses_and_has_no_duplicate_sections(name):
     sections = parse(CONF / name)

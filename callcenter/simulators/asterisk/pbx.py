@@ -2,20 +2,21 @@
 
 Ping, Logoff, QueueStatus, CoreShowChannels and PJSIPShowEndpoints (event lists),
 QueueAdd/Remove/Pause (with the QueueMember* events they cause), Hangup and Redirect;
-`lines.py` answers Originate. Replies copy the recorded ones (`Unable to add interface:
-Already there` …).
+`lines.py` answers Originate, `call_controls.py` the transfers. Replies copy the recorded
+ones (`Unable to add interface: Already there` …).
 """
 
 from __future__ import annotations
 
 import time
 
+from callcenter.simulators.asterisk.call_controls import CallControls
 from callcenter.simulators.asterisk.call_events import Headers, SimAgent, member_headers
 from callcenter.simulators.asterisk.roster import SimMember
 from callcenter.simulators.asterisk.server import SimServer
 
 
-class PbxActions(SimServer):
+class PbxActions(CallControls, SimServer):
     def _do_ping(self, session, msg, reply) -> None:
         reply(Ping="Pong", Timestamp=f"{time.time():.6f}")
 
@@ -201,4 +202,8 @@ class PbxActions(SimServer):
         if self._find_channel(msg.get("Channel")) is None:
             reply("Error", Message="Channel specified does not exist")
             return
-        reply(Message="Redirect successful")
+        extra = msg.get("ExtraChannel")
+        if extra and self._find_channel(extra) is None:
+            reply("Error", Message="Channel specified does not exist")
+            return
+        reply(Message="Dual Redirect successful" if extra else "Redirect successful")

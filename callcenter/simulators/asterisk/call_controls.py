@@ -1,0 +1,71 @@
+"""The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
+(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, ConfbridgeKick.
+
+Replies and the first events are those recorded; what follows in the dialplan (the
+caller queueing again, the consultation's Local channels) is not played out: the demo's
+calls go on as before. `SimServer.atxfer_code` None answers Atxfer as an Asterisk
+without features.conf does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CallControls:
+    """Mixed into the simulated PBX (`pbx.PbxActions`), which has channels and emit."""
+
+    channels: dict[str, dict[str, str]]
+    atxfer_code: str | None = "*2"
+    emit: Any
+    _find_channel: Any
+
+    def _caller_of(self, uid: str) -> dict[str, str] | None:
+        linked = self.channels[uid].get("Linkedid", "")
+        return self.channels.get(linked) if linked != uid else None
+
+    def _do_blindtransfer(self, session, msg, reply) -> None:
+        uid = self._find_channel(msg.get("Channel"))
+        if uid is None:
+            reply("Error", Message="No such channel")
+            return
+        agent = self.channels[uid]
+        reply(Message="Transfer succeeded")
+        # Asterisk's order: a spurious Unhold on the transferer, then the BlindTransfer.
+        self.emit({"Event": "Unhold", **agent})
+        caller = self._caller_of(uid) or {}
+        self.emit({"Event": "BlindTransfer", "Result": "Success",
+                   **{f"Transferer{k}": v for k, v in agent.items()},
+                   **{f"Transferee{k}": v for k, v in caller.items()},
+                   "IsExternal": "Yes", "Context": msg.get("Context"),
+                   "Extension": msg.get("Exten")})
+        self.emit({"Event": "Hangup", **agent, "Cause": "16", "Cause-txt": "Normal Clearing"})
+
+    def _do_atxfer(self, session, msg, reply) -> None:
+        uid = self._find_channel(msg.get("Channel"))
+        if uid is None:
+            reply("Error", Message="No such channel")
+            return
+        if not self.atxfer_code:
+            reply("Error", Message="No attended transfer feature code found")
+            return
+        reply(Message="Atxfer successfully queued")
+        self.emit({"Event": "Hold", **self.channels[uid], "MusicClass": "default"})
+        caller = self._caller_of(uid)
+        if caller is not None:
+            self.emit({"Event": "MusicOnHoldStart", **caller, "Class": "default"})
+
+    def _do_cancelatxfer(self, session, msg, reply) -> None:
+        uid = self._find_channel(msg.get("Channel"))
+        if uid is None:
+            reply("Error", Message="No such channel")
+            return
+        reply(Message="Sent cancel attended transfer")
+        self.emit({"Event": "Unhold", **self.channels[uid]})
+        caller = self._caller_of(uid)
+        if caller is not None:
+            self.emit({"Event": "MusicOnHoldStop", **caller})
+
+    def _do_confbridgekick(self, session, msg, reply) -> None:
+        # The simulator holds no conference: as Asterisk with none running.
+        reply("Error", Message="No active conferences.")
