@@ -1,0 +1,96 @@
+"""Transfers and conferences as PBX commands over Redis to the bridge, against the
+simulated Asterisk answering as Asterisk 22 did in the recordings."""
+
+from callcenter.simulators.asterisk import AmiSimulator
+from tests.ami.conftest import NODE
+
+from .test_commands import rig
+
+CALLER = {"Channel": "PJSIP/trunk-telco-00000000", "Uniqueid": "1796531225.0",
+          "Linkedid": "1796531225.0", "Context": "enqueue", "Exten": "s"}
+AGENT = {"Channel": "PJSIP/agent1-00000001", "Uniqueid": "1796531240.1",
+         "Linkedid": "1796531225.0", "Context": "agent-phones", "Exten": "s"}
+
+
+def with_a_talking_call(sim):
+    sim.channels[CALLER["Uniqueid"]] = dict(CALLER)
+    sim.channels[AGENT["Uniqueid"]] = dict(AGENT)
+
+
+async def test_blind_transfer_to_a_queue_is_sent_as_asterisk_accepted_it(aredis):
+    r = await rig(aredis)
+    try:
+        with_a_talking_call(r.sim)
+        result = await r.client.send(NODE, "blind_transfer", channel=AGENT["Channel"],
+                                     queue="trafficking")
+        assert (result.status, result.message) == ("ok", "Transfer succeeded")
+        (sent,) = [m for m in r.sim.received if m.get("Action") == "BlindTransfer"]
+        assert (sent.get("Context"), sent.get("Exten")) == ("hotline-queue", "trafficking")
+    finally:
+        await r.close()
+
+
+async def test_warm_transfer_without_a_feature_code_says_what_to_fix(aredis):
+    sim = AmiSimulator(speed=50)
+    sim.atxfer_code = None  # as Asterisk without features.conf
+    r = await rig(aredis, sim=sim)
+    try:
+        with_a_talking_call(r.sim)
+        result = await r.client.send(NODE, "warm_transfer", channel=AGENT["Channel"],
+                                     number="1669")
+        assert result.status == "error" and "features.conf" in result.message
+    finally:
+        await r.close()
+
+
+async def test_warm_transfer_holds_the_caller_and_cancel_brings_them_back(aredis):
+    r = await rig(aredis)
+    try:
+        with_a_talking_call(r.sim)
+        started = await r.client.send(NODE, "warm_transfer", channel=AGENT["Channel"],
+                                      number="191")
+        assert (started.status, started.message) == ("ok", "Atxfer successfully queued")
+        (sent,) = [m for m in r.sim.received if m.get("Action") == "Atxfer"]
+        assert (sent.get("Context"), sent.get("Exten")) == ("warm-transfer", "191")
+        cancelled = await r.client.send(NODE, "cancel_transfer", channel=AGENT["Channel"])
+        assert cancelled.ok
+    finally:
+        await r.close()
+
+
+async def test_conference_moves_both_channels_in_one_redirect_and_dials_the_guest(aredis):
+    r = await rig(aredis)
+    try:
+        with_a_talking_call(r.sim)
+        moved = await r.client.send(NODE, "conference", call=CALLER["Uniqueid"],
+                                    caller_channel=CALLER["Channel"],
+                                    agent_channel=AGENT["Channel"])
+        assert moved.ok and moved.message == "Dual Redirect successful"
+        assert moved.data == {"conference": "hotline-1796531225.0"}
+        (sent,) = [m for m in r.sim.received if m.get("Action") == "Redirect"]
+        assert (sent.get("Exten"), sent.get("ExtraExten")) == (
+            "caller-1796531225.0", "host-1796531225.0")
+        added = await r.client.send(NODE, "conference_add", call=CALLER["Uniqueid"],
+                                    number="0899999999")
+        assert added.ok
+        (dialled,) = [m for m in r.sim.received if m.get("Action") == "Originate"
+                      and m.get("Context") == "conference"]
+        assert (dialled.get("Channel"), dialled.get("Exten")) == (
+            "PJSIP/0899999999@trunk-telco", "guest-1796531225.0")
+    finally:
+        await r.close()
+
+
+async def test_refusals_are_clear_and_bad_targets_never_reach_asterisk(aredis):
+    r = await rig(aredis)
+    try:
+        gone = await r.client.send(NODE, "blind_transfer", channel="PJSIP/agent9-0000000f",
+                                   endpoint="agent2")
+        assert (gone.status, gone.message) == ("error", "that call leg has already ended")
+        kick = await r.client.send(NODE, "conference_kick", call="1.0", channel="PJSIP/x")
+        assert (kick.status, kick.message) == ("error", "the call has no conference")
+        bad = await r.client.send(NODE, "conference_add", call="1.0", number="0812345678;x")
+        assert bad.status == "error" and "Thai phone number" in bad.message
+        assert not [m for m in r.sim.received if m.get("Action") == "Originate"]
+    finally:
+        await r.close()
