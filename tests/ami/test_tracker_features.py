@@ -122,3 +122,15 @@ def test_a_call_ending_on_hold_counts_its_hold_to_the_end():
                         Cause="16", **common), T0 + timedelta(seconds=40))
     record = tracker.find_call(uid)
     assert (record.on_hold, record.holds, record.hold_seconds) == (False, 1, 30)
+
+
+def test_the_redirect_into_a_conference_frees_no_agent():
+    outcome = run_tracker("pjsip/pjsip-confbridge")
+    record = only_call(outcome)
+    (leg,) = record.legs
+    freed = [c.changed_at for c in outcome.effects if isinstance(c, AgentStateChanged)
+             and c.interface == "PJSIP/agent1" and c.state == "available"]
+    # app_queue keeps the call going through the conference: agent1 is busy until the
+    # AgentComplete at the caller's hang-up, with the conference in its talk time.
+    assert freed == [leg.ended_at] and leg.ended_at > record.participants[2].left_at
+    assert leg.talk_seconds == 18
