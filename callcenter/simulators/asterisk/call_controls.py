@@ -1,14 +1,16 @@
 """The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
 (tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, ConfbridgeKick.
 
-Replies and the first events are those recorded; what follows in the dialplan (the
-caller queueing again, the consultation's Local channels) is not played out: the demo's
-calls go on as before. `SimServer.atxfer_code` None answers Atxfer as an Asterisk
+Replies and the first events are those recorded (a blind transfer: Unhold, BlindTransfer,
+AgentComplete Reason transfer, the agent leg's Hangup); what follows in the dialplan (the
+caller queueing again, the consultation's Local channels, the conference) is not played
+out: the demo's calls go on as before. `SimServer.atxfer_code` None answers Atxfer as an Asterisk
 without features.conf does.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 
@@ -19,6 +21,16 @@ class CallControls:
     atxfer_code: str | None = "*2"
     emit: Any
     _find_channel: Any
+
+    def _track(self, h: dict[str, str]) -> None:
+        """Also remember each answered queue call by the agent's leg: a transfer of that
+        leg ends the agent's part with AgentComplete, as app_queue does."""
+        super()._track(h)  # type: ignore[misc]
+        connects = self.__dict__.setdefault("_connects", {})
+        if h.get("Event") == "AgentConnect":
+            connects[h.get("DestChannel", "")] = (dict(h), time.monotonic())
+        elif h.get("Event") == "Hangup":
+            connects.pop(h.get("Channel", ""), None)
 
     def _caller_of(self, uid: str) -> dict[str, str] | None:
         linked = self.channels[uid].get("Linkedid", "")
@@ -39,6 +51,13 @@ class CallControls:
                    **{f"Transferee{k}": v for k, v in caller.items()},
                    "IsExternal": "Yes", "Context": msg.get("Context"),
                    "Extension": msg.get("Exten")})
+        connected = self.__dict__.get("_connects", {}).get(agent["Channel"])
+        if connected is not None:
+            # At once, before the agent's leg hangs up: the agent is free from now on.
+            headers, since = connected
+            talk = round((time.monotonic() - since) * getattr(self, "speed", 1))
+            self.emit({**{k: v for k, v in headers.items() if k not in ("Event", "RingTime")},
+                       "Event": "AgentComplete", "TalkTime": str(talk), "Reason": "transfer"})
         self.emit({"Event": "Hangup", **agent, "Cause": "16", "Cause-txt": "Normal Clearing"})
 
     def _do_atxfer(self, session, msg, reply) -> None:

@@ -2,7 +2,7 @@
 simulated Asterisk answering as Asterisk 22 did in the recordings."""
 
 from callcenter.simulators.asterisk import AmiSimulator
-from tests.ami.conftest import NODE
+from tests.ami.conftest import NODE, wait_for
 
 from .test_commands import rig
 
@@ -92,5 +92,32 @@ async def test_refusals_are_clear_and_bad_targets_never_reach_asterisk(aredis):
         bad = await r.client.send(NODE, "conference_add", call="1.0", number="0812345678;x")
         assert bad.status == "error" and "Thai phone number" in bad.message
         assert not [m for m in r.sim.received if m.get("Action") == "Originate"]
+    finally:
+        await r.close()
+
+
+async def test_a_simulated_blind_transfer_ends_the_agents_part_as_asterisk_does(aredis):
+    r = await rig(aredis)
+    try:
+        caller = {**CALLER, "CallerIDNum": "0823456789", "ChannelState": "4",
+                  "Context": "from-pstn", "Exten": "1300"}
+        r.sim.emit({"Event": "Newchannel", **caller})
+        r.sim.emit({"Event": "Newchannel", **AGENT, "ChannelState": "0"})
+        r.sim.emit({"Event": "QueueCallerJoin", **caller, "Queue": "violence",
+                    "Position": "1", "Count": "1"})
+        r.sim.emit({"Event": "AgentConnect", **caller, "Queue": "violence",
+                    "Interface": "PJSIP/agent1", "MemberName": "agent1",
+                    "DestChannel": AGENT["Channel"], "DestUniqueid": AGENT["Uniqueid"],
+                    "DestLinkedid": CALLER["Uniqueid"], "HoldTime": "2", "RingTime": "2"})
+        result = await r.client.send(NODE, "blind_transfer", channel=AGENT["Channel"],
+                                     queue="trafficking")
+        assert result.ok
+        kinds = [e["Event"] for e in r.sim.recent_events][-4:]
+        assert kinds == ["Unhold", "BlindTransfer", "AgentComplete", "Hangup"]
+
+        def transferred():
+            record = r.bridge.tracker.find_call(CALLER["Uniqueid"])
+            return record is not None and record.legs[-1].ended_how == "transferred"
+        await wait_for(transferred)
     finally:
         await r.close()
