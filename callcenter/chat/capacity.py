@@ -78,13 +78,23 @@ class AgentCapacity:
     holding: int
 
 
-def listing(session: Session) -> list[AgentCapacity]:
-    """Every active agent and supervisor with their capacity, for the admins' page."""
-    users = list(session.scalars(
-        select(User).where(User.role.in_(CHAT_ROLES), User.active.is_(True))
-        .order_by(User.display_name, User.id)))
+def _rows(session: Session, users: list[User]) -> list[AgentCapacity]:
     ids = [u.id for u in users]
     capacities = of_many(session, ids)
     held = holding(session, ids)
     return [AgentCapacity(u.id, u.login, u.display_name, u.role.value, list(u.languages or []),
                           capacities[u.id], held.get(u.id, 0)) for u in users]
+
+
+def listing(session: Session) -> list[AgentCapacity]:
+    """Every active agent and supervisor with their capacity, for the admins' page."""
+    return _rows(session, list(session.scalars(
+        select(User).where(User.role.in_(CHAT_ROLES), User.active.is_(True))
+        .order_by(User.display_name, User.id))))
+
+
+def one(session: Session, user_id: int) -> AgentCapacity:
+    user = session.get(User, user_id)
+    if user is None or user.role not in CHAT_ROLES:
+        raise NotFound("no agent with this id")
+    return _rows(session, [user])[0]

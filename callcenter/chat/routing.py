@@ -54,7 +54,8 @@ def _waiting(session: Session) -> list[Waiting]:
     return [Waiting(*row) for row in rows]
 
 
-def _slots(session: Session, presence: Mapping[int, str]) -> list[AgentSlot]:
+def slots(session: Session, presence: Mapping[int, str]) -> list[AgentSlot]:
+    """The agents the bridge reports, with their languages, capacity and load."""
     ids = sorted(presence)
     if not ids:
         return []
@@ -71,7 +72,7 @@ def route(session: Session, *, presence: Mapping[int, str], now: datetime,
           timings: Timings) -> list[Offer]:
     """Offer waiting conversations to free agents; the offers made (to tell each agent)."""
     _lock_routing(session)
-    planned = routing_policy.plan(_waiting(session), _slots(session, presence), now=now,
+    planned = routing_policy.plan(_waiting(session), slots(session, presence), now=now,
                                   rest=timings.decline_rest)
     made = []
     for offer in planned:
