@@ -4,8 +4,11 @@ take next, a supervisor's return, the admins' capacities and the wallboard's cha
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
+import pytest
+import redis
 from sqlalchemy import select
 
 from agent_console.routers.agent import AgentStream, _filter_for
@@ -14,8 +17,10 @@ from callcenter.agents.models import Role, User
 from callcenter.audit import AuditEvent
 from callcenter.chat.models import ConversationStatus as S
 from callcenter.db import utcnow
+from callcenter.topics import command_requests_key
 from tests.agent_console.console_support import signed_in
 from tests.chat.routing_builders import offered_chat, waiting
+from tests.conftest import REDIS_URL
 
 
 def user_id(db, login: str) -> int:
@@ -129,3 +134,39 @@ def test_the_wallboard_shows_chat_queues_beside_the_voice_queues(client, seeded_
     assert 'data-k="chatting">1<' in row and "100%" in row
     urgent = board.split('data-chat-queue="chat-urgent-th"')[1].split("</tr>")[0]
     assert 'data-k="waiting">1<' in urgent and 'data-k="oldest_wait">2:0' in urgent
+
+
+@pytest.fixture
+def agreeing_bridge(redis_client):
+    """Answers every PBX command on node pbx1 as Asterisk does one it carried out."""
+    stop = threading.Event()
+
+    def serve():
+        client = redis.Redis.from_url(REDIS_URL)
+        while not stop.is_set():
+            got = client.brpop([command_requests_key("pbx1")], timeout=1)
+            if got:
+                request = json.loads(got[1])
+                client.rpush(f"bridge.reply.{request['id']}", json.dumps(
+                    {"status": "ok", "message": "", "data": {}}))
+        client.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(3)
+
+
+def test_an_agent_who_signs_out_hands_their_chats_back_first_in_line(
+        client, seeded_session, agreeing_bridge):
+    agent1 = user_id(seeded_session, "agent1")
+    early = waiting(seeded_session, minutes_ago=30)
+    mine = offered_chat(seeded_session, agent_id=agent1, minutes_ago=1)
+    csrf = signed_in(client, "agent1")
+    response = client.post("/agent/state", data={"action": "sign_out", "csrf_token": csrf},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    seeded_session.refresh(mine)
+    assert (mine.status, mine.agent_id) == (S.WAITING, None)
+    assert mine.waiting_since < early.waiting_since
