@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from rq import Queue
+
 from callcenter import after_commit, topics
 from callcenter.chat import routing, routing_jobs
 from callcenter.chat.models import ConversationStatus as S
@@ -74,3 +76,10 @@ def test_an_agent_the_bridge_does_not_report_keeps_their_chats(db_session, redis
     routing_jobs.route_pass(db_session, redis_client, now=T0, settings=SETTINGS)
     db_session.refresh(chat)
     assert (chat.status, chat.agent_id) == (S.ACTIVE, ann.id)
+
+
+def test_asking_for_routing_twice_queues_one_pass(redis_client):
+    routing_jobs.request_routing(redis_client)
+    routing_jobs.request_routing(redis_client)
+    queue = Queue("chat", connection=redis_client)
+    assert queue.job_ids == [routing_jobs.ROUTE_JOB_ID]
