@@ -17,6 +17,7 @@ from agent_console.routers import (
     accounts,
     admin,
     admin_agencies,
+    admin_chat_capacity,
     admin_import,
     admin_lists,
     admin_passwords,
@@ -28,11 +29,13 @@ from agent_console.routers import (
     api_admin_teams,
     api_assignment,
     api_break_glass,
+    api_chat_routing,
     api_docs,
     api_referrals,
     assignment,
     auth,
     break_glass,
+    chat_routing,
     closures,
     dispatch_board,
     handover,
@@ -219,4 +222,7 @@ def create_app(
     app.include_router(web_reports.router)
     app.include_router(web_reports_api.router)
     app.include_router(line_webhook.router)  # public: LINE's signature is its credential
+    app.include_router(chat_routing.router)
+    app.include_router(api_chat_routing.router)
+    app.include_router(admin_chat_capacity.router)
     return app

@@ -30,6 +30,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from agent_console import chat_wallboard
 from agent_console.deps import page_context
 from agent_console.templating import templates
 from callcenter.agents import pause_reasons
@@ -121,8 +122,10 @@ def board_context(request: Request, db: Session, client: redis.Redis,
     tallies, ends = today.tallies(db, now), today.last_call_ends(db, now)
     board, _, link = board_for(db, client, now, tallies, ends, configured_nodes(request))
     link, grace = hub_liveness(request, link, now)
+    chats = chat_wallboard.read(db, client, now)
     context = page_context(request, **values)
-    context.update(board=board, link=link, now=now, due=due_in(board, link, now, grace),
+    context.update(board=board, link=link, now=now,
+                   due=due_in(board, link, now, grace, chats.redraw_in), chats=chats,
                    seq=seq, started=started,
                    catalog=stats.BY_NAME, queue_labels=queue_labels(board, context["lang"]),
                    reason_label={code: pair[context["lang"] == "en"]

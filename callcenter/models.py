@@ -24,7 +24,7 @@ from callcenter.cases.models import (
     Referral,
 )
 from callcenter.cases.work_models import CaseAccessGrant, CaseAssignment, CaseMerge
-from callcenter.chat.models import ChatMessage, Conversation, LineWebhookEvent
+from callcenter.chat.models import ChatCapacity, ChatMessage, Conversation, LineWebhookEvent
 from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
 from callcenter.intake.models import PublicReport, ReportAddition
@@ -53,6 +53,7 @@ __all__ = [
     "CaseSequence",
     "CaseStatus",
     "CaseStatusChange",
+    "ChatCapacity",
     "ChatMessage",
     "ConsoleSession",
     "Conversation",

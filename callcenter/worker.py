@@ -65,6 +65,7 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
     from callcenter.cases import jobs as draft_jobs
     from callcenter.cases import reminder_jobs
     from callcenter.chat import jobs as chat_jobs
+    from callcenter.chat import routing_jobs as chat_routing_jobs
     from callcenter.dispatch.delivery import relay as dispatch_relay
 
     sweepers = [
@@ -78,6 +79,8 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
         ("follow-up-reminders", reminder_jobs.sweep_forever),
         # LINE events stored but not applied, chat messages owed (LINE down, Redis lost).
         ("line-relay", chat_jobs.sweep_forever),
+        # Chat offers nobody took in time, chats of agents signed out, offers missed.
+        ("chat-routing", chat_routing_jobs.sweep_forever),
     ]
     threads = [threading.Thread(target=target, args=(stop,), name=name, daemon=True)
                for name, target in sweepers]

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from redis import asyncio as aioredis
 from sqlalchemy.orm import Session
 
-from agent_console import access, htmx, liveness, pbx, screenpop
+from agent_console import access, chat_routing_view, htmx, liveness, pbx, screenpop
 from agent_console.deps import DB, Viewer, language, page_context, require
 from agent_console.limits import client_ip
 from agent_console.own_calls import is_agents_call
@@ -100,6 +100,8 @@ def change_state(
     live, _ok = pbx.read_live(request, viewer)
     agent_state.change(db, pbx.commands(request), user=viewer, action=action,
                        node=pbx.node_for(request, live), live=live, reason=reason)
+    chat_routing_view.after_state_change(request, db, user_id=viewer.id, action=action,
+                                         now=utcnow())
     _ = page_context(request)["_"]
     if htmx.is_htmx(request):
         return HTMLResponse(

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from agent_console import pbx
+from agent_console import chat_routing_view, pbx
 from agent_console.api_errors import COMMON, errors
 from agent_console.deps import DB, Viewer, require
 from agent_console.limits import limit_body
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
+from callcenter.db import utcnow
 
 router = APIRouter(prefix="/api", tags=["calls"], dependencies=[Depends(limit_body)],
                    responses=COMMON)
@@ -58,4 +59,6 @@ def change_agent_state(body: AgentStateIn, request: Request, viewer: Viewer = Ag
     agent_state.change(db, pbx.commands(request), user=viewer, action=body.action,
                        node=pbx.node_for(request, live), live=live,
                        reason=body.reason or "")
+    chat_routing_view.after_state_change(request, db, user_id=viewer.id, action=body.action,
+                                         now=utcnow())
     return _state(request, viewer, db)

@@ -37,6 +37,15 @@
         .replace("{case}", n.case_number || "").replace("{reason}", n.reason || "-"),
         caseLink(n.case_id));
     },
+    // A chat offered to this agent: a toast, and the chat panel draws itself again with
+    // the offer's Accept and Decline (the server's forms, with their CSRF token).
+    chat_offered: function (n) {
+      var topic = (document.documentElement.lang === "en" ? n.topic_en : n.topic_th) || n.topic || "";
+      var key = n.urgent ? "msgChatUrgent" : "msgChatOffered";
+      toast((root.dataset[key] || "{topic}").replace("{topic}", topic)
+        .replace("{language}", (n.language || "").toUpperCase()), null);
+      document.body.dispatchEvent(new CustomEvent("chat-offered"));
+    },
     // A hand-over names all the owner's new cases in one notice (``cases``).
     case_assigned: function (n) {
       (n.cases || [n]).forEach(function (c) {

@@ -40,6 +40,15 @@ class LineSettings(BaseSettings):
     line_give_up_hours: float = Field(default=23.0, gt=0)
     line_relay_interval_seconds: float = Field(default=1.0, gt=0)
 
+    # Chat routing (routing.py). An offer not accepted in this long goes to someone else.
+    chat_offer_timeout_seconds: float = Field(default=30.0, gt=0)
+    # An agent who declined a conversation is not offered it again for this long.
+    chat_decline_rest_seconds: float = Field(default=60.0, ge=0)
+    # The chat queues' service level: accepted within this long of starting to wait.
+    chat_service_level_seconds: int = Field(default=60, gt=0)
+    # The worker's routing sweep: lapsed offers and triggers that were missed.
+    chat_routing_interval_seconds: float = Field(default=3.0, gt=0)
+
     @model_validator(mode="after")
     def _lease_outlasts_a_live_attempt(self) -> LineSettings:
         if self.line_send_lease_seconds <= self.line_timeout_seconds:

@@ -39,6 +39,8 @@ SEND = "callcenter.chat.jobs.send_message"
 JOB_OPTIONS = {"result_ttl": 0, "failure_ttl": 3600, "job_timeout": 60}
 # Enqueued right after their commit; the relay is for those still owed this much later.
 OVERDUE_SECONDS = 3.0
+# Outcomes of an event after which a conversation may wait in a queue (or moved queue).
+ROUTING_OUTCOMES = ("topic", "language")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,10 @@ def apply_event(row_id: int, ctx: Context | None = None) -> str:
             if applied.outbound:
                 ids = applied.outbound
                 after_commit.register(session, lambda: after_commit_sends(ctx.redis, ids))
+            if applied.outcome in ROUTING_OUTCOMES or applied.outcome.startswith("message"):
+                # Someone may be waiting now: route at once rather than at the next sweep.
+                from callcenter.chat.routing_jobs import request_routing  # imports this module
+                after_commit.register(session, lambda: request_routing(ctx.redis))
     except LineApiError as exc:
         # A picture LINE could not give now: the event stays owed, the relay retries.
         log.warning("line.event_deferred event=%s error=%s", row_id, exc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
@@ -77,6 +77,28 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Routing (``routing.py``). When it first started to wait: the service level counts
+    # from here, and a return to the queue never moves it (``waiting_since`` is the place
+    # in line, kept through an offer so a decline puts it back where it was).
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    offered_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    # The last agent who declined it or let the offer lapse: offered someone else next.
+    # A plain id (no key): it only steers the next offer.
+    declined_by_id: Mapped[int | None]
+
+
+class ChatCapacity(Base):
+    """How many conversations an agent holds at once; no row means the default."""
+
+    __tablename__ = "chat_capacities"
+    __table_args__ = (CheckConstraint("capacity >= 0 AND capacity <= 20",
+                                      name="capacity_range"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    capacity: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ChatMessage(Base):

@@ -68,6 +68,8 @@ def wait_in_queue(conversation: Conversation, topic: str, *, now: datetime) -> b
     conversation.status = ConversationStatus.WAITING
     if starts or conversation.waiting_since is None:
         conversation.waiting_since = now
+    if conversation.queued_at is None:
+        conversation.queued_at = now
     return starts
 
 

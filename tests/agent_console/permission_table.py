@@ -29,6 +29,7 @@ OWNER = frozenset({"agent"})  # agent1 owns the world's case, call and draft
 UNITS = frozenset({"unit_th50", "unit_th10"})
 OWN_UNIT = frozenset({"unit_th50"})  # the world's dispatch goes to Chiang Mai (TH-50)
 SIGNED_IN = WORKERS | UNITS
+CHATTERS = AGENTS | {"supervisor"}  # who takes chats (admins keep capacities, take none)
 
 
 @dataclass(frozen=True)
@@ -452,4 +453,21 @@ TABLE: dict[str, Rule] = {
         "version": 999, "case_number": "1300-2569-000001"}),
     "POST /api/web-reports/{report_id}/flag": api(WORKERS, json={"version": 999,
                                                                  "flag": "prank"}),
+    # --- chat routing (chat_routing, api_chat_routing, admin_chat_capacity) -------------
+    # conversation_id: a chat offered to agent1; anyone else accepting or declining it is
+    # answered 409 (no longer offered to you), which the rule counts as reached.
+    "GET /agent/chats": page(CHATTERS),
+    "POST /chats/take-next": page(CHATTERS),
+    "POST /chats/{conversation_id}/accept": page(CHATTERS),
+    "POST /chats/{conversation_id}/decline": page(CHATTERS),
+    "POST /chats/{conversation_id}/return": page({"supervisor"}),
+    "GET /api/chats/load": api(CHATTERS),
+    "POST /api/chats/take-next": api(CHATTERS),
+    "POST /api/chats/{conversation_id}/accept": api(CHATTERS),
+    "POST /api/chats/{conversation_id}/decline": api(CHATTERS),
+    "POST /api/chats/{conversation_id}/return": api({"supervisor"}),
+    "GET /admin/chat-capacity": page(ADMIN),
+    "POST /admin/chat-capacity/{user_id}": page(ADMIN, form={"capacity_value": "2"}),
+    "GET /api/admin/chat-capacity": api(ADMIN),
+    "PUT /api/admin/chat-capacity/{user_id}": api(ADMIN, json={"capacity": 2}),
 }
