@@ -17,6 +17,7 @@ from agent_console.routers import (
     accounts,
     admin,
     admin_agencies,
+    admin_app_keys,
     admin_import,
     admin_lists,
     admin_passwords,
@@ -24,11 +25,13 @@ from agent_console.routers import (
     admin_phones,
     admin_teams,
     api_admin_agencies,
+    api_admin_app_keys,
     api_admin_phones,
     api_admin_teams,
     api_assignment,
     api_break_glass,
     api_docs,
+    api_intake,
     api_referrals,
     assignment,
     auth,
@@ -219,4 +222,7 @@ def create_app(
     app.include_router(web_reports.router)
     app.include_router(web_reports_api.router)
     app.include_router(line_webhook.router)  # public: LINE's signature is its credential
+    app.include_router(api_intake.router)  # no session: the application's key is its credential
+    app.include_router(admin_app_keys.router)
+    app.include_router(api_admin_app_keys.router)
     return app

@@ -27,6 +27,7 @@ SECTIONS = (
     ("/admin/agencies", "admin.agencies", "admin.agencies.help"),
     ("/admin/merges", "merge.admin_title", "merge.admin_help"),
     ("/admin/teams", "owners.admin_teams", "owners.admin_teams.help"),
+    ("/admin/app-keys", "admin.app_keys", "admin.app_keys.help"),
 )
 
 
