@@ -50,16 +50,6 @@ def digest(key: str, *, secret: str) -> str:
     return hmac.new(secret.encode(), f"app-key:{key}".encode(), hashlib.sha256).hexdigest()
 
 
-def bearer(header: str | None) -> str | None:
-    """The key of an ``Authorization: Bearer <key>`` header, or ``None``."""
-    if not header:
-        return None
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
-
-
 def scoped_idempotency_key(app_key_id: int, idempotency_key: str) -> str | None:
     """The idempotency key as the intake stores it: one application's key never meets
     another's, so no app can get back a report another app sent. ``None`` when the

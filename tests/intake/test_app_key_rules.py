@@ -1,4 +1,4 @@
-"""Partner applications' keys as pure rules: their shape, digest, bearer header, scope."""
+"""Partner applications' keys as pure rules: their shape, digest, the idempotency scope."""
 
 from callcenter.intake import app_key_rules as rules
 
@@ -25,14 +25,6 @@ def test_the_digest_is_keyed_and_never_the_key():
     assert len(digest) == 64 and key not in digest
     assert digest == rules.digest(key, secret="s" * 40)
     assert digest != rules.digest(key, secret="t" * 40)
-
-
-def test_the_bearer_header_gives_the_key_and_nothing_else_does():
-    assert rules.bearer("Bearer abc") == "abc"
-    assert rules.bearer("bearer  abc ") == "abc"
-    assert rules.bearer("Basic abc") is None
-    assert rules.bearer("Bearer ") is None
-    assert rules.bearer(None) is None
 
 
 def test_an_idempotency_key_is_scoped_to_its_application():
