@@ -17,6 +17,7 @@ from agent_console.routers import (
     accounts,
     admin,
     admin_agencies,
+    admin_app_keys,
     admin_chat_capacity,
     admin_import,
     admin_lists,
@@ -25,12 +26,14 @@ from agent_console.routers import (
     admin_phones,
     admin_teams,
     api_admin_agencies,
+    api_admin_app_keys,
     api_admin_phones,
     api_admin_teams,
     api_assignment,
     api_break_glass,
     api_chat_routing,
     api_docs,
+    api_intake,
     api_referrals,
     assignment,
     auth,
@@ -225,4 +228,7 @@ def create_app(
     app.include_router(chat_routing.router)
     app.include_router(api_chat_routing.router)
     app.include_router(admin_chat_capacity.router)
+    app.include_router(api_intake.router)  # no session: the application's key is its credential
+    app.include_router(admin_app_keys.router)
+    app.include_router(api_admin_app_keys.router)
     return app

@@ -10,7 +10,7 @@ from agent_console.access import AUDIT_ROLES
 from agent_console.deps import Viewer
 from callcenter.agents import service as users
 from callcenter.cases.models import Case
-from callcenter.intake import public_reports, web_queue
+from callcenter.intake import app_keys, public_reports, web_queue
 from callcenter.provinces import places
 
 
@@ -22,6 +22,11 @@ def names(db: Session, user_ids: set[int | None]) -> dict[int, str]:
     """Display names of the staff named on reports (who took them)."""
     ids = {i for i in user_ids if i is not None}
     return {i: user.display_name for i, user in users.by_ids(db, ids).items()}
+
+
+def app_names(db: Session, reports) -> dict[int, str]:
+    """The partner applications that sent these reports, by key id (the source shown)."""
+    return app_keys.names(db, {r.app_key_id for r in reports})
 
 
 def place(report, lang: str) -> str:

@@ -145,6 +145,11 @@ def public_limit_key(kind: str, sender: str) -> str:
     return f"limit:public.{kind}.{sender}"
 
 
+def app_limit_key(app_key_id: int) -> str:
+    """A partner application's count of reports in the current minute (by its key's id)."""
+    return f"limit:app.{app_key_id}"
+
+
 def honeypot_key(day: str) -> str:
     """How many submissions the public form's trap field caught on a day (YYYY-MM-DD)."""
     return f"count:public.honeypot.{day}"

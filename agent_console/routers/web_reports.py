@@ -28,7 +28,8 @@ def queue_page(request: Request, viewer: Viewer = Worker, db: Session = DB) -> R
     reports = web_queue.waiting(db)
     return templates.TemplateResponse(request, "web_reports/queue.html", page_context(
         request, reports=reports, taken_by=view.names(db, {r.taken_by_id for r in reports}),
-        nuisance=web_queue.nuisance_addresses(db, reports), place=view.place))
+        nuisance=web_queue.nuisance_addresses(db, reports), place=view.place,
+        apps=view.app_names(db, reports)))
 
 
 @router.get("/web-reports/{report_id}", response_class=HTMLResponse)
@@ -44,7 +45,8 @@ def report_page(report_id: Id, request: Request, viewer: Viewer = Worker,
     return templates.TemplateResponse(request, "web_reports/report.html", page_context(
         request, report=report, readable=readable, additions=additions, case_number=number,
         names=view.names(db, {report.taken_by_id, report.handled_by_id}),
-        place=view.place, flags=[f.value for f in ReportFlag]))
+        place=view.place, flags=[f.value for f in ReportFlag],
+        apps=view.app_names(db, [report])))
 
 
 @router.post("/web-reports/{report_id}/take")

@@ -93,6 +93,8 @@ class PublicReport(Base):
     handled_at: Mapped[datetime | None]
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    # The partner application that sent it (``source`` is ``app``); none from the website.
+    app_key_id: Mapped[int | None] = mapped_column(ForeignKey("intake_app_keys.id"))
     # Raised by every agent's step: a step drawn on an older page is refused (409).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -107,3 +109,30 @@ class ReportAddition(Base):
         ForeignKey("public_reports.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppKey(Base):
+    """A partner application's key to ``POST /api/intake/reports``.
+
+    The key itself is shown once when issued and never stored: only its digest
+    (``app_key_rules.digest``) and a short prefix that lets admins tell keys apart.
+    Revoked, never deleted: the reports and the audit trail keep naming it.
+    """
+
+    __tablename__ = "intake_app_keys"
+    __table_args__ = (UniqueConstraint("digest"), UniqueConstraint("prefix"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The application as agents see it on the web queue ("แอป ... ของกระทรวง").
+    name: Mapped[str] = mapped_column(String(120))
+    # Who answers for the application (a person, an e-mail, a phone): staff data.
+    contact: Mapped[str] = mapped_column(String(200))
+    per_minute: Mapped[int]
+    prefix: Mapped[str] = mapped_column(String(24))
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(String(300))

@@ -60,12 +60,14 @@ def _replay(found: PublicReport, content_hash: str, code: str) -> Submitted:
 
 
 def submit(session: Session, report: PublicReportIn, *, source: ReportSource, key: str,
-           idempotency_key: str | None = None, address: str | None = None) -> Submitted:
+           idempotency_key: str | None = None, address: str | None = None,
+           app_key_id: int | None = None) -> Submitted:
     """Put the report in the web queue with its priority; a retry with the same
     ``idempotency_key`` (and the same content) gets the first report and its code back.
 
     ``key`` is the application's secret key (the code's and the digests' key);
-    ``address`` the sender's, kept only as a keyed digest for the abuse count.
+    ``address`` the sender's, kept only as a keyed digest for the abuse count;
+    ``app_key_id`` the partner application's key that sent it (``intake.app_intake``).
     """
     source = ReportSource(source)
     content_hash = _content_hash(report, source)
@@ -91,7 +93,7 @@ def submit(session: Session, report: PublicReportIn, *, source: ReportSource, ke
         contact_way=report.contact_way, contact_value=report.contact_value(),
         safe_times=report.safe_times, reporter_name=report.reporter_name,
         consent=report.consent, address_hash=tracking.address_digest(address, key=key),
-        created_at=utcnow())
+        app_key_id=app_key_id, created_at=utcnow())
     try:
         with session.begin_nested():
             session.add(row)

@@ -1,4 +1,5 @@
-"""Per-address limits of the public pages, counted in Redis, and the honeypot's count.
+"""Per-address limits of the public pages, per-key limits of the partner applications,
+counted in Redis, and the honeypot's count.
 
 A fixed window per sender and kind: the first submission sets the count's expiry, each
 one adds one, and past the limit the sender is refused until the window ends. The
@@ -19,6 +20,7 @@ from datetime import date
 import redis
 
 from callcenter import topics
+from callcenter.intake import app_key_rules
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,22 @@ def allow(client: redis.Redis, kind: str, sender: str | None) -> bool:
                     type(exc).__name__)
         return True
     return int(count) <= limit.count
+
+
+def app_wait(client: redis.Redis, app_key_id: int, per_minute: int) -> int | None:
+    """Count one more report of a partner application in its minute; ``None`` while it
+    is within its own limit, else the seconds until it may send again (Retry-After)."""
+    key = topics.app_limit_key(app_key_id)
+    try:
+        with client.pipeline() as pipe:
+            pipe.set(key, 0, ex=app_key_rules.WINDOW_SECONDS, nx=True)
+            pipe.incr(key)
+            pipe.ttl(key)
+            _, count, ttl = pipe.execute()
+    except redis.RedisError as exc:
+        log.warning("app limit not applied: Redis unavailable (%s)", type(exc).__name__)
+        return None
+    return None if int(count) <= per_minute else app_key_rules.retry_after(int(ttl))
 
 
 def count_honeypot(client: redis.Redis, day: date) -> int | None:

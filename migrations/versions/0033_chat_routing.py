@@ -1,7 +1,7 @@
 """Chat routing: when a conversation was offered and accepted, agents' chat capacity
 
 Revision ID: 0033
-Revises: 0031
+Revises: 0032
 Create Date: 2026-12-06 17:00:00
 
 ``queued_at`` is when a conversation first started to wait (the service level counts
@@ -18,7 +18,7 @@ from alembic import op
 import callcenter.db
 
 revision: str = '0033'
-down_revision: str | None = '0031'
+down_revision: str | None = '0032'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

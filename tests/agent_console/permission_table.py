@@ -428,6 +428,16 @@ TABLE: dict[str, Rule] = {
     "PUT /api/admin/teams/{team_id}": api(ADMIN, json={"name": "ทีมอื่น", "version": 999}),
     "POST /api/admin/teams/{team_id}/members": api(ADMIN, json={"user_id": "{user_id}"}),
     "DELETE /api/admin/teams/{team_id}/members/{user_id}": api(ADMIN),
+    # partner applications' keys (tests/agent_console/admin/test_app_keys_*.py); the
+    # revocations are tried with too short a reason (422): the world's key stays usable
+    "GET /admin/app-keys": page(ADMIN),
+    "POST /admin/app-keys": page(ADMIN, form={"name": "แอปทดสอบ", "contact": "ทดสอบ",
+                                              "per_minute": "10"}),
+    "POST /admin/app-keys/{app_key_id}/revoke": page(ADMIN, form={"reason": "x"}),
+    "GET /api/admin/app-keys": api(ADMIN),
+    "POST /api/admin/app-keys": api(ADMIN, json={"name": "แอปทดสอบ", "contact": "ทดสอบ"}),
+    "GET /api/admin/app-keys/{app_key_id}": api(ADMIN),
+    "POST /api/admin/app-keys/{app_key_id}/revoke": api(ADMIN, json={"reason": "x"}),
     # --- the public report form (no sign-in) and the web queue --------------------------
     "GET /report": everyone(),
     "POST /report": everyone(403, form={"what_happened": "x"}),  # not a signed form token
@@ -436,6 +446,10 @@ TABLE: dict[str, Rule] = {
     "GET /report/track": everyone(),
     "POST /report/track": everyone(403, form={"code": "x"}),
     "POST /report/track/add": everyone(403, form={"code": "x", "body": "y"}),
+    # Partner applications (tests/agent_console/test_app_intake*.py): no session, the
+    # application's key is the credential; none is sent here, so 401 for everyone.
+    "POST /api/intake/reports": everyone(401, json={"what_happened": "x", "consent": True}),
+    "GET /api/intake/reports/{tracking_code}": everyone(401),
     # report_id: a report agent1 has taken; the steps are tried with a stale version (409)
     "GET /web-reports": page(WORKERS),
     "GET /web-reports/{report_id}": page(WORKERS),

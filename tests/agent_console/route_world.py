@@ -23,7 +23,7 @@ from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
 from tests.chat.routing_builders import offered_chat
-from tests.intake.builders import web_report_taken_by
+from tests.intake.builders import issued_app_key, web_report_taken_by
 
 # What the agent wrote for the unit (dispatches carry their own text, never the summary).
 BRIEF = "ผู้หญิงบาดเจ็บ รออยู่ที่บ้าน"
@@ -81,6 +81,7 @@ def build_world(client, seeded_session) -> dict:
         reason="ผู้โทรสอบถามเรื่องเคสนี้ เจ้าของเคสไม่อยู่เวร")
     report = web_report_taken_by(seeded_session, case["owner_id"])
     chat = offered_chat(seeded_session, agent_id=case["owner_id"])
+    app_key = issued_app_key(seeded_session)
     client.post("/logout", headers=h)
     client.cookies.clear()
     person_id = seeded_session.scalars(select(CasePerson.id).where(
@@ -94,6 +95,8 @@ def build_world(client, seeded_session) -> dict:
             "disposition_code": "information",
             "request_id": waiting.id, "grant_id": grant.id, "task_id": task["id"],
             "merge_id": merge.id, "report_id": report.id, "conversation_id": chat.id,
+            "app_key_id": app_key.row.id,
+            "tracking_code": "ABCD-EFGH-JKMN",
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is
