@@ -36,6 +36,12 @@ def open_conversation(session: Session, line_user_id: str) -> Conversation | Non
     ).first()
 
 
+def latest_id(session: Session, line_user_id: str) -> int | None:
+    """The id of the person's newest conversation, whatever its state."""
+    return session.scalar(select(Conversation.id).where(
+        Conversation.line_user_id == line_user_id).order_by(Conversation.id.desc()).limit(1))
+
+
 def start_conversation(session: Session, line_user_id: str, *, now: datetime,
                        language: str = policy.DEFAULT_LANGUAGE) -> Conversation:
     conversation = Conversation(line_user_id=line_user_id, language=language,
