@@ -22,6 +22,7 @@ from callcenter.provinces import service as provinces
 from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
+from tests.chat.builders import active_conversation, sends_picture
 from tests.intake.builders import web_report_taken_by
 
 # What the agent wrote for the unit (dispatches carry their own text, never the summary).
@@ -79,6 +80,11 @@ def build_world(client, seeded_session) -> dict:
         user_id=seeded_session.scalar(select(User.id).where(User.login == "agent3")),
         reason="ผู้โทรสอบถามเรื่องเคสนี้ เจ้าของเคสไม่อยู่เวร")
     report = web_report_taken_by(seeded_session, case["owner_id"])
+    # agent1's LINE conversation, with a picture kept in the app's data folder (one fixed
+    # file, rewritten by every world).
+    conversation = active_conversation(seeded_session, case["owner_id"])
+    picture = sends_picture(seeded_session, conversation,
+                            client.app.state.settings.data_dir.resolve(), folder="route-world")
     client.post("/logout", headers=h)
     client.cookies.clear()
     person_id = seeded_session.scalars(select(CasePerson.id).where(
@@ -92,6 +98,8 @@ def build_world(client, seeded_session) -> dict:
             "disposition_code": "information",
             "request_id": waiting.id, "grant_id": grant.id, "task_id": task["id"],
             "merge_id": merge.id, "report_id": report.id,
+            "conversation_id": conversation.id, "message_id": picture.id,
+            "case_number": case["number"],
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is

@@ -43,10 +43,13 @@ def says(db: Session, conversation: Conversation, text: str) -> ChatMessage:
                                   line_message_id=uuid.uuid4().hex[:20], text=text)
 
 
-def sends_picture(db: Session, conversation: Conversation, data_dir: Path) -> ChatMessage:
-    """A picture as the inbound job keeps it: under the data folder, typed by its bytes."""
+def sends_picture(db: Session, conversation: Conversation, data_dir: Path, *,
+                  folder: str | None = None) -> ChatMessage:
+    """A picture as the inbound job keeps it: under the data folder, typed by its bytes
+    (``folder``: a fixed one, for a data folder that outlives the test)."""
     name = uuid.uuid4().hex[:20]
-    relative = Path(MEDIA_FOLDER) / str(conversation.id) / f"{name}.png"
+    relative = (Path(MEDIA_FOLDER) / (folder or str(conversation.id))
+                / f"{folder or name}.png")
     (data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
     (data_dir / relative).write_bytes(PNG)
     return service.append_inbound(db, conversation, MessageKind.IMAGE, at=utcnow(),
