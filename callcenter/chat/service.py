@@ -1,6 +1,6 @@
 """Reading and writing conversations and their messages. Takes the session, never commits.
 
-Callers: the webhook's jobs (``inbound.py``) today; the console's chat pages next (an
+Callers: the webhook's jobs (``inbound.py``) and the agent's chat desk (``desk.py``: an
 agent's reply is ``queue_outbound`` with the agent as author, then ``outbox`` sends it).
 """
 
