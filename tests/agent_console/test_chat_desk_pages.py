@@ -202,3 +202,19 @@ def test_a_picture_is_served_to_its_agent_and_the_cases_readers_only(client, see
     signed_in(client, "agent3")
     assert client.get(path).status_code == 404
     assert client.get(f"/chats/{conversation.id}").status_code == 404
+
+
+def test_a_canned_reply_an_admin_adds_is_offered_on_the_desk(client, seeded_session):
+    csrf = signed_in(client, "admin")
+    page = client.get("/admin/lists").text
+    assert 'id="canned-replies"' in page and "ข้อความสำเร็จรูปของแชท" in page
+    added = client.post("/admin/lists/canned-replies", follow_redirects=False, data={
+        "code": "shelter", "label_th": "เรามีบ้านพักฉุกเฉินให้ได้ค่ะ หากต้องการ",
+        "label_en": "We can offer an emergency shelter if you need one.", "active": "1",
+        "csrf_token": csrf})
+    assert added.status_code == 303
+    client.cookies.clear()
+    conversation = active_conversation(seeded_session, user_id(seeded_session, "agent1"))
+    signed_in(client, "agent1")
+    assert 'data-text="เรามีบ้านพักฉุกเฉินให้ได้ค่ะ หากต้องการ"' in client.get(
+        f"/chats/{conversation.id}").text
