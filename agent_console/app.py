@@ -38,6 +38,7 @@ from agent_console.routers import (
     assignment,
     auth,
     break_glass,
+    chat_cases,
     chat_routing,
     closures,
     dispatch_board,
@@ -77,6 +78,7 @@ from agent_console.routers import api_unit as unit_api
 from agent_console.routers import api_walk_ins as walk_ins_api
 from agent_console.routers import api_web_reports as web_reports_api
 from agent_console.routers import cases as case_pages
+from agent_console.routers import chats as chat_desk
 from agent_console.routers import contacts as contact_pages
 from agent_console.routers import follow_ups as follow_up_pages
 from agent_console.routers import notices as notice_stream
@@ -224,6 +226,8 @@ def create_app(
     app.include_router(public_report.router)  # public: no sign-in
     app.include_router(web_reports.router)
     app.include_router(web_reports_api.router)
+    app.include_router(chat_desk.router)
+    app.include_router(chat_cases.router)
     app.include_router(line_webhook.router)  # public: LINE's signature is its credential
     app.include_router(chat_routing.router)
     app.include_router(api_chat_routing.router)

@@ -1,7 +1,8 @@
-"""The two lists staff pick from, as the admin pages and the API name them.
+"""The lists staff pick from, as the admin pages and the API name them.
 
-``/admin/lists/{list_name}/…`` takes ``pause-reasons`` or ``dispositions`` (the API has
-``/api/admin/pause-reasons`` and ``/api/admin/dispositions``); each has its service
+``/admin/lists/{list_name}/…`` takes ``pause-reasons``, ``dispositions`` or
+``canned-replies`` (the chat desk's replies; the API has ``/api/admin/pause-reasons`` and
+``/api/admin/dispositions``); each has its service
 (same functions: ``everything``, ``add``, ``update``, ``move``) and its title on the page.
 """
 
@@ -12,6 +13,7 @@ from types import ModuleType
 
 from callcenter.agents import pause_reasons
 from callcenter.calls import dispositions
+from callcenter.chat import canned_replies
 from callcenter.errors import NotFound
 
 
@@ -32,7 +34,9 @@ PAUSE_REASONS = Kind("pause-reasons", pause_reasons, "lists.pause_reasons",
                      "lists.pause_reasons.help")
 DISPOSITIONS = Kind("dispositions", dispositions, "lists.dispositions",
                     "lists.dispositions.help")
-KINDS = (PAUSE_REASONS, DISPOSITIONS)
+CANNED_REPLIES = Kind("canned-replies", canned_replies, "chatdesk.lists.canned_replies",
+                      "chatdesk.lists.canned_replies.help")
+KINDS = (PAUSE_REASONS, DISPOSITIONS, CANNED_REPLIES)
 BY_NAME = {kind.name: kind for kind in KINDS}
 
 

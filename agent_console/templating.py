@@ -9,6 +9,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from callcenter import topics
 from callcenter.cases import nationality
 from callcenter.cases.models import Relationship
+from callcenter.chat import policy as chat_policy
 from callcenter.thaidate import format_date
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
@@ -36,3 +37,5 @@ templates.env.globals["topics"] = topics
 templates.env.globals["nationality_choices"] = nationality.choices
 templates.env.globals["nationality_label"] = nationality.label
 templates.env.globals["relationships"] = [r.value for r in Relationship]
+# A LINE conversation's topic in the page's language (the chat desk, a case's timeline).
+templates.env.globals["topic_label"] = chat_policy.topic_label

@@ -24,7 +24,13 @@ from callcenter.cases.models import (
     Referral,
 )
 from callcenter.cases.work_models import CaseAccessGrant, CaseAssignment, CaseMerge
-from callcenter.chat.models import ChatCapacity, ChatMessage, Conversation, LineWebhookEvent
+from callcenter.chat.models import (
+    CannedReply,
+    ChatCapacity,
+    ChatMessage,
+    Conversation,
+    LineWebhookEvent,
+)
 from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
 from callcenter.intake.models import PublicReport, ReportAddition
@@ -42,6 +48,7 @@ __all__ = [
     "Call",
     "CallOutcome",
     "CallbackRequest",
+    "CannedReply",
     "Case",
     "CaseAccessGrant",
     "CaseAssignment",

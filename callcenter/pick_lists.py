@@ -1,4 +1,4 @@
-"""Lists staff pick from (pause reasons, dispositions): the shape and rules they share.
+"""Lists staff pick from (pause reasons, dispositions, chat canned replies): their shared rules.
 
 Each list is a table of its own domain (``agents.models.PauseReason``,
 ``calls.models.DispositionOption``) with the columns of ``PickItem``. Admins add items,

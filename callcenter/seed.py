@@ -17,6 +17,7 @@ from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, Team, User
 from callcenter.calls import dispositions
 from callcenter.cases import agency_examples
+from callcenter.chat import canned_replies
 from callcenter.phones import service as phones
 from callcenter.phones.policy import PhoneKind
 from callcenter.provinces import catalog
@@ -159,6 +160,7 @@ def seed_all(session: Session, *, demo_users: bool) -> None:
     queues.sync_catalog(session)
     pause_reasons.sync_defaults(session)
     dispositions.sync_defaults(session)
+    canned_replies.sync_defaults(session)
     if demo_users:
         seed_demo_users(session)
         agency_examples.seed_examples(session)

@@ -27,7 +27,8 @@ BRIDGE = "bridge"  # a bridge's link to its PBX (the bridge; the console when a 
 UNIT = "unit"  # an alert to a unit's console (the worker); the unit page hears it as ALERT
 USER = "user"  # a user's own notices (the console and the worker)
 RECORDS = "records"  # call rows of a node reached the database (the bridge)
-KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER, RECORDS)
+CHAT = "chat"  # a LINE conversation has news (the worker and the console, after a commit)
+KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER, RECORDS, CHAT)
 
 # --- SSE events that are no topic's kind ------------------------------------------------
 HUB = "hub"  # the web process's own Redis link, first on every stream: {"live": bool}
@@ -71,6 +72,12 @@ def records_written_topic(node: str) -> str:
 def dispatch_topic(dispatch_id: int | str) -> str:
     """A dispatch moved on (after the commit): the state the board shows, with its version."""
     return f"dispatch.{dispatch_id}.updated"
+
+
+def chat_topic(conversation_id: int | str) -> str:
+    """A conversation has news: a message arrived, one was queued, sent or failed, it
+    ended or went to a case. ``{"conversation": id}`` only: the page draws it again."""
+    return f"chat.{conversation_id}.updated"
 
 
 # The set of open dispatch alarms changed: ``{"alarms": [dispatch state, …]}``.

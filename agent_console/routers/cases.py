@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from agent_console import (
     access,
     assignment_view,
+    chat_desk_view,
     follow_up_view,
     htmx,
     i18n,
@@ -214,6 +215,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
             entries.append({"at": view.merge.undone_at, "kind": "merge_undone", "item": view})
     entries.extend(assignment_view.timeline(db, case))
     entries.extend(web_report_view.timeline(db, case))
+    entries.extend(chat_desk_view.timeline(db, case))
     return sorted(entries, key=lambda e: e["at"])
 
 

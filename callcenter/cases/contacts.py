@@ -119,6 +119,20 @@ def record_opening(session: Session, case: Case, *, channel: ContactChannel,
     return contact
 
 
+def record_attached_report(session: Session, case: Case, *, channel: ContactChannel,
+                           occurred_at: datetime, actor_id: int) -> CaseContact:
+    """A report that came by another channel (a LINE conversation) attached to an open
+    case later: a contact of that channel when the report began, audited."""
+    _check_open(case)
+    contact = CaseContact(case_id=case.id, channel=channel, handled_by_id=actor_id,
+                          occurred_at=max(occurred_at, case.created_at),
+                          attached_by_id=actor_id, attached_at=utcnow())
+    session.add(contact)
+    session.flush()
+    _audit(session, contact, actor_id=actor_id)
+    return contact
+
+
 def _audit(session: Session, contact: CaseContact, *, actor_id: int) -> None:
     # Ids and codes only: the summary is the worker's words about a person.
     audit.record(session, actor_id=actor_id, action=f"case.contact.{contact.channel.value}",

@@ -34,6 +34,8 @@ MEDIA_FOLDER = "chat_media"
 class Applied:
     outcome: str
     outbound: list[int]
+    # The conversation the event touched (its open pages are told after the commit).
+    conversation_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def apply(session: Session, event: LineEvent, *, now: datetime, tools: Tools) ->
         # Stored with its type (the row), logged by its type only.
         log.info("line.event_ignored type=%s", event.type[:40])
         return Applied(f"ignored: {event.type}"[:80], [])
-    return handler(session, event, now, tools)
+    applied = handler(session, event, now, tools)
+    applied.conversation_id = service.latest_id(session, event.user_id)
+    return applied
 
 
 def _answer(session: Session, conversation: Conversation, event: LineEvent, key: str, *,

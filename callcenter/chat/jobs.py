@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter import after_commit
-from callcenter.chat import inbound, line_api, line_protocol, outbox, webhook
+from callcenter.chat import inbound, line_api, line_protocol, live, outbox, webhook
 from callcenter.chat.config import LineSettings, get_line_settings
 from callcenter.chat.line_api import LineApiError
 from callcenter.db import default_sessionmaker, engine_for, session_scope, utcnow
@@ -138,6 +138,9 @@ def apply_event(row_id: int, ctx: Context | None = None) -> str:
                 # Someone may be waiting now: route at once rather than at the next sweep.
                 from callcenter.chat.routing_jobs import request_routing  # imports this module
                 after_commit.register(session, lambda: request_routing(ctx.redis))
+            if applied.conversation_id is not None:
+                touched = [applied.conversation_id]
+                after_commit.register(session, lambda: live.publish(ctx.redis, touched))
     except LineApiError as exc:
         # A picture LINE could not give now: the event stays owed, the relay retries.
         log.warning("line.event_deferred event=%s error=%s", row_id, exc)
@@ -150,16 +153,20 @@ def apply_event(row_id: int, ctx: Context | None = None) -> str:
 def send_message(message_id: int, ctx: Context | None = None) -> str:
     """One attempt at one outbound message; the outcome is on its row."""
     ctx = ctx or default_context()
+    reason = None
     with session_scope(ctx.sessions) as session:
         taken = outbox.claim(session, message_id, now=utcnow(), settings=ctx.settings)
         if taken is not None and (taken.blocked or taken.expired):
             reason = ("the person blocked the account" if taken.blocked
                       else "not sent within LINE's retry-key lifetime")
             outbox.record_failed(session, message_id, error=reason, now=utcnow())
-            log.info("line.send_failed message=%s reason=%s", message_id, reason)
-            return "failed"
     if taken is None:
         return "not owed"
+    if reason is not None:
+        # The desk shows the message as failed at once.
+        live.publish(ctx.redis, [taken.conversation_id])
+        log.info("line.send_failed message=%s reason=%s", message_id, reason)
+        return "failed"
     try:
         via, _request_id = outbox.send(ctx.settings, taken)
     except LineApiError as exc:
@@ -168,10 +175,12 @@ def send_message(message_id: int, ctx: Context | None = None) -> str:
                                           settings=ctx.settings)
         if outcome == "retry by push":
             after_commit_sends(ctx.redis, [message_id])
+        live.publish(ctx.redis, [taken.conversation_id])
         log.info("line.send_error message=%s error=%s outcome=%s", message_id, exc, outcome)
         return outcome
     with session_scope(ctx.sessions) as session:
         outbox.record_sent(session, message_id, via=via, now=utcnow())
+    live.publish(ctx.redis, [taken.conversation_id])
     log.info("line.sent message=%s via=%s", message_id, via)
     return "sent"
 

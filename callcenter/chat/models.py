@@ -9,11 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.columns import enum_type
 from callcenter.db import Base, utcnow
+from callcenter.pick_lists import PickItem
 
 
 class ConversationStatus(StrEnum):
@@ -77,6 +87,8 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The last message the agent's desk showed: the person's messages after it are unread.
+    agent_read_up_to: Mapped[int | None]
     # Routing (``routing.py``). When it first started to wait: the service level counts
     # from here, and a return to the queue never moves it (``waiting_since`` is the place
     # in line, kept through an offer so a decline puts it back where it was).
@@ -140,6 +152,14 @@ class ChatMessage(Base):
     sent_at: Mapped[datetime | None]
     sent_via: Mapped[str | None] = mapped_column(String(10))
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class CannedReply(PickItem, Base):
+    """A reply staff pick and edit before sending (callcenter.pick_lists): the labels are
+    the reply's text in Thai and in English, the code names it for admins."""
+
+    __tablename__ = "chat_canned_replies"
+    __table_args__ = (UniqueConstraint("code"),)
 
 
 class LineWebhookEvent(Base):

@@ -45,6 +45,15 @@ TOPICS = (
     Topic(URGENT, "อยู่ในอันตรายตอนนี้", "I am in danger now"),
 )
 TOPIC_KEYS = frozenset(t.key for t in TOPICS)
+_TOPIC_BY_KEY = {t.key: t for t in TOPICS}
+
+
+def topic_label(key: str | None, language: str) -> str:
+    """A topic as staff read it; none chosen yet is a dash, an unknown key itself."""
+    if not key:
+        return "–"
+    topic = _TOPIC_BY_KEY.get(key)
+    return topic.label(language) if topic else key
 
 # What the system says, in the conversation's language (the person's words, not the
 # console's: they live here, not in the console's catalogue).

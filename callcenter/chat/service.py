@@ -1,6 +1,6 @@
 """Reading and writing conversations and their messages. Takes the session, never commits.
 
-Callers: the webhook's jobs (``inbound.py``) today; the console's chat pages next (an
+Callers: the webhook's jobs (``inbound.py``) and the agent's chat desk (``desk.py``: an
 agent's reply is ``queue_outbound`` with the agent as author, then ``outbox`` sends it).
 """
 
@@ -34,6 +34,12 @@ def open_conversation(session: Session, line_user_id: str) -> Conversation | Non
                Conversation.status.in_(OPEN_STATUSES))
         .order_by(Conversation.id.desc()).limit(1).with_for_update()
     ).first()
+
+
+def latest_id(session: Session, line_user_id: str) -> int | None:
+    """The id of the person's newest conversation, whatever its state."""
+    return session.scalar(select(Conversation.id).where(
+        Conversation.line_user_id == line_user_id).order_by(Conversation.id.desc()).limit(1))
 
 
 def start_conversation(session: Session, line_user_id: str, *, now: datetime,

@@ -459,6 +459,20 @@ TABLE: dict[str, Rule] = {
         "version": "999", "case_number": "1300-2569-000001"}),
     "POST /web-reports/{report_id}/flag": page(WORKERS, form={"version": "999",
                                                                "flag": "prank"}),
+    # --- the chat desk (tests/agent_console/test_chat_desk_pages.py): conversation_id is
+    # agent1's active LINE conversation, message_id its picture; others' is missing (404).
+    # A reply is tried empty (422); ending, opening a case and attaching do their work,
+    # and a second try answers 409.
+    "GET /chats": page(WORKERS),
+    "GET /chats/{conversation_id}": page(OWNER | BOSSES, WORKERS),
+    "GET /chats/{conversation_id}/transcript": page(OWNER | BOSSES, WORKERS),
+    "GET /chats/{conversation_id}/stream": page(OWNER | BOSSES, WORKERS, stream=True),
+    "POST /chats/{conversation_id}/reply": page(OWNER | BOSSES, WORKERS, form={"text": " "}),
+    "POST /chats/{conversation_id}/open-case": page(OWNER | BOSSES, WORKERS, form={}),
+    "POST /chats/{conversation_id}/attach": page(OWNER | BOSSES, WORKERS, form={
+        "case_number": "{case_number}"}),
+    "POST /chats/{conversation_id}/end": page(OWNER | BOSSES, WORKERS, form={}),
+    "GET /chats/{conversation_id}/media/{message_id}": page(OWNER | BOSSES, WORKERS),
     "GET /api/web-reports": api(WORKERS),
     "GET /api/web-reports/{report_id}": api(WORKERS),
     "POST /api/web-reports/{report_id}/take": api(WORKERS, json={"version": 999}),
@@ -468,8 +482,8 @@ TABLE: dict[str, Rule] = {
     "POST /api/web-reports/{report_id}/flag": api(WORKERS, json={"version": 999,
                                                                  "flag": "prank"}),
     # --- chat routing (chat_routing, api_chat_routing, admin_chat_capacity) -------------
-    # conversation_id: a chat offered to agent1; anyone else accepting or declining it is
-    # answered 409 (no longer offered to you), which the rule counts as reached.
+    # conversation_id: agent1's active chat (the desk's); accepting or declining a chat not
+    # offered to you is answered 409, which the rule counts as reached.
     "GET /agent/chats": page(CHATTERS),
     "POST /chats/take-next": page(CHATTERS),
     "POST /chats/{conversation_id}/accept": page(CHATTERS),

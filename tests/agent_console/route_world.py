@@ -22,7 +22,7 @@ from callcenter.provinces import service as provinces
 from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
-from tests.chat.routing_builders import offered_chat
+from tests.chat.builders import active_conversation, sends_picture
 from tests.intake.builders import issued_app_key, web_report_taken_by
 
 # What the agent wrote for the unit (dispatches carry their own text, never the summary).
@@ -80,7 +80,11 @@ def build_world(client, seeded_session) -> dict:
         user_id=seeded_session.scalar(select(User.id).where(User.login == "agent3")),
         reason="ผู้โทรสอบถามเรื่องเคสนี้ เจ้าของเคสไม่อยู่เวร")
     report = web_report_taken_by(seeded_session, case["owner_id"])
-    chat = offered_chat(seeded_session, agent_id=case["owner_id"])
+    # agent1's LINE conversation, with a picture kept in the app's data folder (one fixed
+    # file, rewritten by every world).
+    conversation = active_conversation(seeded_session, case["owner_id"])
+    picture = sends_picture(seeded_session, conversation,
+                            client.app.state.settings.data_dir.resolve(), folder="route-world")
     app_key = issued_app_key(seeded_session)
     client.post("/logout", headers=h)
     client.cookies.clear()
@@ -94,9 +98,10 @@ def build_world(client, seeded_session) -> dict:
             "list_name": "dispositions", "item_code": "information", "reason_code": "break",
             "disposition_code": "information",
             "request_id": waiting.id, "grant_id": grant.id, "task_id": task["id"],
-            "merge_id": merge.id, "report_id": report.id, "conversation_id": chat.id,
-            "app_key_id": app_key.row.id,
-            "tracking_code": "ABCD-EFGH-JKMN",
+            "merge_id": merge.id, "report_id": report.id,
+            "conversation_id": conversation.id, "message_id": picture.id,
+            "case_number": case["number"],
+            "app_key_id": app_key.row.id, "tracking_code": "ABCD-EFGH-JKMN",
             "unit_id": unit.id, "contact_id": unit.contacts[0].id, "test_id": test.id,
             "user_id": seeded_session.scalar(select(User.id).where(User.login == "agent2")),
             # The administration's phones: agent2's seeded one; a phone for the admin is
