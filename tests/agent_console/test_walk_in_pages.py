@@ -116,8 +116,13 @@ def test_reports_and_the_wallboard_count_cases_by_channel(client, seeded_session
     assert client.get("/reports", params={"report": "cases_by_issue_area",
                                           "channel": "fax"}).status_code == 422
     board = client.get("/wallboard/board?lang=en", headers=HTMX).text
-    assert re.search(r'data-channel="walk_in">Walk-in <b>1</b>', board)
-    assert re.search(r'data-channel="hotline">Hotline 1300 <b>2</b>', board)
+    # Each figure and its label in an element of its own (they once ran together).
+    walk_in = r'data-channel="walk_in"><span class="wb-channel-n">1</span> '
+    assert re.search(walk_in + r'<span class="wb-channel-label">Walk-in</span>', board)
+    hotline = r'data-channel="hotline"><span class="wb-channel-n">2</span> '
+    assert re.search(hotline + r'<span class="wb-channel-label">Hotline 1300</span>', board)
+    thai = client.get("/wallboard/board?lang=th", headers=HTMX).text
+    assert '<span class="wb-channel-label">มาด้วยตนเอง</span>' in thai
 
 
 def test_a_search_in_the_picker_keeps_the_centre_chosen_already(client, seeded_session):

@@ -1,7 +1,9 @@
 """In chromium: a person files a report in Thai on a phone-sized screen and gets a code;
 an agent opens a case from it on /web-reports; the person checks the status with the
-code and adds information, which the case's timeline shows; the quick exit leaves and
-Back does not come back to the form."""
+code and adds information, which the case's timeline shows; the agent screens the case
+and dispatches it to Chiang Mai's rapid-response unit, whose member acknowledges it on
+the unit's page; the person's status then reads "passed on" in plain words, never the
+case's content. The quick exit leaves and Back does not come back to the form."""
 
 from __future__ import annotations
 
@@ -27,6 +29,39 @@ def _neutral_site(context) -> None:
     """The quick exit's site, answered here: the test machine has no Internet."""
     context.route(f"{NEUTRAL}**", lambda route: route.fulfill(
         status=200, content_type="text/html", body="<title>Google</title><p>neutral</p>"))
+
+
+def track(page, console: str, code: str) -> str:
+    """The status the person reads on the tracking page, their code typed in lower case."""
+    page.goto(f"{console}/report/track")
+    page.fill("#f-code", code.lower())
+    page.click("#look")
+    return page.locator("#report-status").inner_text().strip()
+
+
+def dispatch_to_the_unit(agent, case_url: str) -> None:
+    """Screening first (a new case cannot be dispatched), then the unit's brief and send."""
+    agent.goto(case_url)
+    agent.select_option("#status-choice", "screening")
+    agent.click("#status-submit")
+    agent.wait_for_selector("#status-choice option[value='referred']", state="attached")
+    agent.fill("#unit_brief", "เด็กร้องขอความช่วยเหลือ บ้านข้างเคียง ตรวจสอบด่วน")
+    agent.click("#dispatch")
+    agent.wait_for_selector("#dispatches li[data-dispatch]")
+
+
+def the_unit_acknowledges(browser, errors, console: str, case_number: str) -> None:
+    """Chiang Mai's unit member sees the dispatch on the unit's page and acknowledges it."""
+    unit = errors.watch_context(browser.new_context(**PHONE))
+    page = unit.new_page()
+    sign_in(page, console, "unit.th50")
+    page.wait_for_url(f"{console}/unit")
+    card = page.locator(f"#dispatch-list a.unit-card:has-text('{case_number}')")
+    card.click()
+    page.wait_for_url(re.compile(rf"{console}/unit/dispatches/\d+$"))
+    page.click("#do-acknowledge")
+    page.wait_for_selector("#dispatch-status:has-text('รับเรื่องแล้ว')")
+    unit.close()
 
 
 def test_a_report_from_a_phone_becomes_a_case_and_its_sender_follows_it(request):
@@ -65,10 +100,7 @@ def test_a_report_from_a_phone_becomes_a_case_and_its_sender_follows_it(request)
     agent.wait_for_url(re.compile(rf"{console}/cases/\d+$"))
     case_url = agent.url
 
-    page.goto(f"{console}/report/track")
-    page.fill("#f-code", code.lower())
-    page.click("#look")
-    assert page.locator("#report-status").inner_text().strip() == "เจ้าหน้าที่กำลังดำเนินการ"
+    assert track(page, console, code) == "เจ้าหน้าที่กำลังดำเนินการ"
     assert WHAT not in page.content()
     page.fill("#f-body", MORE)
     page.click("#add")
@@ -76,6 +108,18 @@ def test_a_report_from_a_phone_becomes_a_case_and_its_sender_follows_it(request)
 
     agent.goto(case_url)
     assert MORE in agent.locator("#timeline").inner_text()
+    case_number = agent.locator("#case-h").inner_text()
+    case_number = re.search(r"1300-\d{4}-\d+", case_number).group(0)
+
+    dispatch_to_the_unit(agent, case_url)
+    the_unit_acknowledges(browser, errors, console, case_number)
+    agent.goto(case_url)
+    assert "หน่วยรับทราบ" in agent.locator("#dispatches").inner_text()  # acknowledged
+
+    assert track(page, console, code) == "ส่งต่อหน่วยงานที่ช่วยเหลือแล้ว"
+    shown = page.content()
+    for secret in (WHAT, MORE, case_number, "บ้านข้างเคียง"):
+        assert secret not in shown
     person.close()
     staff.close()
 
