@@ -33,9 +33,9 @@ DEFINITION = {
         "hotline's. A province chosen narrows to that province's cases."
     ),
     "th": (
-        "กรณีที่เปิดในช่วงวันที่ (ตามวันที่สร้างกรณีตามเวลาประเทศไทย) นับตามช่องทางที่รับแจ้ง: สายด่วน 1300 "
-        "walk-in ที่ศูนย์ เว็บไซต์ แอปพลิเคชัน หรือ LINE กรณีที่เปิดก่อนมีการบันทึกช่องทางนับเป็นสายด่วน "
-        "เลือกจังหวัดเพื่อดูเฉพาะกรณีของจังหวัดนั้น"
+        "เคสที่เปิดในช่วงวันที่ (ตามวันที่สร้างเคสตามเวลาประเทศไทย) นับตามช่องทางที่รับแจ้ง: สายด่วน 1300 "
+        "walk-in ที่ศูนย์ เว็บไซต์ แอปพลิเคชัน หรือ LINE เคสที่เปิดก่อนมีการบันทึกช่องทางนับเป็นสายด่วน "
+        "เลือกจังหวัดเพื่อดูเฉพาะเคสของจังหวัดนั้น"
     ),
 }
 
@@ -78,16 +78,16 @@ def _province_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
 COUNTS = (*(Column(c.value, *LABELS[c]) for c in CHANNELS), Column("total", "Total", "รวม"))
 
 REPORTS = (
-    ReportSpec("cases_by_channel_day", "Cases by channel and day", "กรณีตามช่องทางรายวัน",
+    ReportSpec("cases_by_channel_day", "Cases by channel and day", "เคสตามช่องทางรายวัน",
                (Column("day", "Day", "วันที่"), *COUNTS), _by_time("day"),
                lambda row, ctx: (as_date(row[0]), *row[1:]), DEFINITION,
                filters=("province",)),
     ReportSpec("cases_by_channel_month", "Cases by channel and month",
-               "กรณีตามช่องทางรายเดือน", (Column("month", "Month", "เดือน"), *COUNTS),
+               "เคสตามช่องทางรายเดือน", (Column("month", "Month", "เดือน"), *COUNTS),
                _by_time("month"), lambda row, ctx: (as_month(row[0]), *row[1:]), DEFINITION,
                filters=("province",)),
     ReportSpec("cases_by_channel_province", "Cases by channel and province",
-               "กรณีตามช่องทางและจังหวัด",
+               "เคสตามช่องทางและจังหวัด",
                (Column("province", "Province code", "รหัสจังหวัด"),
                 Column("province_name", "Province", "จังหวัด"), *COUNTS),
                by_province_query, _province_shape, DEFINITION, filters=("province",)),
