@@ -16,6 +16,7 @@ from callcenter.cases.models import Case, CaseCall, CaseStatus, CaseStatusChange
 from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import Province
+from callcenter.reports import labels
 from callcenter.reports.spec import Column, Context, ReportSpec, number
 from callcenter.reports.sql import instant, least, seconds_between
 from callcenter.taxonomy import Urgency
@@ -208,7 +209,8 @@ def _shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
     province, name, urgency, cases, *rest = row
     *steps, dispatched_within, unit_ack_within = rest
     urgency = Urgency(urgency)
-    out: list[Any] = [province or "", name or "", urgency.value, cases]
+    out: list[Any] = [province or "", labels.province_of(province, name, ctx.lang),
+                      urgency.value, cases]
     for i in range(0, len(steps), 3):
         n, median, p90 = steps[i:i + 3]
         out += [n, number(median, 0), number(p90, 0)]

@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, case, func, select
 
 from callcenter.cases.models import Case, CasePerson, PersonRole
 from callcenter.provinces.models import Province
+from callcenter.reports import labels
 from callcenter.reports.filters import conditions
 from callcenter.reports.spec import Column, Context, ReportSpec, as_month
 from callcenter.reports.sql import instant, local_bucket
@@ -154,7 +155,8 @@ REPORTS = (
         "cases_by_province", "Cases by province", "เคสตามจังหวัด",
         (Column("province", "Province code", "รหัสจังหวัด"),
          Column("province_name", "Province", "จังหวัด"), CASES),
-        by_province_query, lambda row, ctx: (_key(row[0]), row[1] or "", row[2]),
+        by_province_query,
+        lambda row, ctx: (_key(row[0]), labels.province_of(row[0], row[1], ctx.lang), row[2]),
         CASES_DEFINITION, filters=FILTERS,
     ),
     ReportSpec(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.cases.models import Case, Channel
 from callcenter.provinces.models import Province
+from callcenter.reports import labels
 from callcenter.reports.filters import conditions
 from callcenter.reports.spec import Column, Context, ReportSpec, as_date, as_month
 from callcenter.reports.sql import instant, local_bucket
@@ -72,7 +73,7 @@ def by_province_query(ctx: Context) -> Select[Any]:
 
 
 def _province_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
-    return (row[0] or "-", row[1] or "", *row[2:])
+    return (row[0] or "-", labels.province_of(row[0], row[1], ctx.lang), *row[2:])
 
 
 COUNTS = (*(Column(c.value, *LABELS[c]) for c in CHANNELS), Column("total", "Total", "รวม"))

@@ -10,6 +10,7 @@ from sqlalchemy import Float, Select, String, func, literal, select, union_all
 from callcenter.cases.models import Case
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import Province, ResponseUnit
+from callcenter.reports import labels
 from callcenter.reports.spec import Column, Context, ReportSpec, number
 from callcenter.reports.sql import instant, seconds_between
 
@@ -126,7 +127,7 @@ def intervals_query(ctx: Context) -> Select[Any]:
 
 def _shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
     province, name, dispatches, *steps = row
-    out: list[Any] = [province, name or "", dispatches]
+    out: list[Any] = [province, labels.province_of(province, name, ctx.lang), dispatches]
     for i in range(0, len(steps), 3):
         n, median, p90 = steps[i:i + 3]
         out += [n, number(median, 0), number(p90, 0)]
