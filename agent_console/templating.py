@@ -6,14 +6,25 @@ from pathlib import Path
 
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from agent_console.event_notes import dispatch_note, unit_outcome
 from callcenter import topics
 from callcenter.cases import nationality
 from callcenter.cases.models import Relationship
 from callcenter.chat import policy as chat_policy
+from callcenter.collation import by_display_name
+from callcenter.provinces import catalog
 from callcenter.thaidate import format_date
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["be_date"] = format_date
+# Lists of places and agencies in the order of the names the page shows (Thai dictionary
+# order on Thai pages): ``{% for p in provinces | by_name(lang) %}``.
+templates.env.filters["by_name"] = by_display_name
+# A dispatch step's note, the system's own named in the page's language.
+templates.env.globals["dispatch_note"] = dispatch_note
+templates.env.globals["unit_outcome"] = unit_outcome
+# A province by its code, named in the page's language: ``province_name(code, lang)``.
+templates.env.globals["province_name"] = catalog.name_of
 
 
 def audit_value(value: object) -> str:

@@ -11,7 +11,7 @@ from agent_console.deps import Viewer
 from callcenter.agents import service as users
 from callcenter.cases.models import Case
 from callcenter.intake import app_keys, public_reports, web_queue
-from callcenter.provinces import places
+from callcenter.provinces import catalog, places
 
 
 def actor(viewer: Viewer) -> web_queue.Actor:
@@ -31,7 +31,8 @@ def app_names(db: Session, reports) -> dict[int, str]:
 
 def place(report, lang: str) -> str:
     district = places.district(report.district_code)
-    parts = [district.name(lang) if district else None, report.province_code]
+    parts = [district.name(lang) if district else None,
+             catalog.name_of(report.province_code, lang) if report.province_code else None]
     return " · ".join(p for p in parts if p) or "–"
 
 

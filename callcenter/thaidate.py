@@ -1,4 +1,5 @@
-"""Buddhist-era dates, as Thai government documents write them.
+"""Dates as each page's reader writes them: Buddhist era in Thai, as Thai government
+documents write them; Gregorian in English.
 
 Babel formats Thai dates with the Gregorian year, so the era is added here.
 """
@@ -55,14 +56,14 @@ def format_date(
     long: bool = False,
     zone: ZoneInfo = BANGKOK,
 ) -> str:
-    """'23 พ.ย. 2569' (Thai) or '23 Nov 2569 BE' (English); the year is always BE."""
+    """'23 พ.ย. 2569' on a Thai page, '23 Nov 2026' on an English one: the page's language
+    decides the era, as each reader counts years (the ministry's exports keep BE)."""
     local = moment.astimezone(zone) if isinstance(moment, datetime) else moment
-    year = local.year + BUDDHIST_ERA_OFFSET
     if lang == "th":
         month = (MONTHS_TH if long else MONTHS_TH_ABBR)[local.month - 1]
-        text = f"{local.day} {month} {year}"
+        text = f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET}"
     else:
-        text = f"{local.day} {MONTHS_EN_ABBR[local.month - 1]} {year} BE"
+        text = f"{local.day} {MONTHS_EN_ABBR[local.month - 1]} {local.year}"
     if with_time and isinstance(local, datetime):
         text += f" {local:%H:%M}"
         if lang == "th":

@@ -17,11 +17,20 @@ def test_naive_datetimes_are_refused():
         buddhist_year(datetime(2026, 1, 1))
 
 
-def test_thai_and_english_formats_show_the_buddhist_era():
+def test_thai_pages_show_the_buddhist_era_and_english_pages_the_gregorian_year():
     moment = datetime(2026, 11, 23, 8, 5, tzinfo=UTC)
     assert format_date(moment) == "23 พ.ย. 2569"
     assert format_date(moment, long=True, with_time=True) == "23 พฤศจิกายน 2569 15:05 น."
-    assert format_date(moment, lang="en") == "23 Nov 2569 BE"
+    assert format_date(moment, lang="en") == "23 Nov 2026"
+    assert format_date(moment, lang="en", with_time=True) == "23 Nov 2026 15:05"
+
+
+def test_the_day_is_read_on_the_bangkok_calendar_in_either_language():
+    # 23:30 UTC on New Year's Eve is already 1 January in Bangkok.
+    moment = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert format_date(moment, lang="en") == "1 Jan 2027"
+    assert format_date(moment, lang="th") == "1 ม.ค. 2570"
+    assert format_date(date(2026, 12, 6), lang="en") == "6 Dec 2026"
 
 
 def test_typed_dates_are_read_with_a_buddhist_year():

@@ -24,6 +24,7 @@ from agent_console import public_forms as public
 from agent_console.deps import DB
 from agent_console.limits import client_ip
 from callcenter import sealing
+from callcenter.collation import by_display_name
 from callcenter.db import utcnow
 from callcenter.errors import Conflict
 from callcenter.intake import public_reports, rate_limit, tracking
@@ -55,7 +56,7 @@ Form = Depends(form_fields)
 
 @cache
 def _provinces() -> tuple[catalog.ProvinceSpec, ...]:
-    return tuple(sorted(catalog.provinces(), key=lambda p: p.name_th))
+    return tuple(by_display_name(catalog.provinces(), "th"))
 
 
 def place_name(area, lang: str) -> str:

@@ -26,6 +26,7 @@ from callcenter.cases.models import (
     ReferralStatus,
     ReferralTarget,
 )
+from callcenter.collation import in_name_order
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, InvalidInput, NotFound, StaleEdit
 from callcenter.provinces import catalog, contacts
@@ -83,7 +84,8 @@ def search(session: Session, *, text: str = "", agency_type: AgencyType | None =
         query = query.where(or_(Agency.name_th.ilike(pattern, escape="\\"),
                                 Agency.name_en.ilike(pattern, escape="\\"),
                                 Agency.services.ilike(pattern, escape="\\")))
-    rows = list(session.scalars(query.order_by(Agency.name_th, Agency.id)))
+    # Thai dictionary order within each rank (the sort below is stable).
+    rows = in_name_order(session.scalars(query.order_by(Agency.id)), lambda a: a.name_th)
 
     def rank(a: Agency) -> int:
         if first_province and a.province_code == first_province:

@@ -87,3 +87,17 @@ def demo_supervisor_phone(code: str) -> str:
     Not a real line; the demo's simulated Asterisk answers it like any unknown number.
     """
     return "09910000" + code.removeprefix("TH-").zfill(2)
+
+
+@functools.cache
+def _by_code() -> dict[str, ProvinceSpec]:
+    return {p.code: p for p in provinces()}
+
+
+def name_of(code: str | None, lang: str = "th") -> str:
+    """A province's name in the page's language ('เชียงใหม่', 'Chiang Mai'); a code that is
+    not a province is returned as it is, so a bad record still shows something."""
+    spec = _by_code().get(code or "")
+    if spec is None:
+        return code or ""
+    return spec.name_en if lang == "en" else spec.name_th

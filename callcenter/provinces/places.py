@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import geothai
 
+from callcenter.collation import by_display_name
+
 # Thailand's extent with a small margin (Sunthon Phu at 5.6°N to Mae Sai at 20.5°N,
 # Mae Sariang near 97.3°E to Khong Chiam at 105.6°E): a point outside is a typing error.
 LAT_MIN, LAT_MAX = 5.5, 20.6
@@ -57,20 +59,24 @@ def _matches(query: str, *names: str) -> bool:
     return not q or any(q in n.casefold() for n in names)
 
 
-def districts(province_code: str, query: str = "", *, limit: int = PICK_LIMIT) -> list[Area]:
-    """The districts of a province (ISO code) whose Thai or English name holds the query."""
+def districts(province_code: str, query: str = "", *, limit: int = PICK_LIMIT,
+              lang: str = "th") -> list[Area]:
+    """The districts of a province (ISO code) whose Thai or English name holds the query,
+    in the order of their names in the language."""
     found = [Area(d.code, d.name_th, d.name_en)
              for d in geothai.districts(dopa_of(province_code))
              if _matches(query, d.name_th, d.name_en)]
-    return found[:limit]
+    return by_display_name(found, lang)[:limit]
 
 
-def subdistricts(district_code: str, query: str = "", *, limit: int = PICK_LIMIT) -> list[Area]:
-    """The sub-districts of a district whose name or postal code holds the query."""
+def subdistricts(district_code: str, query: str = "", *, limit: int = PICK_LIMIT,
+                 lang: str = "th") -> list[Area]:
+    """The sub-districts of a district whose name or postal code holds the query, in the
+    order of their names in the language."""
     found = [Area(s.code, s.name_th, s.name_en, tuple(s.postal_codes))
              for s in geothai.subdistricts(district_code)
              if _matches(query, s.name_th, s.name_en, *s.postal_codes)]
-    return found[:limit]
+    return by_display_name(found, lang)[:limit]
 
 
 def district(code: str | None) -> Area | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from callcenter.collation import by_display_name
 from callcenter.provinces.catalog import demo_duty_phone, demo_supervisor_phone, provinces
 from callcenter.provinces.models import (
     AlertChannel,
@@ -83,8 +84,9 @@ def unit_by_code(session: Session, code: str) -> ResponseUnit | None:
 
 
 def by_thai_name(session: Session) -> list[Province]:
-    """Every province, in the order of the forms' province list."""
-    return list(session.scalars(select(Province).order_by(Province.name_th)))
+    """Every province in Thai dictionary order, as the forms' province list shows them
+    (English pages re-sort by the English name)."""
+    return by_display_name(session.scalars(select(Province)), "th")
 
 
 def get(session: Session, code: str | None) -> Province | None:

@@ -16,6 +16,7 @@ from callcenter.cases.models import Case, CaseCall, CaseStatus, CaseStatusChange
 from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import Province
+from callcenter.reports import labels
 from callcenter.reports.spec import Column, Context, ReportSpec, number
 from callcenter.reports.sql import instant, least, seconds_between
 from callcenter.taxonomy import Urgency
@@ -23,12 +24,12 @@ from callcenter.taxonomy import Urgency
 # The steps from the first contact, then the unit's own interval (first dispatch to first
 # acknowledgement) that its deadline is set on.
 STEPS = (
-    ("opened", "to case opened", "ถึงเปิดกรณี"),
+    ("opened", "to case opened", "ถึงเปิดเคส"),
     ("dispatched", "to dispatch", "ถึงส่งหน่วย"),
     ("acknowledged", "to acknowledged", "ถึงหน่วยตอบรับ"),
-    ("on_scene", "to on scene", "ถึงถึงที่เกิดเหตุ"),
+    ("on_scene", "to arrival on scene", "ถึงหน่วยถึงที่เกิดเหตุ"),
     ("first_follow_up", "to first follow-up", "ถึงติดตามผลครั้งแรก"),
-    ("closed", "to closed", "ถึงปิดกรณี"),
+    ("closed", "to closed", "ถึงปิดเคส"),
     ("unit_ack", "dispatch to acknowledged", "ส่งหน่วยถึงตอบรับ"),
 )
 NAMES = tuple(name for name, *_ in STEPS)
@@ -46,13 +47,13 @@ DEFINITION = {
         "the unit's acknowledgement deadline for the urgency."
     ),
     "th": (
-        "กรณีที่เปิดในช่วงวันที่ แยกตามจังหวัดและความเร่งด่วน นาฬิกาเริ่มที่การติดต่อครั้งแรก: เวลารับสาย"
-        "แรกที่ผูกกับกรณี (เวลาสายเข้าหากไม่มีผู้รับ) หรือเวลาสร้างกรณีเมื่อไม่มีสายมาก่อน แต่ละขั้นคือ"
-        "ครั้งแรกที่กรณีไปถึง (ส่งหน่วยครั้งแรก ตอบรับครั้งแรก ถึงที่เกิดเหตุครั้งแรก "
+        "เคสที่เปิดในช่วงวันที่ แยกตามจังหวัดและความเร่งด่วน นาฬิกาเริ่มที่การติดต่อครั้งแรก: เวลารับสาย"
+        "แรกที่ผูกกับเคส (เวลาสายเข้าหากไม่มีผู้รับ) หรือเวลาสร้างเคสเมื่อไม่มีสายมาก่อน แต่ละขั้นคือ"
+        "ครั้งแรกที่เคสไปถึง (ส่งหน่วยครั้งแรก ตอบรับครั้งแรก ถึงที่เกิดเหตุครั้งแรก "
         "งานติดตามผลแรกที่ทำเสร็จ ปิดครั้งแรก) "
-        "'ส่งหน่วยถึงตอบรับ' นับจากการส่งหน่วยครั้งแรก กรณีที่ไม่ถึงขั้นใดไม่นับในขั้นนั้น มัธยฐานและ"
+        "'ส่งหน่วยถึงตอบรับ' นับจากการส่งหน่วยครั้งแรก เคสที่ไม่ถึงขั้นใดไม่นับในขั้นนั้น มัธยฐานและ"
         "เปอร์เซ็นไทล์ที่ 90 เป็นค่าตามอันดับ หน่วยเป็นวินาที เป้าหมาย: รับสายถึงส่งหน่วยภายใน 60 วินาที"
-        "สำหรับกรณีเร่งด่วนที่สุด (NFPA 1221) และกำหนดเวลาตอบรับของหน่วยตามความเร่งด่วน"
+        "สำหรับเคสเร่งด่วนที่สุด (NFPA 1221) และกำหนดเวลาตอบรับของหน่วยตามความเร่งด่วน"
     ),
 }
 
@@ -208,7 +209,8 @@ def _shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
     province, name, urgency, cases, *rest = row
     *steps, dispatched_within, unit_ack_within = rest
     urgency = Urgency(urgency)
-    out: list[Any] = [province or "", name or "", urgency.value, cases]
+    out: list[Any] = [province or "", labels.province_of(province, name, ctx.lang),
+                      urgency.value, cases]
     for i in range(0, len(steps), 3):
         n, median, p90 = steps[i:i + 3]
         out += [n, number(median, 0), number(p90, 0)]
@@ -225,7 +227,7 @@ def _columns() -> tuple[Column, ...]:
         Column("province", "Province code", "รหัสจังหวัด"),
         Column("province_name", "Province", "จังหวัด"),
         Column("urgency", "Urgency", "ความเร่งด่วน"),
-        Column("cases", "Cases", "จำนวนกรณี"),
+        Column("cases", "Cases", "จำนวนเคส"),
     ]
     for name, en, th in STEPS:
         columns += [
@@ -246,5 +248,5 @@ def _columns() -> tuple[Column, ...]:
 
 REPORTS = (
     ReportSpec("case_clock", "The case clock by province and urgency",
-               "นาฬิกากรณีตามจังหวัดและความเร่งด่วน", _columns(), query, _shape, DEFINITION),
+               "นาฬิกาเคสตามจังหวัดและความเร่งด่วน", _columns(), query, _shape, DEFINITION),
 )

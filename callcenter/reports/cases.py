@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, case, func, select
 
 from callcenter.cases.models import Case, CasePerson, PersonRole
 from callcenter.provinces.models import Province
+from callcenter.reports import labels
 from callcenter.reports.filters import conditions
 from callcenter.reports.spec import Column, Context, ReportSpec, as_month
 from callcenter.reports.sql import instant, local_bucket
@@ -23,8 +24,8 @@ CASES_DEFINITION = {
         "their status now. A case without the field filled in counts under '-'."
     ),
     "th": (
-        "กรณีที่เปิดในช่วงวันที่ (ตามวันที่สร้างกรณีตามเวลาประเทศไทย) ไม่ว่าสถานะปัจจุบันเป็นอย่างไร "
-        "กรณีที่ยังไม่ได้ระบุข้อมูลนั้นนับไว้ที่ '-'"
+        "เคสที่เปิดในช่วงวันที่ (ตามวันที่สร้างเคสตามเวลาประเทศไทย) ไม่ว่าสถานะปัจจุบันเป็นอย่างไร "
+        "เคสที่ยังไม่ได้ระบุข้อมูลนั้นนับไว้ที่ '-'"
     ),
 }
 VICTIMS_DEFINITION = {
@@ -35,9 +36,9 @@ VICTIMS_DEFINITION = {
         "counts twice."
     ),
     "th": (
-        f"ผู้เสียหายในกรณีที่เปิดในช่วงวันที่ อายุต่ำกว่า {CHILD_UNDER_YEARS} ปี: เด็ก ไม่ว่าเพศใด "
+        f"ผู้เสียหายในเคสที่เปิดในช่วงวันที่ อายุต่ำกว่า {CHILD_UNDER_YEARS} ปี: เด็ก ไม่ว่าเพศใด "
         "นอกนั้น (หรือไม่ทราบอายุ) แยกตามเพศ: สตรี ผู้ชาย เพศทางเลือก และไม่ระบุเมื่อไม่ได้บันทึกเพศ "
-        "กรณีที่มีผู้เสียหายสองคนนับสองคน"
+        "เคสที่มีผู้เสียหายสองคนนับสองคน"
     ),
 }
 
@@ -133,32 +134,33 @@ GROUP_LABELS = {
     "gender_diverse": ("Gender-diverse", "เพศทางเลือก"),
     "unknown": ("Not recorded", "ไม่ระบุ"),
 }
-CASES = Column("cases", "Cases", "จำนวนกรณี")
+CASES = Column("cases", "Cases", "จำนวนเคส")
 # Every case report counts one channel when one is chosen (the hotline's, the walk-ins').
 FILTERS = ("channel",)
 
 REPORTS = (
     ReportSpec(
-        "cases_by_issue_area", "Cases by issue area", "กรณีตามประเด็นปัญหา",
+        "cases_by_issue_area", "Cases by issue area", "เคสตามประเด็นปัญหา",
         (Column("issue_area", "Issue area", "ประเด็นปัญหา"), CASES),
         _by(Case.issue_area), lambda row, ctx: (_key(row[0]), row[1]), CASES_DEFINITION,
         filters=FILTERS,
     ),
     ReportSpec(
-        "cases_by_target_group", "Cases by target group", "กรณีตามกลุ่มเป้าหมาย",
+        "cases_by_target_group", "Cases by target group", "เคสตามกลุ่มเป้าหมาย",
         (Column("target_group", "Target group", "กลุ่มเป้าหมาย"), CASES),
         _by(Case.target_group), lambda row, ctx: (_key(row[0]), row[1]), CASES_DEFINITION,
         filters=FILTERS,
     ),
     ReportSpec(
-        "cases_by_province", "Cases by province", "กรณีตามจังหวัด",
+        "cases_by_province", "Cases by province", "เคสตามจังหวัด",
         (Column("province", "Province code", "รหัสจังหวัด"),
          Column("province_name", "Province", "จังหวัด"), CASES),
-        by_province_query, lambda row, ctx: (_key(row[0]), row[1] or "", row[2]),
+        by_province_query,
+        lambda row, ctx: (_key(row[0]), labels.province_of(row[0], row[1], ctx.lang), row[2]),
         CASES_DEFINITION, filters=FILTERS,
     ),
     ReportSpec(
-        "cases_by_month", "Cases by month", "กรณีรายเดือน",
+        "cases_by_month", "Cases by month", "เคสรายเดือน",
         (Column("month", "Month", "เดือน"), CASES),
         by_month_query, lambda row, ctx: (as_month(row[0]), row[1]), CASES_DEFINITION,
         filters=FILTERS,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.cases.models import Case, Channel
 from callcenter.provinces.models import Province
+from callcenter.reports import labels
 from callcenter.reports.filters import conditions
 from callcenter.reports.spec import Column, Context, ReportSpec, as_date, as_month
 from callcenter.reports.sql import instant, local_bucket
@@ -33,9 +34,9 @@ DEFINITION = {
         "hotline's. A province chosen narrows to that province's cases."
     ),
     "th": (
-        "กรณีที่เปิดในช่วงวันที่ (ตามวันที่สร้างกรณีตามเวลาประเทศไทย) นับตามช่องทางที่รับแจ้ง: สายด่วน 1300 "
-        "walk-in ที่ศูนย์ เว็บไซต์ แอปพลิเคชัน หรือ LINE กรณีที่เปิดก่อนมีการบันทึกช่องทางนับเป็นสายด่วน "
-        "เลือกจังหวัดเพื่อดูเฉพาะกรณีของจังหวัดนั้น"
+        "เคสที่เปิดในช่วงวันที่ (ตามวันที่สร้างเคสตามเวลาประเทศไทย) นับตามช่องทางที่รับแจ้ง: สายด่วน 1300 "
+        "walk-in ที่ศูนย์ เว็บไซต์ แอปพลิเคชัน หรือ LINE เคสที่เปิดก่อนมีการบันทึกช่องทางนับเป็นสายด่วน "
+        "เลือกจังหวัดเพื่อดูเฉพาะเคสของจังหวัดนั้น"
     ),
 }
 
@@ -72,22 +73,22 @@ def by_province_query(ctx: Context) -> Select[Any]:
 
 
 def _province_shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
-    return (row[0] or "-", row[1] or "", *row[2:])
+    return (row[0] or "-", labels.province_of(row[0], row[1], ctx.lang), *row[2:])
 
 
 COUNTS = (*(Column(c.value, *LABELS[c]) for c in CHANNELS), Column("total", "Total", "รวม"))
 
 REPORTS = (
-    ReportSpec("cases_by_channel_day", "Cases by channel and day", "กรณีตามช่องทางรายวัน",
+    ReportSpec("cases_by_channel_day", "Cases by channel and day", "เคสตามช่องทางรายวัน",
                (Column("day", "Day", "วันที่"), *COUNTS), _by_time("day"),
                lambda row, ctx: (as_date(row[0]), *row[1:]), DEFINITION,
                filters=("province",)),
     ReportSpec("cases_by_channel_month", "Cases by channel and month",
-               "กรณีตามช่องทางรายเดือน", (Column("month", "Month", "เดือน"), *COUNTS),
+               "เคสตามช่องทางรายเดือน", (Column("month", "Month", "เดือน"), *COUNTS),
                _by_time("month"), lambda row, ctx: (as_month(row[0]), *row[1:]), DEFINITION,
                filters=("province",)),
     ReportSpec("cases_by_channel_province", "Cases by channel and province",
-               "กรณีตามช่องทางและจังหวัด",
+               "เคสตามช่องทางและจังหวัด",
                (Column("province", "Province code", "รหัสจังหวัด"),
                 Column("province_name", "Province", "จังหวัด"), *COUNTS),
                by_province_query, _province_shape, DEFINITION, filters=("province",)),

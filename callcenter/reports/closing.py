@@ -32,9 +32,9 @@ DEFINITION = {
         "percentile are nearest-rank values. No closing target is configured."
     ),
     "th": (
-        "การปิดกรณีในช่วงวันที่: จำนวนชั่วโมงจากเวลาเปิดกรณีถึงเวลาปิด กรณีที่เปิดใหม่แล้วปิดอีกครั้งในช่วง"
-        "นับทุกครั้งที่ปิด แยกตามจังหวัดและความเร่งด่วนของกรณี (หรือตามผลการปิดที่ระบุตอนปิด) มัธยฐาน"
-        "และเปอร์เซ็นไทล์ที่ 90 เป็นค่าตามอันดับ ยังไม่มีการกำหนดเป้าหมายเวลาปิดกรณี"
+        "การปิดเคสในช่วงวันที่: จำนวนชั่วโมงจากเวลาเปิดเคสถึงเวลาปิด เคสที่เปิดใหม่แล้วปิดอีกครั้งในช่วง"
+        "นับทุกครั้งที่ปิด แยกตามจังหวัดและความเร่งด่วนของเคส (หรือตามผลการปิดที่ระบุตอนปิด) มัธยฐาน"
+        "และเปอร์เซ็นไทล์ที่ 90 เป็นค่าตามอันดับ ยังไม่มีการกำหนดเป้าหมายเวลาปิดเคส"
     ),
 }
 
@@ -93,7 +93,7 @@ FIGURES = (
 REPORTS = (
     ReportSpec(
         "time_to_close", "Time to close by province and urgency",
-        "เวลาถึงปิดกรณีตามจังหวัดและความเร่งด่วน",
+        "เวลาถึงปิดเคสตามจังหวัดและความเร่งด่วน",
         (Column("province", "Province code", "รหัสจังหวัด"),
          Column("province_name", "Province", "จังหวัด"),
          Column("urgency", "Urgency code", "รหัสความเร่งด่วน"),
@@ -101,7 +101,7 @@ REPORTS = (
         by_place_query, _by_place_shape, DEFINITION, filters=FILTERS,
     ),
     ReportSpec(
-        "time_to_close_by_outcome", "Time to close by outcome", "เวลาถึงปิดกรณีตามผลการปิด",
+        "time_to_close_by_outcome", "Time to close by outcome", "เวลาถึงปิดเคสตามผลการปิด",
         (Column("outcome", "Outcome code", "รหัสผลการปิด"),
          Column("outcome_name", "Outcome", "ผลการปิด"), *FIGURES),
         by_outcome_query, _by_outcome_shape, DEFINITION, filters=FILTERS,

@@ -10,6 +10,7 @@ from sqlalchemy import Float, Select, String, func, literal, select, union_all
 from callcenter.cases.models import Case
 from callcenter.dispatch.models import Dispatch
 from callcenter.provinces.models import Province, ResponseUnit
+from callcenter.reports import labels
 from callcenter.reports.spec import Column, Context, ReportSpec, number
 from callcenter.reports.sql import instant, seconds_between
 
@@ -17,7 +18,7 @@ from callcenter.reports.sql import instant, seconds_between
 INTERVALS = (
     ("alert", Dispatch.alerted_at, "to alert", "ถึงแจ้งเตือน"),
     ("acknowledge", Dispatch.acknowledged_at, "to acknowledge", "ถึงตอบรับ"),
-    ("on_scene", Dispatch.on_scene_at, "to on scene", "ถึงถึงที่เกิดเหตุ"),
+    ("on_scene", Dispatch.on_scene_at, "to arrival on scene", "ถึงหน่วยถึงที่เกิดเหตุ"),
     ("complete", Dispatch.completed_at, "to completion", "ถึงเสร็จสิ้น"),
 )
 NAMES = tuple(name for name, *_ in INTERVALS)
@@ -126,7 +127,7 @@ def intervals_query(ctx: Context) -> Select[Any]:
 
 def _shape(row: Sequence[Any], ctx: Context) -> tuple[Any, ...]:
     province, name, dispatches, *steps = row
-    out: list[Any] = [province, name or "", dispatches]
+    out: list[Any] = [province, labels.province_of(province, name, ctx.lang), dispatches]
     for i in range(0, len(steps), 3):
         n, median, p90 = steps[i:i + 3]
         out += [n, number(median, 0), number(p90, 0)]
@@ -156,7 +157,7 @@ PER_DISPATCH_DEFINITION = {
         "not reached). The by-province report's figures are taken over these intervals."
     ),
     "th": (
-        "หนึ่งแถวต่อการส่งหน่วยหนึ่งครั้งที่สร้างในช่วงวันที่ เรียงจากเก่าไปใหม่ ได้แก่ เลขที่กรณี (ไม่มีข้อมูล"
+        "หนึ่งแถวต่อการส่งหน่วยหนึ่งครั้งที่สร้างในช่วงวันที่ เรียงจากเก่าไปใหม่ ได้แก่ เลขที่เคส (ไม่มีข้อมูล"
         "บุคคล) หน่วยและจังหวัด ความเร่งด่วน สถานะปัจจุบัน และจำนวนวินาทีจากเวลาที่สร้างการส่งหน่วยถึงแต่ละ"
         "ขั้นที่ไปถึง (ว่าง: ยังไม่ถึง) รายงานตามจังหวัดคำนวณจากช่วงเวลาเหล่านี้"
     ),
@@ -166,7 +167,7 @@ PER_DISPATCH_STEPS = (
     ("alert", Dispatch.alerted_at, "To alert (s)", "ถึงแจ้งเตือน (วินาที)"),
     ("acknowledge", Dispatch.acknowledged_at, "To acknowledge (s)", "ถึงตอบรับ (วินาที)"),
     ("en_route", Dispatch.en_route_at, "To en route (s)", "ถึงออกเดินทาง (วินาที)"),
-    ("on_scene", Dispatch.on_scene_at, "To on scene (s)", "ถึงถึงที่เกิดเหตุ (วินาที)"),
+    ("on_scene", Dispatch.on_scene_at, "To arrival on scene (s)", "ถึงหน่วยถึงที่เกิดเหตุ (วินาที)"),
     ("complete", Dispatch.completed_at, "To completion (s)", "ถึงเสร็จสิ้น (วินาที)"),
     ("decline", Dispatch.declined_at, "To decline (s)", "ถึงปฏิเสธ (วินาที)"),
     ("cancel", Dispatch.cancelled_at, "To cancellation (s)", "ถึงยกเลิก (วินาที)"),
@@ -205,7 +206,7 @@ REPORTS = (
         "ระยะเวลาตอบสนองของหน่วยเคลื่อนที่เร็วรายการส่งหน่วย",
         (
             Column("dispatch_id", "Dispatch id", "รหัสการส่งหน่วย"),
-            Column("case_number", "Case", "เลขที่กรณี"),
+            Column("case_number", "Case", "เลขที่เคส"),
             Column("created_at", "Created (local time)", "เวลาที่สร้าง"),
             Column("province", "Province code", "รหัสจังหวัด"),
             Column("unit", "Unit", "หน่วย"),

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import case
 
 from callcenter.cases.models import AgencyType, ClosureOutcome
+from callcenter.provinces import catalog
 from callcenter.taxonomy import ChiCategory, GbvType, Urgency
 
 GBV_TYPES: dict[GbvType, tuple[str, str]] = {
@@ -78,6 +79,14 @@ def name(labels: Mapping[Any, tuple[str, str]], code: object, lang: str = "th") 
 
 def province_name(name_th: str | None, name_en: str | None, lang: str) -> str:
     return (name_th if lang == "th" else name_en) or ""
+
+
+def province_of(code: str | None, name_th: str | None, lang: str) -> str:
+    """A row's province named in the reader's language: the Thai name the query read, or
+    the English one from the catalogue (the reports that read only ``name_th``)."""
+    if lang == "th" or not code:
+        return name_th or ""
+    return catalog.name_of(code, "en")
 
 
 def in_order(column: Any, labels: Mapping[Any, tuple[str, str]]) -> Any:

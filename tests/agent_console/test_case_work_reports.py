@@ -57,7 +57,7 @@ def test_the_page_offers_the_case_work_reports_and_their_filters(client, seeded_
     assert 'label="Case work: caseload, referrals, closing, GBVIMS, CHI"' in page
     assert 'name="province"' in page and 'name="agency_type"' in page
     thai = client.get("/reports?lang=th").text
-    assert "ภาระงานกรณีรายผู้รับผิดชอบ" in thai and "กรองรายงานงานกรณี" in thai
+    assert "ภาระงานเคสรายผู้รับผิดชอบ" in thai and "กรองรายงานงานเคส" in thai
 
 
 def test_gbvims_is_masked_on_the_page_and_in_the_download_unless_turned_off(

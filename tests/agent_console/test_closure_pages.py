@@ -38,14 +38,14 @@ def test_an_agents_close_of_an_urgent_case_waits_and_the_supervisor_approves_it(
     case_url, _ = ask_to_close(client, seeded_session)
     assert case_of(seeded_session, case_url).status is CaseStatus.SCREENING
     page = client.get(case_url).text
-    assert 'id="closure-waiting"' in page and "รอหัวหน้าเวรอนุมัติการปิดกรณี" in page
+    assert 'id="closure-waiting"' in page and "รอหัวหน้าเวรอนุมัติการปิดเคส" in page
     assert 'id="closure-approve"' not in page  # the agent cannot approve their own close
-    assert "ขอปิดกรณี (รออนุมัติ)" in page
+    assert "ขอปิดเคส (รออนุมัติ)" in page
 
     csrf = signed_in(client, "supervisor")
     listed = client.get("/closures").text
     number = case_of(seeded_session, case_url).number
-    assert "การปิดกรณีที่รออนุมัติ" in listed and number in listed
+    assert "การปิดเคสที่รออนุมัติ" in listed and number in listed
     request = waiting_request(seeded_session, case_of(seeded_session, case_url))
     approved = client.post(f"/closures/{request.id}/approve", follow_redirects=False,
                            data={"version": str(request.version), "csrf_token": csrf})
@@ -56,7 +56,7 @@ def test_an_agents_close_of_an_urgent_case_waits_and_the_supervisor_approves_it(
             actor_id=user_id(seeded_session, "supervisor"), entity_type="case",
             entity_id=case.id)
     page = client.get(case_url).text
-    assert "หัวหน้าเวรอนุมัติการปิดกรณี" in page and 'id="closure-waiting"' not in page
+    assert "หัวหน้าเวรอนุมัติการปิดเคส" in page and 'id="closure-waiting"' not in page
     assert number not in client.get("/closures").text
 
 
@@ -74,10 +74,10 @@ def test_a_supervisor_sends_a_close_back_with_a_reason_shown_on_the_timeline(
     assert waiting_request(seeded_session, case_of(seeded_session, case_url)).state \
         is ClosureState.SENT_BACK
     page = client.get(case_url).text
-    assert "หัวหน้าเวรส่งกลับการปิดกรณี — โทรติดตามผู้เสียหายก่อน" in page
+    assert "หัวหน้าเวรส่งกลับการปิดเคส — โทรติดตามผู้เสียหายก่อน" in page
     again = client.post(f"/closures/{request.id}/approve",
                         data={"version": "2", "csrf_token": csrf})
-    assert again.status_code == 409 and "การปิดกรณีนี้มีผู้ตัดสินแล้ว" in again.text
+    assert again.status_code == 409 and "การปิดเคสนี้มีผู้ตัดสินแล้ว" in again.text
 
 
 def test_reopening_a_closed_case_on_its_page_needs_a_reason(client, seeded_session):
@@ -88,7 +88,7 @@ def test_reopening_a_closed_case_on_its_page_needs_a_reason(client, seeded_sessi
     assert closed.status_code == 303  # a supervisor's own close needs no second approval
     assert case_of(seeded_session, case_url).status is CaseStatus.CLOSED
     bare = client.post(f"{case_url}/status", data={"status": "follow_up", "csrf_token": csrf})
-    assert bare.status_code == 422 and "ระบุเหตุผลที่เปิดกรณีอีกครั้ง" in bare.text
+    assert bare.status_code == 422 and "ระบุเหตุผลที่เปิดเคสอีกครั้ง" in bare.text
     assert case_of(seeded_session, case_url).status is CaseStatus.CLOSED
 
 
@@ -122,7 +122,7 @@ def test_the_case_clock_is_on_the_page_and_in_the_api(client, seeded_session):
     csrf = signed_in(client, "agent1")
     case_url = open_case(client, seeded_session, csrf)
     page = client.get(case_url).text
-    assert 'id="case-clock"' in page and "นาฬิกากรณี" in page
+    assert 'id="case-clock"' in page and "นาฬิกาเคส" in page
     assert 'id="clock-first_follow_up"' in page
     clock = client.get(f"/api{case_url}/clock").json()
     steps = {s["name"]: s for s in clock["steps"]}
@@ -136,7 +136,7 @@ def test_the_case_clock_is_on_the_page_and_in_the_api(client, seeded_session):
 def test_the_case_clock_report_is_offered_and_downloads(client, seeded_session):
     signed_in(client, "supervisor")
     page = client.get("/reports").text
-    assert "นาฬิกากรณีตามจังหวัดและความเร่งด่วน" in page
+    assert "นาฬิกาเคสตามจังหวัดและความเร่งด่วน" in page
     csv = client.get("/reports/case_clock.csv?start=1/1/2569&end=31/12/2569&lang=en")
     assert csv.status_code == 200 and "Target to dispatch (s)" in csv.text
     xlsx = client.get("/reports/case_clock.xlsx?start=1/1/2569&end=31/12/2569")

@@ -46,7 +46,7 @@ def test_the_screen_pop_offers_the_callers_case_and_attaches_the_call_to_it(
 
     pop = client.get("/agent/pop", params={"node": "pbx1", "uniqueid": call.uniqueid}).text
     assert case["number"] in pop and f'id="attach-{case["id"]}"' in pop
-    assert f"แนบสายนี้กับกรณี {case['number']}" in pop
+    assert f"แนบสายนี้กับเคส {case['number']}" in pop
     assert "สมหญิง ใจดี" in pop  # the owner (a staff member), never a person on the case
     assert "มาลี" not in pop
 
@@ -78,7 +78,7 @@ def test_attaching_a_call_twice_is_a_409_with_a_clear_message_and_nothing_writte
     assert again.json()["field"] == "call_id" and "already attached" in again.json()["message"]
     page = client.post(f"/cases/{case['id']}/contacts/calls", headers=HTMX,
                        data={"call_id": call.id, "csrf_token": csrf})
-    assert page.status_code == 409 and "สายนี้แนบกับกรณีนี้แล้ว" in page.text
+    assert page.status_code == 409 and "สายนี้แนบกับเคสนี้แล้ว" in page.text
     assert contacts_of(seeded_session, case["id"]) == before
 
 
@@ -97,9 +97,9 @@ def test_a_closed_case_refuses_a_contact_and_says_to_reopen_it(client, seeded_se
     assert "reopen" in refused.json()["message"]
     page = client.post(f"/cases/{case['id']}/contacts", headers=HTMX,
                        data={"channel": "walk_in", "csrf_token": csrf})
-    assert page.status_code == 409 and "เปิดกรณีอีกครั้ง" in page.text
+    assert page.status_code == 409 and "เปิดเคสอีกครั้ง" in page.text
     pop = client.get("/agent/pop", params={"node": "pbx1", "uniqueid": call.uniqueid}).text
-    assert f'id="attach-{case["id"]}"' not in pop and "เปิดกรณีอีกครั้ง" in pop
+    assert f'id="attach-{case["id"]}"' not in pop and "เปิดเคสอีกครั้ง" in pop
     assert contacts_of(seeded_session, case["id"]) == 1
 
 

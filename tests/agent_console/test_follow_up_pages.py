@@ -150,7 +150,7 @@ def test_closing_the_case_cancels_its_tasks_and_says_so_on_the_timeline(
     seeded_session.refresh(task)
     assert task.cancelled_by_close
     page = client.get(case_url).text
-    assert "ยกเลิกงานติดตามผลเพราะปิดกรณี" in page and 'id="follow-up-form"' not in page
+    assert "ยกเลิกงานติดตามผลเพราะปิดเคส" in page and 'id="follow-up-form"' not in page
 
 
 def test_the_overdue_report_is_on_the_reports_page(client, seeded_session):
