@@ -24,10 +24,11 @@ from tests.agent_console.console_support import INTAKE, signed_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes that come before any session, so no session's token guards them: the sign-in
-# steps, the public report form (its own signed form token: tests/intake) and LINE's
-# webhook (LINE's signature: tests/agent_console/test_line_webhook.py).
+# steps, the public report form (its own signed form token: tests/intake), LINE's
+# webhook (LINE's signature: tests/agent_console/test_line_webhook.py) and the partner
+# applications' intake API (their key: tests/agent_console/test_app_intake.py).
 BEFORE_A_SESSION = {"/login", "/login/totp", "/setup/{token}", "/report", "/report/track",
-                    "/report/track/add", "/line/webhook"}
+                    "/report/track/add", "/line/webhook", "/api/intake/reports"}
 CSRF_PAGE = "the form has expired; reload the page and try again"
 COUNTED = (AuditEvent, Case, CaseNote, Dispatch, ConsoleSession)
 
