@@ -31,9 +31,9 @@ from tests.browser.watch import problems_in
 from tests.support.web_stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "line-e2e-secret-key-for-the-browser-test-only"  # noqa: S105
-LINE_SECRET = "line-e2e-channel-secret"  # noqa: S105
-LINE_TOKEN = "line-e2e-channel-token"  # noqa: S105
+SECRET_KEY = "line-e2e-secret-key-for-the-browser-test-only"
+LINE_SECRET = "line-e2e-channel-secret"
+LINE_TOKEN = "line-e2e-channel-token"
 
 
 class Process:

@@ -200,6 +200,7 @@ def test_a_chat_of_an_agent_who_signs_out_goes_first_to_the_next_agent(request):
     assert accept_offer(agent2, console) == conversation_id
     text = agent2.locator("#chat-messages").inner_text()
     assert FIRST in text
+    assert "กลับเข้าคิว: เจ้าหน้าที่ออกจากคิว" in text  # the system's line, in Thai
     shot(agent2, "06_agent2_reads_transcript")
     first.close()
     second.close()
