@@ -11,6 +11,7 @@ from callcenter import topics
 from callcenter.cases import nationality
 from callcenter.cases.models import Relationship
 from callcenter.chat import policy as chat_policy
+from callcenter.chat import system_lines
 from callcenter.collation import by_display_name
 from callcenter.provinces import catalog
 from callcenter.thaidate import format_date
@@ -44,6 +45,9 @@ def audit_value(value: object) -> str:
 templates.env.filters["audit_value"] = audit_value
 # Pages name the SSE events they listen for from the bus contract ({{ topics.DISPATCH }}).
 templates.env.globals["topics"] = topics
+# A chat transcript's system lines and a refused picture's reason, in the page's language.
+templates.env.globals["chat_system_line"] = system_lines.code_of
+templates.env.globals["chat_refusal"] = system_lines.refusal_code
 # The person forms' closed lists: nationalities named in the page's language, relationships.
 templates.env.globals["nationality_choices"] = nationality.choices
 templates.env.globals["nationality_label"] = nationality.label

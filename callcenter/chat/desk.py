@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callcenter import audit
-from callcenter.chat import service
+from callcenter.chat import service, system_lines
 from callcenter.chat.inbound import MEDIA_FOLDER
 from callcenter.chat.models import (
     ChatMessage,
@@ -160,7 +160,7 @@ def end(session: Session, conversation: Conversation, viewer: Viewer, *, now: da
     conversation.status = ConversationStatus.ENDED
     conversation.waiting_since = None
     conversation.updated_at = now
-    service.note(session, conversation, "the agent ended the conversation", now=now)
+    service.note(session, conversation, system_lines.ENDED, now=now)
     audit.record(session, actor_id=viewer.id, action="chat.end", entity_type=ENTITY,
                  entity_id=conversation.id,
                  changes={"status": [ConversationStatus.ACTIVE.value,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from callcenter.chat import line_protocol, media, policy, service
+from callcenter.chat import line_protocol, media, policy, service, system_lines
 from callcenter.chat.config import LineSettings
 from callcenter.chat.line_api import Content
 from callcenter.chat.line_protocol import LineEvent
@@ -132,8 +132,8 @@ def _message(session, event, now, tools) -> Applied:
         service.append_inbound(session, conversation, MessageKind.STICKER, at=at,
                                line_message_id=event.message_id)
     else:
-        service.note(session, conversation, f"a message of a kind not kept: {kind}"[:200],
-                     now=at)
+        service.note(session, conversation,
+                     system_lines.with_detail(system_lines.KIND_NOT_KEPT, kind), now=at)
     if conversation.status is ConversationStatus.NEW:
         # A reply token serves one message: a second answer goes by push.
         later = replace(event, reply_token=None) if answer else event
@@ -143,7 +143,7 @@ def _message(session, event, now, tools) -> Applied:
 
 def _image(session, conversation, event: LineEvent, *, at, now, tools: Tools) -> list[int]:
     if event.message_id is None:
-        service.note(session, conversation, "a picture without a message id", now=at)
+        service.note(session, conversation, system_lines.NO_MESSAGE_ID, now=at)
         return []
     fetched = tools.fetch(event.message_id)
     refused = media.refusal(fetched.data, too_large=fetched.too_large,
@@ -151,7 +151,8 @@ def _image(session, conversation, event: LineEvent, *, at, now, tools: Tools) ->
     if refused is not None:
         service.append_inbound(session, conversation, MessageKind.IMAGE, at=at,
                                line_message_id=event.message_id, refused_reason=refused)
-        service.note(session, conversation, f"a picture was refused: {refused}", now=at)
+        service.note(session, conversation,
+                     system_lines.with_detail(system_lines.PICTURE_REFUSED, refused), now=at)
         return _answer(session, conversation, event, "image_refused", now=now, tools=tools)
     assert fetched.data is not None
     mime, extension = media.image_type(fetched.data[:16]) or ("", "bin")

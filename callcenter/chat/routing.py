@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from callcenter.agents.models import User
-from callcenter.chat import capacity, routing_policy, service
+from callcenter.chat import capacity, routing_policy, service, system_lines
 from callcenter.chat.models import Conversation, ConversationStatus
 from callcenter.chat.routing_policy import AgentSlot, Offer, Waiting
 from callcenter.errors import Conflict, NotFound
@@ -180,7 +180,7 @@ def release_agent(session: Session, agent_id: int, *, now: datetime) -> list[int
     # their own order at the head of the line.
     for conversation in reversed(held):
         if _return(session, conversation, agent_id=agent_id, now=now,
-                   why="back to the queue: the agent signed out"):
+                   why=system_lines.SIGNED_OUT):
             returned.append(conversation.id)
     return returned
 
@@ -191,7 +191,7 @@ def return_to_queue(session: Session, conversation_id: int, *, now: datetime) ->
     if conversation.status not in (S.OFFERED, S.ACTIVE):
         raise Conflict("this chat is not with an agent")
     if not _return(session, conversation, agent_id=conversation.agent_id, now=now,
-                   why="back to the queue: returned by a supervisor"):
+                   why=system_lines.RETURNED):
         raise Conflict("this chat changed meanwhile; reload")
     return _held_by(session, conversation_id)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from callcenter.chat import policy
+from callcenter.chat import policy, system_lines
 from callcenter.chat.models import (
     OPEN_STATUSES,
     ChatMessage,
@@ -127,7 +127,7 @@ def block(session: Session, conversation: Conversation, *, now: datetime) -> Non
         .where(ChatMessage.conversation_id == conversation.id,
                ChatMessage.send_state == SendState.PENDING)
         .values(send_state=SendState.FAILED, error="the person blocked the account"))
-    note(session, conversation, "the person blocked the account", now=now)
+    note(session, conversation, system_lines.BLOCKED, now=now)
 
 
 def transcript(session: Session, conversation_id: int) -> list[ChatMessage]:

@@ -288,8 +288,10 @@ class LineSimulator:
         if action not in actions:
             return _json(404, {"message": "unknown action"})
         sent = actions[action]()
+        # The whole messages too: a script taps a quick reply the greeting really offered.
         return _json(200, {"user": user, "webhook_status": getattr(sent, "status", None),
-                           "texts": self.texts_to(user)})
+                           "texts": self.texts_to(user),
+                           "messages": [m for r in self.received(user) for m in r.messages]})
 
     # Made-up traffic for the demo ------------------------------------------------------
 

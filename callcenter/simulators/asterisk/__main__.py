@@ -32,7 +32,11 @@ async def serve(port: int, secret: str, calls_per_minute: float,
     await sim.start("127.0.0.1", port)
     log.warning("SIMULATED Asterisk AMI on 127.0.0.1:%d: made-up calls, not a real PBX%s",
                 sim.port, f"; callers go through the IVR at {agi[0]}:{agi[1]}" if agi else "")
-    await sim.traffic(calls_per_minute=calls_per_minute)
+    if calls_per_minute > 0:
+        await sim.traffic(calls_per_minute=calls_per_minute)
+    else:
+        # A quiet PBX: members sign in, pause and take nothing, so a test drives it alone.
+        await asyncio.Event().wait()
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - process entry
@@ -45,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - process e
     parser = argparse.ArgumentParser(prog="python -m callcenter.simulators.asterisk")
     parser.add_argument("--port", type=int, default=settings.simulator_port)
     parser.add_argument("--secret", default="simulator")
-    parser.add_argument("--calls-per-minute", type=float, default=20.0)
+    parser.add_argument("--calls-per-minute", type=float, default=20.0,
+                        help="made-up calls (0: none, and no agent pauses on its own)")
     parser.add_argument("--no-ivr", action="store_true",
                         help="callers skip the IVR (no FastAGI to the configured address)")
     args = parser.parse_args(argv)
