@@ -17,8 +17,8 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from agent_console.i18n import translator
-from callcenter.queues import stats
 from callcenter.queues import service as queue_service
+from callcenter.queues import stats
 from callcenter.reports import day_series
 
 REFRESH_SECONDS = 60.0
