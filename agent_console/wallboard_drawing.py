@@ -30,7 +30,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from agent_console import chat_wallboard
+from agent_console import chat_wallboard, wallboard_charts
 from agent_console.deps import page_context
 from agent_console.templating import templates
 from callcenter.agents import pause_reasons
@@ -131,7 +131,9 @@ def board_context(request: Request, db: Session, client: redis.Redis,
                    reason_label={code: pair[context["lang"] == "en"]
                                  for code, pair in pause_reasons.labels(db).items()},
                    definition=stats.DEFINITION[str(context["lang"])],
-                   cases_by_channel=channel_counts.today(db, now))
+                   cases_by_channel=channel_counts.today(db, now),
+                   chart_live=wallboard_charts.live_figures(board, link.live),
+                   bands=stats.BANDS)
     return context
 
 

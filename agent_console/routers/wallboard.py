@@ -37,6 +37,7 @@ from agent_console.deps import (
 )
 from agent_console.sse import event_name, format_event, read_snapshot
 from agent_console.templating import templates
+from agent_console.wallboard_charts import chart_names, series_json
 from agent_console.wallboard_drawing import board_context, configured_nodes, drawn_board
 from agent_console.wallboard_push import BoardFeed
 from callcenter import topics
@@ -70,7 +71,8 @@ def wallboard(
     lang = context["lang"]
     context["board_query"] = urlencode({"view": "big" if big else "desktop", "lang": lang})
     # What the page's own script needs beyond the drawn board.
-    context["setup"] = json.dumps({"lang": lang}).replace("</", "<\\/")
+    context["setup"] = json.dumps({"lang": lang, "names": chart_names(str(lang))},
+                                  ensure_ascii=False).replace("</", "<\\/")
     return templates.TemplateResponse(request, "wallboard.html", context)
 
 
@@ -106,6 +108,17 @@ def wallboard_today(
     """Today's finished calls per queue as JSON, for screens other than this page."""
     now = datetime.now(request.app.state.settings.zone)
     return JSONResponse(today_json(now, today.tallies(db, now), today.last_call_ends(db, now)))
+
+
+@router.get("/wallboard/series")
+def wallboard_series(
+    request: Request,
+    viewer: Viewer = Depends(supervisor_only),
+    db: Session = Depends(db_session, scope="function"),
+):
+    """Today's quarter hours against last week's, per agent today (JSON, for the charts)."""
+    lang = str(page_context(request)["lang"])
+    return JSONResponse(series_json(request, db, lang), headers={"Cache-Control": "no-store"})
 
 
 async def stream_viewer(request: Request, roles: tuple[Role, ...]) -> Viewer:

@@ -1,7 +1,7 @@
 /* Wallboard: the server draws the board (callcenter/queues/stats.py holds every rule) and
  * the stream carries each new drawing, which htmx swaps in (sse-swap). What is left here:
  * counting the seconds shown between two drawings, asking for a drawing when time alone
- * changes the board, the alarm sound, and saying so when the stream itself is lost. */
+ * changes the board, the alarm sound with its silence switch, and saying so when the stream itself is lost. */
 (function () {
   "use strict";
   const page = document.getElementById("wallboard-page");
@@ -11,7 +11,6 @@
   // The server's clock, as the drawing's own time says it.
   const skew = Date.parse(board().dataset.renderedAt) - Date.now();
   const now = () => Date.now() + skew;
-  let soundOn = false;
   let heard = alarmKeys();
 
   function secs(v) {
@@ -34,21 +33,54 @@
   function alarmKeys() {
     return new Set([...board().querySelectorAll("[data-alarm]")].map((a) => a.dataset.alarm));
   }
+  // The alarm sound: two short tones made in the page (no sound file). It sounds once
+  // per crossing (an alarm that was not on the previous board), unless this browser was
+  // told to be quiet; the choice is kept per browser, as each wall screen has its own.
+  const SILENCED = "wallboard.silenced";
+  let audio = null;
+  let beeps = 0;
+  function silenced() {
+    try { return window.localStorage.getItem(SILENCED) === "1"; } catch (e) { return false; }
+  }
   function beep() {
+    beeps += 1;
+    page.dataset.beeps = String(beeps);
     try {
-      const ctx = new (window.AudioContext || window.webkitAudioContext)();
-      const osc = ctx.createOscillator();
-      osc.frequency.value = 880;
-      osc.connect(ctx.destination);
-      osc.start();
-      osc.stop(ctx.currentTime + 0.3);
+      const Context = window.AudioContext || window.webkitAudioContext;
+      audio = audio || new Context();
+      // Browsers start a page's audio suspended until someone clicks in it.
+      if (audio.state === "suspended" && audio.resume) audio.resume();
+      for (const [at, pitch] of [[0, 880], [0.25, 660]]) {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = pitch;
+        gain.gain.value = 0.3;
+        osc.connect(gain);
+        gain.connect(audio.destination);
+        osc.start(audio.currentTime + at);
+        osc.stop(audio.currentTime + at + 0.2);
+      }
     } catch (e) { /* no audio device: the colours still show */ }
   }
   const soundButton = document.getElementById("wb-sound");
+  function showSound() {
+    const quiet = silenced();
+    soundButton.textContent = quiet ? soundButton.dataset.off : soundButton.dataset.on;
+    soundButton.setAttribute("aria-pressed", String(quiet));
+    page.dataset.silenced = quiet ? "1" : "0";
+  }
   soundButton.addEventListener("click", () => {
-    soundOn = !soundOn;
-    soundButton.setAttribute("aria-pressed", String(soundOn));
+    try {
+      if (silenced()) window.localStorage.removeItem(SILENCED);
+      else window.localStorage.setItem(SILENCED, "1");
+    } catch (e) { /* storage refused: nothing to remember */ }
+    showSound();
   });
+  // Any click lets the page's audio start (the browsers' rule against autoplay).
+  document.addEventListener("click", () => {
+    if (audio && audio.state === "suspended" && audio.resume) audio.resume();
+  });
+  showSound();
 
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const target = event.detail.target || event.target; // a pushed board names no target
@@ -58,7 +90,7 @@
       return;
     }
     const keys = alarmKeys();
-    if (soundOn && [...keys].some((k) => !heard.has(k))) beep();
+    if (!silenced() && [...keys].some((k) => !heard.has(k))) beep();
     heard = keys;
     tick();
   });

@@ -286,10 +286,15 @@ class QueueView:
         return self.service_level_band == "alarm"
 
     @property
+    def judged(self) -> bool:
+        """Whether enough calls count today (``min_calls``) for the service level to flag."""
+        return self.service_level is not None and self.counted >= self.rules.min_calls
+
+    @property
     def service_level_band(self) -> str:
-        """ok | warn | alarm; always ok while fewer than ``min_calls`` calls count."""
+        """ok | warn | alarm; always ok while not ``judged``."""
         sl, rules = self.service_level, self.rules
-        if sl is None or self.counted < rules.min_calls:
+        if sl is None or not self.judged:
             return "ok"
         if sl < rules.target:
             return "alarm"

@@ -263,6 +263,7 @@ TABLE: dict[str, Rule] = {
     "GET /wallboard": page(BOSSES),
     "GET /wallboard/board": page(BOSSES),
     "GET /wallboard/today": page(BOSSES),
+    "GET /wallboard/series": page(BOSSES),
     "GET /wallboard/stream": page(BOSSES, stream=True),
     "POST /supervisor/agents/{action}": page(BOSSES, form={}),
     "POST /supervisor/calls/move": page(BOSSES, form={}),
