@@ -35,7 +35,9 @@ class RqWorker:
         self.worker_class = worker_class
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, *, timeout: float = 20.0) -> RqWorker:
+    def start(self, *, timeout: float = 60.0) -> RqWorker:
+        # A deadline for starting, not a measure: on a loaded CI machine importing the app
+        # alone has taken over 20 s, and a ready process answers at once whatever the budget.
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [RQ, "worker", "--with-scheduler", "--url", self.redis_url, "--name", self.name,

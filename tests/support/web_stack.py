@@ -49,7 +49,9 @@ class WebProcess:
         self._log.seek(0)
         return self._log.read().decode(errors="replace")
 
-    def start(self, timeout: float = 20.0) -> WebProcess:
+    def start(self, timeout: float = 60.0) -> WebProcess:
+        # A deadline for starting, not a measure: on a loaded CI machine importing the app
+        # alone has taken over 20 s, and a ready process answers at once whatever the budget.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
