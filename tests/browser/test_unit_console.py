@@ -147,7 +147,9 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
         assert th10.goto(f"{console}/unit/dispatches/{dispatch_id}").status == 404
 
     agent.goto(f"{console}/cases/{case['id']}")
-    assert "acknowledged" in agent.text_content("#timeline")
+    # The hotline's page is Thai: the unit's acknowledgement is named in Thai, and how it came.
+    timeline = agent.text_content("#timeline")
+    assert "หน่วยรับทราบ" in timeline and "หน่วยตอบรับทาง" in timeline
     assert worker.alive, worker.log()
     for context in (chiang_mai, bangkok, hotline):
         context.close()
