@@ -2,8 +2,11 @@
 // The server draws the panel (templates/agent/_softphone.html); this module registers
 // the agent's own WebRTC endpoint, rings, answers, holds, mutes, sends digits, and
 // keeps the registration up across network drops. docs/console.md, "The browser phone".
-import { Registerer, RegistererState, SessionState, UserAgent } from "/vendor/sip.js/lib/index.js";
 import * as media from "./softphone_media.js";
+
+// SIP.js is loaded only when the agent's phone is the browser's (a desk phone needs none).
+let SIP = null;
+const loadSip = async () => { SIP = SIP || await import("/vendor/sip.js/lib/index.js"); };
 
 // Reconnection waits 1, 2, 4 … seconds, at most 30, with jitter: a whole call centre
 // whose network came back must not knock on Asterisk in the same second.
@@ -44,14 +47,15 @@ class Phone {
     await media.fillPickers(this.el("sp-mic"), this.el("sp-speaker"), this.text("device_default"));
     let data;
     try {
+      await loadSip();
       data = await this.fetchRegistration();
     } catch (e) {
       this.showRegistration("failed");
       return;
     }
     if (this.stopped) return;
-    this.ua = new UserAgent({
-      uri: UserAgent.makeURI(data.uri),
+    this.ua = new SIP.UserAgent({
+      uri: SIP.UserAgent.makeURI(data.uri),
       authorizationUsername: data.username,
       authorizationHa1: data.ha1,  // never a clear password (callcenter/phones/browser_phone.py)
       transportOptions: { server: data.ws_url, connectionTimeout: 5, traceSip: false },
@@ -67,10 +71,10 @@ class Phone {
         onDisconnect: () => this.onDisconnect(),
       },
     });
-    this.registerer = new Registerer(this.ua, { expires: REGISTER_EXPIRES });
+    this.registerer = new SIP.Registerer(this.ua, { expires: REGISTER_EXPIRES });
     this.registerer.stateChange.addListener((state) => {
-      if (state === RegistererState.Registered) { this.attempt = 0; this.showRegistration("registered"); }
-      else if (state === RegistererState.Unregistered && !this.stopped &&
+      if (state === SIP.RegistererState.Registered) { this.attempt = 0; this.showRegistration("registered"); }
+      else if (state === SIP.RegistererState.Unregistered && !this.stopped &&
                this.root.dataset.registration !== "failed") this.showRegistration("connecting");
     });
     this.online = () => this.retryNow();
@@ -142,7 +146,7 @@ class Phone {
     this.endCallView();
     if (!this.ua) return;
     // Unregister first: Asterisk then marks the agent unavailable at once, not at expiry.
-    try { if (this.registerer.state === RegistererState.Registered) await this.registerer.unregister(); }
+    try { if (this.registerer.state === SIP.RegistererState.Registered) await this.registerer.unregister(); }
     catch (e) { /* the socket may be gone already */ }
     await this.ua.stop().catch(() => {});
   }
@@ -166,9 +170,9 @@ class Phone {
     this.muted = false;
     this.held = false;
     invitation.stateChange.addListener((state) => {
-      if (state === SessionState.Establishing) this.showCall("answering");
-      if (state === SessionState.Established) this.onTalking(invitation);
-      if (state === SessionState.Terminated && this.session === invitation) this.endCallView();
+      if (state === SIP.SessionState.Establishing) this.showCall("answering");
+      if (state === SIP.SessionState.Established) this.onTalking(invitation);
+      if (state === SIP.SessionState.Terminated && this.session === invitation) this.endCallView();
     });
     this.showCall("ringing");
     this.ringer.start();
@@ -184,7 +188,7 @@ class Phone {
   }
 
   answer() {
-    if (!this.session || this.session.state !== SessionState.Initial) return;
+    if (!this.session || this.session.state !== SIP.SessionState.Initial) return;
     this.ringer.stop();
     this.session.accept({ sessionDescriptionHandlerOptions: {
       constraints: media.micConstraints() } }).catch(() => this.endCallView());
@@ -193,14 +197,14 @@ class Phone {
   hangUp() {
     const s = this.session;
     if (!s) return;
-    if (s.state === SessionState.Initial) s.reject({ statusCode: 486 }).catch(() => {});
-    else if (s.state === SessionState.Established) s.bye().catch(() => {});
-    else if (s.state === SessionState.Establishing) s.dispose().catch(() => {});
+    if (s.state === SIP.SessionState.Initial) s.reject({ statusCode: 486 }).catch(() => {});
+    else if (s.state === SIP.SessionState.Established) s.bye().catch(() => {});
+    else if (s.state === SIP.SessionState.Establishing) s.dispose().catch(() => {});
     this.endCallView();
   }
 
   toggleMute() {
-    if (!this.session || this.session.state !== SessionState.Established) return;
+    if (!this.session || this.session.state !== SIP.SessionState.Established) return;
     this.muted = !this.muted;
     media.setMuted(this.session, this.muted || this.held);
     this.showCall(this.held ? "held" : "talking");
@@ -209,7 +213,7 @@ class Phone {
   // Hold is a re-INVITE whose offer says sendonly: Asterisk then plays music on hold.
   toggleHold() {
     const s = this.session;
-    if (!s || s.state !== SessionState.Established || this.holding) return;
+    if (!s || s.state !== SIP.SessionState.Established || this.holding) return;
     const hold = !this.held;
     this.holding = true;
     this.enableButtons();
@@ -226,7 +230,7 @@ class Phone {
   }
 
   digit(d) {
-    if (!this.session || this.session.state !== SessionState.Established || this.held) return;
+    if (!this.session || this.session.state !== SIP.SessionState.Established || this.held) return;
     media.sendDigit(this.session, d).catch(() => {});
     const shown = this.el("sp-digits");
     shown.textContent = (shown.textContent + d).slice(-20);
@@ -293,7 +297,7 @@ class Phone {
       b.addEventListener("click", () => this.digit(b.dataset.digit)));
     this.el("sp-mic").addEventListener("change", (e) => {
       media.rememberMic(e.target.value);
-      if (this.session && this.session.state === SessionState.Established) {
+      if (this.session && this.session.state === SIP.SessionState.Established) {
         media.switchMic(this.session).catch(() => {});
       }
     });
