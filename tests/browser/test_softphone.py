@@ -161,3 +161,27 @@ def test_the_browser_phone_registers_again_after_the_network_drops(
     sip_peer.wait(lambda: call.ended_by == "browser", what="the 486 to the INVITE")
     phone_state(page, "call", "idle")
     context.close()
+
+
+def test_a_refused_registration_shows_failed_and_recovers_with_fresh_data(
+        media_browser, phone_console, sip_peer, request):
+    errors = request.getfixturevalue("page_errors")
+    context = errors.watch_context(media_browser.new_context(locale="en-US"))
+    page = context.new_page()
+    sign_in(page, phone_console, "agent2")
+    page.wait_for_url(f"{phone_console}/agent")
+    phone_state(page, "registration", "registered")
+
+    # Asterisk stops taking the phone's credential (say, the admin's new password is not
+    # in yet): the page says so instead of looking ready.
+    good = sip_peer.users["agent2"]
+    sip_peer.users["agent2"] = "0" * 32
+    sip_peer.drop_connections()
+    phone_state(page, "registration", "failed")
+    assert page.inner_text("#sp-registration") == "เชื่อมต่อไม่ได้"  # Thai: the default
+    assert page.is_disabled("#sp-answer")
+
+    # Once the credential is good again the page fetches its data afresh and registers.
+    sip_peer.users["agent2"] = good
+    phone_state(page, "registration", "registered", timeout=40_000)
+    context.close()
