@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
 from fastapi import Depends, FastAPI, Request
@@ -54,6 +55,7 @@ from agent_console.routers import (
     referrals,
     reports,
     setup,
+    softphone,
     supervisor,
     unit,
     wallboard,
@@ -104,6 +106,21 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), geolocation=(), microphone=()",
 }
+# The agent page's browser phone (routers/softphone.py) needs the microphone there only.
+AGENT_PAGE_PERMISSIONS = "camera=(), geolocation=(), microphone=(self)"
+
+
+def headers_for(settings: Settings) -> dict[str, str]:
+    """The headers of every answer; the PBX's WebSocket is the one place the pages
+    connect to besides this origin (the browser phone, CALLCENTER_SIP_WSS_URL)."""
+    headers = dict(SECURITY_HEADERS)
+    if settings.sip_wss_url:
+        parts = urlsplit(settings.sip_wss_url)
+        headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+            "connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}")
+    return headers
+
+
 # Production is served over HTTPS only: browsers must never try plain HTTP (ASVS 9.1.1).
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -116,6 +133,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     production = settings.environment == "production"
+    headers = headers_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -149,7 +167,9 @@ def create_app(
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
+        if request.url.path == "/agent":
+            response.headers.setdefault("Permissions-Policy", AGENT_PAGE_PERMISSIONS)
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if production:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
@@ -230,6 +250,7 @@ def create_app(
     app.include_router(chat_cases.router)
     app.include_router(line_webhook.router)  # public: LINE's signature is its credential
     app.include_router(chat_routing.router)
+    app.include_router(softphone.router)
     app.include_router(api_chat_routing.router)
     app.include_router(admin_chat_capacity.router)
     app.include_router(api_intake.router)  # no session: the application's key is its credential

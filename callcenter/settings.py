@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     quick_exit_url: str = Field(default="https://www.google.com/",
                                 pattern=r"^https?://[^\s\"'<>]+$", max_length=300)
 
+    # Where agents' browser phones reach Asterisk: SIP over secure WebSocket (http.conf,
+    # e.g. wss://pbx1.hotline.internal:8089/ws). None: the console offers no browser phone.
+    # ws:// is accepted for the tests' peer on loopback; browsers refuse it from an HTTPS page.
+    sip_wss_url: str | None = Field(default=None, pattern=r"^wss?://[^\s\"'<>/]+(/[^\s\"'<>]*)?$",
+                                    max_length=300)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("time_zone")

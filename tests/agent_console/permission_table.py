@@ -123,6 +123,12 @@ TABLE: dict[str, Rule] = {
     "POST /agent/state": page(AGENTS, form={"action": "pause", "reason": "not-a-reason"}),
     "GET /agent/pop": page(OWNER | BOSSES, WORKERS, params=POP),
     "GET /agent/events": page(WORKERS, stream=True),
+    # --- the browser phone (tests/agent_console/test_softphone.py): agent1 has a desk
+    # phone (409 for its registration data), agent2 a browser phone; the choice is refused
+    # (422) so that the world's phones stay as they are -------------------------------------
+    "GET /agent/softphone": page(AGENTS),
+    "POST /agent/softphone/registration": page(AGENTS, form={}),
+    "POST /agent/softphone/choice": page(AGENTS, form={"choice": "not-a-phone"}),
     # --- case pages -------------------------------------------------------------------
     "GET /cases": page(WORKERS),
     "POST /cases": page(WORKERS, form={"phone": "0812345678"}),
