@@ -34,8 +34,8 @@ BUSY = ("in_call", "ringing")
 def _ours(live: dict[str, Any], ended_at: datetime) -> bool:
     """A wrap_up pause that began after the call ended: the one this page made."""
     since = parse_time(live.get("changed_at"))
-    if since is not None and since.tzinfo is not None:
-        since = since.astimezone(UTC).replace(tzinfo=None)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
     return live.get("paused_reason") == wrap_up.PAUSE_REASON and (
         since is None or since >= ended_at)
 

@@ -86,6 +86,6 @@ class Hours:
 
 
 def bangkok(at: datetime) -> datetime:
-    """A naive UTC moment (as the database keeps them) on Bangkok's clock."""
+    """A UTC moment (naive ones are taken as UTC) on Bangkok's clock."""
     aware = at if at.tzinfo else at.replace(tzinfo=UTC)
     return aware.astimezone(BANGKOK)

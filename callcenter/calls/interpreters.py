@@ -72,7 +72,7 @@ def hours_of(row: Interpreter) -> rules.Hours:
 
 
 def on_duty(session: Session, *, language: str, now: datetime) -> list[Interpreter]:
-    """Active interpreters of a language whose hours cover ``now`` (naive UTC)."""
+    """Active interpreters of a language whose hours cover ``now``."""
     local = rules.bangkok(now)
     rows = session.scalars(select(Interpreter).where(
         Interpreter.language == language, Interpreter.active.is_(True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from callcenter.ami.call_features import EMERGENCY_NUMBERS
@@ -37,7 +37,8 @@ def _when(value: Any) -> datetime | None:
     if not value:
         return None
     moment = datetime.fromisoformat(str(value))
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+    # The bridge writes UTC with its offset; the database keeps aware UTC moments.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def guests_seen(participants: Iterable[Mapping[str, Any]]) -> list[Seen]:
