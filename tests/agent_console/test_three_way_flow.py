@@ -4,83 +4,21 @@ interpreter and keeps the caller; the call's record keeps the language and the t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import threading
-import time
 
 import pytest
-import redis.asyncio as aioredis
 from sqlalchemy import select
 
 from callcenter.agents.models import User
-from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.calls.guest_models import CallGuest
 from callcenter.calls.models import Call, CallOutcome
 from callcenter.db import utcnow
-from callcenter.simulators.asterisk import AmiSimulator
-from callcenter.simulators.asterisk.call_events import SimAgent
 from tests.agent_console.console_support import signed_in
-from tests.ami.conftest import NODE, node_bridge
+from tests.ami.conftest import NODE
 from tests.calls.builders import an_interpreter
 from tests.conftest import REDIS_URL
-
-AGENT1 = {"violence": [SimAgent("PJSIP/agent1", "agent1", skills=("violence",),
-                                dynamic=True)]}
-
-
-class SimulatedFloor:
-    """The simulated Asterisk, a real bridge and its command server on their own loop."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.sim = AmiSimulator(speed=50, agents=AGENT1, queues=("violence",))
-
-    def run(self, coro, timeout: float = 15.0):
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    async def _start(self) -> None:
-        self.redis = aioredis.Redis.from_url(REDIS_URL)
-        port = await self.sim.start()
-        self.bridge = node_bridge(port, redis=self.redis, sessions=None)
-        self.server = CommandServer(self.bridge, self.redis)
-        self.tasks = [asyncio.create_task(self.bridge.run()),
-                      asyncio.create_task(self.server.run())]
-        await asyncio.wait_for(self.bridge.up.wait(), 5)
-
-    async def _call(self) -> None:
-        call = self.sim.new_call(queue="violence", talk=3000)
-        self.tasks.append(asyncio.create_task(self.sim.play(call)))
-
-    async def _stop(self) -> None:
-        await self.bridge.stop()
-        for task in self.tasks:
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.sim.stop()
-        await self.redis.aclose()
-
-    def __enter__(self) -> SimulatedFloor:
-        self.thread.start()
-        self.run(self._start())
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.run(self._stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-
-
-def eventually(predicate, timeout: float = 10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
+from tests.support.simulated_floor import SimulatedFloor, eventually
 
 
 def talking_call(redis_client) -> dict | None:
@@ -103,7 +41,7 @@ def on_the_line(html: str) -> int:
 
 @pytest.fixture
 def floor():
-    with SimulatedFloor() as running:
+    with SimulatedFloor(REDIS_URL) as running:
         yield running
 
 
@@ -111,7 +49,7 @@ def test_an_agent_adds_a_burmese_interpreter_and_drops_them_keeping_the_caller(
         client, seeded_session, redis_client, floor):
     interpreter = an_interpreter(seeded_session, language="my", name="ล่ามพม่า ทดสอบ")
     an_interpreter(seeded_session, language="km", name="ล่ามเขมร")
-    floor.run(floor._call())
+    floor.call()
     live = eventually(lambda: talking_call(redis_client))
     agent1 = seeded_session.scalar(select(User).where(User.login == "agent1"))
     call = Call(node=NODE, uniqueid=live["uniqueid"], started_at=utcnow(),
