@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from agent_console import pbx
 from agent_console.deps import DB, Viewer, page_context, require
 from agent_console.templating import templates
+from callcenter.agents import refusals
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
 from callcenter.calls import after_call, wrap_up
@@ -40,6 +41,23 @@ def _ours(live: dict[str, Any], ended_at: datetime) -> bool:
         since is None or since >= ended_at)
 
 
+def _hold_or_free(request: Request, viewer: Viewer, live: dict[str, Any] | None, *,
+                  status: str | None, work: wrap_up.WrapUp, required: bool,
+                  ended_at: datetime) -> None:
+    """Pause the agent who owes wrap-up; free one the page paused once it is done."""
+    node = pbx.node_for(request, live)
+    commands = pbx.commands(request)
+    try:
+        if work.owed and status == "available":
+            agent_state.pause(commands, user=viewer, node=node, reason=wrap_up.PAUSE_REASON)
+        elif required and not work.owed and status == "paused" and _ours(live or {}, ended_at):
+            agent_state.unpause(commands, user=viewer, node=node)
+    except refusals.PbxRefused:
+        # Asked again in 5 s; meanwhile the page's banner says when the PBX is away, and
+        # Asterisk's own wrapuptime still holds the next call for a moment.
+        return
+
+
 @router.post("/agent/wrap-up", response_class=HTMLResponse)
 def wrap_up_work(request: Request, viewer: Viewer = AgentOnly, db: Session = DB) -> Response:
     now = utcnow()
@@ -52,11 +70,7 @@ def wrap_up_work(request: Request, viewer: Viewer = AgentOnly, db: Session = DB)
         work = wrap_up.wrap_up(ended_at=call.ended_at, now=now, required=required,
                                disposition=call.disposition,
                                has_case=call_guests.call_has_case(db, call.id))
-        node = pbx.node_for(request, live)
-        commands = pbx.commands(request)
-        if work.owed and status == "available":
-            agent_state.pause(commands, user=viewer, node=node, reason=wrap_up.PAUSE_REASON)
-        elif required and not work.owed and status == "paused" and _ours(live, call.ended_at):
-            agent_state.unpause(commands, user=viewer, node=node)
+        _hold_or_free(request, viewer, live, status=status, work=work, required=required,
+                      ended_at=call.ended_at)
     return templates.TemplateResponse(request, "agent/_wrap_up.html", page_context(
         request, work=work, call=call), block_name="work")
