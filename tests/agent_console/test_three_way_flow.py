@@ -95,3 +95,29 @@ def test_adding_a_guest_to_a_call_that_is_over_says_so(client, seeded_session, f
     refused = client.post(f"/calls/{call.id}/service", data={"service": "police"}, headers=h)
     assert refused.status_code == 409
     assert seeded_session.scalar(select(CallGuest).where(CallGuest.call_id == call.id)) is None
+
+
+def test_the_agent_hands_the_caller_to_the_police_and_leaves_them_together(
+        client, seeded_session, redis_client, floor):
+    floor.call()
+    live = eventually(lambda: talking_call(redis_client))
+    agent1 = seeded_session.scalar(select(User).where(User.login == "agent1"))
+    call = Call(node=NODE, uniqueid=live["uniqueid"], started_at=utcnow(),
+                answered_at=utcnow(), queue_name="violence", agent_interface="PJSIP/agent1",
+                agent_user_id=agent1.id, outcome=CallOutcome.IN_PROGRESS,
+                channel=live.get("channel"))
+    seeded_session.add(call)
+    seeded_session.flush()
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    too_soon = client.post(f"/calls/{call.id}/leave", headers=h)
+    assert too_soon.status_code == 409  # no service on the line yet: the agent stays
+    added = client.post(f"/calls/{call.id}/service", data={"service": "police"}, headers=h)
+    assert added.status_code == 200, added.text
+    eventually(lambda: 'data-state="in"' in guests_fragment(client, call.id))
+    left = client.post(f"/calls/{call.id}/leave", headers=h)
+    assert left.status_code == 200, left.text
+    eventually(lambda: sorted(p["role"] for p in talking_call(redis_client)["participants"]
+                              if not p["left_at"]) == ["caller", "guest"])
+    guest = seeded_session.scalar(select(CallGuest).where(CallGuest.call_id == call.id))
+    assert (guest.service, guest.number) == ("police", "191")
+    assert guest.agent_left_at is not None and guest.left_at is None
