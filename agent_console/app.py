@@ -61,9 +61,11 @@ from agent_console.routers import (
     wallboard,
     web_reports,
 )
+from agent_console.routers import admin_interpreters as interpreter_pages
 from agent_console.routers import admin_units as admin_units_pages
 from agent_console.routers import agent as agent_pages
 from agent_console.routers import api_admin_import as admin_import_api
+from agent_console.routers import api_admin_interpreters as interpreters_api
 from agent_console.routers import api_admin_lists as admin_lists_api
 from agent_console.routers import api_admin_passwords as admin_passwords_api
 from agent_console.routers import api_admin_people as admin_people_api
@@ -84,7 +86,9 @@ from agent_console.routers import chats as chat_desk
 from agent_console.routers import contacts as contact_pages
 from agent_console.routers import follow_ups as follow_up_pages
 from agent_console.routers import notices as notice_stream
+from agent_console.routers import three_way as three_way_pages
 from agent_console.routers import walk_ins as walk_in_pages
+from agent_console.routers import wrap_up as wrap_up_pages
 from agent_console.sse import Hub
 from callcenter.cases.need_to_know import CaseHidden
 from callcenter.redis import connect
@@ -256,4 +260,8 @@ def create_app(
     app.include_router(api_intake.router)  # no session: the application's key is its credential
     app.include_router(admin_app_keys.router)
     app.include_router(api_admin_app_keys.router)
+    app.include_router(three_way_pages.router)  # interpreters and services on a call
+    app.include_router(interpreter_pages.router)
+    app.include_router(interpreters_api.router)
+    app.include_router(wrap_up_pages.router)
     return app

@@ -10,6 +10,7 @@ from callcenter.agents.models import (
     User,
 )
 from callcenter.audit import AuditEvent
+from callcenter.calls.guest_models import CallGuest, Interpreter
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome, DispositionOption
 from callcenter.cases.follow_up_models import FollowUpReminder, FollowUpTask
 from callcenter.cases.models import (
@@ -46,6 +47,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Call",
+    "CallGuest",
     "CallOutcome",
     "CallbackRequest",
     "CannedReply",
@@ -69,6 +71,7 @@ __all__ = [
     "DispositionOption",
     "FollowUpReminder",
     "FollowUpTask",
+    "Interpreter",
     "LineWebhookEvent",
     "PauseReason",
     "Province",

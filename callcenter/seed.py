@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from callcenter.agents import pause_reasons, teams
 from callcenter.agents import service as agents
 from callcenter.agents.models import AgentSkill, Role, Team, User
-from callcenter.calls import dispositions
+from callcenter.calls import dispositions, interpreter_examples
 from callcenter.cases import agency_examples
 from callcenter.chat import canned_replies
 from callcenter.phones import service as phones
@@ -164,3 +164,4 @@ def seed_all(session: Session, *, demo_users: bool) -> None:
     if demo_users:
         seed_demo_users(session)
         agency_examples.seed_examples(session)
+        interpreter_examples.seed_examples(session)

@@ -28,6 +28,7 @@ SECTIONS = (
     ("/admin/merges", "merge.admin_title", "merge.admin_help"),
     ("/admin/teams", "owners.admin_teams", "owners.admin_teams.help"),
     ("/admin/chat-capacity", "chat_routing.admin_title", "chat_routing.admin_help"),
+    ("/admin/interpreters", "interpreters.title", "interpreters.admin_help"),
     ("/admin/app-keys", "admin.app_keys", "admin.app_keys.help"),
 )
 

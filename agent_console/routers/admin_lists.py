@@ -52,7 +52,7 @@ def queue_save(
     label_th: Text, label_en: Text, service_level_seconds: Number,
     service_level_target: Number, service_level_warn: Number,
     service_level_min_calls: Number, wait_warn_seconds: Number, wait_alarm_seconds: Number,
-    version: Number, active: Flag = None,
+    version: Number, active: Flag = None, wrap_up_required: Flag = None,
     viewer: Viewer = Admin, db: Session = DB,
 ) -> Response:
     # Pydantic checks and converts (its errors answer 422 naming the fields).
@@ -60,7 +60,8 @@ def queue_save(
         label_th=label_th, label_en=label_en, service_level_seconds=service_level_seconds,
         service_level_target=service_level_target, service_level_warn=service_level_warn,
         service_level_min_calls=service_level_min_calls, wait_warn_seconds=wait_warn_seconds,
-        wait_alarm_seconds=wait_alarm_seconds, active=active is not None, version=version)
+        wait_alarm_seconds=wait_alarm_seconds, active=active is not None,
+        wrap_up_required=wrap_up_required is not None, version=version)
     queues.update(db, queue_name, data, actor_id=viewer.id, source_ip=client_ip(request))
     return htmx.redirect(request, f"/admin/queues?saved={queue_name}")
 

@@ -39,6 +39,7 @@ class QueueOut(BaseModel):
     wait_warn_seconds: int
     wait_alarm_seconds: int
     active: bool
+    wrap_up_required: bool
     version: int
 
 

@@ -79,8 +79,10 @@ def on_conference(t: Tracker, e: ConferenceEvent, now: datetime) -> None:
     if e.name == "ConfbridgeJoin":
         if any(p.uniqueid == e.uniqueid and p.left_at is None for p in r.participants):
             return  # delivered twice
+        # The agent's leg shares the call's Linkedid (the caller's Uniqueid, or the
+        # Local channel's that carried it in); a guest dialled in has a Linkedid of its own.
         role = ("caller" if e.uniqueid == r.uniqueid
-                else "agent" if e.linkedid == r.uniqueid else "guest")
+                else "agent" if e.linkedid in (r.uniqueid, r.linkedid) else "guest")
         r.participants.append(Participant(e.channel, e.uniqueid, role, at))
     else:
         for p in reversed(r.participants):

@@ -32,5 +32,8 @@ class Queue(Base):
         default=catalog.SERVICE_LEVEL_MIN_CALLS)
     wait_warn_seconds: Mapped[int] = mapped_column(default=catalog.WAIT_WARN_SECONDS)
     wait_alarm_seconds: Mapped[int] = mapped_column(default=catalog.WAIT_ALARM_SECONDS)
+    # After a call from this queue the agent stays paused ("wrap_up") until the call has
+    # a disposition or a case (callcenter.calls.wrap_up); off: Asterisk's wrapuptime only.
+    wrap_up_required: Mapped[bool] = mapped_column(default=False)
     # Counts admin edits: a form drawn from an older version is refused (StaleEdit).
     version: Mapped[int] = mapped_column(default=1)

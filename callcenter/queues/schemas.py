@@ -26,6 +26,8 @@ class QueueSettingsIn(BaseModel):
     wait_warn_seconds: Seconds
     wait_alarm_seconds: Seconds
     active: bool
+    # Optional so that older clients keep working: absent means "not required".
+    wrap_up_required: bool = False
     version: Annotated[int, Field(ge=1, le=2**31 - 1)]
 
     @model_validator(mode="after")

@@ -20,7 +20,7 @@ from callcenter.queues.schemas import QueueSettingsIn
 
 EDITABLE = ("label_th", "label_en", "service_level_seconds", "service_level_target",
             "service_level_warn", "service_level_min_calls", "wait_warn_seconds",
-            "wait_alarm_seconds", "active")
+            "wait_alarm_seconds", "active", "wrap_up_required")
 
 
 def sync_catalog(session: Session) -> None:

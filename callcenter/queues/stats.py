@@ -33,6 +33,8 @@ SERVICE_LEVEL_ALARM_MIN_CALLS = catalog.SERVICE_LEVEL_MIN_CALLS
 LONG_WAIT_SECONDS = catalog.WAIT_ALARM_SECONDS
 # asterisk_conf/queues.conf: wrapuptime = 10 (no new call is offered meanwhile).
 WRAP_UP_SECONDS = 10
+# The pause reason of after-call work (agents.pause_reasons: locked, always there).
+WRAP_UP_REASON = "wrap_up"
 
 # Colour bands of time in state: (amber from, red from) seconds; None: never.
 BANDS: dict[str, tuple[int | None, int | None]] = {
@@ -226,6 +228,10 @@ def agent_view(payload: Mapping[str, Any], now: datetime,
     if state == "available" and last_call_end is not None \
             and 0 <= (now - last_call_end).total_seconds() < WRAP_UP_SECONDS:
         state, since = "wrap_up", last_call_end
+    elif state == "paused" and reason == WRAP_UP_REASON:
+        # Paused by the console until the call has a disposition or a case (a queue that
+        # requires wrap-up), or by the agent for a longer one: after-call work either way.
+        state = "wrap_up"
     seconds = max(0, int((now - since).total_seconds())) if since else None
     return AgentView(
         interface=str(payload.get("interface")), name=str(payload.get("name") or ""),

@@ -96,6 +96,10 @@ INTAKE_FORM = {"issue_area": "family_violence", "target_group": "woman",
                "legal_basis": "consent", "summary": "ถูกทำร้าย",
                "persons.0.full_name": "มาลี"}
 POP = {"node": "{node}", "uniqueid": "{uniqueid}"}
+INTERPRETER_FORM = {"language_code": "km", "name": "ล่ามเขมร", "phone": "0812345679",
+                    "days": "0", "from_time": "08:00", "until_time": "17:00"}
+INTERPRETER_JSON = {"language": "km", "name": "ล่ามเขมร", "phone": "0812345679",
+                    "days": "01234", "from_time": "08:00", "until_time": "17:00"}
 REASSIGN = {"owner_id": "{user_id}", "reason": "ส่งต่อ", "version": "999"}
 
 TABLE: dict[str, Rule] = {
@@ -505,4 +509,29 @@ TABLE: dict[str, Rule] = {
     "POST /admin/chat-capacity/{user_id}": page(ADMIN, form={"capacity_value": "2"}),
     "GET /api/admin/chat-capacity": api(ADMIN),
     "PUT /api/admin/chat-capacity/{user_id}": api(ADMIN, json={"capacity": 2}),
+    # --- three-way calls and wrap-up (three_way, wrap_up, admin_interpreters,
+    # api_admin_interpreters) ------------------------------------------------------------
+    # call_id: agent1's call, which the bridge no longer shows live: adding a guest is
+    # answered 409 (not connected), which the rule counts as reached.
+    "GET /calls/{call_id}/three-way": page(OWNER | BOSSES, WORKERS),
+    "GET /calls/{call_id}/interpreters": page(OWNER | BOSSES, WORKERS,
+                                              params={"language": "my"}),
+    "POST /calls/{call_id}/interpreter": page(OWNER | BOSSES, WORKERS,
+                                              form={"interpreter_id": "{interpreter_id}"}),
+    "POST /calls/{call_id}/service": page(OWNER | BOSSES, WORKERS, form={"service": "police"}),
+    "POST /calls/{call_id}/guests/{guest_id}/drop": page(OWNER | BOSSES, WORKERS, form={}),
+    "POST /calls/{call_id}/leave": page(OWNER | BOSSES, WORKERS, form={}),
+    "GET /cases/{case_id}/three-way": case_page(),
+    "POST /agent/wrap-up": page(AGENTS, form={}),
+    "GET /admin/interpreters": page(ADMIN),
+    "GET /admin/interpreters/new": page(ADMIN),
+    "POST /admin/interpreters": page(ADMIN, form=INTERPRETER_FORM),
+    "GET /admin/interpreters/{interpreter_id}": page(ADMIN),
+    "POST /admin/interpreters/{interpreter_id}": page(ADMIN, form={**INTERPRETER_FORM,
+                                                                   "version": "999"}),
+    "GET /api/admin/interpreters": api(ADMIN),
+    "POST /api/admin/interpreters": api(ADMIN, json=INTERPRETER_JSON),
+    "GET /api/admin/interpreters/{interpreter_id}": api(ADMIN),
+    "PUT /api/admin/interpreters/{interpreter_id}": api(ADMIN, json={**INTERPRETER_JSON,
+                                                                     "version": 999}),
 }

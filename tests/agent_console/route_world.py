@@ -22,6 +22,7 @@ from callcenter.provinces import service as provinces
 from callcenter.seed import DEMO_TEAM
 from tests.agent_console.console_support import INTAKE, add_call, signed_in
 from tests.agent_console.permission_table import ALLOWED, LOGIN
+from tests.calls.builders import a_guest, an_interpreter
 from tests.chat.builders import active_conversation, sends_picture
 from tests.intake.builders import issued_app_key, web_report_taken_by
 
@@ -86,11 +87,14 @@ def build_world(client, seeded_session) -> dict:
     picture = sends_picture(seeded_session, conversation,
                             client.app.state.settings.data_dir.resolve(), folder="route-world")
     app_key = issued_app_key(seeded_session)
+    interpreter = an_interpreter(seeded_session)
+    guest = a_guest(seeded_session, call, interpreter)
     client.post("/logout", headers=h)
     client.cookies.clear()
     person_id = seeded_session.scalars(select(CasePerson.id).where(
         CasePerson.case_id == case["id"]).order_by(CasePerson.id)).first()
     return {"case_id": case["id"], "call_id": call.id, "key": draft["key"],
+            "interpreter_id": interpreter.id, "guest_id": guest.id,
             "person_id": person_id,
             "dispatch_id": dispatch.id, "referral_id": referral["id"], "node": call.node,
             "uniqueid": call.uniqueid, "action": "pause", "report": "calls_by_day",

@@ -1,9 +1,10 @@
 """The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
-(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, ConfbridgeKick.
+(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer; the conferences
+(Redirect into one, guests, ConfbridgeKick) in `conferences.py`.
 
 Replies and the first events are those recorded (a blind transfer: Unhold, BlindTransfer,
 AgentComplete Reason transfer, the agent leg's Hangup); what follows in the dialplan (the
-caller queueing again, the consultation's Local channels, the conference) is not played
+caller queueing again, the consultation's Local channels) is not played
 out: the demo's calls go on as before. `SimServer.atxfer_code` None answers Atxfer as an Asterisk
 without features.conf does.
 """
@@ -13,8 +14,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from callcenter.simulators.asterisk.conferences import Conferences
 
-class CallControls:
+
+class CallControls(Conferences):
     """Mixed into the simulated PBX (`pbx.PbxActions`), which has channels and emit."""
 
     channels: dict[str, dict[str, str]]
@@ -85,6 +88,3 @@ class CallControls:
         if caller is not None:
             self.emit({"Event": "MusicOnHoldStop", **caller})
 
-    def _do_confbridgekick(self, session, msg, reply) -> None:
-        # The simulator holds no conference: as Asterisk with none running.
-        reply("Error", Message="No active conferences.")

@@ -18,6 +18,7 @@ import time
 
 from callcenter.simulators.asterisk import agi_channel
 from callcenter.simulators.asterisk.call_events import Headers, SimCall, queue_steps
+from callcenter.simulators.asterisk.conferences import room_of_exten
 from callcenter.simulators.asterisk.traffic import Traffic
 
 
@@ -35,10 +36,10 @@ class UnitLines(Traffic):
         line = self.lines.get(target, "answer")
         variables = dict(v.partition("=")[::2] for v in msg.get_all("Variable"))
         self._spawn(self._originate(aid, msg.get("Channel"), line, msg.get("Context"),
-                                    variables))
+                                    variables, exten=msg.get("Exten") or ""))
 
     async def _originate(self, aid: str, dial: str, line: str, context: str = "",
-                         variables: dict[str, str] | None = None) -> None:
+                         variables: dict[str, str] | None = None, exten: str = "") -> None:
         seq = next(self._seq)
         uid = f"{int(time.time())}.{seq * 4 + 3}"
         number, _, where = dial.partition("/")[2].partition("@")
@@ -80,6 +81,11 @@ class UnitLines(Traffic):
             if not direct:
                 self.emit({"Event": "Hangup", **trunk_leg, "Cause": "16",
                            "Cause-txt": "Normal Clearing"})
+            return
+        elif context == "conference":
+            # A guest stays in the room until kicked or the room's last caller leaves.
+            self.channels[uid] = {k: v for k, v in answered.items() if k != "Privilege"}
+            self.conference_join(room_of_exten(exten), uid, exten)
             return
         else:
             await self._sleep(3)

@@ -190,20 +190,21 @@ class PbxActions(CallControls, SimServer):
         return None
 
     def _do_hangup(self, session, msg, reply) -> None:
-        uid = self._find_channel(msg.get("Channel"))
+        uid = self._find_channel(msg.get("Channel")) or self.agent_leg(msg.get("Channel"))
         if uid is None:
             reply("Error", Message="No such channel")
             return
         reply(Message="Channel Hungup")
-        self.emit({"Event": "Hangup", **self.channels[uid], "Cause": "16",
-                   "Cause-txt": "Normal Clearing"})
+        self.hang_up(uid)
 
     def _do_redirect(self, session, msg, reply) -> None:
         if self._find_channel(msg.get("Channel")) is None:
             reply("Error", Message="Channel specified does not exist")
             return
         extra = msg.get("ExtraChannel")
-        if extra and self._find_channel(extra) is None:
+        if extra and self._find_channel(extra) is None and self.agent_leg(extra) is None:
             reply("Error", Message="Channel specified does not exist")
             return
         reply(Message="Dual Redirect successful" if extra else "Redirect successful")
+        if msg.get("Context") == "conference":
+            self.conference_redirected(msg)
