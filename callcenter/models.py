@@ -10,6 +10,7 @@ from callcenter.agents.models import (
     User,
 )
 from callcenter.audit import AuditEvent
+from callcenter.calls.handover_models import CallHandover
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome, DispositionOption
 from callcenter.cases.follow_up_models import FollowUpReminder, FollowUpTask
 from callcenter.cases.models import (
@@ -46,6 +47,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Call",
+    "CallHandover",
     "CallOutcome",
     "CallbackRequest",
     "CannedReply",

@@ -1,5 +1,6 @@
 """The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
-(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, ConfbridgeKick.
+(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, ConfbridgeKick,
+and the DBPut a warm transfer to a colleague writes first.
 
 Replies and the first events are those recorded (a blind transfer: Unhold, BlindTransfer,
 AgentComplete Reason transfer, the agent leg's Hangup); what follows in the dialplan (the
@@ -84,6 +85,12 @@ class CallControls:
         caller = self._caller_of(uid)
         if caller is not None:
             self.emit({"Event": "MusicOnHoldStop", **caller})
+
+    def _do_dbput(self, session, msg, reply) -> None:
+        """astdb, as the warm transfer to a colleague writes it (hotline-staff/<id>)."""
+        astdb = self.__dict__.setdefault("astdb", {})
+        astdb[f"{msg.get('Family')}/{msg.get('Key')}"] = msg.get("Val", "")
+        reply(Message="Updated database successfully")
 
     def _do_confbridgekick(self, session, msg, reply) -> None:
         # The simulator holds no conference: as Asterisk with none running.
