@@ -98,11 +98,24 @@ def service_targets() -> list[Target]:
             for number, what in call_features.EMERGENCY_NUMBERS.items()]
 
 
-def handed_over(db: Session, viewer: Viewer, call: Call) -> HandedOver | None:
+def _answered_by(viewer: Viewer, call: Call, state: control_rules.ControlState) -> bool:
+    """Whether the viewer took this call on their own phone (not a supervisor looking)."""
+    return state.on_call or call.agent_user_id == viewer.id \
+        or agent_state.is_own_interface(call.agent_interface, viewer)
+
+
+def handed_over(db: Session, viewer: Viewer, call: Call,
+                state: control_rules.ControlState) -> HandedOver | None:
     """The transfer this viewer received on this call, if any, with the first agent's
-    draft (now the viewer's) or case."""
+    draft (now the viewer's) or case. A transfer to a queue names its receiver here, once:
+    whoever answered the call on their own phone."""
     row: CallHandover | None = handovers.received(db, call.id)
-    if row is None or not handovers.claim(row, viewer.id):
+    if row is None:
+        return None
+    named = row.to_user_id == viewer.id or (
+        row.to_user_id is None and _answered_by(viewer, call, state)
+        and handovers.claim(row, viewer.id))
+    if not named:
         return None
     giver = users.by_id(db, row.from_user_id)
     taken = call_handover.take_over(db, call_id=call.id, from_user_id=row.from_user_id,
@@ -114,7 +127,8 @@ def handed_over(db: Session, viewer: Viewer, call: Call) -> HandedOver | None:
 
 def build(request: Request, db: Session, viewer: Viewer, call: Call) -> ControlsView:
     state = control_state(request, db, viewer, call)
-    view = ControlsView(call=call, state=state, handed_over=handed_over(db, viewer, call))
+    view = ControlsView(call=call, state=state,
+                        handed_over=handed_over(db, viewer, call, state))
     if state.on_call:
         view.queues = queue_targets(request, db)
         view.colleagues = colleagues(request, db, viewer)

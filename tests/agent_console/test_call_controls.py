@@ -170,3 +170,27 @@ def test_the_pbxs_refusal_is_said_in_thai_and_nothing_is_recorded(
     assert seeded_session.scalars(select(CallHandover)).all() == []
     assert seeded_session.scalar(select(AuditEvent.action).where(
         AuditEvent.action.like("call.%"))) == "call.warm_transfer.failed"
+
+
+def test_after_a_blind_transfer_to_a_queue_whoever_answers_takes_the_draft_not_a_boss(
+        client, redis_client, call, bridge, seeded_session):
+    on_the_phone(redis_client)
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    draft = client.post("/api/drafts", json={"call_id": call.id}, headers=h).json()
+    client.post(f"/api/calls/{call.id}/transfers", headers=h,
+                json={"kind": "blind", "target": "queue:violence"})
+    client.post("/logout", headers=h)
+    client.cookies.clear()
+    signed_in(client, "supervisor")  # sees every call, answered none of them
+    assert client.get(f"/api/calls/{call.id}/controls").json()["handed_over"] is None
+    client.cookies.clear()
+    # The queue rang agent2, who answered: the bridge says the call is on their phone.
+    redis_client.hset("live.pbx1.agents", "PJSIP/agent2", json.dumps({
+        "node": "pbx1", "interface": "PJSIP/agent2", "name": "agent2", "status": "in_call",
+        "current_call": UNIQUEID, "channel": "PJSIP/agent2-00000009"}))
+    signed_in(client, "agent2")
+    took = client.get(f"/api/calls/{call.id}/controls").json()
+    assert took["handed_over"]["kind"] == "blind"
+    assert took["handed_over"]["draft_key"] == draft["key"]
+    row = seeded_session.scalars(select(CallHandover)).one()
+    assert row.to_queue == "violence" and row.to_user_id is not None
