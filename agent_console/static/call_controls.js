@@ -62,9 +62,26 @@
     window.hotlineNotices = { handle: wrapped };
   }
 
+  // The block redraws itself every few seconds; not while the agent is choosing a
+  // transfer's target or writing its reason, which the redraw would wipe out.
+  function choosing(box) {
+    var fields = box.querySelectorAll("select[name=target], input[name=reason]");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].value || fields[i] === document.activeElement) return true;
+    }
+    return false;
+  }
+
+  function holdRedraw(e) {
+    var box = document.getElementById("call-controls");
+    if (box && e.detail && e.detail.elt === box && e.detail.requestConfig &&
+        e.detail.requestConfig.verb === "get" && choosing(box)) e.preventDefault();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.getElementById("agent")) return;
     hookNotices();
+    document.body.addEventListener("htmx:beforeRequest", holdRedraw);
     document.addEventListener("keydown", keys);
     setInterval(tick, 1000);
     document.body.addEventListener("htmx:afterSwap", tick);

@@ -139,6 +139,8 @@ def test_a_warm_transfer_hands_the_call_and_its_draft_to_the_colleague(request):
         assert page.evaluate("document.activeElement.id") == "cc-warm-target"
         page.select_option("#cc-warm-target", f"agent:{agent2_id}")
         page.fill("#cc-warm-reason", "ขอคำปรึกษาเรื่องแรงงานเด็ก")
+        page.wait_for_timeout(4500)  # the block's own redraw waits while a target is chosen
+        assert page.input_value("#cc-warm-target") == f"agent:{agent2_id}"
         page.click("#cc-warm")
         page.wait_for_selector("#cc-consulting")
         assert page.get_attribute("#cc-hangup", "disabled") is not None  # not while consulting
