@@ -71,6 +71,7 @@ from agent_console.routers import api_admin_passwords as admin_passwords_api
 from agent_console.routers import api_admin_people as admin_people_api
 from agent_console.routers import api_admin_units as admin_units_api
 from agent_console.routers import api_agent_state as agent_state_api
+from agent_console.routers import api_call_controls as call_controls_api
 from agent_console.routers import api_calls as calls_api
 from agent_console.routers import api_cases as cases_api
 from agent_console.routers import api_closures as closures_api
@@ -81,6 +82,7 @@ from agent_console.routers import api_merges as merges_api
 from agent_console.routers import api_unit as unit_api
 from agent_console.routers import api_walk_ins as walk_ins_api
 from agent_console.routers import api_web_reports as web_reports_api
+from agent_console.routers import call_controls as call_controls_pages
 from agent_console.routers import cases as case_pages
 from agent_console.routers import chats as chat_desk
 from agent_console.routers import contacts as contact_pages
@@ -264,4 +266,6 @@ def create_app(
     app.include_router(interpreter_pages.router)
     app.include_router(interpreters_api.router)
     app.include_router(wrap_up_pages.router)
+    app.include_router(call_controls_pages.router)
+    app.include_router(call_controls_api.router)
     return app

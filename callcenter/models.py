@@ -11,6 +11,7 @@ from callcenter.agents.models import (
 )
 from callcenter.audit import AuditEvent
 from callcenter.calls.guest_models import CallGuest, Interpreter
+from callcenter.calls.handover_models import CallHandover
 from callcenter.calls.models import Call, CallbackRequest, CallOutcome, DispositionOption
 from callcenter.cases.follow_up_models import FollowUpReminder, FollowUpTask
 from callcenter.cases.models import (
@@ -48,6 +49,7 @@ __all__ = [
     "Base",
     "Call",
     "CallGuest",
+    "CallHandover",
     "CallOutcome",
     "CallbackRequest",
     "CannedReply",

@@ -27,7 +27,7 @@ from callcenter import audit, topics
 from callcenter.agents import pause_reasons
 from callcenter.agents import state as agent_state
 from callcenter.agents.models import Role
-from callcenter.calls import dispositions
+from callcenter.calls import dispositions, handovers
 from callcenter.calls import service as calls
 from callcenter.db import utcnow
 from callcenter.errors import NotFound
@@ -131,7 +131,8 @@ def pop(
             request, viewer, node=node, uniqueid=uniqueid,
             interfaces=((live or {}).get("agent_interface"),
                         call.agent_interface if call else None),
-            user_ids=(call.agent_user_id if call else None,)):
+            user_ids=(call.agent_user_id if call else None,
+                      *(handovers.receivers(db, call.id) if call else ()))):
         raise NotFound("call not found")
     if call is not None:
         audit.record(db, actor_id=viewer.id, action="call.view", entity_type="call",

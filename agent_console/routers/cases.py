@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from agent_console import (
     access,
     assignment_view,
+    call_controls_view,
     chat_desk_view,
     follow_up_view,
     htmx,
@@ -216,6 +217,7 @@ def timeline(db: Session, case) -> list[dict[str, Any]]:
     entries.extend(assignment_view.timeline(db, case))
     entries.extend(web_report_view.timeline(db, case))
     entries.extend(chat_desk_view.timeline(db, case))
+    entries.extend(call_controls_view.timeline(db, call_ids))
     return sorted(entries, key=lambda e: e["at"])
 
 

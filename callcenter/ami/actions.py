@@ -157,6 +157,11 @@ def atxfer(channel: str, *, context: str, exten: str) -> Action:
     return _make("Atxfer", Channel=channel, Exten=exten, Context=context)
 
 
+def db_put(family: str, key: str, value: str) -> Action:
+    """Write an astdb entry the dialplan reads with ${DB(family/key)}."""
+    return _make("DBPut", Family=family, Key=key, Val=value)
+
+
 def cancel_atxfer(channel: str) -> Action:
     """Abort the warm transfer the agent's leg is making (features.conf atxferabort):
     the consultation ends and the agent is back with the caller."""

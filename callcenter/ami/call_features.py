@@ -18,6 +18,12 @@ AGENT_CONTEXT = "agent-phones"
 # Warm transfer (AMI Atxfer): Asterisk "dials" the target as DTMF into the agent's
 # channel, so a target is digits only: an outside number or a short code here.
 WARM_TRANSFER_CONTEXT = "warm-transfer"
+# A colleague reached by a warm transfer: Atxfer can only dial digits, and staff phones
+# are named by login, so the bridge first writes astdb `hotline-staff/<staff id>` =
+# the phone's endpoint, and the warm-transfer context dials `8` + the id in five digits.
+STAFF_PREFIX = "8"
+STAFF_DB_FAMILY = "hotline-staff"
+_STAFF_ID_DIGITS = 5
 # Conferences: the call's channels are redirected, and guests originated, into here.
 CONFERENCE_CONTEXT = "conference"
 BRIDGE_PROFILE = "hotline"
@@ -68,6 +74,20 @@ def dial_string(number: str) -> str:
 
 
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def staff_number(staff_id: int) -> str:
+    """The digits Atxfer dials to reach a colleague: 8 and the staff id in five digits."""
+    if not 0 < staff_id < 10**_STAFF_ID_DIGITS:
+        raise BadTarget("no short number for that colleague")
+    return f"{STAFF_PREFIX}{staff_id:0{_STAFF_ID_DIGITS}d}"
+
+
+def staff_phone(endpoint: str) -> str:
+    """A colleague's PJSIP endpoint as astdb keeps it for the dialplan (a name only)."""
+    if not _NAME.fullmatch(endpoint or ""):
+        raise BadTarget("not a phone name")
+    return endpoint
 
 
 def blind_target(*, queue: str | None = None, endpoint: str | None = None) -> tuple[str, str]:

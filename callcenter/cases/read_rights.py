@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from callcenter.agents import teams
 from callcenter.agents.models import Role
 from callcenter.agents.state import is_own_interface
+from callcenter.calls import handovers
 from callcenter.calls.models import Call
 from callcenter.cases import need_to_know as rule
 from callcenter.cases.models import Case, CaseCall
@@ -66,11 +67,11 @@ def current_call_case_ids(session: Session, reader: Reader, *, now: datetime,
     """The cases linked to a call on this agent's phone that is up or just ended.
 
     "Theirs" as the screen-pop says it (``agent_console.own_calls``): the record names the
-    agent or their phone. The time window is the rule's (``need_to_know.call_counts``);
-    the query only narrows it to recent calls.
+    agent or their phone, or a transfer handed the call to them. The time window is the
+    rule's (``need_to_know.call_counts``); the query only narrows it to recent calls.
     """
     query = (select(CaseCall.case_id, Call.agent_user_id, Call.agent_interface,
-                    Call.started_at, Call.ended_at)
+                    Call.started_at, Call.ended_at, Call.id)
              .join(Call, Call.id == CaseCall.call_id)
              .where(or_(and_(Call.ended_at.is_(None),
                              Call.started_at >= now - rule.LONGEST_CALL),
@@ -78,8 +79,13 @@ def current_call_case_ids(session: Session, reader: Reader, *, now: datetime,
     if case_ids is not None:
         query = query.where(CaseCall.case_id.in_(list(case_ids)))
     found = set()
-    for case_id, user_id, interface, started_at, ended_at in session.execute(query):
-        theirs = user_id == reader.id or is_own_interface(interface, reader)
+    rows = session.execute(query).all()
+    # A call handed to this reader by a transfer is theirs too (a warm transfer's
+    # receiver is on no leg the call's record names).
+    received = handovers.received_by(session, reader.id, {row[5] for row in rows})
+    for case_id, user_id, interface, started_at, ended_at, call_id in rows:
+        theirs = (user_id == reader.id or is_own_interface(interface, reader)
+                  or call_id in received)
         if theirs and rule.call_counts(started_at=started_at, ended_at=ended_at, now=now):
             found.add(case_id)
     return found

@@ -133,6 +133,22 @@ TABLE: dict[str, Rule] = {
     "GET /agent/softphone": page(AGENTS),
     "POST /agent/softphone/registration": page(AGENTS, form={}),
     "POST /agent/softphone/choice": page(AGENTS, form={"choice": "not-a-phone"}),
+    # --- call controls (tests/agent_console/test_call_controls.py): agent1's call; nobody
+    # is on it live here, so every control is refused with a 409 that says why -----------
+    "GET /agent/calls/{call_id}/controls": page(OWNER | BOSSES, WORKERS),
+    "POST /agent/calls/{call_id}/hangup": page(OWNER | BOSSES, WORKERS, form={}),
+    "POST /agent/calls/{call_id}/blind-transfer": page(OWNER | BOSSES, WORKERS,
+                                                       form={"target": "queue:violence"}),
+    "POST /agent/calls/{call_id}/warm-transfer": page(OWNER | BOSSES, WORKERS,
+                                                      form={"target": "number:1669"}),
+    "POST /agent/calls/{call_id}/complete-transfer": page(OWNER | BOSSES, WORKERS, form={}),
+    "POST /agent/calls/{call_id}/cancel-transfer": page(OWNER | BOSSES, WORKERS, form={}),
+    "GET /api/calls/{call_id}/controls": api(OWNER | BOSSES, WORKERS),
+    "POST /api/calls/{call_id}/hangup": api(OWNER | BOSSES, WORKERS, json={}),
+    "POST /api/calls/{call_id}/transfers": api(OWNER | BOSSES, WORKERS, json={
+        "kind": "blind", "target": "queue:violence"}),
+    "POST /api/calls/{call_id}/transfers/complete": api(OWNER | BOSSES, WORKERS, json={}),
+    "POST /api/calls/{call_id}/transfers/cancel": api(OWNER | BOSSES, WORKERS, json={}),
     # --- case pages -------------------------------------------------------------------
     "GET /cases": page(WORKERS),
     "POST /cases": page(WORKERS, form={"phone": "0812345678"}),

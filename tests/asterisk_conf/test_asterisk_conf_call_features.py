@@ -147,7 +147,10 @@ def test_every_number_a_warm_transfer_accepts_is_routed(number):
 
 
 def test_every_warm_transfer_extension_is_a_number_the_commands_accept():
+    staff = "_" + cf.STAFF_PREFIX + "X" * (len(cf.staff_number(1)) - len(cf.STAFF_PREFIX))
     for name in PLAN.contexts[cf.WARM_TRANSFER_CONTEXT]:
+        if name == staff:
+            continue  # a colleague's number: the test below
         sample = name if not name.startswith("_") else "0" + "8" * (len(name) - 2)
         assert cf.outside_number(sample) == sample, name
         assert re.fullmatch(r"[0-9]+|_0X+", name), name  # Atxfer can only play digits
@@ -163,3 +166,20 @@ def test_blind_transfer_targets_are_dialplan_contexts():
     assert cf.blind_target(queue="violence") == (cf.QUEUE_CONTEXT, "violence")
     assert PLAN.extension_for(*cf.blind_target(queue="violence"))
     assert PLAN.extension_for(*cf.blind_target(endpoint="agent2"))
+
+
+@pytest.mark.parametrize("staff_id", [1, 42, 99999])
+def test_a_colleague_is_reached_by_a_warm_transfer_through_the_staff_number(staff_id):
+    number = cf.staff_number(staff_id)
+    assert number.isdigit()  # Atxfer can only play digits
+    assert PLAN.extension_for(cf.WARM_TRANSFER_CONTEXT, number)
+    assert not any(PLAN.extension_for(cf.WARM_TRANSFER_CONTEXT, cf.outside_number(n))
+                   == PLAN.extension_for(cf.WARM_TRANSFER_CONTEXT, number)
+                   for n in (*cf.EMERGENCY_NUMBERS, "0812345678", "021234567"))
+
+
+def test_the_staff_extension_reads_the_astdb_family_the_bridge_writes():
+    text = (CONF / "extensions.conf").read_text(encoding="utf-8")
+    assert f"${{DB({cf.STAFF_DB_FAMILY}/${{EXTEN:{len(cf.STAFF_PREFIX)}}})}}" in text
+    with pytest.raises(cf.BadTarget):
+        cf.staff_number(10**5)

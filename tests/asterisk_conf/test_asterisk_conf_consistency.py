@@ -37,6 +37,7 @@ FLOW_ALIASES = {"1300"}
 ASTERISK_VARIABLES = {
     "UNIQUEID", "EXTEN", "QUEUESTATUS", "QUEUE_PRIO", "MIXMONITOR_FILENAME", "ARG1", "ARG2",
     "ARG3", "IF", "ISNULL", "DIALPLAN_EXISTS", "CHANNEL", "CALLERID", "QUEUE_MEMBER",
+    "DB",  # func_db: astdb, where the bridge writes a colleague's phone for a warm transfer
 }
 # Scratch variables of one extension, never seen outside the dialplan.
 DIALPLAN_SCRATCH = {"TARGET"}

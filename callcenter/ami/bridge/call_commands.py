@@ -40,10 +40,20 @@ async def blind_transfer(run: Run, bridge: Bridge, a: dict[str, Any],
 
 async def warm_transfer(run: Run, bridge: Bridge, a: dict[str, Any],
                         timeout: float) -> CommandResult:
-    """`channel`: the agent's leg; `number`: digits the warm-transfer context routes."""
+    """`channel`: the agent's leg; `number`: digits the warm-transfer context routes, or
+    `colleague` (their phone's endpoint) with `staff_id`: the dialplan reaches them by
+    `8<id>` through astdb, written first (Atxfer can only dial digits)."""
+    if a.get("colleague"):
+        exten = cf.staff_number(int(a["staff_id"]))
+        put = await run(bridge, actions.db_put(
+            cf.STAFF_DB_FAMILY, exten.removeprefix(cf.STAFF_PREFIX),
+            cf.staff_phone(str(a["colleague"]))), timeout)
+        if not put.ok:
+            return _explained(put)
+    else:
+        exten = cf.outside_number(str(a["number"]))
     return _explained(await run(bridge, actions.atxfer(
-        a["channel"], context=cf.WARM_TRANSFER_CONTEXT,
-        exten=cf.outside_number(str(a["number"]))), timeout))
+        a["channel"], context=cf.WARM_TRANSFER_CONTEXT, exten=exten), timeout))
 
 
 async def cancel_transfer(run: Run, bridge: Bridge, a: dict[str, Any],

@@ -1,12 +1,13 @@
 """The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
-(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer; the conferences
-(Redirect into one, guests, ConfbridgeKick) in `conferences.py`.
+(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, and the DBPut a warm
+transfer to a colleague writes first; the conferences (Redirect into one, guests,
+ConfbridgeKick) in `conferences.py`.
 
 Replies and the first events are those recorded (a blind transfer: Unhold, BlindTransfer,
-AgentComplete Reason transfer, the agent leg's Hangup); what follows in the dialplan (the
-caller queueing again, the consultation's Local channels) is not played
-out: the demo's calls go on as before. `SimServer.atxfer_code` None answers Atxfer as an Asterisk
-without features.conf does.
+AgentComplete Reason transfer, the agent leg's Hangup); a blind transfer to a queue then
+queues the caller again and connects a free member; what else follows in the dialplan
+(the consultation's Local channels) is not played out.
+`SimServer.atxfer_code` None answers Atxfer as an Asterisk without features.conf does.
 """
 
 from __future__ import annotations
@@ -16,11 +17,17 @@ from typing import Any
 
 from callcenter.simulators.asterisk.conferences import Conferences
 
+# asterisk_conf/extensions.conf: where a blind transfer to a queue lands.
+QUEUE_CONTEXT = "hotline-queue"
+
 
 class CallControls(Conferences):
     """Mixed into the simulated PBX (`pbx.PbxActions`), which has channels and emit."""
 
     channels: dict[str, dict[str, str]]
+    members: dict[tuple[str, str], Any]
+    engaged: dict[str, str]
+    can_ring: Any
     atxfer_code: str | None = "*2"
     emit: Any
     _find_channel: Any
@@ -62,6 +69,35 @@ class CallControls(Conferences):
             self.emit({**{k: v for k, v in headers.items() if k not in ("Event", "RingTime")},
                        "Event": "AgentComplete", "TalkTime": str(talk), "Reason": "transfer"})
         self.emit({"Event": "Hangup", **agent, "Cause": "16", "Cause-txt": "Normal Clearing"})
+        if caller and msg.get("Context") == QUEUE_CONTEXT:
+            self._requeue(caller, str(msg.get("Exten")))
+
+    def _requeue(self, caller: dict[str, str], queue: str) -> None:
+        """What `hotline-queue,<queue>` does with a caller transferred there: they join
+        the queue again and it rings a free member, who answers at once here. The call's
+        scripted end still follows (the caller hangs up when the first script says)."""
+        self.emit({"Event": "QueueCallerJoin", **caller, "Queue": queue, "Position": "1",
+                   "Count": "1"})
+        free = [(i, m) for (q, i), m in self.members.items()
+                if q == queue and self.can_ring(q, i)]
+        if not free:
+            return  # waits: the demo's callers hang up on their own
+        interface, member = free[0]
+        seq = self.__dict__.setdefault("_transfer_seq", iter(range(0x9000, 0x10000)))
+        n = next(seq)
+        leg = {"Channel": member.agent.leg(n), "Uniqueid": f"{int(time.time())}.{n}",
+               "Linkedid": caller.get("Linkedid", caller.get("Uniqueid", "")),
+               "Context": "agent-phones", "Exten": "s", "ChannelState": "6",
+               "ChannelStateDesc": "Up"}
+        self.engaged[interface] = caller.get("Uniqueid", "")
+        self.emit({"Event": "Newchannel", **leg})
+        dest = {f"Dest{k}": v for k, v in leg.items()}
+        member_of = {"Queue": queue, "Interface": interface, "MemberName": member.agent.name}
+        self.emit({"Event": "AgentCalled", **caller, **dest, **member_of})
+        self.emit({"Event": "QueueCallerLeave", **caller, "Queue": queue, "Count": "0",
+                   "Position": "1"})
+        self.emit({"Event": "AgentConnect", **caller, **dest, **member_of, "HoldTime": "0",
+                   "RingTime": "1"})
 
     def _do_atxfer(self, session, msg, reply) -> None:
         uid = self._find_channel(msg.get("Channel"))
@@ -88,3 +124,8 @@ class CallControls(Conferences):
         if caller is not None:
             self.emit({"Event": "MusicOnHoldStop", **caller})
 
+    def _do_dbput(self, session, msg, reply) -> None:
+        """astdb, as the warm transfer to a colleague writes it (hotline-staff/<id>)."""
+        astdb = self.__dict__.setdefault("astdb", {})
+        astdb[f"{msg.get('Family')}/{msg.get('Key')}"] = msg.get("Val", "")
+        reply(Message="Updated database successfully")

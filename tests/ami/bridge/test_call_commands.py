@@ -112,12 +112,53 @@ async def test_a_simulated_blind_transfer_ends_the_agents_part_as_asterisk_does(
         result = await r.client.send(NODE, "blind_transfer", channel=AGENT["Channel"],
                                      queue="trafficking")
         assert result.ok
-        kinds = [e["Event"] for e in r.sim.recent_events][-4:]
-        assert kinds == ["Unhold", "BlindTransfer", "AgentComplete", "Hangup"]
+        kinds = [e["Event"] for e in r.sim.recent_events]
+        kinds = kinds[kinds.index("Unhold"):]
+        # Then the dialplan's hotline-queue,trafficking queues the caller again.
+        assert kinds[:5] == ["Unhold", "BlindTransfer", "AgentComplete", "Hangup",
+                             "QueueCallerJoin"]
 
-        def transferred():
+        def transferred_and_queued_again():
             record = r.bridge.tracker.find_call(CALLER["Uniqueid"])
-            return record is not None and record.legs[-1].ended_how == "transferred"
-        await wait_for(transferred)
+            return (record is not None and len(record.legs) == 2
+                    and record.legs[0].ended_how == "transferred"
+                    and record.legs[1].queue_name == "trafficking")
+        await wait_for(transferred_and_queued_again)
+    finally:
+        await r.close()
+
+
+async def test_warm_transfer_to_a_colleague_writes_their_phone_to_astdb_then_dials_digits(
+        aredis):
+    r = await rig(aredis)
+    try:
+        with_a_talking_call(r.sim)
+        started = await r.client.send(NODE, "warm_transfer", channel=AGENT["Channel"],
+                                      colleague="agent2", staff_id=42)
+        assert started.ok, started.message
+        put, atxfer = [m for m in r.sim.received if m.get("Action") in ("DBPut", "Atxfer")]
+        assert (put.get("Action"), put.get("Family"), put.get("Key"), put.get("Val")) == (
+            "DBPut", "hotline-staff", "00042", "agent2")
+        assert (atxfer.get("Context"), atxfer.get("Exten")) == ("warm-transfer", "800042")
+        assert r.sim.astdb == {"hotline-staff/00042": "agent2"}
+    finally:
+        await r.close()
+
+
+async def test_a_caller_blind_transferred_to_a_queue_queues_again_and_a_free_member_answers(
+        aredis):
+    r = await rig(aredis)
+    try:
+        with_a_talking_call(r.sim)
+        done = await r.client.send(NODE, "blind_transfer", channel=AGENT["Channel"],
+                                   queue="violence")
+        assert done.ok
+        names = [e.get("Event") for e in r.sim.recent_events]
+        after = names[names.index("BlindTransfer"):]
+        assert [n for n in after if n.startswith(("Queue", "Agent"))] == [
+            "QueueCallerJoin", "AgentCalled", "QueueCallerLeave", "AgentConnect"]
+        connect = [e for e in r.sim.recent_events if e.get("Event") == "AgentConnect"][-1]
+        assert connect["Uniqueid"] == CALLER["Uniqueid"] and connect["Queue"] == "violence"
+        assert connect["DestLinkedid"] == CALLER["Linkedid"]
     finally:
         await r.close()
