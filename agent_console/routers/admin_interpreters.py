@@ -38,7 +38,7 @@ def _names(request: Request):
 
 def _form(request: Request, interpreter=None) -> Response:
     return templates.TemplateResponse(request, "admin/interpreters/edit.html", page_context(
-        request, interpreter=interpreter, codes=rules.all_codes(),
+        request, interpreter=interpreter, codes=rules.pick_list_codes(),
         common=rules.COMMON, language_name=_names(request)))
 
 

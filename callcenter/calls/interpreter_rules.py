@@ -58,6 +58,15 @@ def all_codes() -> tuple[str, ...]:
     return COMMON + tuple(rest)
 
 
+@cache
+def pick_list_codes() -> tuple[str, ...]:
+    """What the roster's form offers: the common languages first, then every language
+    with a two-letter code (about 180). Seven thousand options would bury the ones a
+    centre needs; any other ISO 639-3 code is still accepted through the API."""
+    major = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return COMMON + tuple(sorted(major - set(COMMON)))
+
+
 def days_of(text: str) -> str:
     """Weekday digits as stored: unique, in order, only 0-6; '' if none."""
     return "".join(d for d in DAY_CODES if d in text)
