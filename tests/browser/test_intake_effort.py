@@ -9,6 +9,7 @@ keystrokes are counted apart (``intake_effort.Effort``) and printed; docs/consol
 
 from __future__ import annotations
 
+import pytest
 import redis
 
 from tests.browser.console_stack import (  # noqa: F401
@@ -26,13 +27,14 @@ SUMMARY = "สามีทำร้ายร่างกาย ลูกสอ�
 BRIEF = "หญิงถูกสามีทำร้าย เด็กอยู่ในบ้าน เสี่ยงคืนนี้"
 
 
-def _screen_pop(request, uniqueid: str):
-    """An agent signed in at 1440×900 whose phone rings; the page shows the screen-pop."""
+def _screen_pop(request, uniqueid: str, viewport=(1440, 900)):
+    """An agent signed in (at 1440×900 unless told) whose phone rings; the page shows the
+    screen-pop."""
     browser = request.getfixturevalue("console_browser")
     console = request.getfixturevalue("live_console")
     errors = request.getfixturevalue("page_errors")
     context = errors.watch_context(browser.new_context(
-        locale="th-TH", viewport={"width": 1440, "height": 900}))
+        locale="th-TH", viewport={"width": viewport[0], "height": viewport[1]}))
     live = redis.Redis.from_url(request.getfixturevalue("live_redis"))
     live.delete("live.pbx1.calls", "live.pbx1.agents")  # the other test's call has ended
     live.close()
@@ -121,11 +123,16 @@ def test_by_keyboard_a_domestic_violence_report_reaches_the_unit_in_at_most_30_c
     context.close()
 
 
-def test_by_mouse_the_same_report_still_needs_at_most_30_clicks(request):
-    context, page, console = _screen_pop(request, "1763900100.2")
+@pytest.mark.parametrize(("viewport", "uniqueid"), [
+    ((1440, 900), "1763900100.2"), ((390, 844), "1763900100.3")], ids=["wide", "phone"])
+def test_by_mouse_the_same_report_still_needs_at_most_30_clicks(request, viewport, uniqueid):
+    context, page, console = _screen_pop(request, uniqueid, viewport)
     effort = Effort(page)
-    effort.press("Alt+n")
+    effort.click("#open-case")  # the screen-pop's button
     page.wait_for_url(f"{console}/cases/drafts/*")
+    left = page.locator("#sec-screening").bounding_box()["x"]
+    right = page.locator("#sec-place").bounding_box()["x"]
+    assert (right > left) == (viewport[0] > 1000)  # two columns, one on a phone
     effort.choose("#f-target_group", "woman")
     effort.choose("#f-gbv_type", "physical_assault")
     effort.tick("input[name='persons.0.reporter_is_victim']")
@@ -147,7 +154,7 @@ def test_by_mouse_the_same_report_still_needs_at_most_30_clicks(request):
     effort.fill("#f-unit_brief", BRIEF)
     effort.click("#open-dispatch")
     case = _dispatched(page, console)
-    print(effort.report("intake by mouse, ring to dispatch"))
+    print(effort.report(f"intake by mouse at {viewport[0]}x{viewport[1]}, ring to dispatch"))
     _assert_the_report(case, page)
     assert effort.clicks <= MOST_CLICKS
     context.close()
