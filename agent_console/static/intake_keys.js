@@ -7,14 +7,15 @@
 
   // Alt+letter → the section it opens and the field it puts the focus in. Not used here:
   // Alt+D (the case page's dispatch, and Chromium's address bar), Alt+F and Alt+E
-  // (Chromium's menu), Alt+1…8 (tabs on Linux), and the agent page's N, P, R, I.
+  // (Chromium's menu), Alt+1…8 (tabs on Linux), the agent page's N, P, R, I and its
+  // phone's A, H, M, O.
   var SECTIONS = {
     KeyT: { section: "sec-screening", field: "f-issue_area" },
     KeyV: { section: "sec-persons", field: null },
     KeyL: { section: "sec-place", field: "f-province_code" },
     KeyK: { section: "sec-risk", field: null },
     KeyU: { section: "sec-decision", field: "f-urgency" },
-    KeyM: { section: null, field: "f-summary" },
+    KeyW: { section: null, field: "f-summary" },
     KeyB: { section: "sec-referral", field: "f-unit_brief" }
   };
 

@@ -109,7 +109,7 @@ def test_by_keyboard_a_domestic_violence_report_reaches_the_unit_in_at_most_30_c
     effort.press("Tab")
     effort.press("ArrowDown")  # consent given: the legal basis follows
     assert page.input_value("#f-legal_basis") == "consent"
-    effort.press("Alt+m")
+    effort.press("Alt+w")
     effort.type(SUMMARY)
     effort.press("Alt+b")
     effort.type(BRIEF)
