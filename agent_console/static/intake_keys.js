@@ -102,6 +102,12 @@
       if (perpetrator) perpetrator.open = true;
     }
     if (name === "province_code" && e.target.value) open("sec-place");
+    if (name === "persons.0.reporter_is_victim" && e.target.checked) {
+      // The caller is the victim: the number the call came from (the reporter's, from
+      // the IVR) is hers; the reporter's block is set aside when the case opens.
+      var mine = value(form, "persons.0.phone"), caller = value(form, "persons.1.phone");
+      if (mine && caller && !mine.value && caller.value) { mine.value = caller.value; changed(mine); }
+    }
     if (name === "consent" && e.target.value === "given") {
       // Consent given: the lawful basis is that consent (check_intake's own pairing).
       var basis = value(form, "legal_basis");

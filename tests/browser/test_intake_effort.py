@@ -136,6 +136,7 @@ def test_by_mouse_the_same_report_still_needs_at_most_30_clicks(request, viewpor
     effort.choose("#f-target_group", "woman")
     effort.choose("#f-gbv_type", "physical_assault")
     effort.tick("input[name='persons.0.reporter_is_victim']")
+    assert page.input_value("input[name='persons.0.phone']") == "0891234567"  # the caller's
     effort.fill("input[name='persons.0.full_name']", "มาลี ใจดี")
     effort.choose("#f-persons-0-gender", "female")
     effort.fill("input[name='persons.0.age_years']", "34")
