@@ -114,11 +114,17 @@ def _version(fields: dict[str, str]) -> tuple[int | None, str | None]:
     return (int(value) if value.isdigit() and len(value) < 10 else None), tab
 
 
+# The form is read by an async dependency and the routes below are plain functions, so
+# their database work runs in the thread pool: an autosave still in flight holds the
+# draft's row until its commit, and a route waiting for that row on the event loop would
+# stop the loop that has to run the commit.
+Fields = Depends(form_fields)
+
+
 @router.post("/cases/drafts/{key}", response_class=HTMLResponse)
-async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
-                     db: Session = DB) -> Response:
+def save_draft(key: str, request: Request, fields: dict[str, str] = Fields,
+               viewer: Viewer = Worker, db: Session = DB) -> Response:
     """Autosave: the whole form, as typed, replaces the draft's content."""
-    fields = await form_fields(request)
     version, tab = _version(fields)
     draft = drafts.get(db, key, user_id=viewer.id)
     conflict = False
@@ -144,9 +150,8 @@ def province_unit(request: Request,
 
 
 @router.post("/cases/drafts/{key}/open")
-async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
-                          db: Session = DB) -> Response:
-    fields = await form_fields(request)
+def open_from_draft(key: str, request: Request, fields: dict[str, str] = Fields,
+                    viewer: Viewer = Worker, db: Session = DB) -> Response:
     version, tab = _version(fields)
     # "Open and dispatch": the same form, sent by the other button.
     then_dispatch = fields.pop("then", "") == "dispatch"
