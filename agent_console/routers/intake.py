@@ -14,7 +14,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from agent_console import access, htmx
+from agent_console.case_steps import send_dispatch
 from agent_console.deps import DB, Viewer, id_key, page_context, require
+from agent_console.intake_layout import RISK_AREAS, open_sections
 from agent_console.limits import Id, client_ip, limit_body
 from agent_console.own_calls import own_call
 from agent_console.routers.cases import (
@@ -30,6 +32,8 @@ from callcenter.calls.models import Call
 from callcenter.cases import drafts, schemas
 from callcenter.cases import risk as risk_rule
 from callcenter.cases import service as cases
+from callcenter.cases.models import Case
+from callcenter.dispatch.models import UNIT_BRIEF_MAX
 from callcenter.errors import DomainError
 from callcenter.provinces import service as provinces
 
@@ -79,14 +83,17 @@ def _intake_page(request: Request, db: Session, draft, *, problems: dict[str, st
     data = {k: v for k, v in shown.items() if not k.endswith(drafts.SEALED_SUFFIX)}
     ids = drafts.ids_entered(draft, key=id_key(request))
     call = calls.by_id(db, draft.call_id) if draft.call_id else None
+    unit = provinces.unit_of(db, data.get("province_code"))
     ticked = {q: True for q in schemas.RISK_QUESTIONS if data.get(f"risk.{q}") in drafts.CHECKED}
     context = page_context(
         request, draft=draft, data=data, call=call, problems=problems or {},
         choices=CHOICES, risk_questions=schemas.RISK_QUESTIONS, conflict=conflict,
         suggestion=risk_rule.suggested_urgency(ticked), risk_rule=RISK_RULE,
         person_roles=drafts.PERSON_ROLES, provinces=provinces.by_thai_name(db),
-        unit=provinces.unit_of(db, data.get("province_code")),
-        ids_entered=ids, **place_options(data), **walk_in_form(db, data))
+        unit=unit, ids_entered=ids, brief_max=UNIT_BRIEF_MAX,
+        risk_areas=sorted(a.value for a in RISK_AREAS),
+        open_sections=open_sections(data, problems or {}, has_unit=unit is not None),
+        **place_options(data), **walk_in_form(db, data))
     return templates.TemplateResponse(request, "intake.html", context, status_code=status)
 
 
@@ -107,11 +114,17 @@ def _version(fields: dict[str, str]) -> tuple[int | None, str | None]:
     return (int(value) if value.isdigit() and len(value) < 10 else None), tab
 
 
+# The form is read by an async dependency and the routes below are plain functions, so
+# their database work runs in the thread pool: an autosave still in flight holds the
+# draft's row until its commit, and a route waiting for that row on the event loop would
+# stop the loop that has to run the commit.
+Fields = Depends(form_fields)
+
+
 @router.post("/cases/drafts/{key}", response_class=HTMLResponse)
-async def save_draft(key: str, request: Request, viewer: Viewer = Worker,
-                     db: Session = DB) -> Response:
+def save_draft(key: str, request: Request, fields: dict[str, str] = Fields,
+               viewer: Viewer = Worker, db: Session = DB) -> Response:
     """Autosave: the whole form, as typed, replaces the draft's content."""
-    fields = await form_fields(request)
     version, tab = _version(fields)
     draft = drafts.get(db, key, user_id=viewer.id)
     conflict = False
@@ -137,10 +150,11 @@ def province_unit(request: Request,
 
 
 @router.post("/cases/drafts/{key}/open")
-async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
-                          db: Session = DB) -> Response:
-    fields = await form_fields(request)
+def open_from_draft(key: str, request: Request, fields: dict[str, str] = Fields,
+                    viewer: Viewer = Worker, db: Session = DB) -> Response:
     version, tab = _version(fields)
+    # "Open and dispatch": the same form, sent by the other button.
+    then_dispatch = fields.pop("then", "") == "dispatch"
     draft = drafts.get(db, key, user_id=viewer.id)
     if draft.case_id is not None:  # opened already (another tab, a double click)
         return htmx.redirect(request, f"/cases/{draft.case_id}")
@@ -154,6 +168,8 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
     # The agent's own choice, never a default: the urgency rings the unit, the consent
     # decides what may be shared.
     unchosen = {name: "v.missing" for name in CHOSEN if not (data.get(name) or "").strip()}
+    if then_dispatch:
+        unchosen.update(dispatch_problems(db, data))
     if unchosen:
         return _intake_page(request, db, draft, data=data, problems=unchosen, status=422)
     try:
@@ -167,8 +183,37 @@ async def open_from_draft(key: str, request: Request, viewer: Viewer = Worker,
             raise
         return _intake_page(request, db, draft, problems={exc.field: "rule." + exc.field},
                             status=422)
+    if then_dispatch:
+        dispatch_opened(request, db, viewer, case, brief=data.get("unit_brief", ""))
     drafts.mark_opened(draft, case.id)
     return htmx.redirect(request, f"/cases/{case.id}")
+
+
+def dispatch_problems(db: Session, data: dict[str, str]) -> dict[str, str]:
+    """What stops "open and dispatch" before anything is opened: no unit, no text for it."""
+    problems = {}
+    if provinces.unit_of(db, data.get("province_code") or None) is None:
+        problems["province_code"] = "intake.no_unit"
+    if not (data.get("unit_brief") or "").strip():
+        problems["unit_brief"] = "intake.brief_missing"
+    elif len(data["unit_brief"].strip()) > UNIT_BRIEF_MAX:
+        problems["unit_brief"] = "v.string_too_long"
+    return problems
+
+
+def dispatch_opened(request: Request, db: Session, viewer: Viewer, case: Case, *,
+                    brief: str) -> None:
+    """Send the case just opened to its unit, as the case page's button does.
+
+    The case stays opened whatever the dispatch says: a refusal (a rule of the dispatch
+    the form could not check) leaves the agent on the case page, where its dispatch form
+    says why and takes the text again.
+    """
+    try:
+        with db.begin_nested():
+            send_dispatch(request, db, viewer, case, unit_brief=brief)
+    except DomainError:
+        return
 
 
 @router.post("/calls/{call_id}/disposition")

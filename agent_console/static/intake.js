@@ -131,9 +131,7 @@
       submitted = true;
       sessionStorage.setItem(key, JSON.stringify(snapshot()));
     });
-    document.addEventListener("keydown", function (e) {
-      if (e.altKey && e.key.toLowerCase() === "s") { e.preventDefault(); form.requestSubmit(); }
-    });
+    // Alt+S, Alt+G and the sections' shortcuts: intake_keys.js.
   });
 
   // Alt+D on the case page: the dispatch form. The button's accesskey alone never fires in

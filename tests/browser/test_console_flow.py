@@ -32,14 +32,14 @@ def sign_in(page, base: str, login: str) -> None:
     page.click("button[type=submit]")
 
 
-def ring(db_url: str, redis_url: str) -> None:
+def ring(db_url: str, redis_url: str, *, uniqueid: str = UNIQUEID) -> None:
     """Publish what the AMI bridge would: the call row, its live state, the agent ringing.
 
     While it rings the call names no agent (the tracker sets ``agent_interface`` on
     AgentConnect): only the agent's own state says the call rings on their phone.
     """
     now = time.time()
-    record = {"uniqueid": UNIQUEID, "started_at": _iso(now - 40), "queued_at": _iso(now - 25),
+    record = {"uniqueid": uniqueid, "started_at": _iso(now - 40), "queued_at": _iso(now - 25),
               "caller_number": "0891234567", "ivr_language": "th", "ivr_choice": "1",
               "issue_area": "family_violence", "priority": 5, "silent": False,
               "queue_name": "violence", "agent_interface": None, "outcome": "in_progress"}
@@ -55,10 +55,10 @@ def ring(db_url: str, redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url)
     call = {**record, "node": "pbx1", "state": "ringing"}
     agent = {"node": "pbx1", "interface": AGENT, "name": "agent1", "status": "ringing",
-             "ringing_call": UNIQUEID, "current_call": None, "paused_reason": None,
+             "ringing_call": uniqueid, "current_call": None, "paused_reason": None,
              "queues": {"violence": {"paused": False}}}
-    client.hset("live.pbx1.calls", UNIQUEID, json.dumps(call))
-    client.publish(f"call.{UNIQUEID}.updated", json.dumps(call))
+    client.hset("live.pbx1.calls", uniqueid, json.dumps(call))
+    client.publish(f"call.{uniqueid}.updated", json.dumps(call))
     client.hset("live.pbx1.agents", AGENT, json.dumps(agent))
     client.publish(f"agent.{AGENT}.updated", json.dumps(agent))
     client.close()
