@@ -338,3 +338,23 @@ document.addEventListener("htmx:load", (e) => {
 adopt(document.getElementById("softphone"));
 // Leaving the page: unregister, so the queues see the agent unavailable at once.
 window.addEventListener("pagehide", () => { if (phone) phone.stop(); });
+
+// The phone lives in this page: leaving it ends the call. While a call is up, links from
+// the agent page (the screen-pop's case, the intake) open in a new tab, and any other
+// way out (reload, the address bar) asks first.
+function inCall() {
+  return Boolean(phone && phone.session && phone.session.state !== SIP.SessionState.Terminated);
+}
+document.addEventListener("click", (e) => {
+  if (!inCall() || e.defaultPrevented || e.button !== 0) return;
+  const link = e.target.closest && e.target.closest("a[href]");
+  if (!link || link.target || link.origin !== window.location.origin) return;
+  if (link.getAttribute("href").startsWith("#")) return;
+  e.preventDefault();
+  window.open(link.href, "_blank", "noopener");
+}, true);
+window.addEventListener("beforeunload", (e) => {
+  if (!inCall()) return;
+  e.preventDefault();
+  e.returnValue = "";  // the browser shows its own "leave this page?" question
+});

@@ -120,6 +120,16 @@ def test_the_browser_phone_registers_rings_answers_holds_and_hangs_up(
     sip_peer.wait(lambda: call.directions[-1:] == ["sendrecv"], what="the resume re-INVITE")
     phone_state(page, "call", "talking")
 
+    # A link followed during the call opens in a new tab: leaving the page would end it.
+    with context.expect_page() as opened:
+        page.evaluate("() => { const a = document.createElement('a'); a.href = '/cases';"
+                      " a.id = 'away'; a.textContent = 'away'; document.body.append(a); }")
+        page.click("#away")
+    opened.value.close()
+    assert page.url.endswith("/agent")
+    phone_state(page, "call", "talking")
+    assert call.ended_by is None
+
     # Alt+H hangs up: BYE from the browser.
     page.keyboard.press("Alt+h")
     sip_peer.wait(lambda: call.ended_by == "browser", what="the browser's BYE")
