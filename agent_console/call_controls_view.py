@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from agent_console import pbx, screenpop
 from agent_console.deps import Viewer, language
+from agent_console.i18n import translator
 from agent_console.own_calls import own_call
 from callcenter import collation
 from callcenter.agents import service as users
@@ -93,8 +94,10 @@ def queue_targets(request: Request, db: Session) -> list[Target]:
     return [Target(f"queue:{name}", pair[english]) for name, pair in labels.items()]
 
 
-def service_targets() -> list[Target]:
-    return [Target(f"number:{number}", f"{number} ({what})")
+def service_targets(request: Request) -> list[Target]:
+    # Named as the three-way panel names them ("ตำรวจ 191"), in the page's language.
+    _ = translator(language(request))
+    return [Target(f"number:{number}", _(f"three_way.service.{what}"))
             for number, what in call_features.EMERGENCY_NUMBERS.items()]
 
 
@@ -132,7 +135,7 @@ def build(request: Request, db: Session, viewer: Viewer, call: Call) -> Controls
     if state.on_call:
         view.queues = queue_targets(request, db)
         view.colleagues = colleagues(request, db, viewer)
-        view.services = service_targets()
+        view.services = service_targets(request)
     return view
 
 

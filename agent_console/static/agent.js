@@ -12,6 +12,13 @@
   // Pause reasons in the page's language; a reason set elsewhere (a supervisor's) as is.
   function reasonLabel(reason) { return fromTemplate("reason-labels", "data-reason", reason) || reason || ""; }
 
+  // A language's name in the page's language (the notice carries its ISO code).
+  function languageName(code) {
+    var names = {};
+    try { names = JSON.parse(root.dataset.languageNames || "{}"); } catch (e) { names = {}; }
+    return names[code] || code || "";
+  }
+
   function toast(text, href) {
     var box = document.getElementById("toasts");
     if (!box) return;
@@ -43,7 +50,7 @@
       var topic = (document.documentElement.lang === "en" ? n.topic_en : n.topic_th) || n.topic || "";
       var key = n.urgent ? "msgChatUrgent" : "msgChatOffered";
       toast((root.dataset[key] || "{topic}").replace("{topic}", topic)
-        .replace("{language}", (n.language || "").toUpperCase()), null);
+        .replace("{language}", languageName(n.language)), null);
       document.body.dispatchEvent(new CustomEvent("chat-offered"));
     },
     // A hand-over names all the owner's new cases in one notice (``cases``).

@@ -18,8 +18,9 @@ import pycountry
 # Bangkok has no daylight saving: a fixed offset is exact.
 BANGKOK = timezone(timedelta(hours=7))
 COMMON = ("my", "km", "lo", "en", "vi", "zh")
-# Where pycountry's Thai catalogue has no name (Khmer) or a formal one.
-THAI_NAMES = {"km": "เขมร", "ms": "มลายู"}
+# Where pycountry's Thai catalogue has no name (Khmer), a formal one, or another than the
+# console's (Burmese: เมียนมา, as the IVR and the public form say).
+THAI_NAMES = {"km": "เขมร", "ms": "มลายู", "my": "เมียนมา"}
 DAY_CODES = "0123456"  # Monday = 0, as datetime.weekday()
 
 

@@ -69,7 +69,7 @@ def test_an_agent_adds_a_burmese_interpreter_and_drops_them_keeping_the_caller(
     assert added.status_code == 200, added.text
     html = eventually(lambda: (h := guests_fragment(client, call.id)) and on_the_line(h) == 3
                       and 'data-state="in"' in h and h)
-    assert "พม่า" in html
+    assert "เมียนมา" in html
 
     guest = seeded_session.scalar(select(CallGuest).where(CallGuest.call_id == call.id))
     dropped = client.post(f"/calls/{call.id}/guests/{guest.id}/drop", headers=h)

@@ -70,7 +70,7 @@ def test_an_agent_adds_a_burmese_interpreter_and_drops_them(request):
             page.wait_for_selector("#interpreter-language", timeout=15_000)
             page.select_option("#interpreter-language", "my")
             page.wait_for_selector("#interpreter-proposals li[data-interpreter]")
-            assert "พม่า" in page.text_content("#interpreter-proposals")
+            assert "เมียนมา" in page.text_content("#interpreter-proposals")
             page.click("#interpreter-proposals li[data-interpreter] button")
             page.wait_for_selector('#three-way-count[data-count="3"]', timeout=15_000)
             page.wait_for_selector('#guest-rows li[data-state="in"]', timeout=15_000)
@@ -88,7 +88,7 @@ def test_an_agent_adds_a_burmese_interpreter_and_drops_them(request):
             page.goto(f"{console}/cases/{case['id']}")
             page.wait_for_selector("#case-guests li[data-language='my']")
             row = page.text_content("#case-guests li[data-language='my']")
-            assert "ล่าม" in row and "พม่า" in row
+            assert "ล่าม" in row and "เมียนมา" in row
             assert page.query_selector("#case-guests .guest-in")
             assert page.query_selector("#case-guests .guest-out")
     finally:

@@ -15,7 +15,7 @@ MONDAY_NOON = datetime(2026, 12, 7, 12, 0, tzinfo=rules.BANGKOK)
 
 def test_the_hotlines_usual_languages_come_first_and_are_named_in_thai_and_english():
     assert rules.all_codes()[:3] == ("my", "km", "lo")
-    assert rules.language_name("my", english=False) == "พม่า"
+    assert rules.language_name("my", english=False) == "เมียนมา"
     assert rules.language_name("km", english=False) == "เขมร"
     assert rules.language_name("lo", english=True) == "Lao"
     assert rules.is_language("kar") is False and rules.is_language("shn")
