@@ -79,7 +79,7 @@ def test_the_wallboard_shows_live_state_and_todays_numbers_on_page_load(
     agent = re.search(r'<tr data-agent="PJSIP/agent3".*?</tr>', page.text, re.S).group(0)
     assert "Phone unavailable" in agent and "band-warn" in agent
     waiting = re.search(r'<tr data-call="9.1".*?</tr>', page.text, re.S).group(0)
-    assert "Family violence (1) · MY" in waiting
+    assert "Family violence (1) · Burmese" in waiting
     assert cells["paused"] == "1 (Break)"  # the reason by its label (pause_reasons)
     assert (cells["answered"], cells["abandoned"]) == ("2", "1")
     assert cells["service_level"] == "33.3 %"  # 1 within 20 s ÷ (2 answered + 1 abandoned)
