@@ -30,7 +30,7 @@ from agent_console.case_steps import changeable, send_dispatch
 from agent_console.deps import DB, Viewer, id_key, language, page_context, require
 from agent_console.limits import Id, TooLarge, client_ip, limit_body
 from agent_console.routers.contacts import case_page_context as contact_context
-from agent_console.routers.places import place_of
+from agent_console.routers.places import place_of, place_options
 from agent_console.templating import templates
 from callcenter import audit
 from callcenter.agents import service as users
@@ -229,10 +229,12 @@ def case_file(request: Request, viewer: Viewer = Worker, case: Case = ReadableCa
 
 def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
                sent_back: dict[str, Any] | None = None,
-               status_form: dict[str, str] | None = None, status: int = 200) -> Response:
+               status_form: dict[str, str] | None = None,
+               rescreen_form: dict[str, Any] | None = None, status: int = 200) -> Response:
     """The case file; ``sent_back`` is a person form sent back with its problems
-    (``id``: the person's, or ``"new"``; ``data``: what was typed; ``problems``), and
-    ``status_form`` the status form sent back (``status``, ``reason``, ``problem``)."""
+    (``id``: the person's, or ``"new"``; ``data``: what was typed; ``problems``),
+    ``status_form`` the status form sent back (``status``, ``reason``, ``problem``), and
+    ``rescreen_form`` the screening form sent back (``data``, ``field``, ``problem``)."""
     audit.record(db, actor_id=viewer.id, action="case.view", entity_type="case",
                  entity_id=case.id, source_ip=client_ip(request))
     province = provinces.get(db, case.province_code)
@@ -255,6 +257,7 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
                                                 buddhist_era=language(request) == "th")
                        for p in people},
         person_form=sent_back, status_form=status_form or {},
+        rescreen_form=rescreen_form or {},
         closure_outcomes=list(ClosureOutcome),
         whole_numbers=whole, unit_brief_max=UNIT_BRIEF_MAX,
         suggested_urgency=risk_rule.suggested_urgency(case.risk),
@@ -267,6 +270,10 @@ def _case_page(request: Request, db: Session, viewer: Viewer, case, *,
         **contact_context(request, db, viewer, case),
         **assignment_view.case_context(db, viewer, case),
         walk_in_centre=walk_ins.name_of(db, case.walk_in_agency_id))
+    if rescreen_form:  # the place as typed, with its districts' lists
+        typed = rescreen_form["data"]
+        values = {name: typed.get(name) or None for name in context["place_values"]}
+        context.update(place_values=values, **place_options(values))
     return templates.TemplateResponse(request, "case.html", context, status_code=status)
 
 
@@ -378,18 +385,23 @@ async def rescreen(request: Request, viewer: Viewer = Worker, case: Case = Reada
     data = {k: v for k, v in fields.items() if v != ""}
     data.update(risk=case.risk, do_not_call_back=case.do_not_call_back,
                 withhold_caller_id=case.withhold_caller_id, call_window=case.call_window)
-    _ = page_context(request)["_"]
     try:
         changes = schemas.CaseFields.model_validate(data)
         cases.update_fields(db, case, changes=changes, actor_id=viewer.id)
     except ValidationError as exc:
         field, key = next(iter(problems_of(exc).items()))
-        raise DomainError(f"{_('f.' + field)}: {_(key)}", field=field) from None
+        problem = key
     except DomainError as exc:
         if exc.field is None:
             raise
-        raise DomainError(_("rule." + exc.field), field=exc.field) from None
-    return _back(request, case.id)
+        field, problem = exc.field, "rule." + exc.field
+    else:
+        return _back(request, case.id)
+    # Shown again as typed, the problem beside its field: a refused screening (a case
+    # opened from a chat starts with consent not asked) must not cost the agent the text.
+    db.rollback()
+    return _case_page(request, db, viewer, case, status=422, rescreen_form={
+        "data": fields, "field": field, "problem": problem})
 
 
 @router.post("/cases/{case_id}/safe-contact")

@@ -162,9 +162,17 @@ def test_the_owner_changes_the_screening_and_gets_rule_errors_in_thai(client, se
     assert "การค้ามนุษย์" in page and "กรุงเทพมหานคร" in page
     refused = client.post(f"{case_url}/fields", data={
         "issue_area": "welfare", "urgency": "normal", "consent": "refused",
-        "legal_basis": "consent", "summary": "x", "csrf_token": csrf})
-    assert refused.status_code == 400
+        "legal_basis": "consent", "summary": "สรุปที่พิมพ์ไว้ยาว ๆ", "csrf_token": csrf})
+    # The case page again, the screening open with what was typed and the rule beside it.
+    assert refused.status_code == 422
     assert "เมื่อไม่ได้รับความยินยอม" in refused.text
+    assert 'id="rescreen-problem"' in refused.text
+    assert "สรุปที่พิมพ์ไว้ยาว ๆ</textarea>" in refused.text
+    assert '<option value="refused" selected>' in refused.text
+    assert '<option value="welfare" selected>' in refused.text
+    again = client.get(case_url).text  # nothing of the refused change was kept
+    assert '<option value="human_trafficking" selected>' in again
+    assert "สรุปที่พิมพ์ไว้ยาว ๆ" not in again
 
 
 def open_case(client, seeded_session, csrf: str, **extra) -> str:
