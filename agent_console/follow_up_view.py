@@ -3,7 +3,7 @@ a form gives, the reminders scheduled after the commit, and the case page's part
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -11,7 +11,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from agent_console import access
-from agent_console.deps import Viewer
+from agent_console.deps import Viewer, language
 from callcenter import after_commit
 from callcenter.cases import follow_ups, reminder_jobs
 from callcenter.cases import service as cases
@@ -19,7 +19,7 @@ from callcenter.cases.follow_up_models import FollowUpTask, TaskKind
 from callcenter.cases.models import Case
 from callcenter.db import utcnow
 from callcenter.errors import Forbidden, InvalidInput
-from callcenter.thaidate import BUDDHIST_ERA_OFFSET, parse_date_be
+from callcenter.thaidate import parse_typed_clock, parse_typed_day, typed_day_text
 
 
 def check_may_finish(viewer: Viewer, task: FollowUpTask, case: Case) -> None:
@@ -29,25 +29,17 @@ def check_may_finish(viewer: Viewer, task: FollowUpTask, case: Case) -> None:
 
 
 def parse_due(day: str, clock: str, request: Request) -> datetime:
-    """A Thai date (dd/mm/yyyy, Buddhist era; or a date picker's yyyy-mm-dd) and a time
+    """A typed date (d/m/yyyy in either era, or a date picker's yyyy-mm-dd) and a time
     (HH:MM), on the hotline's clock."""
-    text = day.strip()
     try:
-        if "-" in text:
-            year, month, dom = (int(p) for p in text.split("-"))
-            year -= BUDDHIST_ERA_OFFSET if year >= 2400 else 0
-            parsed = date(year, month, dom)
-        else:
-            parsed = parse_date_be(text)
+        parsed = parse_typed_day(day)
     except ValueError:
-        raise InvalidInput("give the date as dd/mm/yyyy (Buddhist era)",
-                           field="follow_up_date") from None
+        raise InvalidInput("give the date as d/m/yyyy", field="follow_up_date") from None
     try:
-        at = time.fromisoformat(clock.strip() or "09:00")
+        at = parse_typed_clock(clock or "09:00")
     except ValueError:
         raise InvalidInput("give the time as HH:MM", field="follow_up_time") from None
-    return datetime.combine(parsed, at.replace(second=0, microsecond=0),
-                            request.app.state.settings.zone)
+    return datetime.combine(parsed, at, request.app.state.settings.zone)
 
 
 def schedule_after_commit(request: Request, db: Session, task: FollowUpTask) -> None:
@@ -69,8 +61,7 @@ def case_context(db: Session, case: Case, request: Request) -> dict[str, Any]:
             db, [t.assignee_id for t in tasks] + [t.done_by_id for t in tasks]),
         "follow_up_kinds": list(TaskKind), "follow_up_assignable": follow_ups.assignable(db),
         "follow_up_overdue": {t.id for t in tasks if t.is_open and t.due_at < utcnow()},
-        "follow_up_default_date": f"{default_due.day}/{default_due.month}/"
-                                  f"{default_due.year + BUDDHIST_ERA_OFFSET}",
+        "follow_up_default_date": typed_day_text(default_due.date(), language(request)),
         "follow_up_default_time": f"{default_due:%H:%M}",
     }
 

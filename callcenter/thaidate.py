@@ -6,7 +6,7 @@ Babel formats Thai dates with the Gregorian year, so the era is added here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 BUDDHIST_ERA_OFFSET = 543
@@ -80,3 +80,39 @@ def parse_date_be(text: str) -> date:
     if year < 2400:
         raise ValueError("the year must be in the Buddhist era (e.g. 2569)")
     return date(year - BUDDHIST_ERA_OFFSET, month, day)
+
+
+def parse_typed_day(text: str) -> date:
+    """A day typed on a form, on either page: 'd/m/yyyy' with a Buddhist-era year (from
+    2400 on: 7/12/2569) or a Gregorian one (7/12/2026), or 'yyyy-mm-dd' as an API or a
+    date picker sends it. The year tells the era, so neither page's reader is wrong."""
+    text = text.strip()
+    try:
+        if "-" in text:
+            year, month, day = (int(part) for part in text.split("-"))
+        else:
+            day, month, year = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError("expected d/m/yyyy") from None
+    if year >= 2400:
+        year -= BUDDHIST_ERA_OFFSET
+    if year < 1900:
+        raise ValueError("give the year in full, e.g. 2569 or 2026")
+    return date(year, month, day)
+
+
+def parse_typed_clock(text: str) -> time:
+    """A time typed on a form: '14:30', or '14.30' and '14.30 น.' as Thai writes it."""
+    text = text.strip().removesuffix("น.").strip().replace(".", ":")
+    try:
+        hour, minute = (int(part) for part in text.split(":"))
+        return time(hour, minute)
+    except ValueError:
+        raise ValueError("expected HH:MM on a 24-hour clock") from None
+
+
+def typed_day_text(day: date, lang: str = "th") -> str:
+    """How a form shows a day it proposes: '7/12/2569' on a Thai page, '7/12/2026' on an
+    English one (the same shape as the reader types it back)."""
+    year = day.year + BUDDHIST_ERA_OFFSET if lang == "th" else day.year
+    return f"{day.day}/{day.month}/{year}"

@@ -1,8 +1,15 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
-from callcenter.thaidate import buddhist_year, format_date, parse_date_be
+from callcenter.thaidate import (
+    buddhist_year,
+    format_date,
+    parse_date_be,
+    parse_typed_clock,
+    parse_typed_day,
+    typed_day_text,
+)
 
 
 def test_the_buddhist_year_is_read_on_the_bangkok_calendar():
@@ -39,3 +46,38 @@ def test_typed_dates_are_read_with_a_buddhist_year():
         parse_date_be("23/11/2026")
     with pytest.raises(ValueError, match="dd/mm/yyyy"):
         parse_date_be("yesterday")
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("7/12/2569", date(2026, 12, 7)),      # Buddhist era, as a Thai reader writes it
+    (" 7/12/2026 ", date(2026, 12, 7)),    # Gregorian, as an English reader does
+    ("2026-12-01", date(2026, 12, 1)),     # an API or a date picker
+    ("2569-12-01", date(2026, 12, 1)),
+])
+def test_a_typed_day_is_read_in_either_era(typed, day):
+    assert parse_typed_day(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["31/2/2569", "7/12/69", "7-12", "x", "", "1/1/1800"])
+def test_a_day_that_is_not_one_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_typed_day(typed)
+
+
+@pytest.mark.parametrize(("typed", "clock"), [
+    ("14:30", time(14, 30)), ("14.30", time(14, 30)), ("14.30 น.", time(14, 30)),
+    ("8:05", time(8, 5)),
+])
+def test_a_typed_time_is_read_on_a_24_hour_clock(typed, clock):
+    assert parse_typed_clock(typed) == clock
+
+
+@pytest.mark.parametrize("typed", ["2 PM", "25:00", "14", ""])
+def test_a_time_that_is_not_one_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_typed_clock(typed)
+
+
+def test_a_proposed_day_is_shown_in_the_readers_era():
+    assert typed_day_text(date(2026, 12, 7), "th") == "7/12/2569"
+    assert typed_day_text(date(2026, 12, 7), "en") == "7/12/2026"

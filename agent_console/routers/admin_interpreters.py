@@ -22,6 +22,7 @@ from agent_console.templating import templates
 from callcenter.calls import interpreter_rules as rules
 from callcenter.calls import interpreters
 from callcenter.calls.interpreter_schemas import InterpreterIn
+from callcenter.thaidate import parse_typed_clock
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(limit_body)])
 Admin = Depends(admin_only)
@@ -42,11 +43,20 @@ def _form(request: Request, interpreter=None) -> Response:
         common=rules.COMMON, language_name=_names(request)))
 
 
+def _clock(text: str) -> str:
+    try:
+        return parse_typed_clock(text).isoformat("minutes")
+    except ValueError:
+        return text
+
+
 def _data(language_code: str, name: str, phone: str, days: list[str], from_time: str,
           until_time: str, active: str | None, version: str = "1") -> InterpreterIn:
-    # Pydantic checks and converts (its errors answer 422 naming the fields).
+    # Pydantic checks and converts (its errors answer 422 naming the fields); a time
+    # typed the Thai way (14.30 น.) is read first, anything else is left for it to refuse.
     return InterpreterIn(language=language_code, name=name, phone=phone,
-                         days="".join(days), from_time=from_time, until_time=until_time,
+                         days="".join(days), from_time=_clock(from_time),
+                         until_time=_clock(until_time),
                          active=active is not None, version=version)
 
 

@@ -6,7 +6,7 @@ Plain forms and links that htmx upgrades. Intake (drafts) is in ``routers/intake
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -75,6 +75,7 @@ from callcenter.taxonomy import (
     TargetGroup,
     Urgency,
 )
+from callcenter.thaidate import parse_typed_day
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 Worker = Depends(require(*access.CASE_ROLES))
@@ -436,7 +437,7 @@ def refer(request: Request, agency_id: str = Form(default="", max_length=12),
     due = None
     if due_date:
         try:
-            day = date.fromisoformat(due_date)
+            day = parse_typed_day(due_date)
         except ValueError:
             raise DomainError("not a date", field="due_date") from None
         due = datetime.combine(day, time(17), request.app.state.settings.zone)

@@ -8,7 +8,7 @@ other call answers 404, as one that does not exist).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -27,6 +27,7 @@ from callcenter.cases import contact_rules, contacts
 from callcenter.cases import service as cases
 from callcenter.cases.models import Case, ContactChannel
 from callcenter.errors import InvalidInput
+from callcenter.thaidate import parse_typed_clock, parse_typed_day
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 Worker = Depends(require(*access.CASE_ROLES))
@@ -63,12 +64,20 @@ def attach_call(case_id: Id, request: Request, call_id: int = Form(ge=1, le=2**3
         request, c=item, call_id=call.id))
 
 
-def _when(text: str, request: Request) -> datetime | None:
-    """The form's local date and time (Bangkok), or None for "now"."""
-    if not text.strip():
+def _when(text: str, day: str, clock: str, request: Request) -> datetime | None:
+    """When it happened, on the hotline's clock, or None for "now": the form's typed day
+    and time (a day alone is that day at noon; a time alone is today), or one ISO value
+    (``occurred_at``) as a script sends it."""
+    zone = request.app.state.settings.zone
+    if not (text.strip() or day.strip() or clock.strip()):
         return None
     try:
-        local = datetime.fromisoformat(text.strip())
+        if text.strip():
+            local = datetime.fromisoformat(text.strip())
+        else:
+            on = parse_typed_day(day) if day.strip() else datetime.now(zone).date()
+            at = parse_typed_clock(clock) if clock.strip() else time(12, 0)
+            local = datetime.combine(on, at)
     except ValueError:
         raise InvalidInput("not a date and time", field="occurred_at") from None
     if local.tzinfo is None:
@@ -79,10 +88,13 @@ def _when(text: str, request: Request) -> datetime | None:
 @router.post("/cases/{case_id}/contacts")
 def record_contact(request: Request, channel: ContactChannel = Form(),
                    occurred_at: str = Form(default="", max_length=32),
+                   occurred_day: str = Form(default="", max_length=12),
+                   occurred_time: str = Form(default="", max_length=10),
                    summary: str = Form(default="", max_length=contact_rules.SUMMARY_MAX),
                    viewer: Viewer = Worker, case: Case = ReadableCase,
                    db: Session = DB) -> Response:
     """Record a walk-in or a message about the case (when: now unless given)."""
-    contacts.record_contact(db, case, channel=channel, occurred_at=_when(occurred_at, request),
-                            summary=summary, actor_id=viewer.id)
+    when = _when(occurred_at, occurred_day, occurred_time, request)
+    contacts.record_contact(db, case, channel=channel, occurred_at=when, summary=summary,
+                            actor_id=viewer.id)
     return htmx.redirect(request, f"/cases/{case.id}")

@@ -53,3 +53,15 @@ def test_the_page_form_adds_one_with_its_days(client, seeded_session):
     assert saved.status_code == 303
     page = client.get("/admin/interpreters?lang=en")
     assert "Lao" in page.text and "Sat Sun" in page.text and "22:00–06:00" in page.text
+
+
+def test_the_page_form_reads_hours_written_the_thai_way(client):
+    csrf = signed_in(client, "admin")
+    form = client.get("/admin/interpreters/new").text
+    assert 'type="time"' not in form  # the browser's AM/PM picker is not offered
+    saved = client.post("/admin/interpreters", data={
+        "csrf_token": csrf, "language_code": "km", "name": "ล่ามเขมร", "phone": "0899999998",
+        "days": ["0"], "from_time": "8.30", "until_time": "16.30 น.", "active": "1"},
+        follow_redirects=False)
+    assert saved.status_code == 303
+    assert "08:30–16:30" in client.get("/admin/interpreters").text

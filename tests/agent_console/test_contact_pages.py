@@ -2,7 +2,8 @@
 case page's "attach a contact" and timeline of contacts, and their JSON twins; attaching
 twice, to a closed case or someone else's call is refused with a clear message."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -147,6 +148,24 @@ def test_a_contact_time_before_the_case_or_not_a_time_is_refused_in_thai(client,
         assert refused.status_code == 422
     assert "เวลาที่ติดต่อ" in refused.text
     assert contacts_of(seeded_session, case["id"]) == 1
+
+
+def test_a_contact_time_is_typed_as_a_thai_day_and_a_24_hour_clock(client, seeded_session):
+    csrf = signed_in(client, "agent1")
+    case = a_case_from_a_call(client, seeded_session, csrf)
+    page = client.get(f"/cases/{case['id']}").text
+    assert 'type="datetime-local"' not in page and 'name="occurred_day"' in page
+    soon = datetime.now(ZoneInfo("Asia/Bangkok")) + timedelta(minutes=2)
+    typed = {"occurred_day": f"{soon.day}/{soon.month}/{soon.year + 543}",
+             "occurred_time": f"{soon:%H.%M} น."}
+    recorded = client.post(f"/cases/{case['id']}/contacts", follow_redirects=False, data={
+        "channel": "message", **typed, "summary": "ส่งข้อความมา", "csrf_token": csrf})
+    assert recorded.status_code == 303
+    assert f"{soon:%H:%M}" in client.get(f"/cases/{case['id']}").text
+    refused = client.post(f"/cases/{case['id']}/contacts", headers=HTMX, data={
+        "channel": "message", "occurred_day": "31/2/2569", "csrf_token": csrf})
+    assert refused.status_code == 422
+    assert contacts_of(seeded_session, case["id"]) == 2
 
 
 def test_the_contacts_api_lists_each_contact_with_its_call_record_and_handler(
