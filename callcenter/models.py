@@ -37,7 +37,7 @@ from callcenter.db import Base
 from callcenter.dispatch.models import Alert, AlertAttempt, Dispatch, DispatchEvent
 from callcenter.intake.models import PublicReport, ReportAddition
 from callcenter.phones.models import PsAor, PsAuth, PsEndpoint
-from callcenter.provinces.models import Province, ResponseUnit, UnitContact
+from callcenter.provinces.models import CentreLine, Province, ResponseUnit, UnitContact
 from callcenter.queues.models import Queue
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "CaseSequence",
     "CaseStatus",
     "CaseStatusChange",
+    "CentreLine",
     "ChatCapacity",
     "ChatMessage",
     "ConsoleSession",

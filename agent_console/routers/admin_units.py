@@ -24,7 +24,7 @@ from callcenter.db import utcnow
 from callcenter.dispatch import alert_tests, unit_overview
 from callcenter.dispatch.channels import configured
 from callcenter.dispatch.config import get_dispatch_settings
-from callcenter.provinces import unit_admin
+from callcenter.provinces import centre_line, unit_admin
 from callcenter.provinces.models import AlertChannel, ContactRole
 from callcenter.provinces.schemas import ContactEdit, ContactIn, UnitEdit
 
@@ -40,7 +40,16 @@ def _back(unit_id: int, anchor: str = "") -> Response:
 @router.get("", response_class=HTMLResponse)
 def units_page(request: Request, viewer: Viewer = Admin, db: Session = DB) -> Response:
     return templates.TemplateResponse(request, "admin/units.html", page_context(
-        request, rows=unit_overview.table(db)))
+        request, rows=unit_overview.table(db), centre_line=centre_line.number(db),
+        centre_line_default=centre_line.is_default(db)))
+
+
+# Before "/{unit_id}": the number every unit's page calls to reach the centre.
+@router.post("/centre-line")
+def edit_centre_line(request: Request, phone: str = Form(default="", max_length=40),
+                     viewer: Viewer = Admin, db: Session = DB) -> Response:
+    centre_line.set_number(db, phone, actor_id=viewer.id, source_ip=client_ip(request))
+    return RedirectResponse("/admin/units#centre-line", status_code=303)
 
 
 # Before "/{unit_id}": "health" is no unit id.

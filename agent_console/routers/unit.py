@@ -40,9 +40,11 @@ from callcenter.agents.models import Role
 from callcenter.db import utcnow
 from callcenter.dispatch import alert_tests, policy, presence
 from callcenter.dispatch import service as dispatches
+from callcenter.dispatch.config import get_dispatch_settings
 from callcenter.dispatch.models import DispatchStatus
+from callcenter.dispatch.next_step import next_step
 from callcenter.errors import DomainError, Forbidden, InvalidTransition, NotFound
-from callcenter.provinces import places
+from callcenter.provinces import centre_line, places
 from callcenter.provinces import service as provinces
 from callcenter.taxonomy import Urgency
 
@@ -127,7 +129,10 @@ def _visit_page(request: Request, db: Session, viewer: Viewer, dispatch_id: int,
         subdistrict=places.subdistrict(detail.subdistrict_code),
         steps=dispatches.timeline(db, dispatch_id), error=error, form=form or {},
         can={step.value: policy.can_move(status, step) for step in S},
-        outcomes=OUTCOMES, awaiting=status in policy.AWAITING_UNIT)
+        outcomes=OUTCOMES, awaiting=status in policy.AWAITING_UNIT,
+        next=next_step(status, ack_minutes=get_dispatch_settings()
+                       .ack_timeout(detail.dispatch.urgency) / 60),
+        centre_phone=centre_line.number(db))
     return templates.TemplateResponse(request, "unit/dispatch.html", context,
                                       status_code=status_code)
 

@@ -14,9 +14,11 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from callcenter import audit
+from callcenter.agents.models import User
 from callcenter.cases import policy as case_policy
 from callcenter.cases import service as cases
 from callcenter.cases.models import Case, CaseStatus, PersonRole
+from callcenter.cases.schemas import RISK_QUESTIONS
 from callcenter.db import utcnow
 from callcenter.dispatch import escalation, ladder, lifecycle, policy
 from callcenter.dispatch.config import DispatchSettings, get_dispatch_settings
@@ -315,6 +317,13 @@ class UnitDispatchDetail:
     subdistrict_code: str | None = None
     postal_code: str | None = None
     geo: str | None = None
+    # The risk checklist's ticked answers, in the checklist's order: what the unit must
+    # know before it knocks (a weapon, the alleged perpetrator there, a child alone).
+    risks: tuple[str, ...] = ()
+    # Safe contact: a call from the unit must not show its number.
+    withhold_caller_id: bool = False
+    # Whom at 1300 to ask for when the unit calls back: the agent who dispatched.
+    dispatched_by: str | None = None
 
 
 def list_for_unit(
@@ -366,6 +375,10 @@ def get_for_unit(
         unit_brief=dispatch.unit_brief, do_not_call_back=case.do_not_call_back,
         call_window=case.call_window, persons=persons,
         decline_reason=dispatch.decline_reason, outcome=dispatch.outcome,
+        risks=tuple(q for q in RISK_QUESTIONS if (case.risk or {}).get(q)),
+        withhold_caller_id=case.withhold_caller_id,
+        dispatched_by=session.scalar(select(User.display_name)
+                                     .where(User.id == dispatch.created_by_id)),
     )
 
 

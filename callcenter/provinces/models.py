@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from callcenter.columns import enum_type
-from callcenter.db import Base
+from callcenter.db import Base, utcnow
 
 
 class Region(StrEnum):
@@ -99,3 +100,19 @@ class UnitContact(Base):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[ResponseUnit] = relationship(back_populates="contacts")
+
+
+class CentreLine(Base):
+    """The number a unit in the field calls to reach the 1300 centre: one row, or none.
+
+    Without a row the units call 1300 itself (``centre_line.DEFAULT``). Admins keep it on
+    the console (``/admin/centre-line``), never in a configuration file, so a new direct
+    line reaches every unit's page at once.
+    """
+
+    __tablename__ = "centre_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # E.164 (+6621234567) or a Thai short code (1300).
+    phone: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -362,6 +362,7 @@ TABLE: dict[str, Rule] = {
     # Units and their contacts: edits carry a stale version (409), so the world is kept.
     "GET /admin/units": page(ADMIN),
     "GET /admin/units/health": page(ADMIN),
+    "POST /admin/units/centre-line": page(ADMIN, form={"phone": "not a number"}),
     "GET /admin/units/{unit_id}": page(ADMIN),
     "POST /admin/units/{unit_id}": page(ADMIN, form={"name_th": "หน่วย", "name_en": "Unit",
                                                      "active": "true", "version": "999"}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -152,4 +153,101 @@ def test_the_unit_gets_the_alert_live_from_the_worker_and_acknowledges_it(reques
     assert "หน่วยรับทราบ" in timeline and "หน่วยตอบรับทาง" in timeline
     assert worker.alive, worker.log()
     for context in (chiang_mai, bangkok, hotline):
+        context.close()
+
+
+# Relative luminance and contrast as WCAG 2 defines them, from the computed colours: the
+# text's colour against the first opaque background behind it.
+CONTRAST = """(selector) => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const element = document.querySelector(selector);
+  let node = element, background = null;
+  while (node) {
+    const [r, g, b, a] = parse(getComputedStyle(node).backgroundColor);
+    if (a === undefined || a > 0) { background = [r, g, b]; break; }
+    node = node.parentElement;
+  }
+  background = background || [255, 255, 255];
+  const luminance = ([r, g, b]) => {
+    const lin = (v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const fg = luminance(parse(getComputedStyle(element).color).slice(0, 3));
+  const bg = luminance(background);
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}"""
+SHOTS = Path("/tmp")
+# What the field reads first and presses: AAA (7:1) for both.
+MAIN = ("#unit-next-text", "#unit-next .unit-btn.go", "#call-centre", ".unit-risk")
+FIELD_CASE = {**INTAKE, "do_not_call_back": True, "call_window": "หลัง 18:00 น.",
+              "risk": {"weapon": True, "perpetrator_present": True}}
+
+
+def contrasts(page) -> dict[str, float]:
+    return {s: round(page.evaluate(CONTRAST, s), 2) for s in MAIN if page.query_selector(s)}
+
+
+def test_the_unit_walks_a_dispatch_through_every_step_reading_what_to_do_next(request):
+    browser = request.getfixturevalue("console_browser")
+    console = request.getfixturevalue("unit_console")
+    errors = request.getfixturevalue("page_errors")
+    hotline = errors.watch_context(browser.new_context(locale="th-TH"))
+    agent = hotline.new_page()
+    sign_in(agent, console, "agent1")
+    agent.wait_for_url(f"{console}/agent")
+    headers = {"X-CSRF-Token": agent.get_attribute("input[name=csrf_token]", "value")}
+    case = agent.request.post(f"{console}/api/cases", data=FIELD_CASE, headers=headers).json()
+    sent = agent.request.post(f"{console}/api/cases/{case['id']}/dispatches", headers=headers,
+                              data={"unit_brief": "บ้านหลังวัด ประตูสีเขียว"})
+    assert sent.status == 201, sent.text()
+    url = f"{console}/unit/dispatches/{sent.json()['id']}"
+
+    phones = {}
+    for scheme in ("light", "dark"):
+        context = errors.watch_context(browser.new_context(
+            locale="th-TH", color_scheme=scheme, viewport={"width": 390, "height": 844}))
+        phones[scheme] = context.new_page()
+        sign_in(phones[scheme], console, "unit.th50")
+        phones[scheme].wait_for_url(f"{console}/unit")
+        phones[scheme].goto(url)
+    th50 = phones["light"]
+
+    # Risks and safe contact first, then the place with its district, the brief, the actions.
+    tops = [th50.locator(s).bounding_box()["y"] for s in
+            ("#unit-safety", "#unit-place", "#unit-brief", "#unit-next", "#call-centre")]
+    assert tops == sorted(tops)
+    assert th50.locator(".unit-risk").all_text_contents() == [
+        "ผู้ถูกกล่าวหาอยู่ด้วย", "มีการใช้หรือขู่ด้วยอาวุธ"]
+    assert "อำเภอเมืองเชียงใหม่" in th50.text_content("#unit-district") or \
+        "เมืองเชียงใหม่" in th50.text_content("#unit-district")
+    assert th50.get_attribute("#call-centre", "href") == "tel:1300"
+    assert "สมหญิง ใจดี" in th50.text_content("#unit-ask")
+    # For a person to look at: the phone's first screen, light and dark, in Thai.
+    th50.screenshot(path=str(SHOTS / "unit_field_390_th.png"))
+    phones["dark"].screenshot(path=str(SHOTS / "unit_field_390_th_dark.png"), full_page=True)
+
+    for scheme, page in phones.items():
+        low = {s: c for s, c in contrasts(page).items() if c < 7}
+        assert low == {}, (scheme, contrasts(page))
+        assert len(contrasts(page)) == len(MAIN), (scheme, contrasts(page))
+
+    steps = (("#do-acknowledge", "ออกเดินทางไปยังที่เกิดเหตุ"),
+             ("#do-en-route", "เมื่อถึงที่เกิดเหตุ"),
+             ("#do-on-scene", "ช่วยเหลือผู้ประสบปัญหา"))
+    assert "กดรับทราบภายใน 10 นาที" in th50.text_content("#unit-next-text")
+    for button, sentence in steps:
+        th50.click(f"#unit-next {button}")
+        th50.wait_for_selector(f"#unit-next-text:has-text('{sentence}')")
+        assert th50.locator("#unit-next .unit-btn.go").count() == 1
+        low = {s: c for s, c in contrasts(th50).items() if c < 7}
+        assert low == {}, contrasts(th50)
+    th50.select_option("#outcome", "helped_on_site")
+    th50.click("#do-complete")
+    th50.wait_for_selector("#unit-next-text:has-text('ปิดงานแล้ว')")
+    assert th50.locator("#unit-next .unit-btn").count() == 0
+    assert th50.evaluate("document.documentElement.scrollWidth") <= 390
+    for context in [hotline, *(p.context for p in phones.values())]:
         context.close()

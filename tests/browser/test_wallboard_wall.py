@@ -1,6 +1,7 @@
 """The big-screen wallboard on a wall, in Chromium: it fits 1920×1080 and 1440×900 with no
-column cut off, its charts are drawn from the call records and the live board, and the
-alarm sounds once per crossing unless this browser silenced it.
+column cut off, the queues, the agents and every chart on the first screen at 1920×1080,
+its charts are drawn from the call records and the live board, and the alarm sounds once
+per crossing unless this browser silenced it.
 
 The PBX is not needed: the bridge's live state is written into a private Redis as the
 bridge writes it, and published as it publishes, so the page's stream redraws the board.
@@ -40,6 +41,14 @@ window.AudioContext = class {
   resume() {}
 };
 """
+
+# Where the wall's parts are drawn, from the top of the page as it opens (not scrolled).
+BOXES = """() => Object.fromEntries(
+  ['#wb-queues', '.wb-agents', '#wb-chart-calls', '#wb-chart-sl', '#wb-chart-waiting',
+   '#wb-chart-agents', '#wb-chart-states'].map((s) => {
+    const r = document.querySelector(s).getBoundingClientRect();
+    return [s, {top: r.top, bottom: r.bottom, left: r.left, right: r.right}];
+  }))"""
 
 
 def calls_of_today_and_last_week(session) -> None:
@@ -140,6 +149,12 @@ async def test_the_big_wallboard_fits_the_wall_draws_its_charts_and_sounds_its_a
                 assert fit["page"] <= width, fit
                 await page.screenshot(path=str(SHOTS / f"wallboard_wall_{width}_{lang}.png"),
                                       full_page=True)
+                # One screen, no scrolling: the queues, the agents and every chart.
+                boxes = await page.evaluate(BOXES)
+                for name, box in boxes.items():
+                    assert box["left"] >= 0 and box["right"] <= width, (width, name, box)
+                    if width == 1920:
+                        assert box["top"] >= 0 and box["bottom"] <= height, (name, box)
 
             # The charts hold the records' figures and the live board's.
             offered = await page.evaluate(
