@@ -1,7 +1,7 @@
 // The agent page: one EventSource per tab; own state, the screen-pop, the link banner.
 (function () {
   "use strict";
-  var root, banner, current = null, wrapTimer = null, lastStatus = null;
+  var root, banner, current = null, currentState = null, wrapTimer = null, lastStatus = null;
 
   function fromTemplate(id, attr, value) {
     var t = document.getElementById(id);
@@ -99,7 +99,17 @@
     var reason = document.getElementById("pause-reason");
     if (reason) reason.textContent = reasonLabel(a.paused_reason);
     if (lastStatus === "in_call" && a.status !== "in_call" && a.status !== "ringing") startWrapUp();
+    if (lastStatus !== a.status) refreshControls();
     lastStatus = a.status;
+  }
+
+  // The screen-pop comes with the call's first news, before the bridge says the agent
+  // answered: the call's controls are redrawn when the call or the agent changes state,
+  // so they work once both say the agent is talking.
+  function refreshControls() {
+    if (window.htmx && document.getElementById("call-controls")) {
+      window.htmx.trigger(document.body, "call-controls-refresh");
+    }
   }
 
   function onCall(e) {
@@ -108,8 +118,13 @@
       if (current === c.uniqueid) { current = null; startWrapUp(); }
       return;
     }
-    if (current === c.uniqueid) return;
+    if (current === c.uniqueid) {
+      if (c.state !== currentState) refreshControls();
+      currentState = c.state;
+      return;
+    }
     current = c.uniqueid;
+    currentState = c.state;
     var url = "/agent/pop?node=" + encodeURIComponent(c.node || "") +
               "&uniqueid=" + encodeURIComponent(c.uniqueid || "");
     window.htmx.ajax("GET", url, { target: "#screenpop", swap: "innerHTML" }).then(function () {

@@ -71,7 +71,7 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
         return
     if name == "Newstate":
         if e.state == UP and t.lookup(e.uniqueid) is None:
-            call = t.lookup(e.linkedid)
+            call = of_linkedid(t, e.linkedid)
             linked = call.linked.get(e.channel) if call is not None else None
             if linked is not None and linked.answered_at is None:
                 linked.answered_at = at
@@ -91,12 +91,22 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
 UP = 6  # ChannelState of an answered channel
 
 
+def of_linkedid(t: Tracker, linkedid: str) -> LiveCall | None:
+    """The call a channel is linked to: its Linkedid is the caller's Uniqueid, or, when a
+    Local channel carried the call in, that of the Local pair's first half (the call's
+    Linkedid, not its Uniqueid)."""
+    call = t.lookup(linkedid)
+    if call is not None or not linkedid:
+        return call
+    return next((c for c in t.calls.values() if c.record.linkedid == linkedid), None)
+
+
 def on_linked_channel(t: Tracker, e: ev.ChannelEvent) -> None:
     """A channel of a call (its Linkedid is the call's) that is not the call itself: an
     agent's, rung by a queue or reached through a transfer. Local halves only connect."""
     if e.channel.startswith("Local/") or not e.linkedid:
         return
-    call = t.lookup(e.linkedid)
+    call = of_linkedid(t, e.linkedid)
     if call is not None and call.state != "ended" and e.channel not in call.channels:
         call.linked[e.channel] = legs.LinkedChannel(e.uniqueid)
 
@@ -109,7 +119,7 @@ def on_other_leg_end(t: Tracker, e: ev.ChannelEvent, at: datetime) -> bool:
 
     Not at BridgeLeave: an Atxfer takes the agent out of the caller's bridge to consult,
     and their part lasts until the transfer completes."""
-    call = t.lookup(e.linkedid)
+    call = of_linkedid(t, e.linkedid)
     if call is None:
         return False
     if legs.is_leg_agent(call, e.channel):

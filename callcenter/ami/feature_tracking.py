@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from callcenter.ami import call_features, legs
+from callcenter.ami.channel_events import of_linkedid
 from callcenter.ami.effects import Participant
 from callcenter.ami.feature_events import ConferenceEvent, HoldEvent, TransferEvent
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def _call_of(t: Tracker, uniqueid: str, linkedid: str) -> LiveCall | None:
-    return t.lookup(uniqueid) or t.lookup(linkedid)
+    return t.lookup(uniqueid) or of_linkedid(t, linkedid)
 
 
 def end_hold(call: LiveCall, at: datetime) -> bool:

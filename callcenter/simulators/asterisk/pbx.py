@@ -195,7 +195,9 @@ class PbxActions(CallControls, SimServer):
             reply("Error", Message="No such channel")
             return
         reply(Message="Channel Hungup")
-        self.hang_up(uid)
+        # The transferring agent leaving a consultation completes the transfer.
+        if not self.complete_consultation(msg.get("Channel")):
+            self.hang_up(uid)
 
     def _do_redirect(self, session, msg, reply) -> None:
         if self._find_channel(msg.get("Channel")) is None:

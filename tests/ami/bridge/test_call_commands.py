@@ -114,9 +114,10 @@ async def test_a_simulated_blind_transfer_ends_the_agents_part_as_asterisk_does(
         assert result.ok
         kinds = [e["Event"] for e in r.sim.recent_events]
         kinds = kinds[kinds.index("Unhold"):]
-        # Then the dialplan's hotline-queue,trafficking queues the caller again.
-        assert kinds[:5] == ["Unhold", "BlindTransfer", "AgentComplete", "Hangup",
-                             "QueueCallerJoin"]
+        # Then the dialplan's hotline-queue,trafficking queues the caller again (the
+        # agent's phone is idle first, as recorded).
+        assert kinds[:6] == ["Unhold", "BlindTransfer", "AgentComplete", "Hangup",
+                             "DeviceStateChange", "QueueCallerJoin"]
 
         def transferred_and_queued_again():
             record = r.bridge.tracker.find_call(CALLER["Uniqueid"])
