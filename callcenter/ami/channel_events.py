@@ -75,6 +75,7 @@ def on_channel(t: Tracker, e: ev.ChannelEvent, now: datetime) -> None:
             linked = call.linked.get(e.channel) if call is not None else None
             if linked is not None and linked.answered_at is None:
                 linked.answered_at = at
+                take_over(t, call, at)
         return
     if name == "NewCallerid":
         call = t.calls.get(e.uniqueid)
@@ -136,6 +137,28 @@ def on_other_leg_end(t: Tracker, e: ev.ChannelEvent, at: datetime) -> bool:
     if legs.unqueued(call, e.channel, linked, at, agent.name if agent else None):
         t.changed(call)
     return True
+
+
+def take_over(t: Tracker, call: LiveCall, at: datetime) -> None:
+    """After a transfer, an answered agent's channel of the call that no queue rang (the
+    colleague consulted in a warm transfer, once the first agent completes it; the agent
+    a blind transfer rang, once they answer) is that agent's call now: they are on it,
+    with the call controls, and their leg (no queue) runs until they hang up."""
+    if call.state == "ended" or not any(g.ended_how == "transferred"
+                                        for g in call.record.legs):
+        return
+    key = call.record.uniqueid
+    for channel, linked in list(call.linked.items()):
+        agent = t.agents.get(channel.rpartition("-")[0])
+        if linked.answered_at is None or agent is None or agent.ringing_call == key:
+            continue  # not answered, not an agent's phone, or a queue's ring (AgentConnect)
+        del call.linked[channel]
+        legs.taken_over(call, channel, linked.answered_at, agent.name)
+        agent.current_call = key
+        agent.channel = channel
+        agent.changed_at = at
+        t.publish_agent(agent)
+        t.changed(call)
 
 
 def free_agent(t: Tracker, call: LiveCall, channel: str, interface: str | None,

@@ -163,6 +163,19 @@ def unqueued(call: LiveCall, channel: str, linked: LinkedChannel, at: datetime,
     return leg
 
 
+def taken_over(call: LiveCall, channel: str, answered_at: datetime,
+               name: str | None) -> LegRecord:
+    """The agent a transfer reached (no queue rang them) now talks with the caller: their
+    leg is open until their channel hangs up (`agent_left`) or the call ends."""
+    legs = call.record.legs
+    leg = LegRecord(seq=len(legs) + 1, queue_name=None, joined_at=answered_at,
+                    answered_at=answered_at, wait_seconds=0,
+                    agent_interface=channel.rpartition("-")[0] or channel,
+                    agent_name=name, agent_channel=channel)
+    legs.append(leg)
+    return leg
+
+
 def settle(call: LiveCall) -> None:
     """The call ended: close what is open, and sum the legs into the call's summary."""
     r = call.record

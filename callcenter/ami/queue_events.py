@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from callcenter.ami import events as ev
 from callcenter.ami import legs
 from callcenter.ami.call_state import clean
+from callcenter.ami.channel_events import take_over
 from callcenter.ami.queue_state import Membership, Waiting
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ def on_agent(t: Tracker, e: ev.AgentEvent, now: datetime) -> None:
             leg = legs.of_agent(call, e.queue, e.interface)
             if leg is not None:
                 legs.completed(leg, reason=e.reason, talk_time=e.talk_time, at=at)
+            if e.reason == "transfer":  # a colleague consulted first takes the call now
+                take_over(t, call, at)
             if e.dest_channel:
                 call.channels.add(e.dest_channel)
     if call is not None:
