@@ -538,7 +538,7 @@ TABLE: dict[str, Rule] = {
     "POST /calls/{call_id}/guests/{guest_id}/drop": page(OWNER | BOSSES, WORKERS, form={}),
     "POST /calls/{call_id}/leave": page(OWNER | BOSSES, WORKERS, form={}),
     "GET /cases/{case_id}/three-way": case_page(),
-    "POST /agent/wrap-up": page(AGENTS, form={}),
+    "GET /agent/wrap-up": page(AGENTS),
     "GET /admin/interpreters": page(ADMIN),
     "GET /admin/interpreters/new": page(ADMIN),
     "POST /admin/interpreters": page(ADMIN, form=INTERPRETER_FORM),
