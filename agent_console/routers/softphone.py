@@ -80,16 +80,21 @@ def choose(request: Request, choice: str = Form(max_length=20), viewer: Viewer =
     return htmx.redirect(request, "/agent")
 
 
-@router.post("/agent/softphone/mute", status_code=204)
+@router.post("/agent/softphone/mute")
 def report_mute(request: Request, muted: bool = Form(), viewer: Viewer = AgentOnly) -> Response:
-    """The agent muted or unmuted the browser phone in their own call (no other's)."""
+    """The agent muted or unmuted the browser phone in their own call (no other's).
+
+    Answered 200 either way, with whether it was recorded: out of a call (the bridge
+    reports none) or with Redis away there is nothing to show, and the panel, which
+    reports on a best-effort basis, must not log an error in the agent's console.
+    """
     live, _ok = pbx.read_live(request, viewer)
     call = (live or {}).get("current_call")
     if not call or not viewer.phone_interface:
-        raise Conflict("you are not in a call")
+        return JSONResponse({"recorded": False})
     try:
         muting.report(request.app.state.redis, interface=viewer.phone_interface,
                       call=str(call), muted=muted)
     except Exception:  # Redis away: the wallboard is not live either; the call goes on
-        return Response(status_code=503)
-    return Response(status_code=204)
+        return JSONResponse({"recorded": False})
+    return JSONResponse({"recorded": True})

@@ -133,7 +133,7 @@ TABLE: dict[str, Rule] = {
     "GET /agent/softphone": page(AGENTS),
     "POST /agent/softphone/registration": page(AGENTS, form={}),
     "POST /agent/softphone/choice": page(AGENTS, form={"choice": "not-a-phone"}),
-    # Not in a call in the fixtures' live state: 409, which the rule counts as reached.
+    # Not in a call in the fixtures' live state: answered, nothing recorded.
     "POST /agent/softphone/mute": page(AGENTS, form={"muted": "true"}),
     # --- call controls (tests/agent_console/test_call_controls.py): agent1's call; nobody
     # is on it live here, so every control is refused with a 409 that says why -----------

@@ -37,8 +37,8 @@ def test_a_mute_reported_by_the_agent_shows_until_the_call_ends(client, redis_cl
     live_floor(redis_client)  # agent1 in call 8.1
     sign_in(client, "agent1")
     token = {"X-CSRF-Token": csrf_from(client.get("/home").text)}
-    assert client.post("/agent/softphone/mute", data={"muted": "true"},
-                       headers=token).status_code == 204
+    reported = client.post("/agent/softphone/mute", data={"muted": "true"}, headers=token)
+    assert reported.status_code == 200 and reported.json() == {"recorded": True}
     sign_in(client, "supervisor")
     assert 'data-flag="muted"' in agent_cell(board(client))
 
@@ -62,8 +62,9 @@ def test_an_unmute_clears_it_at_once(client, redis_client):
 def test_an_agent_not_in_a_call_has_nothing_to_mute(client, redis_client):
     sign_in(client, "agent1")
     token = {"X-CSRF-Token": csrf_from(client.get("/home").text)}
-    assert client.post("/agent/softphone/mute", data={"muted": "true"},
-                       headers=token).status_code == 409
+    reported = client.post("/agent/softphone/mute", data={"muted": "true"}, headers=token)
+    assert reported.status_code == 200 and reported.json() == {"recorded": False}
+    assert not redis_client.exists("media.muted")
 
 
 def test_a_mute_without_the_pages_token_is_refused(client, redis_client):
