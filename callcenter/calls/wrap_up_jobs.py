@@ -103,15 +103,16 @@ def check_agent(user_id: int) -> str:
     return check(default_context(), user_id)
 
 
-def check(ctx: Context, user_id: int, *, now: datetime | None = None) -> str:
+def check(ctx: Context, user_id: int, *, now: datetime | None = None,
+          live: dict[str, Any] | None = None) -> str:
     """Pause or free one agent as the rule says; what was done (``pause``, ``unpause``,
-    ``refused``) or ``none``."""
+    ``refused``) or ``none``. ``live``: the agent's state if the caller just read it."""
     with session_scope(ctx.sessions) as session:
         user = session.get(User, user_id)
         call = after_call.last_call(session, user_id) if user is not None else None
         if user is None or call is None or not user.phone_interface:
             return "none"
-        live = agent_state.live_state(ctx.redis, user)
+        live = live or agent_state.live_state(ctx.redis, user)
         if live is None:
             return "none"  # signed in nowhere: nothing to pause
         required = after_call.wrap_up_required(session, call.queue_name)
@@ -191,10 +192,10 @@ def after_settled(session: Session, call: Call) -> None:
 
 # --- the sweep -------------------------------------------------------------------------------
 
-def candidates(session: Session, client: redis_lib.Redis) -> set[int]:
-    """Agents the bridges report available or paused for wrap-up, by user id."""
+def candidates(session: Session, client: redis_lib.Redis) -> dict[int, dict[str, Any]]:
+    """Agents the bridges report available or paused for wrap-up: user id → live state."""
     users = history.directory(session)
-    found: set[int] = set()
+    found: dict[int, dict[str, Any]] = {}
     for key in client.scan_iter(match=topics.live_key("*", topics.AGENT), count=100):
         for body in client.hvals(key):
             live = json.loads(body)
@@ -205,7 +206,7 @@ def candidates(session: Session, client: redis_lib.Redis) -> set[int]:
             user_id = users.user_id(live.get("interface"), live.get("state_interface"),
                                     live.get("name"))
             if user_id is not None:
-                found.add(user_id)
+                found[user_id] = live
     return found
 
 
@@ -215,8 +216,9 @@ def sweep(ctx: Context, *, now: datetime | None = None) -> dict[str, int]:
     with session_scope(ctx.sessions) as session:
         users = candidates(session, ctx.redis)
     done: dict[str, int] = {}
-    for user_id in sorted(users):
-        outcome = check(ctx, user_id, now=now)
+    for user_id, live in sorted(users.items()):
+        # The state just read: one pass over the snapshot, not one per agent.
+        outcome = check(ctx, user_id, now=now, live=live)
         done[outcome] = done.get(outcome, 0) + 1
     return done
 
