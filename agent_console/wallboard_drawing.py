@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from agent_console import chat_wallboard, wallboard_charts
 from agent_console.deps import page_context
 from agent_console.templating import templates
-from callcenter.agents import pause_reasons
+from callcenter.agents import muting, pause_reasons
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
@@ -63,14 +63,18 @@ def board_for(db: Session, client: redis.Redis, now: datetime,
     try:
         found = live.read(client, configured=nodes, now=now)
         alarms = notify.open_alarms(client)
+        mutes = muting.read(client)
     except redis.RedisError:
         # Redis holds the live state: nothing is live, at least from now on.
         found, alarms = live.Live(liveness=links.Liveness(False, now, ())), []
+        mutes = {}
     rules = queue_service.settings(db)
     board = stats.build(
         queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
         today=tallies, last_call_end=ends,
         dispatch_alarms=alarms, settings=rules, now=now,
+        muted=[str(a.get("interface")) for a in found.state["agent"]
+               if muting.muted(a, mutes)],
     )
     return board, stats.thresholds_of(rules), found.liveness
 

@@ -28,7 +28,8 @@ UNIT = "unit"  # an alert to a unit's console (the worker); the unit page hears 
 USER = "user"  # a user's own notices (the console and the worker)
 RECORDS = "records"  # call rows of a node reached the database (the bridge)
 CHAT = "chat"  # a LINE conversation has news (the worker and the console, after a commit)
-KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER, RECORDS, CHAT)
+MEDIA = "media"  # an agent muted or unmuted the browser phone in a call (the console)
+KINDS = (CALL, QUEUE, AGENT, DISPATCH, ALARMS, BRIDGE, UNIT, USER, RECORDS, CHAT, MEDIA)
 
 # --- SSE events that are no topic's kind ------------------------------------------------
 HUB = "hub"  # the web process's own Redis link, first on every stream: {"live": bool}
@@ -61,6 +62,17 @@ def agent_topic(interface: str) -> str:
 def link_topic(node: str) -> str:
     """A bridge's link to its PBX changed: the body of ``link_key(node)``."""
     return f"bridge.{node}.link.updated"
+
+
+def muted_topic(interface: str) -> str:
+    """An agent's browser phone muted or unmuted (the console): ``{"interface", "call",
+    "muted"}``; the wallboard draws itself again."""
+    return f"media.{interface}.muted"
+
+
+# Hash of agents muted now (the console): field = phone interface, value = the uniqueid of
+# the call muted. Not under ``live.``: the bridge owns those keys.
+MUTED_KEY = "media.muted"
 
 
 def records_written_topic(node: str) -> str:

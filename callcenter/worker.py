@@ -62,6 +62,7 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
     forks share nothing with them; two workers sweeping is harmless (unique job ids).
     """
     from callcenter.calls import jobs as callback_jobs
+    from callcenter.calls import wrap_up_jobs
     from callcenter.cases import jobs as draft_jobs
     from callcenter.cases import reminder_jobs
     from callcenter.chat import jobs as chat_jobs
@@ -81,6 +82,9 @@ def start_sweepers(stop: threading.Event) -> list[threading.Thread]:
         ("line-relay", chat_jobs.sweep_forever),
         # Chat offers nobody took in time, chats of agents signed out, offers missed.
         ("chat-routing", chat_routing_jobs.sweep_forever),
+        # After-call work: agents who owe a disposition or a case paused, freed once done,
+        # even when the trigger at the call's end was lost (Redis blip, worker restart).
+        ("wrap-up", wrap_up_jobs.sweep_forever),
     ]
     threads = [threading.Thread(target=target, args=(stop,), name=name, daemon=True)
                for name, target in sweepers]

@@ -71,14 +71,17 @@ def test_the_names_are_spelled_as_the_running_processes_spell_them():
     assert topics.unit_presence_key(5) == "presence:unit.5"
     assert topics.records_written_topic("pbx1") == "records.pbx1.written"
     assert topics.HUB_PATTERNS == ("call.*", "queue.*", "agent.*", "dispatch.*", "alarms.*",
-                                   "bridge.*", "unit.*", "user.*", "records.*", "chat.*")
+                                   "bridge.*", "unit.*", "user.*", "records.*", "chat.*",
+                                   "media.*")
     assert topics.chat_topic(9) == "chat.9.updated"
+    assert topics.muted_topic("PJSIP/agent1") == "media.PJSIP/agent1.muted"
 
 
 @pytest.mark.parametrize("topic", [
     topics.call_topic("1.2"), topics.queue_topic("q"), topics.agent_topic("SIP/1"),
     topics.link_topic("pbx1"), topics.dispatch_topic(1), topics.ALARMS_TOPIC,
     topics.notices_topic(1), topics.unit_alerts_topic(1), topics.chat_topic(1),
+    topics.muted_topic("PJSIP/agent1"),
 ])
 def test_every_topic_reaches_the_hub_and_is_sent_as_the_event_of_its_kind(topic):
     assert any(fnmatch.fnmatchcase(topic, pattern) for pattern in topics.HUB_PATTERNS)

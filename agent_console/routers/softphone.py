@@ -7,6 +7,10 @@ own route stays as it is. ``static/softphone.js`` then asks for the registration
 another site nor a prefetch can read it, answered ``no-store`` (as every console answer)
 and never logged (the access log keeps method, path, status and user id only). The rules
 are in ``callcenter.phones.browser_phone``; docs/console.md, "The browser phone".
+
+``POST /agent/softphone/mute`` is how the panel reports a mute or unmute of the agent's own
+call (Asterisk never hears of it), so the supervisors' wallboard shows it
+(``callcenter.agents.muting``).
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from agent_console import htmx
+from agent_console import htmx, pbx
 from agent_console.deps import DB, Viewer, page_context, require
 from agent_console.limits import client_ip, limit_body
 from agent_console.templating import templates
+from callcenter.agents import muting
 from callcenter.agents.models import Role
 from callcenter.errors import Conflict, InvalidInput
 from callcenter.phones import browser_phone, service
@@ -73,3 +78,23 @@ def choose(request: Request, choice: str = Form(max_length=20), viewer: Viewer =
     if htmx.is_htmx(request):
         return _panel(request, viewer, db)
     return htmx.redirect(request, "/agent")
+
+
+@router.post("/agent/softphone/mute")
+def report_mute(request: Request, muted: bool = Form(), viewer: Viewer = AgentOnly) -> Response:
+    """The agent muted or unmuted the browser phone in their own call (no other's).
+
+    Answered 200 either way, with whether it was recorded: out of a call (the bridge
+    reports none) or with Redis away there is nothing to show, and the panel, which
+    reports on a best-effort basis, must not log an error in the agent's console.
+    """
+    live, _ok = pbx.read_live(request, viewer)
+    call = (live or {}).get("current_call")
+    if not call or not viewer.phone_interface:
+        return JSONResponse({"recorded": False})
+    try:
+        muting.report(request.app.state.redis, interface=viewer.phone_interface,
+                      call=str(call), muted=muted)
+    except Exception:  # Redis away: the wallboard is not live either; the call goes on
+        return JSONResponse({"recorded": False})
+    return JSONResponse({"recorded": True})

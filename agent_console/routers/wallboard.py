@@ -51,7 +51,7 @@ SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 supervisor_only = require(*SUPERVISORS)
 # records.*: call rows reached the database (today's figures are read there).
 STREAM_PREFIXES = topics.prefixes(topics.QUEUE, topics.AGENT, topics.CALL, topics.BRIDGE,
-                                  topics.ALARMS, topics.RECORDS)
+                                  topics.ALARMS, topics.RECORDS, topics.MEDIA)
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
 BATCH_LIMIT = 512

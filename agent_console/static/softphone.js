@@ -208,6 +208,16 @@ class Phone {
     this.muted = !this.muted;
     media.setMuted(this.session, this.muted || this.held);
     this.showCall(this.held ? "held" : "talking");
+    this.reportMute(this.muted);
+  }
+
+  // Mute never reaches Asterisk: tell the console, so the supervisors' wallboard shows it
+  // (cleared there when the call ends). Best effort: the call goes on whatever it answers.
+  reportMute(muted) {
+    fetch("/agent/softphone/mute", {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-Token": this.root.dataset.csrf },
+      body: new URLSearchParams({ muted: muted ? "true" : "false" }) }).catch(() => {});
   }
 
   // Hold is a re-INVITE whose offer says sendonly: Asterisk then plays music on hold.

@@ -1,4 +1,5 @@
-// The after-call work timer: the server draws the seconds every 5 s (routers/wrap_up.py);
+// The after-call work timer: the server draws the seconds every 5 s (routers/wrap_up.py,
+// which only reads: the server's wrap-up job pauses and frees the agent);
 // this only counts the seconds in between, so the agent sees it move.
 (function () {
   "use strict";

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcenter import audit
-from callcenter.calls import dispositions
+from callcenter.calls import dispositions, wrap_up_jobs
 from callcenter.calls.models import Call, CallDirection, CallOutcome
 from callcenter.db import utcnow
 from callcenter.taxonomy import Disposition
@@ -193,4 +193,5 @@ def set_disposition(
     call.disposition = dispositions.require_active(session, str(disposition))
     audit.record(session, actor_id=actor_id, action="call.disposition", entity_type="call",
                  entity_id=call.id)
+    wrap_up_jobs.after_settled(session, call)  # the agent's owed wrap-up may be done
     return call

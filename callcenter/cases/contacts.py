@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from callcenter import audit
 from callcenter.agents.models import User
+from callcenter.calls import wrap_up_jobs
 from callcenter.calls.models import Call
 from callcenter.cases import contact_rules as rules
 from callcenter.cases.models import Case, CaseCall, CaseContact, ContactChannel
@@ -53,6 +54,7 @@ def link_call(session: Session, case: Case, call: Call, *,
     if not _linked(session, case.id, call.id):
         session.add(CaseCall(case_id=case.id, call_id=call.id, linked_by_id=actor_id))
         session.flush()  # the contact references the link
+        wrap_up_jobs.after_settled(session, call)  # a case ends the agent's owed wrap-up
     contact = session.scalars(select(CaseContact).where(
         CaseContact.case_id == case.id, CaseContact.call_id == call.id)).first()
     if contact is None:

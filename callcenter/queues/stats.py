@@ -198,6 +198,10 @@ class AgentView:
     # Queues the agent is paused in, with the reason (a pause may cover some queues only).
     paused_in: dict[str, str | None] = field(default_factory=dict)
     node: str = ""
+    # In a call: the caller on hold (the bridge, from Asterisk's Hold/Unhold), the
+    # agent's browser phone muted (the console: agents.muting).
+    on_hold: bool = False
+    muted: bool = False
 
 
 def band(state: str, seconds: int | None) -> str:
@@ -347,10 +351,13 @@ def build(
     dispatch_alarms: Iterable[Mapping[str, Any]] = (),
     thresholds: Mapping[str, int] | None = None,
     settings: Mapping[str, QueueSettings] | None = None,
+    muted: Iterable[str] = (),
     now: datetime,
 ) -> Board:
     """The whole wallboard at ``now``, by each queue's ``settings`` (catalog defaults for
-    a queue without); ``thresholds`` overrides the answer seconds alone."""
+    a queue without); ``thresholds`` overrides the answer seconds alone; ``muted``: the
+    interfaces of agents muted in their current call."""
+    agents = list(agents)
     today = today or {}
     last_call_end = last_call_end or {}
     live_calls = {str(c.get("uniqueid")): c for c in calls}
@@ -368,6 +375,13 @@ def build(
     agent_views = sorted(
         (agent_view(a, now, last_call_end.get(str(a.get("interface")))) for a in agents),
         key=lambda a: (a.name, a.interface))
+    on_call = {str(a.get("interface")): str(a.get("current_call") or "") for a in agents}
+    silenced = set(muted)
+    for agent in agent_views:
+        if agent.state == "talking":
+            agent.on_hold = bool(live_calls.get(on_call.get(agent.interface, ""), {})
+                                 .get("on_hold"))
+            agent.muted = agent.interface in silenced
     for agent in agent_views:
         if agent.state == "signed_out":
             continue

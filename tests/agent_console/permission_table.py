@@ -133,6 +133,8 @@ TABLE: dict[str, Rule] = {
     "GET /agent/softphone": page(AGENTS),
     "POST /agent/softphone/registration": page(AGENTS, form={}),
     "POST /agent/softphone/choice": page(AGENTS, form={"choice": "not-a-phone"}),
+    # Not in a call in the fixtures' live state: answered, nothing recorded.
+    "POST /agent/softphone/mute": page(AGENTS, form={"muted": "true"}),
     # --- call controls (tests/agent_console/test_call_controls.py): agent1's call; nobody
     # is on it live here, so every control is refused with a 409 that says why -----------
     "GET /agent/calls/{call_id}/controls": page(OWNER | BOSSES, WORKERS),
@@ -539,7 +541,7 @@ TABLE: dict[str, Rule] = {
     "POST /calls/{call_id}/guests/{guest_id}/drop": page(OWNER | BOSSES, WORKERS, form={}),
     "POST /calls/{call_id}/leave": page(OWNER | BOSSES, WORKERS, form={}),
     "GET /cases/{case_id}/three-way": case_page(),
-    "POST /agent/wrap-up": page(AGENTS, form={}),
+    "GET /agent/wrap-up": page(AGENTS),
     "GET /admin/interpreters": page(ADMIN),
     "GET /admin/interpreters/new": page(ADMIN),
     "POST /admin/interpreters": page(ADMIN, form=INTERPRETER_FORM),

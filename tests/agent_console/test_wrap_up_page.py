@@ -1,7 +1,7 @@
-"""After-call work on the agent page: a queue that requires it keeps the agent paused
-until the call has a disposition or a case, then lets them take calls again."""
+"""After-call work on the agent page: it shows the state, its timer and what is owed, and
+only reads (the server's wrap-up job pauses and frees the agent: tests/calls)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -35,53 +35,44 @@ def _agent(redis_client, status: str, **extra) -> None:
         AGENT, "agent1", status, {"violence": status == "paused"}, **extra))
 
 
-def test_an_agent_who_owes_wrap_up_is_paused_for_it(client, seeded_session, redis_client,
-                                                     ended_call):
+def test_the_page_shows_after_call_work_and_what_is_owed_without_commanding_the_pbx(
+        client, seeded_session, redis_client, ended_call):
     _require(seeded_session)
     _agent(redis_client, "available")
-    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    signed_in(client, "agent1")
     with FakeBridge(redis_client) as bridge:
-        page = client.post("/agent/wrap-up", headers=h)
+        page = client.get("/agent/wrap-up")
     assert page.status_code == 200
     assert 'data-owed="yes"' in page.text and "wrap-up-timer" in page.text
-    assert [(r["command"], r["args"].get("reason")) for r in bridge.received] == [
-        ("pause", "wrap_up")]
+    assert bridge.received == []  # the server holds the rule, not the page
 
 
-def test_a_disposition_ends_the_wrap_up_and_the_agent_takes_calls_again(
+def test_a_disposition_ends_what_the_page_shows_as_owed(
         client, seeded_session, redis_client, ended_call):
     _require(seeded_session)
     ended_call.disposition = "information"
     seeded_session.flush()
     _agent(redis_client, "paused", paused_reason="wrap_up",
            changed_at=(ended_call.ended_at + timedelta(seconds=2)).isoformat())
-    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    signed_in(client, "agent1")
     with FakeBridge(redis_client) as bridge:
-        page = client.post("/agent/wrap-up", headers=h)
+        page = client.get("/agent/wrap-up")
     assert 'data-owed="yes"' not in page.text
-    assert [r["command"] for r in bridge.received] == ["unpause"]
-
-
-def test_a_pause_the_agent_chose_before_the_call_ended_is_left_alone(
-        client, seeded_session, redis_client, ended_call):
-    _require(seeded_session)
-    ended_call.disposition = "information"
-    seeded_session.flush()
-    _agent(redis_client, "paused", paused_reason="wrap_up",
-           changed_at=datetime(2020, 1, 1, tzinfo=UTC).isoformat())
-    h = {"X-CSRF-Token": signed_in(client, "agent1")}
-    with FakeBridge(redis_client) as bridge:
-        client.post("/agent/wrap-up", headers=h)
     assert bridge.received == []
+
+
+def test_the_page_no_longer_accepts_a_post(client, seeded_session, ended_call):
+    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    assert client.post("/agent/wrap-up", headers=h).status_code == 405
 
 
 def test_a_queue_without_the_rule_asks_nothing_of_the_agent(client, seeded_session,
                                                            redis_client, ended_call):
     _require(seeded_session, False)
     _agent(redis_client, "available")
-    h = {"X-CSRF-Token": signed_in(client, "agent1")}
+    signed_in(client, "agent1")
     with FakeBridge(redis_client) as bridge:
-        page = client.post("/agent/wrap-up", headers=h)
+        page = client.get("/agent/wrap-up")
     assert page.status_code == 200 and "wrap-up-state" not in page.text
     assert bridge.received == []
 

@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import logging
 import signal
+from functools import partial
 
 import redis.asyncio as aioredis
 
 from callcenter.ami.bridge.command_server import CommandServer
 from callcenter.ami.bridge.node import Bridge, NodeConfig
 from callcenter.ami.bridge.sink import RecordWriter, Sink
+from callcenter.calls import wrap_up_jobs
+from callcenter.redis import connect
 from callcenter.runtime import announce_ready, run_process
 from callcenter.settings import Settings
 
@@ -26,11 +29,15 @@ async def run_bridges(settings: Settings) -> None:
         return
     redis = aioredis.Redis.from_url(settings.redis_url or "", socket_connect_timeout=5)
     sessions = default_sessionmaker()
+    # Sync Redis for the after-call checks the writer's thread asks for (RQ is sync).
+    jobs_redis = connect(settings)
     bridges: list[Bridge] = []
     tasks: list[asyncio.Task[None]] = []
     for node in settings.ami_nodes:
         config = NodeConfig(node.name, node.host, node.port, node.username, node.secret)
-        bridge = Bridge(config, Sink(node.name, redis, RecordWriter(node.name, sessions)))
+        writer = RecordWriter(node.name, sessions)
+        writer.on_agents_touched = partial(wrap_up_jobs.request_many, jobs_redis)
+        bridge = Bridge(config, Sink(node.name, redis, writer))
         bridges.append(bridge)
         tasks.append(asyncio.create_task(bridge.run(), name=f"bridge-{node.name}"))
         tasks.append(asyncio.create_task(CommandServer(bridge, redis).run(),

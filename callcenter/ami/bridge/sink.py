@@ -36,6 +36,8 @@ from callcenter.calls import service as calls
 log = logging.getLogger(__name__)
 
 KINDS = (topics.CALL, topics.QUEUE, topics.AGENT)  # the kinds with a live hash
+# An agent's new state after which the wrap-up rule may owe a pause (resumed) or a lift.
+WRAP_UP_STATES = ("available", "paused")
 DIRECTORY_TTL = 60.0  # seconds a user directory (interface/login → user id) is trusted
 
 
@@ -73,6 +75,9 @@ class RecordWriter:
         self._on_written = on_written
         # Told (on the event loop) after each batch of call rows is in the database.
         self.on_calls_written: Callable[[int], None] | None = None
+        # Told (in the writer's thread) after each commit: the users whose call ended or
+        # whose queue state changed, for the after-call work rule (calls.wrap_up_jobs).
+        self.on_agents_touched: Callable[[set[int]], None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self.coalesce_seconds = 0.2
@@ -162,8 +167,23 @@ class RecordWriter:
             session.commit()
         self.written += len(records)
         self.states_written += len(states)
+        self._touched(records, states, users)
         if self._on_written is not None:
             self._on_written(len(records))
+
+    def _touched(self, records: list[CallRecord], states: list[AgentStateChanged],
+                 users: history.Directory) -> None:
+        if self.on_agents_touched is None:
+            return
+        touched = {r.agent_user_id for r in records
+                   if r.ended_at is not None and r.agent_user_id is not None}
+        touched |= {u for c in states if c.state in WRAP_UP_STATES and (
+            u := users.user_id(c.interface, c.state_interface, c.name)) is not None}
+        if touched:
+            try:
+                self.on_agents_touched(touched)
+            except Exception as exc:  # the worker's sweep catches up; rows are written
+                log.warning("after-call check not asked (%s)", type(exc).__name__)
 
     def _write_monitoring(self, records: list[MonitoringRecord]) -> None:
         if self.sessions is None:
