@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,6 +91,7 @@ from agent_console.routers import notices as notice_stream
 from agent_console.routers import three_way as three_way_pages
 from agent_console.routers import walk_ins as walk_in_pages
 from agent_console.routers import wrap_up as wrap_up_pages
+from agent_console.security_headers import SecurityHeaders
 from agent_console.sse import Hub
 from callcenter.cases.need_to_know import CaseHidden
 from callcenter.redis import connect
@@ -170,20 +171,8 @@ def create_app(
     # log (outermost) sees every answer, 413s and 500s included.
     app.add_middleware(middleware.ContainErrors)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        if request.url.path == "/agent":
-            response.headers.setdefault("Permissions-Policy", AGENT_PAGE_PERMISSIONS)
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if production:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if not request.url.path.startswith(("/static/", "/vendor/")):
-            # Case data must not linger in shared browser caches.
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(SecurityHeaders, headers=headers, hsts=HSTS if production else None,
+                       agent_page="/agent", agent_permissions=AGENT_PAGE_PERMISSIONS)
     app.add_middleware(middleware.LanguageCookie)
     app.add_middleware(middleware.BodyLimit)
     app.add_middleware(middleware.AccessLog)

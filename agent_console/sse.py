@@ -36,6 +36,7 @@ MAX_TOPICS_PER_CLIENT = 5000
 MAX_NOTICES_PER_CLIENT = 100
 RECONNECT_DELAYS = (0.5, 1, 2, 5)
 READ_SECONDS = 1.0
+ROWS_WRITTEN = topics.RECORDS + "."
 
 TopicFilter = Callable[[str], bool]
 Snapshot = Callable[[], Awaitable[list[tuple[str, str]]]]
@@ -95,6 +96,9 @@ class Hub:
         self._task: asyncio.Task[None] | None = None
         self.connected = False
         self.sequence = 0
+        # The count at the last message saying call rows reached the database: what the
+        # board reads from its tables is older than that (wallboard_tables).
+        self.rows_written = 0
 
     def note_update(self) -> int:
         """Count an update that reached the process other than as a message (a link
@@ -130,6 +134,8 @@ class Hub:
                         topic = _text(message["channel"])
                         body = _text(message["data"])
                         self.sequence += 1
+                        if topic.startswith(ROWS_WRITTEN):
+                            self.rows_written = self.sequence
                         for client in tuple(self._clients):
                             client.offer(topic, body)
             except asyncio.CancelledError:

@@ -30,15 +30,13 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from agent_console import chat_wallboard, wallboard_charts
+from agent_console import wallboard_charts, wallboard_tables
 from agent_console.deps import page_context
 from agent_console.templating import templates
-from callcenter.agents import muting, pause_reasons
+from callcenter.agents import muting
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
-from callcenter.queues import service as queue_service
-from callcenter.reports import channels as channel_counts
 from callcenter.reports import today
 
 # The template's indentation and blank lines: half of a busy board's bytes, sent to every
@@ -55,8 +53,7 @@ def configured_nodes(request: Request) -> tuple[str, ...]:
     return tuple(node.name for node in request.app.state.settings.ami_nodes)
 
 
-def board_for(db: Session, client: redis.Redis, now: datetime,
-              tallies: dict[str, stats.Tally], ends: dict[str, datetime],
+def board_for(client: redis.Redis, now: datetime, tables: wallboard_tables.Tables,
               nodes: tuple[str, ...] = (),
               ) -> tuple[stats.Board, dict[str, int], links.Liveness]:
     """The board at ``now``; with Redis away, today's numbers and nothing live."""
@@ -68,10 +65,10 @@ def board_for(db: Session, client: redis.Redis, now: datetime,
         # Redis holds the live state: nothing is live, at least from now on.
         found, alarms = live.Live(liveness=links.Liveness(False, now, ())), []
         mutes = {}
-    rules = queue_service.settings(db)
+    rules = tables.rules
     board = stats.build(
         queues=found.state["queue"], agents=found.state["agent"], calls=found.state["call"],
-        today=tallies, last_call_end=ends,
+        today=tables.tallies, last_call_end=tables.ends,
         dispatch_alarms=alarms, settings=rules, now=now,
         muted=[str(a.get("interface")) for a in found.state["agent"]
                if muting.muted(a, mutes)],
@@ -122,20 +119,22 @@ def board_context(request: Request, db: Session, client: redis.Redis,
     """Everything the board's template needs, read and computed now."""
     # Counted before anything is read: the reads then show at least these updates.
     seq, started = update_sequence(request), time.monotonic()
+    written = request.app.state.hub.rows_written if seq is not None else None
     now = datetime.now(request.app.state.settings.zone)
-    tallies, ends = today.tallies(db, now), today.last_call_ends(db, now)
-    board, _, link = board_for(db, client, now, tallies, ends, configured_nodes(request))
+    tables = kept_tables(request).get(
+        written, lambda counted: wallboard_tables.read(db, client, now, counted))
+    board, _, link = board_for(client, now, tables, configured_nodes(request))
     link, grace = hub_liveness(request, link, now)
-    chats = chat_wallboard.read(db, client, now)
+    chats = tables.chats
     context = page_context(request, **values)
     context.update(board=board, link=link, now=now,
                    due=due_in(board, link, now, grace, chats.redraw_in), chats=chats,
                    seq=seq, started=started,
                    catalog=stats.BY_NAME, queue_labels=queue_labels(board, context["lang"]),
                    reason_label={code: pair[context["lang"] == "en"]
-                                 for code, pair in pause_reasons.labels(db).items()},
+                                 for code, pair in tables.reasons.items()},
                    definition=stats.DEFINITION[str(context["lang"])],
-                   cases_by_channel=channel_counts.today(db, now),
+                   cases_by_channel=tables.cases_by_channel,
                    chart_live=wallboard_charts.live_figures(board, link.live),
                    bands=stats.BANDS)
     return context
@@ -214,6 +213,13 @@ def fresh(drawing: Drawing, sequence: int) -> bool:
     """Whether the drawing shows every update counted up to ``sequence``, now."""
     return (drawing.sequence is not None and drawing.sequence >= sequence
             and (drawing.expires is None or time.monotonic() < drawing.expires))
+
+
+def kept_tables(request: Request) -> wallboard_tables.KeptTables:
+    found = getattr(request.app.state, "wallboard_tables", None)
+    if found is None:
+        found = request.app.state.wallboard_tables = wallboard_tables.KeptTables()
+    return found
 
 
 def drawings(request: Request) -> Drawings:

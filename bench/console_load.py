@@ -1,24 +1,39 @@
-"""Load test of the agent console: simulated agents run the intake flow through the JSON API.
+"""Load test of the agent console: the hotline's peak (open loop) and the capacity (saturated).
 
-Each simulated agent takes a call and, as fast as the server answers: opens the call's
-intake draft, saves it, opens the case from it, adds a note and dispatches the case to
-the province's unit (five API requests). It repeats for a fixed time. Meanwhile a probe
-of its own, on its own connection (not queued behind the agents' connection pool), asks
-for the trivial ``/healthz`` every 50 ms: the baseline, under the same server load.
+First the peak, as the floor makes it (bench/console_peak.py, each part in a process of
+its own): 60 agents each starting an intake about every 3 minutes (exponential gaps,
+open loop; ``--speedup`` divides every wait) while 100 page streams are held open and
+read (half the wallboard's drawn board, half the agent page's) and the bus carries the
+floor's traffic; ``/healthz`` is probed every 50 ms on its own connection in the same
+run: ``peak_p99_ms`` (every intake request) against ``peak_baseline_p99_ms``.
+
+Then the capacity. Each simulated agent takes a call and, as fast as the server
+answers: opens the call's intake draft, saves it, opens the case from it, adds a note
+and dispatches the case to the province's unit (five API requests). It repeats for a
+fixed time. Meanwhile a probe of its own, on its own connection (not queued behind the
+agents' connection pool), asks for the trivial ``/healthz`` every 50 ms: the baseline,
+under the same server load.
 
 The console runs as its own uvicorn process on a throwaway PostgreSQL database (migrated
 and seeded here) and the given Redis database; agents' sessions are created in the
 database directly, as sign-in would (argon2 sign-in is not what is measured here).
 
-    .venv/bin/python bench/console_load.py --agents 200 --seconds 30
+Those clients never pause, so their p99 is the queue they make (a saturation artefact);
+what this run gives is the flows per second the console completes: ``capacity_flows_per_s``.
 
-The last line is ``RESULT p50_ms=… p99_ms=… baseline_p99_ms=… ratio=… requests=…``.
+    .venv/bin/python bench/console_load.py [--peak-seconds 150] [--speedup 3] \
+        [--agents 200 --seconds 30]
+
+The last line is ``RESULT peak_p99_ms=… peak_baseline_p99_ms=… peak_ratio=…
+capacity_flows_per_s=… p50_ms=… p99_ms=… baseline_p99_ms=… ratio=… requests=…`` (the
+keys after the capacity are the saturated run's).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import secrets
 import signal
@@ -30,6 +45,7 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+import console_peak
 import httpx
 import redis
 from sqlalchemy import create_engine, insert, select, text
@@ -78,40 +94,46 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
-def prepare(db_url: str, agents: int, calls_each: int) -> dict[str, int]:
-    """Migrate, seed, and record the calls the agents will take (as the bridge would)."""
+def prepare(db_url: str, groups: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Migrate, seed, and record the calls the agents will take (as the bridge would).
+
+    ``groups``: for each run (``bench``, ``peak``), its agents and the calls of each."""
     migrate.upgrade(db_url)
     engine = make_engine(db_url)
     with Session(engine) as session:
         seed_all(session, demo_users=True)
-        users = {u.login: u for u in session.scalars(select(User).where(User.login.in_(AGENTS)))}
+        users = {u.login: u for u in session.scalars(
+            select(User).where(User.login.in_((*AGENTS, "supervisor"))))}
         now = utcnow()
         rows = []
-        for n in range(agents):
-            login = AGENTS[n % len(AGENTS)]
-            device = users[login].phone_interface
-            for k in range(calls_each):
-                rows.append({
-                    "node": "pbx1", "uniqueid": f"bench.{n}.{k}", "direction": "inbound",
-                    "caller_number": f"08{n:04d}{k:04d}", "started_at": now - timedelta(minutes=1),
-                    "queued_at": now - timedelta(seconds=40), "ivr_language": "th",
-                    "issue_area": "family_violence", "priority": 5, "silent": False,
-                    "queue_name": "violence", "agent_interface": device,
-                    "outcome": "in_progress", "updated_at": now})
+        for prefix, (agents, calls_each) in groups.items():
+            for n in range(agents):
+                device = users[AGENTS[n % len(AGENTS)]].phone_interface
+                for k in range(calls_each):
+                    rows.append({
+                        "node": "pbx1", "uniqueid": f"{prefix}.{n}.{k}", "direction": "inbound",
+                        "caller_number": f"08{n:04d}{k:04d}",
+                        "started_at": now - timedelta(minutes=1),
+                        "queued_at": now - timedelta(seconds=40), "ivr_language": "th",
+                        "issue_area": "family_violence", "priority": 5, "silent": False,
+                        "queue_name": "violence", "agent_interface": device,
+                        "outcome": "in_progress", "updated_at": now})
         for start in range(0, len(rows), 5000):
             session.execute(insert(Call), rows[start:start + 5000])
         session.commit()
-        ids = {login: users[login].id for login in AGENTS}
+        ids = {login: user.id for login, user in users.items()}
+        ids.update({f"device:{login}": users[login].phone_interface for login in AGENTS})
     engine.dispose()
     return ids
 
 
-def call_ids(db_url: str) -> dict[int, list[int]]:
+def call_ids(db_url: str) -> dict[tuple[str, int], list[int]]:
     engine = make_engine(db_url)
-    out: dict[int, list[int]] = defaultdict(list)
+    out: dict[tuple[str, int], list[int]] = defaultdict(list)
     with engine.connect() as conn:
         for call_id, uniqueid in conn.execute(select(Call.id, Call.uniqueid).order_by(Call.id)):
-            out[int(uniqueid.split(".")[1])].append(call_id)
+            prefix, n, _ = uniqueid.split(".")
+            out[(prefix, int(n))].append(call_id)
     engine.dispose()
     return out
 
@@ -134,7 +156,7 @@ def start_server(db_url: str, port: int, workers: int) -> subprocess.Popen:
 
 async def wait_up(base: str) -> None:
     async with httpx.AsyncClient() as client:
-        for _ in range(200):
+        for _ in range(1200):  # two minutes: a loaded machine imports slowly
             try:
                 if (await client.get(f"{base}/healthz")).status_code == 200:
                     return
@@ -204,45 +226,97 @@ async def baseline(base: str, stop_at: float, stats: Stats) -> None:
             await asyncio.sleep(0.05)
 
 
-async def run(args: argparse.Namespace) -> None:
+def open_sessions(db_url: str, user_ids: list[int]) -> list[tuple[str, str]]:
+    """(cookie, CSRF token) of a signed-in session per user id, as sign-in would make them."""
+    out = []
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        for user_id in user_ids:
+            token, row = sessions.create(session, user_id=user_id, second_factor_done=True,
+                                         now=utcnow())
+            out.append((f"{sessions.PLAIN_COOKIE}={token}", row.csrf_token))
+        session.commit()
+    engine.dispose()
+    return out
+
+
+def peak(args: argparse.Namespace, base: str, port: int, db_url: str, users: dict,
+         calls: dict) -> dict:
+    """The open-loop peak: agents, streams and probe, each in a process of its own."""
+    agent_ids = [users[AGENTS[n % len(AGENTS)]] for n in range(args.peak_agents)]
+    agent_logins = [(cookie, csrf, "") for cookie, csrf in open_sessions(db_url, agent_ids)]
+    supervisor = open_sessions(db_url, [users["supervisor"]])[0][0]
+    interfaces = [users[f"device:{login}"] for login in AGENTS]
+    own = [calls[("peak", n)] for n in range(args.peak_agents)]
+    out: multiprocessing.Queue = multiprocessing.Queue()
+    # The streams open first and stay until the agents' last flow has ended.
+    held = args.peak_seconds + console_peak.longest_flow_s(args.speedup) + 5
+    parts = [
+        multiprocessing.Process(target=console_peak.streams, args=(
+            out, port, supervisor, [c for c, _, _ in agent_logins], args.streams, REDIS_URL,
+            args.floor_rate, interfaces, held + 5)),
+        multiprocessing.Process(target=console_peak.agents, args=(
+            out, base, agent_logins, own, args.peak_seconds, args.speedup, args.seed)),
+        multiprocessing.Process(target=console_peak.probe, args=(out, base, held)),
+    ]
+    parts[0].start()
+    time.sleep(3)  # the streams are open and drawn before the first intake
+    for part in parts[1:]:
+        part.start()
+    results = dict(out.get(timeout=held + 120) for _ in parts)
+    for part in parts:
+        part.join(30)
+    return results
+
+
+async def saturate(args: argparse.Namespace, base: str, logins: list[tuple[str, str]],
+                   calls: dict) -> tuple[Stats, float]:
+    stats = Stats()
+    # The server takes at most this many requests at once; the other agents' requests
+    # wait for a connection, and that wait is part of their measured time.
+    limits = httpx.Limits(max_connections=args.connections,
+                          max_keepalive_connections=args.connections)
+    # No limit on the wait for a free connection: that wait is the queue being measured.
+    timeout = httpx.Timeout(60.0, pool=None)
+    async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+        started = time.perf_counter()
+        stop_at = started + args.seconds
+        await asyncio.gather(baseline(base, stop_at, stats),
+                             *(agent(client, base, token, csrf, calls[("bench", n)][:-1],
+                                     stop_at, stats)
+                               for n, (token, csrf) in enumerate(logins)))
+        return stats, time.perf_counter() - started
+
+
+async def warm_up(base: str, logins: list[tuple[str, str]], calls: dict) -> None:
+    """One flow of a few agents, not counted: the server's first requests pay its imports."""
+    async with httpx.AsyncClient(timeout=60.0) as client:
+        await asyncio.gather(*(agent(client, base, token, csrf, calls[("bench", n)][-1:],
+                                     time.perf_counter() + 5, Stats())
+                               for n, (token, csrf) in enumerate(logins[:4])))
+
+
+def run(args: argparse.Namespace) -> None:
     db_url = create_database()
     server = None
     try:
-        users = prepare(db_url, args.agents, args.calls_each)
+        # A Poisson count of flows per agent: a generous bound on what one may start.
+        peak_calls = int(args.peak_seconds * args.speedup / console_peak.MEAN_GAP_S * 4) + 10
+        users = prepare(db_url, {"bench": (args.agents, args.calls_each),
+                                 "peak": (args.peak_agents, peak_calls)})
         calls = call_ids(db_url)
         redis.Redis.from_url(REDIS_URL).flushdb()
-        logins = []
-        engine = make_engine(db_url)
-        with Session(engine) as session:
-            for n in range(args.agents):
-                token, row = sessions.create(session, user_id=users[AGENTS[n % len(AGENTS)]],
-                                             second_factor_done=True, now=utcnow())
-                logins.append((token, row.csrf_token))
-            session.commit()
-        engine.dispose()
+        logins = [(token.split("=", 1)[1], csrf) for token, csrf in open_sessions(
+            db_url, [users[AGENTS[n % len(AGENTS)]] for n in range(args.agents)])]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(db_url, port, args.workers)
-        await wait_up(base)
-        stats = Stats()
-        # The server takes at most this many requests at once; the other agents' requests
-        # wait for a connection, and that wait is part of their measured time.
-        limits = httpx.Limits(max_connections=args.connections,
-                              max_keepalive_connections=args.connections)
-        # No limit on the wait for a free connection: that wait is the queue being measured.
-        timeout = httpx.Timeout(60.0, pool=None)
-        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
-            # Warm-up: one pass of a few agents, not counted.
-            warm = Stats()
-            await asyncio.gather(*(agent(client, base, t, c, calls[n][-1:], time.perf_counter() + 5,
-                                         warm) for n, (t, c) in enumerate(logins[:4])))
-            started = time.perf_counter()
-            stop_at = started + args.seconds
-            await asyncio.gather(baseline(base, stop_at, stats),
-                                 *(agent(client, base, token, csrf, calls[n][:-1], stop_at, stats)
-                                   for n, (token, csrf) in enumerate(logins)))
-            elapsed = time.perf_counter() - started
-        report(stats, elapsed, args)
+        asyncio.run(wait_up(base))
+        asyncio.run(warm_up(base, logins, calls))
+        load = os.getloadavg()[0]
+        peak_figures = peak(args, base, port, db_url, users, calls) if args.peak_seconds else {}
+        stats, elapsed = asyncio.run(saturate(args, base, logins, calls))
+        report(stats, elapsed, args, peak_figures, load)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -254,7 +328,35 @@ async def run(args: argparse.Namespace) -> None:
         drop_database(db_url)
 
 
-def report(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
+def report_peak(figures: dict, args: argparse.Namespace) -> tuple[float, float]:
+    agents_part, streams_part, probe_part = figures["agents"], figures["streams"], figures["probe"]
+    times = agents_part["times"]
+    print(f"peak: {args.peak_agents} agents, one intake each every "
+          f"{console_peak.MEAN_GAP_S / args.speedup:.0f} s on average (speedup {args.speedup:g}),"
+          f" {agents_part['elapsed']:.0f} s; flows started {agents_part['flows']['started']}, "
+          f"dispatched {agents_part['flows']['dispatched']}")
+    print(f"peak streams: {streams_part.get('open', 0)} open ({streams_part.get('refused', 0)}"
+          f" refused, {streams_part.get('closed', 0)} closed early), "
+          f"{streams_part.get('events', 0)} events, {streams_part.get('bytes', 0) / 1e6:.1f} MB "
+          f"received; {streams_part.get('published', 0)} floor updates published")
+    print(f"{'request':<12} {'n':>7} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
+    every: list[float] = []
+    for step, values in times.items():
+        every.extend(values)
+        print(f"{step:<12} {len(values):>7} {agents_part['errors'].get(step, 0):>7} "
+              f"{percentile(values, 50):>8.1f} {percentile(values, 99):>8.1f} "
+              f"{statistics.fmean(values):>8.1f}")
+    probe_times = probe_part
+    print(f"{'healthz':<12} {len(probe_times):>7} {'':>7} {percentile(probe_times, 50):>8.1f} "
+          f"{percentile(probe_times, 99):>8.1f} {statistics.fmean(probe_times):>8.1f}")
+    n = len(every)
+    print(f"peak: {n} intake requests, {n / agents_part['elapsed']:.1f}/s")
+    return percentile(every, 99), percentile(probe_times, 99)
+
+
+def report(stats: Stats, elapsed: float, args: argparse.Namespace, peak_figures: dict,
+           load: float) -> None:
+    peak_p99, peak_base = report_peak(peak_figures, args) if peak_figures else (0.0, 0.0)
     print(f"{args.agents} agents, {elapsed:.1f}s, server workers {args.workers}, "
           f"connections {args.connections}")
     print(f"{'request':<12} {'n':>7} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
@@ -269,8 +371,13 @@ def report(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
     print(f"throughput: {requests / elapsed:.0f} requests/s, "
           f"{len(stats.times['dispatch']) / elapsed:.1f} intakes/s")
     p50, p99, b99 = percentile(intake, 50), percentile(intake, 99), percentile(base, 99)
-    print(f"RESULT p50_ms={p50:.1f} p99_ms={p99:.1f} baseline_p99_ms={b99:.1f} "
-          f"ratio={p99 / b99 if b99 else 0:.2f} requests={requests}")
+    capacity = len(stats.times["dispatch"]) / elapsed
+    print(f"load average before the runs: {load:.2f}")
+    print(f"RESULT peak_p99_ms={peak_p99:.1f} peak_baseline_p99_ms={peak_base:.1f} "
+          f"peak_ratio={peak_p99 / peak_base if peak_base else 0:.2f} "
+          f"capacity_flows_per_s={capacity:.1f} p50_ms={p50:.1f} p99_ms={p99:.1f} "
+          f"baseline_p99_ms={b99:.1f} ratio={p99 / b99 if b99 else 0:.2f} requests={requests}")
+
 
 
 def main() -> None:
@@ -282,7 +389,17 @@ def main() -> None:
     # Each web worker's database pool holds 30 connections and a request keeps one until
     # its response is sent: more requests in flight than that would wait on the pool.
     parser.add_argument("--connections", type=int, default=48)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--peak-agents", type=int, default=60)
+    parser.add_argument("--peak-seconds", type=float, default=150.0,
+                        help="the peak's arrivals (0: capacity only)")
+    parser.add_argument("--speedup", type=float, default=3.0,
+                        help="every wait of the peak divided by this (3: 7.5 floor minutes "
+                             "in 150 s, at three times the floor's rate)")
+    parser.add_argument("--streams", type=int, default=100)
+    parser.add_argument("--floor-rate", type=float, default=20.0,
+                        help="queue and agent updates published a second during the peak")
+    parser.add_argument("--seed", type=int, default=1300)
+    run(parser.parse_args())
 
 
 if __name__ == "__main__":

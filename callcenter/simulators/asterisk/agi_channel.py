@@ -209,12 +209,13 @@ class CallRecord:
 
 async def call(
     host: str, port: int, channel: SimulatedChannel, env: bytes, *, timeout: float = 10.0,
-    pace: float = 0.0,
+    pace: float | Callable[[str], float] = 0.0,
 ) -> CallRecord:
     """Play Asterisk's side of one FastAGI session against the server at host:port.
 
     ``pace``: seconds each prompt or key wait lasts before its answer (0: at once), so a
-    demo's callers take a human time through the menus.
+    demo's callers take a human time through the menus; or a function of the command's
+    line giving them (a prompt plays for its own length).
     """
     reader, writer = await asyncio.open_connection(host, port)
     round_trips: list[float] = []
@@ -231,7 +232,7 @@ async def call(
             round_trips.append(time.perf_counter() - sent_at)
             text = line.decode("utf-8")
             if pace and channel.alive and text.startswith(MEDIA):
-                await asyncio.sleep(pace)
+                await asyncio.sleep(pace(text) if callable(pace) else pace)
             reply = channel.answer(text)
             writer.write(("".join(r + "\n" for r in reply)).encode())
             await writer.drain()
