@@ -119,12 +119,14 @@ AGENT_PAGE_PERMISSIONS = "camera=(), geolocation=(), microphone=(self)"
 
 def headers_for(settings: Settings) -> dict[str, str]:
     """The headers of every answer; the PBX's WebSocket is the one place the pages
-    connect to besides this origin (the browser phone, CALLCENTER_SIP_WSS_URL)."""
+    connect to besides this origin (the browser phone, CALLCENTER_SIP_WSS_URL and each
+    node's in CALLCENTER_SIP_WSS_URLS)."""
     headers = dict(SECURITY_HEADERS)
-    if settings.sip_wss_url:
-        parts = urlsplit(settings.sip_wss_url)
+    urls = [settings.sip_wss_url, *settings.sip_wss_urls.values()]
+    origins = dict.fromkeys(f"{p.scheme}://{p.netloc}" for p in map(urlsplit, filter(None, urls)))
+    if origins:
         headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
-            "connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}")
+            "connect-src 'self'", "connect-src 'self' " + " ".join(origins))
     return headers
 
 

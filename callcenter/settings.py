@@ -24,6 +24,9 @@ DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parents[1] / "asterisk_conf" / "so
 OFF_WORDS = ("off", "none", "no", "")
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+NODE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")  # as an AMI node's name
+# ws:// is accepted for the tests' peer on loopback; browsers refuse it from an HTTPS page.
+SIP_WSS_URL = r"^wss?://[^\s\"'<>/,=]+(/[^\s\"'<>,]*)?$"
 
 
 class SettingsError(Exception):
@@ -33,7 +36,7 @@ class SettingsError(Exception):
 class AmiNode(BaseModel):
     """One Asterisk node the bridge connects to."""
 
-    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=40, pattern=NODE_NAME.pattern)
     host: str = Field(min_length=1)
     port: int = Field(default=5038, ge=1, le=65535)
     username: str = Field(min_length=1)
@@ -76,9 +79,11 @@ class Settings(BaseSettings):
 
     # Where agents' browser phones reach Asterisk: SIP over secure WebSocket (http.conf,
     # e.g. wss://pbx1.hotline.internal:8089/ws). None: the console offers no browser phone.
-    # ws:// is accepted for the tests' peer on loopback; browsers refuse it from an HTTPS page.
-    sip_wss_url: str | None = Field(default=None, pattern=r"^wss?://[^\s\"'<>/]+(/[^\s\"'<>]*)?$",
-                                    max_length=300)
+    sip_wss_url: str | None = Field(default=None, pattern=SIP_WSS_URL, max_length=300)
+    # With several Asterisk nodes, each node's own: "pbx1=wss://…,pbx2=wss://…". A phone
+    # registers where its agent's queues are (phones.browser_phone.wss_url_for); a node not
+    # named here falls back to sip_wss_url.
+    sip_wss_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -125,6 +130,21 @@ class Settings(BaseSettings):
                 raise ValueError(f"{str(item)!r} is not an address or network") from None
         return tuple(networks)
 
+    @field_validator("sip_wss_urls", mode="before")
+    @classmethod
+    def _urls_per_node(cls, value: object) -> object:
+        return node_urls(value) if isinstance(value, str) else value
+
+    @field_validator("sip_wss_urls")
+    @classmethod
+    def _node_urls_well_formed(cls, value: dict[str, str]) -> dict[str, str]:
+        for node, url in value.items():
+            if not NODE_NAME.match(node):
+                raise ValueError(f"{node!r} is not a node name (letters, digits, _ . -)")
+            if len(url) > 300 or not re.match(SIP_WSS_URL, url):
+                raise ValueError(f"the URL of {node} is not a ws:// or wss:// URL")
+        return value
+
     @field_validator("ivr_sounds_dir")
     @classmethod
     def _sounds_folder(cls, value: Path) -> Path:
@@ -167,6 +187,16 @@ class Settings(BaseSettings):
         if len(names) != len(set(names)):
             raise ValueError("node names must be unique")
         return nodes
+
+    @model_validator(mode="after")
+    def _wss_nodes_are_ami_nodes(self) -> Settings:
+        # A misspelt node would never be used: every agent of it would get no phone.
+        known = {n.name for n in self.ami_nodes}
+        unknown = sorted(set(self.sip_wss_urls) - known) if known else []
+        if unknown:
+            raise ValueError(f"{ENV_PREFIX}SIP_WSS_URLS names {', '.join(unknown)}, which "
+                             f"{ENV_PREFIX}AMI_NODES does not list")
+        return self
 
     @model_validator(mode="after")
     def _production_needs_real_services(self) -> Settings:
@@ -219,6 +249,23 @@ class Settings(BaseSettings):
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def node_urls(text: str) -> dict[str, str]:
+    """"pbx1=wss://…,pbx2=wss://…" read as {node: URL}; a bare URL is refused here, as
+    it belongs in CALLCENTER_SIP_WSS_URL."""
+    urls: dict[str, str] = {}
+    for number, entry in enumerate((e.strip() for e in text.split(",")), start=1):
+        if not entry:
+            continue
+        node, sep, url = entry.partition("=")
+        node, url = node.strip(), url.strip()
+        if not sep or not node or not url or "://" in node:
+            raise ValueError(f"entry {number} is not NODE=URL (e.g. pbx1=wss://pbx1:8089/ws)")
+        if node in urls:
+            raise ValueError(f"{node} is given twice")
+        urls[node] = url
+    return urls
 
 
 def describe_errors(exc: ValidationError) -> str:

@@ -11,6 +11,10 @@ are in ``callcenter.phones.browser_phone``; docs/console.md, "The browser phone"
 ``POST /agent/softphone/mute`` is how the panel reports a mute or unmute of the agent's own
 call (Asterisk never hears of it), so the supervisors' wallboard shows it
 (``callcenter.agents.muting``).
+
+With several Asterisk nodes the phone registers on the agent's node: the one whose bridge
+reports the agent (its queues are there), else the first configured, as for the agent's
+own state commands (``agent_console.pbx.node_for``).
 """
 
 from __future__ import annotations
@@ -34,11 +38,20 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_body)])
 AgentOnly = Depends(require(Role.AGENT))
 
 
+def _node_and_url(request: Request, viewer: Viewer) -> tuple[str, str | None]:
+    """The agent's Asterisk node and the WebSocket its browser phone registers at."""
+    live, _read = pbx.read_live(request, viewer)
+    node = pbx.node_for(request, live)
+    settings = request.app.state.settings
+    return node, browser_phone.wss_url_for(node, per_node=settings.sip_wss_urls,
+                                           default=settings.sip_wss_url)
+
+
 def _panel(request: Request, viewer: Viewer, db: Session) -> Response:
     phone = service.phone_of_user(db, viewer.id)
+    _node, wss_url = _node_and_url(request, viewer)
     return templates.TemplateResponse(request, "agent/_softphone.html", page_context(
-        request, phone=phone, wss_url=request.app.state.settings.sip_wss_url,
-        choices=list(browser_phone.Choice)))
+        request, phone=phone, wss_url=wss_url, choices=list(browser_phone.Choice)))
 
 
 @router.get("/agent/softphone", response_class=HTMLResponse)
@@ -50,15 +63,17 @@ def softphone_panel(request: Request, viewer: Viewer = AgentOnly, db: Session = 
 @router.post("/agent/softphone/registration")
 def registration(request: Request, viewer: Viewer = AgentOnly, db: Session = DB) -> Response:
     """The signed-in agent's own WebRTC endpoint and its HA1, for SIP.js to register."""
-    wss_url = request.app.state.settings.sip_wss_url
+    node, wss_url = _node_and_url(request, viewer)
     if not wss_url:
-        raise Conflict("no browser phone is configured (CALLCENTER_SIP_WSS_URL)")
+        raise Conflict(f"no browser phone is configured for node {node} "
+                       "(CALLCENTER_SIP_WSS_URL or CALLCENTER_SIP_WSS_URLS)")
     found = browser_phone.registration_for(db, viewer.id)
     if found is None:
         raise Conflict("your phone is not a browser phone")
     # The SIP domain is the PBX's host name: Asterisk finds the endpoint by the user part.
     domain = urlsplit(wss_url).hostname
-    return JSONResponse({"ws_url": wss_url, "uri": f"sip:{found.endpoint}@{domain}",
+    return JSONResponse({"ws_url": wss_url, "node": node,
+                         "uri": f"sip:{found.endpoint}@{domain}",
                          "username": found.endpoint, "realm": found.realm, "ha1": found.ha1},
                         headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 

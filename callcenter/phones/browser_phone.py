@@ -11,6 +11,7 @@ authenticated session, never cached nor logged (the console's route says how).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,6 +34,13 @@ class Registration:
     endpoint: str
     realm: str
     ha1: str
+
+
+def wss_url_for(node: str, *, per_node: Mapping[str, str], default: str | None) -> str | None:
+    """Where the phone of an agent of ``node`` registers: that node's WebSocket, else the
+    centre's one. Asterisk rings a queue member only through a contact registered on its
+    own node, so the phone must register where the agent's queues are."""
+    return per_node.get(node, default)
 
 
 def registration_for(session: Session, user_id: int) -> Registration | None:

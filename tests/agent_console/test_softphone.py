@@ -4,6 +4,8 @@ that let the agent page use the microphone and reach the PBX's WebSocket."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -13,6 +15,9 @@ from callcenter.phones.models import PsAuth, PsEndpoint
 from tests.agent_console.console_support import signed_in
 
 WSS = "wss://pbx1.hotline.test:8089/ws"
+NODE_URLS = {"pbx1": "wss://pbx1.hotline.test:8089/ws", "pbx2": "wss://pbx2.hotline.test:8089/ws"}
+TWO_NODES = [{"name": n, "host": "127.0.0.1", "username": "bridge", "secret": "s"}
+             for n in ("pbx1", "pbx2")]
 
 
 @pytest.fixture
@@ -56,7 +61,7 @@ def test_the_owner_gets_the_registration_data_uncached_with_the_ha1_only(
     assert answer.headers["cache-control"] == "no-store"
     body = answer.json()
     stored = seeded_session.get(PsAuth, "agent2")
-    assert body == {"ws_url": WSS, "uri": "sip:agent2@pbx1.hotline.test",
+    assert body == {"ws_url": WSS, "node": "pbx1", "uri": "sip:agent2@pbx1.hotline.test",
                     "username": "agent2", "realm": "asterisk", "ha1": stored.md5_cred}
 
 
@@ -118,3 +123,46 @@ def test_the_agent_page_may_use_the_microphone_and_reach_the_pbx(phone_client):
         "content-security-policy"]
     other = phone_client.get("/cases/mine")
     assert "microphone=()" in other.headers["permissions-policy"]
+
+
+def registration_of(client, csrf: str):
+    return client.post("/agent/softphone/registration", headers={"X-CSRF-Token": csrf})
+
+
+def reported_on(redis_client, node: str, user: str) -> None:
+    """The bridge of ``node`` reports the agent as a member of its queues."""
+    redis_client.hset(f"live.{node}.agents", f"PJSIP/{user}", json.dumps({
+        "node": node, "interface": f"PJSIP/{user}", "name": user, "status": "available",
+        "queues": {"violence": {}}}))
+
+
+def test_the_phone_registers_on_the_node_whose_queues_the_agent_is_in(make_app, redis_client):
+    with TestClient(make_app(ami_nodes=TWO_NODES, sip_wss_urls=NODE_URLS)) as c:
+        csrf = signed_in(c, "agent2")
+        # Reported by no bridge yet: the first node, where the agent's sign-in goes too.
+        first = registration_of(c, csrf).json()
+        assert (first["node"], first["ws_url"]) == ("pbx1", NODE_URLS["pbx1"])
+        reported_on(redis_client, "pbx2", "agent2")
+        second = registration_of(c, csrf).json()
+        assert (second["node"], second["ws_url"]) == ("pbx2", NODE_URLS["pbx2"])
+        assert second["uri"] == "sip:agent2@pbx2.hotline.test"
+        assert 'data-mode="browser"' in c.get("/agent/softphone").text
+        # The page may reach every node's WebSocket: an agent can move between nodes.
+        policy = c.get("/agent").headers["content-security-policy"]
+        assert ("connect-src 'self' wss://pbx1.hotline.test:8089 wss://pbx2.hotline.test:8089"
+                in policy)
+
+
+def test_a_node_without_its_own_url_uses_the_centres_or_has_no_browser_phone(
+        make_app, redis_client):
+    reported_on(redis_client, "pbx2", "agent2")
+    with TestClient(make_app(ami_nodes=TWO_NODES, sip_wss_url=WSS,
+                             sip_wss_urls={"pbx1": NODE_URLS["pbx1"]})) as c:
+        csrf = signed_in(c, "agent2")
+        assert registration_of(c, csrf).json()["ws_url"] == WSS
+    with TestClient(make_app(ami_nodes=TWO_NODES,
+                             sip_wss_urls={"pbx1": NODE_URLS["pbx1"]})) as c:
+        csrf = signed_in(c, "agent2")
+        refused = registration_of(c, csrf)
+        assert refused.status_code == 409 and "ha1" not in refused.text
+        assert 'data-mode="unconfigured"' in c.get("/agent/softphone").text

@@ -41,3 +41,11 @@ def test_the_agents_choice_changes_the_kind_of_their_own_endpoint(seeded_session
     assert browser_phone.registration_for(seeded_session, agent).endpoint == "agent1"
     assert browser_phone.choose(seeded_session, user_id=user_id(seeded_session, "admin"),
                                 choice=Choice.DESK, source_ip=None) is None
+
+
+def test_a_phone_registers_at_its_nodes_websocket_else_the_centres():
+    per_node = {"pbx1": "wss://a/ws", "pbx2": "wss://b/ws"}
+    assert browser_phone.wss_url_for("pbx2", per_node=per_node, default=None) == "wss://b/ws"
+    assert browser_phone.wss_url_for("pbx3", per_node=per_node, default="wss://c/ws") == (
+        "wss://c/ws")
+    assert browser_phone.wss_url_for("pbx3", per_node=per_node, default=None) is None

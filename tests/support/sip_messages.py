@@ -143,21 +143,25 @@ def digest_ok(params: dict[str, str], *, method: str, ha1: str, nonce: str) -> b
     return secrets.compare_digest(expected, params.get("response", ""))
 
 
-# --- SDP: an offer Chromium accepts (ICE and DTLS attributes), never connected ---------
+# --- SDP: a signalling-only offer, and the answers to the browser's re-offers -------
 
 # A DTLS fingerprint of the right shape: Chromium checks it when DTLS runs, and with no
-# ICE candidate DTLS never runs (the test checks signalling, not media).
-FINGERPRINT = ":".join(f"{b:02X}" for b in hashlib.sha256(b"sip-peer").digest())
+# ICE candidate DTLS never runs (a call without media checks signalling alone).
+FINGERPRINT = "sha-256 " + ":".join(f"{b:02X}" for b in hashlib.sha256(b"sip-peer").digest())
+# The identity a signalling-only call answers re-offers with (a media call has aiortc's).
+NO_MEDIA = {"ufrag": "peerufrag", "pwd": "peericepasswordpeericepw",
+            "fingerprints": [FINGERPRINT], "origin": "o=- 4242 1 IN IP4 127.0.0.1",
+            "candidates": []}
 
 
 def offer_sdp(*, session_version: int = 1, direction: str = "sendrecv") -> str:
-    """An audio offer shaped like Asterisk's for a webrtc=yes endpoint: DTLS-SRTP, ICE,
-    rtcp-mux, opus and G.711, RFC 4733 events."""
+    """An audio offer shaped like Asterisk's for a webrtc=yes endpoint (DTLS-SRTP, ICE,
+    rtcp-mux, opus and G.711, RFC 4733 events) with no candidate: no media ever flows."""
     lines = [
         "v=0", f"o=- 4242 {session_version} IN IP4 127.0.0.1", "s=Asterisk", "t=0 0",
         "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 101", "c=IN IP4 127.0.0.1",
-        "a=ice-ufrag:peerufrag", "a=ice-pwd:peericepasswordpeericepw",
-        f"a=fingerprint:sha-256 {FINGERPRINT}", "a=setup:actpass", "a=mid:0",
+        f"a=ice-ufrag:{NO_MEDIA['ufrag']}", f"a=ice-pwd:{NO_MEDIA['pwd']}",
+        f"a=fingerprint:{FINGERPRINT}", "a=setup:actpass", "a=mid:0",
         "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 useinbandfec=1",
         "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000",
         "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=ptime:20",
@@ -177,19 +181,25 @@ def direction_of(sdp: str) -> str:
     return "sendrecv"
 
 
-def answer_to(offer: str, *, session_version: int) -> str:
-    """An answer to the browser's (re-)offer: its own lines mirrored, our ICE and DTLS
-    identity, and the direction turned round (sendonly → recvonly: a hold)."""
-    out = []
+def answer_to(offer: str, *, session_version: int, identity: dict) -> str:
+    """An answer to the browser's re-offer: its own lines mirrored, our ICE credentials,
+    DTLS fingerprint and candidates (the media path stays as it is), and the direction
+    turned round (sendonly → recvonly: a hold)."""
+    origin = identity["origin"].rsplit(" IN ", 1)[0].split()
+    out: list[str] = []
+    fingerprinted = False  # ours go once, where the offer's first one was
     for line in offer.splitlines():
         if line.startswith("o="):
-            line = f"o=- 4242 {session_version} IN IP4 127.0.0.1"
+            line = f"{origin[0]} {origin[1]} {session_version} IN IP4 127.0.0.1"
         elif line.startswith("a=ice-ufrag:"):
-            line = "a=ice-ufrag:peerufrag"
+            line = f"a=ice-ufrag:{identity['ufrag']}"
         elif line.startswith("a=ice-pwd:"):
-            line = "a=ice-pwd:peericepasswordpeericepw"
+            line = f"a=ice-pwd:{identity['pwd']}"
         elif line.startswith("a=fingerprint:"):
-            line = f"a=fingerprint:sha-256 {FINGERPRINT}"
+            if not fingerprinted:
+                out += [f"a=fingerprint:{f}" for f in identity["fingerprints"]]
+            fingerprinted = True
+            continue
         elif line.startswith("a=setup:"):
             line = "a=setup:passive"  # the browser answered "active" at first: it stays
         elif line.removeprefix("a=") in ANSWER_DIRECTION:
@@ -198,4 +208,6 @@ def answer_to(offer: str, *, session_version: int) -> str:
                               "a=ice-options", "a=extmap")):
             continue
         out.append(line)
+        if line.startswith("a=ice-pwd:"):
+            out += identity["candidates"]
     return "\r\n".join(out) + "\r\n"

@@ -7,8 +7,9 @@ hold, takes and sends BYE, and records DTMF sent by INFO. The parsing and the me
 pure (``sip_messages``); this module is the small asyncio driver, on a thread of its own
 so that synchronous Playwright tests can use it.
 
-No media: the offer carries ICE and DTLS attributes Chromium accepts but no candidate, so
-ICE never completes (the tests check signalling).
+Each call has a real media path (``sip_media``, aiortc): the INVITE's offer is aiortc's,
+ICE completes on loopback, a tone goes to the browser and what its microphone sends is
+measured, RFC 4733 digits included.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from tests.support import sip_messages as sip
+from tests.support.sip_media import CallMedia
 
 HOST = "peer.invalid"
 
@@ -42,6 +44,7 @@ class Call:
     directions: list[str] = field(default_factory=list)  # each re-INVITE's offered direction
     dtmf: list[str] = field(default_factory=list)
     ended_by: str | None = None  # "browser" | "peer" | "cancel"
+    media: CallMedia | None = None
 
 
 class SipPeer:
@@ -70,6 +73,7 @@ class SipPeer:
         return self.url
 
     def stop(self) -> None:
+        self.end_media()
         self._run(self._close())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
@@ -97,17 +101,27 @@ class SipPeer:
     def registered(self, user: str) -> bool:
         return user in self.contacts
 
-    def call(self, user: str) -> Call:
-        """Ring the user's registered contact, as Asterisk rings a queue member."""
+    def call(self, user: str, *, media: bool = True) -> Call:
+        """Ring the user's registered contact, as Asterisk rings a queue member; without
+        media the offer has no candidate, so ICE never completes (signalling alone)."""
         contact, ws = self.contacts[user]
         call = Call(call_id=sip.new_token() + "@" + HOST, user=user, contact=contact,
                     to=f"<sip:{user}@{HOST}>")
         self.calls[call.call_id] = call
+        if media:
+            call.media = CallMedia()
+            offer = self._run(call.media.offer())
+        else:
+            offer = sip.offer_sdp()
         self._run(ws.send(sip.render(f"INVITE {contact} SIP/2.0", [
             *self._dialog_headers(call, "INVITE"),
             ("Contact", f"<sip:1300@{HOST};transport=ws>"),
-            ("Content-Type", "application/sdp")], sip.offer_sdp())))
+            ("Content-Type", "application/sdp")], offer)))
         return call
+
+    def media_state(self, call: Call) -> str:
+        """The call's ICE state as aiortc sees it ("completed" once media flows)."""
+        return call.media.ice_state if call.media else "none"
 
     def hang_up(self, call: Call) -> None:
         """The caller hangs up: BYE from this side."""
@@ -116,6 +130,16 @@ class SipPeer:
         call.state, call.ended_by = "ended", "peer"
         self._run(ws.send(sip.render(f"BYE {call.remote_target} SIP/2.0",
                                      self._dialog_headers(call, "BYE"))))
+        self._run(_ended(call))
+
+    def packets_sent(self, call: Call) -> int:
+        """How many RTP packets of its tone the peer has sent on the call."""
+        return self._run(call.media.packets_sent())
+
+    def end_media(self) -> None:
+        """Close every call's peer connection (the tests' end)."""
+        for call in self.calls.values():
+            self._run(_ended(call))
 
     def drop_connections(self) -> None:
         """The network drops: every WebSocket closes; the listening socket stays."""
@@ -193,7 +217,8 @@ class SipPeer:
             await ws.send(sip.response(message, 481))
             return
         call.directions.append(sip.direction_of(message.body))
-        answer = sip.answer_to(message.body, session_version=len(call.directions) + 1)
+        answer = sip.answer_to(message.body, session_version=len(call.directions) + 1,
+                               identity=call.media.identity() if call.media else sip.NO_MEDIA)
         await ws.send(sip.response(message, 200, headers=[
             ("Contact", f"<sip:1300@{HOST};transport=ws>"),
             ("Content-Type", "application/sdp")], body=answer))
@@ -203,6 +228,8 @@ class SipPeer:
         if call is not None:
             call.state, call.ended_by = "ended", "browser"
         await ws.send(sip.response(message, 200 if call else 481))
+        if call is not None:
+            await _ended(call)
 
     async def _info(self, ws: ServerConnection, message: sip.Message) -> None:
         call = self.calls.get(message.call_id)
@@ -226,8 +253,11 @@ class SipPeer:
             call.state = "answered"
             await ws.send(sip.render(f"ACK {call.remote_target} SIP/2.0",
                                      self._dialog_headers(call, "ACK")))
+            if call.media is not None:
+                await call.media.answered(message.body)
         elif message.status >= 300:
             call.state, call.ended_by = "ended", "browser"
+            await _ended(call)
             await ws.send(sip.render(f"ACK {call.contact} SIP/2.0", [
                 *self._dialog_headers(call, "ACK")[:-1],
                 ("CSeq", f"{call.cseq} ACK")]))
@@ -238,6 +268,11 @@ def _expires(message: sip.Message) -> int:
     if ";expires=" in contact:
         return int(contact.split(";expires=")[1].split(";")[0])
     return int(message.header("expires") or 600)
+
+
+async def _ended(call: Call) -> None:
+    if call.media is not None:  # closed, kept for what it heard; closing twice is harmless
+        await call.media.close()
 
 
 async def _awaited(awaitable):
