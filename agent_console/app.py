@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_console import case_access, errors, middleware
+from agent_console import case_access, errors, middleware, vendor
 from agent_console.limits import refuse_nul
 from agent_console.routers import (
     account,
@@ -98,8 +98,6 @@ from callcenter.redis import connect
 from callcenter.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
-# Front-end packages installed by `make` from the npm registry (see package.json).
-VENDOR = HERE.parent / "node_modules"
 
 SECURITY_HEADERS = {
     # Everything is served from this origin: no CDN, no inline script.
@@ -180,8 +178,8 @@ def create_app(
     app.add_middleware(middleware.AccessLog)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    if VENDOR.is_dir():
-        app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
+    # Front-end packages installed by `make` from the npm registry (see vendor.py).
+    vendor.mount(app)
     app.include_router(health.router)
     api_docs.install(app, production=production)
     app.include_router(icon.router)
