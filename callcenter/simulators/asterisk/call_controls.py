@@ -1,6 +1,6 @@
 """The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
-(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, and the DBPut a warm
-transfer to a colleague writes first; the conferences (Redirect into one, guests,
+(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, and the Setvar a warm
+transfer to a colleague sends first; the conferences (Redirect into one, guests,
 ConfbridgeKick) in `conferences.py`.
 
 Replies and the first events are those recorded (a blind transfer: Unhold, BlindTransfer,
@@ -124,8 +124,16 @@ class CallControls(Conferences):
         if caller is not None:
             self.emit({"Event": "MusicOnHoldStop", **caller})
 
+    def _do_setvar(self, session, msg, reply) -> None:
+        """A channel variable, as the warm transfer to a colleague sets it first."""
+        if self._find_channel(msg.get("Channel")) is None:
+            reply("Error", Message="No such channel")
+            return
+        variables = self.__dict__.setdefault("channel_variables", {})
+        variables[(msg.get("Channel"), msg.get("Variable"))] = msg.get("Value", "")
+        reply(Message="Variable Set")
+
     def _do_dbput(self, session, msg, reply) -> None:
-        """astdb, as the warm transfer to a colleague writes it (hotline-staff/<id>)."""
-        astdb = self.__dict__.setdefault("astdb", {})
-        astdb[f"{msg.get('Family')}/{msg.get('Key')}"] = msg.get("Val", "")
-        reply(Message="Updated database successfully")
+        """Refused as Asterisk 22 refuses it to the deployed AMI user (DBPut needs the
+        `system` write right, which manager.conf does not give)."""
+        reply("Error", Message="Permission denied")
