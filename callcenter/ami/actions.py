@@ -157,9 +157,9 @@ def atxfer(channel: str, *, context: str, exten: str) -> Action:
     return _make("Atxfer", Channel=channel, Exten=exten, Context=context)
 
 
-def db_put(family: str, key: str, value: str) -> Action:
-    """Write an astdb entry the dialplan reads with ${DB(family/key)}."""
-    return _make("DBPut", Family=family, Key=key, Val=value)
+def setvar(channel: str, variable: str, value: str) -> Action:
+    """Set a variable on a channel (`_NAME`: inherited by the channels it creates)."""
+    return _make("Setvar", Channel=channel, Variable=variable, Value=value)
 
 
 def cancel_atxfer(channel: str) -> Action:

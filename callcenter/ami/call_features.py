@@ -19,10 +19,13 @@ AGENT_CONTEXT = "agent-phones"
 # channel, so a target is digits only: an outside number or a short code here.
 WARM_TRANSFER_CONTEXT = "warm-transfer"
 # A colleague reached by a warm transfer: Atxfer can only dial digits, and staff phones
-# are named by login, so the bridge first writes astdb `hotline-staff/<staff id>` =
-# the phone's endpoint, and the warm-transfer context dials `8` + the id in five digits.
+# are named by login, so the bridge first sets `_HOTLINE_STAFF_<staff id>` = the phone's
+# endpoint on the agent's leg (AMI Setvar), and the warm-transfer context dials `8` + the
+# id in five digits and reads it back. The leading `_` hands the variable down to the
+# channels Atxfer creates for the consultation. Not astdb: AMI DBPut needs the `system`
+# right, which the bridge's AMI user must not have (Asterisk answers "Permission denied").
 STAFF_PREFIX = "8"
-STAFF_DB_FAMILY = "hotline-staff"
+STAFF_VARIABLE = "HOTLINE_STAFF_"
 _STAFF_ID_DIGITS = 5
 # Conferences: the call's channels are redirected, and guests originated, into here.
 CONFERENCE_CONTEXT = "conference"
@@ -83,8 +86,13 @@ def staff_number(staff_id: int) -> str:
     return f"{STAFF_PREFIX}{staff_id:0{_STAFF_ID_DIGITS}d}"
 
 
+def staff_variable(staff_id: int) -> str:
+    """The inherited channel variable that names the phone behind `staff_number`."""
+    return f"_{STAFF_VARIABLE}{staff_number(staff_id).removeprefix(STAFF_PREFIX)}"
+
+
 def staff_phone(endpoint: str) -> str:
-    """A colleague's PJSIP endpoint as astdb keeps it for the dialplan (a name only)."""
+    """A colleague's PJSIP endpoint as the dialplan dials it (a name only)."""
     if not _NAME.fullmatch(endpoint or ""):
         raise BadTarget("not a phone name")
     return endpoint

@@ -11,7 +11,9 @@ Pure handlers of the tracker (`tracker.Tracker`). The telco trunk's endpoint con
   `DestUniqueid`; its `DialString` is the only place the dialled number appears.
 - `OriginateResponse` (our ActionID) names the leg's Uniqueid, but only once answered.
 - A leg dialled by another channel (a voice alert's `Local/…@rru` dials the trunk) has
-  the originated channel's Uniqueid as its `Linkedid`.
+  the originated channel's Uniqueid as its `Linkedid`. A caller's call dials the trunk
+  too (a warm transfer to 191 or an outside number): that leg is left alone, it is
+  neither the caller nor a call of its own.
 
 So a Down channel in an inbound context is never opened as a 1300 call: it is held as a
 leg until one of these clues ties it to the Originate that placed it, whose record (keyed
@@ -63,6 +65,12 @@ def on_new_leg(t: Tracker, e: ev.ChannelEvent) -> None:
     """Hold a placed leg, or hand it at once to the call it was dialled for."""
     if e.linkedid and e.linkedid != e.uniqueid:
         call = t.lookup(e.linkedid)
+        if call is not None and call.record.direction == "inbound":
+            # A caller's call dialled the trunk: a warm transfer's consultation of 191 or
+            # an outside number. That leg is not the caller: tied to the call, its
+            # hang-up (the agent cancelling the consultation) would end the whole call.
+            t.counters["outbound_leg.of_inbound_call"] += 1
+            return
         if call is not None:
             _tie(t, e.uniqueid, e.channel, e.linkedid, call)
             return

@@ -2,7 +2,9 @@
 
 Table and column names and column types are those of Asterisk 22's own schema
 (contrib/ast-db-manage in Asterisk's source), limited to the columns the hotline's phones
-use plus the keys; Asterisk reads what a row has and keeps its defaults for the rest
+use plus the keys and the two Asterisk filters on (``ps_endpoints.mailboxes``,
+``ps_aors.contact``: without them PostgreSQL refuses its queries); Asterisk reads what a
+row has and keeps its defaults for the rest
 (res_config_pgsql passes a NULL column on as absent). Asterisk's enum types (yes/no
 booleans, dtmf_mode, auth_type) are VARCHAR with a CHECK of the same values here:
 Asterisk reads them as text either way, and a CHECK works on SQLite too. The one column of
@@ -55,6 +57,8 @@ class PsEndpoint(Base):
     webrtc: Mapped[str | None] = mapped_column(ast_bool("webrtc"))
     dtls_auto_generate_cert: Mapped[str | None] = mapped_column(
         ast_bool("dtls_auto_generate_cert"))
+    # Never set for our phones (no voicemail), but res_pjsip_mwi selects on it.
+    mailboxes: Mapped[str | None] = mapped_column(String(40))
     # Ours: administrative edits of the phone, so two admins find out (409).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -81,3 +85,5 @@ class PsAor(Base):
     max_contacts: Mapped[int | None] = mapped_column(Integer)
     remove_existing: Mapped[str | None] = mapped_column(ast_bool("remove_existing"))
     qualify_frequency: Mapped[int | None] = mapped_column(Integer)
+    # Never set for our phones (contacts come from REGISTER), but res_pjsip selects on it.
+    contact: Mapped[str | None] = mapped_column(String(255))

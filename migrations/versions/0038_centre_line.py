@@ -1,7 +1,7 @@
 """The number units call to reach the 1300 centre, kept by admins on the console
 
 Revision ID: 0038
-Revises: 0036
+Revises: 0037
 Create Date: 2026-12-06 20:30:00
 
 ``centre_line`` holds at most one row: the centre's direct line for rapid-response units
@@ -16,7 +16,7 @@ from alembic import op
 import callcenter.db
 
 revision: str = '0038'
-down_revision: str | None = '0036'
+down_revision: str | None = '0037'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -20,7 +20,8 @@ FEATURES_GENERAL = {"transferdigittimeout", "atxfernoanswertimeout", "atxferdrop
                     "transferretrysound", "transferinvalidsound", "atxferabort",
                     "atxfercomplete", "atxferthreeway", "atxferswap", "xfersound",
                     "xferfailsound", "pickupexten", "pickupsound", "pickupfailsound",
-                    "featuredigittimeout", "courtesytone", "recordingfailsound"}
+                    "featuredigittimeout", "courtesytone", "recordingfailsound",
+                    "transferannouncesound"}
 FEATUREMAP = {"blindxfer", "disconnect", "automon", "atxfer", "parkcall", "automixmon"}
 BRIDGE_OPTIONS = {"type", "max_members", "record_conference", "record_file",
                   "record_file_append", "record_file_timestamp", "record_options",
@@ -64,6 +65,14 @@ def test_a_failed_warm_transfer_never_drops_the_caller():
     assert general.get("atxferdropcall") == "no"
     assert int(general.get("atxfercallbackretries")) >= 1
     assert 5 <= int(general.get("atxfernoanswertimeout")) <= 60
+
+
+def test_a_warm_transfer_plays_no_prompt_so_it_needs_no_sound_file():
+    # Asterisk 22 plays transferannouncesound (default pbx-transfer) before it reads the
+    # Atxfer's digits and gives up when the file cannot be played: "Unable to acquire
+    # target extension for attended transfer" on a PBX without the core sounds.
+    assert "transferannouncesound" in set(FEATURES["general"].keys())
+    assert FEATURES["general"].get("transferannouncesound") == ""
 
 
 def test_the_sounds_features_name_are_asterisks_own_or_absent():
@@ -178,8 +187,11 @@ def test_a_colleague_is_reached_by_a_warm_transfer_through_the_staff_number(staf
                    for n in (*cf.EMERGENCY_NUMBERS, "0812345678", "021234567"))
 
 
-def test_the_staff_extension_reads_the_astdb_family_the_bridge_writes():
+def test_the_staff_extension_reads_the_variable_the_bridge_sets():
     text = (CONF / "extensions.conf").read_text(encoding="utf-8")
-    assert f"${{DB({cf.STAFF_DB_FAMILY}/${{EXTEN:{len(cf.STAFF_PREFIX)}}})}}" in text
+    assert f"${{{cf.STAFF_VARIABLE}${{EXTEN:{len(cf.STAFF_PREFIX)}}}}}" in text
+    # Set with one `_` on the agent's leg, so the consultation's channels inherit it.
+    assert cf.staff_variable(42) == f"_{cf.STAFF_VARIABLE}00042"
+    assert "DB(" not in text  # AMI DBPut needs the `system` right the bridge lacks
     with pytest.raises(cf.BadTarget):
         cf.staff_number(10**5)

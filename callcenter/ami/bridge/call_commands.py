@@ -42,11 +42,11 @@ async def warm_transfer(run: Run, bridge: Bridge, a: dict[str, Any],
                         timeout: float) -> CommandResult:
     """`channel`: the agent's leg; `number`: digits the warm-transfer context routes, or
     `colleague` (their phone's endpoint) with `staff_id`: the dialplan reaches them by
-    `8<id>` through astdb, written first (Atxfer can only dial digits)."""
+    `8<id>` through a variable of the agent's leg, set first (Atxfer can only dial digits)."""
     if a.get("colleague"):
         exten = cf.staff_number(int(a["staff_id"]))
-        put = await run(bridge, actions.db_put(
-            cf.STAFF_DB_FAMILY, exten.removeprefix(cf.STAFF_PREFIX),
+        put = await run(bridge, actions.setvar(
+            a["channel"], cf.staff_variable(int(a["staff_id"])),
             cf.staff_phone(str(a["colleague"]))), timeout)
         if not put.ok:
             return _explained(put)

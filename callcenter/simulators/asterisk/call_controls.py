@@ -1,6 +1,6 @@
 """The call controls the SIMULATED Asterisk answers, as the Asterisk 22 recordings do
-(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, and the DBPut a warm
-transfer to a colleague writes first; the conferences (Redirect into one, guests,
+(tests/fixtures/asterisk/pjsip/): BlindTransfer, Atxfer, CancelAtxfer, and the Setvar a warm
+transfer to a colleague sends first; the conferences (Redirect into one, guests,
 ConfbridgeKick) in `conferences.py`; the events' shapes in `transfer_events.py`.
 
 Played out as the hotline's dialplan goes on (asterisk_conf/extensions.conf):
@@ -10,7 +10,8 @@ Played out as the hotline's dialplan goes on (asterisk_conf/extensions.conf):
   answers, to an agent (`agent-phones`) that agent's phone rings and answers;
 - an attended transfer (Atxfer): the agent on Hold and the caller on music, the
   consultation's Local pair dials the target through `warm-transfer` (a colleague by
-  `8<staff id>` and astdb, or a number through the trunk), the phone rings and answers;
+  `8<staff id>` and the `HOTLINE_STAFF_<id>` variable the bridge set on the agent's leg,
+  or a number through the trunk), the phone rings and answers;
   the agent hanging up completes it (AttendedTransfer, AgentComplete Reason transfer, the
   target joins the caller), CancelAtxfer ends the consultation and brings the caller back.
 
@@ -36,7 +37,7 @@ from callcenter.simulators.asterisk.conferences import Conferences
 QUEUE_CONTEXT = "hotline-queue"
 AGENT_CONTEXT = "agent-phones"
 WARM_CONTEXT = "warm-transfer"
-STAFF_PREFIX, STAFF_FAMILY = "8", "hotline-staff"
+STAFF_PREFIX, STAFF_VARIABLE = "8", "HOTLINE_STAFF_"
 TRUNK = "trunk-telco"
 RING_SECONDS = 2.0  # a simulated phone answers after ringing this long
 OPTIMISE_SECONDS = 0.45  # the Local pair optimises away after the transfer (recorded)
@@ -320,7 +321,7 @@ class CallControls(Conferences):
         self.emit(te.event("BridgeCreate", te.bridge(c.bridge, 0)))
         self.emit(te.local_bridge(c.one, c.two))
         self.emit(te.event("BridgeEnter", te.bridge(c.bridge, 1), te.snapshot(c.one)))
-        endpoint, interface, trunk = self._warm_target(context, exten)
+        endpoint, interface, trunk = self._warm_target(c.agent["Channel"], context, exten)
         if endpoint is None:
             self._consultation_over(c)  # `gone`: nobody to dial, back with the caller
             return
@@ -350,10 +351,15 @@ class CallControls(Conferences):
         self.emit(te.event("BridgeEnter", te.bridge(c.target_bridge, 2), te.snapshot(c.two)))
         c.answered = True
 
-    def _warm_target(self, context: str, exten: str) -> tuple[str | None, str | None, bool]:
-        """What `warm-transfer,<exten>` dials: (endpoint, agent interface, by the trunk)."""
+    def _warm_target(self, agent_channel: str, context: str,
+                     exten: str) -> tuple[str | None, str | None, bool]:
+        """What `warm-transfer,<exten>` dials: (endpoint, agent interface, by the trunk).
+        A colleague is `8<id>`, whose endpoint the bridge set on the agent's leg as
+        `_HOTLINE_STAFF_<id>` (inherited by the consultation's Local channel)."""
         if context == WARM_CONTEXT and exten.startswith(STAFF_PREFIX) and len(exten) == 6:
-            endpoint = self._state("astdb", {}).get(f"{STAFF_FAMILY}/{exten[1:]}")
+            variables = self._state("channel_variables", {})
+            endpoint = variables.get((agent_channel, f"_{STAFF_VARIABLE}{exten[1:]}")) \
+                or variables.get((agent_channel, f"{STAFF_VARIABLE}{exten[1:]}"))
             return (endpoint, f"PJSIP/{endpoint}", False) if endpoint else (None, None, False)
         return exten, None, True  # a service or an outside number: the trunk answers
 
@@ -443,8 +449,16 @@ class CallControls(Conferences):
         self.emit(te.hangup(c.two))
         self.emit(te.hangup(c.one))
 
+    def _do_setvar(self, session, msg, reply) -> None:
+        """A channel variable, as the warm transfer to a colleague sets it first."""
+        if self._find_channel(msg.get("Channel")) is None:
+            reply("Error", Message="No such channel")
+            return
+        variables = self._state("channel_variables", {})
+        variables[(msg.get("Channel"), msg.get("Variable"))] = msg.get("Value", "")
+        reply(Message="Variable Set")
+
     def _do_dbput(self, session, msg, reply) -> None:
-        """astdb, as the warm transfer to a colleague writes it (hotline-staff/<id>)."""
-        astdb = self._state("astdb", {})
-        astdb[f"{msg.get('Family')}/{msg.get('Key')}"] = msg.get("Val", "")
-        reply(Message="Updated database successfully")
+        """Refused as Asterisk 22 refuses it to the deployed AMI user (DBPut needs the
+        `system` write right, which manager.conf does not give)."""
+        reply("Error", Message="Permission denied")

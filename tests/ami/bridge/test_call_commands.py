@@ -129,7 +129,7 @@ async def test_a_simulated_blind_transfer_ends_the_agents_part_as_asterisk_does(
         await r.close()
 
 
-async def test_warm_transfer_to_a_colleague_writes_their_phone_to_astdb_then_dials_digits(
+async def test_warm_transfer_to_a_colleague_sets_their_phone_on_the_agents_leg_then_dials_digits(
         aredis):
     r = await rig(aredis)
     try:
@@ -137,11 +137,12 @@ async def test_warm_transfer_to_a_colleague_writes_their_phone_to_astdb_then_dia
         started = await r.client.send(NODE, "warm_transfer", channel=AGENT["Channel"],
                                       colleague="agent2", staff_id=42)
         assert started.ok, started.message
-        put, atxfer = [m for m in r.sim.received if m.get("Action") in ("DBPut", "Atxfer")]
-        assert (put.get("Action"), put.get("Family"), put.get("Key"), put.get("Val")) == (
-            "DBPut", "hotline-staff", "00042", "agent2")
+        put, atxfer = [m for m in r.sim.received if m.get("Action") in ("Setvar", "Atxfer")]
+        assert (put.get("Channel"), put.get("Variable"), put.get("Value")) == (
+            AGENT["Channel"], "_HOTLINE_STAFF_00042", "agent2")
         assert (atxfer.get("Context"), atxfer.get("Exten")) == ("warm-transfer", "800042")
-        assert r.sim.astdb == {"hotline-staff/00042": "agent2"}
+        assert r.sim.channel_variables == {
+            (AGENT["Channel"], "_HOTLINE_STAFF_00042"): "agent2"}
     finally:
         await r.close()
 
