@@ -451,7 +451,7 @@ class CallControls(Conferences):
 
     def _do_setvar(self, session, msg, reply) -> None:
         """A channel variable, as the warm transfer to a colleague sets it first."""
-        if self._find_channel(msg.get("Channel")) is None:
+        if self._leg(msg.get("Channel")) is None:
             reply("Error", Message="No such channel")
             return
         variables = self._state("channel_variables", {})
