@@ -168,9 +168,13 @@ async def drive(port: int, callers: int, mix, script_of: list[int], ramp: float 
         keys, hangup_at = mix[index]
         # agi_arg_2 tells the baseline server which precomputed script to send.
         env = environment(uniqueid=f"1795345559.{index}", args=("1300", str(script_of[index])))
-        if ramp and index < callers:
-            await asyncio.sleep(rng.uniform(0, ramp))
         async with limit:
+            # The ramp is waited holding the caller's place: otherwise every session past
+            # the first ``callers`` takes a free place at once, hundreds of calls start in
+            # the same millisecond and, with prompts of fixed lengths, keep arriving in
+            # step (bursts that measure the bench's own synchrony, not the server).
+            if ramp and index < callers:
+                await asyncio.sleep(rng.uniform(0, ramp))
             record = await call(HOST, port, channel_for(keys, hangup_at), env, timeout=30,
                                 pace=pace)
         round_trips.extend(record.round_trips)
