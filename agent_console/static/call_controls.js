@@ -50,7 +50,14 @@
       box.appendChild(el);
     }
     var pop = document.getElementById("screenpop");
-    if (pop && window.htmx && n.call_id) {
+    if (!pop || !window.htmx) return;
+    // The whole screen-pop (the caller, the IVR's choices, "open a case", the controls
+    // with the colleague's draft): the receiver needs what the first agent saw.
+    if (n.node && n.uniqueid) {
+      window.htmx.ajax("GET", "/agent/pop?node=" + encodeURIComponent(n.node) +
+                       "&uniqueid=" + encodeURIComponent(n.uniqueid),
+                       { target: "#screenpop", swap: "innerHTML" });
+    } else if (n.call_id) {
       window.htmx.ajax("GET", "/agent/calls/" + encodeURIComponent(n.call_id) + "/controls",
                        { target: "#screenpop", swap: "innerHTML" });
     }

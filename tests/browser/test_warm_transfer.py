@@ -135,8 +135,10 @@ def test_a_warm_transfer_hands_the_call_and_its_draft_to_the_colleague(request):
     # agent2's page hears of it and shows the call handed over, with the draft.
     colleague.wait_for_selector("#cc-handed-over", timeout=10_000)
     assert "ส่งต่อสายนี้ให้คุณ" in colleague.text_content("#cc-handed-over")
-    # The call is agent2's now: its controls work for them (hang up, hold, transfer).
+    # The call is agent2's now: the caller's screen-pop as agent1 saw it, and its
+    # controls work for them (hang up, hold, transfer).
     colleague.wait_for_selector("#cc-hangup:not([disabled])", timeout=10_000)
+    assert colleague.text_content("#pop-caller") == "0891234567"
     colleague.click("#cc-draft")
     colleague.wait_for_url(f"{console}/cases/drafts/*")
     assert colleague.input_value("#f-summary") == "ถูกสามีทำร้าย ขอส่งต่อผู้เชี่ยวชาญ"
