@@ -51,7 +51,7 @@ def panel(call_id: Id, request: Request,
     """The whole section (once per call), or its guest list (its own refresh)."""
     if part == "guests":
         return _panel(request, db, viewer, call_id)
-    return _panel(request, db, viewer, call_id, block="section",
+    return _panel(request, db, viewer, call_id, block="section", whole_section=True,
                   languages=interpreters.languages_on_roster(db) or list(rules.COMMON))
 
 

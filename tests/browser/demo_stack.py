@@ -47,7 +47,10 @@ class DemoProcess:
         env.update({"CALLCENTER_DATA_DIR": str(self.data_dir),
                     "CALLCENTER_WEB_PORT": str(self.web_port),
                     "CALLCENTER_AGI_PORT": str(_free_port()),
-                    "CALLCENTER_SIMULATOR_PORT": str(_free_port())})
+                    "CALLCENTER_SIMULATOR_PORT": str(_free_port()),
+                    # Every port of its own: a demo already running on this machine
+                    # (make demo) must not make this one fail to start.
+                    "CALLCENTER_LINE_SIMULATOR_PORT": str(_free_port())})
         with open(self.log_path, "ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "callcenter", "demo"], cwd=ROOT, env=env,
