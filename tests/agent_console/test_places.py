@@ -109,7 +109,9 @@ def test_the_unit_sees_the_district_sub_district_and_map_link_and_the_alert_name
     client.cookies.clear()
     signed_in(client, "unit.th50")
     page = client.get(f"/unit/dispatches/{dispatch.id}").text
-    assert "ศรีภูมิ · เมืองเชียงใหม่" in page and "50200" in page
+    # The district and the sub-district, each named on its own line of the place.
+    assert '<dd class="unit-district" id="unit-district">เมืองเชียงใหม่</dd>' in page
+    assert '<dd id="unit-subdistrict">ศรีภูมิ</dd>' in page and "50200" in page
     assert 'id="unit-geo"' in page and "geo:18.795300,98.998600" in page
     listing = client.get("/unit").text
     assert "เมืองเชียงใหม่" in listing
