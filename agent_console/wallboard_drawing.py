@@ -34,6 +34,7 @@ from agent_console import wallboard_charts, wallboard_tables
 from agent_console.deps import page_context
 from agent_console.templating import templates
 from callcenter.agents import muting
+from callcenter.agents.supervision import DEFAULT_PAUSE_REASON
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
@@ -131,8 +132,12 @@ def board_context(request: Request, db: Session, client: redis.Redis,
                    due=due_in(board, link, now, grace, chats.redraw_in), chats=chats,
                    seq=seq, started=started,
                    catalog=stats.BY_NAME, queue_labels=queue_labels(board, context["lang"]),
-                   reason_label={code: pair[context["lang"] == "en"]
-                                 for code, pair in tables.reasons.items()},
+                   reason_label={
+                       # A pause a supervisor made before reasons were picked from the
+                       # list carries this code: named, never shown as a code.
+                       DEFAULT_PAUSE_REASON: context["_"]("wallboard.reason_supervisor"),
+                       **{code: pair[context["lang"] == "en"]
+                          for code, pair in tables.reasons.items()}},
                    definition=stats.DEFINITION[str(context["lang"])],
                    cases_by_channel=tables.cases_by_channel,
                    chart_live=wallboard_charts.live_figures(board, link.live),

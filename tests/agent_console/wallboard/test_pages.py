@@ -328,3 +328,18 @@ def test_the_dispatch_board_groups_open_dispatches_and_highlights_overdue_ones(
                                  headers={"HX-Request": "true"}).text
     assert f'data-dispatch="{moving.id}"' in only and f'data-dispatch="{overdue.id}"' not in only
     assert "<html" not in only, "htmx gets the board block only"
+
+
+def test_the_supervisor_pauses_with_a_reason_from_the_list_and_sees_every_reason_named(
+        supervisor_client, redis_client):
+    link(redis_client)
+    put_live(redis_client, "agent", "PJSIP/agent2", agent_payload(
+        "PJSIP/agent2", "agent2", "paused", {"violence": True},
+        paused_reason="supervisor", reason="supervisor"))
+    page = supervisor_client.get("/wallboard").text
+    picker = re.search(r'<select id="wb-pause-reason".*?</select>', page, re.S).group(0)
+    # The admins' pause reasons by their Thai names; never a code typed by hand.
+    assert '<option value="meeting">ประชุม</option>' in picker
+    assert 'value="supervisor"' not in picker and 'value="wrap_up"' not in picker
+    agent = re.search(r'<tr data-agent="PJSIP/agent2".*?</tr>', page, re.S).group(0)
+    assert "หัวหน้าเวรสั่งพัก" in agent and "(supervisor)" not in agent
