@@ -147,8 +147,11 @@ class ReplayServer:
             chunk = await self._rewrite(chunk)
             self._between_messages = False
             writer.write(chunk)
-            # Answers go between messages, never inside a recorded one.
-            if chunk.endswith(b"\r\n\r\n") or offset + len(chunk) == opening:
+            # Answers go between messages, never inside a recorded one, and never inside
+            # the opening: Asterisk writes FullyBooted with the Login's reply, before it
+            # reads another action, so no answer can come ahead of it.
+            done = offset + len(chunk)
+            if done >= opening and (chunk.endswith(b"\r\n\r\n") or done == opening):
                 self._between_messages = True
                 self._flush(writer)
             await writer.drain()

@@ -89,11 +89,14 @@ class ResyncRunner:
                     break
         except (ActionTimeout, LinkDown) as exc:
             failed = type(exc).__name__
-        finally:
-            self._queues_id = None
         done: list[bool] = []
 
         def finish(t: Tracker) -> list[Effect] | None:
+            # Replies are matched as they are read, events handled later in order: the
+            # resync is over for `before_reply` only once the handler has reached here, so
+            # a FullyBooted read before the QueueStatus reply but handled after it was
+            # matched is still known as older than the lists (no needless second resync).
+            self._queues_id = None
             if failed:
                 t.abort_resync()
                 return None

@@ -121,3 +121,62 @@ async def test_a_reload_resynchronises(aredis):
         await bridge.stop()
         await asyncio.wait_for(task, 5)
         await sim.stop()
+
+
+class AsteriskBootingDuringTheResync:
+    """Logs in while booting; boots as the bridge's QueueStatus arrives, so FullyBooted
+    goes just before that list (which is then good); answers both lists."""
+
+    def __init__(self):
+        self.lists = recorded_lists()
+        self.asked: list[str] = []
+        self.writers = []
+
+    async def serve(self, reader, writer):
+        self.writers.append(writer)
+        banner = FRESH.index(b"\r\n") + 2
+        writer.write(FRESH[:banner])
+        await reader.readuntil(b"\r\n\r\n")  # the Login
+        writer.write(FRESH[banner:BOOTED_AT])  # its reply, SuccessfulAuth, the VarSets
+        framer = Framer(_expect_banner=False)
+        with contextlib.suppress(ConnectionError):
+            while data := await reader.read(65536):
+                for msg in framer.feed(data)[0]:
+                    action = msg.get("Action")
+                    self.asked.append(action)
+                    if action not in self.lists:
+                        continue
+                    recorded, answer = self.lists[action]
+                    booted = BOOTED if action == "QueueStatus" and len(self.asked) == 1 else b""
+                    writer.write(booted + with_action_id(answer, recorded, msg.action_id))
+
+
+async def test_a_fully_booted_before_the_lists_handled_late_asks_for_no_second_resync(aredis):
+    """Replies are matched as they are read, events handled later in order. When the
+    handler lags (Redis slow to take the updates), it meets a FullyBooted that came
+    before the QueueStatus reply only after both lists were answered: that FullyBooted is
+    still older than the lists, so no second resync is asked for."""
+    pbx = AsteriskBootingDuringTheResync()
+    server = await asyncio.start_server(pbx.serve, "127.0.0.1", 0)
+    bridge = node_bridge(server.sockets[0].getsockname()[1], redis=aredis, sessions=None)
+    apply = bridge.sink.apply
+
+    async def slow_apply(*args, **kwargs):
+        await asyncio.sleep(0.3)
+        return await apply(*args, **kwargs)
+
+    bridge.sink.apply = slow_apply
+    task = asyncio.create_task(bridge.run())
+    try:
+        await wait_for(lambda: bridge.counters["resyncs"] == 1)
+        await bridge.drain()
+        await asyncio.sleep(0.5)
+        await bridge.drain()
+        assert bridge.counters["resyncs"] == 1 and not bridge.counters["resync_failed"]
+        assert pbx.asked.count("QueueStatus") == 1
+    finally:
+        await bridge.stop()
+        await asyncio.wait_for(task, 5)
+        for w in pbx.writers:
+            w.transport.abort()
+        server.close()
