@@ -25,6 +25,7 @@ import redis.asyncio as aioredis
 
 from callcenter import topics
 from callcenter.cancellation import raise_if_cancelled
+from callcenter.queues import live_mirror
 from callcenter.topics import event_name
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ class Hub:
         self._clients: set[Client] = set()
         self._task: asyncio.Task[None] | None = None
         self.connected = False
+        # The bridges' live state, kept from the messages (the wallboard draws from it).
+        self.mirror = live_mirror.LiveMirror()
         self.sequence = 0
         # The count at the last message saying call rows reached the database: what the
         # board reads from its tables is older than that (wallboard_tables).
@@ -123,31 +126,53 @@ class Hub:
                             client.wake.set()
                     self.connected, attempt = True, 0
                     self._broadcast_link()
-                    while True:
-                        # Bounded reads, each followed by the check: redis-py's pub/sub
-                        # read can swallow the CancelledError of close() (cancellation.py),
-                        # and the hub would never stop (a web process hung on shutdown).
-                        message = await pubsub.get_message(timeout=READ_SECONDS)
-                        raise_if_cancelled()
-                        if message is None or message.get("type") != "pmessage":
-                            continue
-                        topic = _text(message["channel"])
-                        body = _text(message["data"])
-                        self.sequence += 1
-                        if topic.startswith(ROWS_WRITTEN):
-                            self.rows_written = self.sequence
-                        for client in tuple(self._clients):
-                            client.offer(topic, body)
+                    keeper = asyncio.create_task(self._keep_mirror(), name="live-mirror")
+                    try:
+                        await self._listen(pubsub)
+                    finally:
+                        # Not awaited: that await could swallow a cancellation of the hub.
+                        keeper.cancel()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # any Redis failure: retry
                 if self.connected:
                     log.warning("live updates lost their Redis link (%s)", type(exc).__name__)
                 self.connected = False
+                self.mirror.lost()
                 self._broadcast_link()
                 delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
                 attempt += 1
                 await asyncio.sleep(delay)
+
+    async def _listen(self, pubsub) -> None:
+        while True:
+            # Bounded reads, each followed by the check: redis-py's pub/sub
+            # read can swallow the CancelledError of close() (cancellation.py),
+            # and the hub would never stop (a web process hung on shutdown).
+            message = await pubsub.get_message(timeout=READ_SECONDS)
+            raise_if_cancelled()
+            if message is None or message.get("type") != "pmessage":
+                continue
+            topic = _text(message["channel"])
+            body = _text(message["data"])
+            # Held first: whoever reads the count N finds the N updates held.
+            self.mirror.apply(topic, body)
+            self.sequence += 1
+            if topic.startswith(ROWS_WRITTEN):
+                self.rows_written = self.sequence
+            for client in tuple(self._clients):
+                client.offer(topic, body)
+
+    async def _keep_mirror(self) -> None:
+        """Load the held live state now (what was published before the subscription is
+        only in the hashes) and again every while (live_mirror.py says why)."""
+        while True:
+            try:
+                await self.mirror.load(self._redis)
+            except Exception as exc:
+                # Readers go on reading Redis (``synced`` stays as it was, or False).
+                log.warning("live state not loaded (%s)", type(exc).__name__)
+            await asyncio.sleep(live_mirror.RELOAD_SECONDS)
 
     def _broadcast_link(self) -> None:
         self.sequence += 1

@@ -30,7 +30,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from agent_console import wallboard_charts, wallboard_tables
+from agent_console import wallboard_charts, wallboard_rows, wallboard_tables
 from agent_console.deps import page_context
 from agent_console.templating import templates
 from callcenter.agents import muting
@@ -38,6 +38,7 @@ from callcenter.agents.supervision import DEFAULT_PAUSE_REASON
 from callcenter.db import default_sessionmaker
 from callcenter.dispatch import notify
 from callcenter.queues import links, live, stats
+from callcenter.queues.live_mirror import LiveMirror
 from callcenter.reports import today
 
 # The template's indentation and blank lines: half of a busy board's bytes, sent to every
@@ -55,11 +56,13 @@ def configured_nodes(request: Request) -> tuple[str, ...]:
 
 
 def board_for(client: redis.Redis, now: datetime, tables: wallboard_tables.Tables,
-              nodes: tuple[str, ...] = (),
+              nodes: tuple[str, ...] = (), held: LiveMirror | None = None,
               ) -> tuple[stats.Board, dict[str, int], links.Liveness]:
-    """The board at ``now``; with Redis away, today's numbers and nothing live."""
+    """The board at ``now``; with Redis away, today's numbers and nothing live.
+
+    ``held``: the process's copy of the live state, used while its hub is subscribed."""
     try:
-        found = live.read(client, configured=nodes, now=now)
+        found = live.read(client, configured=nodes, now=now, held=held)
         alarms = notify.open_alarms(client)
         mutes = muting.read(client)
     except redis.RedisError:
@@ -123,8 +126,10 @@ def board_context(request: Request, db: Session, client: redis.Redis,
     written = request.app.state.hub.rows_written if seq is not None else None
     now = datetime.now(request.app.state.settings.zone)
     tables = kept_tables(request).get(
-        written, lambda counted: wallboard_tables.read(db, client, now, counted))
-    board, _, link = board_for(client, now, tables, configured_nodes(request))
+        written, lambda counted, chats_of: wallboard_tables.read(
+            db, client, now, counted, chats_of))
+    board, _, link = board_for(client, now, tables, configured_nodes(request),
+                               held_state(request))
     link, grace = hub_liveness(request, link, now)
     chats = tables.chats
     context = page_context(request, **values)
@@ -142,6 +147,9 @@ def board_context(request: Request, db: Session, client: redis.Redis,
                    cases_by_channel=tables.cases_by_channel,
                    chart_live=wallboard_charts.live_figures(board, link.live),
                    bands=stats.BANDS)
+    context["rows"] = wallboard_rows.Rows(
+        str(context["lang"]), bool(values.get("big")), context["_"], context["queue_labels"],
+        context["reason_label"], {q.name: q.rules.wait_alarm for q in board.queues})
     return context
 
 
@@ -151,6 +159,12 @@ def queue_labels(board: stats.Board, lang: object) -> dict[str, str]:
               for name, spec in stats.BY_NAME.items()}
     labels.update({q.name: q.label_en if lang == "en" else q.label_th for q in board.queues})
     return labels
+
+
+def held_state(request: Request) -> LiveMirror | None:
+    """The process's copy of the live state, while its hub hears every change."""
+    hub = getattr(request.app.state, "hub", None)
+    return hub.mirror if hub is not None and hub.connected else None
 
 
 def update_sequence(request: Request) -> int | None:

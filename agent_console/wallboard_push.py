@@ -23,6 +23,8 @@ from callcenter import topics
 log = logging.getLogger(__name__)
 
 KEEP_ALIVE_SECONDS = 15.0
+# The share of a web process's time one feed may spend drawing when updates never stop.
+DRAWING_SHARE = 0.4
 
 
 @functools.lru_cache(maxsize=16)
@@ -59,9 +61,10 @@ class BoardFeed:
     draw: Callable[[], Awaitable[bytes]]
 
     def __init__(self, changes: Callable[[], list[AsyncIterator[object]]],
-                 interval: float) -> None:
+                 interval: float, drawing_share: float = DRAWING_SHARE) -> None:
         self.changes = changes
         self.interval = interval
+        self.drawing_share = drawing_share
         self._screens: set[Screen] = set()
         self._dirty = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -110,8 +113,11 @@ class BoardFeed:
                         screen.offer(board)
                 # A busy floor changes hundreds of times a second; a screen needs a few
                 # boards a second. Updates heard meanwhile make the next drawing, one
-                # interval after this one began (its own time is not waited twice).
-                await asyncio.sleep(max(0.0, self.interval - (loop.time() - started)))
+                # interval after this one began (its own time is not waited twice), or
+                # later when drawing grows dear (a loaded machine, a huge floor): drawing
+                # takes at most ``drawing_share`` of the process's time, whatever the load.
+                took = loop.time() - started
+                await asyncio.sleep(max(self.interval, took / self.drawing_share) - took)
         finally:
             for pump in pumps:
                 pump.cancel()

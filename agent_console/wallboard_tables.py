@@ -9,7 +9,9 @@ which the hub counts: ``Hub.rows_written``), when a chat moves (not on the board
 the chat rows are redrawn every few seconds anyway, ``chat_wallboard.REDRAW_SECONDS``) or
 when an admin edits a queue or a pause reason. So a drawing reuses the last read while
 no rows were written since and it is younger than ``KEEP_SECONDS``; a drawing not counted
-by the hub (no live page open, Redis away) always reads afresh.
+by the hub (no live page open, Redis away) always reads afresh. The chat rows, the
+dearest part of the read, do not depend on call rows: on a floor whose calls end many
+times a second they are reused for ``KEEP_SECONDS`` even when rows were written.
 """
 
 from __future__ import annotations
@@ -42,17 +44,23 @@ class Tables:
     reasons: dict[str, tuple[str, str]]  # pause reason code → (Thai, English)
     cases_by_channel: Any
     chats: chat_wallboard.ChatBoard
+    chats_read_at: float  # time.monotonic() when the chat rows were read (maybe earlier)
     read_at: float  # time.monotonic()
     written: int | None  # the hub's count of row writes when read (None: not counted)
 
 
-def read(db: Session, client: Any, now: datetime, written: int | None) -> Tables:
+def read(db: Session, client: Any, now: datetime, written: int | None,
+         chats_of: Tables | None = None) -> Tables:
+    """Read the tables now, but the chat rows of ``chats_of`` when given."""
+    if chats_of is not None:
+        chats, chats_read_at = chats_of.chats, chats_of.chats_read_at
+    else:
+        chats, chats_read_at = chat_wallboard.read(db, client, now), time.monotonic()
     return Tables(
         tallies=today.tallies(db, now), ends=today.last_call_ends(db, now),
         rules=queue_service.settings(db), reasons=pause_reasons.labels(db),
-        cases_by_channel=channel_counts.today(db, now),
-        chats=chat_wallboard.read(db, client, now),
-        read_at=time.monotonic(), written=written)
+        cases_by_channel=channel_counts.today(db, now), chats=chats,
+        chats_read_at=chats_read_at, read_at=time.monotonic(), written=written)
 
 
 class KeptTables:
@@ -62,14 +70,16 @@ class KeptTables:
         self._kept: Tables | None = None
         self._lock = threading.Lock()
 
-    def get(self, written: int | None, read_now: Callable[[int | None], Tables]) -> Tables:
+    def get(self, written: int | None,
+            read_now: Callable[[int | None, Tables | None], Tables]) -> Tables:
+        """The kept read, or a new one (``read_now(written, chats_of)``)."""
         if written is None:
-            return read_now(None)
+            return read_now(None, None)
         with self._lock:
-            kept = self._kept
-            if (kept is not None and kept.written == written
-                    and time.monotonic() - kept.read_at < KEEP_SECONDS):
+            kept, now = self._kept, time.monotonic()
+            if kept is not None and kept.written == written and now - kept.read_at < KEEP_SECONDS:
                 return kept
+            young_chats = kept is not None and now - kept.chats_read_at < KEEP_SECONDS
             # Read under the lock: two drawings (two views) at once read once.
-            self._kept = read_now(written)
+            self._kept = read_now(written, kept if young_chats else None)
             return self._kept

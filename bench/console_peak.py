@@ -23,7 +23,6 @@ Each process returns its figures through a ``multiprocessing`` queue.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import sys
 import time
@@ -155,26 +154,46 @@ async def _hold(port: int, path: str, cookie: str, until: float, counts: dict) -
 
 
 async def _floor(redis_url: str, rate: float, interfaces: list[str], until: float) -> int:
-    """The bridge's traffic on the bus: queue and agent states at ``rate`` a second."""
+    """The bridge's traffic on the bus: queue and agent states at ``rate`` a second, in the
+    bridge's shapes and through its publisher (the hashes written, then the message)."""
+    from datetime import UTC, datetime, timedelta
+
     import redis.asyncio as aioredis
 
     from callcenter import topics
+    from callcenter.ami.bridge.sink import RecordWriter, Sink
+    from callcenter.ami.effects import Publish
 
     client = aioredis.Redis.from_url(redis_url)
+    sink = Sink("pbx1", client, RecordWriter("pbx1", None))
+    publisher = asyncio.ensure_future(sink.run())
     rng = random.Random(7)
     sent = 0
     while time.perf_counter() < until:
+        now = datetime.now(UTC)
         if sent % 2:
             name = rng.choice(FLOOR_QUEUES)
-            body = {"name": name, "node": "pbx1", "waiting": rng.randint(0, 6), "members": []}
-            await client.publish(topics.queue_topic(name), json.dumps(body))
+            waiting = [{"uniqueid": f"1796600000.{rng.randint(1, 9999)}", "position": n + 1,
+                        "joined_at": (now - timedelta(seconds=rng.randint(0, 90))).isoformat(),
+                        "caller_number": None, "priority": None}
+                       for n in range(rng.randint(0, 6))]
+            body = {"name": name, "node": "pbx1", "waiting": waiting, "members": [],
+                    "logged_in": 0, "available": 0, "paused": 0}
+            await sink.apply([Publish(topics.queue_topic(name), body)])
         else:
             interface = rng.choice(interfaces)
-            body = {"interface": interface, "node": "pbx1", "status": "idle", "paused": False,
-                    "ringing_call": None, "current_call": None}
-            await client.publish(topics.agent_topic(interface), json.dumps(body))
+            status = rng.choice(("available", "in_call", "ringing", "paused"))
+            body = {"node": "pbx1", "interface": interface, "name": interface,
+                    "status": status, "paused_reason": None, "ringing_call": None,
+                    "current_call": None, "changed_at": now.isoformat(),
+                    "queues": {rng.choice(FLOOR_QUEUES): {
+                        "paused": status == "paused", "paused_reason": None, "penalty": 0,
+                        "in_call": status == "in_call", "device_state": "not_in_use"}}}
+            await sink.apply([Publish(topics.agent_topic(interface), body)])
         sent += 1
         await asyncio.sleep(rng.expovariate(rate))
+    await sink.flush()
+    publisher.cancel()
     await client.aclose()
     return sent
 

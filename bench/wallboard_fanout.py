@@ -196,13 +196,18 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
                 pending.append(key)
         await publish(publishes, full)
 
+    bridge_lags: list[float] = []
+
     def published(arrivals: list[float]) -> None:
         # Right after that pipeline: the arrival times of the events it covered.
         first = min(arrivals)
+        if window_from <= first <= window_to:
+            bridge_lags.append((time.perf_counter() - first) * 1000)
         for key in pending:
             origin[key] = first
         pending.clear()
 
+    window_from = window_to = float("inf")  # set once the clients' start is known
     sink._publish = publish_noting  # type: ignore[method-assign]
     sink.on_published = published
     runner = asyncio.create_task(bridge.run())
@@ -299,7 +304,7 @@ async def drive(args, redis_url: str, ports: list[int], cookie: str) -> dict:
     shutil.rmtree(workdir, ignore_errors=True)
     return {"events_per_s": sent / traffic_seconds, "handled_per_s": events / traffic_seconds,
             "latencies": shown, "stream_latencies": streamed,
-            "baseline": baseline, "delivered": delivered,
+            "baseline": baseline, "delivered": delivered, "bridge_lags": bridge_lags,
             "deliveries_per_s": delivered / client_seconds,
             "fetches_per_s": 0.0,
             "board_kb": board_bytes / max(1, delivered) / 1024,
@@ -376,6 +381,11 @@ def main() -> None:
           f"(mean {statistics.fmean(lat):.1f} ms)")
     print(f"event at the bridge → update on the stream: p50 {s50:.1f} ms, p99 {s99:.1f} ms "
           f"over {len(streamed)} timed deliveries")
+    lags = result["bridge_lags"]
+    if lags:
+        print(f"event at the bridge → its update published to Redis: p50 "
+              f"{percentile(lags, 0.5):.1f} ms, p99 {percentile(lags, 0.99):.1f} ms "
+              f"over {len(lags)} publishes")
     print(f"bare Redis pub/sub round trip, same run: p50 {b50:.2f} ms, p99 {b99:.2f} ms "
           f"over {len(base)} pings")
     report_max, report_ratio = "skipped", "skipped"

@@ -54,6 +54,9 @@ STREAM_PREFIXES = topics.prefixes(topics.QUEUE, topics.AGENT, topics.CALL, topic
                                   topics.ALARMS, topics.RECORDS, topics.MEDIA)
 # A wallboard needs a few updates a second, not one write per AMI event.
 BATCH_SECONDS = 0.1
+# The drawn board follows a busy floor at most this often (more seldom when drawing is
+# dear: wallboard_push.DRAWING_SHARE): a change reaches the wall within about this.
+BOARD_SECONDS = 0.04
 BATCH_LIMIT = 512
 
 
@@ -255,7 +258,7 @@ def board_feed(request: Request, big: bool) -> BoardFeed:
         hub = request.app.state.hub
         watcher = link_watcher(request)
         feed = feeds[key] = BoardFeed(lambda: [hub.changes(accepts), watcher.changes()],
-                                      interval=BATCH_SECONDS)
+                                      interval=BOARD_SECONDS)
     # The drawing holds nothing of the request but its language and view: the newest
     # stream's request serves (the first one's may be long closed).
     feed.draw = lambda: drawn_board(request, request.app.state.redis, big=big)

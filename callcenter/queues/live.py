@@ -22,6 +22,7 @@ import redis
 
 from callcenter import topics
 from callcenter.queues import links
+from callcenter.queues.live_mirror import LiveMirror, note_ill_formed, well_formed
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +80,17 @@ def read_links(client: redis.Redis, nodes: Iterable[str], *, now: datetime) -> l
     names = sorted(set(nodes))
     if not names:
         return []
-    bodies = client.mget([topics.link_key(n) for n in names])
-    remembered = client.hmget(topics.HEARTBEATS_KEY, names)
+    # One round trip: a wallboard reads the links for each of its drawings.
+    pipe = client.pipeline(transaction=False)
+    pipe.mget([topics.link_key(n) for n in names])
+    pipe.hmget(topics.HEARTBEATS_KEY, names)
+    bodies, remembered = pipe.execute()
     out, fresh = [], {}
     for node, body, last in zip(names, bodies, remembered, strict=True):
         payload = _json(body)
-        link = links.node_link(node, payload, now=now,
-                               last_heartbeat=links.heartbeat_time(_text(last) if last else None))
-        if payload is not None and link.heartbeat is not None:
+        last_seen = links.heartbeat_time(_text(last) if last else None)
+        link = links.node_link(node, payload, now=now, last_heartbeat=last_seen)
+        if payload is not None and link.heartbeat is not None and link.heartbeat != last_seen:
             fresh[node] = link.heartbeat.timestamp()
         out.append(link)
     if fresh:
@@ -98,17 +102,27 @@ def known_nodes(client: redis.Redis, configured: Iterable[str] = ()) -> set[str]
     return set(configured) | set(_live_keys(client)) | _link_nodes(client)
 
 
-def read(client: redis.Redis, *, configured: Iterable[str] = (), now: datetime) -> Live:
-    """Live state and links in one pass over the keys."""
+def read(client: redis.Redis, *, configured: Iterable[str] = (), now: datetime,
+         held: LiveMirror | None = None) -> Live:
+    """Live state and links in one pass over the keys; the state from ``held`` (the web
+    process's copy, live_mirror.py) when it is loaded, only the links from Redis."""
+    if held is not None and held.synced:
+        state, held_nodes = held.read()
+        nodes = set(configured) | held_nodes
+        return Live(state, links.summarize(read_links(client, nodes, now=now)))
     keys = _live_keys(client)
     state: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     for node, node_keys in keys.items():
         for key in node_keys:
             kind = key.rsplit(".", 1)[1].removesuffix("s")
             for payload in map(_json, client.hvals(key)):
-                if payload is not None:
-                    payload.setdefault("node", node)
-                    state[kind].append(payload)
+                if payload is None:
+                    continue
+                if not well_formed(kind, payload):
+                    note_ill_formed(kind)
+                    continue
+                payload.setdefault("node", node)
+                state[kind].append(payload)
     nodes = set(configured) | set(keys) | _link_nodes(client)
     return Live(state, links.summarize(read_links(client, nodes, now=now)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 
 from agent_console.wallboard_push import BoardFeed, board_event
@@ -90,3 +91,34 @@ def test_the_feed_stops_drawing_when_its_last_screen_leaves():
 
     stopped, drawings = asyncio.run(run())
     assert stopped and drawings == 1
+
+
+def test_a_dear_drawing_spaces_the_next_ones_out():
+    """Updates that never stop, drawings that take 50 ms: at most a quarter of the time
+    goes to drawing (the feed's ``drawing_share``), whatever the interval asked for."""
+    async def run() -> tuple[list[float], int]:
+        changes = Changes()
+        feed = BoardFeed(lambda: [changes()], interval=0.01, drawing_share=0.25)
+        loop = asyncio.get_running_loop()
+        starts: list[float] = []
+
+        async def draw() -> bytes:
+            starts.append(loop.time())
+            await asyncio.sleep(0.05)
+            return b"<div>board</div>"
+
+        feed.draw = draw
+        stream = feed.boards()
+        reader = asyncio.ensure_future(anext(stream))  # a screen holds the stream
+        end = loop.time() + 0.9
+        while loop.time() < end:
+            changes.queue.put_nowait(None)
+            await asyncio.sleep(0.005)
+        await reader
+        await stream.aclose()
+        return starts, len(starts)
+
+    starts, drawings = asyncio.run(run())
+    # Each drawing began at least 4 × 50 ms after the one before (0.9 s: five at most).
+    assert all(b - a >= 0.19 for a, b in itertools.pairwise(starts))
+    assert 2 <= drawings <= 5
