@@ -133,6 +133,23 @@ def headers_for(settings: Settings) -> dict[str, str]:
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+_frozen = False
+
+
+def freeze_start_up_objects() -> None:
+    """Leave what is built by the first app's start (modules, routes, models, some
+    300,000 objects that live as long as the process) out of the collector's full passes,
+    which otherwise walk them every few seconds on a busy floor and stop every request
+    and stream for a tenth of a second or more each time.
+
+    Once per process: a later freeze would also keep for good whatever garbage earlier
+    apps left behind (the tests build many apps in one process)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -145,11 +162,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # What is built by now (modules, routes, models) lives as long as the process.
-        # Frozen, it is left out of the collector's full passes, which otherwise walk
-        # those ~300,000 objects every few seconds on a busy floor and stop every
-        # request and stream for a tenth of a second or more each time.
-        gc.freeze()
+        freeze_start_up_objects()
         yield
         if app.state.hub is not None:
             await app.state.hub.close()
