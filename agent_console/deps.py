@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+import anyio
 import redis
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from agent_console import i18n, liveness, sessions
+from agent_console import after_response, i18n, liveness, sessions
 from callcenter import after_commit
 from callcenter.agents.models import ConsoleSession, Role, User
 from callcenter.db import default_sessionmaker, utcnow
@@ -52,17 +53,21 @@ class CsrfRejected(DomainError):
 
 
 @contextmanager
-def request_transaction(request: Request) -> Iterator[Session]:
+def request_transaction(request: Request, *, hooks_after_answer: bool = True
+                        ) -> Iterator[Session]:
     """The one place the console commits: a session committed when the block succeeds,
     then the after-commit hooks registered in it are run (alerts to enqueue, events to
-    publish: ``callcenter.after_commit``); rolled back, with its hooks dropped, if the
-    block raises."""
+    publish: ``callcenter.after_commit``), once the answer is sent
+    (``after_response``) unless ``hooks_after_answer`` is False; rolled back, with its
+    hooks dropped, if the block raises."""
     factory = getattr(request.app.state, "sessionmaker", None) or default_sessionmaker()
     session = factory()
     try:
         yield session
         session.commit()
-        after_commit.run(session)
+        hooks = after_commit.take(session)
+        if not (hooks_after_answer and after_response.defer(request.scope, hooks)):
+            after_commit.run_hooks(hooks)
     except RecordedRefusal:
         # Refused by a check that counted something first (a wrong code): keep the count.
         session.commit()
@@ -75,7 +80,7 @@ def request_transaction(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request (``request_transaction``): routes never commit.
 
     Always use it as ``Depends(db_session, scope="function")`` (or ``DB``): FastAPI then
@@ -84,9 +89,28 @@ def db_session(request: Request) -> Iterator[Session]:
     request returns its connection to the pool at once, and a commit that fails (the
     database lost) reaches the exception handlers as any error of the handler would:
     the 503 of ``errors.database_error``, with no hook run.
+
+    Async, though the transaction's end is blocking: starting it opens no connection
+    (the first statement takes one, in the thread pool), so it costs the request no trip
+    through the pool; a plain generator would cost one to start and one to end, and on
+    a busy process each trip waits for a thread and then for the event loop. The end
+    runs in the thread pool as FastAPI runs a blocking dependency's: shielded from
+    cancellation, outside the pool's capacity limit (a full pool must not keep a
+    request from giving its connection back).
     """
-    with request_transaction(request) as session:
+    transaction = request_transaction(request)
+    session = transaction.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(transaction.__exit__, type(exc), exc,
+                                           exc.__traceback__,
+                                           limiter=anyio.CapacityLimiter(1))
+        raise
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(transaction.__exit__, None, None, None,
+                                       limiter=anyio.CapacityLimiter(1))
 
 
 DB = Depends(db_session, scope="function")
@@ -182,7 +206,8 @@ def viewer_in_own_transaction(request: Request) -> Viewer:
     """The signed-in viewer, checked in a transaction of its own (the idle expiry it
     slid is committed): for live streams, which keep no database session for their life.
     Blocking: run it in the thread pool."""
-    with request_transaction(request) as session:
+    # Its hooks now: the stream's answer lasts as long as the page is open.
+    with request_transaction(request, hooks_after_answer=False) as session:
         return load_viewer(request, session, csrf=None)
 
 
@@ -198,11 +223,13 @@ def current_viewer(
 SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
-def require(*roles: Role) -> Callable[..., Viewer]:
+def require(*roles: Role) -> Callable[..., Awaitable[Viewer]]:
     """A dependency that lets only the given roles through (403 for the others)."""
     allowed = frozenset(roles)
 
-    def check(viewer: Viewer = Depends(current_viewer)) -> Viewer:
+    # Async: no I/O here, and a plain function would cost the request a trip through
+    # the thread pool (a wait for a thread, then for the event loop) for one comparison.
+    async def check(viewer: Viewer = Depends(current_viewer)) -> Viewer:
         if viewer.role not in allowed:
             raise Forbidden("your role may not do this")
         return viewer

@@ -45,13 +45,24 @@ def pending(session: Session) -> int:
 
 
 def run(session: Session) -> None:
-    """Run the hooks whose transaction was committed, in the order they were registered.
+    """Run the hooks whose transaction was committed, in the order they were registered."""
+    run_hooks(take(session))
+
+
+def take(session: Session) -> list[Hook]:
+    """The hooks whose transaction was committed, taken from the session to be run later
+    (``run_hooks``): by the console once its answer is sent (``agent_console.after_response``)."""
+    return session.info.pop(READY, [])
+
+
+def run_hooks(hooks: list[Hook]) -> None:
+    """Run hooks taken from a committed session, in order.
 
     A hook that fails is logged by its type and skipped: its rows are committed, so the
     answer must not say otherwise, and the next hooks still run. (Dispatch alerts also
     have the outbox relay, which enqueues whatever a failed hook did not.)
     """
-    for hook in session.info.pop(READY, []):
+    for hook in hooks:
         try:
             hook()
         except Exception as exc:

@@ -45,17 +45,21 @@ from callcenter.thaidate import buddhist_year
 def next_number(session: Session, *, year_be: int) -> tuple[int, str]:
     """Take the next sequence of the year; concurrent callers each get their own.
 
-    The row of the year is created if missing, then incremented with UPDATE …
-    RETURNING: the row lock serialises concurrent openings until their commit, and a
-    rolled-back transaction gives its number back unused, so no number is ever shown twice.
+    The row of the year is created if missing and incremented, returning the new value
+    (on PostgreSQL one upsert, a single round trip): the row lock serialises concurrent
+    openings until their commit, and a rolled-back transaction gives its number back
+    unused, so no number is ever shown twice.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            pg_insert(CaseSequence)
-            .values(year_be=year_be, last_value=0)
-            .on_conflict_do_nothing(index_elements=["year_be"])
-        )
-    elif session.get(CaseSequence, year_be) is None:
+        taken = pg_insert(CaseSequence).values(year_be=year_be, last_value=1)
+        sequence = session.execute(
+            taken.on_conflict_do_update(
+                index_elements=["year_be"],
+                set_={"last_value": CaseSequence.last_value + 1})
+            .returning(CaseSequence.last_value)
+        ).scalar_one()
+        return sequence, numbering.format_number(year_be, sequence)
+    if session.get(CaseSequence, year_be) is None:
         session.execute(insert(CaseSequence).values(year_be=year_be, last_value=0))
     sequence = session.execute(
         update(CaseSequence)
@@ -202,7 +206,10 @@ def open_from_intake(
         existing = by_intake_key(session, intake.intake_key)
         if existing is not None:
             return existing, False
-    if intake.call_id is not None and session.get(Call, intake.call_id) is None:
+    # Held until the call is linked: the session keeps only rows still referenced, and
+    # linking would read it again.
+    call = session.get(Call, intake.call_id) if intake.call_id is not None else None
+    if intake.call_id is not None and call is None:
         # Said here, not left to the foreign key: its IntegrityError would read as the
         # intake key's race below and end the request with a server error.
         raise NotFound(f"call {intake.call_id} not found", field="call_id")
@@ -219,8 +226,8 @@ def open_from_intake(
             change_status(session, case, to=CaseStatus.SCREENING, actor_id=actor_id)
             for person in intake.persons:
                 session.add(_person(case.id, person, id_key=id_key))
-            if intake.call_id is not None:
-                link_call(session, case, call_id=intake.call_id, actor_id=actor_id)
+            if call is not None:
+                contacts.link_call(session, case, call, actor_id=actor_id)
             session.flush()
     except IntegrityError:
         existing = by_intake_key(session, intake.intake_key) if intake.intake_key else None

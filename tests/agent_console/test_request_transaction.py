@@ -1,20 +1,29 @@
-"""The request's transaction: committed once the handler returns, then its after-commit
-hooks run; a handler that fails, or a commit that fails, saves nothing and runs none.
+"""The request's transaction: committed once the handler returns, its answer sent, then
+its after-commit hooks run; a handler that fails, or a commit that fails, saves nothing
+and runs none.
 
 A probe route on the real app (the real ``db_session`` dependency, the test's
 ``RequestSessions``) writes an audit row and registers a hook, then succeeds, refuses,
 or has its commit fail as when the database is lost at that moment.
 """
 
-from collections.abc import Callable
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from agent_console import after_response
 from agent_console.deps import DB
 from callcenter import after_commit, audit
 from callcenter.audit import AuditEvent
@@ -27,14 +36,15 @@ def _lose_the_database(session: Session) -> None:
     raise OperationalError("COMMIT", None, ConnectionError("server closed the connection"))
 
 
-def add_probe(app: FastAPI, outcome: str) -> list[str]:
+def add_probe(app: FastAPI, outcome: str, hook: Callable[[], object] | None = None
+              ) -> list[str]:
     """Routes /probe and /api/probe; returns what happened, in order."""
     seen: list[str] = []
 
     def probe(db: Session = DB) -> dict[str, bool]:
         event.listen(db, "after_commit", lambda session: seen.append("commit"))
         audit.record(db, actor_id=None, action=PROBE, entity_type="probe", entity_id=1)
-        after_commit.register(db, lambda: seen.append("hook"))
+        after_commit.register(db, hook or (lambda: seen.append("hook")))
         if outcome == "refused":
             raise Conflict("the probe refuses")
         if outcome == "commit_fails":
@@ -60,7 +70,7 @@ def written(db: Session) -> int:
     return len(db.scalars(select(AuditEvent).where(AuditEvent.action == PROBE)).all())
 
 
-def test_the_hooks_run_after_the_commit_and_before_the_answer_is_sent(probe, seeded_session):
+def test_the_hooks_run_after_the_commit(probe, seeded_session):
     client, seen = probe("ok")
     answer = client.post("/api/probe")
     assert answer.status_code == 200 and answer.json() == {"ok": True}
@@ -86,3 +96,75 @@ def test_a_commit_that_fails_answers_503_and_runs_no_hook(probe, seeded_session)
     assert page.status_code == 503 and 'class="toast error"' in page.text
     assert "commit" not in seen and "hook" not in seen
     assert written(seeded_session) == 0
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """The app in uvicorn on a thread: a real socket, so the answer can arrive while the
+    request's work goes on (the test client waits for the whole request)."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_the_answer_is_sent_before_the_hooks_run(make_app, seeded_session):
+    """A dispatch's alerts are enqueued after the agent has their answer, not before."""
+    app = make_app()
+    answered, hook_ran = threading.Event(), threading.Event()
+
+    def hook() -> None:
+        # Holds the request's work until the client has read the answer.
+        assert answered.wait(10), "the answer never arrived while the hook waited"
+        hook_ran.set()
+
+    add_probe(app, "ok", hook)
+    with served(app) as base:
+        answer = httpx.post(base + "/api/probe", timeout=10)
+        assert answer.status_code == 200 and answer.json() == {"ok": True}
+        assert not hook_ran.is_set()
+        answered.set()
+        assert hook_ran.wait(10)
+    assert written(seeded_session) == 1
+
+
+async def test_at_most_a_few_requests_work_after_their_answers_at_once():
+    """Answered clients send their next requests at once: the work their answers left
+    must not take every database connection while those requests wait for one."""
+    running, most = 0, 0
+    gate = threading.Lock()
+
+    def hook() -> None:
+        nonlocal running, most
+        with gate:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with gate:
+            running -= 1
+
+    async def answer_and_leave_work(scope, receive, send) -> None:
+        after_response.defer(scope, [hook])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def ignore(message) -> None:
+        return None
+
+    async def nothing() -> dict:
+        return {"type": "http.disconnect"}
+
+    middleware = after_response.AfterResponse(answer_and_leave_work, at_once=3)
+    await asyncio.gather(*(middleware({"type": "http"}, nothing, ignore) for _ in range(12)))
+    assert most == 3

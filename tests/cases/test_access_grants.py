@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from callcenter.agents import teams
 from callcenter.agents.models import Role
 from callcenter.audit import CHANGED, AuditEvent
 from callcenter.calls.models import Call, CallOutcome
-from callcenter.cases import access_grants, read_rights, service
+from callcenter.cases import access_grants, need_to_know, read_rights, service
 from callcenter.cases.need_to_know import Why
 from callcenter.db import utcnow
 from callcenter.errors import Conflict, InvalidInput
@@ -155,3 +155,50 @@ def test_supervisors_review_each_opening_once_newest_first(seeded_session, world
         access_grants.mark_reviewed(seeded_session, first, reviewer_id=boss, note=None,
                                     now=now)
     assert first.review_note == "ตรวจแล้ว เหมาะสม"
+
+
+def statements_during(db, read) -> tuple[object, int]:
+    count = 0
+
+    def counted(*args) -> None:
+        nonlocal count
+        count += 1
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        return read(), count
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+
+
+def test_an_agent_reading_their_own_case_costs_no_query(seeded_session, world):
+    case, _ = world
+    owner = Reader(case.owner_id, phone_interface="PJSIP/agent1")
+    found, statements = statements_during(
+        seeded_session, lambda: read_rights.access(seeded_session, owner, case, now=utcnow()))
+    assert found.why is Why.OWNER and statements == 0
+
+
+def test_the_facts_read_as_far_as_needed_give_the_rules_answer_on_all_facts(
+        seeded_session, world):
+    """Team, call and grant each checked alone: the answer is the rule's on every fact."""
+    case, agent2 = world
+    now = utcnow()
+
+    def both() -> tuple[object, object]:
+        lazy = read_rights.access(seeded_session, agent2, case, now=now)
+        full = need_to_know.access(read_rights.facts(seeded_session, agent2, now=now),
+                                   case, now=now)
+        return lazy, full
+
+    lazy, full = both()
+    assert lazy is None and full is None
+    call_on(seeded_session, case, interface="PJSIP/agent2", started_ago=timedelta(minutes=2))
+    lazy, full = both()
+    assert lazy == full and lazy.why is Why.CURRENT_CALL
+    case.team_id = teams.create_team(seeded_session, name="ทีมลำดับ ทดสอบ",
+                                     member_ids=[agent2.id]).id
+    seeded_session.flush()
+    lazy, full = both()
+    assert lazy == full and lazy.why is Why.TEAM
