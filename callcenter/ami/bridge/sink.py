@@ -385,4 +385,10 @@ class Sink:
                 pipe.publish(topics.link_topic(self.node), body)
             await pipe.execute()
         except Exception as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Cancelled mid-write, and the client answered with an error of its own:
+                # the cancellation still stands. Swallowed, the heartbeat would beat on,
+                # and a bridge told to stop would keep its link key alive for ever.
+                raise asyncio.CancelledError from exc
             log.warning("link state not written to redis: %s", type(exc).__name__)

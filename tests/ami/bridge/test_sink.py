@@ -89,3 +89,36 @@ async def test_stopping_with_the_database_away_says_how_many_rows_are_lost(aredi
         assert bridge.sink.writer.unwritten >= 1
     finally:
         await sim.stop()
+
+
+class _CancelledAsError:
+    """A Redis client whose pipeline, cancelled mid-write, answers with an error of its
+    own instead of the cancellation (as a client may when it drops the connection)."""
+
+    def pipeline(self, transaction: bool = False):
+        return self
+
+    def set(self, *args, **kwargs) -> None:
+        return None
+
+    def publish(self, *args, **kwargs) -> None:
+        return None
+
+    async def execute(self) -> None:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            raise ConnectionError("connection closed while writing") from None
+
+
+async def test_a_stopped_heartbeat_stops_even_when_the_client_turns_the_cancel_into_an_error():
+    from callcenter.ami.bridge.link import Link
+    from callcenter.ami.bridge.sink import Sink
+
+    link = Link("pbx1", Sink("pbx1", _CancelledAsError(), RecordWriter("pbx1", None)),
+                ttl=1, refresh=0.01)
+    beating = asyncio.create_task(link.beat_forever())
+    await asyncio.sleep(0.05)  # inside a write now
+    beating.cancel()
+    done, _ = await asyncio.wait({beating}, timeout=2)
+    assert beating in done and beating.cancelled()
