@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import anyio
 import redis
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from agent_console import after_response, i18n, liveness, sessions
@@ -23,6 +25,8 @@ from callcenter.errors import DomainError, Forbidden, RecordedRefusal
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+T = TypeVar("T")
 
 
 class NotSignedIn(DomainError):
@@ -64,10 +68,7 @@ def request_transaction(request: Request, *, hooks_after_answer: bool = True
     session = factory()
     try:
         yield session
-        session.commit()
-        hooks = after_commit.take(session)
-        if not (hooks_after_answer and after_response.defer(request.scope, hooks)):
-            after_commit.run_hooks(hooks)
+        _commit(request, session, hooks_after_answer=hooks_after_answer)
     except RecordedRefusal:
         # Refused by a check that counted something first (a wrong code): keep the count.
         session.commit()
@@ -78,6 +79,19 @@ def request_transaction(request: Request, *, hooks_after_answer: bool = True
     finally:
         after_commit.discard(session)
         session.close()
+
+
+def _begun(session: Session) -> bool:
+    """Anything to commit: False once ``run_and_commit`` committed and nothing began since."""
+    return bool(session.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+def _commit(request: Request, session: Session, *, hooks_after_answer: bool = True) -> None:
+    if _begun(session):  # else committed already: no second, empty commit
+        session.commit()
+    hooks = after_commit.take(session)
+    if not (hooks_after_answer and after_response.defer(request.scope, hooks)):
+        after_commit.run_hooks(hooks)
 
 
 async def db_session(request: Request) -> AsyncIterator[Session]:
@@ -108,9 +122,32 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
                                            exc.__traceback__,
                                            limiter=anyio.CapacityLimiter(1))
         raise
+    if not _begun(session):
+        # Committed already (``run_and_commit``): ending it does no I/O.
+        transaction.__exit__(None, None, None)
+        return
     with anyio.CancelScope(shield=True):
         await anyio.to_thread.run_sync(transaction.__exit__, None, None, None,
                                        limiter=anyio.CapacityLimiter(1))
+
+
+async def run_and_commit(request: Request, db: Session, work: Callable[[], T]) -> T:
+    """Run a handler's blocking ``work`` and then commit the request's transaction, in
+    one trip through the thread pool; what ``work`` returns is the answer.
+
+    For the requests an agent makes many times a call (the intake's): a plain handler
+    costs a trip for itself, one to check its answer and one to end the transaction,
+    and on a busy process each trip waits for a thread and then for the event loop.
+    ``work`` returns plain values (a response model), never a row: nothing is read from
+    the database once the commit is done. A failure, the commit's too, reaches
+    ``db_session`` as any handler's error (rolled back, its hooks dropped).
+    """
+    def work_then_commit() -> T:
+        result = work()
+        _commit(request, db)
+        return result
+
+    return await run_in_threadpool(work_then_commit)
 
 
 DB = Depends(db_session, scope="function")

@@ -4,7 +4,8 @@ Three processes beside the console's own, so that no load generator shares the s
 event loop or our own timers' loop with another:
 
 - ``agents``: 60 agents, each starting a whole intake flow at random (exponential gaps,
-  one every 3 minutes on average, whatever the earlier flows are doing: open loop). A
+  one every 3 minutes on average, whatever the earlier flows are doing: open loop), each
+  on connections of its own as its browser's would be. A
   flow is what an agent does on a call: open the call's draft, autosave as they type
   (the page saves 600 ms after the typing stops: a save every few seconds), open the
   case, add a note, dispatch. Between steps the agent thinks and types; between flows
@@ -56,10 +57,15 @@ async def _agents(base: str, logins: list[tuple[str, str, str]], calls: list[lis
     times: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     flows = {"started": 0, "dispatched": 0}
-    limits = httpx.Limits(max_connections=len(logins) * 2, max_keepalive_connections=len(logins))
-    client = httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(60.0, pool=None))
+    # Each agent's browser keeps connections of its own (six at most, as a browser does
+    # per site), so the agents' requests spread over the console's processes as the
+    # floor's do; one pool shared by all kept a few connections, all on one process.
+    limits = httpx.Limits(max_connections=6, max_keepalive_connections=6)
+    browsers = [httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(60.0, pool=None))
+                for _ in logins]
 
-    async def timed(headers: dict, step: str, method: str, url: str, want: int, **kw):
+    async def timed(client: httpx.AsyncClient, headers: dict, step: str, method: str,
+                    url: str, want: int, **kw):
         t0 = time.perf_counter()
         try:
             response = await client.request(method, base + url, headers=headers, **kw)
@@ -76,31 +82,32 @@ async def _agents(base: str, logins: list[tuple[str, str, str]], calls: list[lis
     async def pause(span: tuple[float, float]) -> None:
         await asyncio.sleep(rng.uniform(*span) / speedup)
 
-    async def flow(headers: dict, call_id: int) -> None:
+    async def flow(client: httpx.AsyncClient, headers: dict, call_id: int) -> None:
         flows["started"] += 1
-        draft = await timed(headers, "open_draft", "POST", "/api/drafts", 200,
+        draft = await timed(client, headers, "open_draft", "POST", "/api/drafts", 200,
                             json={"call_id": call_id})
         if draft.status_code != 200:
             return
         key = draft.json()["key"]
         for _ in range(AUTOSAVES):
             await pause(THINK_S)
-            await timed(headers, "save_draft", "PUT", f"/api/drafts/{key}", 200,
+            await timed(client, headers, "save_draft", "PUT", f"/api/drafts/{key}", 200,
                         json={"data": INTAKE})
         await pause(THINK_S)
-        case = await timed(headers, "open_case", "POST", f"/api/drafts/{key}/case", 201)
+        case = await timed(client, headers, "open_case", "POST", f"/api/drafts/{key}/case", 201)
         if case.status_code != 201:
             return
         case_id = case.json()["id"]
         await pause(CLICK_S)
-        await timed(headers, "add_note", "POST", f"/api/cases/{case_id}/notes", 201,
+        await timed(client, headers, "add_note", "POST", f"/api/cases/{case_id}/notes", 201,
                     json={"body": "ติดตามผลภายใน 24 ชั่วโมง"})
         await pause(CLICK_S)
-        done = await timed(headers, "dispatch", "POST", f"/api/cases/{case_id}/dispatches",
+        done = await timed(client, headers, "dispatch", "POST", f"/api/cases/{case_id}/dispatches",
                            201, json={"unit_brief": "ไปที่บ้านตามที่อยู่"})
         flows["dispatched"] += done.status_code == 201
 
-    async def agent(cookie: str, csrf: str, own: list[int], stop_at: float) -> None:
+    async def agent(client: httpx.AsyncClient, cookie: str, csrf: str, own: list[int],
+                    stop_at: float) -> None:
         headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
         running: list[asyncio.Task] = []
         # Open loop: the next intake starts on schedule, finished or not the last one.
@@ -109,15 +116,18 @@ async def _agents(base: str, logins: list[tuple[str, str, str]], calls: list[lis
             if at >= stop_at:
                 break
             await asyncio.sleep(max(0.0, at - time.perf_counter()))
-            running.append(asyncio.create_task(flow(headers, call_id)))
+            running.append(asyncio.create_task(flow(client, headers, call_id)))
             at += rng.expovariate(speedup / MEAN_GAP_S)
         await asyncio.gather(*running)
 
     started = time.perf_counter()
     stop_at = started + seconds
-    async with client:
-        await asyncio.gather(*(agent(cookie, csrf, calls[n], stop_at)
+    try:
+        await asyncio.gather(*(agent(browsers[n], cookie, csrf, calls[n], stop_at)
                                for n, (cookie, csrf, _) in enumerate(logins)))
+    finally:
+        for browser in browsers:
+            await browser.aclose()
     return {"times": times, "errors": errors, "flows": flows,
             "elapsed": time.perf_counter() - started}
 

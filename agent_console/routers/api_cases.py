@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from agent_console import access
 from agent_console.api_errors import COMMON, errors
-from agent_console.case_access import ReadableCase, ReadableReferral
+from agent_console.case_access import ReadableCase, ReadableReferral, readable_case
 from agent_console.case_steps import changeable, record_read, send_dispatch
-from agent_console.deps import DB, Viewer, id_key, require
+from agent_console.deps import DB, Viewer, id_key, require, run_and_commit
 from agent_console.limits import Id, client_ip, limit_body
 from callcenter import audit
 from callcenter.agents import service as users
@@ -162,12 +162,17 @@ def list_notes(request: Request, viewer: Viewer = CaseReader, case: Case = Reada
 
 @router.post("/cases/{case_id}/notes", response_model=schemas.NoteOut, status_code=201,
              responses=errors(404, 422))
-def add_note(note: schemas.NoteIn, viewer: Viewer = CaseReader, case: Case = ReadableCase,
-             db: Session = DB):
+async def add_note(case_id: Id, note: schemas.NoteIn, request: Request,
+                   viewer: Viewer = CaseReader, db: Session = DB):
     # Whoever may read the case may add a note (a follow-up call is linked to it, so its
-    # agent reads it); none may edit one.
-    row = cases.add_note(db, case, body=note.body, actor_id=viewer.id)
-    return schemas.NoteOut.model_validate(row)
+    # agent reads it); none may edit one. An intake's request: one trip for the case's
+    # check, the note and the commit (``run_and_commit``).
+    def work() -> schemas.NoteOut:
+        case = readable_case(case_id, request, viewer, db)
+        row = cases.add_note(db, case, body=note.body, actor_id=viewer.id)
+        return schemas.NoteOut.model_validate(row)
+
+    return await run_and_commit(request, db, work)
 
 
 @router.post("/cases/{case_id}/status", response_model=schemas.CaseOut,
@@ -238,18 +243,22 @@ class DispatchOut(BaseModel):
 
 @router.post("/cases/{case_id}/dispatches", response_model=DispatchOut, status_code=201,
              responses=errors(400, 404, 409, 422))
-def dispatch_case(request: Request, response: Response, body: DispatchIn,
-                  viewer: Viewer = CaseReader, case: Case = ReadableCase, db: Session = DB):
+async def dispatch_case(case_id: Id, request: Request, response: Response, body: DispatchIn,
+                        viewer: Viewer = CaseReader, db: Session = DB):
     """Send the case to its province's rapid-response unit (or the unit given).
 
     201 with a new dispatch; 200 with the open one when the case has one to that unit.
     """
-    dispatch, created = send_dispatch(request, db, viewer, case,
-                                      unit_brief=body.unit_brief, unit_id=body.unit_id,
-                                      urgency=body.urgency)
-    if not created:
-        response.status_code = 200
-    return DispatchOut.model_validate(dispatch)
+    def work() -> DispatchOut:  # one trip, as the intake's other requests
+        case = readable_case(case_id, request, viewer, db)
+        dispatch, created = send_dispatch(request, db, viewer, case,
+                                          unit_brief=body.unit_brief, unit_id=body.unit_id,
+                                          urgency=body.urgency)
+        if not created:
+            response.status_code = 200
+        return DispatchOut.model_validate(dispatch)
+
+    return await run_and_commit(request, db, work)
 
 
 class AuditOut(BaseModel):

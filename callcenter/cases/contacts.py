@@ -48,14 +48,17 @@ def _linked(session: Session, case_id: int, call_id: int) -> bool:
 
 
 def link_call(session: Session, case: Case, call: Call, *,
-              actor_id: int | None) -> CaseContact:
+              actor_id: int | None, case_is_new: bool = False) -> CaseContact:
     """Link the call to the case as a phone contact; a call linked already keeps its
-    link and contact (the intake's link, repeated by a resubmitted form, is harmless)."""
-    if not _linked(session, case.id, call.id):
+    link and contact (the intake's link, repeated by a resubmitted form, is harmless).
+
+    ``case_is_new``: the case was opened in this transaction, so it has neither yet and
+    nothing is looked up."""
+    if case_is_new or not _linked(session, case.id, call.id):
         session.add(CaseCall(case_id=case.id, call_id=call.id, linked_by_id=actor_id))
         session.flush()  # the contact references the link
         wrap_up_jobs.after_settled(session, call)  # a case ends the agent's owed wrap-up
-    contact = session.scalars(select(CaseContact).where(
+    contact = None if case_is_new else session.scalars(select(CaseContact).where(
         CaseContact.case_id == case.id, CaseContact.call_id == call.id)).first()
     if contact is None:
         contact = CaseContact(case_id=case.id, channel=ContactChannel.PHONE, call_id=call.id,

@@ -71,20 +71,29 @@ def next_number(session: Session, *, year_be: int) -> tuple[int, str]:
 
 
 def open_case(session: Session, *, created_by_id: int, channel: Channel = Channel.HOTLINE,
-              **fields: object) -> Case:
+              screened: bool = False, **fields: object) -> Case:
     """Open a new case with the next number of the current Buddhist-era year, whatever
-    its channel; a report that came by another channel than a call is its first contact."""
+    its channel; a report that came by another channel than a call is its first contact.
+
+    ``screened``: the report was screened as it was taken (the intake form), so the case
+    starts in screening; its history still says it was new first. Written with the case
+    (not moved after): the intake's click waits for each statement.
+    """
     channel = Channel(channel)
     now = utcnow()
     year_be = buddhist_year(now)
     sequence, number = next_number(session, year_be=year_be)
     if "team_id" not in fields:
         fields["team_id"] = assignment.default_team(session, created_by_id)
+    moves: list[tuple[CaseStatus | None, CaseStatus]] = [(None, CaseStatus.NEW)]
+    if screened:
+        policy.check_move(CaseStatus.NEW, CaseStatus.SCREENING)
+        moves.append((CaseStatus.NEW, CaseStatus.SCREENING))
     case = Case(
         number=number,
         year_be=year_be,
         sequence=sequence,
-        status=CaseStatus.NEW,
+        status=moves[-1][1],
         created_by_id=created_by_id,
         owner_id=created_by_id,
         created_at=now,
@@ -93,12 +102,11 @@ def open_case(session: Session, *, created_by_id: int, channel: Channel = Channe
     )
     session.add(case)
     session.flush()
-    session.add(
-        CaseStatusChange(
-            case_id=case.id, from_status=None, to_status=CaseStatus.NEW,
-            changed_by_id=created_by_id, changed_at=now,
-        )
-    )
+    session.add_all([
+        CaseStatusChange(case_id=case.id, from_status=before, to_status=after,
+                         changed_by_id=created_by_id, changed_at=now)
+        for before, after in moves
+    ])
     opening = channels.opening_contact(channel)
     if opening is not None:
         contacts.record_opening(session, case, channel=opening, actor_id=created_by_id)
@@ -108,6 +116,9 @@ def open_case(session: Session, *, created_by_id: int, channel: Channel = Channe
         entity_id=case.id, changes=audit.changes_between({}, {
             "channel": channel, "walk_in_agency_id": case.walk_in_agency_id}),
     )
+    if screened:
+        audit.record(session, actor_id=created_by_id, action="case.status",
+                     entity_type="case", entity_id=case.id)
     return case
 
 
@@ -193,19 +204,16 @@ def open_from_intake(
 ) -> tuple[Case, bool]:
     """Open a case from a screened intake; the same intake key gives back the same case.
 
-    Returns the case and whether it is new. Two requests racing with one key both end
-    with the one case: the loser's insert fails on the unique key inside a savepoint,
-    which also hands its case number back.
+    Returns the case and whether it is new. A repeat of a key, or two requests racing
+    with one, end with the one case: the later insert fails on the unique key inside a
+    savepoint, which also hands its case number back. (Not looked up first: a repeat is
+    rare, and every intake would pay the query.)
     """
     policy.check_intake(
         issue_area=intake.issue_area, target_group=intake.target_group,
         chi_category=intake.chi_category, gbv_type=intake.gbv_type,
         consent=intake.consent, legal_basis=intake.legal_basis,
     )
-    if intake.intake_key:
-        existing = by_intake_key(session, intake.intake_key)
-        if existing is not None:
-            return existing, False
     # Held until the call is linked: the session keeps only rows still referenced, and
     # linking would read it again.
     call = session.get(Call, intake.call_id) if intake.call_id is not None else None
@@ -220,14 +228,13 @@ def open_from_intake(
                   walk_in_place=intake.walk_in_place)
     try:
         with session.begin_nested():
-            case = open_case(session, created_by_id=actor_id, intake_key=intake.intake_key,
-                             channel=intake.channel, **fields)
             # The intake form is the screening: the case leaves it ready to refer or dispatch.
-            change_status(session, case, to=CaseStatus.SCREENING, actor_id=actor_id)
+            case = open_case(session, created_by_id=actor_id, intake_key=intake.intake_key,
+                             channel=intake.channel, screened=True, **fields)
             for person in intake.persons:
                 session.add(_person(case.id, person, id_key=id_key))
             if call is not None:
-                contacts.link_call(session, case, call, actor_id=actor_id)
+                contacts.link_call(session, case, call, actor_id=actor_id, case_is_new=True)
             session.flush()
     except IntegrityError:
         existing = by_intake_key(session, intake.intake_key) if intake.intake_key else None

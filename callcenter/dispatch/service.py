@@ -94,6 +94,9 @@ def create_or_existing(
     dispatch = Dispatch(case_id=case.id, unit_id=unit.id, urgency=urgency or case.urgency,
                         created_by_id=actor_id, created_at=now, status=S.CREATED,
                         unit_brief=unit_brief.strip())
+    # Read before the dispatch is added: what follows its insert is then written in
+    # one flush (the agent's click waits for each statement).
+    contacts = ladder.first_contacts(session, dispatch, settings)
     session.add(dispatch)
     session.flush()
     session.add(DispatchEvent(dispatch_id=dispatch.id, status=S.CREATED, at=now,
@@ -102,13 +105,13 @@ def create_or_existing(
                  entity_type="dispatch", entity_id=dispatch.id)
     if case_policy.can_move(case.status, CaseStatus.DISPATCHED):
         cases.change_status(session, case, to=CaseStatus.DISPATCHED, actor_id=actor_id)
-    contacts = ladder.first_contacts(session, dispatch, settings)
     if not contacts:
         lifecycle.move(session, dispatch, to=S.ESCALATED, now=now, actor_id=None,
                        note=escalation.NO_CONTACT)
     for contact in contacts:
         ladder.add_alert(session, dispatch, contact, now)
-    session.flush()
+    # Not flushed here: the caller's own rows (its audit event) go in the same flush,
+    # and the session flushes before any query reads these.
     return dispatch, True
 
 

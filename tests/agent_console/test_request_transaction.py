@@ -14,17 +14,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import anyio
 import httpx
 import pytest
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from agent_console import after_response
-from agent_console.deps import DB
+from agent_console.deps import DB, run_and_commit
 from callcenter import after_commit, audit
 from callcenter.audit import AuditEvent
 from callcenter.errors import Conflict
@@ -36,12 +37,14 @@ def _lose_the_database(session: Session) -> None:
     raise OperationalError("COMMIT", None, ConnectionError("server closed the connection"))
 
 
-def add_probe(app: FastAPI, outcome: str, hook: Callable[[], object] | None = None
-              ) -> list[str]:
-    """Routes /probe and /api/probe; returns what happened, in order."""
+def add_probe(app: FastAPI, outcome: str, hook: Callable[[], object] | None = None,
+              *, one_trip: bool = False) -> list[str]:
+    """Routes /probe and /api/probe; returns what happened, in order. ``one_trip``: the
+    handler is async and runs its work and the commit through ``run_and_commit``, as the
+    intake's requests do."""
     seen: list[str] = []
 
-    def probe(db: Session = DB) -> dict[str, bool]:
+    def work(db: Session) -> dict[str, bool]:
         event.listen(db, "after_commit", lambda session: seen.append("commit"))
         audit.record(db, actor_id=None, action=PROBE, entity_type="probe", entity_id=1)
         after_commit.register(db, hook or (lambda: seen.append("hook")))
@@ -52,18 +55,48 @@ def add_probe(app: FastAPI, outcome: str, hook: Callable[[], object] | None = No
         seen.append("answer built")
         return {"ok": True}
 
+    def probe(db: Session = DB) -> dict[str, bool]:
+        return work(db)
+
+    async def probe_in_one_trip(request: Request, db: Session = DB) -> dict[str, bool]:
+        return await run_and_commit(request, db, lambda: work(db))
+
     for path in ("/probe", "/api/probe"):
-        app.add_api_route(path, probe, methods=["POST"])
+        app.add_api_route(path, probe_in_one_trip if one_trip else probe, methods=["POST"])
     return seen
 
 
-@pytest.fixture
-def probe(make_app) -> Callable[[str], tuple[TestClient, list[str]]]:
+@pytest.fixture(params=["plain handler", "run_and_commit"])
+def probe(request, make_app) -> Callable[[str], tuple[TestClient, list[str]]]:
     def make(outcome: str) -> tuple[TestClient, list[str]]:
         app = make_app()
-        return TestClient(app), add_probe(app, outcome)
+        return TestClient(app), add_probe(app, outcome,
+                                          one_trip=request.param == "run_and_commit")
 
     return make
+
+
+def test_run_and_commit_makes_one_trip_through_the_thread_pool(make_app, seeded_session,
+                                                                 monkeypatch):
+    """The handler's work and the commit in one trip; ending the committed session
+    costs none (a plain handler makes three: itself, its answer's check, the end)."""
+    app = make_app()
+    seen = add_probe(app, "ok", one_trip=True)
+    trips: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):
+        named = getattr(func, "func", func)  # run_in_threadpool hands a partial
+        trips.append(getattr(named, "__name__", type(named).__name__))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    with TestClient(app) as client:
+        assert client.post("/api/probe").status_code == 200
+    assert seen == ["answer built", "commit", "hook"]
+    # The work (and commit), then the hooks once the answer is sent: nothing between.
+    assert trips == ["work_then_commit", "run_hooks"]
+    assert written(seeded_session) == 1
 
 
 def written(db: Session) -> int:

@@ -9,10 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 from callcenter.agents.models import User
+from callcenter.audit import AuditEvent
 from callcenter.cases import drafts, policy
 from callcenter.cases import search as case_search
 from callcenter.cases import service as cases
-from callcenter.cases.models import Case, CaseDraft, Consent, LegalBasis, ReferralStatus
+from callcenter.cases.models import (
+    Case,
+    CaseDraft,
+    CaseStatus,
+    CaseStatusChange,
+    Consent,
+    LegalBasis,
+    ReferralStatus,
+)
 from callcenter.cases.schemas import CaseIn, ReferralIn
 from callcenter.errors import DomainError, InvalidTransition
 from callcenter.taxonomy import ChiCategory, GbvType, IssueArea, TargetGroup
@@ -94,6 +103,31 @@ def test_a_draft_becomes_the_intake_of_its_case(seeded_session):
     assert checked.risk == {"injured": True} and checked.do_not_call_back
     assert [p.role.value for p in checked.persons] == ["victim"]
     assert checked.intake_key == "d" * 32
+
+
+def test_an_intake_opens_its_case_screened_with_its_history_and_a_repeat_takes_no_number(
+        seeded_session):
+    actor = agent_id(seeded_session)
+    case, created = cases.open_from_intake(seeded_session, intake=intake(intake_key="h" * 24),
+                                           actor_id=actor, id_key=KEY)
+    assert created and case.status is CaseStatus.SCREENING
+    history = seeded_session.execute(
+        select(CaseStatusChange.from_status, CaseStatusChange.to_status)
+        .where(CaseStatusChange.case_id == case.id).order_by(CaseStatusChange.id)).all()
+    assert history == [(None, CaseStatus.NEW), (CaseStatus.NEW, CaseStatus.SCREENING)]
+    trail = seeded_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity_type == "case",
+                                        AuditEvent.entity_id == str(case.id))
+        .order_by(AuditEvent.id)).all()
+    assert trail == ["case.create", "case.status"]
+
+    again, created = cases.open_from_intake(seeded_session, intake=intake(intake_key="h" * 24),
+                                            actor_id=actor, id_key=KEY)
+    assert (again.id, created) == (case.id, False)
+    # The repeat's insert failed inside its savepoint, and the number it drew went back.
+    following, _ = cases.open_from_intake(seeded_session, intake=intake(), actor_id=actor,
+                                          id_key=KEY)
+    assert following.sequence == case.sequence + 1
 
 
 def test_two_requests_racing_with_one_intake_key_open_one_case(committing_sessionmaker):
