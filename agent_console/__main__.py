@@ -8,8 +8,13 @@ from pathlib import Path
 
 import uvicorn
 
+from agent_console.stopping import ConsoleServer
 from callcenter.runtime import announce_ready, run_process
 from callcenter.settings import Settings
+
+# On SIGTERM the live streams end at once (agent_console.stopping); other requests under
+# way get this long to finish before uvicorn cancels them.
+SHUTDOWN_GRACE_SECONDS = 10
 
 
 def server_config(app, settings: Settings, host: str, port: int) -> uvicorn.Config:
@@ -18,7 +23,8 @@ def server_config(app, settings: Settings, host: str, port: int) -> uvicorn.Conf
     # No proxy headers either: uvicorn would believe X-Forwarded-For from any local peer;
     # agent_console.addresses believes it only from CALLCENTER_TRUSTED_PROXIES.
     return uvicorn.Config(app, host=host, port=port, log_level=settings.log_level.lower(),
-                          proxy_headers=False, server_header=False, access_log=False)
+                          proxy_headers=False, server_header=False, access_log=False,
+                          timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
 
 
 def log_requests_to(path: Path) -> None:
@@ -45,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.access_log:
             log_requests_to(args.access_log)
         host, port = args.host or settings.web_host, args.port or settings.web_port
-        server = uvicorn.Server(server_config(create_app(settings), settings, host, port))
+        app = create_app(settings)
+        server = ConsoleServer(server_config(app, settings, host, port), app)
         announce_ready("web", f"http://{host}:{port}/")
         server.run()
 

@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_console import case_access, errors, middleware, vendor
+from agent_console import case_access, errors, middleware, stopping, vendor
 from agent_console.after_response import AfterResponse
 from agent_console.limits import refuse_nul
 from agent_console.routers import (
@@ -184,6 +184,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Set when the server is told to stop: the live streams end (stopping.py).
+        app.state.stopping = asyncio.Event()
         freeze_start_up_objects()
         settling = asyncio.create_task(freeze_settled_objects(), name="gc-settle")
         yield
@@ -219,6 +221,7 @@ def create_app(
     app.add_middleware(middleware.LanguageCookie)
     app.add_middleware(middleware.BodyLimit)
     app.add_middleware(middleware.AccessLog)
+    app.add_middleware(stopping.EndStreamsOnStop)
     # Outermost: the after-commit work of a request runs once its answer has gone.
     app.add_middleware(AfterResponse)
 

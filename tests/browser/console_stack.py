@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import uvicorn
 
 from callcenter import migrate
 from callcenter.db import make_engine
@@ -69,14 +68,19 @@ def serve_console(database_url: str, redis_url: str) -> Iterator[str]:
     """The console app in uvicorn on a thread of this process; yields its base URL."""
     from sqlalchemy.orm import sessionmaker
 
+    from agent_console.__main__ import server_config
     from agent_console.app import create_app
+    from agent_console.stopping import ConsoleServer
 
     settings = load_settings(database_url=database_url, redis_url=redis_url)
     engine = make_engine(database_url)
     app = create_app(settings, session_factory=sessionmaker(engine, expire_on_commit=False))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+    # Production's server settings (its shutdown grace among them), quieter.
+    config = server_config(app, settings.model_copy(update={"log_level": "WARNING"}),
+                           "127.0.0.1", port)
+    config.lifespan = "on"
+    server = ConsoleServer(config, app)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):

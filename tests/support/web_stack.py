@@ -28,7 +28,8 @@ def free_port() -> int:
 
 
 class WebProcess:
-    """``uvicorn agent_console.app:create_app --factory`` with the given database and Redis."""
+    """The console as production runs it (``python -m agent_console``: its uvicorn
+    settings, its shutdown) with the given database and Redis."""
 
     def __init__(self, *, database_url: str, redis_url: str, port: int | None = None,
                  env: dict[str, str] | None = None) -> None:
@@ -53,8 +54,8 @@ class WebProcess:
         # A deadline for starting, not a measure: on a loaded CI machine importing the app
         # alone has taken over 20 s, and a ready process answers at once whatever the budget.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "agent_console.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            [sys.executable, "-m", "agent_console", "--host", "127.0.0.1",
+             "--port", str(self.port)],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self._log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

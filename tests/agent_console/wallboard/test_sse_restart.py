@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 
+from agent_console.__main__ import SHUTDOWN_GRACE_SECONDS
 from callcenter.seed import DEMO_PASSWORD, seed_all
 from tests.support.web_stack import (  # noqa: F401
     ROOT,
@@ -81,6 +82,40 @@ def test_the_wallboard_stream_delivers_after_the_web_process_restarts(
         web.start()
         after = receive_live_change(client, redis_client, "after-restart")
         assert after[:2] == ["hub", "bridge"] and after[-1] == "queue"
+    finally:
+        web.stop()
+
+
+def test_a_web_process_with_streams_open_stops_by_itself_when_told_to(
+        pg_url, seeded, private_redis):
+    """A restart (SIGTERM) must not wait for the wall screens to go away: their streams
+    never end by themselves. The process ends them, completed, and exits cleanly, long
+    before the grace it gives other requests."""
+    redis_url, redis_client = private_redis
+    link(redis_client)
+    web = WebProcess(database_url=pg_url, redis_url=redis_url).start()
+    try:
+        client = signed_in(web.url, "supervisor", DEMO_PASSWORD)
+        opened, ended = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            try:
+                with client.stream("GET", "/wallboard/stream", timeout=60) as response:
+                    opened.set()
+                    for _ in response.iter_lines():
+                        pass
+            except Exception:  # the server closed it: what this test wants
+                pass
+            ended.set()
+
+        threading.Thread(target=hold, daemon=True).start()
+        assert opened.wait(15)
+        web.process.send_signal(signal.SIGTERM)
+        # Not killed by the test: its streams end at once and it exits on its own.
+        returncode = web.process.wait(SHUTDOWN_GRACE_SECONDS + 20)
+        assert returncode == 0, web.log()[-2000:]
+        assert ended.wait(5)
+        assert "Traceback" not in web.log() and "ERROR" not in web.log()
     finally:
         web.stop()
 
