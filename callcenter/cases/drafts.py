@@ -84,27 +84,28 @@ def open_for(
 ) -> CaseDraft:
     """The agent's draft for this call, created pre-filled on first use.
 
-    Two tabs racing on one call both end with the one draft: the insert does nothing
-    on the (user, call) unique index and the row is read back.
+    One statement the first time (the insert returns the new row). A draft there
+    already (a reload, a second tab, two tabs racing) makes the insert do nothing on
+    the (user, call) unique index, and the row is read.
     """
     if call_id is None:
         draft = CaseDraft(key=new_key(), user_id=user_id, call_id=None, data=dict(prefill))
         session.add(draft)
         session.flush()
         return draft
-    found = _for_call(session, user_id, call_id)
-    if found is not None:
-        return found
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
+    created = session.scalars(
         insert(CaseDraft)
         .values(key=new_key(), user_id=user_id, call_id=call_id, data=dict(prefill), version=1)
         .on_conflict_do_nothing(index_elements=["user_id", "call_id"],
                                 index_where=CaseDraft.call_id.is_not(None))
-    )
+        .returning(CaseDraft)
+    ).first()
+    if created is not None:
+        return created
     draft = _for_call(session, user_id, call_id)
-    assert draft is not None  # inserted now or by the racing tab
+    assert draft is not None  # inserted by the other tab
     return draft
 
 

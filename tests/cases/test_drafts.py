@@ -98,6 +98,20 @@ def test_abandoned_drafts_are_purged_a_day_after_their_call(seeded_session):
     assert left == {live.id, recent.id}
 
 
+def test_opening_a_calls_draft_again_gives_the_same_draft_as_it_was_left(seeded_session):
+    actor, call = agent_id(seeded_session), _call(seeded_session)
+    first = drafts.open_for(seeded_session, user_id=actor, call_id=call.id,
+                            prefill={"summary": "จากเมนู"})
+    assert first.data == {"summary": "จากเมนู"} and first.version == 1
+    first.data = {"summary": "พิมพ์แล้ว"}
+    seeded_session.flush()
+    # A reload: the prefill is not applied again over what the agent typed.
+    again = drafts.open_for(seeded_session, user_id=actor, call_id=call.id,
+                            prefill={"summary": "จากเมนู"})
+    assert again.key == first.key and again.data == {"summary": "พิมพ์แล้ว"}
+    assert seeded_session.scalar(select(func.count()).select_from(CaseDraft)) == 1
+
+
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
 def test_two_tabs_racing_on_one_call_get_one_draft(dialect, request, tmp_path):
     from sqlalchemy.orm import sessionmaker
