@@ -17,7 +17,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from callcenter import after_commit
+from callcenter import after_commit, db_liveness
 from callcenter.settings import Settings, get_settings
 
 # Stable constraint names, so that Alembic's batch mode on SQLite can find them.
@@ -79,9 +79,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # pre_ping: a PostgreSQL restart must cost one retry, not a burst of errors.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         hide_parameters=True)
+    # A PostgreSQL restart must cost no request an error: a pooled connection the server
+    # ended is replaced on checkout (db_liveness.py, with no round trip of its own).
+    engine = create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
+    db_liveness.check_on_checkout(engine)
+    return engine
 
 
 def engine_for(settings: Settings) -> Engine:
