@@ -79,8 +79,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # A PostgreSQL restart must cost no request an error: a pooled connection the server
-    # ended is replaced on checkout (db_liveness.py, with no round trip of its own).
+    # Once PostgreSQL is back from a restart, no request meets a dead connection: one the
+    # server ended is replaced on checkout (db_liveness.py, with no round trip of its own).
     engine = create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
     db_liveness.check_on_checkout(engine)
     return engine

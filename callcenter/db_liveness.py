@@ -6,8 +6,8 @@ is asked: an idle connection receives nothing unasked (we LISTEN on none), so a 
 with something to read means the server has said goodbye — a restart, an ended backend,
 an idle timeout: a FATAL message, then the end of the stream. Such a connection is
 replaced before the request sees it. What this cannot see (a cable pulled between two
-machines, no goodbye sent) fails the request's first statement instead: SQLAlchemy
-then discards the connection and the request answers 503, "not saved, try again".
+machines, no goodbye sent) fails the first statement instead: SQLAlchemy then discards
+the connection, and a console request answers 503, "not saved, try again".
 """
 
 from __future__ import annotations
